@@ -1,0 +1,66 @@
+package dev.quorate.lock;
+
+import dev.quorate.lock.internal.InProcessLockManager;
+
+/**
+ * Grants locks on named resources. All mechanisms of the family (an in-process manager for one JVM,
+ * and the single, redundant and distributed lock managers of {@code quorate-lock-zk}) share this
+ * interface and pass the same compatibility kit, so cluster software can switch mechanism by
+ * configuration alone.
+ *
+ * <pre>{@code
+ * try (LockManager manager = LockManager.inProcess()) {
+ *   Lock lock = manager.lock("volume/7");
+ *   try (Lease lease = lock.acquire(LockMode.EX)) {
+ *     volume.write(data, lease.token());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Resource names are 1 to 256 characters with no control characters. Closing the manager fails
+ * every waiting request with {@link ErrorCode#CLOSED} and turns every held lease {@link
+ * LeaseState#LOST}; every later call fails with {@link ErrorCode#CLOSED}.
+ */
+public interface LockManager extends AutoCloseable {
+  /**
+   * Creates a lock manager that serves the threads of this JVM: a single lock manager with the full
+   * DLM semantics (modes, conversions, value blocks, blocking callbacks) and no network.
+   *
+   * @return a new manager
+   */
+  static LockManager inProcess() {
+    return new InProcessLockManager();
+  }
+
+  /**
+   * Returns a handle on a resource with {@linkplain LockOptions#defaults() default options}.
+   *
+   * @param resource the resource name
+   * @return the handle
+   * @throws IllegalArgumentException if the name is empty, too long, or has control characters
+   * @throws QuorateException with {@link ErrorCode#CLOSED} if the manager is closed
+   */
+  Lock lock(String resource);
+
+  /**
+   * Returns a handle on a resource.
+   *
+   * @param resource the resource name
+   * @param options the options of the handle
+   * @return the handle
+   * @throws IllegalArgumentException if the name is empty, too long, or has control characters
+   * @throws QuorateException with {@link ErrorCode#CLOSED} if the manager is closed
+   */
+  Lock lock(String resource, LockOptions options);
+
+  /**
+   * Says which mechanism this manager implements and what it survives.
+   *
+   * @return the mechanism
+   */
+  Mechanism mechanism();
+
+  /** Closes the manager; see the class description. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,123 @@
+package dev.quorate.lock;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Options of a {@link Lock}: how long {@link Lock#acquire} waits, and the {@link BlockingCallback}
+ * its leases get. Immutable; build with {@link #builder()}.
+ *
+ * <pre>{@code
+ * LockOptions options = LockOptions.builder()
+ *     .acquireTimeout(Duration.ofSeconds(30))
+ *     .onBlocking((lease, wanted) -> lease.release())
+ *     .build();
+ * Lock lock = manager.lock("vm/web-1", options);
+ * }</pre>
+ */
+public final class LockOptions {
+  private static final LockOptions DEFAULTS = builder().build();
+
+  private final Duration acquireTimeout;
+  private final BlockingCallback blockingCallback;
+
+  private LockOptions(Builder builder) {
+    this.acquireTimeout = builder.acquireTimeout;
+    this.blockingCallback = builder.blockingCallback;
+  }
+
+  /**
+   * Returns the defaults: {@link Lock#acquire} waits without a bound, no blocking callback.
+   *
+   * @return the default options
+   */
+  public static LockOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * Starts a builder with the defaults.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns how long {@link Lock#acquire} and {@link Lock#acquireAsync} wait before failing with
+   * {@link LockTimeoutException}; empty means without a bound.
+   *
+   * @return the timeout, if any
+   */
+  public Optional<Duration> acquireTimeout() {
+    return Optional.ofNullable(acquireTimeout);
+  }
+
+  /**
+   * Returns the callback every lease of the lock gets, if any.
+   *
+   * @return the blocking callback, if any
+   */
+  public Optional<BlockingCallback> blockingCallback() {
+    return Optional.ofNullable(blockingCallback);
+  }
+
+  @Override
+  public String toString() {
+    return "LockOptions[acquireTimeout="
+        + (acquireTimeout == null ? "none" : acquireTimeout)
+        + ", blockingCallback="
+        + (blockingCallback != null)
+        + "]";
+  }
+
+  /** Builds {@link LockOptions}. Not thread-safe; {@link #build()} may be called repeatedly. */
+  public static final class Builder {
+    private Duration acquireTimeout;
+    private BlockingCallback blockingCallback;
+
+    private Builder() {}
+
+    /**
+     * Sets how long {@link Lock#acquire} waits.
+     *
+     * @param timeout a positive duration or zero (do not wait at all)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    public Builder acquireTimeout(Duration timeout) {
+      this.acquireTimeout = requireNotNegative(timeout, "acquireTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the callback that tells holders someone waits for an incompatible mode.
+     *
+     * @param callback the callback
+     * @return this builder
+     */
+    public Builder onBlocking(BlockingCallback callback) {
+      this.blockingCallback = Objects.requireNonNull(callback, "callback");
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @return immutable options
+     */
+    public LockOptions build() {
+      return new LockOptions(this);
+    }
+  }
+
+  static Duration requireNotNegative(Duration duration, String name) {
+    Objects.requireNonNull(duration, name);
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative, got " + duration);
+    }
+    return duration;
+  }
+}

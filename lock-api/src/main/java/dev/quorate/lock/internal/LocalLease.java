@@ -1,0 +1,176 @@
+package dev.quorate.lock.internal;
+
+import dev.quorate.lock.BlockingCallback;
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.FencingToken;
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseEvent;
+import dev.quorate.lock.LeaseListener;
+import dev.quorate.lock.LeaseLostException;
+import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.ValueBlock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A request of the in-process manager, and once granted, its lease. All fields but the listeners
+ * are written under the lock of its {@link ResourceQueue}.
+ */
+final class LocalLease implements Lease {
+  /** The life of a request; a lease is visible to its holder only from GRANTED on. */
+  enum Phase {
+    WAITING,
+    GRANTED,
+    WITHDRAWN,
+    RELEASED,
+    LOST
+  }
+
+  private final InProcessLockManager manager;
+  private final ResourceQueue queue;
+  private final BlockingCallback blockingCallback;
+  private final SerialExecutor events;
+  private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
+  final CompletableFuture<Lease> granted = new CompletableFuture<>();
+
+  volatile Phase phase = Phase.WAITING;
+  volatile LockMode mode;
+  volatile FencingToken token;
+  volatile ValueBlock valueBlock = ValueBlock.empty();
+  ValueBlock staged;
+  LockMode converting;
+  CompletableFuture<Lease> conversion;
+
+  LocalLease(
+      InProcessLockManager manager,
+      ResourceQueue queue,
+      LockMode mode,
+      BlockingCallback blockingCallback) {
+    this.manager = manager;
+    this.queue = queue;
+    this.mode = mode;
+    this.blockingCallback = blockingCallback;
+    this.events = new SerialExecutor(manager.callbackExecutor());
+  }
+
+  /** The mode this request waits for: the requested mode, or the target of a conversion. */
+  LockMode wanted() {
+    return converting != null ? converting : mode;
+  }
+
+  /** Queues a transition for the listeners; called under the queue lock to keep order. */
+  void emit(LeaseState from, LeaseState to, String cause) {
+    LeaseEvent event = new LeaseEvent(this, from, to, cause);
+    events.execute(
+        () -> {
+          for (LeaseListener listener : listeners) {
+            listener.onTransition(event);
+          }
+        });
+  }
+
+  /** Tells this holder a request for {@code requested} waits on it; under the queue lock. */
+  void notifyBlocking(LockMode requested) {
+    if (blockingCallback != null) {
+      events.execute(() -> blockingCallback.onBlocking(this, requested));
+    }
+  }
+
+  @Override
+  public String resource() {
+    return queue.name;
+  }
+
+  @Override
+  public LockMode mode() {
+    return mode;
+  }
+
+  @Override
+  public FencingToken token() {
+    return token;
+  }
+
+  @Override
+  public LeaseState state() {
+    return switch (phase) {
+      case WAITING, GRANTED -> LeaseState.GRANTED;
+      case RELEASED, WITHDRAWN -> LeaseState.RELEASED;
+      case LOST -> LeaseState.LOST;
+    };
+  }
+
+  @Override
+  public void checkValid() {
+    Phase now = phase;
+    if (now != Phase.GRANTED) {
+      throw notGranted(now);
+    }
+  }
+
+  LeaseLostException notGranted(Phase now) {
+    return now == Phase.LOST
+        ? new LeaseLostException(
+            ErrorCode.LEASE_LOST, "lease on '" + resource() + "' (token " + token + ") is lost")
+        : new LeaseLostException(
+            ErrorCode.LEASE_RELEASED,
+            "lease on '" + resource() + "' (token " + token + ") was released");
+  }
+
+  @Override
+  public ValueBlock valueBlock() {
+    return valueBlock;
+  }
+
+  @Override
+  public void setValueBlock(ValueBlock value) {
+    Objects.requireNonNull(value, "value");
+    queue.stage(this, value);
+  }
+
+  @Override
+  public void convert(LockMode target) throws InterruptedException {
+    InProcessLockManager.await(convertAsync(target));
+  }
+
+  @Override
+  public boolean tryConvert(LockMode target, Duration timeout) throws InterruptedException {
+    InProcessLockManager.checkTimeout(timeout);
+    return InProcessLockManager.awaitWithin(convertAsync(target), timeout).isPresent();
+  }
+
+  @Override
+  public CompletableFuture<Lease> convertAsync(LockMode target) {
+    Objects.requireNonNull(target, "mode");
+    return manager.convert(this, target);
+  }
+
+  @Override
+  public void addListener(LeaseListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeListener(LeaseListener listener) {
+    listeners.remove(listener);
+  }
+
+  @Override
+  public void release() {
+    manager.release(this);
+  }
+
+  @Override
+  public void close() {
+    release();
+  }
+
+  @Override
+  public String toString() {
+    return "Lease[" + resource() + ", " + mode + ", token " + token + ", " + state() + "]";
+  }
+}

@@ -1,0 +1,67 @@
+package dev.quorate.lock.internal;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks one at a time, in submission order, on a shared executor. Used to deliver each lease's
+ * events exactly once and in order without giving every lease a thread.
+ */
+public final class SerialExecutor implements Executor {
+  private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+
+  private final Executor delegate;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Queue<Runnable> tasks = new ArrayDeque<>();
+  private boolean draining;
+
+  /**
+   * Creates a serial view of {@code delegate}.
+   *
+   * @param delegate the executor whose threads run the tasks
+   */
+  public SerialExecutor(Executor delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    lock.lock();
+    try {
+      tasks.add(task);
+      if (draining) {
+        return;
+      }
+      draining = true;
+    } finally {
+      lock.unlock();
+    }
+    delegate.execute(this::drain);
+  }
+
+  private void drain() {
+    while (true) {
+      Runnable next;
+      lock.lock();
+      try {
+        next = tasks.poll();
+        if (next == null) {
+          draining = false;
+          return;
+        }
+      } finally {
+        lock.unlock();
+      }
+      try {
+        next.run();
+      } catch (RuntimeException e) {
+        // A failing listener must not stop delivery to the others, nor pass silently.
+        log.error("lease listener or callback failed", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package dev.quorate.lock.internal;
+
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.FencingToken;
+import dev.quorate.lock.QuorateException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * The file behind a persistent token guard: 28 bytes, {@code "QRTG"}, a version byte, three zero
+ * bytes, the token (16 bytes, big-endian) and a CRC32C of all before it.
+ *
+ * <p>Replaced atomically: written to a sibling temporary file, forced, renamed over the old file,
+ * and the directory forced, so a crash leaves either the old or the new token, never a torn one.
+ */
+public final class TokenFile {
+  static final int SIZE = 28;
+  private static final byte[] MAGIC = "QRTG".getBytes(StandardCharsets.US_ASCII);
+  private static final byte VERSION = 1;
+
+  private final Path path;
+  private final Optional<FencingToken> stored;
+
+  private TokenFile(Path path, Optional<FencingToken> stored) {
+    this.path = path;
+    this.stored = stored;
+  }
+
+  /**
+   * Opens the file, reading the token it holds if it exists.
+   *
+   * @param path the file
+   * @return the opened file
+   * @throws QuorateException with {@link ErrorCode#CORRUPT_DATA} if the file is not a valid token
+   *     file, or {@link ErrorCode#IO_FAILURE} if it cannot be read
+   */
+  public static TokenFile open(Path path) {
+    Path absolute = path.toAbsolutePath();
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(absolute);
+    } catch (NoSuchFileException e) {
+      return new TokenFile(absolute, Optional.empty());
+    } catch (IOException e) {
+      throw new QuorateException(
+          ErrorCode.IO_FAILURE, "cannot read token file " + absolute + ": " + e.getMessage(), e);
+    }
+    return new TokenFile(absolute, Optional.of(decode(absolute, bytes)));
+  }
+
+  Optional<FencingToken> stored() {
+    return stored;
+  }
+
+  void store(FencingToken token) {
+    ByteBuffer buffer = ByteBuffer.allocate(SIZE);
+    buffer.put(MAGIC).put(VERSION).put(new byte[3]).put(token.toBytes());
+    buffer.putInt(crc(buffer.array(), SIZE - Integer.BYTES));
+    buffer.flip();
+    Path temp = path.resolveSibling(path.getFileName() + ".tmp");
+    try {
+      try (FileChannel channel =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+        channel.force(true);
+      }
+      Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel directory = FileChannel.open(path.getParent(), StandardOpenOption.READ)) {
+        directory.force(true);
+      }
+    } catch (IOException e) {
+      throw new QuorateException(
+          ErrorCode.IO_FAILURE,
+          "cannot record fencing token " + token + " in " + path + ": " + e.getMessage(),
+          e);
+    }
+  }
+
+  private static FencingToken decode(Path path, byte[] bytes) {
+    if (bytes.length != SIZE) {
+      throw corrupt(path, "it is " + bytes.length + " bytes long, a token file is " + SIZE);
+    }
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    byte[] magic = new byte[MAGIC.length];
+    buffer.get(magic);
+    if (!java.util.Arrays.equals(magic, MAGIC)) {
+      throw corrupt(path, "it does not start with QRTG; it is not a Quorate token file");
+    }
+    byte version = buffer.get();
+    if (version != VERSION) {
+      throw corrupt(path, "its version is " + version + ", this release reads version " + VERSION);
+    }
+    int expected = ByteBuffer.wrap(bytes, SIZE - Integer.BYTES, Integer.BYTES).getInt();
+    if (crc(bytes, SIZE - Integer.BYTES) != expected) {
+      throw corrupt(path, "its checksum does not match (torn or damaged)");
+    }
+    buffer.position(8);
+    byte[] token = new byte[FencingToken.BYTES];
+    buffer.get(token);
+    try {
+      return FencingToken.fromBytes(token);
+    } catch (IllegalArgumentException e) {
+      throw corrupt(path, e.getMessage());
+    }
+  }
+
+  private static QuorateException corrupt(Path path, String why) {
+    return new QuorateException(
+        ErrorCode.CORRUPT_DATA,
+        "token file "
+            + path
+            + " is unusable: "
+            + why
+            + ". Refusing to reset it: restore it, or delete it only if no stale holder can"
+            + " still write");
+  }
+
+  private static int crc(byte[] bytes, int length) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes, 0, length);
+    return (int) crc.getValue();
+  }
+
+  @Override
+  public String toString() {
+    return path.toString();
+  }
+}
