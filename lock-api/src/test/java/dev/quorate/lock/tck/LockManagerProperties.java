@@ -15,12 +15,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -86,6 +89,9 @@ public abstract class LockManagerProperties {
     String resource = "prop-" + UUID.randomUUID();
     History history = new History();
     ExecutorService pool = Executors.newFixedThreadPool(scripts.size());
+    // Threads take their i-th steps together, so that grants overlap as much as they may.
+    CyclicBarrier rounds = new CyclicBarrier(scripts.size());
+    int length = scripts.stream().mapToInt(List::size).max().orElse(0);
     try {
       List<Future<?>> done = new ArrayList<>();
       for (int t = 0; t < scripts.size(); t++) {
@@ -94,7 +100,7 @@ public abstract class LockManagerProperties {
         done.add(
             pool.submit(
                 () -> {
-                  run(member, resource, script, history);
+                  run(member, resource, script, length, rounds, history);
                   return null;
                 }));
       }
@@ -110,10 +116,21 @@ public abstract class LockManagerProperties {
     history.checkTokenOrder();
   }
 
-  private static void run(LockManager member, String resource, List<Step> script, History history)
-      throws InterruptedException {
+  private static void run(
+      LockManager member,
+      String resource,
+      List<Step> script,
+      int length,
+      CyclicBarrier rounds,
+      History history)
+      throws InterruptedException, BrokenBarrierException, TimeoutException {
     Lease lease = null;
-    for (Step step : script) {
+    for (int i = 0; i < length; i++) {
+      rounds.await(30, TimeUnit.SECONDS);
+      if (i >= script.size()) {
+        continue;
+      }
+      Step step = script.get(i);
       switch (step.kind()) {
         case ACQUIRE -> {
           if (lease == null) {
