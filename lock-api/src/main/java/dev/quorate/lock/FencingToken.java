@@ -33,6 +33,8 @@ public record FencingToken(long major, long minor) implements Comparable<Fencing
   /**
    * Validates the parts.
    *
+   * @param major the cluster-wide grant number, not negative
+   * @param minor the member-local sub-grant sequence, not negative
    * @throws IllegalArgumentException if either part is negative
    */
   public FencingToken {
