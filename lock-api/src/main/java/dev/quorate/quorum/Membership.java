@@ -12,7 +12,7 @@ import java.util.SortedSet;
  *
  * <p>{@code quorateReporters} carries corosync's rule that a member joining a partition which is
  * already quorate does not have to wait for all votes again (wait_for_all): a membership source
- * that can see its peers' state (lock-zk publishes it in each member node) fills it in; others
+ * that can see its peers' state (lock-zk can publish it in each member node) fills it in; others
  * leave it empty, which is the safe choice.
  *
  * <pre>{@code

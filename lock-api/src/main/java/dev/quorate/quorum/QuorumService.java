@@ -64,7 +64,7 @@ public final class QuorumService implements AutoCloseable {
 
   // Guards everything below; never held while user code (listeners, callbacks) runs.
   private final ReentrantLock lock = new ReentrantLock();
-  private final Queue<Delivery> pending = new ArrayDeque<>();
+  private final Queue<QuorumDelivery> pending = new ArrayDeque<>();
   private QuorumState state;
   private Membership lastSeen;
   private long sequence;
@@ -178,7 +178,7 @@ public final class QuorumService implements AutoCloseable {
       state = result;
       if (!result.equals(previous)) {
         QuorumEvent event = new QuorumEvent(++sequence, previous, result, noQuorumPolicy);
-        pending.add(new Delivery(event, List.copyOf(listeners)));
+        pending.add(new QuorumDelivery(event, List.copyOf(listeners)));
         log.info("quorum change {} at member {}: {}", event.sequence(), local, result);
       }
       scheduleWindow(result);
@@ -222,7 +222,7 @@ public final class QuorumService implements AutoCloseable {
   /** Delivers queued events one at a time, in order; runs on the (serial) notifier. */
   private void drain() {
     while (true) {
-      Delivery next;
+      QuorumDelivery next;
       lock.lock();
       try {
         next = pending.poll();
@@ -330,30 +330,6 @@ public final class QuorumService implements AutoCloseable {
     }
     if (ownedNotifier != null) {
       ownedNotifier.shutdown();
-    }
-  }
-
-  /** One event and the listeners registered when it happened. */
-  private record Delivery(QuorumEvent event, List<QuorumListener> targets) {
-    void run(SelfFence selfFence) {
-      if (selfFence != null
-          && event.lostQuorum()
-          && event.noQuorumPolicy() == NoQuorumPolicy.SELF_FENCE) {
-        try {
-          selfFence.fence(event);
-        } catch (RuntimeException e) {
-          // The member could not take itself out: others must fence it. Say so loudly.
-          log.error("self-fence after quorum loss {} failed", event.sequence(), e);
-        }
-      }
-      for (QuorumListener listener : targets) {
-        try {
-          listener.onChange(event);
-        } catch (RuntimeException e) {
-          // One failing listener must not starve the others nor pass silently.
-          log.error("quorum listener failed on event {}", event.sequence(), e);
-        }
-      }
     }
   }
 
