@@ -26,6 +26,16 @@ import java.util.Optional;
 final class LevelRunner {
   record Attempt(boolean succeeded, FenceReason reason, String explanation) {}
 
+  /** A device's plug for a target: found (possibly "no plug needed") or not found. */
+  private record PlugChoice(boolean found, Optional<String> plug) {
+    static final PlugChoice NOT_FOUND = new PlugChoice(false, Optional.empty());
+    static final PlugChoice NONE_NEEDED = new PlugChoice(true, Optional.empty());
+
+    static PlugChoice of(String plug) {
+      return new PlugChoice(true, Optional.of(plug));
+    }
+  }
+
   private final FenceAgents agents;
   private final List<FenceOutcome> outcomes = new ArrayList<>();
 
@@ -44,19 +54,19 @@ final class LevelRunner {
       if (deadline.expired()) {
         return expired();
       }
-      Optional<String> plug;
+      PlugChoice plug;
       try {
         plug = plugFor(device, request.target(), deadline);
       } catch (FenceAgentException e) {
         return new Attempt(false, FenceReason.AGENT_FAILED, e.getMessage());
       }
-      if (plug == null) {
+      if (!plug.found()) {
         return new Attempt(
             false,
             FenceReason.PLUG_NOT_FOUND,
             "device " + device.name() + " has no plug for " + request.target());
       }
-      calls.add(new AgentRequest(device, request.action(), plug, device.timeout()));
+      calls.add(new AgentRequest(device, request.action(), plug.plug(), device.timeout()));
     }
     if (request.action() == FenceAction.ON) {
       return powerOn(calls, deadline, true);
@@ -159,26 +169,25 @@ final class LevelRunner {
     return outcome;
   }
 
-  /** Returns the plug, empty for a device without plugs, or null if the target has none. */
-  private Optional<String> plugFor(FenceDevice device, String target, Deadline deadline)
+  private PlugChoice plugFor(FenceDevice device, String target, Deadline deadline)
       throws InterruptedException {
     PlugMapping mapping = device.plugs();
     if (mapping instanceof PlugMapping.HostMap map) {
       String plug = map.targetToPlug().get(target);
-      return plug == null ? null : Optional.of(plug);
+      return plug == null ? PlugChoice.NOT_FOUND : PlugChoice.of(plug);
     }
     if (mapping instanceof PlugMapping.StaticList list) {
-      return list.targets().contains(target) ? Optional.of(target) : null;
+      return list.targets().contains(target) ? PlugChoice.of(target) : PlugChoice.NOT_FOUND;
     }
     if (mapping instanceof PlugMapping.DynamicList) {
       AgentRequest list = AgentRequest.of(device, FenceAction.LIST);
       return agent(device)
           .list(list.withTimeout(cap(list, deadline)))
           .find(target)
-          .map(p -> Optional.of(p.id()))
-          .orElse(null);
+          .map(p -> PlugChoice.of(p.id()))
+          .orElse(PlugChoice.NOT_FOUND);
     }
-    return Optional.empty();
+    return PlugChoice.NONE_NEEDED;
   }
 
   private FenceAgent agent(FenceDevice device) {
