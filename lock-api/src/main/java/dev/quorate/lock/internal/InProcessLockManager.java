@@ -20,10 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 
@@ -33,8 +30,6 @@ import java.util.function.BiConsumer;
  * moment of each grant, so they rise in grant order across all resources.
  */
 public final class InProcessLockManager implements LockManager {
-  private static final AtomicInteger THREADS = new AtomicInteger();
-
   private final ConcurrentHashMap<String, ResourceQueue> queues = new ConcurrentHashMap<>();
   private final AtomicLong grants = new AtomicLong();
   private final Executor callbacks;
@@ -42,20 +37,7 @@ public final class InProcessLockManager implements LockManager {
 
   /** Creates an open manager. */
   public InProcessLockManager() {
-    // Daemon threads that end when idle: nothing to shut down, and late events still run.
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            0,
-            Integer.MAX_VALUE,
-            5,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            task -> {
-              Thread thread = new Thread(task, "quorate-lock-events-" + THREADS.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    this.callbacks = pool;
+    this.callbacks = DaemonThreads.idleEnding("quorate-lock-events");
   }
 
   Executor callbackExecutor() {
