@@ -7,8 +7,8 @@ package dev.quorate.fence;
  * fence, and a veto that refuses every level runs nothing at all).
  *
  * <p>The topology-aware guard of the design (narrowest action first, survivors keep quorum,
- * collateral policy, liveness veto, storm brake) implements this interface. Implementations must be
- * thread-safe, must not block for long, and must never return null.
+ * collateral policy, liveness veto, storm brake) is {@link TopologyFenceGuard}. Implementations
+ * must be thread-safe, must not block for long, and must never return null.
  *
  * <pre>{@code
  * FenceGuard vmOnly =

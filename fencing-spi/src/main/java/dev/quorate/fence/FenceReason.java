@@ -19,8 +19,14 @@ public enum FenceReason {
   ALLOWED_SURVIVORS_QUORATE,
   /** Allowed: the survivors hold exactly half the votes and the tie-breaker grants them. */
   ALLOWED_BY_TIE_BREAKER,
-  /** Refused: the requester's partition is not quorate. */
+  /** Allowed: an unfence (power on) from a quorate partition; restoring power costs no votes. */
+  ALLOWED_UNFENCE,
+  /** Refused: the requester's partition is not quorate, or the requester is not in it. */
   REFUSED_NOT_QUORATE,
+  /** Refused: no usable quorum state (none yet, the supplier failed, or it names strangers). */
+  REFUSED_NO_QUORUM_STATE,
+  /** Refused: the requester or the target is not a member the guard knows. */
+  REFUSED_UNKNOWN_MEMBER,
   /** Refused: the requester runs on the host that would be power-cycled. */
   REFUSED_REQUESTER_ON_HOST,
   /** Refused: the agent's proxy runs on the host that would be power-cycled. */
@@ -33,6 +39,10 @@ public enum FenceReason {
   REFUSED_COLLATERAL,
   /** Vetoed: the target still shows liveness (a fresh heartbeat or lease). */
   VETO_TARGET_ALIVE,
+  /** Refused: a liveness source failed, so whether the target still lives is unknown. */
+  REFUSED_LIVENESS_UNKNOWN,
+  /** Refused: the guard itself failed (a tie-breaker or vote source threw); nothing is guessed. */
+  REFUSED_GUARD_FAILED,
   /** Braked: too many hosts look dead at once; more likely the network than the hosts. */
   BRAKE_FENCE_STORM,
   /** Refused by the fencer: the target was fenced successfully within its quiet time. */

@@ -6,7 +6,8 @@
  * dev.quorate.fence.FenceDevice}, give each target its ordered {@link
  * dev.quorate.fence.FenceLevel}s in a {@link dev.quorate.fence.FenceTopology}, find agents with
  * {@link dev.quorate.fence.FenceAgents} (any fence-agents program works through its stdin
- * protocol), and pass a {@link dev.quorate.fence.FenceGuard} that refuses what would cost quorum.
+ * protocol), and pass a {@link dev.quorate.fence.FenceGuard} that refuses what would cost quorum:
+ * the {@link dev.quorate.fence.TopologyFenceGuard} knows which members share a physical host.
  * Passwords are {@link dev.quorate.fence.Secret}s: they reach the agent on stdin only and are
  * redacted everywhere else.
  *
