@@ -224,9 +224,12 @@ public final class QuorumPolicy {
    */
   public List<String> warnings() {
     List<String> warnings = new ArrayList<>();
-    int threshold = Votequorum.threshold(this, configuredExpectedVotes, Integer.MAX_VALUE);
     for (String host : topology.hosts()) {
       int remaining = configuredExpectedVotes - topology.votesOn(host);
+      // The survivors' threshold: under two_node a lone survivor needs only one vote.
+      int threshold =
+          Votequorum.threshold(
+              this, configuredExpectedVotes, topology.size() - topology.membersOn(host).size());
       if (remaining < threshold) {
         warnings.add(
             "host "

@@ -176,5 +176,7 @@ class QuorumPolicyConfigurationTest {
         .asString()
         .contains("hv-1", "[1, 2]", "leaves 1", "threshold 2");
     assertThat(QuorumPolicy.builder(Clusters.ofSize(3)).build().warnings()).isEmpty();
+    // Regression: two_node's survivor needs one vote, so neither host costs quorum.
+    assertThat(QuorumPolicy.builder(Clusters.ofSize(2)).twoNode(true).build().warnings()).isEmpty();
   }
 }
