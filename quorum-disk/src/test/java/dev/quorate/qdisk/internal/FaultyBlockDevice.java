@@ -79,6 +79,11 @@ final class FaultyBlockDevice implements BlockDevice {
     Fault f;
     synchronized (this) {
       f = readFaults.poll();
+      if (f instanceof BitFlip flip && flip.byteIndex() >= dst.remaining()) {
+        // Meant for a longer read (all slots), not this one (a mailbox): keep it queued.
+        readFaults.addFirst(f);
+        f = null;
+      }
     }
     if (f instanceof IoError) {
       throw new IOException(name() + ": injected read error");
