@@ -21,6 +21,19 @@ public final class DiskFormatter {
   /** Formats {@code device} with {@code header}; {@code force} overwrites foreign data. */
   public static void format(BlockDevice device, DiskHeader header, boolean force)
       throws IOException {
+    boolean zero = check(device, header, force);
+    if (!zero) {
+      device.write(0, ByteBuffer.allocate(DiskHeader.BLOCK_SIZE));
+    }
+    writeLayout(device, header);
+  }
+
+  /**
+   * Checks that {@code device} may be formatted, writing nothing; returns true if block 0 is all
+   * zeros.
+   */
+  public static boolean check(BlockDevice device, DiskHeader header, boolean force)
+      throws IOException {
     header.timing().check();
     long size = device.size();
     if (size < header.requiredBytes()) {
@@ -60,9 +73,10 @@ public final class DiskFormatter {
                 + "); use --force to overwrite it");
       }
     }
-    if (!zero) {
-      device.write(0, ByteBuffer.allocate(DiskHeader.BLOCK_SIZE));
-    }
+    return zero;
+  }
+
+  private static void writeLayout(BlockDevice device, DiskHeader header) throws IOException {
     int n = header.slotCount();
     ByteBuffer body = ByteBuffer.allocate(2 * n * DiskHeader.BLOCK_SIZE);
     for (int node = 1; node <= n; node++) {
