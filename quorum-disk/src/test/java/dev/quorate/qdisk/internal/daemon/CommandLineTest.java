@@ -143,7 +143,7 @@ class CommandLineTest {
     Files.write(small, new byte[3 * 4096]);
     assertRefusedUnchanged(
         small,
-        4,
+        3,
         "shorter than the layout of 4 slots needs (36864 bytes)",
         "format",
         "-d",
