@@ -167,6 +167,16 @@ class HeartbeatEngineTest {
   }
 
   @Test
+  void aPoisonPillFencesTheNodeAsSuch() throws Exception {
+    SimCluster c = threeNodesWithMaster();
+    long inc = c.engines.get(2).status().incarnation();
+    DiskReader.deliver(
+        c.disks.get(0), c.headers.get(0), new MailboxMessage(2, MessageType.OFF, 0, inc, 7));
+    c.beat();
+    assertThat(c.fenced).containsEntry(2, SelfFenceReason.POISON_PILL);
+  }
+
+  @Test
   void restartIsSeenThroughANewIncarnationAndStaleEvictionsAreCleared() throws Exception {
     SimCluster c = threeNodesWithMaster();
     long inc = c.engines.get(3).status().incarnation();
