@@ -16,9 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -250,61 +248,6 @@ public final class InProcessLockManager implements LockManager {
     future.whenComplete((lease, failure) -> timer.cancel(false));
   }
 
-  static void checkTimeout(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
-    }
-  }
-
-  /**
-   * Waits for a request; the request's own timeout bounds the wait. On interrupt the request is
-   * withdrawn, and a grant that raced with the interrupt is released.
-   */
-  static Lease await(CompletableFuture<Lease> future) throws InterruptedException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      if (!future.cancel(false) && !future.isCompletedExceptionally()) {
-        future.join().release();
-      }
-      throw e;
-    } catch (ExecutionException e) {
-      throw unwrap(e);
-    }
-  }
-
-  /** Waits for a conversion; on interrupt withdraws it unless it was granted first. */
-  static void awaitConversion(CompletableFuture<Lease> future) throws InterruptedException {
-    try {
-      future.get();
-    } catch (InterruptedException e) {
-      if (future.cancel(false)) {
-        throw e;
-      }
-      // Granted (or failed) at the moment of the interrupt: report that, keep the interrupt.
-      Thread.currentThread().interrupt();
-      try {
-        future.join();
-      } catch (CompletionException failed) {
-        throw failed.getCause() instanceof RuntimeException r ? r : failed;
-      }
-    } catch (ExecutionException e) {
-      throw unwrap(e);
-    }
-  }
-
-  private static RuntimeException unwrap(ExecutionException e) {
-    Throwable cause = e.getCause();
-    if (cause instanceof RuntimeException runtime) {
-      return runtime;
-    }
-    if (cause instanceof Error error) {
-      throw error;
-    }
-    return new QuorateException(ErrorCode.INTERNAL, "lock request failed: " + cause, cause);
-  }
-
   /** A handle: resource name plus options. */
   private final class LocalLock implements Lock {
     private final String resource;
@@ -327,14 +270,14 @@ public final class InProcessLockManager implements LockManager {
 
     @Override
     public Lease acquire(LockMode mode) throws InterruptedException {
-      return await(acquireAsync(mode));
+      return Requests.await(acquireAsync(mode));
     }
 
     @Override
     public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
-      checkTimeout(timeout);
+      Requests.checkTimeout(timeout);
       try {
-        return Optional.of(await(request(resource, mode, options, timeout)));
+        return Optional.of(Requests.await(request(resource, mode, options, timeout)));
       } catch (LockTimeoutException e) {
         return Optional.empty();
       }

@@ -4,7 +4,6 @@ import dev.quorate.lock.BlockingCallback;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
-import dev.quorate.lock.LeaseEvent;
 import dev.quorate.lock.LeaseListener;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
@@ -12,10 +11,8 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.ValueBlock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A request of the in-process manager, and once granted, its lease. All fields but the listeners
@@ -34,8 +31,7 @@ final class LocalLease implements Lease {
   private final InProcessLockManager manager;
   private final ResourceQueue queue;
   private final BlockingCallback blockingCallback;
-  private final SerialExecutor events;
-  private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
+  private final LeaseEvents events;
   final CompletableFuture<Lease> granted = new CompletableFuture<>();
 
   volatile Phase phase = Phase.WAITING;
@@ -55,7 +51,7 @@ final class LocalLease implements Lease {
     this.queue = queue;
     this.mode = mode;
     this.blockingCallback = blockingCallback;
-    this.events = new SerialExecutor(manager.callbackExecutor());
+    this.events = new LeaseEvents(this, manager.callbackExecutor());
   }
 
   InProcessLockManager manager() {
@@ -69,21 +65,13 @@ final class LocalLease implements Lease {
 
   /** Queues a transition for the listeners; called under the queue lock to keep order. */
   void emit(LeaseState from, LeaseState to, String cause) {
-    LeaseEvent event = new LeaseEvent(this, from, to, cause);
-    // The listeners registered when the transition happened; a later one must not hear it.
-    List<LeaseListener> audience = List.copyOf(listeners);
-    events.execute(
-        () -> {
-          for (LeaseListener listener : audience) {
-            listener.onTransition(event);
-          }
-        });
+    events.emit(from, to, cause);
   }
 
   /** Tells this holder a request for {@code requested} waits on it; under the queue lock. */
   void notifyBlocking(LockMode requested) {
     if (blockingCallback != null) {
-      events.execute(() -> blockingCallback.onBlocking(this, requested));
+      events.blocking(blockingCallback, requested);
     }
   }
 
@@ -142,15 +130,15 @@ final class LocalLease implements Lease {
   @Override
   public void convert(LockMode target) throws InterruptedException {
     Objects.requireNonNull(target, "mode");
-    InProcessLockManager.awaitConversion(manager.convert(this, target, null));
+    Requests.awaitConversion(manager.convert(this, target, null));
   }
 
   @Override
   public boolean tryConvert(LockMode target, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(target, "mode");
-    InProcessLockManager.checkTimeout(timeout);
+    Requests.checkTimeout(timeout);
     try {
-      InProcessLockManager.awaitConversion(manager.convert(this, target, timeout));
+      Requests.awaitConversion(manager.convert(this, target, timeout));
       return true;
     } catch (LockTimeoutException e) {
       return false;
@@ -165,12 +153,12 @@ final class LocalLease implements Lease {
 
   @Override
   public void addListener(LeaseListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    events.add(listener);
   }
 
   @Override
   public void removeListener(LeaseListener listener) {
-    listeners.remove(listener);
+    events.remove(listener);
   }
 
   @Override

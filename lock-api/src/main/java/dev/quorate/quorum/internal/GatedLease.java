@@ -11,13 +11,11 @@ import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
-import dev.quorate.lock.internal.SerialExecutor;
+import dev.quorate.lock.internal.LeaseEvents;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
 final class GatedLease implements Lease {
   private final GatedLockManager gate;
   private final Lease inner;
-  private final SerialExecutor events;
-  private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
+  private final LeaseEvents events;
   private final ReentrantLock lock = new ReentrantLock();
   private LeaseState last = LeaseState.GRANTED;
   private String revokedBecause;
@@ -42,7 +39,7 @@ final class GatedLease implements Lease {
   GatedLease(GatedLockManager gate, Lease inner, Executor executor) {
     this.gate = gate;
     this.inner = inner;
-    this.events = new SerialExecutor(executor);
+    this.events = new LeaseEvents(this, executor);
     inner.addListener(this::forward);
   }
 
@@ -79,20 +76,12 @@ final class GatedLease implements Lease {
   }
 
   void deliverBlocking(BlockingCallback callback, LockMode wanted) {
-    events.execute(() -> callback.onBlocking(this, wanted));
+    events.blocking(callback, wanted);
   }
 
-  // Called with the lock held, so events enter the queue in the order of the transitions; the
-  // listeners are those registered at the transition.
+  // Called with the lock held, so events enter the queue in the order of the transitions.
   private void emit(LeaseState from, LeaseState to, String cause) {
-    LeaseEvent event = new LeaseEvent(this, from, to, cause);
-    List<LeaseListener> audience = List.copyOf(listeners);
-    events.execute(
-        () -> {
-          for (LeaseListener listener : audience) {
-            listener.onTransition(event);
-          }
-        });
+    events.emit(from, to, cause);
   }
 
   /** The revocation cause, revoking first if quorum is gone under STOP and no event came yet. */
@@ -228,12 +217,12 @@ final class GatedLease implements Lease {
 
   @Override
   public void addListener(LeaseListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    events.add(listener);
   }
 
   @Override
   public void removeListener(LeaseListener listener) {
-    listeners.remove(listener);
+    events.remove(listener);
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.internal.DaemonThreads;
+import dev.quorate.lock.internal.Requests;
 import dev.quorate.quorum.NoQuorumPolicy;
 import dev.quorate.quorum.QuorumEvent;
 import dev.quorate.quorum.QuorumListener;
@@ -22,7 +23,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 
 /** The lock manager behind {@link dev.quorate.quorum.QuorumGate}. */
@@ -175,7 +175,7 @@ public final class GatedLockManager implements LockManager {
 
     @Override
     public Lease acquire(LockMode mode) throws InterruptedException {
-      return await(acquireAsync(mode));
+      return Requests.await(acquireAsync(mode));
     }
 
     @Override
@@ -188,7 +188,7 @@ public final class GatedLockManager implements LockManager {
       checkQuorum(resource(), mode);
       Lock timed = inner.lock(resource(), innerOptions(options, timeout));
       try {
-        return Optional.of(await(request(timed, mode)));
+        return Optional.of(Requests.await(request(timed, mode)));
       } catch (LockTimeoutException e) {
         return Optional.empty();
       }
@@ -213,22 +213,6 @@ public final class GatedLockManager implements LockManager {
     @Override
     public String toString() {
       return "QuorumGate.Lock[" + lock + "]";
-    }
-  }
-
-  /** Waits; on interrupt withdraws the request, releasing a grant that raced with it. */
-  static Lease await(CompletableFuture<Lease> future) throws InterruptedException {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      if (!future.cancel(false) && !future.isCompletedExceptionally()) {
-        future.join().release();
-      }
-      throw e;
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r
-          ? r
-          : new QuorateException(ErrorCode.INTERNAL, "request failed: " + e.getCause(), e);
     }
   }
 }
