@@ -1,0 +1,177 @@
+package dev.quorate.zk.internal;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The grant rules, as a pure function of one {@code getChildren} answer. Every client evaluates the
+ * same rules on the same list, so they agree on who holds what without talking to each other.
+ *
+ * <p>A lease is the set of nodes sharing a {@link LockNode#position()}: its first node, and while
+ * it converts, the conversion node. The rules depend only on nodes created earlier (lower
+ * sequence), whose modes never change, so a node's answer can only go from "wait" to "granted":
+ *
+ * <ul>
+ *   <li>A request is granted when it is compatible with every earlier node, and with every
+ *       conversion of a lease that queued before it (a conversion keeps its lease's place).
+ *   <li>A conversion is granted when it is compatible with every earlier node of other leases,
+ *       except waiting requests that wait only on this lease (directly or through other such
+ *       requests): those check the conversion themselves, so conversions go ahead of them as in the
+ *       VMS DLM.
+ * </ul>
+ */
+final class QueueSnapshot {
+  private final List<LockNode> nodes;
+
+  QueueSnapshot(Collection<String> children) {
+    List<LockNode> parsed = new ArrayList<>();
+    for (String child : children) {
+      LockNode.parse(child).ifPresent(parsed::add);
+    }
+    parsed.sort(Comparator.comparingLong(LockNode::seq));
+    this.nodes = List.copyOf(parsed);
+  }
+
+  List<LockNode> nodes() {
+    return nodes;
+  }
+
+  Optional<LockNode> find(String name) {
+    return nodes.stream().filter(n -> n.name().equals(name)).findFirst();
+  }
+
+  /** The nodes that keep {@code node} waiting, nearest (highest sequence) last; empty = granted. */
+  List<LockNode> blockers(LockNode node) {
+    return node.isConversion() ? conversionBlockers(node) : requestBlockers(node);
+  }
+
+  private List<LockNode> requestBlockers(LockNode request) {
+    List<LockNode> result = new ArrayList<>();
+    for (LockNode other : nodes) {
+      if (other.position() == request.position()) {
+        continue;
+      }
+      boolean earlier = other.seq() < request.seq();
+      boolean conversionAhead = other.isConversion() && other.position() < request.seq();
+      if ((earlier || conversionAhead) && !other.mode().compatibleWith(request.mode())) {
+        result.add(other);
+      }
+    }
+    result.sort(Comparator.comparingLong(LockNode::seq));
+    return result;
+  }
+
+  private List<LockNode> conversionBlockers(LockNode conversion) {
+    Set<Long> waitingOnUs = requestsWaitingOnlyOn(conversion.position(), conversion.seq());
+    List<LockNode> result = new ArrayList<>();
+    for (LockNode other : nodes) {
+      if (other.seq() >= conversion.seq()) {
+        break;
+      }
+      if (other.position() != conversion.position()
+          && !waitingOnUs.contains(other.seq())
+          && !other.mode().compatibleWith(conversion.mode())) {
+        result.add(other);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Sequences of plain requests created before {@code before} that wait only on the lease at {@code
+   * position} or on requests already in the set (judged by earlier nodes alone).
+   */
+  private Set<Long> requestsWaitingOnlyOn(long position, long before) {
+    Set<Long> result = new HashSet<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      LockNode n = nodes.get(i);
+      if (n.seq() >= before) {
+        break;
+      }
+      if (n.isConversion() || n.position() == position || hasConversion(n.position())) {
+        continue;
+      }
+      boolean blocked = false;
+      boolean onlyByUs = true;
+      for (int j = 0; j < i; j++) {
+        LockNode earlier = nodes.get(j);
+        if (!earlier.mode().compatibleWith(n.mode())) {
+          blocked = true;
+          if (earlier.position() != position && !result.contains(earlier.seq())) {
+            onlyByUs = false;
+          }
+        }
+      }
+      if (blocked && onlyByUs) {
+        result.add(n.seq());
+      }
+    }
+    return result;
+  }
+
+  private boolean hasConversion(long position) {
+    return nodes.stream().anyMatch(n -> n.position() == position && n.isConversion());
+  }
+
+  /**
+   * Says whether {@code conversion} closes a cycle of waits and is the newest conversion in it, so
+   * that of several conversions caught in one cycle exactly one gives up.
+   */
+  boolean deadlocks(LockNode conversion) {
+    ArrayDeque<Long> stack = new ArrayDeque<>();
+    Set<Long> visited = new HashSet<>();
+    stack.push(conversion.position());
+    long newest = conversion.seq();
+    boolean cycle = false;
+    while (!stack.isEmpty()) {
+      long lease = stack.pop();
+      for (LockNode waiting : waitingNodesOf(lease)) {
+        if (waiting.isConversion()) {
+          newest = Math.max(newest, waiting.seq());
+        }
+        for (LockNode blocker : blockers(waiting)) {
+          if (blocker.position() == conversion.position()) {
+            cycle = true;
+          } else if (visited.add(blocker.position())) {
+            stack.push(blocker.position());
+          }
+        }
+      }
+    }
+    return cycle && newest == conversion.seq();
+  }
+
+  /** Nodes of the lease at {@code position} that wait: a pending conversion or a new request. */
+  private List<LockNode> waitingNodesOf(long position) {
+    List<LockNode> own = nodes.stream().filter(n -> n.position() == position).toList();
+    List<LockNode> result = new ArrayList<>();
+    for (LockNode n : own) {
+      boolean pendingConversion = n.isConversion() && n != own.get(0);
+      boolean waitingRequest = !n.isConversion() && own.size() == 1;
+      if ((pendingConversion || waitingRequest) && !blockers(n).isEmpty()) {
+        result.add(n);
+      }
+    }
+    return result;
+  }
+
+  /** Waiting nodes of other leases that {@code held} (a granted node) keeps waiting. */
+  List<LockNode> waitersBlockedBy(LockNode held) {
+    List<LockNode> result = new ArrayList<>();
+    for (LockNode n : nodes) {
+      if (n.position() == held.position()) {
+        continue;
+      }
+      if (blockers(n).stream().anyMatch(b -> b.position() == held.position())) {
+        result.add(n);
+      }
+    }
+    return result;
+  }
+}
