@@ -33,6 +33,8 @@ public record FencingToken(long major, long minor) implements Comparable<Fencing
   /**
    * Validates the parts.
    *
+   * @param major the cluster-wide grant number, not negative
+   * @param minor the member-local sub-grant sequence, not negative
    * @throws IllegalArgumentException if either part is negative
    */
   public FencingToken {
@@ -63,7 +65,7 @@ public record FencingToken(long major, long minor) implements Comparable<Fencing
    */
   public static FencingToken parse(String text) {
     int dot = text.indexOf('.');
-    if (dot <= 0 || dot == text.length() - 1 || text.indexOf('.', dot + 1) >= 0) {
+    if (dot <= 0 || !digitsOnly(text, 0, dot) || !digitsOnly(text, dot + 1, text.length())) {
       throw new IllegalArgumentException(
           "fencing token '" + text + "' is not of the form <major>.<minor>, e.g. 4294967302.0");
     }
@@ -72,8 +74,20 @@ public record FencingToken(long major, long minor) implements Comparable<Fencing
           Long.parseLong(text, 0, dot, 10), Long.parseLong(text, dot + 1, text.length(), 10));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "fencing token '" + text + "' is not of the form <major>.<minor>, e.g. 4294967302.0", e);
+          "fencing token '" + text + "' has a part beyond " + Long.MAX_VALUE, e);
     }
+  }
+
+  private static boolean digitsOnly(String text, int from, int to) {
+    if (from >= to) {
+      return false;
+    }
+    for (int i = from; i < to; i++) {
+      if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

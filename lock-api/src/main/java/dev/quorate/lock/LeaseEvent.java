@@ -14,6 +14,10 @@ public record LeaseEvent(Lease lease, LeaseState from, LeaseState to, String cau
   /**
    * Validates the event.
    *
+   * @param lease the lease that changed
+   * @param from the state before
+   * @param to the state after
+   * @param cause why it changed
    * @throws NullPointerException if any component is null
    */
   public LeaseEvent {

@@ -30,6 +30,9 @@ public record Mechanism(Kind kind, int toleratedFailures, String detail) {
   /**
    * Validates the descriptor.
    *
+   * @param kind the mechanism
+   * @param toleratedFailures how many lock servers may fail
+   * @param detail a human-readable description
    * @throws IllegalArgumentException if {@code toleratedFailures} is negative
    */
   public Mechanism {

@@ -21,6 +21,7 @@ import java.util.Objects;
 public class QuorateException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** The machine-readable reason. */
   private final ErrorCode code;
 
   /**

@@ -7,7 +7,10 @@ package dev.quorate.lock;
 public final class StaleTokenException extends QuorateException {
   private static final long serialVersionUID = 1L;
 
+  /** The token that was presented. */
   private final FencingToken rejected;
+
+  /** The newest token already accepted. */
   private final FencingToken highest;
 
   /**

@@ -1,0 +1,193 @@
+package dev.quorate.lock.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quorate.lock.ConversionDeadlockException;
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.FencingToken;
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseLostException;
+import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.ValueBlock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Conversions, lock value blocks, and blocking callbacks. */
+public abstract class ConversionTck extends GrantingTck {
+
+  @Test
+  void upConversionWaitsForIncompatibleHoldersAndGetsNewerToken() throws Exception {
+    String resource = freshResource();
+    BlockingRecorder otherCallbacks = new BlockingRecorder();
+    Lease converting = grant(manager(), resource, LockMode.PR);
+    Lease other = peer().lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
+    FencingToken before = converting.token();
+    CompletableFuture<Lease> conversion = converting.convertAsync(LockMode.EX);
+    otherCallbacks.awaitCount(1);
+    assertThat(otherCallbacks.seen()).containsExactly(LockMode.EX);
+    assertThat(conversion).isNotDone();
+    assertThat(converting.mode()).isEqualTo(LockMode.PR);
+    other.release();
+    conversion.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(converting.mode()).isEqualTo(LockMode.EX);
+    assertThat(converting.token()).isGreaterThan(before).isGreaterThan(other.token());
+    assertRefused(peer(), resource, LockMode.CR);
+    converting.release();
+  }
+
+  @Test
+  void downConversionIsImmediateKeepsTokenAndUnblocksWaiters() throws Exception {
+    String resource = freshResource();
+    BlockingRecorder writerCallbacks = new BlockingRecorder();
+    Lease writer = manager().lock(resource, writerCallbacks.options()).acquire(LockMode.EX);
+    FencingToken token = writer.token();
+    CompletableFuture<Lease> reader = peer().lock(resource).acquireAsync(LockMode.PR);
+    writerCallbacks.awaitCount(1);
+    writer.convert(LockMode.PR);
+    assertThat(writer.mode()).isEqualTo(LockMode.PR);
+    assertThat(writer.token()).isEqualTo(token);
+    reader.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).release();
+    writer.release();
+  }
+
+  @Test
+  void conversionToTheHeldModeChangesNothing() throws Exception {
+    String resource = freshResource();
+    try (Lease lease = grant(manager(), resource, LockMode.PW)) {
+      FencingToken token = lease.token();
+      assertThat(lease.tryConvert(LockMode.PW, Duration.ZERO)).isTrue();
+      assertThat(lease.mode()).isEqualTo(LockMode.PW);
+      assertThat(lease.token()).isEqualTo(token);
+    }
+  }
+
+  @Test
+  void conversionDeadlockIsReportedAndTheLeaseKeepsItsMode() throws Exception {
+    String resource = freshResource();
+    BlockingRecorder secondCallbacks = new BlockingRecorder();
+    Lease first = grant(manager(), resource, LockMode.PR);
+    Lease second = peer().lock(resource, secondCallbacks.options()).acquire(LockMode.PR);
+    CompletableFuture<Lease> firstConversion = first.convertAsync(LockMode.EX);
+    secondCallbacks.awaitCount(1);
+    assertThatThrownBy(() -> second.convert(LockMode.EX))
+        .isInstanceOf(ConversionDeadlockException.class)
+        .hasMessageContaining(resource)
+        .extracting(e -> ((ConversionDeadlockException) e).code())
+        .isEqualTo(ErrorCode.CONVERSION_DEADLOCK);
+    assertThat(second.mode()).isEqualTo(LockMode.PR);
+    assertThat(second.state()).isEqualTo(LeaseState.GRANTED);
+    second.release();
+    firstConversion.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(first.mode()).isEqualTo(LockMode.EX);
+    first.release();
+  }
+
+  @Test
+  void timedOutConversionKeepsTheOldModeAndStopsBlocking() throws Exception {
+    String resource = freshResource();
+    Lease converting = grant(manager(), resource, LockMode.PR);
+    Lease other = grant(peer(), resource, LockMode.PR);
+    assertThat(converting.tryConvert(LockMode.EX, REFUSAL_WINDOW)).isFalse();
+    assertThat(converting.mode()).isEqualTo(LockMode.PR);
+    assertThat(converting.state()).isEqualTo(LeaseState.GRANTED);
+    // The withdrawn conversion no longer holds back new readers.
+    grant(peer(), resource, LockMode.PR).release();
+    converting.release();
+    other.release();
+  }
+
+  @Test
+  void releaseDuringAPendingConversionFailsTheConversion() throws Exception {
+    String resource = freshResource();
+    BlockingRecorder otherCallbacks = new BlockingRecorder();
+    Lease converting = grant(manager(), resource, LockMode.PR);
+    Lease other = peer().lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
+    CompletableFuture<Lease> conversion = converting.convertAsync(LockMode.EX);
+    otherCallbacks.awaitCount(1);
+    converting.release();
+    assertThatThrownBy(() -> conversion.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(LeaseLostException.class);
+    assertThat(other.tryConvert(LockMode.EX, PATIENCE)).isTrue();
+    other.release();
+  }
+
+  @Test
+  void valueBlockWrittenOnReleaseIsSeenByTheNextHolder() throws Exception {
+    String resource = freshResource();
+    // A null-mode lease keeps the resource, and so its value block, alive between holders.
+    try (Lease keeper = grant(peer(), resource, LockMode.NL)) {
+      try (Lease writer = grant(manager(), resource, LockMode.EX)) {
+        assertThat(writer.valueBlock().isEmpty()).isTrue();
+        writer.setValueBlock(ValueBlock.ofLong(42));
+        assertThat(writer.valueBlock().asLong()).isEqualTo(42);
+      }
+      try (Lease reader = grant(peer(), resource, LockMode.PR)) {
+        assertThat(reader.valueBlock()).isEqualTo(ValueBlock.ofLong(42));
+      }
+      assertThat(keeper.state()).isEqualTo(LeaseState.GRANTED);
+    }
+  }
+
+  @Test
+  void valueBlockIsWrittenOnDownConversionFromExclusive() throws Exception {
+    String resource = freshResource();
+    try (Lease writer = grant(manager(), resource, LockMode.EX)) {
+      writer.setValueBlock(ValueBlock.of(new byte[] {1, 2, 3}));
+      writer.convert(LockMode.PR);
+      try (Lease reader = grant(peer(), resource, LockMode.PR)) {
+        assertThat(reader.valueBlock()).isEqualTo(ValueBlock.of(new byte[] {1, 2, 3}));
+      }
+    }
+  }
+
+  @Test
+  void onlyProtectedOrExclusiveWritersMaySetTheValueBlock() throws Exception {
+    String resource = freshResource();
+    try (Lease reader = grant(manager(), resource, LockMode.PR)) {
+      assertThatThrownBy(() -> reader.setValueBlock(ValueBlock.ofLong(1)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("PR");
+    }
+    try (Lease writer = grant(manager(), resource, LockMode.PW)) {
+      writer.setValueBlock(ValueBlock.ofLong(7));
+    }
+  }
+
+  @Test
+  void blockingCallbackNamesTheWaitingModeAndSkipsCompatibleRequests() throws Exception {
+    String resource = freshResource();
+    BlockingRecorder holderCallbacks = new BlockingRecorder();
+    Lease holder = manager().lock(resource, holderCallbacks.options()).acquire(LockMode.PR);
+    grant(peer(), resource, LockMode.PR).release();
+    grant(peer(), resource, LockMode.CR).release();
+    CompletableFuture<Lease> writer = peer().lock(resource).acquireAsync(LockMode.PW);
+    holderCallbacks.awaitCount(1);
+    assertThat(holderCallbacks.seen()).containsExactly(LockMode.PW);
+    holder.release();
+    writer.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).release();
+  }
+
+  @Test
+  void blockingCallbackLetsAHolderGiveWay() throws Exception {
+    String resource = freshResource();
+    Lease[] holder = new Lease[1];
+    holder[0] =
+        manager()
+            .lock(
+                resource,
+                dev.quorate.lock.LockOptions.builder()
+                    .onBlocking((lease, wanted) -> lease.release())
+                    .build())
+            .acquire(LockMode.EX);
+    Lease next = grant(peer(), resource, LockMode.EX);
+    assertThat(holder[0].state()).isEqualTo(LeaseState.RELEASED);
+    next.release();
+  }
+}

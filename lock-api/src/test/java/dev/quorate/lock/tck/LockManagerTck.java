@@ -1,0 +1,263 @@
+package dev.quorate.lock.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseEvent;
+import dev.quorate.lock.LeaseLostException;
+import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.LockManager;
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
+import dev.quorate.lock.LockTimeoutException;
+import dev.quorate.lock.Mechanism;
+import dev.quorate.lock.QuorateException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The technology compatibility kit: every {@link LockManager} implementation extends this class and
+ * supplies {@link #newManager()} (and {@link #newPeer} when members are separate clients).
+ *
+ * <pre>{@code
+ * class MyManagerTckTest extends LockManagerTck {
+ *   protected LockManager newManager() {
+ *     return MyManager.connect(cluster);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Covers grants and the compatibility matrix ({@link GrantingTck}), conversions, value blocks
+ * and callbacks ({@link ConversionTck}), and here: timeouts, interrupts, the asynchronous entry
+ * points, release, listeners, close, and argument checks.
+ */
+public abstract class LockManagerTck extends ConversionTck {
+
+  @Test
+  void tryAcquireGivesUpAfterItsTimeoutAndWithdrawsTheRequest() throws Exception {
+    String resource = freshResource();
+    Lease holder = grant(manager(), resource, LockMode.EX);
+    assertThat(peer().lock(resource).tryAcquire(LockMode.EX, REFUSAL_WINDOW)).isEmpty();
+    holder.release();
+    // Had the timed-out request stayed queued, it would hold this one back.
+    grant(manager(), resource, LockMode.EX).release();
+  }
+
+  @Test
+  void tryAcquireWithZeroTimeoutAnswersAtOnce() throws Exception {
+    String resource = freshResource();
+    Optional<Lease> free = manager().lock(resource).tryAcquire(LockMode.EX, Duration.ZERO);
+    assertThat(free).isPresent();
+    assertThat(peer().lock(resource).tryAcquire(LockMode.PR, Duration.ZERO)).isEmpty();
+    free.get().release();
+  }
+
+  @Test
+  void acquireTimeoutFromOptionsFailsWithLockTimeout() throws Exception {
+    String resource = freshResource();
+    try (Lease holder = grant(manager(), resource, LockMode.EX)) {
+      LockOptions options = LockOptions.builder().acquireTimeout(REFUSAL_WINDOW).build();
+      assertThatThrownBy(() -> peer().lock(resource, options).acquire(LockMode.EX))
+          .isInstanceOf(LockTimeoutException.class)
+          .hasMessageContaining(resource)
+          .hasMessageContaining("EX");
+      assertThat(holder.state()).isEqualTo(LeaseState.GRANTED);
+    }
+    grant(peer(), resource, LockMode.EX).release();
+  }
+
+  @Test
+  void interruptedAcquireThrowsAndWithdrawsTheRequest() throws Exception {
+    String resource = freshResource();
+    BlockingRecorder holderCallbacks = new BlockingRecorder();
+    Lease holder = manager().lock(resource, holderCallbacks.options()).acquire(LockMode.EX);
+    AtomicReference<Throwable> outcome = new AtomicReference<>();
+    LockManager waiterMember = peer();
+    Thread waiter =
+        new Thread(
+            () -> {
+              try {
+                outcome.set(
+                    new AssertionError(
+                        "granted: " + waiterMember.lock(resource).acquire(LockMode.EX)));
+              } catch (InterruptedException | RuntimeException e) {
+                outcome.set(e);
+              }
+            });
+    waiter.start();
+    holderCallbacks.awaitCount(1);
+    waiter.interrupt();
+    waiter.join(PATIENCE.toMillis());
+    assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+    holder.release();
+    grant(manager(), resource, LockMode.EX).release();
+  }
+
+  @Test
+  void asyncAcquireCompletesWhenTheHolderReleases() throws Exception {
+    String resource = freshResource();
+    Lease holder = grant(manager(), resource, LockMode.EX);
+    CompletableFuture<Lease> waiting = peer().lock(resource).acquireAsync(LockMode.EX);
+    assertThat(waiting).isNotDone();
+    holder.release();
+    Lease granted = waiting.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(granted.mode()).isEqualTo(LockMode.EX);
+    assertThat(granted.token()).isGreaterThan(holder.token());
+    granted.release();
+  }
+
+  @Test
+  void asyncAcquireOfAFreeLockCompletes() throws Exception {
+    Lease lease =
+        manager()
+            .lock(freshResource())
+            .acquireAsync(LockMode.PW)
+            .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(lease.state()).isEqualTo(LeaseState.GRANTED);
+    lease.release();
+  }
+
+  @Test
+  void asyncAcquireTimesOutPerOptions() throws Exception {
+    String resource = freshResource();
+    try (Lease holder = grant(manager(), resource, LockMode.EX)) {
+      LockOptions options = LockOptions.builder().acquireTimeout(REFUSAL_WINDOW).build();
+      CompletableFuture<Lease> waiting = peer().lock(resource, options).acquireAsync(LockMode.PR);
+      assertThatThrownBy(() -> waiting.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(LockTimeoutException.class);
+      assertThat(holder.state()).isEqualTo(LeaseState.GRANTED);
+    }
+  }
+
+  @Test
+  void cancellingAnAsyncAcquireWithdrawsTheRequest() throws Exception {
+    String resource = freshResource();
+    BlockingRecorder holderCallbacks = new BlockingRecorder();
+    Lease holder = manager().lock(resource, holderCallbacks.options()).acquire(LockMode.EX);
+    CompletableFuture<Lease> waiting = peer().lock(resource).acquireAsync(LockMode.EX);
+    holderCallbacks.awaitCount(1);
+    assertThat(waiting.cancel(false)).isTrue();
+    holder.release();
+    grant(manager(), resource, LockMode.EX).release();
+  }
+
+  @Test
+  void releaseIsIdempotentAndEndsTheLease() throws Exception {
+    String resource = freshResource();
+    Lease lease = grant(manager(), resource, LockMode.EX);
+    lease.release();
+    lease.release();
+    lease.close();
+    assertThat(lease.state()).isEqualTo(LeaseState.RELEASED);
+    assertThatThrownBy(lease::checkValid)
+        .isInstanceOf(LeaseLostException.class)
+        .extracting(e -> ((QuorateException) e).code())
+        .isEqualTo(ErrorCode.LEASE_RELEASED);
+    assertThatThrownBy(() -> lease.convert(LockMode.PR)).isInstanceOf(LeaseLostException.class);
+    grant(peer(), resource, LockMode.EX).release();
+  }
+
+  @Test
+  void listenersSeeEachTransitionOnceAndInOrder() throws Exception {
+    String resource = freshResource();
+    Lease lease = grant(manager(), resource, LockMode.EX);
+    List<LeaseEvent> events = new CopyOnWriteArrayList<>();
+    lease.addListener(events::add);
+    lease.release();
+    lease.release();
+    eventually().until(() -> !events.isEmpty());
+    grant(peer(), resource, LockMode.EX).release();
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).from()).isEqualTo(LeaseState.GRANTED);
+    assertThat(events.get(0).to()).isEqualTo(LeaseState.RELEASED);
+    assertThat(events.get(0).lease()).isSameAs(lease);
+  }
+
+  @Test
+  void removedListenerHearsNothingMore() throws Exception {
+    Lease lease = grant(manager(), freshResource(), LockMode.EX);
+    List<LeaseEvent> removed = new CopyOnWriteArrayList<>();
+    List<LeaseEvent> kept = new CopyOnWriteArrayList<>();
+    dev.quorate.lock.LeaseListener removedListener = removed::add;
+    lease.addListener(removedListener);
+    lease.addListener(kept::add);
+    lease.removeListener(removedListener);
+    lease.release();
+    eventually().until(() -> !kept.isEmpty());
+    assertThat(kept).hasSize(1);
+    assertThat(removed).isEmpty();
+  }
+
+  @Test
+  void closingAManagerFailsItsWaitersAndLosesItsLeases() throws Exception {
+    String resource = freshResource();
+    String other = freshResource();
+    LockManager closing = extraManager();
+    Lease held = grant(closing, resource, LockMode.EX);
+    List<LeaseEvent> events = new CopyOnWriteArrayList<>();
+    held.addListener(events::add);
+    Lease blocker = grant(closing, other, LockMode.EX);
+    CompletableFuture<Lease> waiting = closing.lock(other).acquireAsync(LockMode.EX);
+    closing.close();
+    closing.close();
+    assertThatThrownBy(() -> waiting.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(QuorateException.class)
+        .extracting(e -> ((QuorateException) e).code())
+        .isEqualTo(ErrorCode.CLOSED);
+    assertThat(held.state()).isEqualTo(LeaseState.LOST);
+    assertThatThrownBy(held::checkValid)
+        .isInstanceOf(LeaseLostException.class)
+        .extracting(e -> ((QuorateException) e).code())
+        .isEqualTo(ErrorCode.LEASE_LOST);
+    eventually().until(() -> !events.isEmpty());
+    assertThat(events).extracting(LeaseEvent::to).containsExactly(LeaseState.LOST);
+    assertThatThrownBy(() -> closing.lock(resource))
+        .isInstanceOf(QuorateException.class)
+        .extracting(e -> ((QuorateException) e).code())
+        .isEqualTo(ErrorCode.CLOSED);
+    assertThat(blocker.state()).isEqualTo(LeaseState.LOST);
+    grant(manager(), resource, LockMode.EX).release();
+    grant(manager(), other, LockMode.EX).release();
+  }
+
+  @Test
+  void badArgumentsAreRejectedWithAClearMessage() throws Exception {
+    LockManager manager = manager();
+    assertThatThrownBy(() -> manager.lock("")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> manager.lock("x".repeat(257)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("257");
+    assertThatThrownBy(() -> manager.lock("bad\nname"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("control");
+    assertThatThrownBy(() -> manager.lock(null)).isInstanceOf(NullPointerException.class);
+    String resource = freshResource();
+    assertThatThrownBy(() -> manager.lock(resource).acquire(null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> manager.lock(resource).tryAcquire(LockMode.EX, Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-0.001");
+    grant(manager, "x".repeat(256), LockMode.EX).release();
+  }
+
+  @Test
+  void mechanismIsDescribed() throws Exception {
+    Mechanism mechanism = manager().mechanism();
+    assertThat(mechanism.kind()).isNotNull();
+    assertThat(mechanism.toleratedFailures()).isNotNegative();
+    assertThat(mechanism.detail()).isNotBlank();
+  }
+}

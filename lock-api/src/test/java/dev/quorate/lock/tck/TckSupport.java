@@ -1,0 +1,197 @@
+package dev.quorate.lock.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.LockManager;
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Factory and helpers shared by the TCK classes. An implementation runs the whole kit by extending
+ * {@link LockManagerTck} and supplying {@link #newManager()} (and, for a distributed manager,
+ * {@link #newPeer}).
+ */
+@Timeout(120)
+public abstract class TckSupport {
+  /** How long a test waits for something that must happen. */
+  protected static final Duration PATIENCE = Duration.ofSeconds(20);
+
+  /**
+   * How long a test watches for something that must not happen (a grant to an incompatible
+   * request). Not a synchronisation: a correct manager never grants within any window.
+   */
+  protected static final Duration REFUSAL_WINDOW = Duration.ofMillis(300);
+
+  private final List<LockManager> opened = new CopyOnWriteArrayList<>();
+  private LockManager manager;
+  private LockManager peer;
+  private String testName;
+
+  /**
+   * Creates a member on the lock space shared by all managers this TCK run creates. Called once per
+   * test; the TCK closes it.
+   *
+   * @return a new, open manager
+   * @throws Exception if the manager cannot be created
+   */
+  protected abstract LockManager newManager() throws Exception;
+
+  /**
+   * Creates another member on the same lock space as {@code first}, such as a second client with
+   * its own session. The default returns {@code first}: one member serves both roles.
+   *
+   * @param first the manager returned by {@link #newManager()}
+   * @return a manager that contends with {@code first}
+   * @throws Exception if the manager cannot be created
+   */
+  protected LockManager newPeer(LockManager first) throws Exception {
+    return first;
+  }
+
+  @BeforeEach
+  final void nameTest(TestInfo info) {
+    testName = info.getTestMethod().map(m -> m.getName()).orElse("test");
+  }
+
+  @AfterEach
+  final void closeManagers() {
+    for (LockManager opened : this.opened) {
+      opened.close();
+    }
+  }
+
+  /**
+   * Returns this test's first member, creating it on first use.
+   *
+   * @return the manager
+   * @throws Exception if it cannot be created
+   */
+  protected final LockManager manager() throws Exception {
+    if (manager == null) {
+      manager = track(newManager());
+    }
+    return manager;
+  }
+
+  /**
+   * Returns this test's second member, creating it on first use.
+   *
+   * @return the peer manager
+   * @throws Exception if it cannot be created
+   */
+  protected final LockManager peer() throws Exception {
+    if (peer == null) {
+      peer = track(newPeer(manager()));
+    }
+    return peer;
+  }
+
+  /**
+   * Creates a further member that the test may close itself.
+   *
+   * @return a new manager
+   * @throws Exception if it cannot be created
+   */
+  protected final LockManager extraManager() throws Exception {
+    return track(newManager());
+  }
+
+  private LockManager track(LockManager created) {
+    opened.add(created);
+    return created;
+  }
+
+  /**
+   * Returns a resource name no other test uses.
+   *
+   * @return a fresh name
+   */
+  protected final String freshResource() {
+    return "tck-" + testName + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * Waits up to {@link #PATIENCE}.
+   *
+   * @return an Awaitility condition
+   */
+  protected static ConditionFactory eventually() {
+    return Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(5));
+  }
+
+  /**
+   * Asserts that {@code mode} on {@code resource} is refused for {@link #REFUSAL_WINDOW}.
+   *
+   * @param member the member that asks
+   * @param resource the resource
+   * @param mode the mode asked for
+   * @throws Exception on failure
+   */
+  protected static void assertRefused(LockManager member, String resource, LockMode mode)
+      throws Exception {
+    Optional<Lease> lease = member.lock(resource).tryAcquire(mode, REFUSAL_WINDOW);
+    lease.ifPresent(Lease::release);
+    assertThat(lease).as("%s on %s must not be granted", mode, resource).isEmpty();
+  }
+
+  /**
+   * Acquires {@code mode}, failing the test if not granted within {@link #PATIENCE}.
+   *
+   * @param member the member that asks
+   * @param resource the resource
+   * @param mode the mode
+   * @return the lease
+   * @throws Exception on failure
+   */
+  protected static Lease grant(LockManager member, String resource, LockMode mode)
+      throws Exception {
+    Optional<Lease> lease = member.lock(resource).tryAcquire(mode, PATIENCE);
+    assertThat(lease).as("%s on %s must be granted", mode, resource).isPresent();
+    return lease.get();
+  }
+
+  /** Records blocking callbacks: which modes waited on the holder. */
+  protected static final class BlockingRecorder {
+    private final List<LockMode> requested = new CopyOnWriteArrayList<>();
+
+    /**
+     * Returns options that report to this recorder.
+     *
+     * @return lock options with the callback
+     */
+    public LockOptions options() {
+      return LockOptions.builder().onBlocking((lease, mode) -> requested.add(mode)).build();
+    }
+
+    /**
+     * Returns the requested modes seen so far, in order.
+     *
+     * @return a snapshot
+     */
+    public List<LockMode> seen() {
+      return new ArrayList<>(requested);
+    }
+
+    /**
+     * Waits until {@code count} callbacks arrived.
+     *
+     * @param count how many
+     */
+    public void awaitCount(int count) {
+      eventually().until(() -> requested.size() >= count);
+    }
+  }
+}
