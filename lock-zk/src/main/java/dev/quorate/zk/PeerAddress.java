@@ -19,6 +19,11 @@ public record PeerAddress(int id, String host, int clientPort, int quorumPort, i
   /**
    * Validates the address.
    *
+   * @param id the server id, 1 to 255
+   * @param host the host name or address
+   * @param clientPort the client port
+   * @param quorumPort the quorum port
+   * @param electionPort the election port
    * @throws IllegalArgumentException if the id is not 1 to 255 or a port is not 1 to 65535
    */
   public PeerAddress {

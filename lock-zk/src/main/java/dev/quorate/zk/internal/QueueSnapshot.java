@@ -54,17 +54,32 @@ final class QueueSnapshot {
   private List<LockNode> requestBlockers(LockNode request) {
     List<LockNode> result = new ArrayList<>();
     for (LockNode other : nodes) {
-      if (other.position() == request.position()) {
+      if (other.position() == request.position() || other.mode().compatibleWith(request.mode())) {
         continue;
       }
-      boolean earlier = other.seq() < request.seq();
-      boolean conversionAhead = other.isConversion() && other.position() < request.seq();
-      if ((earlier || conversionAhead) && !other.mode().compatibleWith(request.mode())) {
+      if (other.seq() < request.seq() || conversionGoesAhead(other, request)) {
         result.add(other);
       }
     }
     result.sort(Comparator.comparingLong(LockNode::seq));
     return result;
+  }
+
+  /**
+   * Says whether {@code conversion}, created after {@code request}, still goes ahead of it: when it
+   * is granted (its lease's older node is gone, so every request it passed respects it), or when it
+   * is pending and ignores the request (the request waits only on the converting lease). A request
+   * granted before the conversion appeared is never in that set, so its answer never changes.
+   */
+  private boolean conversionGoesAhead(LockNode conversion, LockNode request) {
+    if (!conversion.isConversion() || conversion.position() >= request.seq()) {
+      return false;
+    }
+    boolean pending =
+        nodes.stream()
+            .anyMatch(n -> n.position() == conversion.position() && n.seq() < conversion.seq());
+    return !pending
+        || requestsWaitingOnlyOn(conversion.position(), conversion.seq()).contains(request.seq());
   }
 
   private List<LockNode> conversionBlockers(LockNode conversion) {

@@ -36,11 +36,17 @@ final class ZkConversion {
     CompletableFuture<Lease> result = new CompletableFuture<>();
     lease.steps.execute(() -> begin(to, timeout, result));
     if (timeout != null && !timeout.isZero()) {
+      // The deadline runs on the lease's steps, like the grant: whichever comes first wins, so a
+      // conversion reported as timed out has surely left the lease in its old mode.
       CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
           .execute(
               () ->
-                  result.completeExceptionally(
-                      new LockTimeoutException(lease.resource, to, timeout)));
+                  lease.steps.execute(
+                      () -> {
+                        if (future == result) {
+                          fail(new LockTimeoutException(lease.resource, to, timeout));
+                        }
+                      }));
     }
     result.whenComplete(
         (converted, failure) -> {

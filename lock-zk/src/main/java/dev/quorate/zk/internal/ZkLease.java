@@ -128,6 +128,13 @@ final class ZkLease implements Lease {
     if (phase != Phase.WAITING) {
       return;
     }
+    if (service.isClosed()) {
+      granted.completeExceptionally(
+          new QuorateException(
+              ErrorCode.CLOSED, "lock manager closed; request on '" + resource + "' failed"));
+      withdrawNow();
+      return;
+    }
     if (granted.isDone()) {
       withdrawNow();
       return;

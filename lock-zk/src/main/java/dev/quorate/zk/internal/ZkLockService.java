@@ -132,6 +132,10 @@ public final class ZkLockService implements ZkLockManager {
     return client.getZookeeperClient().isConnected();
   }
 
+  boolean isClosed() {
+    return closed.get();
+  }
+
   void forget(ZkLease lease) {
     active.remove(lease);
   }
