@@ -71,10 +71,10 @@ final class ZkConversion {
     LockMode from = lease.mode;
     try {
       if (from == to) {
-        result.complete(lease);
+        lease.completeLater(result);
       } else if (from.covers(to)) {
         convertDown(to);
-        result.complete(lease);
+        lease.completeLater(result);
       } else {
         target = to;
         future = result;
@@ -160,7 +160,7 @@ final class ZkConversion {
     lease.watchOwnNode();
     lease.nodes.delete(old.path());
     lease.watchWaiters();
-    done.complete(lease);
+    lease.completeLater(done);
   }
 
   /** Withdraws the conversion that would complete {@code which}; the lease keeps its mode. */

@@ -181,10 +181,21 @@ final class ZkLease implements Lease {
     phase = Phase.GRANTED;
     watchOwnNode();
     watchWaiters();
-    if (!granted.complete(this)) {
-      // The requester gave up at this very moment; nobody will hold the grant.
-      releaseNow();
-    }
+    // Completed off the steps: a caller's continuation may call release(), which waits for them.
+    service
+        .pool()
+        .execute(
+            () -> {
+              if (!granted.complete(this)) {
+                // The requester gave up at this very moment; nobody will hold the grant.
+                steps.execute(this::releaseNow);
+              }
+            });
+  }
+
+  /** Completes a conversion's future off the steps, for the reason given in {@link #grant}. */
+  void completeLater(CompletableFuture<Lease> future) {
+    service.pool().execute(() -> future.complete(this));
   }
 
   /** Withdraws a request that was not granted; releases one that was. */
