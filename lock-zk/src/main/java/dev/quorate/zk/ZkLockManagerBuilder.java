@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import org.apache.curator.framework.AuthInfo;
@@ -203,7 +204,8 @@ public final class ZkLockManagerBuilder {
     for (String[] grant : security.grants()) {
       acls.add(new ACL(ZooDefs.Perms.ALL, new Id(grant[0], grant[1])));
     }
-    return List.copyOf(acls);
+    // Not List.copyOf: ZooKeeper asks the list whether it contains null, which that list refuses.
+    return Collections.unmodifiableList(acls);
   }
 
   private Mechanism peerMechanism() {
