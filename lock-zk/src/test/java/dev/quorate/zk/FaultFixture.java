@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.quorate.lock.Lease;
+import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import java.io.InputStream;
@@ -76,22 +77,21 @@ final class FaultFixture implements AutoCloseable {
    * twice and releases. Returns when the holder's blocking callback saw every waiter queued.
    */
   static Lease holdWhileOthersWait(
-      Member holder,
+      LockManager holder,
       String resource,
-      List<Member> waiters,
+      List<? extends LockManager> waiters,
       GuardedResource guarded,
       List<CompletableFuture<Void>> waitersDone)
       throws InterruptedException {
     AtomicInteger queued = new AtomicInteger();
     LockOptions options =
         LockOptions.builder().onBlocking((lease, wanted) -> queued.incrementAndGet()).build();
-    Lease lease = holder.manager().lock(resource, options).acquire(LockMode.EX);
+    Lease lease = holder.lock(resource, options).acquire(LockMode.EX);
     guarded.granted(lease);
     assertThat(guarded.write(lease)).isTrue();
-    for (Member waiter : waiters) {
+    for (LockManager waiter : waiters) {
       waitersDone.add(
           waiter
-              .manager()
               .lock(resource)
               .acquireAsync(LockMode.EX)
               .thenAccept(
@@ -118,8 +118,12 @@ final class FaultFixture implements AutoCloseable {
     }
   }
 
-  /** Ends a session on the server, as its expiry would: a second handle joins it and closes. */
-  void expireOnServer(ZooKeeper victim) throws Exception {
+  /**
+   * Ends a session on the server, as its expiry would: a second handle joins it and closes.
+   *
+   * @return {@link System#nanoTime()} just before the session was closed
+   */
+  long expireOnServer(ZooKeeper victim) throws Exception {
     CountDownLatch connected = new CountDownLatch(1);
     ZooKeeper intruder =
         new ZooKeeper(
@@ -134,6 +138,7 @@ final class FaultFixture implements AutoCloseable {
             victim.getSessionPasswd());
     try {
       assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
+      return System.nanoTime();
     } finally {
       intruder.close();
     }
@@ -141,15 +146,20 @@ final class FaultFixture implements AutoCloseable {
 
   InstanceSpec leader() throws Exception {
     for (InstanceSpec spec : cluster.getInstances()) {
-      if (mode(spec).contains("Mode: leader")) {
+      if (isLeader(spec.getPort())) {
         return spec;
       }
     }
     throw new AssertionError("no leader among " + cluster.getInstances());
   }
 
-  private static String mode(InstanceSpec spec) {
-    try (Socket socket = new Socket("127.0.0.1", spec.getPort())) {
+  /** Asks a server with the {@code srvr} four-letter word whether it leads. */
+  static boolean isLeader(int clientPort) {
+    return mode(clientPort).contains("Mode: leader");
+  }
+
+  private static String mode(int clientPort) {
+    try (Socket socket = new Socket("127.0.0.1", clientPort)) {
       OutputStream out = socket.getOutputStream();
       out.write("srvr".getBytes(StandardCharsets.US_ASCII));
       out.flush();

@@ -98,7 +98,7 @@ final class ZkConversion {
     ZkNodes.Created old = lease.node;
     lease.node = created;
     lease.mode = to;
-    lease.watchOwnNode();
+    lease.watch.ownNode();
     ValueBlock write = lease.staged;
     if (write != null && !to.writesValueBlock()) {
       lease.staged = null;
@@ -136,9 +136,8 @@ final class ZkConversion {
         grant();
       } else if (tryOnce) {
         fail(new LockTimeoutException(lease.resource, target, Duration.ZERO));
-      } else if (!lease.nodes.watch(
-          lease.container + "/" + blockers.get(blockers.size() - 1).name(), lease.wake())) {
-        lease.steps.execute(this::evaluate);
+      } else {
+        lease.watch.waitFor(blockers.get(blockers.size() - 1));
       }
     } catch (QuorateException e) {
       // Connection trouble: re-evaluated when the connection is back.
@@ -157,9 +156,9 @@ final class ZkConversion {
     pending = null;
     future = null;
     target = null;
-    lease.watchOwnNode();
+    lease.watch.ownNode();
     lease.nodes.delete(old.path());
-    lease.watchWaiters();
+    lease.watch.waiters();
     lease.completeLater(done);
   }
 

@@ -14,16 +14,11 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.lock.internal.SerialExecutor;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.zookeeper.WatchedEvent;
-import org.apache.zookeeper.Watcher;
-import org.apache.zookeeper.Watcher.Event.EventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,8 +58,8 @@ final class ZkLease implements Lease {
   private final boolean tryOnce;
   private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Lease> granted = new CompletableFuture<>();
-  private final Set<String> blockingNotified = new HashSet<>();
   final ZkConversion conversion;
+  final LeaseWatch watch;
 
   volatile Phase phase = Phase.CREATING;
   volatile LockMode mode;
@@ -91,6 +86,7 @@ final class ZkLease implements Lease {
     this.steps = new SerialExecutor(service.pool());
     this.events = new SerialExecutor(service.pool());
     this.conversion = new ZkConversion(this);
+    this.watch = new LeaseWatch(this);
   }
 
   CompletableFuture<Lease> granted() {
@@ -103,7 +99,7 @@ final class ZkLease implements Lease {
 
   // ---- requesting ----
 
-  private void create() {
+  void create() {
     if (phase != Phase.CREATING) {
       return;
     }
@@ -124,7 +120,7 @@ final class ZkLease implements Lease {
     }
   }
 
-  private void evaluate() {
+  void evaluate() {
     if (phase != Phase.WAITING) {
       return;
     }
@@ -154,23 +150,13 @@ final class ZkLease implements Lease {
       } else if (tryOnce) {
         granted.completeExceptionally(new LockTimeoutException(resource, mode, Duration.ZERO));
         withdrawNow();
-      } else if (!nodes.watch(container + "/" + blockers.get(blockers.size() - 1).name(), wake())) {
-        steps.execute(this::evaluate);
+      } else {
+        watch.waitFor(blockers.get(blockers.size() - 1));
       }
     } catch (QuorateException e) {
       // Connection trouble: the connection listener re-evaluates once the client is back.
       log.debug("evaluating {} failed, waiting for the connection", node.path(), e);
     }
-  }
-
-  /** A watcher that re-runs the evaluation (of a request or a conversion) when it fires. */
-  Watcher wake() {
-    return (WatchedEvent event) -> {
-      if (event.getType() != EventType.None) {
-        steps.execute(this::evaluate);
-        steps.execute(conversion::evaluate);
-      }
-    };
   }
 
   private void grant() {
@@ -179,8 +165,8 @@ final class ZkLease implements Lease {
     valueVersion = value.version();
     token = FencingToken.of(node.czxid());
     phase = Phase.GRANTED;
-    watchOwnNode();
-    watchWaiters();
+    watch.ownNode();
+    watch.waiters();
     // Completed off the steps: a caller's continuation may call release(), which waits for them.
     service
         .pool()
@@ -217,65 +203,15 @@ final class ZkLease implements Lease {
     }
   }
 
-  // ---- holding ----
-
-  void watchOwnNode() {
-    String path = node.path();
-    Watcher watcher =
-        event -> {
-          if (event.getType() == EventType.NodeDeleted) {
-            steps.execute(() -> ownNodeDeleted(path));
-          } else if (event.getType() != EventType.None) {
-            steps.execute(() -> rewatch(path));
-          }
-        };
-    try {
-      if (!nodes.watch(path, watcher)) {
-        ownNodeDeleted(path);
-      }
-    } catch (QuorateException e) {
-      log.debug("cannot watch {}; the connection listener will check it", path, e);
+  /** Tells this holder, on the event thread, that a request for {@code wanted} waits on it. */
+  void notifyBlocking(LockMode wanted) {
+    if (blockingCallback != null) {
+      events.execute(() -> blockingCallback.onBlocking(this, wanted));
     }
   }
 
-  private void rewatch(String path) {
-    if (isHeld() && node.path().equals(path)) {
-      watchOwnNode();
-    }
-  }
-
-  private void ownNodeDeleted(String path) {
-    if (isHeld() && node.path().equals(path)) {
-      lose("lock node " + path + " was deleted by another client (revoked)");
-    }
-  }
-
-  /** Tells the holder of a blocking callback about requests it keeps waiting. */
-  void watchWaiters() {
-    if (blockingCallback == null || !isHeld()) {
-      return;
-    }
-    try {
-      Watcher watcher =
-          event -> {
-            if (event.getType() != EventType.None) {
-              steps.execute(this::watchWaiters);
-            }
-          };
-      QueueSnapshot queue = nodes.watchQueue(container, watcher);
-      LockNode me = queue.find(node.name()).orElse(null);
-      if (me == null) {
-        return;
-      }
-      for (LockNode waiter : queue.waitersBlockedBy(me)) {
-        if (blockingNotified.add(waiter.name())) {
-          LockMode wanted = waiter.mode();
-          events.execute(() -> blockingCallback.onBlocking(this, wanted));
-        }
-      }
-    } catch (QuorateException e) {
-      log.debug("cannot watch waiters of {}", container, e);
-    }
+  boolean hasBlockingCallback() {
+    return blockingCallback != null;
   }
 
   boolean isHeld() {
@@ -292,7 +228,7 @@ final class ZkLease implements Lease {
         });
   }
 
-  private void lose(String cause) {
+  void lose(String cause) {
     LeaseState from = state();
     phase = Phase.LOST;
     emit(from, LeaseState.LOST, cause);
@@ -316,62 +252,6 @@ final class ZkLease implements Lease {
     staged = null;
     nodes.release(container, node.path(), write, valueVersion);
     service.forget(this);
-  }
-
-  // ---- connection and session ----
-
-  void connectionSuspended() {
-    steps.execute(
-        () -> {
-          if (phase == Phase.GRANTED) {
-            phase = Phase.SUSPECT;
-            emit(LeaseState.GRANTED, LeaseState.SUSPECT, "connection to ZooKeeper suspended");
-          }
-        });
-  }
-
-  void connectionRestored() {
-    steps.execute(
-        () -> {
-          long now = service.currentSession();
-          if (isHeld()) {
-            if (now != session) {
-              lose("ZooKeeper session expired");
-              return;
-            }
-            try {
-              if (!nodes.exists(node.path())) {
-                lose("lock node " + node.path() + " is gone");
-                return;
-              }
-            } catch (QuorateException e) {
-              return; // still no connection; the next state change decides
-            }
-            if (phase == Phase.SUSPECT) {
-              phase = Phase.GRANTED;
-              emit(LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session");
-            }
-            watchOwnNode();
-            watchWaiters();
-            conversion.evaluate();
-          } else if (phase == Phase.WAITING) {
-            if (now != session) {
-              phase = Phase.CREATING;
-              create();
-            } else {
-              evaluate();
-            }
-          }
-        });
-  }
-
-  void sessionLost() {
-    steps.execute(
-        () -> {
-          if (isHeld()) {
-            lose("ZooKeeper session lost");
-          }
-        });
   }
 
   CompletableFuture<Void> closeByManager() {

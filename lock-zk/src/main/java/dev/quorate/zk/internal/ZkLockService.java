@@ -9,6 +9,7 @@ import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.internal.ResourceNames;
+import dev.quorate.lock.internal.SerialExecutor;
 import dev.quorate.zk.ZkLockManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -82,7 +83,8 @@ public final class ZkLockService implements ZkLockManager {
               return thread;
             });
     this.pool = threads;
-    client.getConnectionStateListenable().addListener(connectionListener, pool);
+    // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
+    client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
   }
 
   private static String ownerId() {
@@ -202,9 +204,9 @@ public final class ZkLockService implements ZkLockManager {
     log.debug("connection state {}", state);
     for (ZkLease lease : active) {
       switch (state) {
-        case SUSPENDED -> lease.connectionSuspended();
-        case RECONNECTED, CONNECTED -> lease.connectionRestored();
-        case LOST -> lease.sessionLost();
+        case SUSPENDED -> lease.watch.connectionSuspended();
+        case RECONNECTED, CONNECTED -> lease.watch.connectionRestored();
+        case LOST -> lease.watch.sessionLost();
         default -> {}
       }
     }
