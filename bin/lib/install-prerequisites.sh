@@ -6,3 +6,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"
 fi
+# fencing-spi's integration tests drive a real fence-agents program: Debian's fence-agents
+# package ships /usr/sbin/fence_dummy (file-backed power state). Under CI=true its absence fails
+# the build, so install it here when missing.
+if [ ! -x /usr/sbin/fence_dummy ]; then
+  echo "installing: fence-agents" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends fence-agents >/dev/null
+fi

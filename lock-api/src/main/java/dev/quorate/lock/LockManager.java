@@ -1,6 +1,9 @@
 package dev.quorate.lock;
 
 import dev.quorate.lock.internal.InProcessLockManager;
+import dev.quorate.lock.internal.ProviderSelection;
+import java.nio.file.Path;
+import java.util.Properties;
 
 /**
  * Grants locks on named resources. All mechanisms of the family (an in-process manager for one JVM,
@@ -30,6 +33,37 @@ public interface LockManager extends AutoCloseable {
    */
   static LockManager inProcess() {
     return new InProcessLockManager();
+  }
+
+  /**
+   * Creates the lock manager a configuration names: {@code quorate.lock.provider} selects a {@link
+   * LockManagerProvider} ({@code in-process} is built in; {@code zookeeper} comes with {@code
+   * quorate-lock-zk}), which reads its own {@code quorate.lock.*} keys.
+   *
+   * <pre>{@code
+   * Properties config = new Properties();
+   * config.setProperty("quorate.lock.provider", "in-process");
+   * LockManager manager = LockManager.open(config);
+   * }</pre>
+   *
+   * @param config the configuration; keys outside {@code quorate.lock.} are ignored
+   * @return a new, open manager
+   * @throws ConfigurationException if the provider key is missing or names no installed provider,
+   *     or the provider rejects a setting
+   */
+  static LockManager open(Properties config) {
+    return ProviderSelection.open(config);
+  }
+
+  /**
+   * Reads a properties file and creates the lock manager it names, as {@link #open(Properties)}.
+   *
+   * @param file a {@code .properties} file
+   * @return a new, open manager
+   * @throws ConfigurationException if the file cannot be read or its settings are invalid
+   */
+  static LockManager open(Path file) {
+    return ProviderSelection.open(ProviderSelection.read(file));
   }
 
   /**

@@ -16,15 +16,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * The lock manager behind {@link LockManager#inProcess()}: the VMS DLM semantics for the threads of
@@ -32,8 +30,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * moment of each grant, so they rise in grant order across all resources.
  */
 public final class InProcessLockManager implements LockManager {
-  private static final AtomicInteger THREADS = new AtomicInteger();
-
   private final ConcurrentHashMap<String, ResourceQueue> queues = new ConcurrentHashMap<>();
   private final AtomicLong grants = new AtomicLong();
   private final Executor callbacks;
@@ -41,20 +37,7 @@ public final class InProcessLockManager implements LockManager {
 
   /** Creates an open manager. */
   public InProcessLockManager() {
-    // Daemon threads that end when idle: nothing to shut down, and late events still run.
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            0,
-            Integer.MAX_VALUE,
-            5,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            task -> {
-              Thread thread = new Thread(task, "quorate-lock-events-" + THREADS.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    this.callbacks = pool;
+    this.callbacks = DaemonThreads.idleEnding("quorate-lock-events");
   }
 
   Executor callbackExecutor() {
@@ -145,74 +128,112 @@ public final class InProcessLockManager implements LockManager {
       checkOpen();
       request = new LocalLease(this, queue, mode, options.blockingCallback().orElse(null));
       queue.enqueue(request, effects);
-      if (timeout != null && timeout.isZero() && request.phase == LocalLease.Phase.WAITING) {
-        queue.withdraw(request, effects);
-        LockTimeoutException timedOut = new LockTimeoutException(resource, mode, timeout);
-        effects.add(() -> request.granted.completeExceptionally(timedOut));
+      if (timeout != null && timeout.isZero()) {
+        expire(queue, request, timeout, effects);
       }
     } finally {
       unlock(queue, effects);
     }
     CompletableFuture<Lease> future = request.granted;
-    if (!future.isDone() && timeout != null) {
-      CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
-          .execute(
-              () ->
-                  future.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
+    if (timeout != null && !future.isDone()) {
+      after(timeout, () -> locked(resource, (q, fx) -> expire(q, request, timeout, fx)));
     }
+    // Cancelled by the caller, or failed by close(): withdraw, or release a grant nobody took.
     future.whenComplete(
         (lease, failure) -> {
           if (failure != null) {
-            withdraw(request);
+            locked(resource, (q, fx) -> q.withdraw(request, fx));
           }
         });
     return future;
   }
 
-  private void withdraw(LocalLease request) {
-    List<Runnable> effects = new ArrayList<>();
-    ResourceQueue queue = lockQueue(request.resource());
-    try {
+  /** Times out {@code request} if it still waits; a grant that came first wins. */
+  private static void expire(
+      ResourceQueue queue, LocalLease request, Duration timeout, List<Runnable> effects) {
+    if (request.phase == LocalLease.Phase.WAITING) {
       queue.withdraw(request, effects);
-    } finally {
-      unlock(queue, effects);
+      LockTimeoutException timedOut = new LockTimeoutException(queue.name, request.mode, timeout);
+      effects.add(() -> request.granted.completeExceptionally(timedOut));
     }
   }
 
-  CompletableFuture<Lease> convert(LocalLease lease, LockMode target) {
+  /**
+   * Converts {@code lease}; with a timeout, the conversion is withdrawn under the queue lock when
+   * it passes, so a conversion is either granted or withdrawn, never both.
+   */
+  CompletableFuture<Lease> convert(LocalLease lease, LockMode target, Duration timeout) {
     CompletableFuture<Lease> future = new CompletableFuture<>();
+    String resource = lease.resource();
     List<Runnable> effects = new ArrayList<>();
-    ResourceQueue queue = lockQueue(lease.resource());
+    ResourceQueue queue = lockQueue(resource);
     try {
       queue.convert(lease, target, future, effects);
+      if (timeout != null && timeout.isZero()) {
+        expireConversion(queue, lease, future, timeout, effects);
+      }
     } catch (QuorateException e) {
       future.completeExceptionally(e);
     } finally {
       unlock(queue, effects);
     }
+    if (timeout != null && !future.isDone()) {
+      after(
+          timeout,
+          () -> locked(resource, (q, fx) -> expireConversion(q, lease, future, timeout, fx)));
+    }
     future.whenComplete(
         (converted, failure) -> {
           if (failure != null) {
-            List<Runnable> later = new ArrayList<>();
-            ResourceQueue again = lockQueue(lease.resource());
-            try {
-              again.cancelConversion(lease, future, later);
-            } finally {
-              unlock(again, later);
-            }
+            locked(resource, (q, fx) -> q.cancelConversion(lease, future, fx));
           }
         });
     return future;
   }
 
+  private static void expireConversion(
+      ResourceQueue queue,
+      LocalLease lease,
+      CompletableFuture<Lease> future,
+      Duration timeout,
+      List<Runnable> effects) {
+    if (queue.cancelConversion(lease, future, effects)) {
+      LockTimeoutException timedOut = new LockTimeoutException(queue.name, lease.mode, timeout);
+      effects.add(() -> future.completeExceptionally(timedOut));
+    }
+  }
+
+  /** Withdraws a pending conversion; false if it was already granted or failed. */
+  boolean withdrawConversion(LocalLease lease, CompletableFuture<Lease> future) {
+    boolean[] withdrawn = new boolean[1];
+    locked(
+        lease.resource(),
+        (queue, effects) -> {
+          withdrawn[0] = queue.cancelConversion(lease, future, effects);
+          if (withdrawn[0]) {
+            effects.add(() -> future.cancel(false));
+          }
+        });
+    return withdrawn[0];
+  }
+
   void release(LocalLease lease) {
+    locked(lease.resource(), (queue, effects) -> queue.release(lease, effects));
+  }
+
+  /** Runs {@code action} with the queue of {@code resource} locked, then its effects. */
+  private void locked(String resource, BiConsumer<ResourceQueue, List<Runnable>> action) {
     List<Runnable> effects = new ArrayList<>();
-    ResourceQueue queue = lockQueue(lease.resource());
+    ResourceQueue queue = lockQueue(resource);
     try {
-      queue.release(lease, effects);
+      action.accept(queue, effects);
     } finally {
       unlock(queue, effects);
     }
+  }
+
+  private static void after(Duration delay, Runnable task) {
+    CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(task);
   }
 
   static void checkTimeout(Duration timeout) {
@@ -222,43 +243,41 @@ public final class InProcessLockManager implements LockManager {
     }
   }
 
-  /** Waits for {@code future}; on interrupt withdraws the request (or releases a late grant). */
+  /**
+   * Waits for a request; the request's own timeout bounds the wait. On interrupt the request is
+   * withdrawn, and a grant that raced with the interrupt is released.
+   */
   static Lease await(CompletableFuture<Lease> future) throws InterruptedException {
     try {
       return future.get();
     } catch (InterruptedException e) {
-      abandon(future);
+      if (!future.cancel(false) && !future.isCompletedExceptionally()) {
+        future.join().release();
+      }
       throw e;
     } catch (ExecutionException e) {
       throw unwrap(e);
     }
   }
 
-  /** Waits at most {@code timeout}; empty if it passed (the request is then withdrawn). */
-  static Optional<Lease> awaitWithin(CompletableFuture<Lease> future, Duration timeout)
+  /** Waits for a conversion; on interrupt withdraws it unless it was granted first. */
+  static void awaitConversion(LocalLease lease, CompletableFuture<Lease> future)
       throws InterruptedException {
     try {
-      return Optional.of(future.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+      future.get();
     } catch (InterruptedException e) {
-      abandon(future);
-      throw e;
-    } catch (TimeoutException e) {
-      if (future.cancel(false)) {
-        return Optional.empty();
+      if (lease.manager().withdrawConversion(lease, future)) {
+        throw e;
       }
-      // Completed at the last moment: take what it completed with.
-      return Optional.of(future.join());
+      // Granted (or failed) at the moment of the interrupt: report that, keep the interrupt.
+      Thread.currentThread().interrupt();
+      try {
+        future.join();
+      } catch (CompletionException failed) {
+        throw failed.getCause() instanceof RuntimeException r ? r : failed;
+      }
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof LockTimeoutException) {
-        return Optional.empty();
-      }
       throw unwrap(e);
-    }
-  }
-
-  private static void abandon(CompletableFuture<Lease> future) {
-    if (!future.cancel(false) && !future.isCompletedExceptionally()) {
-      future.join().release();
     }
   }
 
@@ -301,7 +320,11 @@ public final class InProcessLockManager implements LockManager {
     @Override
     public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
       checkTimeout(timeout);
-      return awaitWithin(request(resource, mode, options, timeout), timeout);
+      try {
+        return Optional.of(await(request(resource, mode, options, timeout)));
+      } catch (LockTimeoutException e) {
+        return Optional.empty();
+      }
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.quorate.lock.LeaseListener;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.ValueBlock;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +56,10 @@ final class LocalLease implements Lease {
     this.mode = mode;
     this.blockingCallback = blockingCallback;
     this.events = new SerialExecutor(manager.callbackExecutor());
+  }
+
+  InProcessLockManager manager() {
+    return manager;
   }
 
   /** The mode this request waits for: the requested mode, or the target of a conversion. */
@@ -134,19 +139,26 @@ final class LocalLease implements Lease {
 
   @Override
   public void convert(LockMode target) throws InterruptedException {
-    InProcessLockManager.await(convertAsync(target));
+    Objects.requireNonNull(target, "mode");
+    InProcessLockManager.awaitConversion(this, manager.convert(this, target, null));
   }
 
   @Override
   public boolean tryConvert(LockMode target, Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(target, "mode");
     InProcessLockManager.checkTimeout(timeout);
-    return InProcessLockManager.awaitWithin(convertAsync(target), timeout).isPresent();
+    try {
+      InProcessLockManager.awaitConversion(this, manager.convert(this, target, timeout));
+      return true;
+    } catch (LockTimeoutException e) {
+      return false;
+    }
   }
 
   @Override
   public CompletableFuture<Lease> convertAsync(LockMode target) {
     Objects.requireNonNull(target, "mode");
-    return manager.convert(this, target);
+    return manager.convert(this, target, null);
   }
 
   @Override

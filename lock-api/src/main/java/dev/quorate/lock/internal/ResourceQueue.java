@@ -108,13 +108,20 @@ final class ResourceQueue {
     }
   }
 
-  /** Withdraws the conversion that would complete {@code future}; the lease keeps its mode. */
-  void cancelConversion(LocalLease lease, CompletableFuture<Lease> future, List<Runnable> effects) {
-    if (lease.conversion == future && conversions.remove(lease)) {
-      lease.converting = null;
-      lease.conversion = null;
-      grantWhatCan(effects);
+  /**
+   * Withdraws the conversion that would complete {@code future}; the lease keeps its mode.
+   *
+   * @return true if it was pending and is now withdrawn, false if granted or failed already
+   */
+  boolean cancelConversion(
+      LocalLease lease, CompletableFuture<Lease> future, List<Runnable> effects) {
+    if (lease.conversion != future || !conversions.remove(lease)) {
+      return false;
     }
+    lease.converting = null;
+    lease.conversion = null;
+    grantWhatCan(effects);
+    return true;
   }
 
   void stage(LocalLease lease, ValueBlock staged) {

@@ -19,6 +19,7 @@ import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -100,12 +101,30 @@ public abstract class LockManagerProperties {
         done.add(
             pool.submit(
                 () -> {
-                  run(member, resource, script, length, rounds, history);
+                  try {
+                    run(member, resource, script, length, rounds, history);
+                  } catch (Exception | Error e) {
+                    // Free the other threads at once; the first real failure is reported below.
+                    rounds.reset();
+                    throw e;
+                  }
                   return null;
                 }));
       }
+      ExecutionException firstFailure = null;
       for (Future<?> future : done) {
-        future.get(60, TimeUnit.SECONDS);
+        try {
+          future.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          boolean secondary = e.getCause() instanceof BrokenBarrierException;
+          if (firstFailure == null
+              || (!secondary && firstFailure.getCause() instanceof BrokenBarrierException)) {
+            firstFailure = e;
+          }
+        }
+      }
+      if (firstFailure != null) {
+        throw firstFailure;
       }
     } finally {
       pool.shutdownNow();

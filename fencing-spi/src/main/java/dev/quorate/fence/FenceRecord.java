@@ -1,0 +1,63 @@
+package dev.quorate.fence;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One entry of the fence history: who asked to fence whom, how, with which level and devices, and
+ * how it ended. The fencer appends one per level it decided on, and one with level 0 when it
+ * refused before any level.
+ *
+ * <pre>{@code
+ * history.forTarget("node-a").forEach(r -> System.out.println(r.status() + " " + r.reason()));
+ * }</pre>
+ *
+ * @param requestedAt when the request arrived (wall clock, for people reading the history)
+ * @param finishedAt when this entry's part of the request ended
+ * @param requester who asked
+ * @param target who was to be fenced
+ * @param action the requested action
+ * @param level the level index, or 0 if no level ran
+ * @param devices the level's devices
+ * @param status how it ended
+ * @param reason the machine-readable reason
+ * @param explanation a sentence explaining the reason; never contains a secret
+ */
+public record FenceRecord(
+    Instant requestedAt,
+    Instant finishedAt,
+    String requester,
+    String target,
+    FenceAction action,
+    int level,
+    List<String> devices,
+    FenceResult.Status status,
+    FenceReason reason,
+    String explanation) {
+  /**
+   * Checks and copies.
+   *
+   * @param requestedAt when the request arrived
+   * @param finishedAt when it ended
+   * @param requester who asked
+   * @param target the target
+   * @param action the action
+   * @param level the level, or 0
+   * @param devices the devices
+   * @param status how it ended
+   * @param reason the reason
+   * @param explanation the explanation
+   */
+  public FenceRecord {
+    Objects.requireNonNull(requestedAt, "requestedAt");
+    Objects.requireNonNull(finishedAt, "finishedAt");
+    Objects.requireNonNull(requester, "requester");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(action, "action");
+    devices = List.copyOf(devices);
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(explanation, "explanation");
+  }
+}

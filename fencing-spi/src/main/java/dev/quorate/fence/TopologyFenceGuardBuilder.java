@@ -1,0 +1,258 @@
+package dev.quorate.fence;
+
+import dev.quorate.fence.internal.GuardSettings;
+import dev.quorate.fence.internal.OptionRules;
+import dev.quorate.fence.internal.TopologyGuard;
+import dev.quorate.lock.ConfigurationException;
+import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.QuorumPolicy;
+import dev.quorate.quorum.QuorumState;
+import dev.quorate.quorum.TieBreaker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Configures a {@link TopologyFenceGuard}. Fence requests name members as strings ({@code node-a});
+ * the quorum topology numbers them: {@link #member} maps every configured member's name to its id,
+ * and {@link #build()} refuses a topology member without a name, so no host-level decision can
+ * overlook a member it cannot name. Defaults: no collateral, a 10 s liveness window, the storm
+ * brake above 50% dead hosts, the policy's auto_tie_breaker, the system monotonic clock. Not
+ * thread-safe; the guard it builds is.
+ *
+ * <pre>{@code
+ * TopologyFenceGuard guard =
+ *     TopologyFenceGuard.builder(policy, quorum::state)
+ *         .member("node-a", 1)
+ *         .member("node-b", 2)
+ *         .member("node-c", 3)
+ *         .deviceProxy("ipmi-h1", "mgmt-1")
+ *         .livenessSource(qdisk)
+ *         .livenessWindow(Duration.ofSeconds(10))
+ *         .stormBrakePercent(50)
+ *         .build();
+ * }</pre>
+ */
+public final class TopologyFenceGuardBuilder {
+  /** Default liveness window: about a quorum disk's detection time (interval 1 s, tko 10). */
+  public static final Duration DEFAULT_LIVENESS_WINDOW = Duration.ofSeconds(10);
+
+  /** Default storm brake: more than half of the hosts look dead (oVirt's default). */
+  public static final int DEFAULT_STORM_BRAKE_PERCENT = 50;
+
+  private final QuorumPolicy policy;
+  private final Supplier<QuorumState> quorumState;
+  private final List<Map.Entry<String, Integer>> members = new ArrayList<>();
+  private final Map<String, String> proxies = new LinkedHashMap<>();
+  private final List<LivenessSource> livenessSources = new ArrayList<>();
+  private Duration livenessWindow = DEFAULT_LIVENESS_WINDOW;
+  private int stormBrakePercent = DEFAULT_STORM_BRAKE_PERCENT;
+  private boolean allowCollateral;
+  private TieBreaker tieBreaker;
+  private LongSupplier nanoClock = System::nanoTime;
+
+  TopologyFenceGuardBuilder(QuorumPolicy policy, Supplier<QuorumState> quorumState) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.quorumState = Objects.requireNonNull(quorumState, "quorumState");
+  }
+
+  /**
+   * Names a member: fence requests use the name, the topology the id.
+   *
+   * @param name the name used in fence requests, such as {@code node-a}
+   * @param id the member's id in the policy's topology
+   * @return this builder
+   */
+  public TopologyFenceGuardBuilder member(String name, int id) {
+    members.add(Map.entry(Objects.requireNonNull(name, "name"), id));
+    return this;
+  }
+
+  /**
+   * Names a member.
+   *
+   * @param name the name used in fence requests
+   * @param id the member's id in the policy's topology
+   * @return this builder
+   * @throws NullPointerException if {@code id} is null
+   */
+  public TopologyFenceGuardBuilder member(String name, MemberId id) {
+    return member(name, Objects.requireNonNull(id, "id").value());
+  }
+
+  /**
+   * Declares the host through which a device's agent acts (oVirt's proxy host: the machine that
+   * talks to the power switch). A host-level action is refused when the proxy runs on the host to
+   * be power-cycled: it would cut itself off mid-fence. A device without a declared proxy is driven
+   * from the requester's own process, which the guard already checks.
+   *
+   * @param device the device name, as in the {@link FenceTopology}
+   * @param host the proxy's physical host
+   * @return this builder
+   * @throws ConfigurationException if a name is invalid or the device already has a proxy
+   */
+  public TopologyFenceGuardBuilder deviceProxy(String device, String host) {
+    OptionRules.checkName("fence.guard.device_proxy device", device);
+    OptionRules.checkName("fence.guard.device_proxy[" + device + "] host", host);
+    if (proxies.putIfAbsent(device, host) != null) {
+      throw new ConfigurationException(
+          "fence.guard.device_proxy["
+              + device
+              + "]: declared twice ("
+              + proxies.get(device)
+              + ", "
+              + host
+              + "); a device has one proxy");
+    }
+    return this;
+  }
+
+  /**
+   * Adds a source of liveness evidence (quorum disk heartbeats, storage leases).
+   *
+   * @param source the source; its times must share the guard's clock's time base
+   * @return this builder
+   * @throws NullPointerException if {@code source} is null
+   */
+  public TopologyFenceGuardBuilder livenessSource(LivenessSource source) {
+    livenessSources.add(Objects.requireNonNull(source, "source"));
+    return this;
+  }
+
+  /**
+   * Sets how recent liveness evidence must be to veto a fence.
+   *
+   * @param window from 1 ms to 1 hour; default 10 s
+   * @return this builder
+   * @throws ConfigurationException if out of range
+   */
+  public TopologyFenceGuardBuilder livenessWindow(Duration window) {
+    Objects.requireNonNull(window, "window");
+    if (window.compareTo(Duration.ofMillis(1)) < 0 || window.compareTo(Duration.ofHours(1)) > 0) {
+      throw new ConfigurationException(
+          "fence.guard.liveness_window: " + window + " is invalid; accepted: 1 ms to 1 hour");
+    }
+    this.livenessWindow = window;
+    return this;
+  }
+
+  /**
+   * Sets the storm brake: fencing is refused while more than this share of the hosts look dead
+   * (none of their members in the requester's partition).
+   *
+   * @param percent 1 to 100; 100 turns the brake off; default 50
+   * @return this builder
+   * @throws ConfigurationException if out of range
+   */
+  public TopologyFenceGuardBuilder stormBrakePercent(int percent) {
+    if (percent < 1 || percent > 100) {
+      throw new ConfigurationException(
+          "fence.guard.storm_brake_percent: "
+              + percent
+              + " is invalid; accepted: 1 to 100 (100 turns the brake off)");
+    }
+    this.stormBrakePercent = percent;
+    return this;
+  }
+
+  /**
+   * Allows power-cycling a host that also runs healthy members besides the target. Off by default:
+   * those members are fenced too, which the operator must have chosen explicitly.
+   *
+   * @param allow whether collateral members may be fenced
+   * @return this builder
+   */
+  public TopologyFenceGuardBuilder allowCollateral(boolean allow) {
+    this.allowCollateral = allow;
+    return this;
+  }
+
+  /**
+   * Sets the tie-breaker for survivors holding exactly half of the expected votes. Without it the
+   * policy's auto_tie_breaker decides; without either, an exact half is refused.
+   *
+   * @param tieBreaker the tie-breaker
+   * @return this builder
+   * @throws ConfigurationException if it names members not in the topology
+   */
+  public TopologyFenceGuardBuilder tieBreaker(TieBreaker tieBreaker) {
+    Objects.requireNonNull(tieBreaker, "tieBreaker").validate(policy.topology());
+    this.tieBreaker = tieBreaker;
+    return this;
+  }
+
+  /**
+   * Sets the monotonic clock liveness ages are measured with.
+   *
+   * @param nanoClock monotonic nanoseconds, in the liveness sources' time base
+   * @return this builder
+   */
+  public TopologyFenceGuardBuilder clock(LongSupplier nanoClock) {
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    return this;
+  }
+
+  /**
+   * Checks the configuration, logs its warnings and builds the guard.
+   *
+   * @return the guard
+   * @throws ConfigurationException if a name is invalid or given twice, an id is unknown or named
+   *     twice, or a topology member has no name
+   */
+  public TopologyFenceGuard build() {
+    Map<String, MemberId> byName = new LinkedHashMap<>();
+    Map<MemberId, String> byId = new LinkedHashMap<>();
+    for (Map.Entry<String, Integer> entry : members) {
+      String name = OptionRules.checkName("fence.guard.member name", entry.getKey());
+      int raw = entry.getValue();
+      if (raw < 1 || !policy.topology().contains(MemberId.of(raw))) {
+        throw new ConfigurationException(
+            "fence.guard.member["
+                + name
+                + "]: id "
+                + raw
+                + " is not in the topology; accepted: "
+                + policy.topology().ids());
+      }
+      MemberId id = MemberId.of(raw);
+      if (byName.putIfAbsent(name, id) != null) {
+        throw new ConfigurationException(
+            "fence.guard.member[" + name + "]: the name is given twice; names must be unique");
+      }
+      String other = byId.putIfAbsent(id, name);
+      if (other != null) {
+        throw new ConfigurationException(
+            "fence.guard.member[" + name + "]: id " + id + " is already named '" + other + "'");
+      }
+    }
+    SortedSet<MemberId> unnamed = new TreeSet<>(policy.topology().ids());
+    unnamed.removeAll(byId.keySet());
+    if (!unnamed.isEmpty()) {
+      // A host-level decision must name every member it fences as collateral.
+      throw new ConfigurationException(
+          "fence.guard.member: members "
+              + unnamed
+              + " of the topology have no name; name every member with member(name, id)");
+    }
+    GuardSettings settings =
+        new GuardSettings(
+            policy,
+            quorumState,
+            byName,
+            proxies,
+            livenessSources,
+            livenessWindow,
+            stormBrakePercent,
+            allowCollateral,
+            tieBreaker != null ? tieBreaker : policy.autoTieBreaker().orElse(null),
+            nanoClock);
+    return new TopologyGuard(settings);
+  }
+}

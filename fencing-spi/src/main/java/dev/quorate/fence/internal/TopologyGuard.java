@@ -1,0 +1,191 @@
+package dev.quorate.fence.internal;
+
+import dev.quorate.fence.FenceDecision;
+import dev.quorate.fence.FenceProposal;
+import dev.quorate.fence.FenceReason;
+import dev.quorate.fence.FenceRequest;
+import dev.quorate.fence.FenceScope;
+import dev.quorate.fence.TopologyFenceGuard;
+import dev.quorate.quorum.Member;
+import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.QuorumState;
+import dev.quorate.quorum.Topology;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link TopologyFenceGuard}: refuses what it cannot establish, then applies the liveness veto,
+ * the storm brake, and the narrowest-action and survivors rules. Stateless apart from its
+ * configuration, so it is thread-safe; every decision is logged, refusals at WARN.
+ */
+public final class TopologyGuard implements TopologyFenceGuard {
+  private static final Logger log = LoggerFactory.getLogger(TopologyGuard.class);
+
+  private final GuardSettings settings;
+  private final Topology topology;
+  private final MemberNames names;
+  private final LivenessCheck liveness;
+  private final StormBrake brake;
+  private final HostFenceRule hostRule;
+  private final List<String> warnings;
+
+  /**
+   * Creates the guard from validated settings and logs the configuration warnings; use {@link
+   * TopologyFenceGuard#builder}.
+   *
+   * @param settings the validated settings
+   */
+  public TopologyGuard(GuardSettings settings) {
+    this.settings = settings;
+    this.topology = settings.policy().topology();
+    this.names = new MemberNames(topology, settings.members());
+    this.liveness =
+        new LivenessCheck(
+            settings.livenessSources(), settings.livenessWindow(), settings.nanoClock());
+    this.brake = new StormBrake(topology, settings.stormBrakePercent());
+    this.hostRule = new HostFenceRule(settings, names, liveness);
+    List<String> all = new ArrayList<>(settings.policy().warnings());
+    if (!liveness.configured()) {
+      all.add(
+          "no liveness source is configured: the guard cannot veto fencing a member that"
+              + " still heartbeats on shared storage");
+    }
+    this.warnings = List.copyOf(all);
+    for (String warning : warnings) {
+      log.warn("fence guard configuration: {}", warning);
+    }
+  }
+
+  @Override
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  @Override
+  public FenceDecision decide(FenceProposal proposal) {
+    FenceDecision decision;
+    try {
+      decision = evaluate(proposal);
+    } catch (RuntimeException e) {
+      // A failing tie-breaker or vote source leaves the question open: refuse, and say why.
+      decision =
+          FenceDecision.refuse(
+              FenceReason.REFUSED_GUARD_FAILED, "the guard could not decide: " + e);
+    }
+    FenceRequest request = proposal.request();
+    String what = request.action().protocolName() + " of " + request.target();
+    if (decision.allowed()) {
+      log.info(
+          "fence guard allows level {} ({}) {} by {}: {} {}",
+          proposal.level().index(),
+          proposal.scope(),
+          what,
+          request.requester(),
+          decision.reason(),
+          decision.explanation());
+    } else {
+      log.warn(
+          "fence guard refuses level {} ({}) {} by {}: {} {}",
+          proposal.level().index(),
+          proposal.scope(),
+          what,
+          request.requester(),
+          decision.reason(),
+          decision.explanation());
+    }
+    return decision;
+  }
+
+  private FenceDecision evaluate(FenceProposal proposal) {
+    FenceRequest request = proposal.request();
+    QuorumState state;
+    try {
+      state = settings.quorumState().get();
+    } catch (RuntimeException e) {
+      return FenceDecision.refuse(
+          FenceReason.REFUSED_NO_QUORUM_STATE, "the quorum state supplier failed: " + e);
+    }
+    if (state == null) {
+      return FenceDecision.refuse(
+          FenceReason.REFUSED_NO_QUORUM_STATE, "no quorum state is available yet");
+    }
+    SortedSet<MemberId> strangers = new TreeSet<>(state.members());
+    strangers.removeAll(topology.ids());
+    if (!strangers.isEmpty()) {
+      return FenceDecision.refuse(
+          FenceReason.REFUSED_NO_QUORUM_STATE,
+          "the quorum state names members "
+              + strangers
+              + " that are not in the guard's topology "
+              + topology.ids());
+    }
+    Optional<Member> requester = names.member(request.requester());
+    Optional<Member> target = names.member(request.target());
+    if (requester.isEmpty() || target.isEmpty()) {
+      String unknown = requester.isEmpty() ? request.requester() : request.target();
+      return FenceDecision.refuse(
+          FenceReason.REFUSED_UNKNOWN_MEMBER,
+          (requester.isEmpty() ? "requester '" : "target '")
+              + unknown
+              + "' is not a member the guard knows; known: "
+              + names.known());
+    }
+    return evaluate(proposal, state, requester.get(), target.get());
+  }
+
+  private FenceDecision evaluate(
+      FenceProposal proposal, QuorumState state, Member requester, Member target) {
+    if (!state.contains(requester.id())) {
+      return FenceDecision.refuse(
+          FenceReason.REFUSED_NOT_QUORATE,
+          "the requester "
+              + names.describe(requester)
+              + " is not in the current partition "
+              + names.describe(state.members()));
+    }
+    if (!state.quorate()) {
+      return FenceDecision.refuse(
+          FenceReason.REFUSED_NOT_QUORATE,
+          "the requester's partition "
+              + names.describe(state.members())
+              + " is not quorate ("
+              + state.reason()
+              + ": "
+              + state.explanation()
+              + ")");
+    }
+    if (!proposal.request().cutsPower()) {
+      return FenceDecision.allow(
+          FenceReason.ALLOWED_UNFENCE,
+          "unfencing " + names.describe(target) + " from a quorate partition costs no votes");
+    }
+    LivenessCheck.Verdict life = liveness.check(target.id());
+    if (life.status() == LivenessCheck.Status.ALIVE) {
+      return FenceDecision.refuse(
+          FenceReason.VETO_TARGET_ALIVE,
+          "the target " + names.describe(target) + " still shows liveness: " + life.detail());
+    }
+    if (life.status() == LivenessCheck.Status.UNKNOWN) {
+      return FenceDecision.refuse(
+          FenceReason.REFUSED_LIVENESS_UNKNOWN,
+          "cannot tell whether " + names.describe(target) + " still lives: " + life.detail());
+    }
+    List<String> dead = brake.brakingHosts(state.members());
+    if (!dead.isEmpty()) {
+      return FenceDecision.refuse(FenceReason.BRAKE_FENCE_STORM, brake.describe(dead));
+    }
+    if (proposal.scope() == FenceScope.VM) {
+      return FenceDecision.allow(
+          FenceReason.ALLOWED_VM_LEVEL,
+          "fences only the VM of "
+              + names.describe(target)
+              + " through its hypervisor; no other member is touched");
+    }
+    return hostRule.decide(proposal, state, requester, target);
+  }
+}

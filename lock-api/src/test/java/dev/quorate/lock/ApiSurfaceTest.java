@@ -1,0 +1,18 @@
+package dev.quorate.lock;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quorate.lock.tck.ApiSurface;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class ApiSurfaceTest {
+  @Test
+  void apiPackagesExposeNoImplementationType() {
+    assertThat(
+            ApiSurface.leaks(Path.of("target/classes"), "dev.quorate.lock", "dev.quorate.quorum"))
+        .isEmpty();
+  }
+}
