@@ -13,9 +13,11 @@ final class DlmEnsemble implements AutoCloseable {
   final List<EmbeddedPeer> peers = new ArrayList<>();
 
   DlmEnsemble(Path dir) throws IOException, InterruptedException {
+    int[] ports = freePorts(9);
     List<PeerAddress> members = new ArrayList<>();
     for (int id = 1; id <= 3; id++) {
-      members.add(new PeerAddress(id, "127.0.0.1", freePort(), freePort(), freePort()));
+      int base = (id - 1) * 3;
+      members.add(new PeerAddress(id, "127.0.0.1", ports[base], ports[base + 1], ports[base + 2]));
     }
     for (PeerAddress member : members) {
       peers.add(
@@ -39,9 +41,21 @@ final class DlmEnsemble implements AutoCloseable {
         .build();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+  /** Distinct free ports: all sockets stay open until every port is chosen. */
+  private static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0);
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
     }
   }
 
