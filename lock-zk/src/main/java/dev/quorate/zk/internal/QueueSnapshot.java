@@ -23,7 +23,8 @@ import java.util.Set;
  *   <li>A conversion is granted when it is compatible with every earlier node of other leases,
  *       except waiting requests that wait only on this lease (directly or through other such
  *       requests): those check the conversion themselves, so conversions go ahead of them as in the
- *       VMS DLM.
+ *       VMS DLM. It also checks newer nodes that are already the only node of their lease: a
+ *       down-conversion is granted without waiting, so it cannot be trusted to respect us.
  * </ul>
  */
 final class QueueSnapshot {
@@ -48,6 +49,9 @@ final class QueueSnapshot {
 
   /** The nodes that keep {@code node} waiting, nearest (highest sequence) last; empty = granted. */
   List<LockNode> blockers(LockNode node) {
+    if (node.isConversion() && isOnlyNodeOfItsLease(node)) {
+      return List.of(); // its lease's old node is gone: the conversion was granted
+    }
     return node.isConversion() ? conversionBlockers(node) : requestBlockers(node);
   }
 
@@ -86,16 +90,24 @@ final class QueueSnapshot {
     Set<Long> waitingOnUs = requestsWaitingOnlyOn(conversion.position(), conversion.seq());
     List<LockNode> result = new ArrayList<>();
     for (LockNode other : nodes) {
-      if (other.seq() >= conversion.seq()) {
-        break;
+      if (other.position() == conversion.position()
+          || other.mode().compatibleWith(conversion.mode())) {
+        continue;
       }
-      if (other.position() != conversion.position()
-          && !waitingOnUs.contains(other.seq())
-          && !other.mode().compatibleWith(conversion.mode())) {
+      boolean earlier = other.seq() < conversion.seq() && !waitingOnUs.contains(other.seq());
+      // A newer node that is already its lease's only node was granted without waiting for us:
+      // a down-conversion. (A granted up-conversion waited for us, so it is compatible anyway.)
+      boolean heldByNewerNode = other.seq() > conversion.seq() && isOnlyNodeOfItsLease(other);
+      if (earlier || heldByNewerNode) {
         result.add(other);
       }
     }
     return result;
+  }
+
+  private boolean isOnlyNodeOfItsLease(LockNode node) {
+    return node.isConversion()
+        && nodes.stream().noneMatch(n -> n.position() == node.position() && n.seq() < node.seq());
   }
 
   /**

@@ -83,6 +83,11 @@ final class ZkConversion {
         evaluate();
       }
     } catch (QuorateException e) {
+      if (future == result) {
+        pending = null;
+        future = null;
+        target = null;
+      }
       result.completeExceptionally(e);
     }
   }
@@ -140,7 +145,10 @@ final class ZkConversion {
         lease.watch.waitFor(blockers.get(blockers.size() - 1));
       }
     } catch (QuorateException e) {
-      // Connection trouble: re-evaluated when the connection is back.
+      if (tryOnce || e.code() != ErrorCode.CONNECTION_LOSS) {
+        fail(e);
+      }
+      // Else connection trouble: re-evaluated when the connection is back.
     }
   }
 

@@ -154,8 +154,13 @@ final class ZkLease implements Lease {
         watch.waitFor(blockers.get(blockers.size() - 1));
       }
     } catch (QuorateException e) {
-      // Connection trouble: the connection listener re-evaluates once the client is back.
-      log.debug("evaluating {} failed, waiting for the connection", node.path(), e);
+      if (tryOnce || e.code() != ErrorCode.CONNECTION_LOSS) {
+        granted.completeExceptionally(e);
+        withdrawNow();
+      } else {
+        // The connection listener re-evaluates once the client is back.
+        log.debug("evaluating {} failed, waiting for the connection", node.path(), e);
+      }
     }
   }
 

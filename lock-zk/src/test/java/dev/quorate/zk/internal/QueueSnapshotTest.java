@@ -88,6 +88,19 @@ class QueueSnapshotTest {
   }
 
   @Test
+  void conversionRespectsAnotherLeasesLaterDownConversion() {
+    // Found by the TCK property: CR at 1 converts to EX (3) while PW at 2 converts down to PR (4)
+    // and deletes its PW node. The PR lease is held; the EX conversion must keep waiting for it.
+    QueueSnapshot queue =
+        queue(
+            request(LockMode.CR, 1), conversion(LockMode.EX, 1, 3), conversion(LockMode.PR, 2, 4));
+    assertThat(queue.blockers(queue.find(conversion(LockMode.EX, 1, 3)).orElseThrow()))
+        .extracting(LockNode::seq)
+        .containsExactly(4L);
+    assertThat(granted(queue, conversion(LockMode.PR, 2, 4))).isTrue();
+  }
+
+  @Test
   void twoReadersConvertingToExclusiveDeadlockAndOnlyTheNewerGivesUp() {
     QueueSnapshot queue =
         queue(
