@@ -21,10 +21,10 @@ import java.util.Set;
  *   <li>A request is granted when it is compatible with every earlier node, and with every
  *       conversion of a lease that queued before it (a conversion keeps its lease's place).
  *   <li>A conversion is granted when it is compatible with every earlier node of other leases,
- *       except waiting requests that wait only on this lease (directly or through other such
- *       requests): those check the conversion themselves, so conversions go ahead of them as in the
- *       VMS DLM. It also checks newer nodes that are already the only node of their lease: a
- *       down-conversion is granted without waiting, so it cannot be trusted to respect us.
+ *       except waiting requests blocked by this lease that wait on nothing else but such requests:
+ *       those check the conversion themselves, so conversions go ahead of them as in the VMS DLM.
+ *       It also checks newer nodes that are already the only node of their lease: a down-conversion
+ *       is granted without waiting, so it cannot be trusted to respect us.
  * </ul>
  */
 final class QueueSnapshot {
@@ -111,8 +111,12 @@ final class QueueSnapshot {
   }
 
   /**
-   * Sequences of plain requests created before {@code before} that wait only on the lease at {@code
-   * position} or on requests already in the set (judged by earlier nodes alone).
+   * Sequences of plain requests created before {@code before} that the conversion of the lease at
+   * {@code position} goes ahead of: each is blocked by a node of that lease itself, and otherwise
+   * only by requests already in the set (judged by earlier nodes alone). Membership never flips
+   * back while the lease's old node exists: the direct block by that node stays, and other blockers
+   * only leave. A request that waits only behind other waiters but not on the lease is left out on
+   * purpose: should those waiters leave, it would be granted beside the converted lease.
    */
   private Set<Long> requestsWaitingOnlyOn(long position, long before) {
     Set<Long> result = new HashSet<>();
@@ -124,18 +128,19 @@ final class QueueSnapshot {
       if (n.isConversion() || n.position() == position || hasConversion(n.position())) {
         continue;
       }
-      boolean blocked = false;
+      boolean blockedByUs = false;
       boolean onlyByUs = true;
       for (int j = 0; j < i; j++) {
         LockNode earlier = nodes.get(j);
         if (!earlier.mode().compatibleWith(n.mode())) {
-          blocked = true;
-          if (earlier.position() != position && !result.contains(earlier.seq())) {
+          if (earlier.position() == position) {
+            blockedByUs = true;
+          } else if (!result.contains(earlier.seq())) {
             onlyByUs = false;
           }
         }
       }
-      if (blocked && onlyByUs) {
+      if (blockedByUs && onlyByUs) {
         result.add(n.seq());
       }
     }

@@ -138,6 +138,38 @@ class QueueRulesProperties {
       }
       assertCompatible(members, history);
     }
+    drain(members, children, history);
+  }
+
+  /**
+   * Liveness: when nobody asks for anything new, holders without a pending conversion release as
+   * soon as they can, and everybody keeps evaluating, every request and conversion ends.
+   */
+  private static void drain(Member[] members, Map<Long, String> children, List<Action> history) {
+    for (int round = 0; round < 50; round++) {
+      boolean anyLeft = false;
+      for (int i = 0; i < members.length; i++) {
+        Member m = members[i];
+        if (m == null) {
+          continue;
+        }
+        anyLeft = true;
+        if (m.retiring != null) {
+          children.values().remove(m.retiring);
+          m.retiring = null;
+        }
+        evaluate(m, new QueueSnapshot(children.values()), children);
+        assertCompatible(members, history);
+        if (m.held != null && m.pending == null && m.retiring == null) {
+          children.values().remove(m.node);
+          members[i] = null;
+        }
+      }
+      if (!anyLeft) {
+        return;
+      }
+    }
+    assertThat(children.values()).as("requests stuck after %s", history).isEmpty();
   }
 
   @net.jqwik.api.Example
