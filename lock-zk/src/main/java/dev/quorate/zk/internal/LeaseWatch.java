@@ -60,6 +60,11 @@ final class LeaseWatch {
     }
   }
 
+  /** Reads the queue and watches it for any change, for a pending conversion. */
+  QueueSnapshot queueForConversion() {
+    return lease.nodes.watchQueue(lease.container, blocker);
+  }
+
   /** Watches the held node; deleted by anyone but us means the lease is LOST. */
   void ownNode() {
     if (!lease.isHeld()) {

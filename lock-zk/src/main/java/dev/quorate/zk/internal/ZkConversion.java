@@ -124,7 +124,9 @@ final class ZkConversion {
       return;
     }
     try {
-      QueueSnapshot queue = lease.nodes.queue(lease.container);
+      // Unlike a request, a conversion can be freed without any node going away (a waiter it
+      // waited for starts to queue behind it instead), so it watches the whole queue.
+      QueueSnapshot queue = lease.watch.queueForConversion();
       LockNode me = queue.find(pending.name()).orElse(null);
       if (me == null) {
         fail(
@@ -141,8 +143,6 @@ final class ZkConversion {
         grant();
       } else if (tryOnce) {
         fail(new LockTimeoutException(lease.resource, target, Duration.ZERO));
-      } else {
-        lease.watch.waitFor(blockers.get(blockers.size() - 1));
       }
     } catch (QuorateException e) {
       if (tryOnce || e.code() != ErrorCode.CONNECTION_LOSS) {
