@@ -105,7 +105,7 @@ public interface Lease extends AutoCloseable {
    * Converts the lease if that can be done within {@code timeout}.
    *
    * @param mode the new mode
-   * @param timeout how long to wait; zero means do not wait
+   * @param timeout how long to wait; zero means convert only if no other holder must leave first
    * @return true if converted, false if the timeout passed (the lease keeps its old mode)
    * @throws InterruptedException if interrupted while waiting; the lease keeps its old mode
    * @throws ConversionDeadlockException if the conversion would deadlock

@@ -51,7 +51,8 @@ public interface Lock {
    * Waits for a grant at most {@code timeout}.
    *
    * @param mode the mode to hold
-   * @param timeout how long to wait; zero means do not wait
+   * @param timeout how long to wait; zero means grant only if no other holder or waiter stands in
+   *     the way (a networked manager still makes its round trip to find out)
    * @return the lease, or empty if not granted in time (the request is withdrawn)
    * @throws InterruptedException if interrupted while waiting; the request is withdrawn
    * @throws IllegalArgumentException if {@code timeout} is negative
@@ -63,7 +64,9 @@ public interface Lock {
   /**
    * Requests a grant without blocking. The future completes with the lease, or exceptionally with
    * {@link LockTimeoutException} after the acquire timeout, or {@link QuorateException}. Cancelling
-   * the future withdraws the request (a lease granted at the same moment is released).
+   * the future withdraws the request (a lease granted at the same moment is released). The future
+   * may complete on a thread of the lock manager or of the holder that released: continuations must
+   * not block (use the {@code *Async} variants for work).
    *
    * @param mode the mode to hold
    * @return a future of the lease

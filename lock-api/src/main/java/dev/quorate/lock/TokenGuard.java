@@ -20,9 +20,10 @@ import java.util.function.Supplier;
  * guard.access(lease.token(), () -> ledger.append(entry)); // StaleTokenException if stale
  * }</pre>
  *
- * <p>Thread-safe: concurrent calls are serialized. A persistent guard survives restarts; its file
- * is written to a temporary file, forced to disk, and renamed over the old one, and a corrupt or
- * foreign file is an error, never silently reset.
+ * <p>Thread-safe: concurrent calls are serialized. Use one guard per resource: two guards on one
+ * file keep separate highest tokens and defeat each other. A persistent guard survives restarts;
+ * its file is written to a temporary file, forced to disk, and renamed over the old one, and a
+ * corrupt or foreign file is an error, never silently reset.
  */
 public interface TokenGuard {
   /**

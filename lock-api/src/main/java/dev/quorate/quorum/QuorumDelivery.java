@@ -14,7 +14,7 @@ record QuorumDelivery(QuorumEvent event, List<QuorumListener> targets) {
         && event.noQuorumPolicy() == NoQuorumPolicy.SELF_FENCE) {
       try {
         selfFence.fence(event);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // an Error too: later events (revocations) must still flow
         // The member could not take itself out: others must fence it. Say so loudly.
         log.error("self-fence after quorum loss {} failed", event.sequence(), e);
       }
@@ -22,7 +22,7 @@ record QuorumDelivery(QuorumEvent event, List<QuorumListener> targets) {
     for (QuorumListener listener : targets) {
       try {
         listener.onChange(event);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // an Error too: later events (revocations) must still flow
         // One failing listener must not starve the others nor pass silently.
         log.error("quorum listener failed on event {}", event.sequence(), e);
       }

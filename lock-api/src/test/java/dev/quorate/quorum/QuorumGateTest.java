@@ -84,6 +84,41 @@ class QuorumGateTest {
         .withCauseInstanceOf(QuorateException.class);
   }
 
+  @Test
+  void aLeaseIsLostTheMomentQuorumIsGoneEvenBeforeTheEventArrives() throws Exception {
+    List<Runnable> undelivered = new CopyOnWriteArrayList<>();
+    QuorumPolicy policy = QuorumPolicy.builder(Clusters.ofSize(3)).build();
+    quorum = QuorumService.builder(policy, MemberId.of(1)).notifier(undelivered::add).build();
+    manager = QuorumGate.requireQuorum(LockManager.inProcess(), quorum);
+    quorum.update(Clusters.ids(1, 2));
+    Lease lease = manager.lock("vm/1").acquire(LockMode.EX);
+    quorum.update(Clusters.ids(1));
+    assertThat(lease.state()).isEqualTo(LeaseState.LOST);
+    assertThatThrownBy(lease::checkValid).isInstanceOf(LeaseLostException.class);
+  }
+
+  @Test
+  void lossOfQuorumWithdrawsAWaitingUpConversion() throws Exception {
+    start(NoQuorumPolicy.FREEZE);
+    quorum.update(Clusters.ids(1, 2, 3));
+    Lease converting = manager.lock("vm/1").acquire(LockMode.PR);
+    Lease other = manager.lock("vm/1").acquire(LockMode.PR);
+    var conversion = converting.convertAsync(LockMode.EX);
+    var waiting = manager.lock("vm/1").acquireAsync(LockMode.CR);
+    quorum.update(Clusters.ids(1));
+    for (var future : List.of(conversion, waiting)) {
+      assertThat(future)
+          .failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(QuorateException.class)
+          .withMessageContaining("not quorate");
+    }
+    other.release();
+    assertThat(converting.mode()).isEqualTo(LockMode.PR);
+    assertThat(converting.state()).isEqualTo(LeaseState.GRANTED);
+  }
+
   private static void assertNoQuorum(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
     assertThatThrownBy(call)
         .isInstanceOf(QuorateException.class)

@@ -20,6 +20,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -32,12 +35,18 @@ import java.util.function.BiConsumer;
 public final class InProcessLockManager implements LockManager {
   private final ConcurrentHashMap<String, ResourceQueue> queues = new ConcurrentHashMap<>();
   private final AtomicLong grants = new AtomicLong();
+
+  /** Timeouts beyond this are treated as none: about 292 years, where nanoseconds overflow. */
+  private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
+
   private final Executor callbacks;
+  private final ScheduledThreadPoolExecutor timers;
   private volatile boolean closed;
 
   /** Creates an open manager. */
   public InProcessLockManager() {
     this.callbacks = DaemonThreads.idleEnding("quorate-lock-events");
+    this.timers = DaemonThreads.timers("quorate-lock-timeouts");
   }
 
   Executor callbackExecutor() {
@@ -76,8 +85,9 @@ public final class InProcessLockManager implements LockManager {
       } finally {
         queue.lock.unlock();
       }
-      effects.forEach(Runnable::run);
+      Effects.run(effects);
     }
+    timers.shutdownNow();
   }
 
   private void checkOpen() {
@@ -113,12 +123,13 @@ public final class InProcessLockManager implements LockManager {
     } finally {
       queue.lock.unlock();
     }
-    effects.forEach(Runnable::run);
+    Effects.run(effects);
   }
 
   private CompletableFuture<Lease> request(
       String resource, LockMode mode, LockOptions options, Duration timeout) {
     Objects.requireNonNull(mode, "mode");
+    Duration bound = timeout == null || timeout.compareTo(FOREVER) >= 0 ? null : timeout;
     List<Runnable> effects = new ArrayList<>();
     ResourceQueue queue = lockQueue(resource);
     LocalLease request;
@@ -128,15 +139,15 @@ public final class InProcessLockManager implements LockManager {
       checkOpen();
       request = new LocalLease(this, queue, mode, options.blockingCallback().orElse(null));
       queue.enqueue(request, effects);
-      if (timeout != null && timeout.isZero()) {
-        expire(queue, request, timeout, effects);
+      if (bound != null && bound.isZero()) {
+        expire(queue, request, bound, effects);
       }
     } finally {
       unlock(queue, effects);
     }
     CompletableFuture<Lease> future = request.granted;
-    if (timeout != null && !future.isDone()) {
-      after(timeout, () -> locked(resource, (q, fx) -> expire(q, request, timeout, fx)));
+    if (bound != null && !future.isDone()) {
+      after(future, bound, () -> locked(resource, (q, fx) -> expire(q, request, bound, fx)));
     }
     // Cancelled by the caller, or failed by close(): withdraw, or release a grant nobody took.
     future.whenComplete(
@@ -163,31 +174,27 @@ public final class InProcessLockManager implements LockManager {
    * it passes, so a conversion is either granted or withdrawn, never both.
    */
   CompletableFuture<Lease> convert(LocalLease lease, LockMode target, Duration timeout) {
-    CompletableFuture<Lease> future = new CompletableFuture<>();
+    Duration bound = timeout == null || timeout.compareTo(FOREVER) >= 0 ? null : timeout;
+    ConversionFuture future = new ConversionFuture(lease);
     String resource = lease.resource();
     List<Runnable> effects = new ArrayList<>();
     ResourceQueue queue = lockQueue(resource);
     try {
       queue.convert(lease, target, future, effects);
-      if (timeout != null && timeout.isZero()) {
-        expireConversion(queue, lease, future, timeout, effects);
+      if (bound != null && bound.isZero()) {
+        expireConversion(queue, lease, future, bound, effects);
       }
     } catch (QuorateException e) {
       future.completeExceptionally(e);
     } finally {
       unlock(queue, effects);
     }
-    if (timeout != null && !future.isDone()) {
+    if (bound != null && !future.isDone()) {
       after(
-          timeout,
-          () -> locked(resource, (q, fx) -> expireConversion(q, lease, future, timeout, fx)));
+          future,
+          bound,
+          () -> locked(resource, (q, fx) -> expireConversion(q, lease, future, bound, fx)));
     }
-    future.whenComplete(
-        (converted, failure) -> {
-          if (failure != null) {
-            locked(resource, (q, fx) -> q.cancelConversion(lease, future, fx));
-          }
-        });
     return future;
   }
 
@@ -197,8 +204,9 @@ public final class InProcessLockManager implements LockManager {
       CompletableFuture<Lease> future,
       Duration timeout,
       List<Runnable> effects) {
+    LockMode target = lease.converting;
     if (queue.cancelConversion(lease, future, effects)) {
-      LockTimeoutException timedOut = new LockTimeoutException(queue.name, lease.mode, timeout);
+      LockTimeoutException timedOut = new LockTimeoutException(queue.name, target, timeout);
       effects.add(() -> future.completeExceptionally(timedOut));
     }
   }
@@ -208,13 +216,12 @@ public final class InProcessLockManager implements LockManager {
     boolean[] withdrawn = new boolean[1];
     locked(
         lease.resource(),
-        (queue, effects) -> {
-          withdrawn[0] = queue.cancelConversion(lease, future, effects);
-          if (withdrawn[0]) {
-            effects.add(() -> future.cancel(false));
-          }
-        });
+        (queue, effects) -> withdrawn[0] = queue.cancelConversion(lease, future, effects));
     return withdrawn[0];
+  }
+
+  void stage(LocalLease lease, dev.quorate.lock.ValueBlock value) {
+    locked(lease.resource(), (queue, effects) -> queue.stage(lease, value));
   }
 
   void release(LocalLease lease) {
@@ -232,8 +239,15 @@ public final class InProcessLockManager implements LockManager {
     }
   }
 
-  private static void after(Duration delay, Runnable task) {
-    CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS).execute(task);
+  /** Runs {@code task} after {@code delay} unless {@code future} completes first. */
+  private void after(CompletableFuture<Lease> future, Duration delay, Runnable task) {
+    ScheduledFuture<?> timer;
+    try {
+      timer = timers.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException closedMeanwhile) {
+      return; // close() fails every request itself
+    }
+    future.whenComplete((lease, failure) -> timer.cancel(false));
   }
 
   static void checkTimeout(Duration timeout) {
@@ -261,12 +275,11 @@ public final class InProcessLockManager implements LockManager {
   }
 
   /** Waits for a conversion; on interrupt withdraws it unless it was granted first. */
-  static void awaitConversion(LocalLease lease, CompletableFuture<Lease> future)
-      throws InterruptedException {
+  static void awaitConversion(CompletableFuture<Lease> future) throws InterruptedException {
     try {
       future.get();
     } catch (InterruptedException e) {
-      if (lease.manager().withdrawConversion(lease, future)) {
+      if (future.cancel(false)) {
         throw e;
       }
       // Granted (or failed) at the moment of the interrupt: report that, keep the interrupt.

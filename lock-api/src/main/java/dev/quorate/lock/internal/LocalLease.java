@@ -70,9 +70,11 @@ final class LocalLease implements Lease {
   /** Queues a transition for the listeners; called under the queue lock to keep order. */
   void emit(LeaseState from, LeaseState to, String cause) {
     LeaseEvent event = new LeaseEvent(this, from, to, cause);
+    // The listeners registered when the transition happened; a later one must not hear it.
+    List<LeaseListener> audience = List.copyOf(listeners);
     events.execute(
         () -> {
-          for (LeaseListener listener : listeners) {
+          for (LeaseListener listener : audience) {
             listener.onTransition(event);
           }
         });
@@ -134,13 +136,13 @@ final class LocalLease implements Lease {
   @Override
   public void setValueBlock(ValueBlock value) {
     Objects.requireNonNull(value, "value");
-    queue.stage(this, value);
+    manager.stage(this, value);
   }
 
   @Override
   public void convert(LockMode target) throws InterruptedException {
     Objects.requireNonNull(target, "mode");
-    InProcessLockManager.awaitConversion(this, manager.convert(this, target, null));
+    InProcessLockManager.awaitConversion(manager.convert(this, target, null));
   }
 
   @Override
@@ -148,7 +150,7 @@ final class LocalLease implements Lease {
     Objects.requireNonNull(target, "mode");
     InProcessLockManager.checkTimeout(timeout);
     try {
-      InProcessLockManager.awaitConversion(this, manager.convert(this, target, timeout));
+      InProcessLockManager.awaitConversion(manager.convert(this, target, timeout));
       return true;
     } catch (LockTimeoutException e) {
       return false;

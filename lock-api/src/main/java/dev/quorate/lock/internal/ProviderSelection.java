@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
@@ -40,7 +41,17 @@ public final class ProviderSelection {
     }
     String wanted = settings.get(PROVIDER_KEY);
     TreeSet<String> installed = new TreeSet<>();
-    for (LockManagerProvider provider : ServiceLoader.load(LockManagerProvider.class)) {
+    TreeSet<String> broken = new TreeSet<>();
+    var providers = ServiceLoader.load(LockManagerProvider.class).stream().iterator();
+    while (providers.hasNext()) {
+      LockManagerProvider provider;
+      try {
+        provider = providers.next().get();
+      } catch (ServiceConfigurationError e) {
+        // One broken jar on the class path must not hide the providers that work.
+        broken.add(e.getMessage());
+        continue;
+      }
       if (provider.name().equals(wanted)) {
         return provider.create(Map.copyOf(settings));
       }
@@ -52,7 +63,8 @@ public final class ProviderSelection {
                 : PROVIDER_KEY + "=" + wanted + " names no installed provider")
             + "; installed: "
             + String.join(", ", installed)
-            + (installed.contains("zookeeper") ? "" : " (zookeeper needs quorate-lock-zk)"));
+            + (installed.contains("zookeeper") ? "" : " (zookeeper needs quorate-lock-zk)")
+            + (broken.isEmpty() ? "" : "; failed to load: " + String.join("; ", broken)));
   }
 
   /**

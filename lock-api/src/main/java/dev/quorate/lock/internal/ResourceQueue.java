@@ -140,7 +140,9 @@ final class ResourceQueue {
     if (lease.phase != LocalLease.Phase.GRANTED) {
       return;
     }
-    failConversion(lease, releasedDuringConversion(lease), effects);
+    if (lease.converting != null) {
+      failConversion(lease, releasedDuringConversion(lease), effects);
+    }
     writeValueIfLeaving(lease, LockMode.NL);
     granted.remove(lease);
     lease.phase = LocalLease.Phase.RELEASED;
@@ -188,7 +190,8 @@ final class ResourceQueue {
   }
 
   private void writeValueIfLeaving(LocalLease lease, LockMode target) {
-    if (lease.staged != null && lease.mode.writesValueBlock() && !target.writesValueBlock()) {
+    // VMS: a PW or EX holder's value is written on release and on any down-conversion.
+    if (lease.staged != null && lease.mode.writesValueBlock() && target != lease.mode) {
       value = lease.staged;
       lease.staged = null;
     }
@@ -196,50 +199,69 @@ final class ResourceQueue {
 
   /**
    * Grants, in queue order, every conversion and then every new request that is compatible with all
-   * granted modes and with every request still waiting ahead of it. Granting only adds constraints,
-   * so one pass suffices.
+   * granted modes and with every request still waiting ahead of it. A granted conversion may lift a
+   * constraint (PR to CW no longer conflicts with CW), so passes repeat until one grants no
+   * conversion; then every lease granted here is told which waiters it blocks.
    */
   private void grantWhatCan(List<Runnable> effects) {
-    List<LockMode> waitingAhead = new ArrayList<>();
-    for (Iterator<LocalLease> it = conversions.iterator(); it.hasNext(); ) {
-      LocalLease lease = it.next();
-      LockMode target = lease.converting;
-      if (compatibleWithGranted(target, lease) && compatibleWithAll(target, waitingAhead)) {
-        it.remove();
-        lease.mode = target;
-        lease.converting = null;
-        lease.token = tokens.get();
-        lease.valueBlock = lease.staged != null ? lease.staged : value;
-        var future = lease.conversion;
-        lease.conversion = null;
-        if (future != null) {
-          effects.add(() -> future.complete(lease));
+    List<LocalLease> grantedNow = new ArrayList<>();
+    boolean convertedAny;
+    do {
+      convertedAny = false;
+      List<LockMode> waitingAhead = new ArrayList<>();
+      for (Iterator<LocalLease> it = conversions.iterator(); it.hasNext(); ) {
+        LocalLease lease = it.next();
+        LockMode target = lease.converting;
+        if (compatibleWithGranted(target, lease) && compatibleWithAll(target, waitingAhead)) {
+          it.remove();
+          grantConversion(lease, effects);
+          grantedNow.add(lease);
+          convertedAny = true;
+        } else {
+          waitingAhead.add(target);
         }
-        notifyHolderOfWaiters(lease);
-      } else {
-        waitingAhead.add(target);
       }
-    }
-    for (Iterator<LocalLease> it = waiting.iterator(); it.hasNext(); ) {
-      LocalLease request = it.next();
-      LockMode wanted = request.mode;
-      if (compatibleWithGranted(wanted, request) && compatibleWithAll(wanted, waitingAhead)) {
-        it.remove();
-        granted.add(request);
-        request.phase = LocalLease.Phase.GRANTED;
-        request.token = tokens.get();
-        request.valueBlock = value;
-        effects.add(
-            () -> {
-              if (!request.granted.complete(request)) {
-                // The requester gave up at this very moment; nobody will hold the grant.
-                request.release();
-              }
-            });
-      } else {
-        waitingAhead.add(wanted);
+      for (Iterator<LocalLease> it = waiting.iterator(); it.hasNext(); ) {
+        LocalLease request = it.next();
+        LockMode wanted = request.mode;
+        if (compatibleWithGranted(wanted, request) && compatibleWithAll(wanted, waitingAhead)) {
+          it.remove();
+          grantRequest(request, effects);
+          grantedNow.add(request);
+        } else {
+          waitingAhead.add(wanted);
+        }
       }
+    } while (convertedAny);
+    for (LocalLease holder : grantedNow) {
+      notifyHolderOfWaiters(holder);
     }
+  }
+
+  private void grantConversion(LocalLease lease, List<Runnable> effects) {
+    lease.mode = lease.converting;
+    lease.converting = null;
+    lease.token = tokens.get();
+    lease.valueBlock = lease.staged != null ? lease.staged : value;
+    var future = lease.conversion;
+    lease.conversion = null;
+    if (future != null) {
+      effects.add(() -> future.complete(lease));
+    }
+  }
+
+  private void grantRequest(LocalLease request, List<Runnable> effects) {
+    granted.add(request);
+    request.phase = LocalLease.Phase.GRANTED;
+    request.token = tokens.get();
+    request.valueBlock = value;
+    effects.add(
+        () -> {
+          if (!request.granted.complete(request)) {
+            // The requester gave up at this very moment; nobody will hold the grant.
+            request.release();
+          }
+        });
   }
 
   private boolean compatibleWithGranted(LockMode wanted, LocalLease self) {
@@ -270,7 +292,7 @@ final class ResourceQueue {
     }
   }
 
-  /** After a conversion made {@code holder} stronger, tells it which waiters it now blocks. */
+  /** After {@code holder} was granted (or converted), tells it which waiters it now blocks. */
   private void notifyHolderOfWaiters(LocalLease holder) {
     for (LocalLease waiter : conversions) {
       if (!holder.mode.compatibleWith(waiter.converting)) {

@@ -40,7 +40,18 @@ public final class SerialExecutor implements Executor {
     } finally {
       lock.unlock();
     }
-    delegate.execute(this::drain);
+    try {
+      delegate.execute(this::drain);
+    } catch (RuntimeException | Error e) {
+      // Not started: let the next execute() try again instead of queueing behind nothing.
+      lock.lock();
+      try {
+        draining = false;
+      } finally {
+        lock.unlock();
+      }
+      throw e;
+    }
   }
 
   private void drain() {
@@ -58,8 +69,8 @@ public final class SerialExecutor implements Executor {
       }
       try {
         next.run();
-      } catch (RuntimeException e) {
-        // A failing listener must not stop delivery to the others, nor pass silently.
+      } catch (Throwable e) {
+        // A failing listener (even with an Error) must not stop delivery of later events.
         log.error("lease listener or callback failed", e);
       }
     }

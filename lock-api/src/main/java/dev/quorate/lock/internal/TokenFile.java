@@ -66,14 +66,11 @@ public final class TokenFile {
     buffer.put(MAGIC).put(VERSION).put(new byte[3]).put(token.toBytes());
     buffer.putInt(crc(buffer.array(), SIZE - Integer.BYTES));
     buffer.flip();
-    Path temp = path.resolveSibling(path.getFileName() + ".tmp");
+    Path temp = null;
     try {
-      try (FileChannel channel =
-          FileChannel.open(
-              temp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
+      // A fresh name per write: a leftover from a crash is never reused half-written.
+      temp = Files.createTempFile(path.getParent(), path.getFileName() + ".", ".tmp");
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
@@ -84,10 +81,21 @@ public final class TokenFile {
         directory.force(true);
       }
     } catch (IOException e) {
+      deleteQuietly(temp, e);
       throw new QuorateException(
           ErrorCode.IO_FAILURE,
           "cannot record fencing token " + token + " in " + path + ": " + e.getMessage(),
           e);
+    }
+  }
+
+  private static void deleteQuietly(Path temp, IOException failure) {
+    if (temp != null) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+      }
     }
   }
 
@@ -101,13 +109,13 @@ public final class TokenFile {
     if (!java.util.Arrays.equals(magic, MAGIC)) {
       throw corrupt(path, "it does not start with QRTG; it is not a Quorate token file");
     }
-    byte version = buffer.get();
-    if (version != VERSION) {
-      throw corrupt(path, "its version is " + version + ", this release reads version " + VERSION);
-    }
     int expected = ByteBuffer.wrap(bytes, SIZE - Integer.BYTES, Integer.BYTES).getInt();
     if (crc(bytes, SIZE - Integer.BYTES) != expected) {
       throw corrupt(path, "its checksum does not match (torn or damaged)");
+    }
+    byte version = buffer.get();
+    if (version != VERSION) {
+      throw corrupt(path, "its version is " + version + ", this release reads version " + VERSION);
     }
     buffer.position(8);
     byte[] token = new byte[FencingToken.BYTES];

@@ -1,5 +1,6 @@
 package dev.quorate.quorum.internal;
 
+import dev.quorate.lock.BlockingCallback;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
@@ -8,20 +9,26 @@ import dev.quorate.lock.LeaseListener;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.lock.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A lease seen through the quorum gate: the inner lease, unless quorum was lost under STOP, which
- * makes it LOST at once. All events, the inner lease's and the revocation, pass through one serial
- * queue, so listeners see each transition once and in order, and nothing after LOST.
+ * makes it LOST at once (checked on every look, not only when the quorum event arrives). All
+ * events, the inner lease's, the revocation and the blocking callbacks, pass through one serial
+ * queue, so they arrive once and in order, and nothing after a final state.
  */
 final class GatedLease implements Lease {
   private final GatedLockManager gate;
@@ -42,7 +49,7 @@ final class GatedLease implements Lease {
   private void forward(LeaseEvent event) {
     lock.lock();
     try {
-      if (revokedBecause != null) {
+      if (revokedBecause != null || last.isFinal()) {
         return;
       }
       last = event.to();
@@ -71,18 +78,28 @@ final class GatedLease implements Lease {
     gate.forget(inner);
   }
 
-  // Called with the lock held, so events enter the queue in the order of the transitions.
+  void deliverBlocking(BlockingCallback callback, LockMode wanted) {
+    events.execute(() -> callback.onBlocking(this, wanted));
+  }
+
+  // Called with the lock held, so events enter the queue in the order of the transitions; the
+  // listeners are those registered at the transition.
   private void emit(LeaseState from, LeaseState to, String cause) {
     LeaseEvent event = new LeaseEvent(this, from, to, cause);
+    List<LeaseListener> audience = List.copyOf(listeners);
     events.execute(
         () -> {
-          for (LeaseListener listener : listeners) {
+          for (LeaseListener listener : audience) {
             listener.onTransition(event);
           }
         });
   }
 
+  /** The revocation cause, revoking first if quorum is gone under STOP and no event came yet. */
   private String revoked() {
+    if (gate.mustRevoke()) {
+      revoke("quorum lost");
+    }
     lock.lock();
     try {
       return revokedBecause;
@@ -134,33 +151,79 @@ final class GatedLease implements Lease {
 
   @Override
   public void convert(LockMode mode) throws InterruptedException {
-    checkConversion(mode);
-    inner.convert(mode);
+    CompletableFuture<Lease> conversion = convertAsync(mode);
+    try {
+      conversion.get();
+    } catch (InterruptedException e) {
+      if (conversion.cancel(false)) {
+        throw e;
+      }
+      Thread.currentThread().interrupt();
+      join(conversion);
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    }
   }
 
   @Override
   public boolean tryConvert(LockMode mode, Duration timeout) throws InterruptedException {
-    checkConversion(mode);
-    return inner.tryConvert(mode, timeout);
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+    }
+    CompletableFuture<Lease> conversion = convertAsync(mode);
+    try {
+      conversion.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      if (conversion.cancel(false)) {
+        return false;
+      }
+      join(conversion); // granted (or failed) just as the time ran out
+      return true;
+    } catch (InterruptedException e) {
+      if (!conversion.cancel(false)) {
+        Thread.currentThread().interrupt();
+        join(conversion);
+        return true;
+      }
+      throw e;
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  private static void join(CompletableFuture<Lease> future) {
+    try {
+      future.join();
+    } catch (CompletionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    return cause instanceof RuntimeException r
+        ? r
+        : new QuorateException(ErrorCode.INTERNAL, "conversion failed: " + cause, cause);
   }
 
   @Override
   public CompletableFuture<Lease> convertAsync(LockMode mode) {
+    Objects.requireNonNull(mode, "mode");
+    boolean upward = !inner.mode().covers(mode);
     try {
-      checkConversion(mode);
-    } catch (RuntimeException e) {
+      checkValid();
+      if (upward) {
+        gate.checkQuorum(resource(), mode);
+      }
+    } catch (QuorateException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return inner.convertAsync(mode).thenApply(converted -> this);
-  }
-
-  // An up-conversion is a new grant and needs quorum; a down-conversion never does.
-  private void checkConversion(LockMode mode) {
-    Objects.requireNonNull(mode, "mode");
-    checkValid();
-    if (!inner.mode().covers(mode)) {
-      gate.checkQuorum(resource(), mode);
-    }
+    CompletableFuture<Lease> source = inner.convertAsync(mode);
+    // An up-conversion is a new grant: a loss of quorum withdraws it while it waits.
+    return upward
+        ? gate.pending().track(source, converted -> this, ignored -> {})
+        : source.thenApply(converted -> this);
   }
 
   @Override
@@ -175,7 +238,18 @@ final class GatedLease implements Lease {
 
   @Override
   public void release() {
+    lock.lock();
+    try {
+      // The holder's own release is a transition now, not when the inner event comes back.
+      if (revokedBecause == null && !last.isFinal()) {
+        emit(last, LeaseState.RELEASED, "released by holder");
+        last = LeaseState.RELEASED;
+      }
+    } finally {
+      lock.unlock();
+    }
     inner.release();
+    gate.forget(inner);
   }
 
   @Override
@@ -185,6 +259,13 @@ final class GatedLease implements Lease {
 
   @Override
   public String toString() {
-    return "QuorumGate." + inner + (revoked() != null ? " (revoked)" : "");
+    String cause;
+    lock.lock();
+    try {
+      cause = revokedBecause;
+    } finally {
+      lock.unlock();
+    }
+    return "QuorumGate." + inner + (cause != null ? " (revoked: " + cause + ")" : "");
   }
 }

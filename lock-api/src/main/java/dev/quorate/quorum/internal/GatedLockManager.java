@@ -1,14 +1,17 @@
 package dev.quorate.quorum.internal;
 
+import dev.quorate.lock.BlockingCallback;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.Lock;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
+import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.internal.DaemonThreads;
+import dev.quorate.quorum.NoQuorumPolicy;
 import dev.quorate.quorum.QuorumEvent;
 import dev.quorate.quorum.QuorumListener;
 import dev.quorate.quorum.QuorumService;
@@ -19,6 +22,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 
 /** The lock manager behind {@link dev.quorate.quorum.QuorumGate}. */
@@ -27,6 +31,7 @@ public final class GatedLockManager implements LockManager {
   private final QuorumService quorum;
   private final Executor events = DaemonThreads.idleEnding("quorate-gate-events");
   private final Map<Lease, GatedLease> leases = new ConcurrentHashMap<>();
+  private final PendingRequests pending = new PendingRequests();
   private final QuorumListener revoker = this::onQuorumChange;
 
   /**
@@ -42,6 +47,9 @@ public final class GatedLockManager implements LockManager {
   }
 
   private void onQuorumChange(QuorumEvent event) {
+    if (event.lostQuorum()) {
+      pending.abortAll(noQuorum("request"));
+    }
     if (event.revokeHeldLeases()) {
       String cause = "quorum lost: " + event.current().explanation();
       for (GatedLease lease : leases.values()) {
@@ -50,21 +58,32 @@ public final class GatedLockManager implements LockManager {
     }
   }
 
+  /** True when leases must end now: quorum is gone under {@link NoQuorumPolicy#STOP}. */
+  boolean mustRevoke() {
+    return quorum.noQuorumPolicy() == NoQuorumPolicy.STOP && !quorum.grantsAllowed();
+  }
+
   void checkQuorum(String resource, LockMode mode) {
     if (!quorum.grantsAllowed()) {
-      QuorumState state = quorum.state();
-      throw new QuorateException(
-          ErrorCode.NO_QUORUM,
-          "refusing "
-              + mode
-              + " on '"
-              + resource
-              + "': this member's partition is not quorate ("
-              + state.reason()
-              + ": "
-              + state.explanation()
-              + ")");
+      throw noQuorum(mode + " on '" + resource + "'");
     }
+  }
+
+  private QuorateException noQuorum(String what) {
+    QuorumState state = quorum.state();
+    return new QuorateException(
+        ErrorCode.NO_QUORUM,
+        "refusing "
+            + what
+            + ": this member's partition is not quorate ("
+            + state.reason()
+            + ": "
+            + state.explanation()
+            + ")");
+  }
+
+  PendingRequests pending() {
+    return pending;
   }
 
   /** The gate's view of {@code lease}, made once per inner lease. */
@@ -81,7 +100,7 @@ public final class GatedLockManager implements LockManager {
     GatedLease lease = wrap(granted);
     if (!quorum.grantsAllowed()) {
       lease.release();
-      checkQuorum(granted.resource(), mode);
+      throw noQuorum(mode + " on '" + granted.resource() + "'");
     }
     return lease;
   }
@@ -94,17 +113,28 @@ public final class GatedLockManager implements LockManager {
   @Override
   public Lock lock(String resource, LockOptions options) {
     Objects.requireNonNull(options, "options");
-    LockOptions innerOptions = options;
-    if (options.blockingCallback().isPresent()) {
-      var callback = options.blockingCallback().get();
-      LockOptions.Builder builder =
-          LockOptions.builder()
-              .onBlocking((lease, wanted) -> callback.onBlocking(wrap(lease), wanted));
+    return new GatedLock(inner.lock(resource, innerOptions(options, null)), options);
+  }
+
+  /** The options for the inner manager: the user's, with the callback seen through the gate. */
+  private LockOptions innerOptions(LockOptions options, Duration timeout) {
+    LockOptions.Builder builder = LockOptions.builder();
+    Optional<BlockingCallback> callback = options.blockingCallback();
+    callback.ifPresent(
+        user ->
+            builder.onBlocking(
+                (lease, wanted) -> {
+                  // A callback about a lease that is already over concerns nobody.
+                  if (!lease.state().isFinal()) {
+                    wrap(lease).deliverBlocking(user, wanted);
+                  }
+                }));
+    if (timeout != null) {
+      builder.acquireTimeout(timeout);
+    } else {
       options.acquireTimeout().ifPresent(builder::acquireTimeout);
-      innerOptions = builder.build();
     }
-    Lock lock = inner.lock(resource, innerOptions);
-    return new GatedLock(lock, options);
+    return builder.build();
   }
 
   @Override
@@ -145,18 +175,23 @@ public final class GatedLockManager implements LockManager {
 
     @Override
     public Lease acquire(LockMode mode) throws InterruptedException {
-      Objects.requireNonNull(mode, "mode");
-      checkQuorum(resource(), mode);
-      return admit(lock.acquire(mode), mode);
+      return await(acquireAsync(mode));
     }
 
     @Override
     public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
       Objects.requireNonNull(mode, "mode");
       Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+      }
       checkQuorum(resource(), mode);
-      Optional<Lease> granted = lock.tryAcquire(mode, timeout);
-      return granted.isPresent() ? Optional.of(admit(granted.get(), mode)) : granted;
+      Lock timed = inner.lock(resource(), innerOptions(options, timeout));
+      try {
+        return Optional.of(await(request(timed, mode)));
+      } catch (LockTimeoutException e) {
+        return Optional.empty();
+      }
     }
 
     @Override
@@ -167,21 +202,33 @@ public final class GatedLockManager implements LockManager {
       } catch (QuorateException e) {
         return CompletableFuture.failedFuture(e);
       }
-      CompletableFuture<Lease> request = lock.acquireAsync(mode);
-      CompletableFuture<Lease> result = request.thenApply(granted -> admit(granted, mode));
-      // Cancelling what the caller holds must withdraw the request underneath.
-      result.whenComplete(
-          (lease, failure) -> {
-            if (result.isCancelled()) {
-              request.cancel(false);
-            }
-          });
-      return result;
+      return request(lock, mode);
+    }
+
+    private CompletableFuture<Lease> request(Lock target, LockMode mode) {
+      return pending.track(
+          target.acquireAsync(mode), granted -> admit(granted, mode), Lease::release);
     }
 
     @Override
     public String toString() {
       return "QuorumGate.Lock[" + lock + "]";
+    }
+  }
+
+  /** Waits; on interrupt withdraws the request, releasing a grant that raced with it. */
+  static Lease await(CompletableFuture<Lease> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      if (!future.cancel(false) && !future.isCompletedExceptionally()) {
+        future.join().release();
+      }
+      throw e;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new QuorateException(ErrorCode.INTERNAL, "request failed: " + e.getCause(), e);
     }
   }
 }

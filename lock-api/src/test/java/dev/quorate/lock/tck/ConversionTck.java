@@ -190,4 +190,69 @@ public abstract class ConversionTck extends GrantingTck {
     assertThat(holder[0].state()).isEqualTo(LeaseState.RELEASED);
     next.release();
   }
+
+  @Test
+  void conversionThatLiftsAConstraintWakesTheConversionBehindIt() throws Exception {
+    String resource = freshResource();
+    BlockingRecorder readerCallbacks = new BlockingRecorder();
+    Lease reader = manager().lock(resource, readerCallbacks.options()).acquire(LockMode.PR);
+    Lease writer = grant(peer(), resource, LockMode.CR);
+    // CR -> CW waits on the PR; when PR itself becomes CW, nothing blocks CW any more.
+    CompletableFuture<Lease> writerToCw = writer.convertAsync(LockMode.CW);
+    readerCallbacks.awaitCount(1);
+    assertThat(reader.tryConvert(LockMode.CW, PATIENCE)).isTrue();
+    writerToCw.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(writer.mode()).isEqualTo(LockMode.CW);
+    reader.release();
+    writer.release();
+  }
+
+  @Test
+  void holderGrantedFromTheQueueIsToldOfWaitersItBlocks() throws Exception {
+    String resource = freshResource();
+    BlockingRecorder firstCallbacks = new BlockingRecorder();
+    BlockingRecorder readerCallbacks = new BlockingRecorder();
+    Lease first = manager().lock(resource, firstCallbacks.options()).acquire(LockMode.EX);
+    CompletableFuture<Lease> reader =
+        peer().lock(resource, readerCallbacks.options()).acquireAsync(LockMode.PR);
+    firstCallbacks.awaitCount(1);
+    CompletableFuture<Lease> writer = manager().lock(resource).acquireAsync(LockMode.EX);
+    firstCallbacks.awaitCount(2);
+    first.release();
+    Lease granted = reader.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    readerCallbacks.awaitCount(1);
+    assertThat(readerCallbacks.seen()).containsExactly(LockMode.EX);
+    granted.release();
+    writer.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).release();
+  }
+
+  @Test
+  void cancellingAPendingConversionKeepsTheOldMode() throws Exception {
+    String resource = freshResource();
+    BlockingRecorder otherCallbacks = new BlockingRecorder();
+    Lease converting = grant(manager(), resource, LockMode.PR);
+    Lease other = peer().lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
+    FencingToken token = converting.token();
+    CompletableFuture<Lease> conversion = converting.convertAsync(LockMode.EX);
+    otherCallbacks.awaitCount(1);
+    assertThat(conversion.cancel(false)).isTrue();
+    other.release();
+    // Had the conversion stayed queued, it would now hold EX and refuse this reader.
+    grant(peer(), resource, LockMode.PR).release();
+    assertThat(converting.mode()).isEqualTo(LockMode.PR);
+    assertThat(converting.token()).isEqualTo(token);
+    converting.release();
+  }
+
+  @Test
+  void valueBlockIsWrittenOnDownConversionFromExclusiveToProtectedWrite() throws Exception {
+    String resource = freshResource();
+    try (Lease writer = grant(manager(), resource, LockMode.EX)) {
+      writer.setValueBlock(ValueBlock.ofLong(5));
+      writer.convert(LockMode.PW);
+      try (Lease reader = grant(peer(), resource, LockMode.CR)) {
+        assertThat(reader.valueBlock()).isEqualTo(ValueBlock.ofLong(5));
+      }
+    }
+  }
 }

@@ -126,6 +126,10 @@ public abstract class LockManagerProperties {
       if (firstFailure != null) {
         throw firstFailure;
       }
+      // Liveness: with every lease released, nothing may still stand in the way.
+      Optional<Lease> after = second.lock(resource).tryAcquire(LockMode.EX, Duration.ofSeconds(20));
+      assertThat(after).as("EX after all threads released").isPresent();
+      after.get().release();
     } finally {
       pool.shutdownNow();
       second.close();

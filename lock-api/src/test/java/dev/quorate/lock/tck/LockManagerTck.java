@@ -260,4 +260,69 @@ public abstract class LockManagerTck extends ConversionTck {
     assertThat(mechanism.toleratedFailures()).isNotNegative();
     assertThat(mechanism.detail()).isNotBlank();
   }
+
+  @Test
+  void aLongChainOfWaitersThatReleaseOnGrantDrainsCompletely() throws Exception {
+    String resource = freshResource();
+    Lease holder = grant(manager(), resource, LockMode.EX);
+    List<CompletableFuture<Void>> chain = new java.util.ArrayList<>();
+    for (int i = 0; i < chainLength(); i++) {
+      LockManager member = i % 2 == 0 ? manager() : peer();
+      chain.add(member.lock(resource).acquireAsync(LockMode.EX).thenAccept(Lease::release));
+    }
+    holder.release();
+    CompletableFuture.allOf(chain.toArray(CompletableFuture[]::new))
+        .get(PATIENCE.toSeconds() * 3, TimeUnit.SECONDS);
+    grant(manager(), resource, LockMode.EX).release();
+  }
+
+  /**
+   * How many waiters {@link #aLongChainOfWaitersThatReleaseOnGrantDrainsCompletely} queues; a
+   * networked manager may lower it to keep the test short.
+   *
+   * @return the chain length
+   */
+  protected int chainLength() {
+    return 2_000;
+  }
+
+  @Test
+  void hugeTimeoutsMeanWaitingWithoutBound() throws Exception {
+    String resource = freshResource();
+    Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+    LockOptions options = LockOptions.builder().acquireTimeout(forever).build();
+    Lease lease = manager().lock(resource, options).acquire(LockMode.EX);
+    assertThat(peer().lock(resource).tryAcquire(LockMode.EX, REFUSAL_WINDOW)).isEmpty();
+    lease.release();
+    Optional<Lease> next = peer().lock(resource).tryAcquire(LockMode.EX, forever);
+    assertThat(next).isPresent();
+    next.get().release();
+  }
+
+  @Test
+  void listenerAddedAfterATransitionDoesNotHearIt() throws Exception {
+    Lease lease = grant(manager(), freshResource(), LockMode.EX);
+    List<LeaseEvent> early = new CopyOnWriteArrayList<>();
+    lease.addListener(early::add);
+    lease.release();
+    List<LeaseEvent> late = new CopyOnWriteArrayList<>();
+    lease.addListener(late::add);
+    eventually().until(() -> !early.isEmpty());
+    org.awaitility.Awaitility.await().during(REFUSAL_WINDOW).atMost(PATIENCE).until(late::isEmpty);
+  }
+
+  @Test
+  void closingFailsAPendingConversion() throws Exception {
+    String resource = freshResource();
+    LockManager closing = extraManager();
+    Lease converting = grant(closing, resource, LockMode.PR);
+    Lease other = grant(closing, resource, LockMode.PR);
+    CompletableFuture<Lease> conversion = converting.convertAsync(LockMode.EX);
+    closing.close();
+    assertThatThrownBy(() -> conversion.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(QuorateException.class);
+    assertThat(other.state()).isEqualTo(LeaseState.LOST);
+  }
 }

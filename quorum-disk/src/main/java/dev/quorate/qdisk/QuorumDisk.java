@@ -1,0 +1,85 @@
+package dev.quorate.qdisk;
+
+import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.VoteSource;
+import java.util.Optional;
+
+/**
+ * A node's quorum disk engine: it heartbeats on 1, 3 or 5 shared disks, watches its peers' slots,
+ * elects a master, evicts dead peers, and fences this node when it is evicted or cut off from a
+ * majority of its disks. The master's partition receives the disk's votes through {@link
+ * #voteSource}.
+ *
+ * <p>Failure semantics. A peer is DOWN after {@code tko} heartbeats without a change of its
+ * sequence, timed on this node's clock. A node that has not renewed on a majority of disks within
+ * its renewal deadline stops acting (and fences itself); the timing check guarantees that deadline
+ * ends before any peer may declare it DOWN, so a new master's tenure never overlaps the old one's.
+ * A node that is paused (SIGSTOP, a frozen VM) cannot run code: when it resumes it finds its
+ * deadline expired or an eviction in its mailbox and fences itself before acting; only a watchdog
+ * ({@link SelfFence#watchdog}) also bounds what it does in the instant it resumes.
+ *
+ * <pre>{@code
+ * try (QuorumDisk qdisk =
+ *     QuorumDisk.builder(2, "alpha")
+ *         .disk(Path.of("/dev/disk/by-id/wwn-0x5000c5"))
+ *         .selfFence(SelfFence.exit(70))
+ *         .build()) {
+ *   qdisk.start();
+ *   QuorumPolicy policy = QuorumPolicy.builder(topology).voteSource(qdisk.voteSource("qdisk", 1))
+ *       .build();
+ * }
+ * }</pre>
+ */
+public interface QuorumDisk extends AutoCloseable {
+  /**
+   * Starts building the engine of node {@code nodeId} in cluster {@code clusterName}.
+   *
+   * @param nodeId the local node id; its slot number
+   * @param clusterName the cluster the disks must belong to
+   * @return a builder
+   */
+  static QuorumDiskBuilder builder(int nodeId, String clusterName) {
+    return new QuorumDiskBuilder(nodeId, clusterName);
+  }
+
+  /**
+   * Starts heartbeating: takes a new incarnation, clears eviction messages left for earlier
+   * incarnations, and runs a heartbeat every interval on a thread of its own.
+   *
+   * @throws dev.quorate.lock.QuorateException if the node's slot cannot be read on a majority of
+   *     disks, or its sequence or incarnation is at its maximum; nothing is written then
+   * @throws IllegalStateException if already started or closed
+   */
+  void start();
+
+  /**
+   * Returns the snapshot published by the last heartbeat.
+   *
+   * @return the status
+   */
+  QuorumDiskStatus status();
+
+  /**
+   * Returns the master this node recognises now: itself while its tenure lasts, else the UP peer
+   * whose slot claims the role; empty while there is none or this node has stopped heartbeating.
+   *
+   * @return the master, never blocking
+   */
+  Optional<MemberId> currentMaster();
+
+  /**
+   * Returns a vote source that gives {@code votes} to the partition holding the master.
+   *
+   * @param name the source's name
+   * @param votes the disk's votes
+   * @return the vote source
+   * @throws dev.quorate.lock.ConfigurationException if the name is blank or votes below 1
+   */
+  default VoteSource voteSource(String name, int votes) {
+    return VoteSource.toPartitionOf(name, votes, this::currentMaster);
+  }
+
+  /** Stops heartbeating and, unless fenced, writes the slot as cleanly STOPPED. */
+  @Override
+  void close();
+}

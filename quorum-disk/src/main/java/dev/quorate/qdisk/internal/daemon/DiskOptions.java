@@ -1,0 +1,65 @@
+package dev.quorate.qdisk.internal.daemon;
+
+import dev.quorate.lock.ConfigurationException;
+import dev.quorate.qdisk.BlockDevice;
+import dev.quorate.qdisk.DiskHeader;
+import dev.quorate.qdisk.internal.DiskReader;
+import dev.quorate.qdisk.internal.FileBlockDevice;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Which disks and cluster a tool works on: from a config file, or given directly. */
+final class DiskOptions {
+  @Option(
+      names = {"-c", "--config"},
+      description = "daemon config file")
+  Path config;
+
+  @Option(
+      names = {"-d", "--disk"},
+      description = "a disk (repeat for 3 or 5)")
+  List<Path> disks = new ArrayList<>();
+
+  @Option(names = "--cluster", description = "the cluster the disks must belong to")
+  String cluster;
+
+  List<Path> paths() {
+    if (config != null) {
+      return DaemonConfig.load(config).disks();
+    }
+    if (disks.isEmpty()) {
+      throw new ConfigurationException("give --config or at least one --disk");
+    }
+    return disks;
+  }
+
+  String clusterOrNull() {
+    return config != null ? DaemonConfig.load(config).cluster() : cluster;
+  }
+
+  /** Opens every disk (buffered reads would do, but direct I/O sees what other hosts wrote). */
+  static List<BlockDevice> open(List<Path> paths) throws IOException {
+    List<BlockDevice> out = new ArrayList<>();
+    for (Path p : paths) {
+      out.add(FileBlockDevice.open(p, true));
+    }
+    return out;
+  }
+
+  static void closeAll(List<BlockDevice> devices) {
+    for (BlockDevice d : devices) {
+      try {
+        d.close();
+      } catch (IOException e) {
+        // Read-only use: nothing to lose on a failed close.
+      }
+    }
+  }
+
+  static DiskHeader header(BlockDevice d, String cluster) throws IOException {
+    return DiskReader.readHeader(d, cluster);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.quorate.qdisk.internal.daemon;
+
+import dev.quorate.qdisk.Heuristic;
+import dev.quorate.qdisk.QuorumDisk;
+import dev.quorate.qdisk.QuorumDiskBuilder;
+import dev.quorate.qdisk.QuorumDiskEvent;
+import dev.quorate.qdisk.SelfFence;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The daemon: heartbeats until SIGTERM, then marks its slot cleanly STOPPED. Events go to the log
+ * and, if configured, one line each to the event log, flushed per line so that a kill -9 loses
+ * nothing already acted on; {@code TENURE} lines there record every master tenure.
+ */
+@Command(name = "run", description = "Run the quorum disk daemon until SIGTERM.")
+final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = {"-c", "--config"},
+      required = true,
+      description = "daemon config file")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    DaemonConfig c = DaemonConfig.load(config);
+    BufferedWriter events =
+        c.tenureLog() == null
+            ? null
+            : Files.newBufferedWriter(
+                c.tenureLog(),
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    SelfFence fence =
+        c.selfFence().equals("watchdog")
+            ? SelfFence.watchdog(c.watchdog())
+            : SelfFence.exit(c.exitCode());
+    QuorumDiskBuilder b = QuorumDisk.builder(c.nodeId(), c.cluster()).selfFence(fence);
+    c.disks().forEach(b::disk);
+    for (Heuristic h : c.heuristics()) {
+      b.heuristic(h, c.minScore());
+    }
+    b.listener(e -> log(e, events));
+    QuorumDisk qdisk = b.build();
+    qdisk.start();
+    StatusServer server = c.statusPort() > 0 ? new StatusServer(c.statusPort(), qdisk) : null;
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (server != null) {
+                    server.close();
+                  }
+                  qdisk.close();
+                  try {
+                    if (events != null) {
+                      events.close();
+                    }
+                  } catch (IOException e) {
+                    LOG.warn("closing event log: {}", e.toString());
+                  }
+                  stopped.countDown();
+                },
+                "qdisk-shutdown"));
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "qdisk: node %d of cluster %s running on %d disk(s)%s%n",
+            c.nodeId(),
+            c.cluster(),
+            c.disks().size(),
+            server == null ? "" : ", status on http://127.0.0.1:" + server.port());
+    spec.commandLine().getOut().flush();
+    stopped.await();
+    return 0;
+  }
+
+  private static void log(QuorumDiskEvent e, BufferedWriter events) {
+    if (e.kind() != QuorumDiskEvent.Kind.TENURE) {
+      LOG.info("{} node={} term={}: {}", e.kind(), e.nodeId(), e.term(), e.detail());
+    }
+    if (events == null) {
+      return;
+    }
+    try {
+      synchronized (events) {
+        events.write(
+            String.format(
+                "%s node=%d term=%d at=%d until=%d %s%n",
+                e.kind(), e.nodeId(), e.term(), e.atNanos(), e.untilNanos(), e.detail()));
+        events.flush();
+      }
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
+    }
+  }
+}

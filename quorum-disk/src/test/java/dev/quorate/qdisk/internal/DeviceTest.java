@@ -1,0 +1,68 @@
+package dev.quorate.qdisk.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quorate.lock.QuorateException;
+import dev.quorate.qdisk.DiskHeader;
+import dev.quorate.qdisk.DiskTiming;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(20)
+class DeviceTest {
+  @TempDir Path dir;
+
+  @Test
+  void fileDeviceFormatsAndReadsBackWithDirectIoWhereAllowed() throws Exception {
+    Path file = dir.resolve("disk");
+    Files.write(file, new byte[(1 + 2 * 8) * 4096]);
+    try (FileBlockDevice dev = FileBlockDevice.open(file, true)) {
+      DiskHeader h = new DiskHeader(1, UUID.randomUUID(), "alpha", 8, DiskTiming.defaults());
+      DiskFormatter.format(dev, h, false);
+      assertThat(DiskReader.readHeader(dev, "alpha")).isEqualTo(h);
+      assertThat(DiskReader.readSlot(dev, h, 8).isValid()).isTrue();
+    }
+  }
+
+  @Test
+  void formatRefusesAnotherClustersDiskAndForeignDataUnlessForced() throws Exception {
+    MemoryBlockDevice dev = new MemoryBlockDevice("m", 17 * 4096);
+    DiskFormatter.format(dev, header("beta"), false);
+    assertThatThrownBy(() -> DiskFormatter.format(dev, header("alpha"), false))
+        .isInstanceOf(QuorateException.class)
+        .hasMessageContaining("cluster 'beta'")
+        .hasMessageContaining("--force");
+    DiskFormatter.format(dev, header("alpha"), true);
+
+    MemoryBlockDevice junk = new MemoryBlockDevice("j", 17 * 4096);
+    junk.write(0, ByteBuffer.wrap(new byte[4096]).put(0, (byte) 7));
+    assertThatThrownBy(() -> DiskFormatter.format(junk, header("alpha"), false))
+        .hasMessageContaining("not a quorum disk");
+  }
+
+  @Test
+  void timedDeviceGivesUpOnAStallAndRefusesNewOpsWhileStuck() throws Exception {
+    FaultyBlockDevice faulty = new FaultyBlockDevice(new MemoryBlockDevice("s", 8192));
+    try (TimedBlockDevice timed = new TimedBlockDevice(faulty, Duration.ofMillis(50))) {
+      CountDownLatch release = faulty.stallAll();
+      assertThatThrownBy(() -> timed.read(0, ByteBuffer.allocate(4096)))
+          .isInstanceOf(TimedBlockDevice.IoTimeoutException.class)
+          .hasMessageContaining("within 50 ms");
+      assertThatThrownBy(() -> timed.write(0, ByteBuffer.allocate(4096)))
+          .hasMessageContaining("still outstanding");
+      release.countDown();
+    }
+  }
+
+  private static DiskHeader header(String cluster) {
+    return new DiskHeader(1, UUID.randomUUID(), cluster, 8, DiskTiming.defaults());
+  }
+}

@@ -1,0 +1,179 @@
+package dev.quorate.qdisk.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Starts qdisk daemons as separate JVMs on this module's classpath and reads their event logs. */
+final class Daemons implements AutoCloseable {
+  static final String MAIN = "dev.quorate.qdisk.internal.daemon.QdiskCommand";
+  private static final Pattern LINE =
+      Pattern.compile("(\\w+) node=(\\d+) term=(\\d+) at=(-?\\d+) until=(-?\\d+) ?(.*)");
+
+  /** One line of a daemon's event log. */
+  record Event(String kind, int node, long term, long at, long until, String detail) {}
+
+  /** A tenure: the master role of one node in one term, on the host's monotonic clock. */
+  record Tenure(int node, long term, long from, long until) {}
+
+  private final Path dir;
+  private final Map<Integer, Process> processes = new HashMap<>();
+
+  Daemons(Path dir) {
+    this.dir = dir;
+  }
+
+  static List<String> java(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(
+        List.of(
+            "-Xmx64m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            MAIN));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** Runs a qdisk command to completion; returns its exit code. */
+  static int tool(Path dir, String... args) throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder(java(args))
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("tool-" + System.nanoTime() + ".out").toFile())
+            .start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue();
+  }
+
+  Path config(int node, List<Path> disks, int statusPort) throws IOException {
+    Path cfg = dir.resolve("node" + node + ".properties");
+    Files.write(
+        cfg,
+        List.of(
+            "cluster.name=it",
+            "node.id=" + node,
+            "disks=" + String.join(",", disks.stream().map(Path::toString).toList()),
+            "self-fence=exit",
+            "self-fence.exit-code=70",
+            "status.port=" + statusPort,
+            "tenure.log=" + eventLog(node)));
+    return cfg;
+  }
+
+  Path eventLog(int node) {
+    return dir.resolve("node" + node + ".events");
+  }
+
+  Process start(int node, List<Path> disks, int statusPort) throws IOException {
+    Path cfg = config(node, disks, statusPort);
+    Process p =
+        new ProcessBuilder(java("run", "-c", cfg.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(dir.resolve("node" + node + ".out").toFile()))
+            .start();
+    processes.put(node, p);
+    return p;
+  }
+
+  Process process(int node) {
+    return processes.get(node);
+  }
+
+  void signal(int node, String signal) throws IOException, InterruptedException {
+    Process k =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process(node).pid())).start();
+    assertThat(k.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(k.exitValue()).isZero();
+  }
+
+  List<Event> events(int node) {
+    List<Event> out = new ArrayList<>();
+    try {
+      if (!Files.exists(eventLog(node))) {
+        return out;
+      }
+      for (String line : Files.readAllLines(eventLog(node))) {
+        Matcher m = LINE.matcher(line);
+        if (m.matches()) {
+          out.add(
+              new Event(
+                  m.group(1),
+                  Integer.parseInt(m.group(2)),
+                  Long.parseLong(m.group(3)),
+                  Long.parseLong(m.group(4)),
+                  Long.parseLong(m.group(5)),
+                  m.group(6)));
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  boolean logged(int node, String kind, int about) {
+    return events(node).stream().anyMatch(e -> e.kind().equals(kind) && e.node() == about);
+  }
+
+  /** Every tenure in every log, merged per node and term. */
+  List<Tenure> tenures(int... nodes) {
+    Map<String, Tenure> merged = new HashMap<>();
+    for (int n : nodes) {
+      for (Event e : events(n)) {
+        if (e.kind().equals("TENURE")) {
+          merged.merge(
+              e.node() + "/" + e.term(),
+              new Tenure(e.node(), e.term(), e.at(), e.until()),
+              (a, b) ->
+                  new Tenure(
+                      a.node(),
+                      a.term(),
+                      Math.min(a.from(), b.from()),
+                      Math.max(a.until(), b.until())));
+        }
+      }
+    }
+    return new ArrayList<>(merged.values());
+  }
+
+  /** Asserts that no two tenures of different nodes overlap in time. */
+  static void assertNoOverlap(List<Tenure> tenures) {
+    for (Tenure a : tenures) {
+      for (Tenure b : tenures) {
+        if (a.node() != b.node()) {
+          assertThat(a.until() <= b.from() || b.until() <= a.from())
+              .as("tenures overlap: %s and %s", a, b)
+              .isTrue();
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Process p : processes.values()) {
+      p.destroyForcibly();
+    }
+    for (Process p : processes.values()) {
+      try {
+        p.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
