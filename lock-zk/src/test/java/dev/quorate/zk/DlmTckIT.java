@@ -40,6 +40,12 @@ class DlmTckIT extends LockManagerTck {
     return newManager();
   }
 
+  @Override
+  protected int chainLength() {
+    // Every grant in the chain is a few quorum round trips; 100 waiters make the point.
+    return 100;
+  }
+
   @Test
   void reportsADistributedLockManagerThatSurvivesOneMember() throws Exception {
     assertThat(manager().mechanism().kind()).isEqualTo(Mechanism.Kind.DLM);

@@ -41,6 +41,12 @@ class SlmTckIT extends LockManagerTck {
     return newManager();
   }
 
+  @Override
+  protected int chainLength() {
+    // Every grant in the chain is a few quorum round trips; 100 waiters make the point.
+    return 100;
+  }
+
   @Test
   void reportsASingleLockManager() throws Exception {
     assertThat(manager().mechanism().kind()).isEqualTo(Mechanism.Kind.SLM);

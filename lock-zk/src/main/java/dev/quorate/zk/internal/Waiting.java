@@ -14,12 +14,23 @@ import java.util.concurrent.TimeoutException;
 
 /** Turns the asynchronous requests into the blocking calls of the API. */
 final class Waiting {
+  private static final long MARGIN_NANOS = TimeUnit.SECONDS.toNanos(30);
+
   private Waiting() {}
 
   static void checkTimeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+    }
+  }
+
+  /** Converts to nanoseconds, giving {@link Long#MAX_VALUE} for durations too long for that. */
+  static long saturatedNanos(Duration duration) {
+    try {
+      return duration.toNanos();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
     }
   }
 
@@ -41,7 +52,10 @@ final class Waiting {
     try {
       // The request itself times out after `timeout`; the margin lets that happen first so that a
       // grant racing with the deadline is never lost.
-      return Optional.of(future.get(timeout.plusSeconds(30).toNanos(), TimeUnit.NANOSECONDS));
+      long nanos = saturatedNanos(timeout);
+      nanos = nanos > Long.MAX_VALUE - MARGIN_NANOS ? Long.MAX_VALUE : nanos + MARGIN_NANOS;
+      return Optional.of(
+          nanos == Long.MAX_VALUE ? future.get() : future.get(nanos, TimeUnit.NANOSECONDS));
     } catch (InterruptedException e) {
       abandon(future);
       throw e;

@@ -11,7 +11,6 @@ import dev.quorate.lock.ValueBlock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The conversion of one lease. A conversion creates a node in the new mode that keeps the lease's
@@ -38,15 +37,16 @@ final class ZkConversion {
     if (timeout != null && !timeout.isZero()) {
       // The deadline runs on the lease's steps, like the grant: whichever comes first wins, so a
       // conversion reported as timed out has surely left the lease in its old mode.
-      CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
-          .execute(
-              () ->
-                  lease.steps.execute(
-                      () -> {
-                        if (future == result) {
-                          fail(new LockTimeoutException(lease.resource, to, timeout));
-                        }
-                      }));
+      lease.service.afterTimeout(
+          timeout,
+          result,
+          () ->
+              lease.steps.execute(
+                  () -> {
+                    if (future == result) {
+                      fail(new LockTimeoutException(lease.resource, to, timeout));
+                    }
+                  }));
     }
     result.whenComplete(
         (converted, failure) -> {
@@ -104,8 +104,9 @@ final class ZkConversion {
     lease.node = created;
     lease.mode = to;
     lease.watch.ownNode();
+    // VMS: a PW or EX holder's staged value is written on any down-conversion (only they stage).
     ValueBlock write = lease.staged;
-    if (write != null && !to.writesValueBlock()) {
+    if (write != null) {
       lease.staged = null;
       lease.nodes.release(lease.container, old.path(), write, lease.valueVersion);
       lease.valueVersion = lease.nodes.readValue(lease.container).version();
@@ -121,6 +122,14 @@ final class ZkConversion {
     }
     if (future.isDone()) {
       cancel(future);
+      return;
+    }
+    if (lease.service.isClosed()) {
+      // close() may free our blockers before it reaches this lease: never grant after close.
+      fail(
+          new QuorateException(
+              ErrorCode.CLOSED,
+              "lock manager closed; conversion on '" + lease.resource + "' failed"));
       return;
     }
     try {

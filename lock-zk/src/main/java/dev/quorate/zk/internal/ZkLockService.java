@@ -23,6 +23,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -52,6 +54,7 @@ public final class ZkLockService implements ZkLockManager {
   private final Duration operationTimeout;
   private final byte[] owner;
   private final ExecutorService pool;
+  private final ScheduledThreadPoolExecutor timers;
   private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
   private final ConnectionStateListener connectionListener = this::onConnectionState;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -83,6 +86,15 @@ public final class ZkLockService implements ZkLockManager {
               return thread;
             });
     this.pool = threads;
+    this.timers =
+        new ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              Thread thread = new Thread(task, "quorate-zk-timer-" + THREADS.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    timers.setRemoveOnCancelPolicy(true);
     // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
     client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
   }
@@ -186,10 +198,10 @@ public final class ZkLockService implements ZkLockManager {
     }
     CompletableFuture<Lease> future = lease.granted();
     if (timeout != null && !timeout.isZero()) {
-      CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
-          .execute(
-              () ->
-                  future.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
+      afterTimeout(
+          timeout,
+          future,
+          () -> future.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
     }
     future.whenComplete(
         (granted, failure) -> {
@@ -198,6 +210,20 @@ public final class ZkLockService implements ZkLockManager {
           }
         });
     return future;
+  }
+
+  /**
+   * Runs {@code action} after {@code timeout} unless {@code until} completes first (the timer is
+   * then cancelled, so long timeouts leave nothing behind). A timeout too long for a nanosecond
+   * count (about 292 years) means no timeout at all.
+   */
+  void afterTimeout(Duration timeout, CompletableFuture<?> until, Runnable action) {
+    long nanos = Waiting.saturatedNanos(timeout);
+    if (nanos == Long.MAX_VALUE) {
+      return;
+    }
+    ScheduledFuture<?> timer = timers.schedule(action, nanos, TimeUnit.NANOSECONDS);
+    until.whenComplete((result, failure) -> timer.cancel(false));
   }
 
   private void onConnectionState(CuratorFramework source, ConnectionState state) {
@@ -231,6 +257,8 @@ public final class ZkLockService implements ZkLockManager {
       // Closing the session deletes whatever ephemeral node is left.
       client.close();
     }
+    // Pending timers only fail requests that close() has failed already.
+    timers.shutdownNow();
     if (onClose != null) {
       onClose.run();
     }
