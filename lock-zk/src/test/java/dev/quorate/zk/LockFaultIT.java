@@ -119,9 +119,10 @@ class LockFaultIT {
     long expired = fixture.expireOnServer(holder.zooKeeper());
     await().atMost(SESSION).until(() -> lease.state() == LeaseState.LOST);
     long detection = guarded.holding(lease).firstNanosOf(LeaseState.LOST) - expired;
+    // Either the server's notice that the node was deleted arrives before it drops the
+    // connection (LOST at once), or the dropped connection makes the lease SUSPECT first.
     Long suspect = guarded.holding(lease).firstNanosOf(LeaseState.SUSPECT);
-    assertThat(suspect).as("the dropped connection made the lease SUSPECT first").isNotNull();
-    long suspected = suspect - expired;
+    long suspected = suspect == null ? -1 : suspect - expired;
     FaultFixture.awaitAll(waiters, SESSION.plusSeconds(5));
     // The old holder wakes from a pause and writes without checking: the guard refuses it.
     assertThat(guarded.staleWrite(lease)).isFalse();
@@ -129,7 +130,7 @@ class LockFaultIT {
     fixture.assertAcquirableAgain(resource, guarded);
     guarded.assertSafe();
     log.info(
-        "server-side expiry: SUSPECT after {} ms, LOST after {} ms",
+        "server-side expiry: SUSPECT after {} ms (-1: none), LOST after {} ms",
         suspected / 1_000_000,
         detection / 1_000_000);
     assertThat(Duration.ofNanos(detection)).isLessThan(SESSION);

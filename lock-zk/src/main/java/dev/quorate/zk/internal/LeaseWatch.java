@@ -83,7 +83,7 @@ final class LeaseWatch {
   private void ownNodeDeleted(String path) {
     // A conversion deletes the lease's old node itself after switching to the new one.
     if (lease.isHeld() && lease.node.path().equals(path)) {
-      lease.lose("lock node " + path + " was deleted by another client (revoked)");
+      lease.lose("lock node " + path + " was deleted (by another client, or its session ended)");
     }
   }
 
