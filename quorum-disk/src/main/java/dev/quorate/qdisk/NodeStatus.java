@@ -18,6 +18,9 @@ package dev.quorate.qdisk;
  *     disk; counted as misses, never as a state
  * @param undeadWrites writes seen after the peer was declared DOWN in the same incarnation
  * @param evicted whether an eviction was delivered for its current incarnation
+ * @param lastProgressNanos when, on the observer's {@link DiskClock}, the peer's sequence or
+ *     incarnation was last seen to rise; empty if never since the observer started (a first sight
+ *     is a baseline, not a sign of life)
  */
 public record NodeStatus(
     int nodeId,
@@ -29,4 +32,5 @@ public record NodeStatus(
     long totalMisses,
     long corruptReads,
     long undeadWrites,
-    boolean evicted) {}
+    boolean evicted,
+    java.util.OptionalLong lastProgressNanos) {}

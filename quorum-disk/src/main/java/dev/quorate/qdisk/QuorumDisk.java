@@ -1,8 +1,12 @@
 package dev.quorate.qdisk;
 
+import dev.quorate.fence.LivenessSource;
 import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.TieBreaker;
+import dev.quorate.quorum.TieContext;
 import dev.quorate.quorum.VoteSource;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A node's quorum disk engine: it heartbeats on 1, 3 or 5 shared disks, watches its peers' slots,
@@ -80,6 +84,62 @@ public interface QuorumDisk extends AutoCloseable {
   }
 
   /** Stops heartbeating and, unless fenced, writes the slot as cleanly STOPPED. */
+  /**
+   * Returns a tie-breaker that grants an exact half to the partition holding the disk's master, as
+   * qdiskd's master decides a 50:50 split. No master (or a master this node cannot see) grants
+   * nothing.
+   *
+   * <pre>{@code
+   * QuorumPolicy policy = QuorumPolicy.builder(topology).autoTieBreaker(disk.tieBreaker()).build();
+   * }</pre>
+   *
+   * @return the tie-breaker
+   */
+  default TieBreaker tieBreaker() {
+    return new TieBreaker() {
+      @Override
+      public boolean grants(TieContext context) {
+        return currentMaster().filter(context.partition()::contains).isPresent();
+      }
+
+      @Override
+      public String toString() {
+        return "quorum-disk master";
+      }
+    };
+  }
+
+  /**
+   * Returns the disk's evidence of life for the fence guard: when each node's heartbeat was last
+   * seen to advance, on this node's clock ({@link System#nanoTime()} unless a test clock was
+   * given). A node whose heartbeat still advances is not fenced.
+   *
+   * <pre>{@code
+   * TopologyFenceGuard guard = TopologyFenceGuard.builder(policy, quorum::state)
+   *     .livenessSource(disk.livenessSource())
+   *     .build();
+   * }</pre>
+   *
+   * @return the liveness source
+   */
+  default LivenessSource livenessSource() {
+    return new LivenessSource() {
+      @Override
+      public OptionalLong lastSeenNanos(MemberId member) {
+        return status().nodes().stream()
+            .filter(node -> node.nodeId() == member.value())
+            .findFirst()
+            .map(NodeStatus::lastProgressNanos)
+            .orElse(OptionalLong.empty());
+      }
+
+      @Override
+      public String name() {
+        return "quorum disk heartbeat";
+      }
+    };
+  }
+
   @Override
   void close();
 }

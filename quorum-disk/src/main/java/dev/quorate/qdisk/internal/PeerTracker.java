@@ -6,6 +6,7 @@ import dev.quorate.qdisk.NodeLiveness;
 import dev.quorate.qdisk.NodeStatus;
 import dev.quorate.qdisk.SlotState;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Liveness of one peer on the observer's own clock. The only evidence of life is a higher sequence
@@ -27,6 +28,8 @@ final class PeerTracker {
   private NodeLiveness liveness = NodeLiveness.UNKNOWN;
   private HeartbeatSlot last;
   private long lastChangeAt;
+  // Only real progress, never the baseline of a first sight: what the fence guard's veto reads.
+  private OptionalLong lastProgressAt = OptionalLong.empty();
   private int misses;
   private int updates;
   private long totalMisses;
@@ -63,6 +66,7 @@ final class PeerTracker {
       misses = 0;
       updates = 1;
       lastChangeAt = now;
+      lastProgressAt = OptionalLong.of(now);
       liveness = joinOrUp(s, t);
       return wasAlive
           ? Transition.RESTARTED
@@ -74,6 +78,7 @@ final class PeerTracker {
     last = s;
     misses = 0;
     lastChangeAt = now;
+    lastProgressAt = OptionalLong.of(now);
     if (liveness == NodeLiveness.DOWN) {
       // Declared dead in this incarnation: it must restart to count again (qdiskd's "undead").
       undeadWrites++;
@@ -149,6 +154,7 @@ final class PeerTracker {
         totalMisses,
         corruptReads,
         undeadWrites,
-        last != null && evictedIncarnation == last.incarnation());
+        last != null && evictedIncarnation == last.incarnation(),
+        lastProgressAt);
   }
 }

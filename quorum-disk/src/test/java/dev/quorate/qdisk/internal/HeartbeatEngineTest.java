@@ -69,6 +69,44 @@ class HeartbeatEngineTest {
   }
 
   @Test
+  void tieBreakerGrantsTheHalfWithTheMasterAndLivenessTracksProgressOnly() throws Exception {
+    SimCluster c = threeNodesWithMaster();
+    var tieBreaker = c.engines.get(2).tieBreaker();
+    var topology =
+        dev.quorate.quorum.Topology.builder()
+            .member(1, 1, "h1")
+            .member(2, 1, "h2")
+            .member(3, 1, "h3")
+            .member(4, 1, "h4")
+            .build();
+    var empty = new java.util.TreeSet<MemberId>();
+    assertThat(
+            tieBreaker.grants(
+                new dev.quorate.quorum.TieContext(
+                    topology,
+                    new java.util.TreeSet<>(List.of(MemberId.of(1), MemberId.of(4))),
+                    empty,
+                    empty)))
+        .isTrue();
+    assertThat(
+            tieBreaker.grants(
+                new dev.quorate.quorum.TieContext(
+                    topology,
+                    new java.util.TreeSet<>(List.of(MemberId.of(2), MemberId.of(3))),
+                    empty,
+                    empty)))
+        .isFalse();
+    var liveness = c.engines.get(2).livenessSource();
+    long before = liveness.lastSeenNanos(MemberId.of(1)).orElseThrow();
+    c.paused.add(1);
+    c.beat(3);
+    // A silent node's last sign of life stays where it was; a live one's moves on.
+    assertThat(liveness.lastSeenNanos(MemberId.of(1))).hasValue(before);
+    assertThat(liveness.lastSeenNanos(MemberId.of(3)).orElseThrow()).isGreaterThan(before);
+    assertThat(liveness.lastSeenNanos(MemberId.of(4))).isEmpty();
+  }
+
+  @Test
   void silentMasterIsDownAfterTkoThenEvictedAndTheNextLowestTakesOverWithAHigherTerm()
       throws Exception {
     SimCluster c = threeNodesWithMaster();
