@@ -1,0 +1,259 @@
+package dev.quorate.zk;
+
+import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.Mechanism;
+import dev.quorate.zk.internal.CuratorClients;
+import dev.quorate.zk.internal.ServiceSettings;
+import dev.quorate.zk.internal.ZkLockService;
+import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import org.apache.curator.framework.AuthInfo;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
+
+/**
+ * Builds a {@link ZkLockManager}. Give exactly one of a connect string, a Curator client you
+ * already have, or an {@link EmbeddedPeer}; the mechanism follows: one server is a single lock
+ * manager (SLM), an ensemble of 3 or 5 a redundant one (RLM), an embedded peer a distributed one
+ * (DLM).
+ *
+ * <pre>{@code
+ * ZkLockManager manager = ZkLockManager.builder()
+ *     .connectString("zk1:2181,zk2:2181,zk3:2181")   // RLM, survives 1 server failure
+ *     .sessionTimeout(Duration.ofSeconds(10))
+ *     .security(ZkSecurity.builder().digest("quorate", secret).build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>Not thread-safe.
+ */
+public final class ZkLockManagerBuilder {
+  private String connectString;
+  private CuratorFramework curator;
+  private EmbeddedPeer peer;
+  private String rootPath = "/quorate/locks";
+  private Duration sessionTimeout = Duration.ofSeconds(10);
+  private Duration connectionTimeout = Duration.ofSeconds(15);
+  private ZkSecurity security = ZkSecurity.none();
+
+  ZkLockManagerBuilder() {}
+
+  /**
+   * Connects to these servers: one for SLM, or an ensemble of 3 or 5 for RLM.
+   *
+   * @param connectString {@code host:port[,host:port...]}, optionally with a chroot suffix
+   * @return this builder
+   */
+  public ZkLockManagerBuilder connectString(String connectString) {
+    this.connectString = Objects.requireNonNull(connectString, "connectString");
+    return this;
+  }
+
+  /**
+   * Uses a Curator client the application already has. The manager never closes it; its retry
+   * policy, session timeout and authentication apply. It may be started or not.
+   *
+   * @param curator the client
+   * @return this builder
+   */
+  public ZkLockManagerBuilder curator(CuratorFramework curator) {
+    this.curator = Objects.requireNonNull(curator, "curator");
+    return this;
+  }
+
+  /**
+   * Makes this a distributed lock manager on the ensemble of embedded peers that {@code peer}
+   * belongs to. The peer must be started; the manager does not stop it.
+   *
+   * @param peer this member's peer
+   * @return this builder
+   */
+  public ZkLockManagerBuilder peer(EmbeddedPeer peer) {
+    this.peer = Objects.requireNonNull(peer, "peer");
+    return this;
+  }
+
+  /**
+   * Sets the path under which every resource gets its container node.
+   *
+   * @param rootPath an absolute ZooKeeper path, default {@code /quorate/locks}
+   * @return this builder
+   * @throws IllegalArgumentException if it does not start with '/' or ends with '/'
+   */
+  public ZkLockManagerBuilder rootPath(String rootPath) {
+    Objects.requireNonNull(rootPath, "rootPath");
+    if (!rootPath.startsWith("/") || rootPath.endsWith("/")) {
+      throw new IllegalArgumentException(
+          "rootPath must start with '/' and not end with '/', got '" + rootPath + "'");
+    }
+    this.rootPath = rootPath;
+    return this;
+  }
+
+  /**
+   * Sets the ZooKeeper session timeout: how long after losing its connection a member's leases are
+   * given to others. Leases turn SUSPECT at once when the connection is lost.
+   *
+   * @param timeout positive, default 10 s; servers bound it to 2 to 20 ticks
+   * @return this builder
+   * @throws IllegalArgumentException if not positive
+   */
+  public ZkLockManagerBuilder sessionTimeout(Duration timeout) {
+    this.sessionTimeout = positive(timeout, "sessionTimeout");
+    return this;
+  }
+
+  /**
+   * Sets how long {@link #build()} waits for the first connection, and the bound of each blocking
+   * ZooKeeper call made for a caller.
+   *
+   * @param timeout positive, default 15 s
+   * @return this builder
+   * @throws IllegalArgumentException if not positive
+   */
+  public ZkLockManagerBuilder connectionTimeout(Duration timeout) {
+    this.connectionTimeout = positive(timeout, "connectionTimeout");
+    return this;
+  }
+
+  /**
+   * Sets authentication, ACLs and TLS. Ignored for authentication and TLS with {@link
+   * #curator(CuratorFramework)} (configure the client itself); the ACLs still apply.
+   *
+   * @param security the setting
+   * @return this builder
+   */
+  public ZkLockManagerBuilder security(ZkSecurity security) {
+    this.security = Objects.requireNonNull(security, "security");
+    return this;
+  }
+
+  /**
+   * Connects and returns the manager.
+   *
+   * @return a connected manager
+   * @throws ConfigurationException if not exactly one source was given, or the ensemble is not 1, 3
+   *     or 5 servers
+   * @throws dev.quorate.lock.QuorateException with {@link
+   *     dev.quorate.lock.ErrorCode#CONNECTION_LOSS} if no server answered within the connection
+   *     timeout
+   * @throws InterruptedException if interrupted while connecting
+   */
+  public ZkLockManager build() throws InterruptedException {
+    int sources =
+        (connectString != null ? 1 : 0) + (curator != null ? 1 : 0) + (peer != null ? 1 : 0);
+    if (sources != 1) {
+      throw new ConfigurationException(
+          "give exactly one of connectString, curator or peer; got " + sources);
+    }
+    List<ACL> acls = acls();
+    Mechanism mechanism;
+    CuratorFramework client;
+    boolean owns;
+    if (curator != null) {
+      mechanism = serverMechanism(curator.getZookeeperClient().getCurrentConnectionString());
+      client = curator;
+      owns = false;
+      CuratorClients.connect(client, connectionTimeout, rootPath);
+    } else {
+      String servers = peer != null ? peer.ensembleConnectString() : connectString;
+      mechanism = peer != null ? peerMechanism() : serverMechanism(servers);
+      List<AuthInfo> auth = new ArrayList<>();
+      if (security.digestUser() != null) {
+        String credentials = security.digestUser() + ":" + security.digestPassword();
+        auth.add(new AuthInfo("digest", credentials.getBytes(StandardCharsets.UTF_8)));
+      }
+      client =
+          CuratorClients.create(
+              servers, sessionTimeout, connectionTimeout, auth, security.clientProperties(), acls);
+      owns = true;
+      try {
+        CuratorClients.connect(client, connectionTimeout, rootPath);
+      } catch (RuntimeException | InterruptedException e) {
+        client.close();
+        throw e;
+      }
+    }
+    return new ZkLockService(
+        new ServiceSettings(client, owns, null, rootPath, mechanism, acls, connectionTimeout));
+  }
+
+  private List<ACL> acls() {
+    if (!security.restrictsAccess()) {
+      return null;
+    }
+    List<ACL> acls = new ArrayList<>();
+    if (security.digestUser() != null) {
+      try {
+        String digest =
+            DigestAuthenticationProvider.generateDigest(
+                security.digestUser() + ":" + security.digestPassword());
+        acls.add(new ACL(ZooDefs.Perms.ALL, new Id("digest", digest)));
+      } catch (NoSuchAlgorithmException e) {
+        throw new ConfigurationException("digest authentication needs SHA-1: " + e.getMessage());
+      }
+    }
+    for (String[] grant : security.grants()) {
+      acls.add(new ACL(ZooDefs.Perms.ALL, new Id(grant[0], grant[1])));
+    }
+    // Not List.copyOf: ZooKeeper asks the list whether it contains null, which that list refuses.
+    return Collections.unmodifiableList(acls);
+  }
+
+  private Mechanism peerMechanism() {
+    int size = peer.ensemble().size();
+    return new Mechanism(
+        Mechanism.Kind.DLM,
+        (size - 1) / 2,
+        "embedded ZooKeeper peer " + peer.address().id() + " of " + size);
+  }
+
+  static Mechanism serverMechanism(String connectString) {
+    String hosts =
+        connectString.contains("/")
+            ? connectString.substring(0, connectString.indexOf('/'))
+            : connectString;
+    int servers = hosts.isBlank() ? 0 : hosts.split(",").length;
+    return switch (servers) {
+      case 1 -> new Mechanism(Mechanism.Kind.SLM, 0, "ZooKeeper server " + hosts);
+      case 3, 5 ->
+          new Mechanism(
+              Mechanism.Kind.RLM,
+              (servers - 1) / 2,
+              "ZooKeeper ensemble of " + servers + ": " + hosts);
+      default ->
+          throw new ConfigurationException(
+              "connect string '"
+                  + connectString
+                  + "' names "
+                  + servers
+                  + " servers; a ZooKeeper lock manager needs 1 (SLM) or an ensemble of 3 or 5"
+                  + " (RLM)");
+    };
+  }
+
+  private static Duration positive(Duration value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+    return value;
+  }
+
+  @Override
+  public String toString() {
+    return "ZkLockManagerBuilder["
+        + (connectString != null ? connectString : peer != null ? peer : curator)
+        + ", "
+        + security
+        + "]";
+  }
+}

@@ -1,0 +1,27 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.lock.Mechanism;
+import java.time.Duration;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.data.ACL;
+
+/**
+ * What the public builder hands to {@link ZkLockService}.
+ *
+ * @param client a started Curator client
+ * @param ownsClient whether closing the manager closes the client
+ * @param onClose run after the manager closed, or null
+ * @param root the path under which resources live
+ * @param mechanism what the manager reports
+ * @param acls the ACL of every node created, or null for the client's default
+ * @param operationTimeout the bound of a blocking ZooKeeper call made for the user
+ */
+public record ServiceSettings(
+    CuratorFramework client,
+    boolean ownsClient,
+    Runnable onClose,
+    String root,
+    Mechanism mechanism,
+    List<ACL> acls,
+    Duration operationTimeout) {}

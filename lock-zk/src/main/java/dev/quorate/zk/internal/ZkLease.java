@@ -1,0 +1,405 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.lock.BlockingCallback;
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.FencingToken;
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseEvent;
+import dev.quorate.lock.LeaseListener;
+import dev.quorate.lock.LeaseLostException;
+import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockTimeoutException;
+import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.ValueBlock;
+import dev.quorate.lock.internal.SerialExecutor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request and, once granted, its lease.
+ *
+ * <p>Protocol: the request is an ephemeral-sequential node under the resource's container node,
+ * created with Curator's protection so that a create whose reply was lost finds its node instead of
+ * leaving an orphan. The {@link QueueSnapshot} rules decide from one {@code getChildren} whether it
+ * is granted; if not, it watches only the nearest node that blocks it. The token is the node's
+ * {@code czxid}. A granted lease watches its own node: deletion by anyone else means LOST.
+ *
+ * <p>Every step runs on {@link #steps}, one at a time, so the state below needs no lock; getters
+ * read volatile fields. ZooKeeper calls happen in the steps, never on ZooKeeper's event thread.
+ */
+final class ZkLease implements Lease {
+  private static final Logger log = LoggerFactory.getLogger(ZkLease.class);
+
+  /** The life of a request; the holder sees it from GRANTED on. */
+  enum Phase {
+    CREATING,
+    WAITING,
+    GRANTED,
+    SUSPECT,
+    WITHDRAWN,
+    RELEASED,
+    LOST
+  }
+
+  final ZkLockService service;
+  final ZkNodes nodes;
+  final String resource;
+  final String container;
+  final SerialExecutor steps;
+  private final SerialExecutor events;
+  private final BlockingCallback blockingCallback;
+  private final boolean tryOnce;
+  private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<Lease> granted = new CompletableFuture<>();
+  final ZkConversion conversion;
+  final LeaseWatch watch;
+
+  volatile Phase phase = Phase.CREATING;
+  volatile LockMode mode;
+  volatile FencingToken token;
+  volatile ValueBlock valueBlock = ValueBlock.empty();
+  volatile ValueBlock staged;
+  int valueVersion = -1;
+  ZkNodes.Created node;
+  long session;
+
+  ZkLease(
+      ZkLockService service,
+      String resource,
+      LockMode mode,
+      BlockingCallback blockingCallback,
+      boolean tryOnce) {
+    this.service = service;
+    this.nodes = new ZkNodes(service);
+    this.resource = resource;
+    this.container = service.container(resource);
+    this.mode = mode;
+    this.blockingCallback = blockingCallback;
+    this.tryOnce = tryOnce;
+    this.steps = new SerialExecutor(service.pool());
+    this.events = new SerialExecutor(service.pool());
+    this.conversion = new ZkConversion(this);
+    this.watch = new LeaseWatch(this);
+  }
+
+  CompletableFuture<Lease> granted() {
+    return granted;
+  }
+
+  void start() {
+    steps.execute(this::create);
+  }
+
+  // ---- requesting ----
+
+  void create() {
+    if (phase != Phase.CREATING) {
+      return;
+    }
+    if (granted.isDone()) {
+      phase = Phase.WITHDRAWN;
+      service.forget(this);
+      return;
+    }
+    try {
+      node = nodes.create(container, LockNode.requestPrefix(mode));
+      session = node.session();
+      phase = Phase.WAITING;
+      evaluate();
+    } catch (QuorateException e) {
+      phase = Phase.WITHDRAWN;
+      service.forget(this);
+      granted.completeExceptionally(e);
+    }
+  }
+
+  void evaluate() {
+    if (phase != Phase.WAITING) {
+      return;
+    }
+    if (service.isClosed()) {
+      granted.completeExceptionally(
+          new QuorateException(
+              ErrorCode.CLOSED, "lock manager closed; request on '" + resource + "' failed"));
+      withdrawNow();
+      return;
+    }
+    if (granted.isDone()) {
+      withdrawNow();
+      return;
+    }
+    try {
+      QueueSnapshot queue = nodes.queue(container);
+      LockNode me = queue.find(node.name()).orElse(null);
+      if (me == null) {
+        // Our node vanished while waiting (session expired, or someone deleted it): queue again.
+        phase = Phase.CREATING;
+        create();
+        return;
+      }
+      List<LockNode> blockers = queue.blockers(me);
+      if (blockers.isEmpty()) {
+        grant();
+      } else if (tryOnce) {
+        granted.completeExceptionally(new LockTimeoutException(resource, mode, Duration.ZERO));
+        withdrawNow();
+      } else {
+        watch.waitFor(blockers.get(blockers.size() - 1));
+      }
+    } catch (QuorateException e) {
+      if (tryOnce || e.code() != ErrorCode.CONNECTION_LOSS) {
+        granted.completeExceptionally(e);
+        withdrawNow();
+      } else {
+        // The connection listener re-evaluates once the client is back.
+        log.debug("evaluating {} failed, waiting for the connection", node.path(), e);
+      }
+    }
+  }
+
+  private void grant() {
+    ZkNodes.Value value = nodes.readValue(container);
+    valueBlock = value.block();
+    valueVersion = value.version();
+    token = FencingToken.of(node.czxid());
+    phase = Phase.GRANTED;
+    watch.ownNode();
+    watch.waiters();
+    // Completed off the steps: a caller's continuation may call release(), which waits for them.
+    service
+        .pool()
+        .execute(
+            () -> {
+              if (!granted.complete(this)) {
+                // The requester gave up at this very moment; nobody will hold the grant.
+                steps.execute(this::releaseNow);
+              }
+            });
+  }
+
+  /** Completes a conversion's future off the steps, for the reason given in {@link #grant}. */
+  void completeLater(CompletableFuture<Lease> future) {
+    service.pool().execute(() -> future.complete(this));
+  }
+
+  /** Withdraws a request that was not granted; releases one that was. */
+  void withdraw() {
+    steps.execute(this::withdrawNow);
+  }
+
+  private void withdrawNow() {
+    switch (phase) {
+      case CREATING, WAITING -> {
+        phase = Phase.WITHDRAWN;
+        if (node != null) {
+          nodes.delete(node.path());
+        }
+        service.forget(this);
+      }
+      case GRANTED, SUSPECT -> releaseNow();
+      default -> {}
+    }
+  }
+
+  /** Tells this holder, on the event thread, that a request for {@code wanted} waits on it. */
+  void notifyBlocking(LockMode wanted) {
+    if (blockingCallback != null) {
+      events.execute(() -> blockingCallback.onBlocking(this, wanted));
+    }
+  }
+
+  boolean hasBlockingCallback() {
+    return blockingCallback != null;
+  }
+
+  boolean isHeld() {
+    return phase == Phase.GRANTED || phase == Phase.SUSPECT;
+  }
+
+  void emit(LeaseState from, LeaseState to, String cause) {
+    LeaseEvent event = new LeaseEvent(this, from, to, cause);
+    events.execute(
+        () -> {
+          for (LeaseListener listener : listeners) {
+            listener.onTransition(event);
+          }
+        });
+  }
+
+  void lose(String cause) {
+    LeaseState from = state();
+    phase = Phase.LOST;
+    emit(from, LeaseState.LOST, cause);
+    conversion.fail(notGranted());
+    // Best effort: the node is gone already unless only our view of the session was lost.
+    nodes.deleteInBackground(node.path());
+    service.forget(this);
+  }
+
+  private void releaseNow() {
+    if (!isHeld()) {
+      return;
+    }
+    LeaseState from = state();
+    conversion.fail(
+        new LeaseLostException(
+            ErrorCode.LEASE_RELEASED, "lease " + this + " was released while converting"));
+    phase = Phase.RELEASED;
+    emit(from, LeaseState.RELEASED, "released by holder");
+    ValueBlock write = mode.writesValueBlock() ? staged : null;
+    staged = null;
+    nodes.release(container, node.path(), write, valueVersion);
+    service.forget(this);
+  }
+
+  CompletableFuture<Void> closeByManager() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    steps.execute(
+        () -> {
+          QuorateException closed =
+              new QuorateException(
+                  ErrorCode.CLOSED, "lock manager closed; request on '" + resource + "' failed");
+          if (phase == Phase.CREATING || phase == Phase.WAITING) {
+            granted.completeExceptionally(closed);
+            withdrawNow();
+          } else if (isHeld()) {
+            LeaseState from = state();
+            phase = Phase.LOST;
+            emit(from, LeaseState.LOST, "lock manager closed");
+            conversion.fail(closed);
+            nodes.delete(node.path());
+            service.forget(this);
+          }
+          done.complete(null);
+        });
+    return done;
+  }
+
+  // ---- the Lease API ----
+
+  @Override
+  public String resource() {
+    return resource;
+  }
+
+  @Override
+  public LockMode mode() {
+    return mode;
+  }
+
+  @Override
+  public FencingToken token() {
+    return token;
+  }
+
+  @Override
+  public LeaseState state() {
+    return switch (phase) {
+      case CREATING, WAITING, GRANTED -> LeaseState.GRANTED;
+      case SUSPECT -> LeaseState.SUSPECT;
+      case WITHDRAWN, RELEASED -> LeaseState.RELEASED;
+      case LOST -> LeaseState.LOST;
+    };
+  }
+
+  @Override
+  public void checkValid() {
+    if (phase != Phase.GRANTED) {
+      throw notGranted();
+    }
+  }
+
+  LeaseLostException notGranted() {
+    String what = "lease on '" + resource + "' (token " + token + ")";
+    return switch (phase) {
+      case SUSPECT ->
+          new LeaseLostException(
+              ErrorCode.LEASE_SUSPECT,
+              what + " is SUSPECT: connection to ZooKeeper suspended; stop using the resource");
+      case LOST -> new LeaseLostException(ErrorCode.LEASE_LOST, what + " is lost");
+      default -> new LeaseLostException(ErrorCode.LEASE_RELEASED, what + " was released");
+    };
+  }
+
+  @Override
+  public ValueBlock valueBlock() {
+    return valueBlock;
+  }
+
+  @Override
+  public void setValueBlock(ValueBlock value) {
+    Objects.requireNonNull(value, "value");
+    checkValid();
+    if (!mode.writesValueBlock()) {
+      throw new IllegalStateException(
+          "only a PW or EX holder may set the value block of '" + resource + "', held: " + mode);
+    }
+    staged = value;
+    valueBlock = value;
+  }
+
+  @Override
+  public void convert(LockMode target) throws InterruptedException {
+    Waiting.await(convertAsync(target));
+  }
+
+  @Override
+  public boolean tryConvert(LockMode target, Duration timeout) throws InterruptedException {
+    Waiting.checkTimeout(timeout);
+    return Waiting.awaitWithin(conversion.start(target, timeout), timeout).isPresent();
+  }
+
+  @Override
+  public CompletableFuture<Lease> convertAsync(LockMode target) {
+    Objects.requireNonNull(target, "mode");
+    return conversion.start(target, null);
+  }
+
+  @Override
+  public void addListener(LeaseListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void removeListener(LeaseListener listener) {
+    listeners.remove(listener);
+  }
+
+  @Override
+  public void release() {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    steps.execute(
+        () -> {
+          try {
+            releaseNow();
+          } finally {
+            done.complete(null);
+          }
+        });
+    try {
+      done.get(service.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // The release goes on in the background; the lease is RELEASED for the holder already.
+      log.warn("release of {} still in progress", this, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    release();
+  }
+
+  @Override
+  public String toString() {
+    return "Lease[" + resource + ", " + mode + ", token " + token + ", " + state() + "]";
+  }
+}

@@ -1,0 +1,318 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.Lock;
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
+import dev.quorate.lock.LockTimeoutException;
+import dev.quorate.lock.Mechanism;
+import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.internal.ResourceNames;
+import dev.quorate.lock.internal.SerialExecutor;
+import dev.quorate.zk.ZkLockManager;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.data.ACL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ZooKeeper lock manager: owns the Curator client (or borrows the user's), turns connection
+ * states into lease states, and hands out {@link ZkLease}s. See {@link ZkLease} for the protocol.
+ */
+public final class ZkLockService implements ZkLockManager {
+  private static final Logger log = LoggerFactory.getLogger(ZkLockService.class);
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  private final CuratorFramework client;
+  private final boolean ownsClient;
+  private final Runnable onClose;
+  private final ResourcePaths paths;
+  private final Mechanism mechanism;
+  private final List<ACL> acls;
+  private final Duration operationTimeout;
+  private final byte[] owner;
+  private final ExecutorService pool;
+  private final ScheduledThreadPoolExecutor timers;
+  private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
+  private final ConnectionStateListener connectionListener = this::onConnectionState;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * Creates the service on a started client.
+   *
+   * @param settings what the builder collected
+   */
+  public ZkLockService(ServiceSettings settings) {
+    this.client = settings.client();
+    this.ownsClient = settings.ownsClient();
+    this.onClose = settings.onClose();
+    this.paths = new ResourcePaths(settings.root());
+    this.mechanism = settings.mechanism();
+    this.acls = settings.acls();
+    this.operationTimeout = settings.operationTimeout();
+    this.owner = ownerId().getBytes(StandardCharsets.UTF_8);
+    ThreadPoolExecutor threads =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            10,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            task -> {
+              Thread thread = new Thread(task, "quorate-zk-" + THREADS.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.pool = threads;
+    this.timers =
+        new ScheduledThreadPoolExecutor(
+            1,
+            task -> {
+              Thread thread = new Thread(task, "quorate-zk-timer-" + THREADS.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    timers.setRemoveOnCancelPolicy(true);
+    // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
+    client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
+  }
+
+  private static String ownerId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "unknown-host";
+    }
+    return host + "/" + ProcessHandle.current().pid() + "/" + UUID.randomUUID();
+  }
+
+  CuratorFramework client() {
+    return client;
+  }
+
+  ExecutorService pool() {
+    return pool;
+  }
+
+  List<ACL> acls() {
+    return acls;
+  }
+
+  byte[] owner() {
+    return owner.clone();
+  }
+
+  Duration operationTimeout() {
+    return operationTimeout;
+  }
+
+  String container(String resource) {
+    return paths.container(resource);
+  }
+
+  /** The id of the client's current session, or 0 while there is none. */
+  long currentSession() {
+    try {
+      return client.getZookeeperClient().getZooKeeper().getSessionId();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  boolean isConnected() {
+    return client.getZookeeperClient().isConnected();
+  }
+
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  void forget(ZkLease lease) {
+    active.remove(lease);
+  }
+
+  @Override
+  public Lock lock(String resource) {
+    return lock(resource, LockOptions.defaults());
+  }
+
+  @Override
+  public Lock lock(String resource, LockOptions options) {
+    ResourceNames.check(resource);
+    Objects.requireNonNull(options, "options");
+    checkOpen();
+    return new ZkLock(resource, options);
+  }
+
+  @Override
+  public Mechanism mechanism() {
+    return mechanism;
+  }
+
+  private void checkOpen() {
+    if (closed.get()) {
+      throw new QuorateException(ErrorCode.CLOSED, "lock manager is closed");
+    }
+  }
+
+  CompletableFuture<Lease> request(
+      String resource, LockMode mode, LockOptions options, Duration timeout) {
+    Objects.requireNonNull(mode, "mode");
+    checkOpen();
+    ZkLease lease =
+        new ZkLease(
+            this,
+            resource,
+            mode,
+            options.blockingCallback().orElse(null),
+            timeout != null && timeout.isZero());
+    active.add(lease);
+    if (closed.get()) {
+      // close() may have swept the set before this lease joined it.
+      lease.closeByManager();
+    } else {
+      lease.start();
+    }
+    CompletableFuture<Lease> future = lease.granted();
+    if (timeout != null && !timeout.isZero()) {
+      afterTimeout(
+          timeout,
+          future,
+          () -> future.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
+    }
+    future.whenComplete(
+        (granted, failure) -> {
+          if (failure != null) {
+            lease.withdraw();
+          }
+        });
+    return future;
+  }
+
+  /**
+   * Runs {@code action} after {@code timeout} unless {@code until} completes first (the timer is
+   * then cancelled, so long timeouts leave nothing behind). A timeout too long for a nanosecond
+   * count (about 292 years) means no timeout at all.
+   */
+  void afterTimeout(Duration timeout, CompletableFuture<?> until, Runnable action) {
+    long nanos = Waiting.saturatedNanos(timeout);
+    if (nanos == Long.MAX_VALUE) {
+      return;
+    }
+    ScheduledFuture<?> timer = timers.schedule(action, nanos, TimeUnit.NANOSECONDS);
+    until.whenComplete((result, failure) -> timer.cancel(false));
+  }
+
+  private void onConnectionState(CuratorFramework source, ConnectionState state) {
+    log.debug("connection state {}", state);
+    for (ZkLease lease : active) {
+      switch (state) {
+        case SUSPENDED -> lease.watch.connectionSuspended();
+        case RECONNECTED, CONNECTED -> lease.watch.connectionRestored();
+        case LOST -> lease.watch.sessionLost();
+        default -> {}
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    List<CompletableFuture<Void>> done = active.stream().map(ZkLease::closeByManager).toList();
+    try {
+      CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))
+          .get(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("lock manager closed before every lock node was deleted", e);
+    }
+    client.getConnectionStateListenable().removeListener(connectionListener);
+    if (ownsClient) {
+      // Closing the session deletes whatever ephemeral node is left.
+      client.close();
+    }
+    // Pending timers only fail requests that close() has failed already.
+    timers.shutdownNow();
+    if (onClose != null) {
+      onClose.run();
+    }
+  }
+
+  /** A handle: resource name plus options. */
+  private final class ZkLock implements Lock {
+    private final String resource;
+    private final LockOptions options;
+
+    ZkLock(String resource, LockOptions options) {
+      this.resource = resource;
+      this.options = options;
+    }
+
+    @Override
+    public String resource() {
+      return resource;
+    }
+
+    @Override
+    public LockOptions options() {
+      return options;
+    }
+
+    @Override
+    public Lease acquire(LockMode mode) throws InterruptedException {
+      return Waiting.await(acquireAsync(mode));
+    }
+
+    @Override
+    public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
+      Waiting.checkTimeout(timeout);
+      return Waiting.awaitWithin(request(resource, mode, options, timeout), timeout);
+    }
+
+    @Override
+    public CompletableFuture<Lease> acquireAsync(LockMode mode) {
+      return request(resource, mode, options, options.acquireTimeout().orElse(null));
+    }
+
+    @Override
+    public String toString() {
+      return "Lock[" + resource + ", " + options + "]";
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ZkLockManager["
+        + mechanism.kind()
+        + ", "
+        + mechanism.detail()
+        + (closed.get() ? ", closed" : "")
+        + "]";
+  }
+}

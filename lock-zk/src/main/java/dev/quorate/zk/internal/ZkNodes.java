@@ -1,0 +1,225 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.ValueBlock;
+import java.util.List;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.ACLBackgroundPathAndBytesable;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The ZooKeeper calls of the lock protocol, with ZooKeeper's failures mapped to ours. */
+final class ZkNodes {
+  private static final Logger log = LoggerFactory.getLogger(ZkNodes.class);
+  private static final int CREATE_ATTEMPTS = 5;
+
+  /**
+   * A node we created.
+   *
+   * @param path the full path
+   * @param name the child name
+   * @param czxid the zxid of its creation: the fencing token
+   * @param session the session that owns it
+   */
+  record Created(String path, String name, long czxid, long session) {}
+
+  /**
+   * The value block of a resource and the version to write it back with.
+   *
+   * @param block the value
+   * @param version the container node's data version
+   */
+  record Value(ValueBlock block, int version) {}
+
+  private final ZkLockService service;
+  private final CuratorFramework client;
+
+  ZkNodes(ZkLockService service) {
+    this.service = service;
+    this.client = service.client();
+  }
+
+  /**
+   * Creates an ephemeral-sequential node under {@code container}. Protected: if the reply is lost,
+   * Curator finds the node by its UUID prefix instead of creating a second one, and then reports an
+   * empty Stat, so the czxid is read back. A node that does not belong to the current session is
+   * never taken as ours.
+   */
+  Created create(String container, String prefix) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        Stat stat = new Stat();
+        ACLBackgroundPathAndBytesable<String> create =
+            client
+                .create()
+                .storingStatIn(stat)
+                .creatingParentContainersIfNeeded()
+                .withProtection()
+                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL);
+        List<org.apache.zookeeper.data.ACL> acls = service.acls();
+        String path =
+            (acls == null ? create : create.withACL(acls, true))
+                .forPath(container + "/" + prefix, service.owner());
+        if (stat.getCzxid() == 0) {
+          Stat found = client.checkExists().forPath(path);
+          if (found == null) {
+            continue; // created in a session that has since ended: the node is gone
+          }
+          stat = found;
+        }
+        if (stat.getEphemeralOwner() != service.currentSession()) {
+          // Made by an older session of this client that is ending: never ours to hold.
+          deleteInBackground(path);
+          if (attempt < CREATE_ATTEMPTS) {
+            continue;
+          }
+          throw new QuorateException(
+              ErrorCode.CONNECTION_LOSS, "ZooKeeper session changed while creating " + path);
+        }
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        return new Created(path, name, stat.getCzxid(), stat.getEphemeralOwner());
+      } catch (QuorateException e) {
+        throw e;
+      } catch (Exception e) {
+        throw failure("create a lock node under " + container, e);
+      }
+    }
+  }
+
+  QueueSnapshot queue(String container) {
+    try {
+      return new QueueSnapshot(client.getChildren().forPath(container));
+    } catch (KeeperException.NoNodeException e) {
+      return new QueueSnapshot(List.of());
+    } catch (Exception e) {
+      throw failure("list " + container, e);
+    }
+  }
+
+  QueueSnapshot watchQueue(String container, Watcher watcher) {
+    try {
+      return new QueueSnapshot(client.getChildren().usingWatcher(watcher).forPath(container));
+    } catch (KeeperException.NoNodeException e) {
+      return new QueueSnapshot(List.of());
+    } catch (Exception e) {
+      throw failure("watch " + container, e);
+    }
+  }
+
+  /** Sets {@code watcher} on {@code path}; false if the node does not exist (no watch is left). */
+  boolean watch(String path, Watcher watcher) {
+    try {
+      Stat stat = client.checkExists().usingWatcher(watcher).forPath(path);
+      // A watch left on a missing node is harmless: names carry a UUID and never come back.
+      return stat != null;
+    } catch (Exception e) {
+      throw failure("watch " + path, e);
+    }
+  }
+
+  boolean exists(String path) {
+    try {
+      return client.checkExists().forPath(path) != null;
+    } catch (Exception e) {
+      throw failure("check " + path, e);
+    }
+  }
+
+  Value readValue(String container) {
+    try {
+      Stat stat = new Stat();
+      byte[] data = client.getData().storingStatIn(stat).forPath(container);
+      if (data == null || data.length == 0) {
+        return new Value(ValueBlock.empty(), stat.getVersion());
+      }
+      if (data.length > ValueBlock.MAX_BYTES) {
+        log.warn("value block of {} has {} bytes; ignoring it", container, data.length);
+        return new Value(ValueBlock.empty(), stat.getVersion());
+      }
+      return new Value(ValueBlock.of(data), stat.getVersion());
+    } catch (Exception e) {
+      throw failure("read the value block of " + container, e);
+    }
+  }
+
+  /**
+   * Deletes our node, first writing {@code value} (if not null) to the container in the same
+   * transaction, checked against {@code version} so that a holder that lost its lease never
+   * overwrites a newer value. A delete that fails for want of a connection is retried by Curator
+   * until it succeeds or the session ends (and with it the node).
+   */
+  void release(String container, String path, ValueBlock value, int version) {
+    if (value != null) {
+      try {
+        client
+            .transaction()
+            .forOperations(
+                client
+                    .transactionOp()
+                    .setData()
+                    .withVersion(version)
+                    .forPath(container, value.toBytes()),
+                client.transactionOp().delete().forPath(path));
+        return;
+      } catch (KeeperException e) {
+        log.warn("value block of {} not written ({}); releasing without it", container, e.code());
+      } catch (Exception e) {
+        log.warn("value block of {} not written; releasing without it", container, e);
+      }
+    }
+    delete(path);
+  }
+
+  /** Writes the value block and returns the new version, or -1 if it could not be written. */
+  int writeValue(String container, ValueBlock value, int version) {
+    try {
+      return client.setData().withVersion(version).forPath(container, value.toBytes()).getVersion();
+    } catch (Exception e) {
+      log.warn("value block of {} not written", container, e);
+      return -1;
+    }
+  }
+
+  void delete(String path) {
+    try {
+      client.delete().guaranteed().forPath(path);
+    } catch (KeeperException.NoNodeException e) {
+      // Gone already: expired, revoked, or a retry of ours succeeded.
+    } catch (Exception e) {
+      // guaranteed(): Curator keeps retrying in the background until success or NoNode.
+      log.debug("delete of {} failed for now; Curator retries it", path, e);
+    }
+  }
+
+  void deleteInBackground(String path) {
+    try {
+      client.delete().guaranteed().inBackground().forPath(path);
+    } catch (Exception e) {
+      log.debug("background delete of {} not started", path, e);
+    }
+  }
+
+  static QuorateException failure(String what, Exception e) {
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+      return new QuorateException(ErrorCode.INTERNAL, "interrupted while trying to " + what, e);
+    }
+    if (e instanceof KeeperException keeper) {
+      ErrorCode code =
+          switch (keeper.code()) {
+            case CONNECTIONLOSS, SESSIONEXPIRED, SESSIONMOVED, OPERATIONTIMEOUT ->
+                ErrorCode.CONNECTION_LOSS;
+            case NOAUTH, AUTHFAILED -> ErrorCode.REFUSED;
+            default -> ErrorCode.IO_FAILURE;
+          };
+      return new QuorateException(
+          code, "ZooKeeper refused to " + what + ": " + keeper.code(), keeper);
+    }
+    return new QuorateException(ErrorCode.IO_FAILURE, "could not " + what + ": " + e, e);
+  }
+}
