@@ -1,0 +1,47 @@
+package dev.quorate.zk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.LockManager;
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.Mechanism;
+import java.util.Properties;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class ZkProviderIT {
+  @Test
+  void configurationAloneSwitchesToZooKeeper() throws Exception {
+    try (TestingServer server = new TestingServer()) {
+      Properties config = new Properties();
+      config.setProperty("quorate.lock.provider", "zookeeper");
+      config.setProperty("quorate.lock.zookeeper.connect", server.getConnectString());
+      config.setProperty("quorate.lock.zookeeper.session-timeout", "5s");
+      try (LockManager manager = LockManager.open(config)) {
+        assertThat(manager.mechanism().kind()).isEqualTo(Mechanism.Kind.SLM);
+        try (Lease lease = manager.lock("volume/7").acquire(LockMode.EX)) {
+          assertThat(lease.token().major()).isPositive();
+        }
+      }
+    }
+  }
+
+  @Test
+  void badSettingsAreNamed() {
+    Properties config = new Properties();
+    config.setProperty("quorate.lock.provider", "zookeeper");
+    assertThatThrownBy(() -> LockManager.open(config))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("quorate.lock.zookeeper.connect");
+    config.setProperty("quorate.lock.zookeeper.connect", "localhost:1");
+    config.setProperty("quorate.lock.zookeeper.session-timeout", "ten seconds");
+    assertThatThrownBy(() -> LockManager.open(config))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("session-timeout=ten seconds");
+  }
+}
