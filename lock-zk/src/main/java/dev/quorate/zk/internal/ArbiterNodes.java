@@ -1,0 +1,111 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.quorum.MemberId;
+import dev.quorate.zk.ArbiterReport;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * The arbiter's nodes on the witness, as {@code key=value} lines: one ephemeral report per member
+ * session, and the ephemeral vote token naming the partition that holds the vote.
+ */
+public final class ArbiterNodes {
+  private ArbiterNodes() {}
+
+  /**
+   * The vote token: which partition holds the arbiter's vote, and which member created it.
+   *
+   * @param partition the partition the vote is given to
+   * @param owner the member whose session holds the token
+   */
+  public record Token(SortedSet<MemberId> partition, MemberId owner) {}
+
+  /**
+   * Encodes a report.
+   *
+   * @param report the report
+   * @return the node data
+   */
+  public static byte[] encode(ArbiterReport report) {
+    return ("member="
+            + report.member().value()
+            + "\npartition="
+            + ids(report.partition())
+            + "\npassed="
+            + report.heuristicsPassed()
+            + "\nfailed="
+            + report.heuristicsFailed()
+            + "\npreviouslyQuorate="
+            + report.previouslyQuorate()
+            + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Decodes a report.
+   *
+   * @param path the node's path, for errors
+   * @param data the node's data
+   * @return the report
+   * @throws IllegalArgumentException if the data is not a report
+   */
+  public static ArbiterReport decodeReport(String path, byte[] data) {
+    Map<String, String> f = MemberRecord.Fields.parse(path, data);
+    try {
+      return new ArbiterReport(
+          MemberId.of(Integer.parseInt(MemberRecord.Fields.require(path, f, "member"))),
+          parseIds(MemberRecord.Fields.require(path, f, "partition")),
+          Integer.parseInt(MemberRecord.Fields.require(path, f, "passed")),
+          Integer.parseInt(MemberRecord.Fields.require(path, f, "failed")),
+          Boolean.parseBoolean(MemberRecord.Fields.require(path, f, "previouslyQuorate")));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("report " + path + " has a malformed number", e);
+    }
+  }
+
+  /**
+   * Encodes the vote token.
+   *
+   * @param token the token
+   * @return the node data
+   */
+  public static byte[] encode(Token token) {
+    return ("partition=" + ids(token.partition()) + "\nowner=" + token.owner().value() + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Decodes the vote token.
+   *
+   * @param path the node's path, for errors
+   * @param data the node's data
+   * @return the token
+   * @throws IllegalArgumentException if the data is not a token
+   */
+  public static Token decodeToken(String path, byte[] data) {
+    Map<String, String> f = MemberRecord.Fields.parse(path, data);
+    try {
+      return new Token(
+          parseIds(MemberRecord.Fields.require(path, f, "partition")),
+          MemberId.of(Integer.parseInt(MemberRecord.Fields.require(path, f, "owner"))));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("vote token " + path + " has a malformed number", e);
+    }
+  }
+
+  private static String ids(SortedSet<MemberId> ids) {
+    return ids.stream().map(MemberId::toString).collect(Collectors.joining(","));
+  }
+
+  private static SortedSet<MemberId> parseIds(String text) {
+    SortedSet<MemberId> ids = new TreeSet<>();
+    Arrays.stream(text.split(","))
+        .filter(s -> !s.isBlank())
+        .forEach(s -> ids.add(MemberId.of(Integer.parseInt(s.trim()))));
+    return ids;
+  }
+}
