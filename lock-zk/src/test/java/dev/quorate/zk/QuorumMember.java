@@ -52,6 +52,9 @@ final class QuorumMember implements AutoCloseable {
         .sessionTimeoutMs(Math.toIntExact(SESSION.toMillis()))
         .connectionTimeoutMs(Math.toIntExact(SESSION.toMillis()))
         .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 30))
+        // Curator would otherwise learn the servers' real addresses from the ensemble's config and
+        // reconnect around the proxy after its session was lost.
+        .ensembleTracker(false)
         .build();
   }
 

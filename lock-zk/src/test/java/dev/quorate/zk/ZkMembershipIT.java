@@ -39,23 +39,35 @@ class ZkMembershipIT {
   private TestingCluster cluster;
   private final List<QuorumMember> members = new ArrayList<>();
 
+  private List<InstanceSpec> specs;
+
   @BeforeEach
-  void startFiveMembers() throws Exception {
-    List<InstanceSpec> specs = new ArrayList<>();
+  void startEnsemble() throws Exception {
+    specs = new ArrayList<>();
     for (int id = 1; id <= 3; id++) {
       specs.add(new InstanceSpec(null, -1, -1, -1, true, id, 500, -1));
     }
     cluster = new TestingCluster(specs);
     cluster.start();
+  }
+
+  private static QuorumPolicy.Builder fiveMembers() {
     Topology.Builder topology = Topology.builder();
     for (int id = 1; id <= 5; id++) {
       topology.member(id, 1, "hv-" + id);
     }
-    QuorumPolicy policy = QuorumPolicy.builder(topology.build()).build();
+    return QuorumPolicy.builder(topology.build());
+  }
+
+  private QuorumMember start(int id, QuorumPolicy policy) throws Exception {
+    Member member = policy.topology().member(MemberId.of(id)).orElseThrow();
+    return new QuorumMember(member, specs.get((id - 1) % 3).getPort(), policy);
+  }
+
+  private void startFive() throws Exception {
+    QuorumPolicy policy = fiveMembers().build();
     for (int id = 1; id <= 5; id++) {
-      Member member = policy.topology().member(MemberId.of(id)).orElseThrow();
-      int port = specs.get((id - 1) % 3).getPort();
-      members.add(new QuorumMember(member, port, policy));
+      members.add(start(id, policy));
     }
     await()
         .atMost(Duration.ofSeconds(20))
@@ -64,7 +76,7 @@ class ZkMembershipIT {
   }
 
   @AfterEach
-  void stop() throws Exception {
+  void stopAll() throws Exception {
     for (QuorumMember m : members) {
       m.close();
     }
@@ -72,11 +84,18 @@ class ZkMembershipIT {
   }
 
   private QuorumMember member(int id) {
-    return members.get(id - 1);
+    return members.stream().filter(m -> m.id().value() == id).findFirst().orElseThrow();
+  }
+
+  private void stop(int id) throws Exception {
+    QuorumMember m = member(id);
+    members.remove(m);
+    m.close();
   }
 
   @Test
   void threeSideKeepsQuorumAndGrantsTwoSideStopsAtOnce() throws Exception {
+    startFive();
     Lease survivorLease = member(1).locks.lock("survivor").acquire(LockMode.EX);
     Lease victimLease = member(4).locks.lock("victim").acquire(LockMode.EX);
 
@@ -116,10 +135,25 @@ class ZkMembershipIT {
     granted.get().release();
     assertThat(member(4).quorum.grantsAllowed()).isFalse();
     assertThat(member(5).quorum.grantsAllowed()).isFalse();
+
+    // Heal: the cut-off members come back with new sessions and all five are quorate again.
+    member(4).proxy.unblock();
+    member(5).proxy.unblock();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                members.stream()
+                    .allMatch(
+                        m ->
+                            m.quorum.grantsAllowed()
+                                && m.membership.current().present().size() == 5));
+    assertThat(member(4).membership.incarnation()).isEqualTo(2);
   }
 
   @Test
   void cutOffMemberRejoinsWithANewIncarnationAndQuorumReturns() throws Exception {
+    startFive();
     long before = member(5).membership.incarnation();
     member(5).proxy.block();
     await().atMost(Duration.ofSeconds(2)).until(() -> !member(5).quorum.grantsAllowed());
@@ -143,6 +177,7 @@ class ZkMembershipIT {
 
   @Test
   void suspendedThenReconnectedWithTheSameSessionIsQuorateAgain() throws Exception {
+    startFive();
     long session = member(3).zooKeeper().getSessionId();
     long incarnation = member(3).membership.incarnation();
     member(3).proxy.block();
@@ -152,6 +187,38 @@ class ZkMembershipIT {
     assertThat(member(3).zooKeeper().getSessionId()).isEqualTo(session);
     assertThat(member(3).membership.incarnation()).isEqualTo(incarnation);
     assertThat(member(3).membership.current().present()).hasSize(5);
+  }
+
+  @Test
+  void restartedMemberJoinsAQuoratePartitionWithoutWaitingForAll() throws Exception {
+    QuorumPolicy policy = fiveMembers().waitForAll(true).build();
+    for (int id = 1; id <= 4; id++) {
+      members.add(start(id, policy));
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> member(1).membership.current().present().size() == 4);
+    assertThat(member(1).quorum.state().waitingForAll()).as("4 of 5 never met all").isTrue();
+    assertThat(member(1).quorum.grantsAllowed()).isFalse();
+
+    members.add(start(5, policy));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> members.stream().allMatch(m -> m.quorum.grantsAllowed()));
+    stop(4);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> member(1).membership.current().present().size() == 4);
+    assertThat(member(1).quorum.grantsAllowed()).isTrue();
+
+    // A fresh process of member 5 would wait for all 5 votes, but its peers publish that they are
+    // quorate in their member nodes, so it joins their partition at once.
+    stop(5);
+    QuorumMember restarted = start(5, policy);
+    members.add(restarted);
+    await().atMost(Duration.ofSeconds(10)).until(() -> restarted.quorum.grantsAllowed());
+    assertThat(restarted.membership.current().quorateReporters())
+        .contains(MemberId.of(1), MemberId.of(2), MemberId.of(3));
   }
 
   /** Ends a session on the server, as its expiry would: a second handle joins it and closes. */
