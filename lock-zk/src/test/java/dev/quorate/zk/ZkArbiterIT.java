@@ -155,7 +155,8 @@ class ZkArbiterIT {
     // Every member computes the same decision from the witness's reports.
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> nodes.stream().allMatch(n -> n.arbiter.decision().rule() == Ffsplit.Rule.SCORE));
+        .until(
+            () -> nodes.stream().allMatch(n -> n.arbiter.decision().rule() == Ffsplit.Rule.SCORE));
     for (Node n : nodes) {
       assertThat(n.arbiter.decision().reason()).isEqualTo("[3, 4] over [1, 2]: score 4 > 0");
     }
@@ -173,7 +174,8 @@ class ZkArbiterIT {
         .atMost(Duration.ofSeconds(5))
         .until(
             () ->
-                nodes.stream().allMatch(n -> n.arbiter.decision().rule() == Ffsplit.Rule.MEMBER_ID));
+                nodes.stream()
+                    .allMatch(n -> n.arbiter.decision().rule() == Ffsplit.Rule.MEMBER_ID));
     assertThat(nodes.get(0).arbiter.decision().reason())
         .isEqualTo("[1, 2] over [3, 4]: all else equal, it holds the lowest member id 1");
     assertGrantsOnlyOn(LOW, HIGH);
