@@ -19,6 +19,7 @@ import java.util.SortedSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.state.ConnectionState;
@@ -51,7 +52,8 @@ public final class ArbiterSession implements AutoCloseable {
   private final List<ArbiterHeuristic> heuristics;
   private final Ffsplit.LastResort lastResort;
   private final ExecutorService worker;
-  private final CuratorWatcher watcher = event -> schedule(this::decideQuietly);
+  private final CuratorWatcher watcher = event -> scheduleDecision();
+  private final AtomicBoolean decisionPending = new AtomicBoolean();
   private final ConnectionStateListener connectionListener = (c, state) -> onConnection(state);
   private final QuorumListener partitionListener = this::onQuorumChange;
 
@@ -160,6 +162,17 @@ public final class ArbiterSession implements AutoCloseable {
       worker.execute(task);
     } catch (RejectedExecutionException e) {
       log.debug("arbiter of member {} closed; task skipped", local, e);
+    }
+  }
+
+  private void scheduleDecision() {
+    // One pending decision covers every event before it starts: a burst of watches is one read.
+    if (decisionPending.compareAndSet(false, true)) {
+      schedule(
+          () -> {
+            decisionPending.set(false);
+            decideQuietly();
+          });
     }
   }
 
@@ -298,7 +311,7 @@ public final class ArbiterSession implements AutoCloseable {
       return ArbiterNodes.decodeToken(tokenPath, data);
     } catch (KeeperException.NoNodeException e) {
       if (client.checkExists().usingWatcher(watcher).forPath(tokenPath) != null) {
-        schedule(this::decideQuietly); // created between the two calls
+        scheduleDecision(); // created between the two calls
       }
       return null;
     }

@@ -22,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorWatcher;
@@ -55,6 +56,7 @@ public final class MembershipSession implements AutoCloseable {
   private final CuratorWatcher watcher = event -> scheduleRead();
   private final ConnectionStateListener connectionListener = (c, state) -> onConnection(state);
   private final QuorumListener reporter = this::onQuorumChange;
+  private final AtomicBoolean readPending = new AtomicBoolean();
 
   // Guards everything below.
   private final ReentrantLock lock = new ReentrantLock();
@@ -233,8 +235,16 @@ public final class MembershipSession implements AutoCloseable {
   }
 
   private void scheduleRead() {
+    // One pending read covers every event before it starts: a burst of watches is one read.
+    if (!readPending.compareAndSet(false, true)) {
+      return;
+    }
     try {
-      worker.execute(this::readQuietly);
+      worker.execute(
+          () -> {
+            readPending.set(false);
+            readQuietly();
+          });
     } catch (RejectedExecutionException e) {
       log.debug("membership of member {} closed; read skipped", local.id(), e);
     }
