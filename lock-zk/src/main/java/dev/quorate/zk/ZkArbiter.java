@@ -27,8 +27,9 @@ import org.apache.curator.framework.CuratorFramework;
  * members, then the side quorate before, then the lowest or highest id). No member is elected to
  * decide; instead one ephemeral vote token on the witness names the partition holding the vote, so
  * two members that read the witness at slightly different moments can never both count it: the
- * winning partition creates the token only when it is absent, the member that created it deletes it
- * when the decision moves, and a cut-off holder loses it with its witness session.
+ * winning partition creates the token only when it is absent and no member outside it still reports
+ * counting the vote, the member that created it deletes it when the decision moves, and a cut-off
+ * holder loses it with its witness session.
  *
  * <p>The arbiter gives its vote through {@link #voteSource()} (one vote that counts towards the
  * expected votes, like a qdevice) or decides exact halves through {@link #tieBreaker()}. A member

@@ -25,12 +25,22 @@ public final class ArbiterNodes {
   public record Token(SortedSet<MemberId> partition, MemberId owner) {}
 
   /**
+   * A report as stored: the report, and whether its member currently counts the arbiter's vote. A
+   * new winner waits until no member outside its partition still counts it.
+   *
+   * @param report what the member reported
+   * @param castingVote whether the member counts the arbiter's vote for its partition now
+   */
+  public record Stored(ArbiterReport report, boolean castingVote) {}
+
+  /**
    * Encodes a report.
    *
-   * @param report the report
+   * @param stored the report and the member's casting flag
    * @return the node data
    */
-  public static byte[] encode(ArbiterReport report) {
+  public static byte[] encode(Stored stored) {
+    ArbiterReport report = stored.report();
     return ("member="
             + report.member().value()
             + "\npartition="
@@ -41,6 +51,8 @@ public final class ArbiterNodes {
             + report.heuristicsFailed()
             + "\npreviouslyQuorate="
             + report.previouslyQuorate()
+            + "\ncasting="
+            + stored.castingVote()
             + "\n")
         .getBytes(StandardCharsets.UTF_8);
   }
@@ -50,18 +62,21 @@ public final class ArbiterNodes {
    *
    * @param path the node's path, for errors
    * @param data the node's data
-   * @return the report
+   * @return the report and casting flag
    * @throws IllegalArgumentException if the data is not a report
    */
-  public static ArbiterReport decodeReport(String path, byte[] data) {
+  public static Stored decodeReport(String path, byte[] data) {
     Map<String, String> f = MemberRecord.Fields.parse(path, data);
     try {
-      return new ArbiterReport(
-          MemberId.of(Integer.parseInt(MemberRecord.Fields.require(path, f, "member"))),
-          parseIds(MemberRecord.Fields.require(path, f, "partition")),
-          Integer.parseInt(MemberRecord.Fields.require(path, f, "passed")),
-          Integer.parseInt(MemberRecord.Fields.require(path, f, "failed")),
-          Boolean.parseBoolean(MemberRecord.Fields.require(path, f, "previouslyQuorate")));
+      ArbiterReport report =
+          new ArbiterReport(
+              MemberId.of(Integer.parseInt(MemberRecord.Fields.require(path, f, "member"))),
+              parseIds(MemberRecord.Fields.require(path, f, "partition")),
+              Integer.parseInt(MemberRecord.Fields.require(path, f, "passed")),
+              Integer.parseInt(MemberRecord.Fields.require(path, f, "failed")),
+              Boolean.parseBoolean(MemberRecord.Fields.require(path, f, "previouslyQuorate")));
+      return new Stored(
+          report, Boolean.parseBoolean(MemberRecord.Fields.require(path, f, "casting")));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("report " + path + " has a malformed number", e);
     }

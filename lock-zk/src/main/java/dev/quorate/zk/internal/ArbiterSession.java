@@ -41,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * it when the decision moves to another partition; and if that member is cut off, the token goes
  * with its witness session. A member casts the vote only while the token, the decision and its own
  * current partition all agree, and stops at once when its witness connection is SUSPENDED.
+ *
+ * <p>Other members of the old partition may still count the vote for the moment it takes their
+ * watch to fire, so each report also says whether its member counts the vote now, and a new winner
+ * creates the token only when no member outside its partition reports that it does (a member that
+ * is cut off keeps reporting it until its witness session ends, having stopped counting at
+ * SUSPENDED). This is qnetd's rule of taking the vote from the old holder before giving it away.
  */
 public final class ArbiterSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ArbiterSession.class);
@@ -216,6 +222,18 @@ public final class ArbiterSession implements AutoCloseable {
       return; // nothing fed yet
     }
     ArbiterReport report = new ArbiterReport(local, view, passed, failed, previouslyQuorate);
+    if (!report.equals(published)) {
+      log.info("member {} reports to the arbiter: {}", local, report);
+    }
+    published = report;
+    writeReport();
+  }
+
+  /** Writes the latest report with whether this member counts the vote now. */
+  private void writeReport() throws Exception {
+    if (closed || !connected || published == null) {
+      return;
+    }
     long session = client.getZookeeperClient().getZooKeeper().getSessionId();
     String path = reportsPath + "/report-" + local + "-" + Long.toHexString(session);
     if (reportPath != null && !reportPath.equals(path)) {
@@ -226,12 +244,8 @@ public final class ArbiterSession implements AutoCloseable {
         .orSetData()
         .creatingParentContainersIfNeeded()
         .withMode(CreateMode.EPHEMERAL)
-        .forPath(path, ArbiterNodes.encode(report));
+        .forPath(path, ArbiterNodes.encode(new ArbiterNodes.Stored(published, castingFor != null)));
     reportPath = path;
-    if (!report.equals(published)) {
-      log.info("member {} reports to the arbiter: {}", local, report);
-    }
-    published = report;
   }
 
   private boolean passes(ArbiterHeuristic heuristic) throws InterruptedException {
@@ -251,11 +265,11 @@ public final class ArbiterSession implements AutoCloseable {
     }
     client.createContainers(reportsPath);
     Map<MemberId, Stat> newest = new HashMap<>();
-    Map<MemberId, ArbiterReport> reports = new HashMap<>();
+    Map<MemberId, ArbiterNodes.Stored> reports = new HashMap<>();
     for (String child : client.getChildren().usingWatcher(watcher).forPath(reportsPath)) {
       String path = reportsPath + "/" + child;
       Stat stat = new Stat();
-      ArbiterReport report;
+      ArbiterNodes.Stored report;
       try {
         byte[] data = client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
         report = ArbiterNodes.decodeReport(path, data);
@@ -265,13 +279,18 @@ public final class ArbiterSession implements AutoCloseable {
         log.warn("arbiter of member {} ignores a foreign node: {}", local, e.getMessage());
         continue;
       }
-      Stat seen = newest.get(report.member());
+      MemberId member = report.report().member();
+      Stat seen = newest.get(member);
       if (seen == null || seen.getCzxid() < stat.getCzxid()) {
-        newest.put(report.member(), stat);
-        reports.put(report.member(), report);
+        newest.put(member, stat);
+        reports.put(member, report);
       }
     }
-    ArbiterDecision next = Ffsplit.decide(quorum.policy().topology(), reports.values(), lastResort);
+    ArbiterDecision next =
+        Ffsplit.decide(
+            quorum.policy().topology(),
+            reports.values().stream().map(ArbiterNodes.Stored::report).toList(),
+            lastResort);
     if (!next.equals(decision)) {
       log.info("member {} sees arbiter decision: {}", local, next.reason());
     }
@@ -285,12 +304,30 @@ public final class ArbiterSession implements AutoCloseable {
       // The decision moved: hand the vote over. The watch on the token brings the next round.
       client.delete().withVersion(tokenStat.getVersion()).forPath(tokenPath);
       log.info("member {} releases the arbiter vote of {}", local, token.partition());
-      setCasting(null);
+      if (setCasting(null)) {
+        writeReport();
+      }
       return;
     }
     SortedSet<MemberId> view = published == null ? null : published.partition();
     boolean mine = view != null && next.votesFor(view) && view.equals(quorum.state().members());
+    boolean casting = mine && token != null && token.partition().equals(view);
+    if (setCasting(casting ? view : null)) {
+      // Tell the others: a new winner waits until no member outside it counts the vote.
+      writeReport();
+    }
     if (token == null && mine) {
+      Optional<MemberId> stillCounting =
+          reports.values().stream()
+              .filter(r -> r.castingVote() && !view.contains(r.report().member()))
+              .map(r -> r.report().member())
+              .findFirst();
+      if (stillCounting.isPresent()) {
+        // Its report's next change (or its session's end) brings the next round.
+        log.info(
+            "member {} waits: member {} still counts the arbiter vote", local, stillCounting.get());
+        return;
+      }
       try {
         client
             .create()
@@ -300,9 +337,7 @@ public final class ArbiterSession implements AutoCloseable {
       } catch (KeeperException.NodeExistsException e) {
         log.debug("member {}: another member took the arbiter vote first", local);
       }
-      return; // the token's watch brings the next round
     }
-    setCasting(mine && token != null && token.partition().equals(view) ? view : null);
   }
 
   private ArbiterNodes.Token readToken(Stat stat) throws Exception {
@@ -317,12 +352,16 @@ public final class ArbiterSession implements AutoCloseable {
     }
   }
 
-  private void setCasting(SortedSet<MemberId> partition) {
+  /** Returns true if the casting partition changed; the quorum service was refreshed then. */
+  private boolean setCasting(SortedSet<MemberId> partition) {
     SortedSet<MemberId> before = castingFor;
     castingFor = partition;
     QuorumService service = quorum;
-    if (!Objects.equals(before, partition) && service != null) {
-      log.info("member {}: arbiter vote {}", local, partition == null ? "withheld" : partition);
+    if (Objects.equals(before, partition)) {
+      return false;
+    }
+    log.info("member {}: arbiter vote {}", local, partition == null ? "withheld" : partition);
+    if (service != null) {
       try {
         service.refresh();
       } catch (QuorateException e) {
@@ -331,6 +370,7 @@ public final class ArbiterSession implements AutoCloseable {
         }
       }
     }
+    return true;
   }
 
   /** Stops deciding and withdraws the report; does not close the client. */

@@ -46,7 +46,8 @@ class MemberNodesTest {
   void reportAndTokenRoundTrip() {
     TreeSet<MemberId> partition = new TreeSet<>(Set.of(MemberId.of(1), MemberId.of(3)));
     ArbiterReport report = new ArbiterReport(MemberId.of(3), partition, 2, 1, true);
-    assertThat(ArbiterNodes.decodeReport("/a/r", ArbiterNodes.encode(report))).isEqualTo(report);
+    ArbiterNodes.Stored stored = new ArbiterNodes.Stored(report, true);
+    assertThat(ArbiterNodes.decodeReport("/a/r", ArbiterNodes.encode(stored))).isEqualTo(stored);
     assertThat(report.score()).isEqualTo(2);
 
     ArbiterNodes.Token token = new ArbiterNodes.Token(partition, MemberId.of(1));
@@ -58,7 +59,7 @@ class MemberNodesTest {
   @Test
   void malformedNumbersAreRefusedNamingTheNode() {
     byte[] data =
-        "member=x\npartition=1\npassed=0\nfailed=0\npreviouslyQuorate=false\n"
+        "member=x\npartition=1\npassed=0\nfailed=0\npreviouslyQuorate=false\ncasting=false\n"
             .getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> ArbiterNodes.decodeReport("/a/reports/r", data))
         .isInstanceOf(IllegalArgumentException.class)
