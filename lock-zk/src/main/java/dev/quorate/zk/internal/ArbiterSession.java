@@ -226,11 +226,13 @@ public final class ArbiterSession implements AutoCloseable {
       log.info("member {} reports to the arbiter: {}", local, report);
     }
     published = report;
-    writeReport();
+    writeReport(castingFor != null);
   }
 
-  /** Writes the latest report with whether this member counts the vote now. */
-  private void writeReport() throws Exception {
+  /**
+   * Writes the latest report, saying whether this member counts (or is about to count) the vote.
+   */
+  private void writeReport(boolean castingVote) throws Exception {
     if (closed || !connected || published == null) {
       return;
     }
@@ -244,7 +246,7 @@ public final class ArbiterSession implements AutoCloseable {
         .orSetData()
         .creatingParentContainersIfNeeded()
         .withMode(CreateMode.EPHEMERAL)
-        .forPath(path, ArbiterNodes.encode(new ArbiterNodes.Stored(published, castingFor != null)));
+        .forPath(path, ArbiterNodes.encode(new ArbiterNodes.Stored(published, castingVote)));
     reportPath = path;
   }
 
@@ -305,16 +307,24 @@ public final class ArbiterSession implements AutoCloseable {
       client.delete().withVersion(tokenStat.getVersion()).forPath(tokenPath);
       log.info("member {} releases the arbiter vote of {}", local, token.partition());
       if (setCasting(null)) {
-        writeReport();
+        writeReport(false);
       }
       return;
     }
     SortedSet<MemberId> view = published == null ? null : published.partition();
     boolean mine = view != null && next.votesFor(view) && view.equals(quorum.state().members());
     boolean casting = mine && token != null && token.partition().equals(view);
-    if (setCasting(casting ? view : null)) {
-      // Tell the others: a new winner waits until no member outside it counts the vote.
-      writeReport();
+    SortedSet<MemberId> wanted = casting ? view : null;
+    if (!Objects.equals(wanted, castingFor)) {
+      if (wanted != null) {
+        // Announce before counting: a later winner must see this member counting until it stops.
+        writeReport(true);
+        setCasting(wanted);
+      } else {
+        // Stop counting before the report says so.
+        setCasting(null);
+        writeReport(false);
+      }
     }
     if (token == null && mine) {
       Optional<MemberId> stillCounting =
