@@ -10,7 +10,6 @@ import dev.quorate.zk.ArbiterDecision;
 import dev.quorate.zk.ArbiterHeuristic;
 import dev.quorate.zk.ArbiterReport;
 import dev.quorate.zk.Ffsplit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -19,6 +18,7 @@ import java.util.SortedSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorWatcher;
@@ -266,28 +266,8 @@ public final class ArbiterSession implements AutoCloseable {
       return;
     }
     client.createContainers(reportsPath);
-    Map<MemberId, Stat> newest = new HashMap<>();
-    Map<MemberId, ArbiterNodes.Stored> reports = new HashMap<>();
-    for (String child : client.getChildren().usingWatcher(watcher).forPath(reportsPath)) {
-      String path = reportsPath + "/" + child;
-      Stat stat = new Stat();
-      ArbiterNodes.Stored report;
-      try {
-        byte[] data = client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
-        report = ArbiterNodes.decodeReport(path, data);
-      } catch (KeeperException.NoNodeException e) {
-        continue;
-      } catch (IllegalArgumentException e) {
-        log.warn("arbiter of member {} ignores a foreign node: {}", local, e.getMessage());
-        continue;
-      }
-      MemberId member = report.report().member();
-      Stat seen = newest.get(member);
-      if (seen == null || seen.getCzxid() < stat.getCzxid()) {
-        newest.put(member, stat);
-        reports.put(member, report);
-      }
-    }
+    Map<MemberId, ArbiterNodes.Stored> reports =
+        ArbiterNodes.readReports(client, reportsPath, watcher, local);
     ArbiterDecision next =
         Ffsplit.decide(
             quorum.policy().topology(),
@@ -383,19 +363,54 @@ public final class ArbiterSession implements AutoCloseable {
     return true;
   }
 
-  /** Stops deciding and withdraws the report; does not close the client. */
+  /**
+   * Stops counting the vote, then withdraws the report and any token this member holds (so a client
+   * that stays open does not keep others waiting), waiting at most a few seconds. Does not close
+   * the client.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
-    castingFor = null;
+    setCasting(null);
     client.getConnectionStateListenable().removeListener(connectionListener);
     QuorumService service = quorum;
     if (service != null) {
       service.removeListener(partitionListener);
     }
-    worker.shutdownNow();
+    try {
+      worker.execute(this::withdraw);
+      worker.shutdown();
+      if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("arbiter of member {}: report not withdrawn within 5 s", local);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RejectedExecutionException e) {
+      log.debug("arbiter of member {} already stopped", local, e);
+    } finally {
+      worker.shutdownNow();
+    }
+  }
+
+  /** Runs on the worker, after every earlier task. */
+  private void withdraw() {
+    if (!client.getZookeeperClient().isConnected()) {
+      return; // the report and token go with the session
+    }
+    try {
+      if (reportPath != null) {
+        client.delete().quietly().forPath(reportPath);
+      }
+      Stat token = client.checkExists().forPath(tokenPath);
+      long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+      if (token != null && token.getEphemeralOwner() == session) {
+        client.delete().quietly().withVersion(token.getVersion()).forPath(tokenPath);
+      }
+    } catch (Exception e) {
+      log.warn("arbiter of member {} could not withdraw: {}", local, e.toString());
+    }
   }
 }
