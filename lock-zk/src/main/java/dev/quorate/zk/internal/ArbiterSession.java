@@ -380,6 +380,10 @@ public final class ArbiterSession implements AutoCloseable {
     if (service != null) {
       service.removeListener(partitionListener);
     }
+    if (!connected) {
+      worker.shutdownNow(); // cut off: the report and token go with the witness session
+      return;
+    }
     try {
       worker.execute(this::withdraw);
       worker.shutdown();
