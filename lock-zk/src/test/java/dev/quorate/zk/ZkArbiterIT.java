@@ -211,6 +211,19 @@ class ZkArbiterIT {
     assertGrantsOnlyOn(HIGH, LOW);
   }
 
+  @Test
+  void closedArbitersHandTheVoteOverWhileTheirClientsStayOpen() throws Exception {
+    startFour(Ffsplit.LastResort.LOWEST_ID);
+    feed(LOW, side(LOW));
+    feed(HIGH, side(HIGH));
+    awaitWinner(LOW, HIGH);
+
+    // The witness clients stay open, so nothing expires: the arbiters must withdraw themselves.
+    side(LOW).forEach(n -> n.arbiter.close());
+    awaitWinner(HIGH, LOW);
+    assertThat(side(HIGH).get(0).arbiter.decision().rule()).isEqualTo(Ffsplit.Rule.ONLY_CANDIDATE);
+  }
+
   private void awaitWinner(Set<MemberId> winner, Set<MemberId> loser) {
     await()
         .atMost(Duration.ofSeconds(15))
