@@ -221,6 +221,25 @@ class ZkMembershipIT {
         .contains(MemberId.of(1), MemberId.of(2), MemberId.of(3));
   }
 
+  @Test
+  void memberNodeDeletedByHandIsRegisteredAgain() throws Exception {
+    startFive();
+    String node =
+        member(1).curator.getChildren().forPath("/it/members").stream()
+            .filter(name -> name.startsWith("member-2-"))
+            .findFirst()
+            .orElseThrow();
+    member(1).curator.delete().forPath("/it/members/" + node);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                member(2).membership.incarnation() == 2
+                    && members.stream()
+                        .allMatch(m -> m.membership.current().present().size() == 5));
+    assertThat(member(2).quorum.grantsAllowed()).isTrue();
+  }
+
   /** Ends a session on the server, as its expiry would: a second handle joins it and closes. */
   private void expireOnServer(ZooKeeper victim) throws Exception {
     CountDownLatch connected = new CountDownLatch(1);

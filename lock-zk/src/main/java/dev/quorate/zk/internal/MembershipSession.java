@@ -294,6 +294,12 @@ public final class MembershipSession implements AutoCloseable {
       Seen own = live.get(local.id());
       if (!connected || own == null || own.session != registeredSession) {
         feed(Membership.of(local.id()));
+        if (connected && own == null && registeredSession != 0) {
+          // Our node vanished while the session lives (deleted by hand): register again.
+          log.warn("member {}: its member node is gone; registering again", local.id());
+          registeredSession = 0;
+          scheduleRead();
+        }
         return;
       }
       Set<MemberId> present = new TreeSet<>(live.keySet());
