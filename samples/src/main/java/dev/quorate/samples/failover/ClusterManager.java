@@ -26,6 +26,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,6 +54,7 @@ final class ClusterManager {
   private final ExecutorService worker;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Set<MemberId> lost = new TreeSet<>();
+  private final Set<String> stopped = new TreeSet<>();
 
   ClusterManager(
       HostConfig config,
@@ -97,17 +99,26 @@ final class ClusterManager {
         Integer.toString(now.expectedVotes()),
         "members",
         names(now.members()));
-    worker.execute(() -> afterQuorumChange(event));
+    later(() -> afterQuorumChange(event));
+  }
+
+  /** Runs a decision on the worker; after shutdown there is nothing left to decide. */
+  private void later(Runnable decision) {
+    try {
+      worker.execute(decision);
+    } catch (RejectedExecutionException e) {
+      // Shut down: the host is leaving the cluster.
+    }
   }
 
   /** Takes the VM's lock (waiting up to {@code timeout}), claims its disk and boots it. */
   void start(String vm, Duration timeout) {
-    worker.execute(() -> startNow(vm, timeout));
+    later(() -> startNow(vm, timeout));
   }
 
   /** Powers a host on again through the fencer (an unfence), for the operator. */
   void unfence(String host) {
-    worker.execute(
+    later(
         () -> {
           FenceResult result = fence(host, FenceAction.ON, "operator: " + host + " is repaired");
           out.emit(
@@ -122,10 +133,28 @@ final class ClusterManager {
         });
   }
 
+  /**
+   * A peer wrote on the quorum disk that it stopped cleanly: it shut its VMs down and released
+   * their locks, so it leaves without being fenced (as a clean leave in corosync).
+   */
+  void leftCleanly(String peer) {
+    later(
+        () -> {
+          stopped.add(peer);
+          out.emit(
+              "left",
+              peer + " left the cluster cleanly: nothing to recover or fence",
+              "peer",
+              peer);
+        });
+  }
+
   private void afterQuorumChange(QuorumEvent event) {
+    event.current().members().forEach(m -> config.nameOf(m).ifPresent(stopped::remove));
     SortedSet<MemberId> gone = new TreeSet<>(event.previous().members());
     gone.removeAll(event.current().members());
     gone.remove(config.self());
+    gone.removeIf(m -> stopped.contains(config.nameOf(m).orElse("")));
     lost.addAll(gone);
     if (event.current().quorate() && !lost.isEmpty()) {
       for (MemberId peer : List.copyOf(lost)) {
@@ -216,9 +245,7 @@ final class ClusterManager {
 
   private Optional<Lease> acquire(String vm, Duration timeout) {
     LockOptions options =
-        LockOptions.builder()
-            .onBlocking((lease, wanted) -> worker.execute(() -> handOver(vm)))
-            .build();
+        LockOptions.builder().onBlocking((lease, wanted) -> later(() -> handOver(vm))).build();
     try {
       Optional<Lease> lease = locks.lock("vm/" + vm, options).tryAcquire(LockMode.EX, timeout);
       if (lease.isEmpty()) {
@@ -274,7 +301,7 @@ final class ClusterManager {
       lease.addListener(
           event -> {
             if (event.to() == LeaseState.LOST) {
-              worker.execute(() -> lost(vm, event.cause()));
+              later(() -> lost(vm, event.cause()));
             }
           });
       out.emit(

@@ -10,7 +10,9 @@ import dev.quorate.fence.Fencer;
 import dev.quorate.fence.PlugMapping;
 import dev.quorate.fence.TargetPolicy;
 import dev.quorate.fence.TopologyFenceGuard;
+import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.LockManager;
+import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.NodeLiveness;
 import dev.quorate.qdisk.NodeStatus;
 import dev.quorate.qdisk.QuorumDisk;
@@ -29,8 +31,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -86,20 +90,28 @@ public final class HostAgent {
     Topology topology = members.build();
 
     AtomicReference<QuorumService> quorumRef = new AtomicReference<>();
-    ExecutorService membership =
-        Executors.newSingleThreadExecutor(
+    ScheduledExecutorService membership =
+        Executors.newSingleThreadScheduledExecutor(
             r -> {
               Thread t = new Thread(r, "membership-" + config.host());
               t.setDaemon(true);
               return t;
             });
     AtomicReference<QuorumDisk> diskRef = new AtomicReference<>();
+    AtomicReference<ClusterManager> managerRef = new AtomicReference<>();
     Runnable updateMembership =
         () -> {
           QuorumService quorum = quorumRef.get();
           QuorumDisk disk = diskRef.get();
           if (quorum != null && disk != null) {
-            quorum.update(present(config, disk));
+            try {
+              quorum.update(present(config, disk));
+            } catch (QuorateException e) {
+              if (e.code() != ErrorCode.CLOSED) {
+                throw e;
+              }
+              // Shutting down: the last heartbeats need no quorum any more.
+            }
           }
         };
     QuorumDisk disk =
@@ -113,8 +125,16 @@ public final class HostAgent {
                     }))
             .listener(
                 event -> {
+                  try {
+                    membership.execute(updateMembership);
+                  } catch (RejectedExecutionException e) {
+                    // Shutting down: the last heartbeats need no quorum any more.
+                  }
                   report(config, out, event);
-                  membership.execute(updateMembership);
+                  ClusterManager manager = managerRef.get();
+                  if (manager != null && event.kind() == QuorumDiskEvent.Kind.NODE_STOPPED) {
+                    config.nameOf(MemberId.of(event.nodeId())).ifPresent(manager::leftCleanly);
+                  }
                 })
             .build();
     diskRef.set(disk);
@@ -129,7 +149,7 @@ public final class HostAgent {
         ZkLockManager.builder()
             .connectString(config.zk())
             .sessionTimeout(DemoTiming.ZK_SESSION)
-            .connectionTimeout(Duration.ofSeconds(10))
+            .connectionTimeout(DemoTiming.ZK_SESSION)
             .build();
     LockManager locks = QuorumGate.requireQuorum(zk, quorum);
 
@@ -157,14 +177,20 @@ public final class HostAgent {
               fencer,
               new VmRunner(config.host(), config.work(), config.storagePort(), power),
               storage);
+      managerRef.set(manager);
       quorum.addListener(manager::onQuorum);
       disk.start();
-      membership.execute(updateMembership);
+      // After every heartbeat: an event may arrive before the status that explains it is
+      // published, so the membership is also read once per interval.
+      long interval = DemoTiming.DISK.interval().toMillis();
+      membership.scheduleWithFixedDelay(updateMembership, 0, interval, TimeUnit.MILLISECONDS);
       out.emit(
           "ready",
           config.host()
               + ": cluster manager up ("
-              + zk.mechanism()
+              + zk.mechanism().kind()
+              + " lock manager on "
+              + zk.mechanism().detail()
               + "; quorum disk slot "
               + config.id()
               + ")",
@@ -173,10 +199,10 @@ public final class HostAgent {
       commands(config, manager);
       manager.shutdown();
     } finally {
-      locks.close();
-      quorum.close();
-      disk.close();
       membership.shutdownNow();
+      disk.close();
+      quorum.close();
+      locks.close();
     }
   }
 
@@ -213,7 +239,10 @@ public final class HostAgent {
   }
 
   private static void report(HostConfig config, Emitter out, QuorumDiskEvent event) {
-    String node = config.nameOf(MemberId.of(event.nodeId())).orElse("node " + event.nodeId());
+    String node =
+        event.nodeId() < 1
+            ? "nobody"
+            : config.nameOf(MemberId.of(event.nodeId())).orElse("node " + event.nodeId());
     switch (event.kind()) {
       case NODE_UP, NODE_DOWN, NODE_STOPPED, NODE_RESTARTED ->
           out.emit(
@@ -229,14 +258,7 @@ public final class HostAgent {
               node,
               "change",
               event.kind().name());
-      case MASTER_CHANGED ->
-          out.emit(
-              "master",
-              "quorum disk: master is now " + node + " (term " + event.term() + ")",
-              "node",
-              node,
-              "term",
-              Long.toString(event.term()));
+      case MASTER_CHANGED -> out.emit("master", "quorum disk: master is now " + node, "node", node);
       case EVICTED, SELF_FENCE, UNDEAD_WRITE ->
           out.emit(
               "disk",

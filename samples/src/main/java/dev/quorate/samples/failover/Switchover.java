@@ -1,10 +1,10 @@
 package dev.quorate.samples.failover;
 
 import dev.quorate.lock.FencingToken;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Scenario 3: host-a is repaired and rejoins; then vm-1 moves back to it, planned: host-a asks for
@@ -80,10 +80,8 @@ final class Switchover {
   private void compare(Map<String, Long> failover, Map<String, Long> switchover) {
     timeline.say("outage of vm-1, milliseconds after the trigger:");
     timeline.note(String.format("%-32s %12s %12s", "", "failover", "switchover"));
-    Set<String> rows = new LinkedHashSet<>(failover.keySet());
-    rows.addAll(switchover.keySet());
-    rows.remove("VM writes again: outage ends");
-    rows.add("VM writes again: outage ends");
+    List<String> rows = new ArrayList<>(failover.keySet());
+    rows.add(1, "old VM shut down cleanly");
     for (String row : rows) {
       timeline.note(
           String.format("%-32s %12s %12s", row, cell(failover, row), cell(switchover, row)));
