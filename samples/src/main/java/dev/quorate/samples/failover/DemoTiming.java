@@ -9,15 +9,19 @@ import java.util.List;
  * values (the libraries' defaults) are given next to each, and the demo prints them.
  */
 final class DemoTiming {
-  /** Quorum disk: a heartbeat every 250 ms, DOWN after 6 silent beats (1.5 s). */
+  /**
+   * Quorum disk: a heartbeat every 250 ms, DOWN after 12 silent beats (3 s). A host survives 2 s
+   * without renewing its slot, so a loaded 2-core machine (a GC pause, a busy build) does not make
+   * both hosts fence themselves.
+   */
   static final DiskTiming DISK =
       new DiskTiming(
               Duration.ofMillis(250),
-              6,
+              12,
               2,
               Duration.ofMillis(200),
-              Duration.ofMillis(750),
-              Duration.ofMillis(1250))
+              Duration.ofMillis(2000),
+              Duration.ofMillis(3000))
           .check();
 
   /** ZooKeeper's tick; sessions may last 2 to 20 ticks. */
@@ -36,7 +40,7 @@ final class DemoTiming {
   static final Duration VM_WRITE_INTERVAL = Duration.ofMillis(100);
 
   /** Scenario 2's members are out of the membership after this long without a heartbeat. */
-  static final Duration MEMBER_TIMEOUT = Duration.ofMillis(500);
+  static final Duration MEMBER_TIMEOUT = Duration.ofMillis(1500);
 
   private DemoTiming() {}
 
