@@ -3,7 +3,7 @@ package dev.quorate.samples.failover;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskHeader;
-import dev.quorate.qdisk.internal.DiskFormatter;
+import dev.quorate.qdisk.QuorumDisk;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
@@ -68,7 +68,7 @@ final class DemoCluster implements AutoCloseable {
       file.setLength(header.requiredBytes());
     }
     try (BlockDevice device = BlockDevice.open(image)) {
-      DiskFormatter.format(device, header, false);
+      QuorumDisk.format(device, header, false);
     }
   }
 
