@@ -5,6 +5,12 @@
  * <p>Start with {@link dev.quorate.zk.ZkLockManager#builder()}. For a distributed lock manager,
  * every member starts an {@link dev.quorate.zk.EmbeddedPeer} and builds its manager on it.
  *
+ * <p>Quorum: {@link dev.quorate.zk.ZkMembership} feeds each member's {@link
+ * dev.quorate.quorum.QuorumService} with the members alive in ZooKeeper (and makes a member that is
+ * cut off inquorate at once), and {@link dev.quorate.zk.ZkArbiter} decides 50:50 splits like
+ * corosync-qnetd's ffsplit from a ZooKeeper witness outside the cluster. Wrap the lock manager with
+ * {@link dev.quorate.quorum.QuorumGate#requireQuorum} so it grants only with quorum.
+ *
  * <pre>{@code
  * ZkLockManager manager = ZkLockManager.builder().connectString("localhost:2181").build();
  * }</pre>

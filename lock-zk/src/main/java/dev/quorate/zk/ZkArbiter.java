@@ -1,0 +1,317 @@
+package dev.quorate.zk;
+
+import dev.quorate.lock.ConfigurationException;
+import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.QuorumService;
+import dev.quorate.quorum.TieBreaker;
+import dev.quorate.quorum.VoteSource;
+import dev.quorate.zk.internal.ArbiterSession;
+import dev.quorate.zk.internal.CuratorClients;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedSet;
+import org.apache.curator.framework.CuratorFramework;
+
+/**
+ * An external arbiter for 50:50 splits, like corosync-qnetd with the "ffsplit" algorithm, kept on a
+ * ZooKeeper "witness" ensemble outside the cluster (a third site, or a small server the cluster
+ * does not run on).
+ *
+ * <p>Each member reports to the witness, in an ephemeral node: its id, the partition it sees, how
+ * its {@link ArbiterHeuristic}s went, and whether it was quorate before its partition last changed.
+ * Every member then computes the same {@link ArbiterDecision} from all reports with the pure
+ * function {@link Ffsplit#decide} (more than half wins; at 50:50 the higher score, then more active
+ * members, then the side quorate before, then the lowest or highest id). No member is elected to
+ * decide; instead one ephemeral vote token on the witness names the partition holding the vote, so
+ * two members that read the witness at slightly different moments can never both count it: the
+ * winning partition creates the token only when it is absent and no member outside it still reports
+ * counting the vote, the member that created it deletes it when the decision moves, and a cut-off
+ * holder loses it with its witness session.
+ *
+ * <p>The arbiter gives its vote through {@link #voteSource()} (one vote that counts towards the
+ * expected votes, like a qdevice) or decides exact halves through {@link #tieBreaker()}. A member
+ * whose witness connection is SUSPENDED casts no vote from that moment: no connection to the
+ * arbiter, no vote.
+ *
+ * <pre>{@code
+ * ZkArbiter arbiter = ZkArbiter.builder()
+ *     .connectString("witness:2181")
+ *     .localMember(MemberId.of(1))
+ *     .heuristic(ArbiterHeuristic.command(List.of("ping", "-c1", "10.0.0.1"), Duration.ofSeconds(2)))
+ *     .build();
+ * QuorumPolicy policy = QuorumPolicy.builder(topology).voteSource(arbiter.voteSource()).build();
+ * QuorumService quorum = QuorumService.builder(policy, MemberId.of(1)).build();
+ * arbiter.attach(quorum);
+ * }</pre>
+ */
+public final class ZkArbiter implements AutoCloseable {
+  private final ArbiterSession session;
+  private final CuratorFramework ownedClient;
+  private final int votes;
+
+  private ZkArbiter(ArbiterSession session, CuratorFramework ownedClient, int votes) {
+    this.session = session;
+    this.ownedClient = ownedClient;
+    this.votes = votes;
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the arbiter as a vote source named {@code arbiter}: its votes go to the partition the
+   * arbiter chose, and to none while this member cannot reach the witness.
+   *
+   * @return the vote source to declare in the {@link dev.quorate.quorum.QuorumPolicy}
+   */
+  public VoteSource voteSource() {
+    return new VoteSource() {
+      @Override
+      public String name() {
+        return "arbiter";
+      }
+
+      @Override
+      public int votes() {
+        return votes;
+      }
+
+      @Override
+      public boolean castsVote(SortedSet<MemberId> partition) {
+        return session.castsVote(partition);
+      }
+
+      @Override
+      public String toString() {
+        return "arbiter vote source (" + votes + " vote(s))";
+      }
+    };
+  }
+
+  /**
+   * Returns the arbiter as an auto_tie_breaker: an exact half is quorate only if the arbiter chose
+   * it.
+   *
+   * @return the tie-breaker to declare in the {@link dev.quorate.quorum.QuorumPolicy}
+   */
+  public TieBreaker tieBreaker() {
+    return context -> session.castsVote(context.partition());
+  }
+
+  /**
+   * Starts reporting the service's partition to the witness and deciding. Call once, right after
+   * building the service whose policy uses {@link #voteSource()} or {@link #tieBreaker()}.
+   *
+   * @param quorum the local member's quorum service
+   * @throws IllegalStateException if already attached
+   */
+  public void attach(QuorumService quorum) {
+    session.attach(quorum);
+  }
+
+  /**
+   * Returns the latest decision this member computed from the witness's reports.
+   *
+   * @return the decision, with the rule and numbers that made it
+   */
+  public ArbiterDecision decision() {
+    return session.decision();
+  }
+
+  /**
+   * Stops reporting; the vote is withheld from now on. Closes the witness client only if the
+   * builder created it; its report and any token it holds go with its session.
+   */
+  @Override
+  public void close() {
+    session.close();
+    if (ownedClient != null) {
+      ownedClient.close();
+    }
+  }
+
+  /** Options for a {@link ZkArbiter}. Not thread-safe. */
+  public static final class Builder {
+    private String connectString;
+    private CuratorFramework curator;
+    private String rootPath = "/quorate/arbiter";
+    private Duration sessionTimeout = Duration.ofSeconds(10);
+    private Duration connectionTimeout = Duration.ofSeconds(15);
+    private MemberId localMember;
+    private final List<ArbiterHeuristic> heuristics = new ArrayList<>();
+    private Ffsplit.LastResort lastResort = Ffsplit.LastResort.LOWEST_ID;
+    private int votes = 1;
+
+    private Builder() {}
+
+    /**
+     * Connects to the witness with a client the arbiter owns.
+     *
+     * @param connectString the witness's {@code host:port[,host:port...]}
+     * @return this builder
+     */
+    public Builder connectString(String connectString) {
+      this.connectString = Objects.requireNonNull(connectString, "connectString");
+      return this;
+    }
+
+    /**
+     * Uses a witness client you own; started if needed, never closed by the arbiter. It must not be
+     * the cluster's own client: the arbiter is useful only outside the cluster.
+     *
+     * @param curator the witness client
+     * @return this builder
+     */
+    public Builder curator(CuratorFramework curator) {
+      this.curator = Objects.requireNonNull(curator, "curator");
+      return this;
+    }
+
+    /**
+     * Sets the arbiter's path on the witness (default {@code /quorate/arbiter}); one per cluster.
+     *
+     * @param rootPath an absolute path, not ending in {@code /}
+     * @return this builder
+     * @throws IllegalArgumentException if the path is not absolute or ends in {@code /}
+     */
+    public Builder rootPath(String rootPath) {
+      Objects.requireNonNull(rootPath, "rootPath");
+      if (!rootPath.startsWith("/") || rootPath.length() < 2 || rootPath.endsWith("/")) {
+        throw new IllegalArgumentException(
+            "rootPath must be absolute and not end in '/', e.g. /quorate/arbiter; got '"
+                + rootPath
+                + "'");
+      }
+      this.rootPath = rootPath;
+      return this;
+    }
+
+    /**
+     * Sets the witness session timeout of an owned client (default 10 s).
+     *
+     * @param timeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder sessionTimeout(Duration timeout) {
+      this.sessionTimeout = positive(timeout, "sessionTimeout");
+      return this;
+    }
+
+    /**
+     * Sets how long {@link #build()} waits for the witness (default 15 s).
+     *
+     * @param timeout positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder connectionTimeout(Duration timeout) {
+      this.connectionTimeout = positive(timeout, "connectionTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the local member.
+     *
+     * @param id the local member's id
+     * @return this builder
+     */
+    public Builder localMember(MemberId id) {
+      this.localMember = Objects.requireNonNull(id, "id");
+      return this;
+    }
+
+    /**
+     * Adds a heuristic, run whenever the member's partition changes.
+     *
+     * @param heuristic the check
+     * @return this builder
+     */
+    public Builder heuristic(ArbiterHeuristic heuristic) {
+      heuristics.add(Objects.requireNonNull(heuristic, "heuristic"));
+      return this;
+    }
+
+    /**
+     * Sets which member id wins when every other rule ties (default lowest, as qnetd).
+     *
+     * @param lastResort lowest or highest id
+     * @return this builder
+     */
+    public Builder lastResort(Ffsplit.LastResort lastResort) {
+      this.lastResort = Objects.requireNonNull(lastResort, "lastResort");
+      return this;
+    }
+
+    /**
+     * Sets the votes of {@link #voteSource()} (default 1, as a qdevice under ffsplit).
+     *
+     * @param votes from 1 to 1000
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder votes(int votes) {
+      if (votes < 1 || votes > 1_000) {
+        throw new IllegalArgumentException("arbiter votes must be 1..1000, got " + votes);
+      }
+      this.votes = votes;
+      return this;
+    }
+
+    /**
+     * Connects to the witness.
+     *
+     * @return the arbiter, not yet attached
+     * @throws ConfigurationException if not exactly one of connect string or curator was given, or
+     *     the local member is missing
+     * @throws dev.quorate.lock.QuorateException with {@link
+     *     dev.quorate.lock.ErrorCode#CONNECTION_LOSS} if the witness did not answer in time
+     * @throws InterruptedException if interrupted while connecting
+     */
+    public ZkArbiter build() throws InterruptedException {
+      if ((connectString == null) == (curator == null)) {
+        throw new ConfigurationException(
+            "arbiter: give exactly one of connectString or curator; got "
+                + (connectString == null ? "neither" : "both"));
+      }
+      if (localMember == null) {
+        throw new ConfigurationException("arbiter: localMember is required");
+      }
+      CuratorFramework client = curator;
+      CuratorFramework owned = null;
+      if (client == null) {
+        client =
+            CuratorClients.create(
+                connectString, sessionTimeout, connectionTimeout, List.of(), Map.of(), null);
+        owned = client;
+      }
+      try {
+        CuratorClients.connect(client, connectionTimeout, rootPath);
+      } catch (RuntimeException | InterruptedException e) {
+        if (owned != null) {
+          owned.close();
+        }
+        throw e;
+      }
+      return new ZkArbiter(
+          new ArbiterSession(client, rootPath, localMember, heuristics, lastResort), owned, votes);
+    }
+
+    private static Duration positive(Duration value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isNegative() || value.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got " + value);
+      }
+      return value;
+    }
+  }
+}

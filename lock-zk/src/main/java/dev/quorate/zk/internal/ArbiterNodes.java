@@ -1,0 +1,174 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.quorum.MemberId;
+import dev.quorate.zk.ArbiterReport;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorWatcher;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The arbiter's nodes on the witness, as {@code key=value} lines: one ephemeral report per member
+ * session, and the ephemeral vote token naming the partition that holds the vote.
+ */
+public final class ArbiterNodes {
+  private static final Logger log = LoggerFactory.getLogger(ArbiterNodes.class);
+
+  private ArbiterNodes() {}
+
+  /**
+   * The vote token: which partition holds the arbiter's vote, and which member created it.
+   *
+   * @param partition the partition the vote is given to
+   * @param owner the member whose session holds the token
+   */
+  public record Token(SortedSet<MemberId> partition, MemberId owner) {}
+
+  /**
+   * A report as stored: the report, and whether its member currently counts the arbiter's vote. A
+   * new winner waits until no member outside its partition still counts it.
+   *
+   * @param report what the member reported
+   * @param castingVote whether the member counts the arbiter's vote for its partition now
+   */
+  public record Stored(ArbiterReport report, boolean castingVote) {}
+
+  /**
+   * Encodes a report.
+   *
+   * @param stored the report and the member's casting flag
+   * @return the node data
+   */
+  public static byte[] encode(Stored stored) {
+    ArbiterReport report = stored.report();
+    return ("member="
+            + report.member().value()
+            + "\npartition="
+            + ids(report.partition())
+            + "\npassed="
+            + report.heuristicsPassed()
+            + "\nfailed="
+            + report.heuristicsFailed()
+            + "\npreviouslyQuorate="
+            + report.previouslyQuorate()
+            + "\ncasting="
+            + stored.castingVote()
+            + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Decodes a report.
+   *
+   * @param path the node's path, for errors
+   * @param data the node's data
+   * @return the report and casting flag
+   * @throws IllegalArgumentException if the data is not a report
+   */
+  public static Stored decodeReport(String path, byte[] data) {
+    Map<String, String> f = MemberRecord.Fields.parse(path, data);
+    try {
+      ArbiterReport report =
+          new ArbiterReport(
+              MemberId.of(Integer.parseInt(MemberRecord.Fields.require(path, f, "member"))),
+              parseIds(MemberRecord.Fields.require(path, f, "partition")),
+              Integer.parseInt(MemberRecord.Fields.require(path, f, "passed")),
+              Integer.parseInt(MemberRecord.Fields.require(path, f, "failed")),
+              Boolean.parseBoolean(MemberRecord.Fields.require(path, f, "previouslyQuorate")));
+      return new Stored(
+          report, Boolean.parseBoolean(MemberRecord.Fields.require(path, f, "casting")));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("report " + path + " has a malformed number", e);
+    }
+  }
+
+  /**
+   * Encodes the vote token.
+   *
+   * @param token the token
+   * @return the node data
+   */
+  public static byte[] encode(Token token) {
+    return ("partition=" + ids(token.partition()) + "\nowner=" + token.owner().value() + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Decodes the vote token.
+   *
+   * @param path the node's path, for errors
+   * @param data the node's data
+   * @return the token
+   * @throws IllegalArgumentException if the data is not a token
+   */
+  public static Token decodeToken(String path, byte[] data) {
+    Map<String, String> f = MemberRecord.Fields.parse(path, data);
+    try {
+      return new Token(
+          parseIds(MemberRecord.Fields.require(path, f, "partition")),
+          MemberId.of(Integer.parseInt(MemberRecord.Fields.require(path, f, "owner"))));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("vote token " + path + " has a malformed number", e);
+    }
+  }
+
+  /**
+   * Reads every report under {@code reportsPath}, watching the list and each report; for each
+   * member the newest report counts (an older session's may linger until it expires).
+   *
+   * @param client the witness client
+   * @param reportsPath where reports live
+   * @param watcher set on the list and on every report
+   * @param reader the reading member, for log lines
+   * @return the newest report of each member
+   * @throws Exception if ZooKeeper fails
+   */
+  public static Map<MemberId, Stored> readReports(
+      CuratorFramework client, String reportsPath, CuratorWatcher watcher, MemberId reader)
+      throws Exception {
+    Map<MemberId, Stat> newest = new HashMap<>();
+    Map<MemberId, Stored> reports = new HashMap<>();
+    for (String child : client.getChildren().usingWatcher(watcher).forPath(reportsPath)) {
+      String path = reportsPath + "/" + child;
+      Stat stat = new Stat();
+      Stored report;
+      try {
+        byte[] data = client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
+        report = decodeReport(path, data);
+      } catch (KeeperException.NoNodeException e) {
+        continue; // gone between the listing and the read
+      } catch (IllegalArgumentException e) {
+        log.warn("arbiter of member {} ignores a foreign node: {}", reader, e.getMessage());
+        continue;
+      }
+      MemberId member = report.report().member();
+      Stat seen = newest.get(member);
+      if (seen == null || seen.getCzxid() < stat.getCzxid()) {
+        newest.put(member, stat);
+        reports.put(member, report);
+      }
+    }
+    return reports;
+  }
+
+  private static String ids(SortedSet<MemberId> ids) {
+    return ids.stream().map(MemberId::toString).collect(Collectors.joining(","));
+  }
+
+  private static SortedSet<MemberId> parseIds(String text) {
+    SortedSet<MemberId> ids = new TreeSet<>();
+    Arrays.stream(text.split(","))
+        .filter(s -> !s.isBlank())
+        .forEach(s -> ids.add(MemberId.of(Integer.parseInt(s.trim()))));
+    return ids;
+  }
+}

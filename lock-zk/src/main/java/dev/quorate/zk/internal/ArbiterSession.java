@@ -1,0 +1,420 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.QuorateException;
+import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.QuorumEvent;
+import dev.quorate.quorum.QuorumListener;
+import dev.quorate.quorum.QuorumService;
+import dev.quorate.zk.ArbiterDecision;
+import dev.quorate.zk.ArbiterHeuristic;
+import dev.quorate.zk.ArbiterReport;
+import dev.quorate.zk.Ffsplit;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorWatcher;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine behind {@code ZkArbiter}: publishes the local member's report on the witness, decides
+ * with {@link Ffsplit} from all reports, and moves the vote token.
+ *
+ * <p>Every member computes the same decision from the reports, but two members may read the witness
+ * at different moments. The vote token makes the hand-over safe: the vote belongs to the partition
+ * named by the one ephemeral {@code vote} node. A member of the winning partition creates it only
+ * when it is absent (a create is atomic, so one creator wins); the member that created it deletes
+ * it when the decision moves to another partition; and if that member is cut off, the token goes
+ * with its witness session. A member casts the vote only while the token, the decision and its own
+ * current partition all agree, and stops at once when its witness connection is SUSPENDED.
+ *
+ * <p>Other members of the old partition may still count the vote for the moment it takes their
+ * watch to fire, so each report also says whether its member counts the vote now, and a new winner
+ * creates the token only when no member outside its partition reports that it does (a member that
+ * is cut off keeps reporting it until its witness session ends, having stopped counting at
+ * SUSPENDED). This is qnetd's rule of taking the vote from the old holder before giving it away.
+ */
+public final class ArbiterSession implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ArbiterSession.class);
+
+  private final CuratorFramework client;
+  private final String reportsPath;
+  private final String tokenPath;
+  private final MemberId local;
+  private final List<ArbiterHeuristic> heuristics;
+  private final Ffsplit.LastResort lastResort;
+  private final ExecutorService worker;
+  private final CuratorWatcher watcher = event -> scheduleDecision();
+  private final AtomicBoolean decisionPending = new AtomicBoolean();
+  private final ConnectionStateListener connectionListener = (c, state) -> onConnection(state);
+  private final QuorumListener partitionListener = this::onQuorumChange;
+
+  private volatile QuorumService quorum;
+  private volatile boolean connected;
+  private volatile SortedSet<MemberId> castingFor;
+  private volatile ArbiterDecision decision =
+      new ArbiterDecision(Optional.empty(), Ffsplit.Rule.NO_REPORTS, "nothing read yet");
+  private volatile boolean closed;
+  // Only on the worker thread:
+  private boolean previouslyQuorate;
+  private ArbiterReport published;
+  private String reportPath;
+
+  /**
+   * Creates the session; {@link #attach} starts it.
+   *
+   * @param client a started, connected client of the witness
+   * @param root the arbiter's root path on the witness
+   * @param local the local member
+   * @param heuristics the checks run on every partition change
+   * @param lastResort which id wins when all else ties
+   */
+  public ArbiterSession(
+      CuratorFramework client,
+      String root,
+      MemberId local,
+      List<ArbiterHeuristic> heuristics,
+      Ffsplit.LastResort lastResort) {
+    this.client = client;
+    this.reportsPath = root + "/reports";
+    this.tokenPath = root + "/vote";
+    this.local = local;
+    this.heuristics = List.copyOf(heuristics);
+    this.lastResort = lastResort;
+    this.worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "quorate-arbiter-" + local);
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Starts reporting the quorum service's partition and deciding.
+   *
+   * @param quorum the local member's quorum service, whose policy uses this arbiter
+   * @throws IllegalStateException if already attached
+   */
+  public void attach(QuorumService quorum) {
+    Objects.requireNonNull(quorum, "quorum");
+    if (this.quorum != null) {
+      throw new IllegalStateException("arbiter of member " + local + " is already attached");
+    }
+    this.quorum = quorum;
+    previouslyQuorate = quorum.addListener(partitionListener).quorate();
+    client.getConnectionStateListenable().addListener(connectionListener);
+    connected = client.getZookeeperClient().isConnected();
+    schedule(this::publishQuietly);
+  }
+
+  /**
+   * Tells whether the arbiter's vote goes to this partition now; never blocks.
+   *
+   * @param partition the partition being evaluated
+   * @return true if this member holds the vote for exactly this partition
+   */
+  public boolean castsVote(SortedSet<MemberId> partition) {
+    SortedSet<MemberId> casting = castingFor;
+    return connected && !closed && casting != null && casting.equals(partition);
+  }
+
+  /**
+   * Returns the latest decision this member computed.
+   *
+   * @return the decision
+   */
+  public ArbiterDecision decision() {
+    return decision;
+  }
+
+  private void onQuorumChange(QuorumEvent event) {
+    if (!event.current().members().equals(event.previous().members())) {
+      schedule(
+          () -> {
+            previouslyQuorate = event.previous().quorate();
+            publishQuietly();
+          });
+    }
+  }
+
+  private void onConnection(ConnectionState state) {
+    connected = state.isConnected();
+    if (!connected) {
+      // No connection to the arbiter, no vote: at once, not when the witness session expires.
+      setCasting(null);
+      log.warn("member {} is {} from the arbiter's witness: no arbiter vote", local, state);
+      return;
+    }
+    schedule(this::publishQuietly);
+  }
+
+  private void schedule(Runnable task) {
+    try {
+      worker.execute(task);
+    } catch (RejectedExecutionException e) {
+      log.debug("arbiter of member {} closed; task skipped", local, e);
+    }
+  }
+
+  private void scheduleDecision() {
+    // One pending decision covers every event before it starts: a burst of watches is one read.
+    if (decisionPending.compareAndSet(false, true)) {
+      schedule(
+          () -> {
+            decisionPending.set(false);
+            decideQuietly();
+          });
+    }
+  }
+
+  private void publishQuietly() {
+    try {
+      publish();
+      decide();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      // The next watch or connection event tries again.
+      log.warn("member {} could not report to the arbiter: {}", local, e.toString());
+    }
+  }
+
+  private void decideQuietly() {
+    try {
+      decide();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      log.warn("member {} could not read the arbiter's state: {}", local, e.toString());
+    }
+  }
+
+  private void publish() throws Exception {
+    if (closed || !connected) {
+      return;
+    }
+    int passed = 0;
+    int failed = 0;
+    for (ArbiterHeuristic heuristic : heuristics) {
+      if (passes(heuristic)) {
+        passed++;
+      } else {
+        failed++;
+      }
+    }
+    SortedSet<MemberId> view = quorum.state().members();
+    if (view.isEmpty()) {
+      return; // nothing fed yet
+    }
+    ArbiterReport report = new ArbiterReport(local, view, passed, failed, previouslyQuorate);
+    if (!report.equals(published)) {
+      log.info("member {} reports to the arbiter: {}", local, report);
+    }
+    published = report;
+    writeReport(castingFor != null);
+  }
+
+  /**
+   * Writes the latest report, saying whether this member counts (or is about to count) the vote.
+   */
+  private void writeReport(boolean castingVote) throws Exception {
+    if (closed || !connected || published == null) {
+      return;
+    }
+    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+    String path = reportsPath + "/report-" + local + "-" + Long.toHexString(session);
+    if (reportPath != null && !reportPath.equals(path)) {
+      client.delete().quietly().forPath(reportPath); // gone with its session, normally
+    }
+    client
+        .create()
+        .orSetData()
+        .creatingParentContainersIfNeeded()
+        .withMode(CreateMode.EPHEMERAL)
+        .forPath(path, ArbiterNodes.encode(new ArbiterNodes.Stored(published, castingVote)));
+    reportPath = path;
+  }
+
+  private boolean passes(ArbiterHeuristic heuristic) throws InterruptedException {
+    try {
+      return heuristic.passes();
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      log.warn("member {}: heuristic {} failed: {}", local, heuristic, e.toString());
+      return false;
+    }
+  }
+
+  private void decide() throws Exception {
+    if (closed || quorum == null) {
+      return;
+    }
+    client.createContainers(reportsPath);
+    Map<MemberId, ArbiterNodes.Stored> reports =
+        ArbiterNodes.readReports(client, reportsPath, watcher, local);
+    ArbiterDecision next =
+        Ffsplit.decide(
+            quorum.policy().topology(),
+            reports.values().stream().map(ArbiterNodes.Stored::report).toList(),
+            lastResort);
+    if (!next.equals(decision)) {
+      log.info("member {} sees arbiter decision: {}", local, next.reason());
+    }
+    decision = next;
+    Stat tokenStat = new Stat();
+    ArbiterNodes.Token token = readToken(tokenStat);
+    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+    if (token != null
+        && tokenStat.getEphemeralOwner() == session
+        && !next.votesFor(token.partition())) {
+      // The decision moved: hand the vote over. The watch on the token brings the next round.
+      client.delete().withVersion(tokenStat.getVersion()).forPath(tokenPath);
+      log.info("member {} releases the arbiter vote of {}", local, token.partition());
+      if (setCasting(null)) {
+        writeReport(false);
+      }
+      return;
+    }
+    SortedSet<MemberId> view = published == null ? null : published.partition();
+    boolean mine = view != null && next.votesFor(view) && view.equals(quorum.state().members());
+    boolean casting = mine && token != null && token.partition().equals(view);
+    SortedSet<MemberId> wanted = casting ? view : null;
+    if (!Objects.equals(wanted, castingFor)) {
+      if (wanted != null) {
+        // Announce before counting: a later winner must see this member counting until it stops.
+        writeReport(true);
+        setCasting(wanted);
+      } else {
+        // Stop counting before the report says so.
+        setCasting(null);
+        writeReport(false);
+      }
+    }
+    if (token == null && mine) {
+      Optional<MemberId> stillCounting =
+          reports.values().stream()
+              .filter(r -> r.castingVote() && !view.contains(r.report().member()))
+              .map(r -> r.report().member())
+              .findFirst();
+      if (stillCounting.isPresent()) {
+        // Its report's next change (or its session's end) brings the next round.
+        log.info(
+            "member {} waits: member {} still counts the arbiter vote", local, stillCounting.get());
+        return;
+      }
+      try {
+        client
+            .create()
+            .withMode(CreateMode.EPHEMERAL)
+            .forPath(tokenPath, ArbiterNodes.encode(new ArbiterNodes.Token(view, local)));
+        log.info("member {} takes the arbiter vote for {}: {}", local, view, next.reason());
+      } catch (KeeperException.NodeExistsException e) {
+        log.debug("member {}: another member took the arbiter vote first", local);
+      }
+    }
+  }
+
+  private ArbiterNodes.Token readToken(Stat stat) throws Exception {
+    try {
+      byte[] data = client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(tokenPath);
+      return ArbiterNodes.decodeToken(tokenPath, data);
+    } catch (KeeperException.NoNodeException e) {
+      if (client.checkExists().usingWatcher(watcher).forPath(tokenPath) != null) {
+        scheduleDecision(); // created between the two calls
+      }
+      return null;
+    }
+  }
+
+  /** Returns true if the casting partition changed; the quorum service was refreshed then. */
+  private boolean setCasting(SortedSet<MemberId> partition) {
+    SortedSet<MemberId> before = castingFor;
+    castingFor = partition;
+    QuorumService service = quorum;
+    if (Objects.equals(before, partition)) {
+      return false;
+    }
+    log.info("member {}: arbiter vote {}", local, partition == null ? "withheld" : partition);
+    if (service != null) {
+      try {
+        service.refresh();
+      } catch (QuorateException e) {
+        if (e.code() != ErrorCode.CLOSED) {
+          throw e;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Stops counting the vote, then withdraws the report and any token this member holds (so a client
+   * that stays open does not keep others waiting), waiting at most a few seconds. Does not close
+   * the client.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    setCasting(null);
+    client.getConnectionStateListenable().removeListener(connectionListener);
+    QuorumService service = quorum;
+    if (service != null) {
+      service.removeListener(partitionListener);
+    }
+    if (!connected) {
+      worker.shutdownNow(); // cut off: the report and token go with the witness session
+      return;
+    }
+    try {
+      worker.execute(this::withdraw);
+      worker.shutdown();
+      if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+        log.warn("arbiter of member {}: report not withdrawn within 5 s", local);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RejectedExecutionException e) {
+      log.debug("arbiter of member {} already stopped", local, e);
+    } finally {
+      worker.shutdownNow();
+    }
+  }
+
+  /** Runs on the worker, after every earlier task. */
+  private void withdraw() {
+    if (!client.getZookeeperClient().isConnected()) {
+      return; // the report and token go with the session
+    }
+    try {
+      if (reportPath != null) {
+        client.delete().quietly().forPath(reportPath);
+      }
+      Stat token = client.checkExists().forPath(tokenPath);
+      long session = client.getZookeeperClient().getZooKeeper().getSessionId();
+      if (token != null && token.getEphemeralOwner() == session) {
+        client.delete().quietly().withVersion(token.getVersion()).forPath(tokenPath);
+      }
+    } catch (Exception e) {
+      log.warn("arbiter of member {} could not withdraw: {}", local, e.toString());
+    }
+  }
+}
