@@ -163,6 +163,10 @@ final class Daemons implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops every daemon, then copies each one's output and event log into the test's output (the
+   * failsafe report), so that a failed run can be explained after its temporary files are gone.
+   */
   @Override
   public void close() {
     for (Process p : processes.values()) {
@@ -174,6 +178,21 @@ final class Daemons implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    for (int node : processes.keySet()) {
+      echo(dir.resolve("node" + node + ".out"));
+      echo(eventLog(node));
+    }
+  }
+
+  private static void echo(Path file) {
+    try {
+      if (Files.exists(file)) {
+        System.out.println("----- " + file.getFileName());
+        Files.readAllLines(file).forEach(System.out::println);
+      }
+    } catch (IOException e) {
+      System.out.println("----- " + file.getFileName() + " unreadable: " + e);
     }
   }
 }
