@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorate.lock.ConfigurationException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,7 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(30)
 class FencerTest {
@@ -228,6 +230,47 @@ class FencerTest {
 
     clock.advance(Duration.ofMinutes(2));
     assertThat(fencer.fence(off("node-a")).succeeded()).isTrue();
+  }
+
+  @Test
+  void quietTimeSurvivesARestartThroughThePersistentHistory(@TempDir Path dir) throws Exception {
+    FenceTopology topology =
+        twoLevels()
+            .policy(
+                "node-a",
+                new TargetPolicy(
+                    Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(2)))
+            .build();
+    Path file = dir.resolve("fence-history.jsonl");
+    Fencer before =
+        fencer(topology, FenceGuard.allowAllForTests()).history(FenceHistory.open(file)).build();
+    assertThat(before.fence(off("node-a")).succeeded()).isTrue();
+    clock.advance(Duration.ofMinutes(1));
+    agent.calls.clear();
+
+    // A new fencer (the process restarted) reads the file and still honours the quiet time.
+    Fencer after =
+        fencer(topology, FenceGuard.allowAllForTests()).history(FenceHistory.open(file)).build();
+    FenceResult again = after.fence(off("node-a"));
+    assertThat(again.reason()).isEqualTo(FenceReason.REFUSED_QUIET_TIME);
+    assertThat(agent.calls).isEmpty();
+
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(after.fence(off("node-a")).succeeded()).isTrue();
+  }
+
+  @Test
+  void anUnfenceInTheHistoryStartsNoQuietTime() throws Exception {
+    TargetPolicy quiet =
+        new TargetPolicy(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(2));
+    FenceTopology topology = twoLevels().policy("node-a", quiet).build();
+    fencer(topology, FenceGuard.allowAllForTests())
+        .build()
+        .fence(FenceRequest.of("node-c", "node-a", FenceAction.ON, "rejoined"));
+
+    FenceResult result =
+        fencer(topology, FenceGuard.allowAllForTests()).build().fence(off("node-a"));
+    assertThat(result.succeeded()).isTrue();
   }
 
   @Test

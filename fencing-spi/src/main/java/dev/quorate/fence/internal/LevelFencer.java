@@ -1,5 +1,6 @@
 package dev.quorate.fence.internal;
 
+import dev.quorate.fence.FenceAction;
 import dev.quorate.fence.FenceAgents;
 import dev.quorate.fence.FenceClock;
 import dev.quorate.fence.FenceDecision;
@@ -81,6 +82,25 @@ public final class LevelFencer implements Fencer {
     this.retryPause = retryPause;
   }
 
+  /**
+   * Carries a power cut recorded by an earlier run of the fencer (a restart, or another process on
+   * the same history file) over to this run's monotonic clock, so the quiet time survives a
+   * restart. The history's timestamps are wall-clock; a finish that lies in the future (the clock
+   * went back) counts as just now, which refuses rather than guesses, for one quiet time at most.
+   *
+   * @return the monotonic time of that cut on this run's clock, or null if none is recorded
+   */
+  private Long fencedBeforeStart(String target) {
+    return history.forTarget(target).stream()
+        .filter(r -> r.status() == Status.SUCCEEDED && r.action() != FenceAction.ON)
+        .reduce((older, newer) -> newer)
+        .map(
+            r ->
+                clock.nanoTime()
+                    - Math.max(0, Duration.between(r.finishedAt(), clock.now()).toNanos()))
+        .orElse(null);
+  }
+
   @Override
   public FenceHistory history() {
     return history;
@@ -106,7 +126,7 @@ public final class LevelFencer implements Fencer {
     try {
       TargetPolicy policy = topology.policy(request.target());
       if (request.cutsPower()) {
-        Long last = lastFencedNanos.get(request.target());
+        Long last = lastFencedNanos.computeIfAbsent(request.target(), this::fencedBeforeStart);
         if (last != null && clock.nanoTime() - last < policy.quietTime().toNanos()) {
           return trail.refusedBeforeLevels(
               FenceReason.REFUSED_QUIET_TIME,
