@@ -13,9 +13,9 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
 /**
  * The demo's lock server: one ZooKeeper server (a single lock manager, SLM) in the demo's own
  * process. It stands for a small machine outside the two hosts, so that killing a host never takes
- * the lock service with it.
+ * the lock service with it. The ledger sample uses it as its embedded ZooKeeper server.
  */
-final class LockServer implements AutoCloseable {
+public final class LockServer implements AutoCloseable {
   private final ZooKeeperServerEmbedded server;
   private final int port;
 
@@ -24,8 +24,15 @@ final class LockServer implements AutoCloseable {
     this.port = port;
   }
 
-  /** Starts a server with its data in {@code dir} and the given tick. */
-  static LockServer start(Path dir, Duration tick) throws Exception {
+  /**
+   * Starts a server on a free loopback port with its data in {@code dir} and the given tick.
+   *
+   * @param dir the server's directory
+   * @param tick ZooKeeper's tick: sessions last 2 to 20 ticks
+   * @return the running server
+   * @throws Exception if the server does not start within 30 s
+   */
+  public static LockServer start(Path dir, Duration tick) throws Exception {
     int port = freePort();
     Path data = Files.createDirectories(dir.resolve("data"));
     Properties config = new Properties();
@@ -45,7 +52,12 @@ final class LockServer implements AutoCloseable {
     return new LockServer(server, port);
   }
 
-  String connectString() {
+  /**
+   * Returns the connect string of the server.
+   *
+   * @return {@code 127.0.0.1:<port>}
+   */
+  public String connectString() {
     return "127.0.0.1:" + port;
   }
 
@@ -55,6 +67,7 @@ final class LockServer implements AutoCloseable {
     }
   }
 
+  /** Stops the server. */
   @Override
   public void close() {
     server.close();

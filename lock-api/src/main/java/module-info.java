@@ -1,0 +1,23 @@
+/**
+ * Quorate's API: locks with fencing tokens ({@link dev.quorate.lock}) and quorum ({@link
+ * dev.quorate.quorum}). Lock managers are found by {@link java.util.ServiceLoader}: this module
+ * provides the in-process manager, lock-zk the ZooKeeper one.
+ *
+ * @uses dev.quorate.lock.LockManagerProvider
+ * @provides dev.quorate.lock.LockManagerProvider the in-process lock manager, {@code
+ *     quorate.lock.provider=in-process}
+ */
+module dev.quorate.lock {
+  requires org.slf4j;
+
+  exports dev.quorate.lock;
+  exports dev.quorate.quorum;
+  // Shared implementation of the ZooKeeper manager (provider selection, request helpers); not API.
+  exports dev.quorate.lock.internal to
+      dev.quorate.zk;
+
+  uses dev.quorate.lock.LockManagerProvider;
+
+  provides dev.quorate.lock.LockManagerProvider with
+      dev.quorate.lock.internal.InProcessProvider;
+}

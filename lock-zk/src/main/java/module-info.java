@@ -1,0 +1,24 @@
+/**
+ * Quorate's lock managers on ZooKeeper and Curator ({@link dev.quorate.zk}): single, redundant and
+ * distributed lock managers.
+ *
+ * @provides dev.quorate.lock.LockManagerProvider the ZooKeeper lock manager, {@code
+ *     quorate.lock.provider=zookeeper}
+ */
+module dev.quorate.zk {
+  requires transitive dev.quorate.lock;
+  // Curator and ZooKeeper ship no module descriptors: these are their automatic module names.
+  requires transitive curator.framework; // ZkLockManagerBuilder.curator(CuratorFramework)
+  requires curator.client;
+  requires zookeeper;
+  // Not `requires zookeeper.jute`: ZooKeeper 3.9 splits two packages (server.quorum,
+  // server.persistence) between its two jars, so both cannot be modules. zookeeper-jute stays on
+  // the class path and this module reads it as the unnamed module (javac and java:
+  // --add-reads dev.quorate.zk=ALL-UNNAMED).
+  requires org.slf4j;
+
+  exports dev.quorate.zk;
+
+  provides dev.quorate.lock.LockManagerProvider with
+      dev.quorate.zk.internal.ZkProvider;
+}

@@ -1,0 +1,60 @@
+package dev.quorate.samples.docs;
+
+import dev.quorate.fence.FenceAgents;
+import dev.quorate.fence.FenceTopology;
+import dev.quorate.fence.Fencer;
+import dev.quorate.fence.LivenessSource;
+import dev.quorate.fence.TopologyFenceGuard;
+import dev.quorate.lock.LockManager;
+import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.NoQuorumPolicy;
+import dev.quorate.quorum.QuorumGate;
+import dev.quorate.quorum.QuorumPolicy;
+import dev.quorate.quorum.QuorumService;
+import dev.quorate.quorum.TieBreaker;
+import dev.quorate.quorum.Topology;
+import java.util.Set;
+
+/** The examples of docs/quorum.md and docs/fencing.md; {@code DocExamplesTest} runs them. */
+final class QuorumAndFencingExamples {
+  private QuorumAndFencingExamples() {}
+
+  /** docs/quorum.md, "The pieces": a 2:2 split of four members with auto_tie_breaker. */
+  static QuorumService fourHypervisorsSplitInHalf() {
+    Topology topology =
+        Topology.builder()
+            .member(1, 1, "hv-1")
+            .member(2, 1, "hv-2")
+            .member(3, 1, "hv-3")
+            .member(4, 1, "hv-4")
+            .build();
+    QuorumPolicy policy =
+        QuorumPolicy.builder(topology).autoTieBreaker(TieBreaker.lowest()).build();
+    QuorumService quorum =
+        QuorumService.builder(policy, MemberId.of(1)).noQuorumPolicy(NoQuorumPolicy.STOP).build();
+    LockManager locks = QuorumGate.requireQuorum(LockManager.inProcess(), quorum);
+    quorum.update(
+        Set.of(MemberId.of(1), MemberId.of(2), MemberId.of(3), MemberId.of(4))); // all met
+    quorum.update(
+        Set.of(MemberId.of(1), MemberId.of(2))); // a 2:2 split; member 1's half keeps quorum
+    locks.close();
+    return quorum;
+  }
+
+  /** docs/fencing.md, "The rule": the guard in front of a fencer. */
+  static Fencer guardedFencer(
+      QuorumService quorum, LivenessSource qdisk, FenceTopology fenceTopology) {
+    TopologyFenceGuard guard =
+        TopologyFenceGuard.builder(
+                quorum.policy(), quorum::state) // QuorumService supplies the state
+            .member("node-a", 1)
+            .member("node-b", 2)
+            .member("node-c", 3)
+            .livenessSource(qdisk) // quorum disk heartbeats, on the same monotonic clock
+            .deviceProxy("ipmi-h1", "mgmt-1") // where the agent acts from, if not the requester
+            .stormBrakePercent(50)
+            .build();
+    Fencer fencer = Fencer.builder(fenceTopology, FenceAgents.load(), guard).build();
+    return fencer;
+  }
+}
