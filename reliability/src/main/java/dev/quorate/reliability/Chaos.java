@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       CheckCommand.class,
       ClientCommand.class,
-      ResourceCommand.class
+      ResourceCommand.class,
+      QdiskCommand.class
     })
 public final class Chaos implements Runnable {
   static final String MAIN = Chaos.class.getName();
@@ -44,6 +45,6 @@ public final class Chaos implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a subcommand is required: run, check");
+        new CommandLine(this), "a subcommand is required: run, check, qdisk");
   }
 }

@@ -28,7 +28,7 @@ class ChaosIT {
       }
     }
     RunCommand.Outcome outcome =
-        RunCommand.runBoth(dir, 1.3, 0.5, Duration.ofSeconds(4), Duration.ofSeconds(3), 8);
+        RunCommand.runBoth(dir, 1.2, 0.5, Duration.ofSeconds(4), Duration.ofSeconds(3), 8);
     System.out.println(outcome.text());
 
     CheckResult fenced = outcome.fenced();
