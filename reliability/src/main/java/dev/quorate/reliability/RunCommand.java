@@ -67,6 +67,11 @@ final class RunCommand implements Callable<Integer> {
           spec.commandLine(),
           "--session " + session.toMillis() + "ms is outside 1s..10s, what the servers allow");
     }
+    if (dir != null
+        && (Files.exists(dir.resolve("fenced")) || Files.exists(dir.resolve("control")))) {
+      throw new ParameterException(
+          spec.commandLine(), "--dir " + dir + " already holds a run; give a new directory");
+    }
     Path root = dir != null ? dir : Files.createTempDirectory("quorate-chaos-");
     long s = seed != null ? seed : System.nanoTime();
     System.out.println("run directory " + root + ", seed " + s);

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** Bad arguments fail fast, exit 2, and name the value. */
@@ -33,6 +36,12 @@ class CommandLineTest {
   @Test
   void aDurationWithoutUnitIsRefusedWithAnExample() {
     assertThat(errorOf("run", "--gap", "5")).contains("'5' is not a duration").contains("e.g. 4s");
+  }
+
+  @Test
+  void runRefusesADirectoryThatAlreadyHoldsARun(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("fenced"));
+    assertThat(errorOf("run", "--dir", dir.toString())).contains("already holds a run");
   }
 
   @Test
