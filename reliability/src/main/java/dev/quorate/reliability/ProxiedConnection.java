@@ -57,39 +57,45 @@ final class ProxiedConnection {
     return tainted;
   }
 
+  /** Decides about one frame after the handshake: true to forward it, false to drop it. */
+  private interface FrameFilter {
+    boolean forward(ByteBuffer body);
+  }
+
   private void clientToServer() {
-    try {
-      DataInputStream in = new DataInputStream(client.getInputStream());
-      OutputStream out = server.getOutputStream();
-      boolean handshake = true;
-      while (true) {
-        byte[] frame = frame(in);
-        if (proxy.isCut()) {
-          tainted = true;
-          continue;
-        }
-        if (!handshake && frame.length >= 8) {
-          ByteBuffer body = ByteBuffer.wrap(frame, 4, frame.length - 4);
+    pump(
+        client,
+        server,
+        body -> {
           int xid = body.getInt();
           int type = body.getInt();
           boolean create = type == OP_CREATE || type == OP_CREATE2 || type == OP_CREATE_TTL;
           if (create && proxy.claimCreate()) {
             doomedXid = xid;
           }
-        }
-        handshake = false;
-        out.write(frame);
-        out.flush();
-      }
-    } catch (IOException e) {
-      close();
-    }
+          return true;
+        });
   }
 
   private void serverToClient() {
+    pump(
+        server,
+        client,
+        body -> {
+          if (doomedXid != NO_XID && body.getInt() == doomedXid) {
+            // The server has done the create; the client must never hear of it.
+            proxy.createReplyDropped();
+            return false;
+          }
+          return true;
+        });
+  }
+
+  /** Forwards frames from one side to the other until either closes or the filter drops one. */
+  private void pump(Socket from, Socket to, FrameFilter filter) {
     try {
-      DataInputStream in = new DataInputStream(server.getInputStream());
-      OutputStream out = client.getOutputStream();
+      DataInputStream in = new DataInputStream(from.getInputStream());
+      OutputStream out = to.getOutputStream();
       boolean handshake = true;
       while (true) {
         byte[] frame = frame(in);
@@ -97,14 +103,11 @@ final class ProxiedConnection {
           tainted = true;
           continue;
         }
-        if (!handshake && frame.length >= 8 && doomedXid != NO_XID) {
-          int xid = ByteBuffer.wrap(frame, 4, 4).getInt();
-          if (xid == doomedXid) {
-            // The server has done the create; the client must never hear of it.
-            proxy.createReplyDropped();
-            close();
-            return;
-          }
+        if (!handshake
+            && frame.length >= 12
+            && !filter.forward(ByteBuffer.wrap(frame, 4, frame.length - 4))) {
+          close();
+          return;
         }
         handshake = false;
         out.write(frame);

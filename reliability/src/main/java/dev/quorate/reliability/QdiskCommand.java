@@ -1,14 +1,11 @@
 package dev.quorate.reliability;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 /** {@code qdisk}: three quorum-disk daemons under faults, then the tenure and eviction check. */
 @Command(
@@ -19,18 +16,7 @@ import picocli.CommandLine.Spec;
       "evicted node stops writing."
     })
 final class QdiskCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Option(names = "--minutes", description = "Minutes of faults (default 2).")
-  double minutes = 2;
-
-  @Option(
-      names = "--dir",
-      description = "Where the run leaves its files (default: a new temp dir).")
-  Path dir;
-
-  @Option(names = "--seed", description = "Seed of the nemesis's choices (default: random).")
-  Long seed;
+  @Mixin RunOptions run;
 
   @Option(
       names = "--gap",
@@ -40,14 +26,11 @@ final class QdiskCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!(minutes > 0)) {
-      throw new ParameterException(spec.commandLine(), "--minutes must be > 0, got " + minutes);
-    }
-    Path root = dir != null ? dir : Files.createTempDirectory("quorate-qdisk-chaos-");
-    long s = seed != null ? seed : System.nanoTime();
+    Path root = run.directory("quorate-qdisk-chaos-");
+    long s = run.seed();
     System.out.println("run directory " + root + ", seed " + s);
     QdiskRun.Outcome o =
-        QdiskRun.run(root, Duration.ofMillis(Math.round(minutes * 60_000)), gap, s);
+        QdiskRun.run(root, Duration.ofMillis(Math.round(run.minutes * 60_000)), gap, s);
     System.out.print(o.text());
     return o.result().violations().isEmpty() ? 0 : 1;
   }

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -24,21 +25,12 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--minutes", description = "Minutes of faults in the fenced run (default 2).")
-  double minutes = 2;
+  @Mixin RunOptions run;
 
   @Option(
       names = "--control-minutes",
       description = "Minutes of faults in the control run (default 2; 0 skips it).")
   double controlMinutes = 2;
-
-  @Option(
-      names = "--dir",
-      description = "Where the run leaves its files (default: a new temp dir).")
-  Path dir;
-
-  @Option(names = "--seed", description = "Seed of the nemesis's choices (default: random).")
-  Long seed;
 
   @Option(
       names = "--session",
@@ -54,9 +46,6 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!(minutes > 0)) {
-      throw new ParameterException(spec.commandLine(), "--minutes must be > 0, got " + minutes);
-    }
     if (!(controlMinutes >= 0)) {
       throw new ParameterException(
           spec.commandLine(), "--control-minutes must be >= 0, got " + controlMinutes);
@@ -67,15 +56,14 @@ final class RunCommand implements Callable<Integer> {
           spec.commandLine(),
           "--session " + session.toMillis() + "ms is outside 1s..10s, what the servers allow");
     }
-    if (dir != null
-        && (Files.exists(dir.resolve("fenced")) || Files.exists(dir.resolve("control")))) {
+    Path root = run.directory("quorate-chaos-");
+    if (Files.exists(root.resolve("fenced")) || Files.exists(root.resolve("control"))) {
       throw new ParameterException(
-          spec.commandLine(), "--dir " + dir + " already holds a run; give a new directory");
+          spec.commandLine(), "--dir " + root + " already holds a run; give a new directory");
     }
-    Path root = dir != null ? dir : Files.createTempDirectory("quorate-chaos-");
-    long s = seed != null ? seed : System.nanoTime();
+    long s = run.seed();
     System.out.println("run directory " + root + ", seed " + s);
-    Outcome outcome = runBoth(root, minutes, controlMinutes, session, gap, s);
+    Outcome outcome = runBoth(root, run.minutes, controlMinutes, session, gap, s);
     System.out.print(outcome.text());
     Files.writeString(root.resolve("report.txt"), outcome.text(), StandardCharsets.UTF_8);
     return outcome.passed() ? 0 : 1;

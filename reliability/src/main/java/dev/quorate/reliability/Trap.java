@@ -34,6 +34,10 @@ final class Trap {
     return c.client()[0];
   }
 
+  boolean isArmed() {
+    return armed.get() != null;
+  }
+
   /** Lets the caught write's reply go. */
   void spring() {
     Catch c = holding.getAndSet(null);
