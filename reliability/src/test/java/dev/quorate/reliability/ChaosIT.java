@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The short profile of the reliability suite, run by {@code mvn verify}: three ZooKeeper servers,
- * three lock clients and the fenced counter as processes; every fault type at least twice in the
+ * three lock clients and the fenced counter as processes; every fault type at least once in the
  * fenced run, then a control run without token checks. The long profile is {@code bin/chaos}. The
  * run directory stays in {@code target/chaos-it} for inspection.
  */
