@@ -10,11 +10,10 @@ import picocli.CommandLine.Option;
 /** {@code qdisk}: three quorum-disk daemons under faults, then the tenure and eviction check. */
 @Command(
     name = "qdisk",
-    description = {
-      "Runs 3 quorum-disk daemons on 3 disk files; pauses and kills the master, tears heartbeat",
-      "writes, loses one disk for a while; checks that master tenures never overlap and that an",
-      "evicted node stops writing."
-    })
+    description =
+        "Runs 3 quorum-disk daemons on 3 disk files; pauses and kills the master, tears "
+            + "heartbeat writes, loses one disk for a while; checks that master tenures never overlap"
+            + " and that an evicted node stops writing.")
 final class QdiskCommand implements Callable<Integer> {
   @Mixin RunOptions run;
 

@@ -17,11 +17,10 @@ import picocli.CommandLine.Spec;
 /** {@code run}: a fenced run with every fault, then a control run without token checks. */
 @Command(
     name = "run",
-    description = {
-      "Runs 3 ZooKeeper servers, 3 lock clients and a fenced counter as processes, injects faults,",
-      "then checks the histories. Exit 0 only if the fenced run has no violation and the control",
-      "run shows overlapping writes."
-    })
+    description =
+        "Runs 3 ZooKeeper servers, 3 lock clients and a fenced counter as processes, injects "
+            + "faults, then checks the histories. Exit 0 only if the fenced run has no violation and "
+            + "the control run shows overlapping writes.")
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
