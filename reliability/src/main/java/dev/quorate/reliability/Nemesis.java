@@ -1,0 +1,240 @@
+package dev.quorate.reliability;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
+
+/**
+ * Injects faults one after another on a schedule until a deadline, each followed by a quiet gap,
+ * and logs each to {@code faults.log}. Waiting here is the schedule itself (how long a server stays
+ * dead, how long a holder stays paused), never a guess at when something has happened.
+ */
+final class Nemesis {
+  private final Path dir;
+  private final ZkEnsemble ensemble;
+  private final Map<String, Process> clients;
+  private final Map<String, List<FaultProxy>> proxies;
+  private final int resourcePort;
+  private final Duration session;
+  private final Duration gap;
+  private final List<Fault> rotation;
+  private final Random random;
+
+  Nemesis(
+      Path dir,
+      ZkEnsemble ensemble,
+      Map<String, Process> clients,
+      Map<String, List<FaultProxy>> proxies,
+      int resourcePort,
+      Duration session,
+      Duration gap,
+      List<Fault> rotation,
+      long seed) {
+    this.dir = dir;
+    this.ensemble = ensemble;
+    this.clients = clients;
+    this.proxies = proxies;
+    this.resourcePort = resourcePort;
+    this.session = session;
+    this.gap = gap;
+    this.rotation = List.copyOf(rotation);
+    this.random = new Random(seed);
+  }
+
+  /** Runs the schedule until {@code deadline} (a {@link System#nanoTime()} value). */
+  void run(long deadline) throws Exception {
+    try (BufferedWriter log =
+        Files.newBufferedWriter(dir.resolve("faults.log"), StandardCharsets.UTF_8)) {
+      for (int i = 0; System.nanoTime() < deadline; i++) {
+        FaultRecord r = inject(rotation.get(i % rotation.size()));
+        log.write(r.line());
+        log.newLine();
+        log.flush();
+        Thread.sleep(gap.toMillis()); // the quiet time between faults is part of the schedule
+      }
+    }
+  }
+
+  private FaultRecord inject(Fault fault) throws Exception {
+    return switch (fault) {
+      case KILL_FOLLOWER -> killServer(fault, false);
+      case KILL_LEADER -> killServer(fault, true);
+      case PAUSE_HOLDER -> pauseHolder();
+      case CUT_HOLDER -> cutHolder();
+      case EXPIRE_SESSION -> expireHolder();
+      case LOSE_CREATE_REPLY -> loseCreateReply();
+    };
+  }
+
+  private FaultRecord killServer(Fault fault, boolean leader) throws Exception {
+    awaitServing();
+    int lead = ensemble.leader().orElseThrow();
+    List<Integer> followers = new ArrayList<>();
+    for (int id = 1; id <= ZkEnsemble.SIZE; id++) {
+      if (id != lead) {
+        followers.add(id);
+      }
+    }
+    int victim = leader ? lead : followers.get(random.nextInt(followers.size()));
+    long start = System.nanoTime();
+    ensemble.kill(victim);
+    Thread.sleep(2000); // how long the server stays dead
+    ensemble.start(victim);
+    long end = System.nanoTime();
+    awaitServing();
+    return new FaultRecord(fault, "zk" + victim, start, end, true);
+  }
+
+  private FaultRecord pauseHolder() throws Exception {
+    try (ResourceConnection resource = new ResourceConnection(resourcePort)) {
+      String holder = trapHolder(resource);
+      Process p = clients.get(holder);
+      long start = System.nanoTime();
+      ChildProcesses.signal(p, "STOP");
+      resource.spring(); // the reply waits in the stopped holder's socket
+      try {
+        Thread.sleep(beyondSession()); // paused past the session timeout
+      } finally {
+        ChildProcesses.signal(p, "CONT");
+      }
+      return new FaultRecord(Fault.PAUSE_HOLDER, holder, start, System.nanoTime(), true);
+    }
+  }
+
+  private FaultRecord cutHolder() throws Exception {
+    try (ResourceConnection resource = new ResourceConnection(resourcePort)) {
+      String holder = trapHolder(resource);
+      long start = System.nanoTime();
+      proxies.get(holder).forEach(FaultProxy::cut);
+      try {
+        awaitOtherWriter(resource, holder);
+        resource.spring();
+        long rest = beyondSession() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        if (rest > 0) {
+          Thread.sleep(rest); // partitioned past the session timeout
+        }
+      } finally {
+        resource.spring();
+        proxies.get(holder).forEach(FaultProxy::heal);
+      }
+      return new FaultRecord(Fault.CUT_HOLDER, holder, start, System.nanoTime(), true);
+    }
+  }
+
+  private FaultRecord expireHolder() throws Exception {
+    try (ResourceConnection resource = new ResourceConnection(resourcePort)) {
+      String holder = trapHolder(resource);
+      try {
+        long start = System.nanoTime();
+        boolean expired = expire(holder);
+        if (expired) {
+          awaitOtherWriter(resource, holder);
+        }
+        return new FaultRecord(Fault.EXPIRE_SESSION, holder, start, System.nanoTime(), expired);
+      } finally {
+        resource.spring();
+      }
+    }
+  }
+
+  /** Ends {@code holder}'s session on the server: a second handle joins it and closes it. */
+  private boolean expire(String holder) throws Exception {
+    Path file = dir.resolve(holder + ".session");
+    if (!Files.exists(file)) {
+      return false;
+    }
+    String[] s = Files.readString(file, StandardCharsets.US_ASCII).trim().split(" ");
+    CountDownLatch connected = new CountDownLatch(1);
+    ZooKeeper intruder =
+        new ZooKeeper(
+            ensemble.connectString(),
+            Math.toIntExact(session.toMillis()),
+            e -> {
+              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+              }
+            },
+            Long.parseUnsignedLong(s[0], 16),
+            Base64.getDecoder().decode(s[1]));
+    try {
+      return connected.await(10, TimeUnit.SECONDS);
+    } finally {
+      intruder.close(); // closing the joined session ends it on the server for its owner too
+    }
+  }
+
+  /**
+   * Catches a holder at its first write (see {@link Trap}); falls back to the last writer if no
+   * write came within 10 s (the lock was not being granted, which the checker will report).
+   */
+  private String trapHolder(ResourceConnection resource) throws IOException {
+    String caught = resource.trap(10_000);
+    return caught != null && clients.containsKey(caught) ? caught : holder();
+  }
+
+  /** Waits, bounded, until another client's write was accepted: the lock has moved on. */
+  private void awaitOtherWriter(ResourceConnection resource, String holder) throws Exception {
+    long bound = System.nanoTime() + session.plusSeconds(15).toNanos();
+    while (System.nanoTime() < bound) {
+      String last = resource.lastWriter();
+      if (!last.equals(holder) && !last.equals("NONE")) {
+        return;
+      }
+      Thread.sleep(20); // polling the resource's state
+    }
+  }
+
+  private FaultRecord loseCreateReply() throws Exception {
+    List<String> ids = new ArrayList<>(clients.keySet());
+    String victim = ids.get(random.nextInt(ids.size()));
+    List<FaultProxy> theirs = proxies.get(victim);
+    long start = System.nanoTime();
+    // Arm one proxy at a time would miss: the client talks to whichever server it is on.
+    theirs.forEach(FaultProxy::loseNextCreateReply);
+    long bound = start + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < bound && theirs.stream().noneMatch(FaultProxy::createReplyLost)) {
+      Thread.sleep(5); // polling the proxies' state
+    }
+    theirs.forEach(FaultProxy::disarm);
+    boolean fired = theirs.stream().anyMatch(FaultProxy::createReplyLost);
+    return new FaultRecord(Fault.LOSE_CREATE_REPLY, victim, start, System.nanoTime(), fired);
+  }
+
+  /** The client that wrote last: the holder, or the one that held the lock a moment ago. */
+  private String holder() throws IOException {
+    try (ResourceConnection c = new ResourceConnection(resourcePort)) {
+      String who = c.lastWriter();
+      if (clients.containsKey(who)) {
+        return who;
+      }
+    }
+    List<String> ids = new ArrayList<>(clients.keySet());
+    return ids.get(random.nextInt(ids.size()));
+  }
+
+  private long beyondSession() {
+    return session.toMillis() * 3 / 2 + 1000;
+  }
+
+  private void awaitServing() throws InterruptedException {
+    long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!ensemble.serving()) {
+      if (System.nanoTime() > bound) {
+        throw new IllegalStateException("the ensemble did not serve within 120 s");
+      }
+      Thread.sleep(100); // polling the servers' state
+    }
+  }
+}
