@@ -15,6 +15,9 @@ module dev.quorate.qdisk {
   requires jdk.unsupported; // ExtendedOpenOption.DIRECT
 
   exports dev.quorate.qdisk;
+  // The fault-injection suite reads heartbeat slots from outside the daemons, with this codec.
+  exports dev.quorate.qdisk.internal to
+      dev.quorate.reliability;
 
   // picocli reads the daemon's commands by reflection.
   opens dev.quorate.qdisk.internal.daemon to
