@@ -20,13 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,16 +47,14 @@ import org.slf4j.LoggerFactory;
 public final class ArbiterSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ArbiterSession.class);
 
-  private final CuratorFramework client;
-  private final String reportsPath;
-  private final String tokenPath;
+  private final Witness witness;
   private final MemberId local;
   private final List<ArbiterHeuristic> heuristics;
   private final Ffsplit.LastResort lastResort;
   private final ExecutorService worker;
-  private final CuratorWatcher watcher = event -> scheduleDecision();
+  private final Runnable watcher = this::scheduleDecision;
   private final AtomicBoolean decisionPending = new AtomicBoolean();
-  private final ConnectionStateListener connectionListener = (c, state) -> onConnection(state);
+  private final Consumer<ConnectionState> connectionListener = this::onConnection;
   private final QuorumListener partitionListener = this::onQuorumChange;
 
   private volatile QuorumService quorum;
@@ -72,7 +66,6 @@ public final class ArbiterSession implements AutoCloseable {
   // Only on the worker thread:
   private boolean previouslyQuorate;
   private ArbiterReport published;
-  private String reportPath;
 
   /**
    * Creates the session; {@link #attach} starts it.
@@ -89,19 +82,31 @@ public final class ArbiterSession implements AutoCloseable {
       MemberId local,
       List<ArbiterHeuristic> heuristics,
       Ffsplit.LastResort lastResort) {
-    this.client = client;
-    this.reportsPath = root + "/reports";
-    this.tokenPath = root + "/vote";
-    this.local = local;
-    this.heuristics = List.copyOf(heuristics);
-    this.lastResort = lastResort;
-    this.worker =
+    this(
+        new ZkWitness(client, root, local),
+        local,
+        heuristics,
+        lastResort,
         Executors.newSingleThreadExecutor(
             r -> {
               Thread t = new Thread(r, "quorate-arbiter-" + local);
               t.setDaemon(true);
               return t;
-            });
+            }));
+  }
+
+  /** Tests drive the protocol against an in-memory witness, with their own worker. */
+  ArbiterSession(
+      Witness witness,
+      MemberId local,
+      List<ArbiterHeuristic> heuristics,
+      Ffsplit.LastResort lastResort,
+      ExecutorService worker) {
+    this.witness = witness;
+    this.local = local;
+    this.heuristics = List.copyOf(heuristics);
+    this.lastResort = lastResort;
+    this.worker = worker;
   }
 
   /**
@@ -117,8 +122,8 @@ public final class ArbiterSession implements AutoCloseable {
     }
     this.quorum = quorum;
     previouslyQuorate = quorum.addListener(partitionListener).quorate();
-    client.getConnectionStateListenable().addListener(connectionListener);
-    connected = client.getZookeeperClient().isConnected();
+    witness.listen(connectionListener);
+    connected = witness.isConnected();
     schedule(this::publishQuietly);
   }
 
@@ -236,18 +241,7 @@ public final class ArbiterSession implements AutoCloseable {
     if (closed || !connected || published == null) {
       return;
     }
-    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
-    String path = reportsPath + "/report-" + local + "-" + Long.toHexString(session);
-    if (reportPath != null && !reportPath.equals(path)) {
-      client.delete().quietly().forPath(reportPath); // gone with its session, normally
-    }
-    client
-        .create()
-        .orSetData()
-        .creatingParentContainersIfNeeded()
-        .withMode(CreateMode.EPHEMERAL)
-        .forPath(path, ArbiterNodes.encode(new ArbiterNodes.Stored(published, castingVote)));
-    reportPath = path;
+    witness.writeReport(new ArbiterNodes.Stored(published, castingVote));
   }
 
   private boolean passes(ArbiterHeuristic heuristic) throws InterruptedException {
@@ -265,9 +259,7 @@ public final class ArbiterSession implements AutoCloseable {
     if (closed || quorum == null) {
       return;
     }
-    client.createContainers(reportsPath);
-    Map<MemberId, ArbiterNodes.Stored> reports =
-        ArbiterNodes.readReports(client, reportsPath, watcher, local);
+    Map<MemberId, ArbiterNodes.Stored> reports = witness.readReports(watcher);
     ArbiterDecision next =
         Ffsplit.decide(
             quorum.policy().topology(),
@@ -277,14 +269,11 @@ public final class ArbiterSession implements AutoCloseable {
       log.info("member {} sees arbiter decision: {}", local, next.reason());
     }
     decision = next;
-    Stat tokenStat = new Stat();
-    ArbiterNodes.Token token = readToken(tokenStat);
-    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
-    if (token != null
-        && tokenStat.getEphemeralOwner() == session
-        && !next.votesFor(token.partition())) {
+    Optional<Witness.TokenRead> read = witness.readToken(watcher);
+    ArbiterNodes.Token token = read.map(Witness.TokenRead::token).orElse(null);
+    if (token != null && read.get().ownedByThisSession() && !next.votesFor(token.partition())) {
       // The decision moved: hand the vote over. The watch on the token brings the next round.
-      client.delete().withVersion(tokenStat.getVersion()).forPath(tokenPath);
+      witness.deleteToken(read.get().version());
       log.info("member {} releases the arbiter vote of {}", local, token.partition());
       if (setCasting(null)) {
         writeReport(false);
@@ -318,27 +307,11 @@ public final class ArbiterSession implements AutoCloseable {
             "member {} waits: member {} still counts the arbiter vote", local, stillCounting.get());
         return;
       }
-      try {
-        client
-            .create()
-            .withMode(CreateMode.EPHEMERAL)
-            .forPath(tokenPath, ArbiterNodes.encode(new ArbiterNodes.Token(view, local)));
+      if (witness.createToken(new ArbiterNodes.Token(view, local))) {
         log.info("member {} takes the arbiter vote for {}: {}", local, view, next.reason());
-      } catch (KeeperException.NodeExistsException e) {
+      } else {
         log.debug("member {}: another member took the arbiter vote first", local);
       }
-    }
-  }
-
-  private ArbiterNodes.Token readToken(Stat stat) throws Exception {
-    try {
-      byte[] data = client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(tokenPath);
-      return ArbiterNodes.decodeToken(tokenPath, data);
-    } catch (KeeperException.NoNodeException e) {
-      if (client.checkExists().usingWatcher(watcher).forPath(tokenPath) != null) {
-        scheduleDecision(); // created between the two calls
-      }
-      return null;
     }
   }
 
@@ -375,7 +348,7 @@ public final class ArbiterSession implements AutoCloseable {
     }
     closed = true;
     setCasting(null);
-    client.getConnectionStateListenable().removeListener(connectionListener);
+    witness.unlisten(connectionListener);
     QuorumService service = quorum;
     if (service != null) {
       service.removeListener(partitionListener);
@@ -385,7 +358,7 @@ public final class ArbiterSession implements AutoCloseable {
       return;
     }
     try {
-      worker.execute(this::withdraw);
+      worker.execute(witness::withdraw);
       worker.shutdown();
       if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
         log.warn("arbiter of member {}: report not withdrawn within 5 s", local);
@@ -396,25 +369,6 @@ public final class ArbiterSession implements AutoCloseable {
       log.debug("arbiter of member {} already stopped", local, e);
     } finally {
       worker.shutdownNow();
-    }
-  }
-
-  /** Runs on the worker, after every earlier task. */
-  private void withdraw() {
-    if (!client.getZookeeperClient().isConnected()) {
-      return; // the report and token go with the session
-    }
-    try {
-      if (reportPath != null) {
-        client.delete().quietly().forPath(reportPath);
-      }
-      Stat token = client.checkExists().forPath(tokenPath);
-      long session = client.getZookeeperClient().getZooKeeper().getSessionId();
-      if (token != null && token.getEphemeralOwner() == session) {
-        client.delete().quietly().withVersion(token.getVersion()).forPath(tokenPath);
-      }
-    } catch (Exception e) {
-      log.warn("arbiter of member {} could not withdraw: {}", local, e.toString());
     }
   }
 }
