@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
  * creates the token only when no member outside its partition reports that it does (a member that
  * is cut off keeps reporting it until its witness session ends, having stopped counting at
  * SUSPENDED). This is qnetd's rule of taking the vote from the old holder before giving it away.
+ * The order of reads makes it hold between two members reading at different moments: a member
+ * announces before the token read that lets it count, and a new winner reads the reports after the
+ * read that found the token gone.
  */
 public final class ArbiterSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ArbiterSession.class);
@@ -236,12 +239,15 @@ public final class ArbiterSession implements AutoCloseable {
 
   /**
    * Writes the latest report, saying whether this member counts (or is about to count) the vote.
+   *
+   * @return false if nothing was written (closed, cut off, or nothing to report yet)
    */
-  private void writeReport(boolean castingVote) throws Exception {
+  private boolean writeReport(boolean castingVote) throws Exception {
     if (closed || !connected || published == null) {
-      return;
+      return false;
     }
     witness.writeReport(new ArbiterNodes.Stored(published, castingVote));
+    return true;
   }
 
   private boolean passes(ArbiterHeuristic heuristic) throws InterruptedException {
@@ -259,12 +265,7 @@ public final class ArbiterSession implements AutoCloseable {
     if (closed || quorum == null) {
       return;
     }
-    Map<MemberId, ArbiterNodes.Stored> reports = witness.readReports(watcher);
-    ArbiterDecision next =
-        Ffsplit.decide(
-            quorum.policy().topology(),
-            reports.values().stream().map(ArbiterNodes.Stored::report).toList(),
-            lastResort);
+    ArbiterDecision next = decideFrom(witness.readReports(watcher));
     if (!next.equals(decision)) {
       log.info("member {} sees arbiter decision: {}", local, next.reason());
     }
@@ -282,36 +283,70 @@ public final class ArbiterSession implements AutoCloseable {
     }
     SortedSet<MemberId> view = published == null ? null : published.partition();
     boolean mine = view != null && next.votesFor(view) && view.equals(quorum.state().members());
-    boolean casting = mine && token != null && token.partition().equals(view);
-    SortedSet<MemberId> wanted = casting ? view : null;
-    if (!Objects.equals(wanted, castingFor)) {
-      if (wanted != null) {
-        // Announce before counting: a later winner must see this member counting until it stops.
-        writeReport(true);
-        setCasting(wanted);
-      } else {
-        // Stop counting before the report says so.
-        setCasting(null);
-        writeReport(false);
+    if (!mine || token == null || !token.partition().equals(view)) {
+      if (setCasting(null)) {
+        writeReport(false); // stop counting before the report says so
       }
+    } else if (castingFor == null) {
+      startCasting(view);
     }
     if (token == null && mine) {
-      Optional<MemberId> stillCounting =
-          reports.values().stream()
-              .filter(r -> r.castingVote() && !view.contains(r.report().member()))
-              .map(r -> r.report().member())
-              .findFirst();
-      if (stillCounting.isPresent()) {
-        // Its report's next change (or its session's end) brings the next round.
-        log.info(
-            "member {} waits: member {} still counts the arbiter vote", local, stillCounting.get());
-        return;
-      }
-      if (witness.createToken(new ArbiterNodes.Token(view, local))) {
-        log.info("member {} takes the arbiter vote for {}: {}", local, view, next.reason());
-      } else {
-        log.debug("member {}: another member took the arbiter vote first", local);
-      }
+      takeToken(view);
+    }
+  }
+
+  private ArbiterDecision decideFrom(Map<MemberId, ArbiterNodes.Stored> reports) {
+    return Ffsplit.decide(
+        quorum.policy().topology(),
+        reports.values().stream().map(ArbiterNodes.Stored::report).toList(),
+        lastResort);
+  }
+
+  /**
+   * Announces that this member counts the vote, then reads the token again and counts only if it
+   * still names the partition. A new winner reads the reports only after it found the token gone,
+   * and ZooKeeper applies writes in one order on every server, so whichever of the two reads comes
+   * second sees the other's step: either this member sees the token gone, or the new winner sees
+   * this member counting and waits.
+   */
+  private void startCasting(SortedSet<MemberId> view) throws Exception {
+    if (!writeReport(true)) {
+      return;
+    }
+    Optional<Witness.TokenRead> again = witness.readToken(watcher);
+    if (again.isPresent() && again.get().token().partition().equals(view)) {
+      setCasting(view);
+    } else {
+      writeReport(false);
+    }
+  }
+
+  /**
+   * Creates the token for this member's partition, unless a member outside it still counts the
+   * vote. The reports are read again here, after the token was found absent: a member that counts
+   * announced it before its own read of the token, so its report shows it now.
+   */
+  private void takeToken(SortedSet<MemberId> view) throws Exception {
+    Map<MemberId, ArbiterNodes.Stored> reports = witness.readReports(watcher);
+    ArbiterDecision fresh = decideFrom(reports);
+    if (!fresh.votesFor(view)) {
+      return; // the reports changed meanwhile; their watch brings the next round
+    }
+    Optional<MemberId> stillCounting =
+        reports.values().stream()
+            .filter(r -> r.castingVote() && !view.contains(r.report().member()))
+            .map(r -> r.report().member())
+            .findFirst();
+    if (stillCounting.isPresent()) {
+      // Its report's next change (or its session's end) brings the next round.
+      log.info(
+          "member {} waits: member {} still counts the arbiter vote", local, stillCounting.get());
+      return;
+    }
+    if (witness.createToken(new ArbiterNodes.Token(view, local))) {
+      log.info("member {} takes the arbiter vote for {}: {}", local, view, fresh.reason());
+    } else {
+      log.debug("member {}: another member took the arbiter vote first", local);
     }
   }
 
