@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
@@ -66,6 +67,9 @@ public final class ArbiterSession implements AutoCloseable {
   private volatile ArbiterDecision decision =
       new ArbiterDecision(Optional.empty(), Ffsplit.Rule.NO_REPORTS, "nothing read yet");
   private volatile boolean closed;
+  // Guards the start of counting against connection changes; counts every connection change.
+  private final ReentrantLock castingLock = new ReentrantLock();
+  private long connectionEpoch;
   // Only on the worker thread:
   private boolean previouslyQuorate;
   private ArbiterReport published;
@@ -161,7 +165,13 @@ public final class ArbiterSession implements AutoCloseable {
   }
 
   private void onConnection(ConnectionState state) {
-    connected = state.isConnected();
+    castingLock.lock();
+    try {
+      connectionEpoch++;
+      connected = state.isConnected();
+    } finally {
+      castingLock.unlock();
+    }
     if (!connected) {
       // No connection to the arbiter, no vote: at once, not when the witness session expires.
       setCasting(null);
@@ -310,12 +320,14 @@ public final class ArbiterSession implements AutoCloseable {
    * this member counting and waits.
    */
   private void startCasting(SortedSet<MemberId> view) throws Exception {
+    long epoch = connectionEpoch();
     if (!writeReport(true)) {
       return;
     }
     Optional<Witness.TokenRead> again = witness.readToken(watcher);
     if (again.isPresent() && again.get().token().partition().equals(view)) {
-      setCasting(view);
+      // If the connection changed meanwhile, its RECONNECTED brings a new round.
+      setCasting(view, epoch);
     } else {
       writeReport(false);
     }
@@ -350,10 +362,37 @@ public final class ArbiterSession implements AutoCloseable {
     }
   }
 
+  private long connectionEpoch() {
+    castingLock.lock();
+    try {
+      return connectionEpoch;
+    } finally {
+      castingLock.unlock();
+    }
+  }
+
   /** Returns true if the casting partition changed; the quorum service was refreshed then. */
   private boolean setCasting(SortedSet<MemberId> partition) {
-    SortedSet<MemberId> before = castingFor;
-    castingFor = partition;
+    return setCasting(partition, -1);
+  }
+
+  /**
+   * Sets the partition this member counts the vote for. A partition is set only if the connection
+   * has not changed since {@code epoch}: reads made before a SUSPENDED or a lost session must not
+   * start counting after it, when the announcement they relied on may be gone with the session.
+   */
+  private boolean setCasting(SortedSet<MemberId> partition, long epoch) {
+    SortedSet<MemberId> before;
+    castingLock.lock();
+    try {
+      if (partition != null && (epoch != connectionEpoch || !connected || closed)) {
+        return false;
+      }
+      before = castingFor;
+      castingFor = partition;
+    } finally {
+      castingLock.unlock();
+    }
     QuorumService service = quorum;
     if (Objects.equals(before, partition)) {
       return false;

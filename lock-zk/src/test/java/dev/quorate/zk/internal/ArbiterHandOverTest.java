@@ -20,6 +20,7 @@ import java.util.TreeSet;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.state.ConnectionState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -239,6 +240,37 @@ class ArbiterHandOverTest {
     assertThat(board.token()).map(ArbiterNodes.Token::partition).contains(LOW);
     assertThat(members.get(1).counts()).isTrue();
     assertThat(three.counts()).isFalse();
+  }
+
+  @Test
+  void aCountingDecidedBeforeTheSessionWasLostIsNotResumedAfterIt() {
+    memberTwoHoldsTheVote(0, true);
+    memberFourReports();
+    Member three = new Member(3, HIGH, 0);
+    runAll();
+    Member one = new Member(1, LOW, 0);
+    // Member 1 has announced and read the token naming its half; before it starts counting, it is
+    // cut off, its session ends (and its report with it), it reconnects with a new session, and
+    // meanwhile member 2 gave the vote up and member 3 took it for the high half.
+    one.witness.afterAnnouncedTokenRead(
+        () -> {
+          one.witness.connection(ConnectionState.SUSPENDED);
+          one.witness.connection(ConnectionState.LOST);
+          one.witness.newSession(0x1001);
+          board.putReport(
+              MemberId.of(2),
+              SESSION_TWO,
+              new ArbiterNodes.Stored(new ArbiterReport(MemberId.of(2), LOW, 0, 3, true), false));
+          board.expire(SESSION_TWO);
+          three.worker.runAll();
+          three.worker.runAll();
+          assertThat(three.counts()).isTrue();
+          one.witness.connection(ConnectionState.RECONNECTED);
+        });
+    runAll();
+
+    assertThat(three.counts()).isTrue();
+    assertThat(one.counts()).isFalse();
   }
 
   private static SortedSet<MemberId> ids(int... values) {

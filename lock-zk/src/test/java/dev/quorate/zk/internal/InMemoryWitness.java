@@ -72,6 +72,8 @@ final class InMemoryWitness implements Witness {
   private boolean connected = true;
   private Runnable afterReportsRead;
   private Runnable afterTokenRead;
+  private Runnable afterAnnouncedTokenRead;
+  private boolean announced;
 
   InMemoryWitness(Board board, MemberId local, long session) {
     this.board = board;
@@ -87,6 +89,11 @@ final class InMemoryWitness implements Witness {
   /** Runs once, right after the member's next read of the token. */
   void afterTokenRead(Runnable hook) {
     this.afterTokenRead = hook;
+  }
+
+  /** Runs once, right after the member's next read of the token once it announced it counts. */
+  void afterAnnouncedTokenRead(Runnable hook) {
+    this.afterAnnouncedTokenRead = hook;
   }
 
   /** Tells the member's listeners, as Curator's event thread would. */
@@ -147,6 +154,9 @@ final class InMemoryWitness implements Witness {
                     node.session == session,
                     node.version));
     runOnce(afterTokenRead, () -> afterTokenRead = null);
+    if (announced) {
+      runOnce(afterAnnouncedTokenRead, () -> afterAnnouncedTokenRead = null);
+    }
     return read;
   }
 
@@ -161,6 +171,7 @@ final class InMemoryWitness implements Witness {
   public void writeReport(ArbiterNodes.Stored stored) throws KeeperException {
     requireConnected();
     board.putReport(local, session, stored);
+    announced = stored.castingVote();
   }
 
   @Override
