@@ -128,8 +128,10 @@ public final class ZkArbiter implements AutoCloseable {
   }
 
   /**
-   * Stops reporting; the vote is withheld from now on. Closes the witness client only if the
-   * builder created it; its report and any token it holds go with its session.
+   * Stops reporting; the vote is withheld from now on. Withdraws this member's report and any vote
+   * token it holds from the witness; if the witness is unreachable at that moment, they go with the
+   * witness session, or are withdrawn as soon as a client you keep open reconnects to the same
+   * session. Closes the witness client only if the builder created it.
    */
   @Override
   public void close() {

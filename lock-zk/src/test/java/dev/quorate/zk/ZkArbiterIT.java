@@ -224,6 +224,38 @@ class ZkArbiterIT {
     assertThat(side(HIGH).get(0).arbiter.decision().rule()).isEqualTo(Ffsplit.Rule.ONLY_CANDIDATE);
   }
 
+  @Test
+  void arbitersClosedWhileCutOffWithdrawOnceTheirClientsReconnect() throws Exception {
+    startFour(Ffsplit.LastResort.LOWEST_ID);
+    feed(LOW, side(LOW));
+    feed(HIGH, side(HIGH));
+    awaitWinner(LOW, HIGH);
+
+    List<Long> sessions = new ArrayList<>();
+    for (Node n : side(LOW)) {
+      sessions.add(n.witnessClient.getZookeeperClient().getZooKeeper().getSessionId());
+      n.witnessProxy.block();
+    }
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> side(LOW).stream().noneMatch(n -> n.quorum.grantsAllowed()));
+    side(LOW).forEach(n -> n.arbiter.close());
+    side(LOW).forEach(n -> n.witnessProxy.unblock());
+    // The clients come back to their old sessions, so the report and token the low half left on
+    // the witness do not expire: the closed arbiters must withdraw them now.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                side(LOW).stream()
+                    .allMatch(n -> n.witnessClient.getZookeeperClient().isConnected()));
+    for (int i = 0; i < sessions.size(); i++) {
+      assertThat(side(LOW).get(i).witnessClient.getZookeeperClient().getZooKeeper().getSessionId())
+          .isEqualTo(sessions.get(i));
+    }
+    awaitWinner(HIGH, LOW);
+  }
+
   private void awaitWinner(Set<MemberId> winner, Set<MemberId> loser) {
     await()
         .atMost(Duration.ofSeconds(15))

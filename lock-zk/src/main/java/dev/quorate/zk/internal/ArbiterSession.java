@@ -428,7 +428,7 @@ public final class ArbiterSession implements AutoCloseable {
       service.removeListener(partitionListener);
     }
     if (!connected) {
-      worker.shutdownNow(); // cut off: the report and token go with the witness session
+      withdrawWhenReconnected();
       return;
     }
     try {
@@ -443,6 +443,41 @@ public final class ArbiterSession implements AutoCloseable {
       log.debug("arbiter of member {} already stopped", local, e);
     } finally {
       worker.shutdownNow();
+    }
+  }
+
+  /**
+   * Cut off at close: the report and token go with the witness session if it ends, but a client the
+   * user keeps open may come back to the same session, and then they would stay and keep the other
+   * half from the vote for good. Withdraw them then, on the worker, after any round still running.
+   */
+  private void withdrawWhenReconnected() {
+    AtomicBoolean done = new AtomicBoolean();
+    Consumer<ConnectionState> cleaner =
+        new Consumer<>() {
+          @Override
+          public void accept(ConnectionState state) {
+            if (state == ConnectionState.LOST) {
+              finish(false);
+            } else if (state.isConnected()) {
+              finish(true);
+            }
+          }
+
+          private void finish(boolean withdraw) {
+            if (!done.compareAndSet(false, true)) {
+              return;
+            }
+            witness.unlisten(this);
+            if (withdraw) {
+              schedule(witness::withdraw);
+            }
+            worker.shutdown();
+          }
+        };
+    witness.listen(cleaner);
+    if (witness.isConnected()) {
+      cleaner.accept(ConnectionState.RECONNECTED); // came back before the listener was in place
     }
   }
 }
