@@ -10,16 +10,11 @@ import dev.quorate.quorum.VoteSource;
 import dev.quorate.zk.ArbiterHeuristic;
 import dev.quorate.zk.ArbiterReport;
 import dev.quorate.zk.Ffsplit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.state.ConnectionState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -52,7 +47,7 @@ class ArbiterHandOverTest {
   private final class Member {
     final SortedSet<MemberId> partition;
     final InMemoryWitness witness;
-    final ManualWorker worker = new ManualWorker();
+    final ManualExecutor worker = new ManualExecutor(ArbiterHandOverTest.this::assertSafe);
     final ArbiterSession session;
     final QuorumService quorum;
 
@@ -97,56 +92,6 @@ class ArbiterHandOverTest {
         return session.castsVote(partition);
       }
     };
-  }
-
-  /** Runs queued tasks one at a time, checking the invariants after each. */
-  private final class ManualWorker extends AbstractExecutorService {
-    private final Deque<Runnable> tasks = new ArrayDeque<>();
-    private boolean shut;
-
-    @Override
-    public void execute(Runnable task) {
-      if (shut) {
-        throw new RejectedExecutionException("shut down");
-      }
-      tasks.add(task);
-    }
-
-    void runAll() {
-      for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
-        task.run();
-        assertSafe();
-      }
-    }
-
-    @Override
-    public void shutdown() {
-      shut = true;
-    }
-
-    @Override
-    public List<Runnable> shutdownNow() {
-      shut = true;
-      List<Runnable> left = new ArrayList<>(tasks);
-      tasks.clear();
-      return left;
-    }
-
-    @Override
-    public boolean isShutdown() {
-      return shut;
-    }
-
-    @Override
-    public boolean isTerminated() {
-      return shut && tasks.isEmpty();
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, TimeUnit unit) {
-      runAll();
-      return true;
-    }
   }
 
   private void assertSafe() {
