@@ -180,14 +180,24 @@ public final class MembershipSession implements AutoCloseable {
     try {
       MemberNodes.Registration registration =
           nodes.register(new MemberRecord(local, next, quorate));
+      boolean left;
       lock.lock();
       try {
-        incarnation = next;
-        registeredSession = registration.session();
-        ownPath = registration.path();
-        publishedQuorate = quorate;
+        left = closed;
+        if (!left) {
+          incarnation = next;
+          registeredSession = registration.session();
+          ownPath = registration.path();
+          publishedQuorate = quorate;
+        }
       } finally {
         lock.unlock();
+      }
+      if (left) {
+        // close() ran while the node was being created and could not see it: remove it here, or
+        // the others would count a member that left for as long as the client stays open.
+        nodes.delete(registration.path());
+        return;
       }
       log.info(
           "member {} registered at {} (incarnation {}, session 0x{})",
@@ -375,7 +385,9 @@ public final class MembershipSession implements AutoCloseable {
     }
     nodes.unlisten(connectionListener);
     quorum.removeListener(reporter);
-    worker.shutdownNow();
+    // No interrupt: a registration in flight must finish and see the close, or a node created on
+    // the server just as the interrupt stopped the wait would stay behind unseen.
+    worker.shutdown();
     if (path != null) {
       nodes.delete(path);
     }
