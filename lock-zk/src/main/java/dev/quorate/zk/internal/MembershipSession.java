@@ -54,6 +54,7 @@ public final class MembershipSession implements AutoCloseable {
   // Guards everything below.
   private final ReentrantLock lock = new ReentrantLock();
   private boolean connected;
+  private long connectionEpoch; // one more on every connection change
   private long incarnation;
   private long registeredSession;
   private String ownPath;
@@ -222,6 +223,7 @@ public final class MembershipSession implements AutoCloseable {
         return;
       }
       connected = state.isConnected();
+      connectionEpoch++;
       if (!connected) {
         // Cut off: from this moment this member must not count anybody but itself.
         feed(Membership.of(local.id()));
@@ -279,16 +281,20 @@ public final class MembershipSession implements AutoCloseable {
       register();
     }
     long mine;
+    long epoch;
     lock.lock();
     try {
       mine = registeredSession;
+      epoch = connectionEpoch;
     } finally {
       lock.unlock();
     }
     Map<MemberId, Seen> live = read(mine);
     lock.lock();
     try {
-      if (closed) {
+      if (closed || epoch != connectionEpoch) {
+        // Read before a connection change, maybe under a session that is gone: what it saw may be
+        // stale. SUSPENDED and LOST fed this member alone; a reconnection scheduled a new read.
         return;
       }
       Seen own = live.get(local.id());

@@ -71,4 +71,21 @@ class MembershipSessionTest {
 
     assertThat(nodes.anyOwn()).as("a node of the closed member, counted by the others").isFalse();
   }
+
+  @Test
+  void aReadMadeBeforeTheSessionWasLostIsNotFedAfterIt() throws Exception {
+    MembershipSession session = startWith(QuorumPolicy.builder(TOPOLOGY).build());
+    // A read finishes; before it is applied, the session is lost (its node with it) and the client
+    // connects again with a new session.
+    nodes.afterRead(this::loseSession);
+    nodes.put(new MemberRecord(TOPOLOGY.member(MemberId.of(2)).orElseThrow(), 1, true), 0x22);
+    worker.runOne();
+
+    assertThat(session.lastFed().present())
+        .as("fed from nodes read under the lost session")
+        .containsExactly(ONE.id());
+    worker.runAll();
+    assertThat(session.incarnation()).isEqualTo(2);
+    assertThat(session.lastFed().present()).hasSize(3);
+  }
 }
