@@ -312,11 +312,18 @@ public final class MembershipSession implements AutoCloseable {
       Set<MemberId> reporters = new TreeSet<>();
       live.forEach(
           (id, seen) -> {
-            if (seen.record.quorate()) {
+            // Its own flag is no evidence for itself: it may date from before a cut.
+            if (seen.record.quorate() && !id.equals(local.id())) {
               reporters.add(id);
             }
           });
       feed(Membership.of(present).withQuorateReporters(reporters));
+      boolean quorate = quorum.state().quorate();
+      if (own.record.quorate() != quorate) {
+        // A loss of quorum while cut off could not be written; peers must not read the old flag.
+        publishedQuorate = quorate;
+        nodes.update(ownPath, new MemberRecord(local, incarnation, quorate));
+      }
     } finally {
       lock.unlock();
     }

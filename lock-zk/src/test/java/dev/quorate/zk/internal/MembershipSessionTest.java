@@ -88,4 +88,35 @@ class MembershipSessionTest {
     assertThat(session.incarnation()).isEqualTo(2);
     assertThat(session.lastFed().present()).hasSize(3);
   }
+
+  @Test
+  void itsOwnQuorateFlagFromBeforeACutDoesNotEndWaitForAll() throws Exception {
+    MembershipSession session = startWith(QuorumPolicy.builder(TOPOLOGY).waitForAll(true).build());
+    assertThat(nodes.own().orElseThrow().quorate()).isTrue();
+
+    // Cut off, the member is alone and waits for all again; it could not clear its flag meanwhile.
+    nodes.connection(ConnectionState.SUSPENDED);
+    nodes.expire(0x33); // member 3 is gone when the connection returns
+    nodes.connection(ConnectionState.RECONNECTED);
+    worker.runAll();
+
+    assertThat(session.lastFed().present()).containsExactly(MemberId.of(1), MemberId.of(2));
+    assertThat(session.lastFed().quorateReporters()).isEmpty();
+    assertThat(nodes.own().orElseThrow().quorate()).as("the flag it publishes").isFalse();
+  }
+
+  @Test
+  void aFlagLeftTrueByACutIsCorrectedWhenTheConnectionReturns() throws Exception {
+    MembershipSession session = startWith(QuorumPolicy.builder(TOPOLOGY).build());
+    assertThat(nodes.own().orElseThrow().quorate()).isTrue();
+
+    nodes.connection(ConnectionState.SUSPENDED);
+    nodes.expire(0x22);
+    nodes.expire(0x33); // alone when the connection returns: no quorum change to publish
+    nodes.connection(ConnectionState.RECONNECTED);
+    worker.runAll();
+
+    assertThat(session.lastFed().present()).containsExactly(MemberId.of(1));
+    assertThat(nodes.own().orElseThrow().quorate()).as("the flag it publishes").isFalse();
+  }
 }
