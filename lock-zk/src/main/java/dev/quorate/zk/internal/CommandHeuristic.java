@@ -39,11 +39,17 @@ public final class CommandHeuristic implements ArbiterHeuristic {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
-    if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-      process.destroyForcibly();
-      return false;
+    try {
+      if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+      return process.exitValue() == 0;
+    } finally {
+      // On timeout, and when interrupted (the arbiter closing): no command outlives its check.
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
     }
-    return process.exitValue() == 0;
   }
 
   @Override
