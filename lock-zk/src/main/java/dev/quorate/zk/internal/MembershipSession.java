@@ -121,7 +121,9 @@ public final class MembershipSession implements AutoCloseable {
     try {
       first.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      first.cancel(true);
+      // No interrupt: a create the server may already have applied must finish and see the close
+      // that follows this failure, or its node would stay behind unseen.
+      first.cancel(false);
       throw new QuorateException(
           ErrorCode.CONNECTION_LOSS,
           "member " + local.id() + " could not register under " + root + " within " + timeout,

@@ -107,7 +107,7 @@ final class InMemoryMemberNodes implements MemberNodes {
   }
 
   @Override
-  public Registration register(MemberRecord record) throws KeeperException {
+  public Registration register(MemberRecord record) throws KeeperException, InterruptedException {
     if (!connected) {
       throw new KeeperException.ConnectionLossException();
     }
@@ -117,6 +117,10 @@ final class InMemoryMemberNodes implements MemberNodes {
     afterRegister = null;
     if (hook != null) {
       hook.run();
+    }
+    if (Thread.interrupted()) {
+      // As Curator's wait for the reply: the node exists on the server, the caller never learns.
+      throw new InterruptedException("interrupted while waiting for the create's reply");
     }
     return registration;
   }

@@ -3,6 +3,7 @@ package dev.quorate.zk.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quorate.lock.QuorateException;
 import dev.quorate.quorum.Member;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumPolicy;
@@ -118,5 +119,35 @@ class MembershipSessionTest {
 
     assertThat(session.lastFed().present()).containsExactly(MemberId.of(1));
     assertThat(nodes.own().orElseThrow().quorate()).as("the flag it publishes").isFalse();
+  }
+
+  @Test
+  void aRegistrationThatOutlivesTheStartTimeoutLeavesNoMemberNode() throws Exception {
+    QuorumService quorum =
+        QuorumService.builder(QuorumPolicy.builder(TOPOLOGY).build(), ONE.id())
+            .notifier(Runnable::run)
+            .build();
+    MembershipSession session = new MembershipSession(nodes, "/m", ONE, quorum, worker);
+    CompletableFuture<Throwable> started =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                session.start(Duration.ofMillis(200));
+                return null;
+              } catch (Exception e) {
+                return e;
+              }
+            });
+    await().atMost(Duration.ofSeconds(10)).until(worker::hasTasks);
+    // The server is slow: the node is created only after start gave up, and ZkMembership.build,
+    // seeing the failure, closed the session.
+    nodes.afterRegister(
+        () -> {
+          assertThat(started.join()).isInstanceOf(QuorateException.class);
+          session.close();
+        });
+    worker.runAll();
+
+    assertThat(nodes.anyOwn()).as("a node of a member that never joined").isFalse();
   }
 }
