@@ -2,6 +2,7 @@ package dev.quorate.zk;
 
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.VoteSource;
@@ -50,12 +51,35 @@ import org.apache.curator.framework.CuratorFramework;
 public final class ZkArbiter implements AutoCloseable {
   private final ArbiterSession session;
   private final CuratorFramework ownedClient;
-  private final int votes;
+  private final MemberId localMember;
+  private final VoteSource voteSource;
+  private final TieBreaker tieBreaker;
 
-  private ZkArbiter(ArbiterSession session, CuratorFramework ownedClient, int votes) {
+  private ZkArbiter(
+      ArbiterSession session, CuratorFramework ownedClient, MemberId localMember, int votes) {
     this.session = session;
     this.ownedClient = ownedClient;
-    this.votes = votes;
+    this.localMember = localMember;
+    this.voteSource = new ArbiterVoteSource(session, votes);
+    this.tieBreaker = context -> session.castsVote(context.partition());
+  }
+
+  /** The arbiter's vote as a {@link VoteSource}. */
+  private record ArbiterVoteSource(ArbiterSession session, int votes) implements VoteSource {
+    @Override
+    public String name() {
+      return "arbiter";
+    }
+
+    @Override
+    public boolean castsVote(SortedSet<MemberId> partition) {
+      return session.castsVote(partition);
+    }
+
+    @Override
+    public String toString() {
+      return "arbiter vote source (" + votes + " vote(s))";
+    }
   }
 
   /**
@@ -74,27 +98,7 @@ public final class ZkArbiter implements AutoCloseable {
    * @return the vote source to declare in the {@link dev.quorate.quorum.QuorumPolicy}
    */
   public VoteSource voteSource() {
-    return new VoteSource() {
-      @Override
-      public String name() {
-        return "arbiter";
-      }
-
-      @Override
-      public int votes() {
-        return votes;
-      }
-
-      @Override
-      public boolean castsVote(SortedSet<MemberId> partition) {
-        return session.castsVote(partition);
-      }
-
-      @Override
-      public String toString() {
-        return "arbiter vote source (" + votes + " vote(s))";
-      }
-    };
+    return voteSource;
   }
 
   /**
@@ -104,7 +108,7 @@ public final class ZkArbiter implements AutoCloseable {
    * @return the tie-breaker to declare in the {@link dev.quorate.quorum.QuorumPolicy}
    */
   public TieBreaker tieBreaker() {
-    return context -> session.castsVote(context.partition());
+    return tieBreaker;
   }
 
   /**
@@ -112,9 +116,28 @@ public final class ZkArbiter implements AutoCloseable {
    * building the service whose policy uses {@link #voteSource()} or {@link #tieBreaker()}.
    *
    * @param quorum the local member's quorum service
+   * @throws ConfigurationException if the service's policy declares neither {@link #voteSource()}
+   *     nor {@link #tieBreaker()} of this arbiter (its vote would never count), or its topology
+   *     lacks the arbiter's local member
    * @throws IllegalStateException if already attached
    */
   public void attach(QuorumService quorum) {
+    QuorumPolicy policy = Objects.requireNonNull(quorum, "quorum").policy();
+    if (!policy.voteSources().containsValue(voteSource)
+        && !policy.autoTieBreaker().map(t -> t == tieBreaker).orElse(false)) {
+      throw new ConfigurationException(
+          "arbiter of member "
+              + localMember
+              + ": the quorum service's policy declares neither this arbiter's voteSource() nor"
+              + " its tieBreaker(), so its vote would never count; declare one of them");
+    }
+    if (!policy.topology().contains(localMember)) {
+      throw new ConfigurationException(
+          "arbiter.local_member: member "
+              + localMember
+              + " is not in the quorum service's topology; accepted: "
+              + policy.topology().ids());
+    }
     session.attach(quorum);
   }
 
@@ -305,7 +328,10 @@ public final class ZkArbiter implements AutoCloseable {
         throw e;
       }
       return new ZkArbiter(
-          new ArbiterSession(client, rootPath, localMember, heuristics, lastResort), owned, votes);
+          new ArbiterSession(client, rootPath, localMember, heuristics, lastResort),
+          owned,
+          localMember,
+          votes);
     }
 
     private static Duration positive(Duration value, String name) {

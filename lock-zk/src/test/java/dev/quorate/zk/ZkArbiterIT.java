@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.LockManager;
@@ -254,6 +255,36 @@ class ZkArbiterIT {
           .isEqualTo(sessions.get(i));
     }
     awaitWinner(HIGH, LOW);
+  }
+
+  @Test
+  void attachRefusesAServiceThatWouldNeverCountTheArbiter() throws Exception {
+    Topology topology = Topology.builder().member(1, 1, "hv-1").member(2, 1, "hv-2").build();
+    try (ZkArbiter arbiter =
+        ZkArbiter.builder()
+            .connectString(witness.getConnectString())
+            .localMember(MemberId.of(1))
+            .build()) {
+      QuorumService withoutArbiter =
+          QuorumService.builder(QuorumPolicy.builder(topology).build(), MemberId.of(1)).build();
+      assertThatThrownBy(() -> arbiter.attach(withoutArbiter))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("voteSource()")
+          .hasMessageContaining("tieBreaker()");
+      withoutArbiter.close();
+
+      Topology others = Topology.builder().member(2, 1, "hv-2").member(3, 1, "hv-3").build();
+      QuorumService elsewhere =
+          QuorumService.builder(
+                  QuorumPolicy.builder(others).voteSource(arbiter.voteSource()).build(),
+                  MemberId.of(2))
+              .build();
+      assertThatThrownBy(() -> arbiter.attach(elsewhere))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("member 1")
+          .hasMessageContaining("[2, 3]");
+      elsewhere.close();
+    }
   }
 
   private void awaitWinner(Set<MemberId> winner, Set<MemberId> loser) {
