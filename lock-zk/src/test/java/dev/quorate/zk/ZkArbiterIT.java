@@ -29,7 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -285,6 +289,22 @@ class ZkArbiterIT {
           .hasMessageContaining("[2, 3]");
       elsewhere.close();
     }
+  }
+
+  @Test
+  void anUnreadableForeignNodeAmongTheReportsDoesNotStopTheDecisions() throws Exception {
+    startFour(Ffsplit.LastResort.LOWEST_ID);
+    Id owner = new Id("digest", DigestAuthenticationProvider.generateDigest("other:secret"));
+    nodes
+        .get(0)
+        .witnessClient
+        .create()
+        .withACL(List.of(new ACL(ZooDefs.Perms.ALL, owner)))
+        .forPath("/it/arbiter/reports/report-9-foreign");
+
+    feed(LOW, side(LOW));
+    feed(HIGH, side(HIGH));
+    awaitWinner(LOW, HIGH);
   }
 
   private void awaitWinner(Set<MemberId> winner, Set<MemberId> loser) {

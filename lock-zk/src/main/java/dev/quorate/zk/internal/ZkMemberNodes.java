@@ -110,6 +110,10 @@ final class ZkMemberNodes implements MemberNodes {
         continue; // gone between the listing and the read
       } catch (IllegalArgumentException e) {
         log.warn("member {} ignores a foreign node: {}", local, e.getMessage());
+      } catch (KeeperException.NoAuthException e) {
+        // Members' nodes are readable by every member; one that is not belongs to someone else,
+        // and must not stop every later read (the membership would freeze at its last state).
+        log.warn("member {} ignores {}, which it may not read", local, path);
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception e) {

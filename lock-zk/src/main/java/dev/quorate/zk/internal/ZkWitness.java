@@ -81,6 +81,11 @@ final class ZkWitness implements Witness {
       } catch (IllegalArgumentException e) {
         log.warn("arbiter of member {} ignores a foreign node: {}", local, e.getMessage());
         continue;
+      } catch (KeeperException.NoAuthException e) {
+        // Reports are readable by every member; one that is not belongs to someone else, and must
+        // not stop every later decision.
+        log.warn("arbiter of member {} ignores {}, which it may not read", local, path);
+        continue;
       }
       // An older session's report may linger until the session expires: the newest counts.
       MemberId member = report.report().member();
