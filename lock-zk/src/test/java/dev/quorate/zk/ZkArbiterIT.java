@@ -58,6 +58,7 @@ class ZkArbiterIT {
   private static final class Node implements AutoCloseable {
     final MemberId id;
     final AtomicBoolean gatewayReachable = new AtomicBoolean(true);
+    volatile CountDownLatch heuristicGate = new CountDownLatch(0);
     final TcpProxy witnessProxy;
     final CuratorFramework witnessClient;
     final ZkArbiter arbiter;
@@ -77,7 +78,11 @@ class ZkArbiterIT {
               .curator(witnessClient)
               .rootPath("/it/arbiter")
               .localMember(this.id)
-              .heuristic(gatewayReachable::get)
+              .heuristic(
+                  () -> {
+                    heuristicGate.await();
+                    return gatewayReachable.get();
+                  })
               .lastResort(order)
               .build();
       QuorumPolicy policy = QuorumPolicy.builder(topology).voteSource(arbiter.voteSource()).build();
@@ -305,6 +310,25 @@ class ZkArbiterIT {
     feed(LOW, side(LOW));
     feed(HIGH, side(HIGH));
     awaitWinner(LOW, HIGH);
+  }
+
+  @Test
+  void arbitersClosedWhileAHeuristicRunsStillWithdrawOnceItEnds() throws Exception {
+    startFour(Ffsplit.LastResort.LOWEST_ID);
+    feed(LOW, side(LOW));
+    feed(HIGH, side(HIGH));
+    awaitWinner(LOW, HIGH);
+
+    // The low members' heuristics hang (a slow gateway) when their partitions change, and they
+    // close meanwhile: close gives up waiting after its bound, but the withdrawal must still come.
+    CountDownLatch slowGateway = new CountDownLatch(1);
+    for (Node n : side(LOW)) {
+      n.heuristicGate = slowGateway;
+      n.quorum.update(Set.of(n.id));
+    }
+    side(LOW).forEach(n -> n.arbiter.close());
+    slowGateway.countDown();
+    awaitWinner(HIGH, LOW);
   }
 
   private void awaitWinner(Set<MemberId> winner, Set<MemberId> loser) {

@@ -412,8 +412,9 @@ public final class ArbiterSession implements AutoCloseable {
 
   /**
    * Stops counting the vote, then withdraws the report and any token this member holds (so a client
-   * that stays open does not keep others waiting), waiting at most a few seconds. Does not close
-   * the client.
+   * that stays open does not keep others waiting), waiting at most a few seconds for it; a
+   * withdrawal held up by a round in flight still happens when the round ends. Does not close the
+   * client.
    */
   @Override
   public void close() {
@@ -434,15 +435,19 @@ public final class ArbiterSession implements AutoCloseable {
     try {
       worker.execute(witness::withdraw);
       worker.shutdown();
+      // The worker is never stopped with the withdrawal still queued: a round in flight (a slow
+      // heuristic) delays it, and dropping it would leave the report and token on the witness for
+      // as long as a client the user keeps open lives.
       if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
-        log.warn("arbiter of member {}: report not withdrawn within 5 s", local);
+        log.warn(
+            "arbiter of member {}: report not withdrawn within 5 s; it will be when the current"
+                + " round ends",
+            local);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RejectedExecutionException e) {
       log.debug("arbiter of member {} already stopped", local, e);
-    } finally {
-      worker.shutdownNow();
     }
   }
 
