@@ -183,9 +183,10 @@ public final class ZkArbiter implements AutoCloseable {
      *
      * @param connectString the witness's {@code host:port[,host:port...]}
      * @return this builder
+     * @throws IllegalArgumentException if blank
      */
     public Builder connectString(String connectString) {
-      this.connectString = Objects.requireNonNull(connectString, "connectString");
+      this.connectString = BuilderChecks.connectString(connectString);
       return this;
     }
 
@@ -209,14 +210,7 @@ public final class ZkArbiter implements AutoCloseable {
      * @throws IllegalArgumentException if the path is not absolute or ends in {@code /}
      */
     public Builder rootPath(String rootPath) {
-      Objects.requireNonNull(rootPath, "rootPath");
-      if (!rootPath.startsWith("/") || rootPath.length() < 2 || rootPath.endsWith("/")) {
-        throw new IllegalArgumentException(
-            "rootPath must be absolute and not end in '/', e.g. /quorate/arbiter; got '"
-                + rootPath
-                + "'");
-      }
-      this.rootPath = rootPath;
+      this.rootPath = BuilderChecks.rootPath(rootPath, "/quorate/arbiter");
       return this;
     }
 
@@ -228,7 +222,7 @@ public final class ZkArbiter implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder sessionTimeout(Duration timeout) {
-      this.sessionTimeout = positive(timeout, "sessionTimeout");
+      this.sessionTimeout = BuilderChecks.positive(timeout, "sessionTimeout");
       return this;
     }
 
@@ -240,7 +234,7 @@ public final class ZkArbiter implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder connectionTimeout(Duration timeout) {
-      this.connectionTimeout = positive(timeout, "connectionTimeout");
+      this.connectionTimeout = BuilderChecks.positive(timeout, "connectionTimeout");
       return this;
     }
 
@@ -332,14 +326,6 @@ public final class ZkArbiter implements AutoCloseable {
           owned,
           localMember,
           votes);
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + value);
-      }
-      return value;
     }
   }
 }
