@@ -79,6 +79,27 @@ class QuorumServiceTest {
   }
 
   @Test
+  void aTieBreakerThatThrowsGrantsNothingInsteadOfFreezingTheState() {
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    TieBreaker arbiter =
+        context -> {
+          if (failure.get() != null) {
+            throw failure.get();
+          }
+          return context.partition().contains(ONE);
+        };
+    QuorumPolicy policy = QuorumPolicy.builder(Clusters.ofSize(4)).autoTieBreaker(arbiter).build();
+    try (QuorumService quorum = service(policy).build()) {
+      quorum.update(Clusters.upTo(4));
+      failure.set(new IllegalStateException("arbiter unreachable"));
+      QuorumState state = quorum.update(Clusters.ids(1, 2));
+      assertThat(state.quorate()).isFalse();
+      assertThat(state.reason()).isEqualTo(QuorumReason.TIE_BREAKER_LOST);
+      assertThat(quorum.grantsAllowed()).isFalse();
+    }
+  }
+
+  @Test
   void listenersRunOutsideTheServiceLock() throws Exception {
     ExecutorService notifier = Executors.newSingleThreadExecutor();
     try (QuorumService quorum =
