@@ -346,7 +346,9 @@ public final class ArbiterSession implements AutoCloseable {
     }
     Optional<MemberId> stillCounting =
         reports.values().stream()
-            .filter(r -> r.castingVote() && !view.contains(r.report().member()))
+            // Any other partition, overlapping ones included: a member of this partition may still
+            // count the vote for the larger view it reported a moment ago.
+            .filter(r -> r.castingVote() && !r.report().partition().equals(view))
             .map(r -> r.report().member())
             .findFirst();
     if (stillCounting.isPresent()) {

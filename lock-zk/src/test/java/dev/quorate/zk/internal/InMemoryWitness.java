@@ -49,6 +49,18 @@ final class InMemoryWitness implements Witness {
       return Optional.ofNullable(token).map(t -> ArbiterNodes.decodeToken("/vote", t.data));
     }
 
+    @Override
+    public String toString() {
+      StringBuilder text = new StringBuilder("token=").append(token().orElse(null));
+      reports.forEach(
+          (path, node) ->
+              text.append("\n  ")
+                  .append(path)
+                  .append(": ")
+                  .append(ArbiterNodes.decodeReport(path, node.data)));
+      return text.toString();
+    }
+
     /** The server ends a session: its ephemeral nodes go. */
     void expire(long session) {
       reports.values().removeIf(n -> n.session == session);

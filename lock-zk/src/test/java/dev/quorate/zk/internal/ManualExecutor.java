@@ -16,6 +16,7 @@ final class ManualExecutor extends AbstractExecutorService {
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final Runnable afterEachTask;
   private volatile boolean shut;
+  private boolean running;
 
   ManualExecutor(Runnable afterEachTask) {
     this.afterEachTask = afterEachTask;
@@ -23,6 +24,11 @@ final class ManualExecutor extends AbstractExecutorService {
 
   ManualExecutor() {
     this(() -> {});
+  }
+
+  /** Whether a task is running now (a test interleaving steps must not run another inside it). */
+  boolean running() {
+    return running;
   }
 
   boolean hasTasks() {
@@ -33,7 +39,12 @@ final class ManualExecutor extends AbstractExecutorService {
   void runOne() {
     Runnable task = tasks.poll();
     if (task != null) {
-      task.run();
+      running = true;
+      try {
+        task.run();
+      } finally {
+        running = false;
+      }
       afterEachTask.run();
     }
   }
