@@ -243,6 +243,12 @@ public final class ArbiterSession implements AutoCloseable {
     if (!report.equals(published)) {
       log.info("member {} reports to the arbiter: {}", local, report);
     }
+    SortedSet<MemberId> casting = castingFor;
+    if (casting != null && !casting.equals(view)) {
+      // The report is about to name another partition: stop counting for the old one first, or
+      // its view coming back would count a vote no report announces any more.
+      setCasting(null);
+    }
     published = report;
     writeReport(castingFor != null);
   }

@@ -32,7 +32,7 @@ class ArbiterHandOverProperties {
 
   static List<Long> seeds() {
     List<Long> seeds = new ArrayList<>();
-    for (long s = 1; s <= 300; s++) {
+    for (long s = 1; s <= 1500; s++) {
       seeds.add(s);
     }
     return seeds;
@@ -122,6 +122,13 @@ class ArbiterHandOverProperties {
     for (int id = 1; id <= 4; id++) {
       members.add(new Member(id));
     }
+    // Between any two witness operations of one member, others may take steps too.
+    board.interleave(
+        () -> {
+          while (random.nextInt(3) == 0) {
+            step(random);
+          }
+        });
     for (int step = 0; step < 400; step++) {
       step(random);
       assertSafe();

@@ -26,6 +26,25 @@ final class InMemoryWitness implements Witness {
     private final List<Runnable> watches = new ArrayList<>();
     private Node token;
     private long zxid;
+    private Runnable interleaving = () -> {};
+    private boolean interleaved;
+
+    /** Runs before every operation of every member, but never inside itself: other steps. */
+    void interleave(Runnable steps) {
+      this.interleaving = steps;
+    }
+
+    private void beforeOperation() {
+      if (interleaved) {
+        return;
+      }
+      interleaved = true;
+      try {
+        interleaving.run();
+      } finally {
+        interleaved = false;
+      }
+    }
 
     void putReport(MemberId member, long session, ArbiterNodes.Stored stored) {
       String path = "report-" + member + "-" + session;
@@ -137,6 +156,7 @@ final class InMemoryWitness implements Witness {
 
   @Override
   public Map<MemberId, ArbiterNodes.Stored> readReports(Runnable onChange) {
+    board.beforeOperation();
     board.watches.add(onChange);
     Map<MemberId, ArbiterNodes.Stored> newest = new HashMap<>();
     Map<MemberId, Long> czxids = new HashMap<>();
@@ -155,6 +175,7 @@ final class InMemoryWitness implements Witness {
 
   @Override
   public Optional<TokenRead> readToken(Runnable onChange) {
+    board.beforeOperation();
     board.watches.add(onChange);
     Board.Node node = board.token;
     Optional<TokenRead> read =
@@ -181,6 +202,7 @@ final class InMemoryWitness implements Witness {
 
   @Override
   public void writeReport(ArbiterNodes.Stored stored) throws KeeperException {
+    board.beforeOperation();
     requireConnected();
     board.putReport(local, session, stored);
     announced = stored.castingVote();
@@ -188,6 +210,7 @@ final class InMemoryWitness implements Witness {
 
   @Override
   public boolean createToken(ArbiterNodes.Token token) throws KeeperException {
+    board.beforeOperation();
     requireConnected();
     if (board.token != null) {
       return false;
@@ -198,6 +221,7 @@ final class InMemoryWitness implements Witness {
 
   @Override
   public void deleteToken(int version) throws KeeperException {
+    board.beforeOperation();
     requireConnected();
     if (board.token == null) {
       throw new KeeperException.NoNodeException("/vote");
