@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * SUSPENDED). This is qnetd's rule of taking the vote from the old holder before giving it away.
  * The order of reads makes it hold between two members reading at different moments: a member
  * announces before the token read that lets it count, and a new winner reads the reports after the
- * read that found the token gone.
+ * read that found the token gone, and creates the token only if no token was created since it
+ * looked (a generation moved on in the same transaction).
  */
 public final class ArbiterSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ArbiterSession.class);
@@ -286,6 +287,7 @@ public final class ArbiterSession implements AutoCloseable {
       log.info("member {} sees arbiter decision: {}", local, next.reason());
     }
     decision = next;
+    long generation = witness.tokenGeneration();
     Optional<Witness.TokenRead> read = witness.readToken(watcher);
     ArbiterNodes.Token token = read.map(Witness.TokenRead::token).orElse(null);
     if (token != null && read.get().ownedByThisSession() && !next.votesFor(token.partition())) {
@@ -307,7 +309,7 @@ public final class ArbiterSession implements AutoCloseable {
       startCasting(view);
     }
     if (token == null && mine) {
-      takeToken(view);
+      takeToken(view, generation);
     }
   }
 
@@ -344,7 +346,7 @@ public final class ArbiterSession implements AutoCloseable {
    * vote. The reports are read again here, after the token was found absent: a member that counts
    * announced it before its own read of the token, so its report shows it now.
    */
-  private void takeToken(SortedSet<MemberId> view) throws Exception {
+  private void takeToken(SortedSet<MemberId> view, long generation) throws Exception {
     Map<MemberId, ArbiterNodes.Stored> reports = witness.readReports(watcher);
     ArbiterDecision fresh = decideFrom(reports);
     if (!fresh.votesFor(view)) {
@@ -363,7 +365,7 @@ public final class ArbiterSession implements AutoCloseable {
           "member {} waits: member {} still counts the arbiter vote", local, stillCounting.get());
       return;
     }
-    if (witness.createToken(new ArbiterNodes.Token(view, local))) {
+    if (witness.createToken(new ArbiterNodes.Token(view, local), generation)) {
       log.info("member {} takes the arbiter vote for {}: {}", local, view, fresh.reason());
     } else {
       log.debug("member {}: another member took the arbiter vote first", local);

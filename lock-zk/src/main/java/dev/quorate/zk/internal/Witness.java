@@ -52,6 +52,15 @@ interface Witness {
   Map<MemberId, ArbiterNodes.Stored> readReports(Runnable onChange) throws Exception;
 
   /**
+   * Reads how many vote tokens were ever created. Read it before the token: a token created after
+   * this read makes {@link #createToken} with this generation fail.
+   *
+   * @return the generation
+   * @throws Exception if the witness fails
+   */
+  long tokenGeneration() throws Exception;
+
+  /**
    * Reads the vote token and watches it.
    *
    * @param onChange called once when the token is created, changed or deleted
@@ -69,13 +78,15 @@ interface Witness {
   void writeReport(ArbiterNodes.Stored stored) throws Exception;
 
   /**
-   * Creates the vote token in an ephemeral node of the current session, if there is none.
+   * Creates the vote token in an ephemeral node of the current session, atomically with moving the
+   * generation on, if there is none and none was created since the generation was read.
    *
    * @param token the token
-   * @return false if a token exists already
+   * @param generation the generation read before the read that found no token
+   * @return false if a token exists, or one was created (and maybe gone again) since
    * @throws Exception if the witness fails
    */
-  boolean createToken(ArbiterNodes.Token token) throws Exception;
+  boolean createToken(ArbiterNodes.Token token, long generation) throws Exception;
 
   /**
    * Deletes the vote token if it still has this version.

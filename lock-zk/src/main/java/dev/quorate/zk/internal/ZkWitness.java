@@ -26,6 +26,7 @@ final class ZkWitness implements Witness {
   private final CuratorFramework client;
   private final String reportsPath;
   private final String tokenPath;
+  private final String generationPath;
   private final MemberId local;
   private final Map<Consumer<ConnectionState>, ConnectionStateListener> listeners =
       new ConcurrentHashMap<>();
@@ -36,6 +37,7 @@ final class ZkWitness implements Witness {
     this.client = client;
     this.reportsPath = root + "/reports";
     this.tokenPath = root + "/vote";
+    this.generationPath = root + "/vote-generation";
     this.local = local;
   }
 
@@ -99,6 +101,20 @@ final class ZkWitness implements Witness {
   }
 
   @Override
+  public long tokenGeneration() throws Exception {
+    Stat stat = client.checkExists().forPath(generationPath);
+    if (stat == null) {
+      try {
+        client.create().creatingParentContainersIfNeeded().forPath(generationPath);
+      } catch (KeeperException.NodeExistsException e) {
+        // Another member created it first.
+      }
+      stat = client.checkExists().forPath(generationPath);
+    }
+    return stat == null ? -1 : stat.getVersion();
+  }
+
+  @Override
   public Optional<TokenRead> readToken(Runnable onChange) throws Exception {
     CuratorWatcher watcher = event -> onChange.run();
     Stat stat = new Stat();
@@ -131,11 +147,28 @@ final class ZkWitness implements Witness {
   }
 
   @Override
-  public boolean createToken(ArbiterNodes.Token token) throws Exception {
+  public boolean createToken(ArbiterNodes.Token token, long generation) throws Exception {
+    if (generation < 0) {
+      return false;
+    }
     try {
-      client.create().withMode(CreateMode.EPHEMERAL).forPath(tokenPath, ArbiterNodes.encode(token));
+      // One transaction: a token created (and maybe expired) since the generation was read moved
+      // it on, so an absence observed before that cannot justify this create.
+      client
+          .transaction()
+          .forOperations(
+              client
+                  .transactionOp()
+                  .create()
+                  .withMode(CreateMode.EPHEMERAL)
+                  .forPath(tokenPath, ArbiterNodes.encode(token)),
+              client
+                  .transactionOp()
+                  .setData()
+                  .withVersion(Math.toIntExact(generation))
+                  .forPath(generationPath, new byte[0]));
       return true;
-    } catch (KeeperException.NodeExistsException e) {
+    } catch (KeeperException.NodeExistsException | KeeperException.BadVersionException e) {
       return false;
     }
   }

@@ -188,6 +188,30 @@ class ArbiterHandOverTest {
   }
 
   @Test
+  void aTokenThatCameAndWentAfterTheWinnerFoundNoneStopsItsCreate() {
+    memberFourReports();
+    Member three = new Member(3, HIGH, 0);
+    // Member 3 found no token and, reading the reports again, nobody counting. Before its create,
+    // member 2 takes the token for the low half, member 1 (better score) counts it, and member 2's
+    // session ends with the token.
+    three.witness.afterReportsRead(
+        () ->
+            three.witness.afterReportsRead(
+                () -> {
+                  board.putToken(new ArbiterNodes.Token(LOW, MemberId.of(2)), SESSION_TWO);
+                  Member one = new Member(1, LOW, 3);
+                  one.worker.runAll();
+                  assertThat(one.counts()).isTrue();
+                  board.expire(SESSION_TWO);
+                }));
+    runAll();
+
+    assertThat(members.get(1).counts()).isTrue();
+    assertThat(three.counts()).isFalse();
+    assertThat(board.token()).map(ArbiterNodes.Token::partition).contains(LOW);
+  }
+
+  @Test
   void aCountingDecidedBeforeTheSessionWasLostIsNotResumedAfterIt() {
     memberTwoHoldsTheVote(0, true);
     memberFourReports();

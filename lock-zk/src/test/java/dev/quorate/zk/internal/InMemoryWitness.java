@@ -26,6 +26,7 @@ final class InMemoryWitness implements Witness {
     private final List<Runnable> watches = new ArrayList<>();
     private Node token;
     private long zxid;
+    private long generation;
     private Runnable interleaving = () -> {};
     private boolean interleaved;
 
@@ -61,6 +62,7 @@ final class InMemoryWitness implements Witness {
 
     void putToken(ArbiterNodes.Token token, long session) {
       this.token = new Node(ArbiterNodes.encode(token), session, ++zxid, 0);
+      generation++;
       changed();
     }
 
@@ -174,6 +176,12 @@ final class InMemoryWitness implements Witness {
   }
 
   @Override
+  public long tokenGeneration() {
+    board.beforeOperation();
+    return board.generation;
+  }
+
+  @Override
   public Optional<TokenRead> readToken(Runnable onChange) {
     board.beforeOperation();
     board.watches.add(onChange);
@@ -209,12 +217,13 @@ final class InMemoryWitness implements Witness {
   }
 
   @Override
-  public boolean createToken(ArbiterNodes.Token token) throws KeeperException {
+  public boolean createToken(ArbiterNodes.Token token, long generation) throws KeeperException {
     board.beforeOperation();
     requireConnected();
-    if (board.token != null) {
+    if (board.token != null || board.generation != generation) {
       return false;
     }
+    board.generation++;
     board.putToken(token, session);
     return true;
   }
