@@ -28,6 +28,8 @@ final class InMemoryMemberNodes implements MemberNodes {
   private boolean connected = true;
   private Runnable afterRegister;
   private Runnable afterRead;
+  private Runnable interleaving = () -> {};
+  private boolean interleaved;
 
   InMemoryMemberNodes(MemberId local, long session) {
     this.local = local;
@@ -53,9 +55,36 @@ final class InMemoryMemberNodes implements MemberNodes {
     return Optional.ofNullable(nodes.get("member-" + local + "-" + session)).map(Stored::record);
   }
 
+  /** An operator deletes the local member's node while its session lives. */
+  void expireOwnNodeByHand() {
+    if (nodes.remove("member-" + local + "-" + session) != null) {
+      changed();
+    }
+  }
+
   /** Whether any node of the local member exists, of any session. */
   boolean anyOwn() {
     return nodes.keySet().stream().anyMatch(p -> p.startsWith("member-" + local + "-"));
+  }
+
+  /**
+   * Runs around every registration and read (never inside itself): other steps, as other threads
+   * would take them while the member waits for the server.
+   */
+  void interleave(Runnable steps) {
+    this.interleaving = steps;
+  }
+
+  private void aroundOperation() {
+    if (interleaved) {
+      return;
+    }
+    interleaved = true;
+    try {
+      interleaving.run();
+    } finally {
+      interleaved = false;
+    }
   }
 
   /** Runs once, right after the member's next registration is stored. */
@@ -108,6 +137,7 @@ final class InMemoryMemberNodes implements MemberNodes {
 
   @Override
   public Registration register(MemberRecord record) throws KeeperException, InterruptedException {
+    aroundOperation();
     if (!connected) {
       throw new KeeperException.ConnectionLossException();
     }
@@ -122,11 +152,17 @@ final class InMemoryMemberNodes implements MemberNodes {
       // As Curator's wait for the reply: the node exists on the server, the caller never learns.
       throw new InterruptedException("interrupted while waiting for the create's reply");
     }
+    aroundOperation();
     return registration;
   }
 
   @Override
   public List<Node> read(Runnable onChange) {
+    aroundOperation();
+    if (!connected) {
+      throw new dev.quorate.lock.QuorateException(
+          dev.quorate.lock.ErrorCode.CONNECTION_LOSS, "in-memory nodes: not connected");
+    }
     watches.add(onChange);
     List<Node> read =
         nodes.values().stream().map(n -> new Node(n.record, n.session, n.czxid)).toList();
@@ -135,6 +171,7 @@ final class InMemoryMemberNodes implements MemberNodes {
     if (hook != null) {
       hook.run();
     }
+    aroundOperation();
     return read;
   }
 
