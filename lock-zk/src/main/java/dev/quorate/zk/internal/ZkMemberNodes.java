@@ -5,13 +5,10 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.quorum.MemberId;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -26,11 +23,11 @@ final class ZkMemberNodes implements MemberNodes {
   private final CuratorFramework client;
   private final String root;
   private final MemberId local;
-  private final Map<Consumer<ConnectionState>, ConnectionStateListener> listeners =
-      new ConcurrentHashMap<>();
+  private final ConnectionListeners listeners;
 
   ZkMemberNodes(CuratorFramework client, String root, MemberId local) {
     this.client = client;
+    this.listeners = new ConnectionListeners(client);
     this.root = root;
     this.local = local;
   }
@@ -52,17 +49,12 @@ final class ZkMemberNodes implements MemberNodes {
 
   @Override
   public void listen(Consumer<ConnectionState> listener) {
-    ConnectionStateListener adapter = (c, state) -> listener.accept(state);
-    listeners.put(listener, adapter);
-    client.getConnectionStateListenable().addListener(adapter);
+    listeners.add(listener);
   }
 
   @Override
   public void unlisten(Consumer<ConnectionState> listener) {
-    ConnectionStateListener adapter = listeners.remove(listener);
-    if (adapter != null) {
-      client.getConnectionStateListenable().removeListener(adapter);
-    }
+    listeners.remove(listener);
   }
 
   @Override

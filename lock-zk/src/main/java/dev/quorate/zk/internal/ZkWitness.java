@@ -4,12 +4,10 @@ import dev.quorate.quorum.MemberId;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -28,13 +26,13 @@ final class ZkWitness implements Witness {
   private final String tokenPath;
   private final String generationPath;
   private final MemberId local;
-  private final Map<Consumer<ConnectionState>, ConnectionStateListener> listeners =
-      new ConcurrentHashMap<>();
+  private final ConnectionListeners listeners;
   // Only on the caller's (the arbiter worker's) thread:
   private volatile String reportPath;
 
   ZkWitness(CuratorFramework client, String root, MemberId local) {
     this.client = client;
+    this.listeners = new ConnectionListeners(client);
     this.reportsPath = root + "/reports";
     this.tokenPath = root + "/vote";
     this.generationPath = root + "/vote-generation";
@@ -48,17 +46,12 @@ final class ZkWitness implements Witness {
 
   @Override
   public void listen(Consumer<ConnectionState> listener) {
-    ConnectionStateListener adapter = (c, state) -> listener.accept(state);
-    listeners.put(listener, adapter);
-    client.getConnectionStateListenable().addListener(adapter);
+    listeners.add(listener);
   }
 
   @Override
   public void unlisten(Consumer<ConnectionState> listener) {
-    ConnectionStateListener adapter = listeners.remove(listener);
-    if (adapter != null) {
-      client.getConnectionStateListenable().removeListener(adapter);
-    }
+    listeners.remove(listener);
   }
 
   private long session() throws Exception {

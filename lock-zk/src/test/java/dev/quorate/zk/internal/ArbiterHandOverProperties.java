@@ -63,23 +63,7 @@ class ArbiterHandOverProperties {
       this.session =
           new ArbiterSession(
               witness, this.id, List.of(gateway::get), Ffsplit.LastResort.LOWEST_ID, worker);
-      VoteSource source =
-          new VoteSource() {
-            @Override
-            public String name() {
-              return "arbiter";
-            }
-
-            @Override
-            public int votes() {
-              return 1;
-            }
-
-            @Override
-            public boolean castsVote(SortedSet<MemberId> partition) {
-              return session.castsVote(partition);
-            }
-          };
+      VoteSource source = ArbiterHandOverTest.source(session);
       this.quorum =
           QuorumService.builder(QuorumPolicy.builder(topology).voteSource(source).build(), this.id)
               .notifier(Runnable::run)

@@ -75,7 +75,8 @@ class ArbiterHandOverTest {
     }
   }
 
-  private static VoteSource source(ArbiterSession session) {
+  /** The arbiter's vote as ZkArbiter declares it. */
+  static VoteSource source(ArbiterSession session) {
     return new VoteSource() {
       @Override
       public String name() {

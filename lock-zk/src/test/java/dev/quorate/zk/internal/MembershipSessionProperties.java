@@ -1,21 +1,17 @@
 package dev.quorate.zk.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.quorate.quorum.Member;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.quorum.Topology;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.state.ConnectionState;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -100,22 +96,7 @@ class MembershipSessionProperties {
             .notifier(Runnable::run)
             .build();
     MembershipSession session = new MembershipSession(nodes, "/m", ONE, quorum, worker);
-    CompletableFuture<Void> started =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                session.start(Duration.ofSeconds(10));
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-              }
-            });
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .pollInterval(Duration.ofMillis(1))
-        .until(worker::hasTasks);
-    worker.runAll();
-    started.get(10, TimeUnit.SECONDS);
+    MembershipSessionTest.start(session, worker);
 
     nodes.interleave(
         () -> {

@@ -36,6 +36,15 @@ class MembershipSessionTest {
     }
     QuorumService quorum = QuorumService.builder(policy, ONE.id()).notifier(Runnable::run).build();
     MembershipSession session = new MembershipSession(nodes, "/m", ONE, quorum, worker);
+    start(session, worker);
+    worker.runAll();
+    assertThat(session.lastFed().present()).hasSize(3);
+    assertThat(quorum.grantsAllowed()).isTrue();
+    return session;
+  }
+
+  /** Starts the session, running its worker by hand until the first registration is done. */
+  static void start(MembershipSession session, ManualExecutor worker) throws Exception {
     CompletableFuture<Void> started =
         CompletableFuture.runAsync(
             () -> {
@@ -46,13 +55,12 @@ class MembershipSessionTest {
                 throw new IllegalStateException(e);
               }
             });
-    await().atMost(Duration.ofSeconds(10)).until(worker::hasTasks);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(1))
+        .until(worker::hasTasks);
     worker.runAll();
     started.get(10, TimeUnit.SECONDS);
-    worker.runAll();
-    assertThat(session.lastFed().present()).hasSize(3);
-    assertThat(quorum.grantsAllowed()).isTrue();
-    return session;
   }
 
   /** The client loses its session and connects again with a new one. */
