@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -168,7 +169,7 @@ public final class QuorumService implements AutoCloseable {
       }
       Set<String> casting =
           policy.voteSources().values().stream()
-              .filter(source -> source.castsVote(seen.present()))
+              .filter(source -> casts(source, seen.present()))
               .map(VoteSource::name)
               .collect(Collectors.toSet());
       Membership withSources = seen.withVoteSources(casting);
@@ -192,6 +193,23 @@ public final class QuorumService implements AutoCloseable {
       log.debug("quorum service of member {} closed; change not delivered", local, e);
     }
     return result;
+  }
+
+  /**
+   * A source that fails to answer casts no vote: had its exception escaped, this evaluation (a
+   * member cut off, say) would be lost and the previous, maybe quorate, state would stand.
+   */
+  private boolean casts(VoteSource source, SortedSet<MemberId> partition) {
+    try {
+      return source.castsVote(partition);
+    } catch (RuntimeException e) {
+      log.error(
+          "vote source {} of member {} failed; counted as not casting its vote",
+          source.name(),
+          local,
+          e);
+      return false;
+    }
   }
 
   private void scheduleWindow(QuorumState result) {

@@ -34,7 +34,8 @@ public interface TieBreaker {
    * Decides whether the partition described by {@code context} wins the tie.
    *
    * @param context the partition and the history it shares with the other half
-   * @return true if this partition may be quorate with exactly half of the expected votes
+   * @return true if this partition may be quorate with exactly half of the expected votes; an
+   *     exception counts as false (and is logged)
    */
   boolean grants(TieContext context);
 

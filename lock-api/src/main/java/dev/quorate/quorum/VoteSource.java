@@ -35,7 +35,7 @@ public interface VoteSource {
 
   /**
    * Tells whether this source currently gives its votes to the given partition. It must never give
-   * them to two partitions of one split.
+   * them to two partitions of one split. An exception counts as not giving them (and is logged).
    *
    * @param partition the members present in the partition being evaluated
    * @return true if the partition gets {@link #votes()} more votes

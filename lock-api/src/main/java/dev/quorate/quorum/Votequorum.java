@@ -3,12 +3,15 @@ package dev.quorate.quorum;
 import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The evaluation steps of {@link QuorumPolicy}: votequorum's calculate-quorum, are-we-quorate and
  * last_man_standing timer, as pure functions of (policy, previous state, membership, time).
  */
 final class Votequorum {
+  private static final Logger log = LoggerFactory.getLogger(QuorumService.class);
   private static final SortedSet<MemberId> NONE = new TreeSet<>();
 
   private Votequorum() {}
@@ -127,7 +130,7 @@ final class Votequorum {
                 + departed
                 + " votes, enough for quorum without us";
       } else {
-        quorate = breaker.grants(tie);
+        quorate = grants(breaker, tie);
         reason = quorate ? QuorumReason.TIE_BREAKER_WON : QuorumReason.TIE_BREAKER_LOST;
         why =
             votes
@@ -169,7 +172,21 @@ final class Votequorum {
       return true;
     }
     return votes <= s.threshold()
-        && policy.autoTieBreaker().map(breaker -> breaker.grants(tie)).orElse(false);
+        && policy.autoTieBreaker().map(breaker -> grants(breaker, tie)).orElse(false);
+  }
+
+  /**
+   * A tie-breaker that fails to answer (an arbiter out of reach) grants nothing: had its exception
+   * escaped, the evaluation would be lost and the previous, maybe quorate, state would stand.
+   */
+  private static boolean grants(TieBreaker breaker, TieContext tie) {
+    try {
+      return breaker.grants(tie);
+    } catch (RuntimeException e) {
+      log.error(
+          "tie-breaker {} failed on {}; counted as not granting", breaker, tie.partition(), e);
+      return false;
+    }
   }
 
   /** The window ended while quorate: expected votes become the votes present. */

@@ -52,6 +52,54 @@ class QuorumServiceTest {
   }
 
   @Test
+  void aVoteSourceThatThrowsCastsNoVoteInsteadOfFreezingTheState() {
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    VoteSource disk =
+        VoteSource.toPartitionOf(
+            "qdisk",
+            1,
+            () -> {
+              if (failure.get() != null) {
+                throw failure.get();
+              }
+              return Optional.of(ONE);
+            });
+    QuorumPolicy policy = QuorumPolicy.builder(Clusters.ofSize(2)).voteSource(disk).build();
+    try (QuorumService quorum = service(policy).build()) {
+      quorum.update(Clusters.ids(1));
+      assertThat(quorum.grantsAllowed()).as("1 member + the disk: 2 of 3").isTrue();
+
+      // The member is cut off; the disk's owner fails while being asked. The loss must still count.
+      failure.set(new IllegalStateException("disk read failed"));
+      QuorumState state = quorum.update(Clusters.ids(1));
+      assertThat(state.quorate()).isFalse();
+      assertThat(state.votes()).isEqualTo(1);
+      assertThat(quorum.grantsAllowed()).isFalse();
+    }
+  }
+
+  @Test
+  void aTieBreakerThatThrowsGrantsNothingInsteadOfFreezingTheState() {
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    TieBreaker arbiter =
+        context -> {
+          if (failure.get() != null) {
+            throw failure.get();
+          }
+          return context.partition().contains(ONE);
+        };
+    QuorumPolicy policy = QuorumPolicy.builder(Clusters.ofSize(4)).autoTieBreaker(arbiter).build();
+    try (QuorumService quorum = service(policy).build()) {
+      quorum.update(Clusters.upTo(4));
+      failure.set(new IllegalStateException("arbiter unreachable"));
+      QuorumState state = quorum.update(Clusters.ids(1, 2));
+      assertThat(state.quorate()).isFalse();
+      assertThat(state.reason()).isEqualTo(QuorumReason.TIE_BREAKER_LOST);
+      assertThat(quorum.grantsAllowed()).isFalse();
+    }
+  }
+
+  @Test
   void listenersRunOutsideTheServiceLock() throws Exception {
     ExecutorService notifier = Executors.newSingleThreadExecutor();
     try (QuorumService quorum =

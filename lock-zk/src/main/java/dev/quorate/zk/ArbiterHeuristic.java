@@ -33,7 +33,8 @@ public interface ArbiterHeuristic {
    * @param command the program and its arguments, not empty
    * @param timeout how long the command may run, positive
    * @return the heuristic
-   * @throws IllegalArgumentException if {@code command} is empty or {@code timeout} not positive
+   * @throws IllegalArgumentException if {@code command} is empty or starts with a blank program, or
+   *     {@code timeout} is not positive
    */
   static ArbiterHeuristic command(List<String> command, Duration timeout) {
     return new CommandHeuristic(command, timeout);

@@ -2,6 +2,7 @@ package dev.quorate.zk;
 
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.VoteSource;
@@ -50,12 +51,35 @@ import org.apache.curator.framework.CuratorFramework;
 public final class ZkArbiter implements AutoCloseable {
   private final ArbiterSession session;
   private final CuratorFramework ownedClient;
-  private final int votes;
+  private final MemberId localMember;
+  private final VoteSource voteSource;
+  private final TieBreaker tieBreaker;
 
-  private ZkArbiter(ArbiterSession session, CuratorFramework ownedClient, int votes) {
+  private ZkArbiter(
+      ArbiterSession session, CuratorFramework ownedClient, MemberId localMember, int votes) {
     this.session = session;
     this.ownedClient = ownedClient;
-    this.votes = votes;
+    this.localMember = localMember;
+    this.voteSource = new ArbiterVoteSource(session, votes);
+    this.tieBreaker = context -> session.castsVote(context.partition());
+  }
+
+  /** The arbiter's vote as a {@link VoteSource}. */
+  private record ArbiterVoteSource(ArbiterSession session, int votes) implements VoteSource {
+    @Override
+    public String name() {
+      return "arbiter";
+    }
+
+    @Override
+    public boolean castsVote(SortedSet<MemberId> partition) {
+      return session.castsVote(partition);
+    }
+
+    @Override
+    public String toString() {
+      return "arbiter vote source (" + votes + " vote(s))";
+    }
   }
 
   /**
@@ -74,27 +98,7 @@ public final class ZkArbiter implements AutoCloseable {
    * @return the vote source to declare in the {@link dev.quorate.quorum.QuorumPolicy}
    */
   public VoteSource voteSource() {
-    return new VoteSource() {
-      @Override
-      public String name() {
-        return "arbiter";
-      }
-
-      @Override
-      public int votes() {
-        return votes;
-      }
-
-      @Override
-      public boolean castsVote(SortedSet<MemberId> partition) {
-        return session.castsVote(partition);
-      }
-
-      @Override
-      public String toString() {
-        return "arbiter vote source (" + votes + " vote(s))";
-      }
-    };
+    return voteSource;
   }
 
   /**
@@ -104,7 +108,7 @@ public final class ZkArbiter implements AutoCloseable {
    * @return the tie-breaker to declare in the {@link dev.quorate.quorum.QuorumPolicy}
    */
   public TieBreaker tieBreaker() {
-    return context -> session.castsVote(context.partition());
+    return tieBreaker;
   }
 
   /**
@@ -112,9 +116,28 @@ public final class ZkArbiter implements AutoCloseable {
    * building the service whose policy uses {@link #voteSource()} or {@link #tieBreaker()}.
    *
    * @param quorum the local member's quorum service
+   * @throws ConfigurationException if the service's policy declares neither {@link #voteSource()}
+   *     nor {@link #tieBreaker()} of this arbiter (its vote would never count), or its topology
+   *     lacks the arbiter's local member
    * @throws IllegalStateException if already attached
    */
   public void attach(QuorumService quorum) {
+    QuorumPolicy policy = Objects.requireNonNull(quorum, "quorum").policy();
+    if (!policy.voteSources().containsValue(voteSource)
+        && !policy.autoTieBreaker().map(t -> t == tieBreaker).orElse(false)) {
+      throw new ConfigurationException(
+          "arbiter of member "
+              + localMember
+              + ": the quorum service's policy declares neither this arbiter's voteSource() nor"
+              + " its tieBreaker(), so its vote would never count; declare one of them");
+    }
+    if (!policy.topology().contains(localMember)) {
+      throw new ConfigurationException(
+          "arbiter.local_member: member "
+              + localMember
+              + " is not in the quorum service's topology; accepted: "
+              + policy.topology().ids());
+    }
     session.attach(quorum);
   }
 
@@ -128,8 +151,10 @@ public final class ZkArbiter implements AutoCloseable {
   }
 
   /**
-   * Stops reporting; the vote is withheld from now on. Closes the witness client only if the
-   * builder created it; its report and any token it holds go with its session.
+   * Stops reporting; the vote is withheld from now on. Withdraws this member's report and any vote
+   * token it holds from the witness; if the witness is unreachable at that moment, they go with the
+   * witness session, or are withdrawn as soon as a client you keep open reconnects to the same
+   * session. Closes the witness client only if the builder created it.
    */
   @Override
   public void close() {
@@ -158,9 +183,10 @@ public final class ZkArbiter implements AutoCloseable {
      *
      * @param connectString the witness's {@code host:port[,host:port...]}
      * @return this builder
+     * @throws IllegalArgumentException if blank
      */
     public Builder connectString(String connectString) {
-      this.connectString = Objects.requireNonNull(connectString, "connectString");
+      this.connectString = BuilderChecks.connectString(connectString);
       return this;
     }
 
@@ -184,14 +210,7 @@ public final class ZkArbiter implements AutoCloseable {
      * @throws IllegalArgumentException if the path is not absolute or ends in {@code /}
      */
     public Builder rootPath(String rootPath) {
-      Objects.requireNonNull(rootPath, "rootPath");
-      if (!rootPath.startsWith("/") || rootPath.length() < 2 || rootPath.endsWith("/")) {
-        throw new IllegalArgumentException(
-            "rootPath must be absolute and not end in '/', e.g. /quorate/arbiter; got '"
-                + rootPath
-                + "'");
-      }
-      this.rootPath = rootPath;
+      this.rootPath = BuilderChecks.rootPath(rootPath, "/quorate/arbiter");
       return this;
     }
 
@@ -203,7 +222,7 @@ public final class ZkArbiter implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder sessionTimeout(Duration timeout) {
-      this.sessionTimeout = positive(timeout, "sessionTimeout");
+      this.sessionTimeout = BuilderChecks.positive(timeout, "sessionTimeout");
       return this;
     }
 
@@ -215,7 +234,7 @@ public final class ZkArbiter implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder connectionTimeout(Duration timeout) {
-      this.connectionTimeout = positive(timeout, "connectionTimeout");
+      this.connectionTimeout = BuilderChecks.positive(timeout, "connectionTimeout");
       return this;
     }
 
@@ -303,15 +322,10 @@ public final class ZkArbiter implements AutoCloseable {
         throw e;
       }
       return new ZkArbiter(
-          new ArbiterSession(client, rootPath, localMember, heuristics, lastResort), owned, votes);
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + value);
-      }
-      return value;
+          new ArbiterSession(client, rootPath, localMember, heuristics, lastResort),
+          owned,
+          localMember,
+          votes);
     }
   }
 }

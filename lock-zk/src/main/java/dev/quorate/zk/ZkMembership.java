@@ -108,9 +108,10 @@ public final class ZkMembership implements AutoCloseable {
      *
      * @param connectString {@code host:port[,host:port...]}
      * @return this builder
+     * @throws IllegalArgumentException if blank
      */
     public Builder connectString(String connectString) {
-      this.connectString = Objects.requireNonNull(connectString, "connectString");
+      this.connectString = BuilderChecks.connectString(connectString);
       return this;
     }
 
@@ -134,14 +135,7 @@ public final class ZkMembership implements AutoCloseable {
      * @throws IllegalArgumentException if the path is not absolute or ends in {@code /}
      */
     public Builder rootPath(String rootPath) {
-      Objects.requireNonNull(rootPath, "rootPath");
-      if (!rootPath.startsWith("/") || rootPath.length() < 2 || rootPath.endsWith("/")) {
-        throw new IllegalArgumentException(
-            "rootPath must be absolute and not end in '/', e.g. /quorate/members; got '"
-                + rootPath
-                + "'");
-      }
-      this.rootPath = rootPath;
+      this.rootPath = BuilderChecks.rootPath(rootPath, "/quorate/members");
       return this;
     }
 
@@ -153,7 +147,7 @@ public final class ZkMembership implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder sessionTimeout(Duration timeout) {
-      this.sessionTimeout = positive(timeout, "sessionTimeout");
+      this.sessionTimeout = BuilderChecks.positive(timeout, "sessionTimeout");
       return this;
     }
 
@@ -165,7 +159,7 @@ public final class ZkMembership implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder connectionTimeout(Duration timeout) {
-      this.connectionTimeout = positive(timeout, "connectionTimeout");
+      this.connectionTimeout = BuilderChecks.positive(timeout, "connectionTimeout");
       return this;
     }
 
@@ -244,14 +238,6 @@ public final class ZkMembership implements AutoCloseable {
         throw e;
       }
       return new ZkMembership(session, owned);
-    }
-
-    private static Duration positive(Duration value, String name) {
-      Objects.requireNonNull(value, name);
-      if (value.isNegative() || value.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive, got " + value);
-      }
-      return value;
     }
   }
 }

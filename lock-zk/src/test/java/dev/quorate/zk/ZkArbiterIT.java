@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.LockManager;
@@ -28,7 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,6 +58,7 @@ class ZkArbiterIT {
   private static final class Node implements AutoCloseable {
     final MemberId id;
     final AtomicBoolean gatewayReachable = new AtomicBoolean(true);
+    volatile CountDownLatch heuristicGate = new CountDownLatch(0);
     final TcpProxy witnessProxy;
     final CuratorFramework witnessClient;
     final ZkArbiter arbiter;
@@ -72,7 +78,11 @@ class ZkArbiterIT {
               .curator(witnessClient)
               .rootPath("/it/arbiter")
               .localMember(this.id)
-              .heuristic(gatewayReachable::get)
+              .heuristic(
+                  () -> {
+                    heuristicGate.await();
+                    return gatewayReachable.get();
+                  })
               .lastResort(order)
               .build();
       QuorumPolicy policy = QuorumPolicy.builder(topology).voteSource(arbiter.voteSource()).build();
@@ -222,6 +232,103 @@ class ZkArbiterIT {
     side(LOW).forEach(n -> n.arbiter.close());
     awaitWinner(HIGH, LOW);
     assertThat(side(HIGH).get(0).arbiter.decision().rule()).isEqualTo(Ffsplit.Rule.ONLY_CANDIDATE);
+  }
+
+  @Test
+  void arbitersClosedWhileCutOffWithdrawOnceTheirClientsReconnect() throws Exception {
+    startFour(Ffsplit.LastResort.LOWEST_ID);
+    feed(LOW, side(LOW));
+    feed(HIGH, side(HIGH));
+    awaitWinner(LOW, HIGH);
+
+    List<Long> sessions = new ArrayList<>();
+    for (Node n : side(LOW)) {
+      sessions.add(n.witnessClient.getZookeeperClient().getZooKeeper().getSessionId());
+      n.witnessProxy.block();
+    }
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> side(LOW).stream().noneMatch(n -> n.quorum.grantsAllowed()));
+    side(LOW).forEach(n -> n.arbiter.close());
+    side(LOW).forEach(n -> n.witnessProxy.unblock());
+    // The clients come back to their old sessions, so the report and token the low half left on
+    // the witness do not expire: the closed arbiters must withdraw them now.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                side(LOW).stream()
+                    .allMatch(n -> n.witnessClient.getZookeeperClient().isConnected()));
+    for (int i = 0; i < sessions.size(); i++) {
+      assertThat(side(LOW).get(i).witnessClient.getZookeeperClient().getZooKeeper().getSessionId())
+          .isEqualTo(sessions.get(i));
+    }
+    awaitWinner(HIGH, LOW);
+  }
+
+  @Test
+  void attachRefusesAServiceThatWouldNeverCountTheArbiter() throws Exception {
+    Topology topology = Topology.builder().member(1, 1, "hv-1").member(2, 1, "hv-2").build();
+    try (ZkArbiter arbiter =
+        ZkArbiter.builder()
+            .connectString(witness.getConnectString())
+            .localMember(MemberId.of(1))
+            .build()) {
+      QuorumService withoutArbiter =
+          QuorumService.builder(QuorumPolicy.builder(topology).build(), MemberId.of(1)).build();
+      assertThatThrownBy(() -> arbiter.attach(withoutArbiter))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("voteSource()")
+          .hasMessageContaining("tieBreaker()");
+      withoutArbiter.close();
+
+      Topology others = Topology.builder().member(2, 1, "hv-2").member(3, 1, "hv-3").build();
+      QuorumService elsewhere =
+          QuorumService.builder(
+                  QuorumPolicy.builder(others).voteSource(arbiter.voteSource()).build(),
+                  MemberId.of(2))
+              .build();
+      assertThatThrownBy(() -> arbiter.attach(elsewhere))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("member 1")
+          .hasMessageContaining("[2, 3]");
+      elsewhere.close();
+    }
+  }
+
+  @Test
+  void anUnreadableForeignNodeAmongTheReportsDoesNotStopTheDecisions() throws Exception {
+    startFour(Ffsplit.LastResort.LOWEST_ID);
+    Id owner = new Id("digest", DigestAuthenticationProvider.generateDigest("other:secret"));
+    nodes
+        .get(0)
+        .witnessClient
+        .create()
+        .withACL(List.of(new ACL(ZooDefs.Perms.ALL, owner)))
+        .forPath("/it/arbiter/reports/report-9-foreign");
+
+    feed(LOW, side(LOW));
+    feed(HIGH, side(HIGH));
+    awaitWinner(LOW, HIGH);
+  }
+
+  @Test
+  void arbitersClosedWhileAHeuristicRunsStillWithdrawOnceItEnds() throws Exception {
+    startFour(Ffsplit.LastResort.LOWEST_ID);
+    feed(LOW, side(LOW));
+    feed(HIGH, side(HIGH));
+    awaitWinner(LOW, HIGH);
+
+    // The low members' heuristics hang (a slow gateway) when their partitions change, and they
+    // close meanwhile: close gives up waiting after its bound, but the withdrawal must still come.
+    CountDownLatch slowGateway = new CountDownLatch(1);
+    for (Node n : side(LOW)) {
+      n.heuristicGate = slowGateway;
+      n.quorum.update(Set.of(n.id));
+    }
+    side(LOW).forEach(n -> n.arbiter.close());
+    slowGateway.countDown();
+    awaitWinner(HIGH, LOW);
   }
 
   private void awaitWinner(Set<MemberId> winner, Set<MemberId> loser) {

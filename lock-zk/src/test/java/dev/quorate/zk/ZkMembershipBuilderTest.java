@@ -62,6 +62,22 @@ class ZkMembershipBuilderTest {
   }
 
   @Test
+  void blankConnectStringsAndProgramsAreRefusedWhenGiven() {
+    assertThatThrownBy(() -> ZkMembership.builder().connectString(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("connectString")
+        .hasMessageContaining("' '");
+    assertThatThrownBy(() -> ZkArbiter.builder().connectString(""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("connectString")
+        .hasMessageContaining("''");
+    assertThatThrownBy(() -> ArbiterHeuristic.command(List.of(" ", "-c1"), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("program")
+        .hasMessageContaining("[ , -c1]");
+  }
+
+  @Test
   void arbiterNeedsALocalMemberAndOneSource() {
     assertThatThrownBy(() -> ZkArbiter.builder().connectString("127.0.0.1:1").build())
         .isInstanceOf(ConfigurationException.class)

@@ -23,7 +23,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Id;
+import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -238,6 +242,23 @@ class ZkMembershipIT {
                     && members.stream()
                         .allMatch(m -> m.membership.current().present().size() == 5));
     assertThat(member(2).quorum.grantsAllowed()).isTrue();
+  }
+
+  @Test
+  void anUnreadableForeignNodeUnderTheRootDoesNotFreezeTheMembership() throws Exception {
+    startFive();
+    // Another tool's node under the members' root, readable only by its own identity.
+    Id owner = new Id("digest", DigestAuthenticationProvider.generateDigest("other:secret"));
+    member(1)
+        .curator
+        .create()
+        .withACL(List.of(new ACL(ZooDefs.Perms.ALL, owner)))
+        .forPath("/it/members/member-9-foreign");
+
+    stop(5);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> members.stream().allMatch(m -> m.membership.current().present().size() == 4));
   }
 
   /** Ends a session on the server, as its expiry would: a second handle joins it and closes. */

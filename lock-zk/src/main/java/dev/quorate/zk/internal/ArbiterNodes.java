@@ -4,25 +4,16 @@ import dev.quorate.quorum.MemberId;
 import dev.quorate.zk.ArbiterReport;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.CuratorWatcher;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The arbiter's nodes on the witness, as {@code key=value} lines: one ephemeral report per member
- * session, and the ephemeral vote token naming the partition that holds the vote.
+ * The data of the arbiter's nodes on the witness, as {@code key=value} lines: one ephemeral report
+ * per member session, and the ephemeral vote token naming the partition that holds the vote.
  */
 public final class ArbiterNodes {
-  private static final Logger log = LoggerFactory.getLogger(ArbiterNodes.class);
-
   private ArbiterNodes() {}
 
   /**
@@ -119,45 +110,6 @@ public final class ArbiterNodes {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("vote token " + path + " has a malformed number", e);
     }
-  }
-
-  /**
-   * Reads every report under {@code reportsPath}, watching the list and each report; for each
-   * member the newest report counts (an older session's may linger until it expires).
-   *
-   * @param client the witness client
-   * @param reportsPath where reports live
-   * @param watcher set on the list and on every report
-   * @param reader the reading member, for log lines
-   * @return the newest report of each member
-   * @throws Exception if ZooKeeper fails
-   */
-  public static Map<MemberId, Stored> readReports(
-      CuratorFramework client, String reportsPath, CuratorWatcher watcher, MemberId reader)
-      throws Exception {
-    Map<MemberId, Stat> newest = new HashMap<>();
-    Map<MemberId, Stored> reports = new HashMap<>();
-    for (String child : client.getChildren().usingWatcher(watcher).forPath(reportsPath)) {
-      String path = reportsPath + "/" + child;
-      Stat stat = new Stat();
-      Stored report;
-      try {
-        byte[] data = client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
-        report = decodeReport(path, data);
-      } catch (KeeperException.NoNodeException e) {
-        continue; // gone between the listing and the read
-      } catch (IllegalArgumentException e) {
-        log.warn("arbiter of member {} ignores a foreign node: {}", reader, e.getMessage());
-        continue;
-      }
-      MemberId member = report.report().member();
-      Stat seen = newest.get(member);
-      if (seen == null || seen.getCzxid() < stat.getCzxid()) {
-        newest.put(member, stat);
-        reports.put(member, report);
-      }
-    }
-    return reports;
   }
 
   private static String ids(SortedSet<MemberId> ids) {

@@ -20,13 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,20 +44,22 @@ import org.slf4j.LoggerFactory;
  * creates the token only when no member outside its partition reports that it does (a member that
  * is cut off keeps reporting it until its witness session ends, having stopped counting at
  * SUSPENDED). This is qnetd's rule of taking the vote from the old holder before giving it away.
+ * The order of reads makes it hold between two members reading at different moments: a member
+ * announces before the token read that lets it count, and a new winner reads the reports after the
+ * read that found the token gone, and creates the token only if no token was created since it
+ * looked (a generation moved on in the same transaction).
  */
 public final class ArbiterSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ArbiterSession.class);
 
-  private final CuratorFramework client;
-  private final String reportsPath;
-  private final String tokenPath;
+  private final Witness witness;
   private final MemberId local;
   private final List<ArbiterHeuristic> heuristics;
   private final Ffsplit.LastResort lastResort;
   private final ExecutorService worker;
-  private final CuratorWatcher watcher = event -> scheduleDecision();
+  private final Runnable watcher = this::scheduleDecision;
   private final AtomicBoolean decisionPending = new AtomicBoolean();
-  private final ConnectionStateListener connectionListener = (c, state) -> onConnection(state);
+  private final Consumer<ConnectionState> connectionListener = this::onConnection;
   private final QuorumListener partitionListener = this::onQuorumChange;
 
   private volatile QuorumService quorum;
@@ -69,10 +68,12 @@ public final class ArbiterSession implements AutoCloseable {
   private volatile ArbiterDecision decision =
       new ArbiterDecision(Optional.empty(), Ffsplit.Rule.NO_REPORTS, "nothing read yet");
   private volatile boolean closed;
+  // Guards the start of counting against connection changes; counts every connection change.
+  private final ReentrantLock castingLock = new ReentrantLock();
+  private long connectionEpoch;
   // Only on the worker thread:
   private boolean previouslyQuorate;
   private ArbiterReport published;
-  private String reportPath;
 
   /**
    * Creates the session; {@link #attach} starts it.
@@ -89,19 +90,31 @@ public final class ArbiterSession implements AutoCloseable {
       MemberId local,
       List<ArbiterHeuristic> heuristics,
       Ffsplit.LastResort lastResort) {
-    this.client = client;
-    this.reportsPath = root + "/reports";
-    this.tokenPath = root + "/vote";
-    this.local = local;
-    this.heuristics = List.copyOf(heuristics);
-    this.lastResort = lastResort;
-    this.worker =
+    this(
+        new ZkWitness(client, root, local),
+        local,
+        heuristics,
+        lastResort,
         Executors.newSingleThreadExecutor(
             r -> {
               Thread t = new Thread(r, "quorate-arbiter-" + local);
               t.setDaemon(true);
               return t;
-            });
+            }));
+  }
+
+  /** Tests drive the protocol against an in-memory witness, with their own worker. */
+  ArbiterSession(
+      Witness witness,
+      MemberId local,
+      List<ArbiterHeuristic> heuristics,
+      Ffsplit.LastResort lastResort,
+      ExecutorService worker) {
+    this.witness = witness;
+    this.local = local;
+    this.heuristics = List.copyOf(heuristics);
+    this.lastResort = lastResort;
+    this.worker = worker;
   }
 
   /**
@@ -117,8 +130,8 @@ public final class ArbiterSession implements AutoCloseable {
     }
     this.quorum = quorum;
     previouslyQuorate = quorum.addListener(partitionListener).quorate();
-    client.getConnectionStateListenable().addListener(connectionListener);
-    connected = client.getZookeeperClient().isConnected();
+    witness.listen(connectionListener);
+    connected = witness.isConnected();
     schedule(this::publishQuietly);
   }
 
@@ -153,7 +166,13 @@ public final class ArbiterSession implements AutoCloseable {
   }
 
   private void onConnection(ConnectionState state) {
-    connected = state.isConnected();
+    castingLock.lock();
+    try {
+      connectionEpoch++;
+      connected = state.isConnected();
+    } finally {
+      castingLock.unlock();
+    }
     if (!connected) {
       // No connection to the arbiter, no vote: at once, not when the witness session expires.
       setCasting(null);
@@ -225,29 +244,27 @@ public final class ArbiterSession implements AutoCloseable {
     if (!report.equals(published)) {
       log.info("member {} reports to the arbiter: {}", local, report);
     }
+    SortedSet<MemberId> casting = castingFor;
+    if (casting != null && !casting.equals(view)) {
+      // The report is about to name another partition: stop counting for the old one first, or
+      // its view coming back would count a vote no report announces any more.
+      setCasting(null);
+    }
     published = report;
     writeReport(castingFor != null);
   }
 
   /**
    * Writes the latest report, saying whether this member counts (or is about to count) the vote.
+   *
+   * @return false if nothing was written (closed, cut off, or nothing to report yet)
    */
-  private void writeReport(boolean castingVote) throws Exception {
+  private boolean writeReport(boolean castingVote) throws Exception {
     if (closed || !connected || published == null) {
-      return;
+      return false;
     }
-    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
-    String path = reportsPath + "/report-" + local + "-" + Long.toHexString(session);
-    if (reportPath != null && !reportPath.equals(path)) {
-      client.delete().quietly().forPath(reportPath); // gone with its session, normally
-    }
-    client
-        .create()
-        .orSetData()
-        .creatingParentContainersIfNeeded()
-        .withMode(CreateMode.EPHEMERAL)
-        .forPath(path, ArbiterNodes.encode(new ArbiterNodes.Stored(published, castingVote)));
-    reportPath = path;
+    witness.writeReport(new ArbiterNodes.Stored(published, castingVote));
+    return true;
   }
 
   private boolean passes(ArbiterHeuristic heuristic) throws InterruptedException {
@@ -265,26 +282,17 @@ public final class ArbiterSession implements AutoCloseable {
     if (closed || quorum == null) {
       return;
     }
-    client.createContainers(reportsPath);
-    Map<MemberId, ArbiterNodes.Stored> reports =
-        ArbiterNodes.readReports(client, reportsPath, watcher, local);
-    ArbiterDecision next =
-        Ffsplit.decide(
-            quorum.policy().topology(),
-            reports.values().stream().map(ArbiterNodes.Stored::report).toList(),
-            lastResort);
+    ArbiterDecision next = decideFrom(witness.readReports(watcher));
     if (!next.equals(decision)) {
       log.info("member {} sees arbiter decision: {}", local, next.reason());
     }
     decision = next;
-    Stat tokenStat = new Stat();
-    ArbiterNodes.Token token = readToken(tokenStat);
-    long session = client.getZookeeperClient().getZooKeeper().getSessionId();
-    if (token != null
-        && tokenStat.getEphemeralOwner() == session
-        && !next.votesFor(token.partition())) {
+    long generation = witness.tokenGeneration();
+    Optional<Witness.TokenRead> read = witness.readToken(watcher);
+    ArbiterNodes.Token token = read.map(Witness.TokenRead::token).orElse(null);
+    if (token != null && read.get().ownedByThisSession() && !next.votesFor(token.partition())) {
       // The decision moved: hand the vote over. The watch on the token brings the next round.
-      client.delete().withVersion(tokenStat.getVersion()).forPath(tokenPath);
+      witness.deleteToken(read.get().version());
       log.info("member {} releases the arbiter vote of {}", local, token.partition());
       if (setCasting(null)) {
         writeReport(false);
@@ -293,59 +301,108 @@ public final class ArbiterSession implements AutoCloseable {
     }
     SortedSet<MemberId> view = published == null ? null : published.partition();
     boolean mine = view != null && next.votesFor(view) && view.equals(quorum.state().members());
-    boolean casting = mine && token != null && token.partition().equals(view);
-    SortedSet<MemberId> wanted = casting ? view : null;
-    if (!Objects.equals(wanted, castingFor)) {
-      if (wanted != null) {
-        // Announce before counting: a later winner must see this member counting until it stops.
-        writeReport(true);
-        setCasting(wanted);
-      } else {
-        // Stop counting before the report says so.
-        setCasting(null);
-        writeReport(false);
+    if (!mine || token == null || !token.partition().equals(view)) {
+      if (setCasting(null)) {
+        writeReport(false); // stop counting before the report says so
       }
+    } else if (castingFor == null) {
+      startCasting(view);
     }
     if (token == null && mine) {
-      Optional<MemberId> stillCounting =
-          reports.values().stream()
-              .filter(r -> r.castingVote() && !view.contains(r.report().member()))
-              .map(r -> r.report().member())
-              .findFirst();
-      if (stillCounting.isPresent()) {
-        // Its report's next change (or its session's end) brings the next round.
-        log.info(
-            "member {} waits: member {} still counts the arbiter vote", local, stillCounting.get());
-        return;
-      }
-      try {
-        client
-            .create()
-            .withMode(CreateMode.EPHEMERAL)
-            .forPath(tokenPath, ArbiterNodes.encode(new ArbiterNodes.Token(view, local)));
-        log.info("member {} takes the arbiter vote for {}: {}", local, view, next.reason());
-      } catch (KeeperException.NodeExistsException e) {
-        log.debug("member {}: another member took the arbiter vote first", local);
-      }
+      takeToken(view, generation);
     }
   }
 
-  private ArbiterNodes.Token readToken(Stat stat) throws Exception {
+  private ArbiterDecision decideFrom(Map<MemberId, ArbiterNodes.Stored> reports) {
+    return Ffsplit.decide(
+        quorum.policy().topology(),
+        reports.values().stream().map(ArbiterNodes.Stored::report).toList(),
+        lastResort);
+  }
+
+  /**
+   * Announces that this member counts the vote, then reads the token again and counts only if it
+   * still names the partition. A new winner reads the reports only after it found the token gone,
+   * and ZooKeeper applies writes in one order on every server, so whichever of the two reads comes
+   * second sees the other's step: either this member sees the token gone, or the new winner sees
+   * this member counting and waits.
+   */
+  private void startCasting(SortedSet<MemberId> view) throws Exception {
+    long epoch = connectionEpoch();
+    if (!writeReport(true)) {
+      return;
+    }
+    Optional<Witness.TokenRead> again = witness.readToken(watcher);
+    if (again.isPresent() && again.get().token().partition().equals(view)) {
+      // If the connection changed meanwhile, its RECONNECTED brings a new round.
+      setCasting(view, epoch);
+    } else {
+      writeReport(false);
+    }
+  }
+
+  /**
+   * Creates the token for this member's partition, unless a member outside it still counts the
+   * vote. The reports are read again here, after the token was found absent: a member that counts
+   * announced it before its own read of the token, so its report shows it now.
+   */
+  private void takeToken(SortedSet<MemberId> view, long generation) throws Exception {
+    Map<MemberId, ArbiterNodes.Stored> reports = witness.readReports(watcher);
+    ArbiterDecision fresh = decideFrom(reports);
+    if (!fresh.votesFor(view)) {
+      return; // the reports changed meanwhile; their watch brings the next round
+    }
+    Optional<MemberId> stillCounting =
+        reports.values().stream()
+            // Any other partition, overlapping ones included: a member of this partition may still
+            // count the vote for the larger view it reported a moment ago.
+            .filter(r -> r.castingVote() && !r.report().partition().equals(view))
+            .map(r -> r.report().member())
+            .findFirst();
+    if (stillCounting.isPresent()) {
+      // Its report's next change (or its session's end) brings the next round.
+      log.info(
+          "member {} waits: member {} still counts the arbiter vote", local, stillCounting.get());
+      return;
+    }
+    if (witness.createToken(new ArbiterNodes.Token(view, local), generation)) {
+      log.info("member {} takes the arbiter vote for {}: {}", local, view, fresh.reason());
+    } else {
+      log.debug("member {}: another member took the arbiter vote first", local);
+    }
+  }
+
+  private long connectionEpoch() {
+    castingLock.lock();
     try {
-      byte[] data = client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(tokenPath);
-      return ArbiterNodes.decodeToken(tokenPath, data);
-    } catch (KeeperException.NoNodeException e) {
-      if (client.checkExists().usingWatcher(watcher).forPath(tokenPath) != null) {
-        scheduleDecision(); // created between the two calls
-      }
-      return null;
+      return connectionEpoch;
+    } finally {
+      castingLock.unlock();
     }
   }
 
   /** Returns true if the casting partition changed; the quorum service was refreshed then. */
   private boolean setCasting(SortedSet<MemberId> partition) {
-    SortedSet<MemberId> before = castingFor;
-    castingFor = partition;
+    return setCasting(partition, -1);
+  }
+
+  /**
+   * Sets the partition this member counts the vote for. A partition is set only if the connection
+   * has not changed since {@code epoch}: reads made before a SUSPENDED or a lost session must not
+   * start counting after it, when the announcement they relied on may be gone with the session.
+   */
+  private boolean setCasting(SortedSet<MemberId> partition, long epoch) {
+    SortedSet<MemberId> before;
+    castingLock.lock();
+    try {
+      if (partition != null && (epoch != connectionEpoch || !connected || closed)) {
+        return false;
+      }
+      before = castingFor;
+      castingFor = partition;
+    } finally {
+      castingLock.unlock();
+    }
     QuorumService service = quorum;
     if (Objects.equals(before, partition)) {
       return false;
@@ -365,8 +422,9 @@ public final class ArbiterSession implements AutoCloseable {
 
   /**
    * Stops counting the vote, then withdraws the report and any token this member holds (so a client
-   * that stays open does not keep others waiting), waiting at most a few seconds. Does not close
-   * the client.
+   * that stays open does not keep others waiting), waiting at most a few seconds for it; a
+   * withdrawal held up by a round in flight still happens when the round ends. Does not close the
+   * client.
    */
   @Override
   public void close() {
@@ -375,46 +433,66 @@ public final class ArbiterSession implements AutoCloseable {
     }
     closed = true;
     setCasting(null);
-    client.getConnectionStateListenable().removeListener(connectionListener);
+    witness.unlisten(connectionListener);
     QuorumService service = quorum;
     if (service != null) {
       service.removeListener(partitionListener);
     }
     if (!connected) {
-      worker.shutdownNow(); // cut off: the report and token go with the witness session
+      withdrawWhenReconnected();
       return;
     }
     try {
-      worker.execute(this::withdraw);
+      worker.execute(witness::withdraw);
       worker.shutdown();
+      // The worker is never stopped with the withdrawal still queued: a round in flight (a slow
+      // heuristic) delays it, and dropping it would leave the report and token on the witness for
+      // as long as a client the user keeps open lives.
       if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
-        log.warn("arbiter of member {}: report not withdrawn within 5 s", local);
+        log.warn(
+            "arbiter of member {}: report not withdrawn within 5 s; it will be when the current"
+                + " round ends",
+            local);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RejectedExecutionException e) {
       log.debug("arbiter of member {} already stopped", local, e);
-    } finally {
-      worker.shutdownNow();
     }
   }
 
-  /** Runs on the worker, after every earlier task. */
-  private void withdraw() {
-    if (!client.getZookeeperClient().isConnected()) {
-      return; // the report and token go with the session
-    }
-    try {
-      if (reportPath != null) {
-        client.delete().quietly().forPath(reportPath);
-      }
-      Stat token = client.checkExists().forPath(tokenPath);
-      long session = client.getZookeeperClient().getZooKeeper().getSessionId();
-      if (token != null && token.getEphemeralOwner() == session) {
-        client.delete().quietly().withVersion(token.getVersion()).forPath(tokenPath);
-      }
-    } catch (Exception e) {
-      log.warn("arbiter of member {} could not withdraw: {}", local, e.toString());
+  /**
+   * Cut off at close: the report and token go with the witness session if it ends, but a client the
+   * user keeps open may come back to the same session, and then they would stay and keep the other
+   * half from the vote for good. Withdraw them then, on the worker, after any round still running.
+   */
+  private void withdrawWhenReconnected() {
+    AtomicBoolean done = new AtomicBoolean();
+    Consumer<ConnectionState> cleaner =
+        new Consumer<>() {
+          @Override
+          public void accept(ConnectionState state) {
+            if (state == ConnectionState.LOST) {
+              finish(false);
+            } else if (state.isConnected()) {
+              finish(true);
+            }
+          }
+
+          private void finish(boolean withdraw) {
+            if (!done.compareAndSet(false, true)) {
+              return;
+            }
+            witness.unlisten(this);
+            if (withdraw) {
+              schedule(witness::withdraw);
+            }
+            worker.shutdown();
+          }
+        };
+    witness.listen(cleaner);
+    if (witness.isConnected()) {
+      cleaner.accept(ConnectionState.RECONNECTED); // came back before the listener was in place
     }
   }
 }

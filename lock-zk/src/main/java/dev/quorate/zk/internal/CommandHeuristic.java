@@ -17,13 +17,20 @@ public final class CommandHeuristic implements ArbiterHeuristic {
    *
    * @param command program and arguments, not empty
    * @param timeout positive
-   * @throws IllegalArgumentException if the command is empty or the timeout not positive
+   * @throws IllegalArgumentException if the command is empty, its program blank, or the timeout not
+   *     positive
    */
   public CommandHeuristic(List<String> command, Duration timeout) {
     this.command = List.copyOf(Objects.requireNonNull(command, "command"));
     Objects.requireNonNull(timeout, "timeout");
     if (this.command.isEmpty()) {
       throw new IllegalArgumentException("heuristic command must not be empty");
+    }
+    if (this.command.get(0).isBlank()) {
+      // It could never start: every run would count as a failure, with nothing said at startup.
+      throw new IllegalArgumentException(
+          "heuristic command must start with a program, e.g. [ping, -c, 1, 10.0.0.1]; got "
+              + this.command);
     }
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException(
@@ -39,11 +46,17 @@ public final class CommandHeuristic implements ArbiterHeuristic {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.DISCARD)
             .start();
-    if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-      process.destroyForcibly();
-      return false;
+    try {
+      if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+        return false;
+      }
+      return process.exitValue() == 0;
+    } finally {
+      // On timeout, and when interrupted (the arbiter closing): no command outlives its check.
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
     }
-    return process.exitValue() == 0;
   }
 
   @Override

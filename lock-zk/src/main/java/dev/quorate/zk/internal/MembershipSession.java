@@ -9,9 +9,7 @@ import dev.quorate.quorum.QuorumEvent;
 import dev.quorate.quorum.QuorumListener;
 import dev.quorate.quorum.QuorumService;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,13 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.framework.state.ConnectionStateListener;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,21 +40,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class MembershipSession implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MembershipSession.class);
-  private static final String PREFIX = "member-";
 
-  private final CuratorFramework client;
+  private final MemberNodes nodes;
   private final String root;
   private final Member local;
   private final QuorumService quorum;
   private final ExecutorService worker;
-  private final CuratorWatcher watcher = event -> scheduleRead();
-  private final ConnectionStateListener connectionListener = (c, state) -> onConnection(state);
+  private final Runnable watcher = this::scheduleRead;
+  private final Consumer<ConnectionState> connectionListener = this::onConnection;
   private final QuorumListener reporter = this::onQuorumChange;
   private final AtomicBoolean readPending = new AtomicBoolean();
 
   // Guards everything below.
   private final ReentrantLock lock = new ReentrantLock();
   private boolean connected;
+  private long connectionEpoch; // one more on every connection change
   private long incarnation;
   private long registeredSession;
   private String ownPath;
@@ -78,17 +72,27 @@ public final class MembershipSession implements AutoCloseable {
    */
   public MembershipSession(
       CuratorFramework client, String root, Member local, QuorumService quorum) {
-    this.client = client;
-    this.root = root;
-    this.local = local;
-    this.quorum = quorum;
-    this.worker =
+    this(
+        new ZkMemberNodes(client, root, local.id()),
+        root,
+        local,
+        quorum,
         Executors.newSingleThreadExecutor(
             r -> {
               Thread t = new Thread(r, "quorate-membership-" + local.id());
               t.setDaemon(true);
               return t;
-            });
+            }));
+  }
+
+  /** Tests drive the rules against an in-memory store, with their own worker. */
+  MembershipSession(
+      MemberNodes nodes, String root, Member local, QuorumService quorum, ExecutorService worker) {
+    this.nodes = nodes;
+    this.root = root;
+    this.local = local;
+    this.quorum = quorum;
+    this.worker = worker;
   }
 
   /**
@@ -99,11 +103,11 @@ public final class MembershipSession implements AutoCloseable {
    * @throws QuorateException if the member node cannot be created in time
    */
   public void start(Duration timeout) throws InterruptedException {
-    client.getConnectionStateListenable().addListener(connectionListener);
+    nodes.listen(connectionListener);
     quorum.addListener(reporter);
     lock.lock();
     try {
-      connected = client.getZookeeperClient().isConnected();
+      connected = nodes.isConnected();
     } finally {
       lock.unlock();
     }
@@ -117,7 +121,9 @@ public final class MembershipSession implements AutoCloseable {
     try {
       first.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      first.cancel(true);
+      // No interrupt: a create the server may already have applied must finish and see the close
+      // that follows this failure, or its node would stay behind unseen.
+      first.cancel(false);
       throw new QuorateException(
           ErrorCode.CONNECTION_LOSS,
           "member " + local.id() + " could not register under " + root + " within " + timeout,
@@ -174,37 +180,34 @@ public final class MembershipSession implements AutoCloseable {
       lock.unlock();
     }
     boolean quorate = quorum.grantsAllowed();
-    byte[] data = new MemberRecord(local, next, quorate).encode();
     try {
-      long session = client.getZookeeperClient().getZooKeeper().getSessionId();
-      String path = root + "/" + PREFIX + local.id() + "-" + Long.toHexString(session);
-      Stat stat = new Stat();
-      client
-          .create()
-          .orSetData()
-          .storingStatIn(stat)
-          .creatingParentContainersIfNeeded()
-          .withMode(CreateMode.EPHEMERAL)
-          .forPath(path, data);
-      if (stat.getEphemeralOwner() == 0) {
-        // A retried create may leave the Stat empty; read the owner back.
-        stat = client.checkExists().forPath(path);
-      }
+      MemberNodes.Registration registration =
+          nodes.register(new MemberRecord(local, next, quorate));
+      boolean left;
       lock.lock();
       try {
-        incarnation = next;
-        registeredSession = stat == null ? 0 : stat.getEphemeralOwner();
-        ownPath = path;
-        publishedQuorate = quorate;
+        left = closed;
+        if (!left) {
+          incarnation = next;
+          registeredSession = registration.session();
+          ownPath = registration.path();
+          publishedQuorate = quorate;
+        }
       } finally {
         lock.unlock();
+      }
+      if (left) {
+        // close() ran while the node was being created and could not see it: remove it here, or
+        // the others would count a member that left for as long as the client stays open.
+        nodes.delete(registration.path());
+        return;
       }
       log.info(
           "member {} registered at {} (incarnation {}, session 0x{})",
           local.id(),
-          path,
-          incarnation,
-          Long.toHexString(registeredSession));
+          registration.path(),
+          next,
+          Long.toHexString(registration.session()));
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
@@ -222,6 +225,7 @@ public final class MembershipSession implements AutoCloseable {
         return;
       }
       connected = state.isConnected();
+      connectionEpoch++;
       if (!connected) {
         // Cut off: from this moment this member must not count anybody but itself.
         feed(Membership.of(local.id()));
@@ -269,7 +273,7 @@ public final class MembershipSession implements AutoCloseable {
       if (closed) {
         return;
       }
-      long session = currentSession();
+      long session = nodes.session();
       // First start, or a new session after the old one expired (LOST): its node is gone.
       mustRegister = connected && session != 0 && session != registeredSession;
     } finally {
@@ -279,16 +283,20 @@ public final class MembershipSession implements AutoCloseable {
       register();
     }
     long mine;
+    long epoch;
     lock.lock();
     try {
       mine = registeredSession;
+      epoch = connectionEpoch;
     } finally {
       lock.unlock();
     }
     Map<MemberId, Seen> live = read(mine);
     lock.lock();
     try {
-      if (closed) {
+      if (closed || epoch != connectionEpoch) {
+        // Read before a connection change, maybe under a session that is gone: what it saw may be
+        // stale. SUSPENDED and LOST fed this member alone; a reconnection scheduled a new read.
         return;
       }
       Seen own = live.get(local.id());
@@ -306,22 +314,20 @@ public final class MembershipSession implements AutoCloseable {
       Set<MemberId> reporters = new TreeSet<>();
       live.forEach(
           (id, seen) -> {
-            if (seen.record.quorate()) {
+            // Its own flag is no evidence for itself: it may date from before a cut.
+            if (seen.record.quorate() && !id.equals(local.id())) {
               reporters.add(id);
             }
           });
       feed(Membership.of(present).withQuorateReporters(reporters));
+      boolean quorate = quorum.state().quorate();
+      if (own.record.quorate() != quorate) {
+        // A loss of quorum while cut off could not be written; peers must not read the old flag.
+        publishedQuorate = quorate;
+        nodes.update(ownPath, new MemberRecord(local, incarnation, quorate));
+      }
     } finally {
       lock.unlock();
-    }
-  }
-
-  private long currentSession() {
-    try {
-      return client.getZookeeperClient().getZooKeeper().getSessionId();
-    } catch (Exception e) {
-      log.debug("member {}: no ZooKeeper handle yet", local.id(), e);
-      return 0;
     }
   }
 
@@ -330,46 +336,19 @@ public final class MembershipSession implements AutoCloseable {
 
   private Map<MemberId, Seen> read(long mine) throws InterruptedException {
     Map<MemberId, Seen> live = new HashMap<>();
-    List<String> children;
-    try {
-      children = client.getChildren().usingWatcher(watcher).forPath(root);
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new QuorateException(
-          ErrorCode.CONNECTION_LOSS, "member " + local.id() + " cannot list " + root, e);
-    }
-    for (String child : new ArrayList<>(children)) {
-      if (!child.startsWith(PREFIX)) {
-        continue;
-      }
-      String path = root + "/" + child;
-      Stat stat = new Stat();
-      MemberRecord record;
-      try {
-        byte[] data = client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
-        record = MemberRecord.decode(path, data);
-      } catch (KeeperException.NoNodeException e) {
-        continue; // gone between the listing and the read
-      } catch (IllegalArgumentException e) {
-        log.warn("member {} ignores a foreign node: {}", local.id(), e.getMessage());
-        continue;
-      } catch (InterruptedException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new QuorateException(
-            ErrorCode.CONNECTION_LOSS, "member " + local.id() + " cannot read " + path, e);
-      }
-      MemberId id = record.member().id();
+    for (MemberNodes.Node node : nodes.read(watcher)) {
+      MemberId id = node.record().member().id();
       if (!quorum.policy().topology().contains(id)) {
-        log.warn("member node {} names member {}, not in the topology; ignored", path, id);
+        log.warn("a member node names member {}, not in the topology; ignored", id);
         continue;
       }
-      Seen seen = new Seen(record, stat.getEphemeralOwner(), stat.getCzxid());
-      if (id.equals(local.id()) && seen.session != mine) {
+      if (id.equals(local.id()) && node.session() != mine) {
         continue; // our own node of an older session
       }
-      live.merge(id, seen, (a, b) -> a.czxid >= b.czxid ? a : b);
+      live.merge(
+          id,
+          new Seen(node.record(), node.session(), node.czxid()),
+          (a, b) -> a.czxid >= b.czxid ? a : b);
     }
     return live;
   }
@@ -401,13 +380,8 @@ public final class MembershipSession implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    byte[] data = new MemberRecord(local, version, quorate).encode();
-    try {
-      // Peers read the flag for wait_for_all: a member joining a quorate partition need not wait.
-      client.setData().inBackground().forPath(path, data);
-    } catch (Exception e) {
-      log.warn("member {} could not publish quorate={}: {}", local.id(), quorate, e.toString());
-    }
+    // Peers read the flag for wait_for_all: a member joining a quorate partition need not wait.
+    nodes.update(path, new MemberRecord(local, version, quorate));
   }
 
   /** Stops watching, removes the member node, and stops the worker; does not close the client. */
@@ -424,16 +398,13 @@ public final class MembershipSession implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    client.getConnectionStateListenable().removeListener(connectionListener);
+    nodes.unlisten(connectionListener);
     quorum.removeListener(reporter);
-    worker.shutdownNow();
-    if (path != null && client.getZookeeperClient().isConnected()) {
-      try {
-        client.delete().quietly().forPath(path);
-      } catch (Exception e) {
-        // The node is ephemeral: it goes with the session anyway.
-        log.debug("member {} could not delete {}", local.id(), path, e);
-      }
+    // No interrupt: a registration in flight must finish and see the close, or a node created on
+    // the server just as the interrupt stopped the wait would stay behind unseen.
+    worker.shutdown();
+    if (path != null) {
+      nodes.delete(path);
     }
   }
 }
