@@ -27,10 +27,11 @@ final class Libraries {
 
   /** Quorate in each configuration worth showing. */
   static List<Scenarios.Library> quorate(BenchCluster cluster) {
-    return List.of(quorate(cluster, "Quorate"));
+    return List.of(
+        quorate(cluster, "Quorate default", false), quorate(cluster, "Quorate cohorting", true));
   }
 
-  private static Scenarios.Library quorate(BenchCluster cluster, String name) {
+  private static Scenarios.Library quorate(BenchCluster cluster, String name, boolean cohorting) {
     return new Scenarios.Library() {
       @Override
       public String name() {
@@ -40,7 +41,8 @@ final class Libraries {
       @Override
       public Member newMember() throws Exception {
         CuratorFramework client = cluster.newClient();
-        ZkLockManager manager = ZkLockManager.builder().curator(client).build();
+        ZkLockManager manager =
+            ZkLockManager.builder().curator(client).cohorting(cohorting).build();
         return new QuorateMember(client, manager);
       }
     };

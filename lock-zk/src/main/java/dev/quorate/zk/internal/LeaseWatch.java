@@ -80,6 +80,13 @@ final class LeaseWatch {
     }
   }
 
+  /** Like {@link #ownNode()} without waiting for the answer: the grant need not wait for it. */
+  void ownNodeInBackground() {
+    String path = lease.node.path();
+    lease.nodes.watchInBackground(
+        path, ownNode, () -> lease.steps.execute(() -> ownNodeDeleted(path)));
+  }
+
   private void ownNodeDeleted(String path) {
     // A conversion deletes the lease's old node itself after switching to the new one.
     if (lease.isHeld() && lease.node.path().equals(path)) {

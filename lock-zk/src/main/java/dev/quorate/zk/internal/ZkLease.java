@@ -136,7 +136,8 @@ final class ZkLease implements Lease {
       return;
     }
     try {
-      QueueSnapshot queue = nodes.queue(container);
+      ZkNodes.Pipelined read = nodes.queueAndValue(container);
+      QueueSnapshot queue = read.queue();
       LockNode me = queue.find(node.name()).orElse(null);
       if (me == null) {
         // Our node vanished while waiting (session expired, or someone deleted it): queue again.
@@ -146,7 +147,7 @@ final class ZkLease implements Lease {
       }
       List<LockNode> blockers = queue.blockers(me);
       if (blockers.isEmpty()) {
-        grant();
+        grant(nodes.value(container, read.value()));
       } else if (tryOnce) {
         granted.completeExceptionally(new LockTimeoutException(resource, mode, Duration.ZERO));
         withdrawNow();
@@ -164,13 +165,12 @@ final class ZkLease implements Lease {
     }
   }
 
-  private void grant() {
-    ZkNodes.Value value = nodes.readValue(container);
+  private void grant(ZkNodes.Value value) {
     valueBlock = value.block();
     valueVersion = value.version();
     token = FencingToken.of(node.czxid());
     phase = Phase.GRANTED;
-    watch.ownNode();
+    watch.ownNodeInBackground();
     watch.waiters();
     // Completed off the steps: a caller's continuation may call release(), which waits for them.
     service

@@ -16,6 +16,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -56,6 +57,9 @@ public final class ZkLockService implements ZkLockManager {
   private final ExecutorService pool;
   private final ScheduledThreadPoolExecutor timers;
   private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
+  private final boolean cohorting;
+  private final int localHandoffBound;
+  private final Map<String, Cohort> cohorts = new ConcurrentHashMap<>();
   private final ConnectionStateListener connectionListener = this::onConnectionState;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -72,6 +76,8 @@ public final class ZkLockService implements ZkLockManager {
     this.mechanism = settings.mechanism();
     this.acls = settings.acls();
     this.operationTimeout = settings.operationTimeout();
+    this.cohorting = settings.cohorting();
+    this.localHandoffBound = settings.localHandoffBound();
     this.owner = ownerId().getBytes(StandardCharsets.UTF_8);
     ThreadPoolExecutor threads =
         new ThreadPoolExecutor(
@@ -182,6 +188,31 @@ public final class ZkLockService implements ZkLockManager {
       String resource, LockMode mode, LockOptions options, Duration timeout) {
     Objects.requireNonNull(mode, "mode");
     checkOpen();
+    // A request with its own blocking callback needs its own node: the callback is per node.
+    if (cohorting && mode == LockMode.EX && options.blockingCallback().isEmpty()) {
+      boolean tryOnce = timeout != null && timeout.isZero();
+      CompletableFuture<Lease> local = cohort(resource).request(tryOnce);
+      if (local != null) {
+        if (timeout != null && !tryOnce) {
+          afterTimeout(
+              timeout,
+              local,
+              () -> local.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
+        }
+        return local;
+      }
+    }
+    return requestFromZooKeeper(resource, mode, options, timeout);
+  }
+
+  Cohort cohort(String resource) {
+    return cohorts.computeIfAbsent(resource, name -> new Cohort(this, name, localHandoffBound));
+  }
+
+  /** A request with a lock node of its own. */
+  CompletableFuture<Lease> requestFromZooKeeper(
+      String resource, LockMode mode, LockOptions options, Duration timeout) {
+    checkOpen();
     ZkLease lease =
         new ZkLease(
             this,
@@ -243,6 +274,7 @@ public final class ZkLockService implements ZkLockManager {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    cohorts.values().forEach(Cohort::close);
     List<CompletableFuture<Void>> done = active.stream().map(ZkLease::closeByManager).toList();
     try {
       CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))

@@ -4,8 +4,13 @@ import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.ACLBackgroundPathAndBytesable;
+import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -134,16 +139,119 @@ final class ZkNodes {
     try {
       Stat stat = new Stat();
       byte[] data = client.getData().storingStatIn(stat).forPath(container);
-      if (data == null || data.length == 0) {
-        return new Value(ValueBlock.empty(), stat.getVersion());
-      }
-      if (data.length > ValueBlock.MAX_BYTES) {
-        log.warn("value block of {} has {} bytes; ignoring it", container, data.length);
-        return new Value(ValueBlock.empty(), stat.getVersion());
-      }
-      return new Value(ValueBlock.of(data), stat.getVersion());
+      return value(container, data, stat);
     } catch (Exception e) {
       throw failure("read the value block of " + container, e);
+    }
+  }
+
+  private static Value value(String container, byte[] data, Stat stat) {
+    if (data == null || data.length == 0) {
+      return new Value(ValueBlock.empty(), stat.getVersion());
+    }
+    if (data.length > ValueBlock.MAX_BYTES) {
+      log.warn("value block of {} has {} bytes; ignoring it", container, data.length);
+      return new Value(ValueBlock.empty(), stat.getVersion());
+    }
+    return new Value(ValueBlock.of(data), stat.getVersion());
+  }
+
+  /**
+   * Lists the queue and, pipelined behind it on the same session, reads the value block: one round
+   * trip instead of two. ZooKeeper answers a session's requests in order from a state that only
+   * moves forward, so a value read after a listing that shows the last writer gone is the value it
+   * wrote on release.
+   */
+  Pipelined queueAndValue(String container) {
+    CompletableFuture<Value> value = new CompletableFuture<>();
+    QueueSnapshot queue;
+    try {
+      BackgroundCallback read =
+          (c, event) -> {
+            if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+              value.complete(value(container, event.getData(), event.getStat()));
+            } else {
+              value.completeExceptionally(
+                  KeeperException.create(
+                      KeeperException.Code.get(event.getResultCode()), container));
+            }
+          };
+      CompletableFuture<List<String>> children = new CompletableFuture<>();
+      client
+          .getChildren()
+          .inBackground(
+              (c, event) -> {
+                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                  children.complete(event.getChildren());
+                } else if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                  children.complete(List.of());
+                } else {
+                  children.completeExceptionally(
+                      KeeperException.create(
+                          KeeperException.Code.get(event.getResultCode()), container));
+                }
+              })
+          .forPath(container);
+      client.getData().inBackground(read).forPath(container);
+      queue = new QueueSnapshot(await(children));
+    } catch (Exception e) {
+      throw failure("list " + container, e);
+    }
+    return new Pipelined(queue, value);
+  }
+
+  /**
+   * A queue listing and the value block read right behind it.
+   *
+   * @param queue the listing
+   * @param value the value block, once it arrives
+   */
+  record Pipelined(QueueSnapshot queue, CompletableFuture<Value> value) {}
+
+  /** Waits for the value block read pipelined behind a listing. */
+  Value value(String container, CompletableFuture<Value> pending) {
+    try {
+      return await(pending);
+    } catch (Exception e) {
+      throw failure("read the value block of " + container, e);
+    }
+  }
+
+  private <T> T await(CompletableFuture<T> future) throws Exception {
+    try {
+      return future.get(service.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    } catch (TimeoutException e) {
+      throw new KeeperException.OperationTimeoutException();
+    }
+  }
+
+  /**
+   * Watches our held node without waiting for the answer; {@code gone} runs if it no longer exists.
+   */
+  void watchInBackground(String path, Watcher watcher, Runnable gone) {
+    try {
+      client
+          .checkExists()
+          .usingWatcher(watcher)
+          .inBackground(
+              (c, event) -> {
+                if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                  gone.run();
+                } else if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
+                  log.debug(
+                      "cannot watch {} ({}); the connection listener checks it",
+                      path,
+                      event.getResultCode());
+                }
+              })
+          .forPath(path);
+    } catch (Exception e) {
+      log.debug("cannot watch {}; the connection listener checks it", path, e);
     }
   }
 
