@@ -40,8 +40,13 @@ final class Cohort {
   private long sequence;
   private boolean contended;
   private int handoffsWhileContended;
-  private int mostHandoffsWhileContended;
   private boolean closed;
+
+  /** Left the manager's map when idle; a request that still finds it goes to a new cohort. */
+  private boolean retired;
+
+  /** What {@link #request} answers when this cohort was retired. */
+  static final CompletableFuture<Lease> RETIRED = new CompletableFuture<>();
 
   Cohort(ZkLockService service, String resource, int handoffBound) {
     this.service = service;
@@ -57,6 +62,9 @@ final class Cohort {
     CompletableFuture<Lease> future = new CompletableFuture<>();
     boolean ask = false;
     synchronized (this) {
+      if (retired) {
+        return RETIRED;
+      }
       if (closed) {
         future.completeExceptionally(closedFailure());
         return future;
@@ -100,7 +108,7 @@ final class Cohort {
   private CohortLease grantLocally() {
     if (contended) {
       handoffsWhileContended++;
-      mostHandoffsWhileContended = Math.max(mostHandoffsWhileContended, handoffsWhileContended);
+      service.handedOffWhileContended(handoffsWhileContended);
     }
     holder = new CohortLease(this, grant, sequence++);
     return holder;
@@ -164,14 +172,17 @@ final class Cohort {
     failing.forEach(waiter -> waiter.completeExceptionally(cause));
   }
 
-  private synchronized void lost(ZkLease lease) {
-    if (grant == lease) {
-      grant = null;
+  private void lost(ZkLease lease) {
+    synchronized (this) {
+      if (grant == lease) {
+        grant = null;
+      }
+      if (holder == null && !waiters.isEmpty() && !requesting && !closed) {
+        requesting = true;
+        service.pool().execute(this::askZooKeeper);
+      }
     }
-    if (holder == null && !waiters.isEmpty() && !requesting && !closed) {
-      requesting = true;
-      service.pool().execute(this::askZooKeeper);
-    }
+    retireIfIdle();
   }
 
   private synchronized void withdrawn(CompletableFuture<Lease> waiter) {
@@ -227,6 +238,18 @@ final class Cohort {
     if (lease != null) {
       lease.release();
     }
+    retireIfIdle();
+  }
+
+  /** Keeps the manager's map from growing with every resource ever locked. */
+  private void retireIfIdle() {
+    synchronized (this) {
+      if (grant != null || holder != null || requesting || !waiters.isEmpty() || retired) {
+        return;
+      }
+      retired = true;
+    }
+    service.retire(resource, this);
   }
 
   /** Grants the next local waiter, or queues the waiters in ZooKeeper again. */
@@ -284,11 +307,6 @@ final class Cohort {
       waiters.clear();
     }
     failing.forEach(waiter -> waiter.completeExceptionally(closedFailure()));
-  }
-
-  /** The most local grants made under one ZooKeeper grant after another member asked for it. */
-  synchronized int mostHandoffsWhileContended() {
-    return mostHandoffsWhileContended;
   }
 
   ZkLockService service() {

@@ -60,6 +60,7 @@ public final class ZkLockService implements ZkLockManager {
   private final boolean cohorting;
   private final int localHandoffBound;
   private final Map<String, Cohort> cohorts = new ConcurrentHashMap<>();
+  private final AtomicInteger mostHandoffsWhileContended = new AtomicInteger();
   private final ConnectionStateListener connectionListener = this::onConnectionState;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -191,15 +192,20 @@ public final class ZkLockService implements ZkLockManager {
     // A request with its own blocking callback needs its own node: the callback is per node.
     if (cohorting && mode == LockMode.EX && options.blockingCallback().isEmpty()) {
       boolean tryOnce = timeout != null && timeout.isZero();
-      CompletableFuture<Lease> local = cohort(resource).request(tryOnce);
+      CompletableFuture<Lease> local;
+      do {
+        local = cohort(resource).request(tryOnce);
+      } while (local == Cohort.RETIRED);
       if (local != null) {
+        CompletableFuture<Lease> answer = local;
         if (timeout != null && !tryOnce) {
           afterTimeout(
               timeout,
-              local,
-              () -> local.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
+              answer,
+              () ->
+                  answer.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
         }
-        return local;
+        return answer;
       }
     }
     return requestFromZooKeeper(resource, mode, options, timeout);
@@ -207,6 +213,20 @@ public final class ZkLockService implements ZkLockManager {
 
   Cohort cohort(String resource) {
     return cohorts.computeIfAbsent(resource, name -> new Cohort(this, name, localHandoffBound));
+  }
+
+  /** Notes how many local grants a cohort made after another member asked; for tests. */
+  void handedOffWhileContended(int handoffs) {
+    mostHandoffsWhileContended.accumulateAndGet(handoffs, Math::max);
+  }
+
+  /** The most local grants any cohort made under one node after another member asked for it. */
+  int mostHandoffsWhileContended() {
+    return mostHandoffsWhileContended.get();
+  }
+
+  void retire(String resource, Cohort cohort) {
+    cohorts.remove(resource, cohort);
   }
 
   /** A request with a lock node of its own. */
