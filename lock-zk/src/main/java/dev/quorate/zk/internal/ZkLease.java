@@ -171,7 +171,6 @@ final class ZkLease implements Lease {
     token = FencingToken.of(node.czxid());
     phase = Phase.GRANTED;
     watch.ownNodeInBackground();
-    watch.waiters();
     // Completed off the steps: a caller's continuation may call release(), which waits for them.
     service
         .pool()
@@ -182,6 +181,8 @@ final class ZkLease implements Lease {
                 steps.execute(this::releaseNow);
               }
             });
+    // After the completion is on its way: the holder need not wait for this read.
+    watch.waiters();
   }
 
   /** Completes a conversion's future off the steps, for the reason given in {@link #grant}. */
