@@ -5,6 +5,7 @@ import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.TieContext;
 import dev.quorate.quorum.VoteSource;
+import java.io.IOException;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -44,6 +45,27 @@ public interface QuorumDisk extends AutoCloseable {
    */
   static QuorumDiskBuilder builder(int nodeId, String clusterName) {
     return new QuorumDiskBuilder(nodeId, clusterName);
+  }
+
+  /**
+   * Formats a disk (a block device or a plain file) for a cluster, as the daemon's {@code format}
+   * command does: everything is checked before the first write, the header is written last, and
+   * another cluster's disk or unknown data is refused unless {@code force}.
+   *
+   * <pre>{@code
+   * try (BlockDevice device = BlockDevice.open(Path.of("/dev/disk/by-id/qdisk"))) {
+   *   QuorumDisk.format(device, header, false);
+   * }
+   * }</pre>
+   *
+   * @param device the disk
+   * @param header the layout and timing to write
+   * @param force overwrite a disk that holds another cluster's or unknown data
+   * @throws IOException if the disk cannot be read or written
+   * @throws dev.quorate.lock.QuorateException if the disk is refused (too small, foreign data)
+   */
+  static void format(BlockDevice device, DiskHeader header, boolean force) throws IOException {
+    dev.quorate.qdisk.internal.DiskFormatter.format(device, header, force);
   }
 
   /**

@@ -77,6 +77,7 @@ public final class HeartbeatEngine implements QuorumDisk {
   private volatile int peerMaster;
   private volatile long lastTickAt;
   private volatile QuorumDiskStatus snapshot;
+  private final List<QuorumDiskEvent> pendingEvents = new ArrayList<>();
 
   /**
    * Creates the engine; nothing is read or written until {@link #start()} or {@link #prepare()}.
@@ -382,12 +383,20 @@ public final class HeartbeatEngine implements QuorumDisk {
   }
 
   private void emit(Kind kind, int node, long term, String detail, long at, long until) {
-    QuorumDiskEvent e = new QuorumDiskEvent(kind, node, term, at, until, detail);
-    for (Consumer<QuorumDiskEvent> l : cfg.listeners()) {
-      try {
-        l.accept(e);
-      } catch (RuntimeException ex) {
-        LOG.warn("quorum disk listener failed on {}", kind, ex);
+    // Held until the next publish(): a listener that reads status() must see what the event says.
+    pendingEvents.add(new QuorumDiskEvent(kind, node, term, at, until, detail));
+  }
+
+  private void deliverEvents() {
+    List<QuorumDiskEvent> due = List.copyOf(pendingEvents);
+    pendingEvents.clear();
+    for (QuorumDiskEvent e : due) {
+      for (Consumer<QuorumDiskEvent> l : cfg.listeners()) {
+        try {
+          l.accept(e);
+        } catch (RuntimeException ex) {
+          LOG.warn("quorum disk listener failed on {}", e.kind(), ex);
+        }
       }
     }
   }
@@ -409,6 +418,7 @@ public final class HeartbeatEngine implements QuorumDisk {
             ownMisses,
             nodes,
             cfg.disks().stream().map(DiskChannel::health).toList());
+    deliverEvents();
   }
 
   @Override

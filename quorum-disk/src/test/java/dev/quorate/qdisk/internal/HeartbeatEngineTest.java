@@ -69,6 +69,15 @@ class HeartbeatEngineTest {
   }
 
   @Test
+  void listenersSeeEventsOnlyAfterStatusShowsThem() throws Exception {
+    SimCluster c = threeNodesWithMaster();
+    c.paused.add(1);
+    c.beatUntil(() -> allSeeMaster(c, 2, 2, 3), 30);
+    assertThat(c.events).isNotEmpty();
+    assertThat(c.eventsAheadOfStatus).isEmpty();
+  }
+
+  @Test
   void tieBreakerGrantsTheHalfWithTheMasterAndLivenessTracksProgressOnly() throws Exception {
     SimCluster c = threeNodesWithMaster();
     var tieBreaker = c.engines.get(2).tieBreaker();

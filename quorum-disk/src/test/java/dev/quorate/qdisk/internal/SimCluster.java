@@ -39,6 +39,10 @@ final class SimCluster {
   final Map<Integer, AtomicInteger> scores = new HashMap<>();
   final Map<Integer, SelfFenceReason> fenced = new HashMap<>();
   final List<QuorumDiskEvent> events = new CopyOnWriteArrayList<>();
+
+  /** Events whose listener found status() not yet showing what the event said. */
+  final List<String> eventsAheadOfStatus = new CopyOnWriteArrayList<>();
+
   final Set<Integer> paused = new HashSet<>();
   private final int slots;
 
@@ -84,7 +88,7 @@ final class SimCluster {
                 fence,
                 board,
                 clock.view(node * 7_919_000_000L),
-                List.of(events::add),
+                List.of(events::add, event -> checkStatusShows(node, event)),
                 Runnable::run,
                 () -> {}));
     e.prepare();
@@ -92,6 +96,27 @@ final class SimCluster {
     views.put(node, mine);
     fenced.remove(node);
     return e;
+  }
+
+  private void checkStatusShows(int observer, QuorumDiskEvent event) {
+    var status = engines.get(observer).status();
+    boolean shown =
+        switch (event.kind()) {
+          case NODE_UP ->
+              status.nodes().stream()
+                  .anyMatch(
+                      n ->
+                          n.nodeId() == event.nodeId()
+                              && n.liveness() == dev.quorate.qdisk.NodeLiveness.UP);
+          case MASTER_CHANGED ->
+              event.nodeId() == 0
+                  ? status.master().isEmpty()
+                  : status.master().equals(java.util.Optional.of(event.nodeId()));
+          default -> true;
+        };
+    if (!shown) {
+      eventsAheadOfStatus.add("node " + observer + " got " + event + " before status showed it");
+    }
   }
 
   /** One interval: every running, unpaused node beats once, then time moves on. */
