@@ -12,11 +12,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The TCK on one ZooKeeper server with cohorting and caching of EX grants on. */
 @Timeout(120)
-@ExtendWith(CohortTckExclusions.class)
 class SlmCohortTckIT extends LockManagerTck {
   private static TestingServer server;
 

@@ -109,10 +109,11 @@ final class ZkLease implements Lease {
       return;
     }
     try {
-      node = nodes.create(container, LockNode.requestPrefix(mode));
+      ZkNodes.Queued queued = nodes.createQueued(container, LockNode.requestPrefix(mode));
+      node = queued.created();
       session = node.session();
       phase = Phase.WAITING;
-      evaluate();
+      evaluate(queued.read());
     } catch (QuorateException e) {
       phase = Phase.WITHDRAWN;
       service.forget(this);
@@ -121,6 +122,11 @@ final class ZkLease implements Lease {
   }
 
   void evaluate() {
+    evaluate(null);
+  }
+
+  /** Decides the request from {@code pipelined} (read right after our create), or reads again. */
+  private void evaluate(ZkNodes.Pipelined pipelined) {
     if (phase != Phase.WAITING) {
       return;
     }
@@ -136,7 +142,7 @@ final class ZkLease implements Lease {
       return;
     }
     try {
-      ZkNodes.Pipelined read = nodes.queueAndValue(container);
+      ZkNodes.Pipelined read = pipelined != null ? pipelined : nodes.queueAndValue(container);
       QueueSnapshot queue = read.queue();
       LockNode me = queue.find(node.name()).orElse(null);
       if (me == null) {
@@ -147,7 +153,7 @@ final class ZkLease implements Lease {
       }
       List<LockNode> blockers = queue.blockers(me);
       if (blockers.isEmpty()) {
-        grant(nodes.value(container, read.value()));
+        grant(read.valueBlock());
       } else if (tryOnce) {
         granted.completeExceptionally(new LockTimeoutException(resource, mode, Duration.ZERO));
         withdrawNow();

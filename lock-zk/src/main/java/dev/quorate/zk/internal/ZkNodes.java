@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.ACLBackgroundPathAndBytesable;
-import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -96,6 +95,97 @@ final class ZkNodes {
     }
   }
 
+  /**
+   * A node we created and, when the pipelined reads behind its create saw it, the queue and value
+   * block as of right after the create.
+   *
+   * @param created the node
+   * @param read the queue listing that contains the node and the value block, or null if it must be
+   *     read again
+   */
+  record Queued(Created created, Pipelined read) {}
+
+  /**
+   * Creates our node and, without waiting for the reply, lists the queue and reads the value block
+   * behind it: one round trip for what takes three one after the other. ZooKeeper answers a
+   * session's requests in the order they were sent, reads after writes, so the listing sees our
+   * node unless the create had to make the container first (then the read is made again). Any
+   * irregular answer (no Stat, another session) goes the careful way of {@link #create}.
+   */
+  Queued createQueued(String container, String prefix) {
+    CompletableFuture<org.apache.curator.framework.api.CuratorEvent> reply =
+        new CompletableFuture<>();
+    Pipelined read;
+    try {
+      ACLBackgroundPathAndBytesable<String> create =
+          client
+              .create()
+              .storingStatIn(new Stat())
+              .creatingParentContainersIfNeeded()
+              .withProtection()
+              .withMode(CreateMode.EPHEMERAL_SEQUENTIAL);
+      List<org.apache.zookeeper.data.ACL> acls = service.acls();
+      (acls == null ? create : create.withACL(acls, true))
+          .inBackground((c, event) -> reply.complete(event))
+          .forPath(container + "/" + prefix, service.owner());
+      read = queueAndValueInBackground(container);
+    } catch (Exception e) {
+      throw failure("create a lock node under " + container, e);
+    }
+    org.apache.curator.framework.api.CuratorEvent event;
+    try {
+      event = await(reply);
+    } catch (Exception e) {
+      // Curator may still finish the create; a node nobody waits for must not block others.
+      reply.thenAccept(
+          late -> {
+            if (late.getResultCode() == KeeperException.Code.OK.intValue()) {
+              deleteInBackground(late.getName());
+            }
+          });
+      throw failure("create a lock node under " + container, e);
+    }
+    if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
+      throw failure(
+          "create a lock node under " + container,
+          KeeperException.create(KeeperException.Code.get(event.getResultCode()), container));
+    }
+    String path = event.getName();
+    Stat stat = event.getStat();
+    if (stat == null || stat.getCzxid() == 0 || stat.getEphemeralOwner() != currentSession()) {
+      // A retried create, or one of a session that is ending: let the careful path sort it out.
+      Stat found = statOf(path);
+      if (found == null || found.getEphemeralOwner() != service.currentSession()) {
+        if (found != null) {
+          deleteInBackground(path);
+        }
+        return new Queued(create(container, prefix), null);
+      }
+      stat = found;
+    }
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    Created created = new Created(path, name, stat.getCzxid(), stat.getEphemeralOwner());
+    QueueSnapshot queue;
+    try {
+      queue = read.queue();
+    } catch (QuorateException e) {
+      return new Queued(created, null);
+    }
+    return new Queued(created, queue.find(name).isPresent() ? read : null);
+  }
+
+  private long currentSession() {
+    return service.currentSession();
+  }
+
+  private Stat statOf(String path) {
+    try {
+      return client.checkExists().forPath(path);
+    } catch (Exception e) {
+      throw failure("check " + path, e);
+    }
+  }
+
   QueueSnapshot queue(String container) {
     try {
       return new QueueSnapshot(client.getChildren().forPath(container));
@@ -163,50 +253,77 @@ final class ZkNodes {
    * wrote on release.
    */
   Pipelined queueAndValue(String container) {
-    CompletableFuture<Value> value = new CompletableFuture<>();
-    QueueSnapshot queue;
+    Pipelined read;
     try {
-      BackgroundCallback read =
-          (c, event) -> {
-            if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
-              value.complete(value(container, event.getData(), event.getStat()));
-            } else {
-              value.completeExceptionally(
-                  KeeperException.create(
-                      KeeperException.Code.get(event.getResultCode()), container));
-            }
-          };
-      CompletableFuture<List<String>> children = new CompletableFuture<>();
-      client
-          .getChildren()
-          .inBackground(
-              (c, event) -> {
-                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
-                  children.complete(event.getChildren());
-                } else if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
-                  children.complete(List.of());
-                } else {
-                  children.completeExceptionally(
-                      KeeperException.create(
-                          KeeperException.Code.get(event.getResultCode()), container));
-                }
-              })
-          .forPath(container);
-      client.getData().inBackground(read).forPath(container);
-      queue = new QueueSnapshot(await(children));
+      read = queueAndValueInBackground(container);
     } catch (Exception e) {
       throw failure("list " + container, e);
     }
-    return new Pipelined(queue, value);
+    return read;
+  }
+
+  /** Sends the listing and the value read behind it; waits for neither. */
+  private Pipelined queueAndValueInBackground(String container) throws Exception {
+    CompletableFuture<Value> value = new CompletableFuture<>();
+    CompletableFuture<List<String>> children = new CompletableFuture<>();
+    client
+        .getChildren()
+        .inBackground(
+            (c, event) -> {
+              if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                children.complete(event.getChildren());
+              } else if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                children.complete(List.of());
+              } else {
+                children.completeExceptionally(
+                    KeeperException.create(
+                        KeeperException.Code.get(event.getResultCode()), container));
+              }
+            })
+        .forPath(container);
+    client
+        .getData()
+        .inBackground(
+            (c, event) -> {
+              if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                value.complete(value(container, event.getData(), event.getStat()));
+              } else {
+                value.completeExceptionally(
+                    KeeperException.create(
+                        KeeperException.Code.get(event.getResultCode()), container));
+              }
+            })
+        .forPath(container);
+    return new Pipelined(this, container, children, value);
   }
 
   /**
-   * A queue listing and the value block read right behind it.
+   * A queue listing and the value block read right behind it, both on their way.
    *
-   * @param queue the listing
+   * @param nodes where to wait
+   * @param container the resource's container node
+   * @param children the listing, once it arrives
    * @param value the value block, once it arrives
    */
-  record Pipelined(QueueSnapshot queue, CompletableFuture<Value> value) {}
+  record Pipelined(
+      ZkNodes nodes,
+      String container,
+      CompletableFuture<List<String>> children,
+      CompletableFuture<Value> value) {
+    /** Waits for the listing. */
+    QueueSnapshot queue() {
+      try {
+        return new QueueSnapshot(nodes.await(children));
+      } catch (Exception e) {
+        throw failure("list " + container, e);
+      }
+    }
+
+    /** Waits for the value block. */
+    Value valueBlock() {
+      return nodes.value(container, value);
+    }
+  }
 
   /** Waits for the value block read pipelined behind a listing. */
   Value value(String container, CompletableFuture<Value> pending) {
