@@ -2,6 +2,8 @@ package dev.quorate.bench;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
@@ -15,6 +17,8 @@ import org.apache.zookeeper.client.FourLetterWordMain;
  * library is luckier with its server than the other.
  */
 final class BenchCluster implements AutoCloseable {
+  private static final Pattern RECEIVED = Pattern.compile("Received: (\\d+)");
+
   private final TestingCluster cluster = new TestingCluster(3);
   private String follower;
 
@@ -52,6 +56,26 @@ final class BenchCluster implements AutoCloseable {
 
   String follower() {
     return follower;
+  }
+
+  /**
+   * Requests the follower has received from clients so far (the {@code Received} line of {@code
+   * srvr}); the difference over a window, divided by the cycles, is the cost of one cycle in
+   * requests, whichever library ran it.
+   */
+  long requestsReceived() {
+    String port = follower.substring(follower.lastIndexOf(':') + 1);
+    String srvr;
+    try {
+      srvr = FourLetterWordMain.send4LetterWord("localhost", Integer.parseInt(port), "srvr");
+    } catch (Exception e) {
+      throw new IllegalStateException("srvr on " + follower + " failed", e);
+    }
+    Matcher received = RECEIVED.matcher(srvr);
+    if (!received.find()) {
+      throw new IllegalStateException("no Received line in srvr of " + follower + ": " + srvr);
+    }
+    return Long.parseLong(received.group(1));
   }
 
   /** The same client settings for both libraries (Quorate's builder defaults). */

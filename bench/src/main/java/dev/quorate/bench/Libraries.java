@@ -25,6 +25,24 @@ final class Libraries {
     };
   }
 
+  /** The floor: a create and a delete per cycle, no lock at all. */
+  static Scenarios.Library floor(BenchCluster cluster) {
+    return new Scenarios.Library() {
+      @Override
+      public String name() {
+        return "raw create+delete floor";
+      }
+
+      @Override
+      public Member newMember() throws Exception {
+        CuratorFramework client = cluster.newClient();
+        client.start();
+        client.blockUntilConnected();
+        return new RawMember(client);
+      }
+    };
+  }
+
   /** Quorate in each configuration worth showing. */
   static List<Scenarios.Library> quorate(BenchCluster cluster) {
     return List.of(

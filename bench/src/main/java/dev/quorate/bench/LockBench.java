@@ -1,21 +1,20 @@
 package dev.quorate.bench;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.atomic.LongAdder;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.CreateMode;
+import java.util.Set;
 
 /**
  * Runs Quorate's ZooKeeper locks and Curator's InterProcessMutex on one TestingCluster of three in
  * one JVM and prints a Markdown table of medians, latencies and ratios. Usage: {@code java -jar
- * quorate-bench-all.jar [windowSeconds] [measuredWindows]} (defaults 4 and 3).
+ * quorate-bench-all.jar [windowSeconds] [measuredWindows] [workloads]} (defaults 4, 3 and {@code
+ * 1,2,3,4,5}; the last argument picks workloads by their number in issue 7).
  */
 public final class LockBench {
   private LockBench() {}
@@ -23,35 +22,59 @@ public final class LockBench {
   /**
    * Runs the benchmark.
    *
-   * @param args optional window length in seconds and number of measured windows
+   * @param args optional window length in seconds, number of measured windows, and workloads
    * @throws Exception if the cluster cannot start
    */
   public static void main(String[] args) throws Exception {
     Duration window = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 4);
     int measured = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    Set<Workload> chosen = EnumSet.noneOf(Workload.class);
+    for (String number : (args.length > 2 ? args[2] : "1,2,3,4,5").split(",")) {
+      chosen.add(Workload.values()[Integer.parseInt(number.trim()) - 1]);
+    }
     Instant began = Instant.now();
     String loadBefore = load();
-    Windows windows = new Windows(window, measured);
-    Scenarios scenarios = new Scenarios(windows);
     List<String> rows = new ArrayList<>();
     try (BenchCluster cluster = new BenchCluster()) {
       cluster.start();
-      List<Scenarios.Library> quorate = Libraries.quorate(cluster);
+      Windows windows = new Windows(window, measured, cluster::requestsReceived);
       Scenarios.Library curator = Libraries.curator(cluster);
-      Result floor = floor(cluster, windows);
-      rows.add(row("raw create+delete floor (1 thread)", floor, null, ""));
-      for (Workload workload : Workload.values()) {
-        Result theirs = workload.run(scenarios, curator);
-        rows.add(row(workload.title + ": Curator", theirs, null, ""));
-        for (Scenarios.Library ours : quorate) {
-          Result result = workload.run(scenarios, ours);
-          rows.add(row(workload.title + ": " + ours.name(), result, theirs, workload.target));
-          if (workload == Workload.COLD) {
+      List<Scenarios.Library> quorate = Libraries.quorate(cluster);
+      for (Workload workload : chosen) {
+        List<Scenarios.Library> libraries = new ArrayList<>();
+        if (workload == Workload.COLD) {
+          libraries.add(Libraries.floor(cluster));
+        }
+        libraries.add(curator);
+        libraries.addAll(quorate);
+        List<Scenarios.Prepared> prepared = new ArrayList<>();
+        List<Result> results;
+        try {
+          for (Scenarios.Library library : libraries) {
+            prepared.add(workload.prepare(library));
+          }
+          results = windows.runInTurns(prepared);
+        } finally {
+          prepared.forEach(Scenarios.Prepared::close);
+        }
+        Result floor = workload == Workload.COLD ? results.get(0) : null;
+        Result theirs = results.get(libraries.indexOf(curator));
+        for (int i = 0; i < libraries.size(); i++) {
+          Scenarios.Library library = libraries.get(i);
+          Result result = results.get(i);
+          boolean ours = quorate.contains(library);
+          rows.add(
+              row(
+                  workload.title + ": " + library.name(),
+                  result,
+                  ours ? theirs : null,
+                  ours ? workload.target : ""));
+          if (ours && floor != null) {
             rows.add(
                 String.format(
                     Locale.ROOT,
-                    "| %s / raw floor | | | | %.2fx | >= 0.90x | |",
-                    ours.name(),
+                    "| %s / raw floor | | | | | | %.2fx | >= 0.90x | |",
+                    library.name(),
                     result.opsPerSecond() / floor.opsPerSecond()));
           }
         }
@@ -61,9 +84,9 @@ public final class LockBench {
     out.append(
         String.format(
             Locale.ROOT,
-            "TestingCluster(3), fsync on, clients on one follower; %d measured windows of %s"
-                + " after one warm-up window; started %s, took %ds%nload before: %s%nload after:"
-                + "  %s%n%n",
+            "TestingCluster(3), fsync on, clients on one follower; per workload one warm-up window"
+                + " per library, then %d measured windows of %s each, the libraries taking turns;"
+                + " started %s, took %ds%nload before: %s%nload after:  %s%n%n",
             measured,
             window,
             began,
@@ -71,9 +94,9 @@ public final class LockBench {
             loadBefore,
             load()));
     out.append(
-        "| workload | ops/s (median) | windows | p50 ms | p99 ms | ratio vs Curator | target |"
-            + " errors / violations |\n");
-    out.append("|---|---|---|---|---|---|---|---|\n");
+        "| workload | ops/s (median) | windows | p50 ms | p99 ms | ZK requests / cycle | ratio vs"
+            + " Curator | target | errors / violations |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|\n");
     rows.forEach(r -> out.append(r).append('\n'));
     System.out.print(out);
   }
@@ -94,34 +117,14 @@ public final class LockBench {
       this.target = target;
     }
 
-    Result run(Scenarios scenarios, Scenarios.Library library) throws Exception {
+    Scenarios.Prepared prepare(Scenarios.Library library) throws Exception {
       return switch (this) {
-        case COLD -> scenarios.cold(library);
-        case CACHED -> scenarios.cached(library);
-        case THREADS -> scenarios.threadsOneLock(library);
-        case MEMBERS -> scenarios.membersOneLock(library);
-        case MANY -> scenarios.threadsManyLocks(library);
+        case COLD -> Scenarios.cold(library);
+        case CACHED -> Scenarios.cached(library);
+        case THREADS -> Scenarios.threadsOneLock(library);
+        case MEMBERS -> Scenarios.membersOneLock(library);
+        case MANY -> Scenarios.threadsManyLocks(library);
       };
-    }
-  }
-
-  /** The floor of a cold cycle: one synchronous create(ephemeral-sequential) and one delete. */
-  private static Result floor(BenchCluster cluster, Windows windows) throws Exception {
-    try (CuratorFramework client = cluster.newClient()) {
-      client.start();
-      client.blockUntilConnected();
-      byte[] payload = "bench".getBytes(StandardCharsets.UTF_8);
-      return windows.run(
-          1,
-          (thread, i) -> {
-            String path =
-                client
-                    .create()
-                    .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                    .forPath("/bench/raw/n-", payload);
-            client.delete().forPath(path);
-          },
-          new LongAdder());
     }
   }
 
@@ -132,12 +135,13 @@ public final class LockBench {
     }
     return String.format(
         Locale.ROOT,
-        "| %s | %.0f | %s | %.2f | %.2f | %s | %s | %d / %d |",
+        "| %s | %.0f | %s | %.2f | %.2f | %.2f | %s | %s | %d / %d |",
         name,
         result.opsPerSecond(),
         windows,
         result.p50Millis(),
         result.p99Millis(),
+        result.requestsPerCycle(),
         curator == null
             ? ""
             : String.format(Locale.ROOT, "%.2fx", result.opsPerSecond() / curator.opsPerSecond()),

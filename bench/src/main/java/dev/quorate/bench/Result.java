@@ -9,6 +9,8 @@ package dev.quorate.bench;
  * @param windowOps throughput of each measured window, in order
  * @param errors cycles that failed (not granted in time, ZooKeeper errors)
  * @param violations times a holder found another holder inside the guard
+ * @param requestsPerCycle ZooKeeper requests the clients' server received per completed cycle, over
+ *     the measured windows (session pings included)
  */
 record Result(
     double opsPerSecond,
@@ -16,4 +18,5 @@ record Result(
     double p99Millis,
     double[] windowOps,
     long errors,
-    long violations) {}
+    long violations,
+    double requestsPerCycle) {}

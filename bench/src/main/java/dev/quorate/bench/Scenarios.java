@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The five workloads of issue 7, written once and run for every library with the same members, lock
- * names, guard and cycle.
+ * names, guard and cycle. Each library gets lock names of its own, so that a lock one library
+ * caches never stands in the way of another while their windows take turns.
  */
 final class Scenarios {
   /** How long any acquire may wait before the cycle counts as an error. */
@@ -23,66 +24,71 @@ final class Scenarios {
     Member newMember() throws Exception;
   }
 
-  private final Windows windows;
+  /** One workload set up for one library: its members, threads and cycle. */
+  static final class Prepared implements AutoCloseable {
+    final Library library;
+    final int threads;
+    final Windows.Cycle cycle;
+    final LongAdder violations;
+    private final List<Member> members;
 
-  Scenarios(Windows windows) {
-    this.windows = windows;
+    Prepared(
+        Library library,
+        int threads,
+        Windows.Cycle cycle,
+        LongAdder violations,
+        List<Member> members) {
+      this.library = library;
+      this.threads = threads;
+      this.cycle = cycle;
+      this.violations = violations;
+      this.members = members;
+    }
+
+    @Override
+    public void close() {
+      members.forEach(Member::close);
+    }
   }
+
+  private Scenarios() {}
 
   /**
    * (1) One thread, cold cycles: the thread alternates between two members on one lock, so every
    * acquisition must take the grant from the other member and caching cannot help.
    */
-  Result cold(Library library) throws Exception {
+  static Prepared cold(Library library) throws Exception {
     List<Member> members = members(library, 2);
-    try {
-      return locked(1, (thread, i) -> members.get((int) (i % 2)), i -> "cold");
-    } finally {
-      closeAll(members);
-    }
+    return locked(library, members, 1, (thread, i) -> members.get((int) (i % 2)), i -> "cold");
   }
 
   /** (2) One thread of one member reacquiring the same lock, nobody else interested. */
-  Result cached(Library library) throws Exception {
+  static Prepared cached(Library library) throws Exception {
     List<Member> members = members(library, 1);
-    try {
-      return locked(1, (thread, i) -> members.get(0), i -> "cached");
-    } finally {
-      closeAll(members);
-    }
+    return locked(library, members, 1, (thread, i) -> members.get(0), i -> "cached");
   }
 
   /** (3) Eight threads of one member on one lock. */
-  Result threadsOneLock(Library library) throws Exception {
+  static Prepared threadsOneLock(Library library) throws Exception {
     List<Member> members = members(library, 1);
-    try {
-      return locked(8, (thread, i) -> members.get(0), i -> "hot8");
-    } finally {
-      closeAll(members);
-    }
+    return locked(library, members, 8, (thread, i) -> members.get(0), i -> "hot8");
   }
 
   /** (4) Four members, one thread each, on one lock. */
-  Result membersOneLock(Library library) throws Exception {
+  static Prepared membersOneLock(Library library) throws Exception {
     List<Member> members = members(library, 4);
-    try {
-      return locked(4, (thread, i) -> members.get(thread), i -> "hot4");
-    } finally {
-      closeAll(members);
-    }
+    return locked(library, members, 4, (thread, i) -> members.get(thread), i -> "hot4");
   }
 
   /** (5) Eight threads of one member, each cycle on a random one of 100 locks. */
-  Result threadsManyLocks(Library library) throws Exception {
+  static Prepared threadsManyLocks(Library library) throws Exception {
     List<Member> members = members(library, 1);
-    try {
-      return locked(
-          8,
-          (thread, i) -> members.get(0),
-          i -> "many-" + ThreadLocalRandom.current().nextInt(100));
-    } finally {
-      closeAll(members);
-    }
+    return locked(
+        library,
+        members,
+        8,
+        (thread, i) -> members.get(0),
+        i -> "many-" + ThreadLocalRandom.current().nextInt(100));
   }
 
   private interface Pick {
@@ -93,13 +99,14 @@ final class Scenarios {
     String of(long iteration);
   }
 
-  private Result locked(int threads, Pick pick, Name name) throws Exception {
+  private static Prepared locked(
+      Library library, List<Member> members, int threads, Pick pick, Name name) {
     LongAdder violations = new LongAdder();
     Map<String, Guard> guards = new ConcurrentHashMap<>();
-    return windows.run(
-        threads,
+    String prefix = library.name().replaceAll("[^A-Za-z]", "") + "-";
+    Windows.Cycle cycle =
         (thread, iteration) -> {
-          String lock = name.of(iteration);
+          String lock = prefix + name.of(iteration);
           Guard guard = guards.computeIfAbsent(lock, n -> new Guard(violations));
           Member.Held held = pick.member(thread, iteration).acquire(lock);
           try {
@@ -107,19 +114,20 @@ final class Scenarios {
           } finally {
             held.release();
           }
-        },
-        violations);
+        };
+    return new Prepared(library, threads, cycle, violations, members);
   }
 
   private static List<Member> members(Library library, int count) throws Exception {
     List<Member> members = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      members.add(library.newMember());
+    try {
+      for (int i = 0; i < count; i++) {
+        members.add(library.newMember());
+      }
+    } catch (Exception e) {
+      members.forEach(Member::close);
+      throw e;
     }
     return members;
-  }
-
-  private static void closeAll(List<Member> members) {
-    members.forEach(Member::close);
   }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Runs a cycle on some threads for one warm-up window and then the measured windows, recording the
@@ -18,25 +19,60 @@ final class Windows {
 
   private final Duration window;
   private final int measured;
+  private final LongSupplier serverRequests;
 
-  Windows(Duration window, int measured) {
+  /**
+   * @param serverRequests the count of requests the clients' server has received so far
+   */
+  Windows(Duration window, int measured, LongSupplier serverRequests) {
     this.window = window;
     this.measured = measured;
+    this.serverRequests = serverRequests;
   }
 
-  Result run(int threads, Cycle cycle, LongAdder violations) throws InterruptedException {
-    LongAdder errors = new LongAdder();
-    runWindow(threads, cycle, errors); // warm-up: JIT, caches, container nodes
-    double[] ops = new double[measured];
-    double[] p50 = new double[measured];
-    double[] p99 = new double[measured];
-    for (int w = 0; w < measured; w++) {
-      Window result = runWindow(threads, cycle, errors);
-      ops[w] = result.ops;
-      p50[w] = result.percentile(0.50);
-      p99[w] = result.percentile(0.99);
+  /**
+   * Runs the workloads in turns: one warm-up window each, then measured window 1 of each, window 2
+   * of each, and so on, so that a change of the machine's load (other builds share it) falls on all
+   * of them alike instead of on whichever ran last.
+   */
+  List<Result> runInTurns(List<Scenarios.Prepared> workloads) throws InterruptedException {
+    int n = workloads.size();
+    LongAdder[] errors = new LongAdder[n];
+    double[][] ops = new double[n][measured];
+    double[][] p50 = new double[n][measured];
+    double[][] p99 = new double[n][measured];
+    long[] cycles = new long[n];
+    long[] requests = new long[n];
+    for (int i = 0; i < n; i++) {
+      errors[i] = new LongAdder();
+      Scenarios.Prepared workload = workloads.get(i);
+      runWindow(workload.threads, workload.cycle, errors[i]); // warm-up: JIT, caches, containers
     }
-    return new Result(median(ops), median(p50), median(p99), ops, errors.sum(), violations.sum());
+    for (int w = 0; w < measured; w++) {
+      for (int i = 0; i < n; i++) {
+        Scenarios.Prepared workload = workloads.get(i);
+        long before = serverRequests.getAsLong();
+        Window result = runWindow(workload.threads, workload.cycle, errors[i]);
+        requests[i] += serverRequests.getAsLong() - before;
+        ops[i][w] = result.ops;
+        p50[i][w] = result.percentile(0.50);
+        p99[i][w] = result.percentile(0.99);
+        cycles[i] += result.sorted.length;
+      }
+    }
+    List<Result> results = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      results.add(
+          new Result(
+              median(ops[i]),
+              median(p50[i]),
+              median(p99[i]),
+              ops[i],
+              errors[i].sum(),
+              workloads.get(i).violations.sum(),
+              cycles[i] == 0 ? Double.NaN : requests[i] / (double) cycles[i]));
+    }
+    return results;
   }
 
   private Window runWindow(int threads, Cycle cycle, LongAdder errors) throws InterruptedException {

@@ -118,7 +118,7 @@ final class Cohort {
     LockOptions options = LockOptions.builder().onBlocking(this::onBlocking).build();
     CompletableFuture<Lease> request;
     try {
-      request = service.requestFromZooKeeper(resource, LockMode.EX, options, null);
+      request = service.requestFromZooKeeper(resource, LockMode.EX, options, null, false);
     } catch (RuntimeException e) {
       failed(e);
       return;

@@ -56,6 +56,7 @@ final class ZkLease implements Lease {
   private final SerialExecutor events;
   private final BlockingCallback blockingCallback;
   private final boolean tryOnce;
+  private final boolean callerWaits;
   private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Lease> granted = new CompletableFuture<>();
   final ZkConversion conversion;
@@ -75,7 +76,8 @@ final class ZkLease implements Lease {
       String resource,
       LockMode mode,
       BlockingCallback blockingCallback,
-      boolean tryOnce) {
+      boolean tryOnce,
+      boolean callerWaits) {
     this.service = service;
     this.nodes = new ZkNodes(service);
     this.resource = resource;
@@ -83,6 +85,7 @@ final class ZkLease implements Lease {
     this.mode = mode;
     this.blockingCallback = blockingCallback;
     this.tryOnce = tryOnce;
+    this.callerWaits = callerWaits;
     this.steps = new SerialExecutor(service.pool());
     this.events = new SerialExecutor(service.pool());
     this.conversion = new ZkConversion(this);
@@ -93,8 +96,16 @@ final class ZkLease implements Lease {
     return granted;
   }
 
+  /**
+   * Starts the request. A caller that waits for the answer anyway runs the first step itself: the
+   * create's reply then wakes the caller directly instead of a thread that wakes the caller.
+   */
   void start() {
-    steps.execute(this::create);
+    if (callerWaits) {
+      steps.executeHere(this::create);
+    } else {
+      steps.execute(this::create);
+    }
   }
 
   // ---- requesting ----
@@ -177,18 +188,25 @@ final class ZkLease implements Lease {
     token = FencingToken.of(node.czxid());
     phase = Phase.GRANTED;
     watch.ownNodeInBackground();
-    // Completed off the steps: a caller's continuation may call release(), which waits for them.
-    service
-        .pool()
-        .execute(
-            () -> {
-              if (!granted.complete(this)) {
-                // The requester gave up at this very moment; nobody will hold the grant.
-                steps.execute(this::releaseNow);
-              }
-            });
-    // After the completion is on its way: the holder need not wait for this read.
-    watch.waiters();
+    if (callerWaits) {
+      // The only continuations are a blocked caller and our own bookkeeping: nothing that blocks.
+      if (!granted.complete(this)) {
+        steps.execute(this::releaseNow); // the requester gave up at this very moment
+      }
+    } else {
+      // Completed off the steps: a caller's continuation may call release(), which waits for them.
+      service
+          .pool()
+          .execute(
+              () -> {
+                if (!granted.complete(this)) {
+                  // The requester gave up at this very moment; nobody will hold the grant.
+                  steps.execute(this::releaseNow);
+                }
+              });
+    }
+    // A step of its own, after the completion: the holder need not wait for this read.
+    steps.execute(watch::waiters);
   }
 
   /** Completes a conversion's future off the steps, for the reason given in {@link #grant}. */
@@ -382,7 +400,8 @@ final class ZkLease implements Lease {
   @Override
   public void release() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    steps.execute(
+    // On this thread when no step runs: the delete's reply then wakes the holder directly.
+    steps.executeHere(
         () -> {
           try {
             releaseNow();

@@ -185,8 +185,12 @@ public final class ZkLockService implements ZkLockManager {
     }
   }
 
+  /**
+   * A request; {@code callerWaits} says the caller blocks for the answer and attaches nothing to
+   * the future, so the request may run on the caller's thread and complete there.
+   */
   CompletableFuture<Lease> request(
-      String resource, LockMode mode, LockOptions options, Duration timeout) {
+      String resource, LockMode mode, LockOptions options, Duration timeout, boolean callerWaits) {
     Objects.requireNonNull(mode, "mode");
     checkOpen();
     // A request with its own blocking callback needs its own node: the callback is per node.
@@ -208,7 +212,7 @@ public final class ZkLockService implements ZkLockManager {
         return answer;
       }
     }
-    return requestFromZooKeeper(resource, mode, options, timeout);
+    return requestFromZooKeeper(resource, mode, options, timeout, callerWaits);
   }
 
   Cohort cohort(String resource) {
@@ -231,7 +235,7 @@ public final class ZkLockService implements ZkLockManager {
 
   /** A request with a lock node of its own. */
   CompletableFuture<Lease> requestFromZooKeeper(
-      String resource, LockMode mode, LockOptions options, Duration timeout) {
+      String resource, LockMode mode, LockOptions options, Duration timeout, boolean callerWaits) {
     checkOpen();
     ZkLease lease =
         new ZkLease(
@@ -239,7 +243,8 @@ public final class ZkLockService implements ZkLockManager {
             resource,
             mode,
             options.blockingCallback().orElse(null),
-            timeout != null && timeout.isZero());
+            timeout != null && timeout.isZero(),
+            callerWaits);
     active.add(lease);
     if (closed.get()) {
       // close() may have swept the set before this lease joined it.
@@ -338,18 +343,19 @@ public final class ZkLockService implements ZkLockManager {
 
     @Override
     public Lease acquire(LockMode mode) throws InterruptedException {
-      return Waiting.await(acquireAsync(mode));
+      return Waiting.await(
+          request(resource, mode, options, options.acquireTimeout().orElse(null), true));
     }
 
     @Override
     public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
       Waiting.checkTimeout(timeout);
-      return Waiting.awaitWithin(request(resource, mode, options, timeout), timeout);
+      return Waiting.awaitWithin(request(resource, mode, options, timeout, true), timeout);
     }
 
     @Override
     public CompletableFuture<Lease> acquireAsync(LockMode mode) {
-      return request(resource, mode, options, options.acquireTimeout().orElse(null));
+      return request(resource, mode, options, options.acquireTimeout().orElse(null), false);
     }
 
     @Override

@@ -151,7 +151,16 @@ final class ZkNodes {
           KeeperException.create(KeeperException.Code.get(event.getResultCode()), container));
     }
     String path = event.getName();
-    Stat stat = event.getStat();
+    try {
+      return queued(container, prefix, path, event.getStat(), read);
+    } catch (RuntimeException e) {
+      // An interrupted or failed check: nobody will wait on this node, so it must not block others.
+      deleteInBackground(path);
+      throw e;
+    }
+  }
+
+  private Queued queued(String container, String prefix, String path, Stat stat, Pipelined read) {
     if (stat == null || stat.getCzxid() == 0 || stat.getEphemeralOwner() != currentSession()) {
       // A retried create, or one of a session that is ending: let the careful path sort it out.
       Stat found = statOf(path);
@@ -415,6 +424,10 @@ final class ZkNodes {
       client.delete().guaranteed().forPath(path);
     } catch (KeeperException.NoNodeException e) {
       // Gone already: expired, revoked, or a retry of ours succeeded.
+    } catch (InterruptedException e) {
+      // A holder's thread interrupted while releasing: the node must go all the same.
+      Thread.currentThread().interrupt();
+      deleteInBackground(path);
     } catch (Exception e) {
       // guaranteed(): Curator keeps retrying in the background until success or NoNode.
       log.debug("delete of {} failed for now; Curator retries it", path, e);
