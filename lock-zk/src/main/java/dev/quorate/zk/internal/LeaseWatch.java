@@ -39,7 +39,9 @@ final class LeaseWatch {
     this.ownNode =
         event -> {
           if (event.getType() == EventType.NodeDeleted) {
-            lease.steps.execute(() -> ownNodeDeleted(event.getPath()));
+            if (lease.isHeld()) { // else our own release deleted it: nothing to do
+              lease.steps.execute(() -> ownNodeDeleted(event.getPath()));
+            }
           } else if (event.getType() != EventType.None) {
             lease.steps.execute(this::ownNode);
           }

@@ -108,6 +108,25 @@ final class ZkLease implements Lease {
     }
   }
 
+  /** Starts a request whose node a {@link MultiRequest} created together with others. */
+  void startCreated(ZkNodes.Queued queued) {
+    steps.execute(
+        () -> {
+          if (phase != Phase.CREATING) {
+            nodes.delete(queued.created().path()); // withdrawn (manager closed) before it came
+            return;
+          }
+          node = queued.created();
+          session = node.session();
+          phase = Phase.WAITING;
+          if (granted.isDone()) {
+            withdrawNow();
+            return;
+          }
+          evaluate(queued.read());
+        });
+  }
+
   // ---- requesting ----
 
   void create() {
@@ -205,8 +224,10 @@ final class ZkLease implements Lease {
                 }
               });
     }
-    // A step of its own, after the completion: the holder need not wait for this read.
-    steps.execute(watch::waiters);
+    if (blockingCallback != null) {
+      // A step of its own, after the completion: the holder need not wait for this read.
+      steps.execute(watch::waiters);
+    }
   }
 
   /** Completes a conversion's future off the steps, for the reason given in {@link #grant}. */
@@ -249,6 +270,9 @@ final class ZkLease implements Lease {
   }
 
   void emit(LeaseState from, LeaseState to, String cause) {
+    if (listeners.isEmpty()) {
+      return; // only listeners added before a transition hear it; spare a thread the wake-up
+    }
     LeaseEvent event = new LeaseEvent(this, from, to, cause);
     events.execute(
         () -> {

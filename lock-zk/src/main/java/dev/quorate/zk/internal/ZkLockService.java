@@ -157,6 +157,25 @@ public final class ZkLockService implements ZkLockManager {
     return closed.get();
   }
 
+  /** Adds a lease that a {@link MultiRequest} starts; closed at once if the manager is. */
+  void track(ZkLease lease) {
+    active.add(lease);
+    if (closed.get()) {
+      lease.closeByManager();
+    }
+  }
+
+  @Override
+  public List<Lease> acquireAll(List<String> resources, LockMode mode, Duration timeout)
+      throws InterruptedException {
+    List<String> names = MultiRequest.distinct(resources);
+    names.forEach(ResourceNames::check);
+    Objects.requireNonNull(mode, "mode");
+    Waiting.checkTimeout(timeout);
+    checkOpen();
+    return new MultiRequest(this, names, mode).acquire(timeout);
+  }
+
   void forget(ZkLease lease) {
     active.remove(lease);
   }
@@ -275,8 +294,8 @@ public final class ZkLockService implements ZkLockManager {
    */
   void afterTimeout(Duration timeout, CompletableFuture<?> until, Runnable action) {
     long nanos = Waiting.saturatedNanos(timeout);
-    if (nanos == Long.MAX_VALUE) {
-      return;
+    if (nanos == Long.MAX_VALUE || until.isDone()) {
+      return; // granted on the caller's thread already: no timer (and no timer thread woken)
     }
     ScheduledFuture<?> timer = timers.schedule(action, nanos, TimeUnit.NANOSECONDS);
     until.whenComplete((result, failure) -> timer.cancel(false));

@@ -134,6 +134,8 @@ final class ZkNodes {
     }
     org.apache.curator.framework.api.CuratorEvent event;
     try {
+      // The three answers arrive together, in order: wake up once, for the last of them.
+      await(CompletableFuture.allOf(reply, read.children(), read.value()).handle((v, e) -> v));
       event = await(reply);
     } catch (Exception e) {
       // Curator may still finish the create; a node nobody waits for must not block others.
@@ -185,6 +187,39 @@ final class ZkNodes {
 
   private long currentSession() {
     return service.currentSession();
+  }
+
+  /** Sends a queue listing and a value read without waiting for either. */
+  Pipelined queueAndValueSent(String container) {
+    try {
+      return queueAndValueInBackground(container);
+    } catch (Exception e) {
+      throw failure("list " + container, e);
+    }
+  }
+
+  /** The Stat of {@code path}, or null if it does not exist. */
+  Stat stat(String path) {
+    return statOf(path);
+  }
+
+  /** Deletes, in the background, the children of {@code container} whose names start so. */
+  void deleteChildrenInBackground(String container, String namePrefix) {
+    try {
+      client
+          .getChildren()
+          .inBackground(
+              (c, event) -> {
+                if (event.getChildren() != null) {
+                  event.getChildren().stream()
+                      .filter(name -> name.startsWith(namePrefix))
+                      .forEach(name -> deleteInBackground(container + "/" + name));
+                }
+              })
+          .forPath(container);
+    } catch (Exception e) {
+      log.debug("cannot list {} to clean up", container, e);
+    }
   }
 
   private Stat statOf(String path) {
