@@ -42,16 +42,44 @@ final class Cohort {
   private int handoffsWhileContended;
   private boolean closed;
 
+  /**
+   * Whether a grant is kept after the last local release. Off after a grant that served one local
+   * holder only and then had to go to another member (keeping it only made that member wait for a
+   * callback); on again as soon as a new grant shows that nobody else touched the queue since our
+   * last one, which {@link #queueChangesAtLastGrant} tells: our delete and our create are then the
+   * only two changes in between.
+   */
+  private boolean caching = true;
+
+  private int queueChangesAtLastGrant = -1;
+
+  /**
+   * Grants not cached since caching stopped. Every {@link #PROBE_EVERY}th is cached again as a
+   * probe: under steady contention a grant that is kept may serve several local holders before the
+   * callback comes (then caching is on again), which the queue's child version cannot show.
+   */
+  private int uncachedGrants;
+
+  private static final int PROBE_EVERY = 8;
+
   /** Left the manager's map when idle; a request that still finds it goes to a new cohort. */
   private boolean retired;
 
   /** What {@link #request} answers when this cohort was retired. */
   static final CompletableFuture<Lease> RETIRED = new CompletableFuture<>();
 
-  Cohort(ZkLockService service, String resource, int handoffBound) {
+  /**
+   * @param notCaching if not null, a retired cohort of this resource had stopped caching
+   */
+  Cohort(ZkLockService service, String resource, int handoffBound, NotCaching.Since notCaching) {
     this.service = service;
     this.resource = resource;
     this.handoffBound = handoffBound;
+    if (notCaching != null) {
+      caching = false;
+      queueChangesAtLastGrant = notCaching.queueChanges();
+      uncachedGrants = notCaching.uncachedGrants();
+    }
   }
 
   /**
@@ -146,6 +174,16 @@ final class Cohort {
     synchronized (this) {
       requesting = false;
       grant = lease;
+      int changes = lease.queueChangesAtGrant;
+      if (!caching && queueChangesAtLastGrant >= 0 && changes == queueChangesAtLastGrant + 2) {
+        caching = true;
+      } else if (!caching && ++uncachedGrants >= PROBE_EVERY) {
+        caching = true;
+      }
+      if (caching) {
+        uncachedGrants = 0;
+      }
+      queueChangesAtLastGrant = changes;
       sequence = 0;
       contended = blockedEarly == lease;
       blockedEarly = null;
@@ -226,8 +264,12 @@ final class Cohort {
     }
     boolean unusable = grant.phase != ZkLease.Phase.GRANTED;
     boolean yield = contended && (waiters.isEmpty() || handoffsWhileContended >= handoffBound);
-    if (!unusable && !yield && !closed) {
+    boolean notWorthKeeping = !caching && holder == null && waiters.isEmpty();
+    if (!unusable && !yield && !notWorthKeeping && !closed) {
       return null;
+    }
+    if (yield) {
+      caching = sequence > 1;
     }
     ZkLease taken = grant;
     grant = null;
@@ -243,13 +285,15 @@ final class Cohort {
 
   /** Keeps the manager's map from growing with every resource ever locked. */
   private void retireIfIdle() {
+    NotCaching.Since notCaching;
     synchronized (this) {
       if (grant != null || holder != null || requesting || !waiters.isEmpty() || retired) {
         return;
       }
       retired = true;
+      notCaching = caching ? null : new NotCaching.Since(queueChangesAtLastGrant, uncachedGrants);
     }
-    service.retire(resource, this);
+    service.retire(resource, this, notCaching);
   }
 
   /** Grants the next local waiter, or queues the waiters in ZooKeeper again. */

@@ -68,6 +68,10 @@ final class ZkLease implements Lease {
   volatile ValueBlock valueBlock = ValueBlock.empty();
   volatile ValueBlock staged;
   int valueVersion = -1;
+
+  /** The resource queue's child version read with the grant; see {@link Cohort}. */
+  volatile int queueChangesAtGrant = -1;
+
   ZkNodes.Created node;
   long session;
 
@@ -204,6 +208,7 @@ final class ZkLease implements Lease {
   private void grant(ZkNodes.Value value) {
     valueBlock = value.block();
     valueVersion = value.version();
+    queueChangesAtGrant = value.childChanges();
     token = FencingToken.of(node.czxid());
     phase = Phase.GRANTED;
     watch.ownNodeInBackground();

@@ -60,6 +60,7 @@ public final class ZkLockService implements ZkLockManager {
   private final boolean cohorting;
   private final int localHandoffBound;
   private final Map<String, Cohort> cohorts = new ConcurrentHashMap<>();
+  private final NotCaching notCaching = new NotCaching();
   private final AtomicInteger mostHandoffsWhileContended = new AtomicInteger();
   private final ConnectionStateListener connectionListener = this::onConnectionState;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -235,7 +236,8 @@ public final class ZkLockService implements ZkLockManager {
   }
 
   Cohort cohort(String resource) {
-    return cohorts.computeIfAbsent(resource, name -> new Cohort(this, name, localHandoffBound));
+    return cohorts.computeIfAbsent(
+        resource, name -> new Cohort(this, name, localHandoffBound, notCaching.take(name)));
   }
 
   /** Notes how many local grants a cohort made after another member asked; for tests. */
@@ -248,7 +250,10 @@ public final class ZkLockService implements ZkLockManager {
     return mostHandoffsWhileContended.get();
   }
 
-  void retire(String resource, Cohort cohort) {
+  void retire(String resource, Cohort cohort, NotCaching.Since notCachingSince) {
+    if (notCachingSince != null) {
+      notCaching.put(resource, notCachingSince);
+    }
     cohorts.remove(resource, cohort);
   }
 

@@ -37,8 +37,9 @@ final class ZkNodes {
    *
    * @param block the value
    * @param version the container node's data version
+   * @param childChanges the container's child version: how many times its queue changed
    */
-  record Value(ValueBlock block, int version) {}
+  record Value(ValueBlock block, int version, int childChanges) {}
 
   private final ZkLockService service;
   private final CuratorFramework client;
@@ -281,13 +282,13 @@ final class ZkNodes {
 
   private static Value value(String container, byte[] data, Stat stat) {
     if (data == null || data.length == 0) {
-      return new Value(ValueBlock.empty(), stat.getVersion());
+      return new Value(ValueBlock.empty(), stat.getVersion(), stat.getCversion());
     }
     if (data.length > ValueBlock.MAX_BYTES) {
       log.warn("value block of {} has {} bytes; ignoring it", container, data.length);
-      return new Value(ValueBlock.empty(), stat.getVersion());
+      return new Value(ValueBlock.empty(), stat.getVersion(), stat.getCversion());
     }
-    return new Value(ValueBlock.of(data), stat.getVersion());
+    return new Value(ValueBlock.of(data), stat.getVersion(), stat.getCversion());
   }
 
   /**
