@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * Runs Quorate's ZooKeeper locks and Curator's InterProcessMutex on one TestingCluster of three in
  * one JVM and prints a Markdown table of medians, latencies and ratios. Usage: {@code java -jar
- * quorate-bench-all.jar [windowSeconds] [measuredWindows] [workloads]} (defaults 4, 3 and {@code
+ * quorate-bench-all.jar [windowSeconds] [measuredWindows] [workloads]} (defaults 3, 5 and {@code
  * 1,2,3,4,5}; the last argument picks workloads by their number in issue 7).
  */
 public final class LockBench {
@@ -26,8 +26,8 @@ public final class LockBench {
    * @throws Exception if the cluster cannot start
    */
   public static void main(String[] args) throws Exception {
-    Duration window = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 4);
-    int measured = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    Duration window = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 3);
+    int measured = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Set<Workload> chosen = EnumSet.noneOf(Workload.class);
     for (String number : (args.length > 2 ? args[2] : "1,2,3,4,5").split(",")) {
       chosen.add(Workload.values()[Integer.parseInt(number.trim()) - 1]);
