@@ -142,15 +142,17 @@ public final class ZkLockManagerBuilder {
    * Turns on node-level caching and in-JVM cohorting of EX locks (the DLM model). The threads of
    * this member share one ZooKeeper lock node per resource: they queue in memory and hand the lock
    * to each other without ZooKeeper traffic, and after the last release the member keeps the node
-   * until another member asks for the lock. Each local grant has the node's czxid as {@code major}
-   * and a local sequence as {@code minor} in its token, so tokens still rise strictly; SUSPECT and
-   * LOST reach the holder as without cohorting.
+   * until another member asks for the lock (unless its grants of that resource keep going to
+   * another member after one local use: then it stops keeping them, until a grant shows nobody else
+   * touched the lock meanwhile). Each local grant has the node's czxid as {@code major} and a local
+   * sequence as {@code minor} in its token, so tokens still rise strictly; SUSPECT and LOST reach
+   * the holder as without cohorting.
    *
    * <p>What changes: another member's first request waits one more notification (the blocking
-   * callback that makes this member give the node up); blocking callbacks of other holders count
-   * one request per member, not per thread; EX requests with a blocking callback of their own, and
-   * other modes, still get a node each. Converting a cohort lease takes the node out of the cohort.
-   * Off by default, because of these differences; see {@code docs/performance.md}.
+   * callback that makes this member give the node up); blocking callbacks of other holders hear of
+   * each waiting member at least once, not of each thread; EX requests with a blocking callback of
+   * their own, and other modes, still get a node each. Converting a cohort lease takes the node out
+   * of the cohort. Off by default, because of these differences; see {@code docs/performance.md}.
    *
    * @param enabled whether to cohort and cache EX grants
    * @return this builder
