@@ -302,9 +302,11 @@ final class ZkLease implements Lease {
       return;
     }
     LeaseState from = state();
-    conversion.fail(
-        new LeaseLostException(
-            ErrorCode.LEASE_RELEASED, "lease " + this + " was released while converting"));
+    if (conversion.inProgress()) {
+      conversion.fail(
+          new LeaseLostException(
+              ErrorCode.LEASE_RELEASED, "lease " + this + " was released while converting"));
+    }
     phase = Phase.RELEASED;
     emit(from, LeaseState.RELEASED, "released by holder");
     ValueBlock write = mode.writesValueBlock() ? staged : null;
