@@ -214,6 +214,11 @@ final class Cohort {
     synchronized (this) {
       if (grant == lease) {
         grant = null;
+        if (holder != null && holder.grant == lease) {
+          // The holder hears LOST and holds nothing any more; its release() is then a no-op, so
+          // waiting for it would leave the local waiters queued for ever.
+          holder = null;
+        }
       }
       if (holder == null && !waiters.isEmpty() && !requesting && !closed) {
         requesting = true;

@@ -2,14 +2,21 @@ package dev.quorate.zk.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseEvent;
+import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.zk.ZkLockManager;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +89,27 @@ class CohortCachingIT {
       cycle(second, "alternating");
       assertThat(queue("alternating")).hasSize(1);
       cycle(first, "alternating"); // takes the cached grant away with a blocking callback
+    }
+  }
+
+  @Test
+  void aLostLocalHolderDoesNotKeepTheMembersWaitersQueued() throws Exception {
+    // Regression: the cohort waited for the release of a lease that LOST had ended already.
+    try (ZkLockManager member = member()) {
+      Lease holder = member.lock("lost").acquire(LockMode.EX);
+      CompletableFuture<Lease> waiter = member.lock("lost").acquireAsync(LockMode.EX);
+      List<LeaseEvent> events = new CopyOnWriteArrayList<>();
+      holder.addListener(events::add);
+      for (String node : queue("lost")) {
+        observer.delete().forPath("/quorate/locks/lost/" + node); // an operator revokes it
+      }
+      Awaitility.await().atMost(PATIENCE).until(() -> holder.state() == LeaseState.LOST);
+      Lease next = waiter.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      assertThat(next.token().isNewerThan(holder.token())).isTrue();
+      holder.release(); // after LOST: nothing to do
+      next.release();
+      member.lock("lost").tryAcquire(LockMode.EX, PATIENCE).orElseThrow().release();
+      assertThat(events).extracting(LeaseEvent::to).containsExactly(LeaseState.LOST);
     }
   }
 }
