@@ -20,7 +20,12 @@ final class RawMember implements Member {
   @Override
   public Held acquire(String name) throws Exception {
     String path =
-        client.create().withMode(CreateMode.EPHEMERAL_SEQUENTIAL).forPath("/bench/raw/n-", PAYLOAD);
+        client
+            .create()
+            // As both locks do: the parent is a container, which the server reaps when empty.
+            .creatingParentContainersIfNeeded()
+            .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+            .forPath("/bench/raw/n-", PAYLOAD);
     return () -> client.delete().forPath(path);
   }
 
