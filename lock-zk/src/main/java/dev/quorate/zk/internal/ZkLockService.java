@@ -61,6 +61,7 @@ public final class ZkLockService implements ZkLockManager {
   private final int localHandoffBound;
   private final Map<String, Cohort> cohorts = new ConcurrentHashMap<>();
   private final NotCaching notCaching = new NotCaching();
+  private final ValuedContainers valuedContainers = new ValuedContainers();
   private final AtomicInteger mostHandoffsWhileContended = new AtomicInteger();
   private final ConnectionStateListener connectionListener = this::onConnectionState;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -123,6 +124,10 @@ public final class ZkLockService implements ZkLockManager {
 
   ExecutorService pool() {
     return pool;
+  }
+
+  ValuedContainers valuedContainers() {
+    return valuedContainers;
   }
 
   List<ACL> acls() {

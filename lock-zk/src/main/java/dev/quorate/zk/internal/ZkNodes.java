@@ -307,39 +307,77 @@ final class ZkNodes {
     return read;
   }
 
-  /** Sends the listing and the value read behind it; waits for neither. */
+  /**
+   * Sends the listing and, if the container was seen with a value block lately, the value read
+   * behind it; waits for neither. Otherwise the listing's Stat answers for the value block when the
+   * container has no data (the usual case), and only a container with data is read after all.
+   */
   private Pipelined queueAndValueInBackground(String container) throws Exception {
     CompletableFuture<Value> value = new CompletableFuture<>();
     CompletableFuture<List<String>> children = new CompletableFuture<>();
+    ValuedContainers valued = service.valuedContainers();
+    boolean readValue = valued.contains(container);
     client
         .getChildren()
         .inBackground(
             (c, event) -> {
-              if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+              int code = event.getResultCode();
+              if (code == KeeperException.Code.OK.intValue()) {
                 children.complete(event.getChildren());
-              } else if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                if (!readValue) {
+                  Stat stat = event.getStat();
+                  if (stat != null && stat.getDataLength() == 0) {
+                    value.complete(
+                        new Value(ValueBlock.empty(), stat.getVersion(), stat.getCversion()));
+                  } else {
+                    valued.add(container);
+                    readValue(container, value);
+                  }
+                }
+              } else if (code == KeeperException.Code.NONODE.intValue()) {
                 children.complete(List.of());
+                if (!readValue) {
+                  value.completeExceptionally(
+                      KeeperException.create(KeeperException.Code.NONODE, container));
+                }
               } else {
-                children.completeExceptionally(
-                    KeeperException.create(
-                        KeeperException.Code.get(event.getResultCode()), container));
+                KeeperException failure =
+                    KeeperException.create(KeeperException.Code.get(code), container);
+                children.completeExceptionally(failure);
+                if (!readValue) {
+                  value.completeExceptionally(failure);
+                }
               }
             })
         .forPath(container);
-    client
-        .getData()
-        .inBackground(
-            (c, event) -> {
-              if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
-                value.complete(value(container, event.getData(), event.getStat()));
-              } else {
-                value.completeExceptionally(
-                    KeeperException.create(
-                        KeeperException.Code.get(event.getResultCode()), container));
-              }
-            })
-        .forPath(container);
+    if (readValue) {
+      readValue(container, value);
+    }
     return new Pipelined(this, container, children, value);
+  }
+
+  private void readValue(String container, CompletableFuture<Value> value) {
+    try {
+      client
+          .getData()
+          .inBackground(
+              (c, event) -> {
+                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                  Value read = value(container, event.getData(), event.getStat());
+                  if (read.block().isEmpty()) {
+                    service.valuedContainers().remove(container);
+                  }
+                  value.complete(read);
+                } else {
+                  value.completeExceptionally(
+                      KeeperException.create(
+                          KeeperException.Code.get(event.getResultCode()), container));
+                }
+              })
+          .forPath(container);
+    } catch (Exception e) {
+      value.completeExceptionally(e);
+    }
   }
 
   /**
