@@ -26,6 +26,7 @@ final class LeaseWatch {
   private final Watcher blocker;
   private final Watcher ownNode;
   private final Watcher queue;
+  private final Watcher queueSinceCreate;
 
   LeaseWatch(ZkLease lease) {
     this.lease = lease;
@@ -46,12 +47,26 @@ final class LeaseWatch {
             lease.steps.execute(this::ownNode);
           }
         };
+    // Left by the listing pipelined with the create. A lease granted by that listing relies on it
+    // to hear of its node's deletion (any change of the queue fires it): on the first change it
+    // checks its node and watches it from then on, as every other holder does.
+    this.queueSinceCreate =
+        event -> {
+          // Not "is it held": the change may come before the step that grants from this listing.
+          if (event.getType() != EventType.None && !lease.isOver()) {
+            lease.steps.execute(this::ownNode); // does nothing unless held
+          }
+        };
     this.queue =
         event -> {
           if (event.getType() != EventType.None) {
             lease.steps.execute(this::waiters);
           }
         };
+  }
+
+  Watcher queueSinceCreate() {
+    return queueSinceCreate;
   }
 
   /** Waits for the nearest node that blocks the request or conversion; re-evaluates if gone. */

@@ -143,7 +143,8 @@ final class ZkLease implements Lease {
       return;
     }
     try {
-      ZkNodes.Queued queued = nodes.createQueued(container, LockNode.requestPrefix(mode));
+      ZkNodes.Queued queued =
+          nodes.createQueued(container, LockNode.requestPrefix(mode), watch.queueSinceCreate());
       node = queued.created();
       session = node.session();
       phase = Phase.WAITING;
@@ -187,7 +188,7 @@ final class ZkLease implements Lease {
       }
       List<LockNode> blockers = queue.blockers(me);
       if (blockers.isEmpty()) {
-        grant(read.valueBlock());
+        grant(read.valueBlock(), read.watchesQueue());
       } else if (tryOnce) {
         granted.completeExceptionally(new LockTimeoutException(resource, mode, Duration.ZERO));
         withdrawNow();
@@ -205,13 +206,19 @@ final class ZkLease implements Lease {
     }
   }
 
-  private void grant(ZkNodes.Value value) {
+  /**
+   * @param queueWatched the listing that granted us left a watch on the queue, which also fires
+   *     when our node is deleted: no watch of its own is needed until the queue changes
+   */
+  private void grant(ZkNodes.Value value, boolean queueWatched) {
     valueBlock = value.block();
     valueVersion = value.version();
     queueChangesAtGrant = value.childChanges();
     token = FencingToken.of(node.czxid());
     phase = Phase.GRANTED;
-    watch.ownNodeInBackground();
+    if (!queueWatched) {
+      watch.ownNodeInBackground();
+    }
     if (callerWaits) {
       // The only continuations are a blocked caller and our own bookkeeping: nothing that blocks.
       if (!granted.complete(this)) {
@@ -268,6 +275,12 @@ final class ZkLease implements Lease {
 
   boolean hasBlockingCallback() {
     return blockingCallback != null;
+  }
+
+  /** Released, lost or withdrawn: nothing that happens to the node matters any more. */
+  boolean isOver() {
+    Phase now = phase;
+    return now == Phase.RELEASED || now == Phase.LOST || now == Phase.WITHDRAWN;
   }
 
   boolean isHeld() {

@@ -113,7 +113,7 @@ final class ZkNodes {
    * node unless the create had to make the container first (then the read is made again). Any
    * irregular answer (no Stat, another session) goes the careful way of {@link #create}.
    */
-  Queued createQueued(String container, String prefix) {
+  Queued createQueued(String container, String prefix, Watcher queueWatch) {
     CompletableFuture<org.apache.curator.framework.api.CuratorEvent> reply =
         new CompletableFuture<>();
     Pipelined read;
@@ -129,7 +129,7 @@ final class ZkNodes {
       (acls == null ? create : create.withACL(acls, true))
           .inBackground((c, event) -> reply.complete(event))
           .forPath(container + "/" + prefix, service.owner());
-      read = queueAndValueInBackground(container);
+      read = queueAndValueInBackground(container, queueWatch);
     } catch (Exception e) {
       throw failure("create a lock node under " + container, e);
     }
@@ -193,7 +193,7 @@ final class ZkNodes {
   /** Sends a queue listing and a value read without waiting for either. */
   Pipelined queueAndValueSent(String container) {
     try {
-      return queueAndValueInBackground(container);
+      return queueAndValueInBackground(container, null);
     } catch (Exception e) {
       throw failure("list " + container, e);
     }
@@ -300,7 +300,7 @@ final class ZkNodes {
   Pipelined queueAndValue(String container) {
     Pipelined read;
     try {
-      read = queueAndValueInBackground(container);
+      read = queueAndValueInBackground(container, null);
     } catch (Exception e) {
       throw failure("list " + container, e);
     }
@@ -312,13 +312,14 @@ final class ZkNodes {
    * behind it; waits for neither. Otherwise the listing's Stat answers for the value block when the
    * container has no data (the usual case), and only a container with data is read after all.
    */
-  private Pipelined queueAndValueInBackground(String container) throws Exception {
+  private Pipelined queueAndValueInBackground(String container, Watcher queueWatch)
+      throws Exception {
     CompletableFuture<Value> value = new CompletableFuture<>();
     CompletableFuture<List<String>> children = new CompletableFuture<>();
     ValuedContainers valued = service.valuedContainers();
     boolean readValue = valued.contains(container);
-    client
-        .getChildren()
+    var listing = client.getChildren();
+    (queueWatch == null ? listing : listing.usingWatcher(queueWatch))
         .inBackground(
             (c, event) -> {
               int code = event.getResultCode();
@@ -353,7 +354,7 @@ final class ZkNodes {
     if (readValue) {
       readValue(container, value);
     }
-    return new Pipelined(this, container, children, value);
+    return new Pipelined(this, container, children, value, queueWatch != null);
   }
 
   private void readValue(String container, CompletableFuture<Value> value) {
@@ -387,12 +388,15 @@ final class ZkNodes {
    * @param container the resource's container node
    * @param children the listing, once it arrives
    * @param value the value block, once it arrives
+   * @param watchesQueue whether the listing left a watch on the queue: it fires on any change,
+   *     including the deletion of our node by someone else
    */
   record Pipelined(
       ZkNodes nodes,
       String container,
       CompletableFuture<List<String>> children,
-      CompletableFuture<Value> value) {
+      CompletableFuture<Value> value,
+      boolean watchesQueue) {
     /** Waits for the listing. */
     QueueSnapshot queue() {
       try {
