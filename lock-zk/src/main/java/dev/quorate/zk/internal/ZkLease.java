@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * created with Curator's protection so that a create whose reply was lost finds its node instead of
  * leaving an orphan. The {@link QueueSnapshot} rules decide from one {@code getChildren} whether it
  * is granted; if not, it watches only the nearest node that blocks it. The token is the node's
- * {@code czxid}. A granted lease watches its own node: deletion by anyone else means LOST.
+ * {@code czxid}. A granted lease watches its own node: deletion by anyone else means LOST (a lease
+ * granted by the listing pipelined with its create is covered by that listing's queue watch until
+ * the queue first changes). The create, the listing and, where the resource has one, the value
+ * block read go out together: one round trip decides an uncontended request.
  *
  * <p>Every step runs on {@link #steps}, one at a time, so the state below needs no lock; getters
  * read volatile fields. ZooKeeper calls happen in the steps, never on ZooKeeper's event thread.
