@@ -43,6 +43,8 @@ public final class ZkLockManagerBuilder {
   private Duration sessionTimeout = Duration.ofSeconds(10);
   private Duration connectionTimeout = Duration.ofSeconds(15);
   private ZkSecurity security = ZkSecurity.none();
+  private boolean cohorting;
+  private int localHandoffBound = 16;
 
   ZkLockManagerBuilder() {}
 
@@ -137,6 +139,47 @@ public final class ZkLockManagerBuilder {
   }
 
   /**
+   * Turns on node-level caching and in-JVM cohorting of EX locks (the DLM model). The threads of
+   * this member share one ZooKeeper lock node per resource: they queue in memory and hand the lock
+   * to each other without ZooKeeper traffic, and after the last release the member keeps the node
+   * until another member asks for the lock (unless its grants of that resource keep going to
+   * another member after one local use: then it stops keeping them, until a grant shows nobody else
+   * touched the lock meanwhile). Each local grant has the node's czxid as {@code major} and a local
+   * sequence as {@code minor} in its token, so tokens still rise strictly; SUSPECT and LOST reach
+   * the holder as without cohorting.
+   *
+   * <p>What changes: another member's first request waits one more notification (the blocking
+   * callback that makes this member give the node up); blocking callbacks of other holders hear of
+   * each waiting member at least once, not of each thread; EX requests with a blocking callback of
+   * their own, and other modes, still get a node each. Converting a cohort lease takes the node out
+   * of the cohort. Off by default, because of these differences; see {@code docs/performance.md}.
+   *
+   * @param enabled whether to cohort and cache EX grants
+   * @return this builder
+   */
+  public ZkLockManagerBuilder cohorting(boolean enabled) {
+    this.cohorting = enabled;
+    return this;
+  }
+
+  /**
+   * Bounds how many more local grants a cohort makes after it learned that another member waits,
+   * before it gives its ZooKeeper grant up; the bound on starvation of other members. Only used
+   * with {@link #cohorting(boolean)}.
+   *
+   * @param bound zero (give the lock up at the next release) or more, default 16
+   * @return this builder
+   * @throws IllegalArgumentException if negative
+   */
+  public ZkLockManagerBuilder localHandoffBound(int bound) {
+    if (bound < 0) {
+      throw new IllegalArgumentException("localHandoffBound must not be negative, got " + bound);
+    }
+    this.localHandoffBound = bound;
+    return this;
+  }
+
+  /**
    * Connects and returns the manager.
    *
    * @return a connected manager
@@ -183,7 +226,16 @@ public final class ZkLockManagerBuilder {
       }
     }
     return new ZkLockService(
-        new ServiceSettings(client, owns, null, rootPath, mechanism, acls, connectionTimeout));
+        new ServiceSettings(
+            client,
+            owns,
+            null,
+            rootPath,
+            mechanism,
+            acls,
+            connectionTimeout,
+            cohorting,
+            localHandoffBound));
   }
 
   private List<ACL> acls() {

@@ -46,8 +46,15 @@ final class FaultFixture implements AutoCloseable {
 
   final TestingCluster cluster;
   private final List<Member> members = new ArrayList<>();
+  private final boolean cohorting;
 
   FaultFixture() throws Exception {
+    this(false);
+  }
+
+  /** An ensemble whose members cohort and cache their EX grants if {@code cohorting}. */
+  FaultFixture(boolean cohorting) throws Exception {
+    this.cohorting = cohorting;
     List<InstanceSpec> specs = new ArrayList<>();
     for (int id = 1; id <= 3; id++) {
       // tickTime 500 ms: sessions of 1 to 10 s, elections in about a second.
@@ -66,7 +73,11 @@ final class FaultFixture implements AutoCloseable {
             .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 30))
             .build();
     ZkLockManager manager =
-        ZkLockManager.builder().curator(curator).connectionTimeout(Duration.ofSeconds(20)).build();
+        ZkLockManager.builder()
+            .curator(curator)
+            .connectionTimeout(Duration.ofSeconds(20))
+            .cohorting(cohorting)
+            .build();
     Member member = new Member(curator, manager);
     members.add(member);
     return member;

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 @Timeout(120)
 class LockFaultIT {
   private static final Logger log = LoggerFactory.getLogger(LockFaultIT.class);
-  private static FaultFixture fixture;
+  static FaultFixture fixture;
 
   @BeforeAll
   static void startEnsemble() throws Exception {

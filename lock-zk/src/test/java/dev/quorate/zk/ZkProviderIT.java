@@ -32,6 +32,35 @@ class ZkProviderIT {
   }
 
   @Test
+  void configurationTurnsCohortingOn() throws Exception {
+    try (TestingServer server = new TestingServer()) {
+      Properties config = new Properties();
+      config.setProperty("quorate.lock.provider", "zookeeper");
+      config.setProperty("quorate.lock.zookeeper.connect", server.getConnectString());
+      config.setProperty("quorate.lock.zookeeper.cohorting", "true");
+      config.setProperty("quorate.lock.zookeeper.local-handoff-bound", "4");
+      try (LockManager manager = LockManager.open(config)) {
+        long first;
+        try (Lease lease = manager.lock("volume/7").acquire(LockMode.EX)) {
+          first = lease.token().major();
+        }
+        try (Lease lease = manager.lock("volume/7").acquire(LockMode.EX)) {
+          // The cached grant: the same lock node, a later local sequence.
+          assertThat(lease.token().major()).isEqualTo(first);
+          assertThat(lease.token().minor()).isPositive();
+        }
+      }
+    }
+    Properties bad = new Properties();
+    bad.setProperty("quorate.lock.provider", "zookeeper");
+    bad.setProperty("quorate.lock.zookeeper.connect", "localhost:1");
+    bad.setProperty("quorate.lock.zookeeper.cohorting", "yes");
+    assertThatThrownBy(() -> LockManager.open(bad))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("cohorting=yes");
+  }
+
+  @Test
   void badSettingsAreNamed() {
     Properties config = new Properties();
     config.setProperty("quorate.lock.provider", "zookeeper");

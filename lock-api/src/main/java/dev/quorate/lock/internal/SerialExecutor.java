@@ -54,6 +54,42 @@ public final class SerialExecutor implements Executor {
     }
   }
 
+  /**
+   * Runs {@code task} on the calling thread if no task is running or waiting (saving the hand-off
+   * to another thread, which a caller about to wait for the task's result would pay twice), else
+   * queues it like {@link #execute}. Tasks submitted meanwhile run after it, on the shared
+   * executor. A failure of the task propagates to the caller.
+   *
+   * @param task the task
+   */
+  public void executeHere(Runnable task) {
+    lock.lock();
+    try {
+      if (draining) {
+        tasks.add(task);
+        return;
+      }
+      draining = true;
+    } finally {
+      lock.unlock();
+    }
+    try {
+      task.run();
+    } finally {
+      boolean more;
+      lock.lock();
+      try {
+        more = !tasks.isEmpty();
+        draining = more;
+      } finally {
+        lock.unlock();
+      }
+      if (more) {
+        delegate.execute(this::drain);
+      }
+    }
+  }
+
   private void drain() {
     while (true) {
       Runnable next;

@@ -108,11 +108,48 @@ public abstract class GrantingTck extends TckSupport {
     Lease holder = manager().lock(resource, holderCallbacks.options()).acquire(LockMode.EX);
     List<CompletableFuture<Lease>> waiters = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      waiters.add(peer().lock(resource).acquireAsync(LockMode.EX));
+      // One member per waiter: the callback contract promises at least one call per waiting member.
+      waiters.add(anotherPeer().lock(resource).acquireAsync(LockMode.EX));
       // The holder's callback proves the request is queued before the next one is made.
       holderCallbacks.awaitCount(i + 1);
     }
     holder.release();
+    assertGrantedOneAtATimeInOrder(waiters);
+  }
+
+  @Test
+  void waitersOfOneMemberAreGrantedOneAtATimeAfterACallback() throws Exception {
+    String resource = freshResource();
+    BlockingRecorder holderCallbacks = new BlockingRecorder();
+    Lease holder = manager().lock(resource, holderCallbacks.options()).acquire(LockMode.EX);
+    List<CompletableFuture<Lease>> waiters = new ArrayList<>();
+    waiters.add(peer().lock(resource).acquireAsync(LockMode.EX));
+    holderCallbacks.awaitCount(1);
+    // Queued after the first one arrived; a member may report them to the holder together with it.
+    waiters.add(peer().lock(resource).acquireAsync(LockMode.EX));
+    waiters.add(peer().lock(resource).acquireAsync(LockMode.EX));
+    assertThat(holderCallbacks.seen()).isNotEmpty().containsOnly(LockMode.EX);
+    assertThat(waiters).noneMatch(CompletableFuture::isDone);
+    holder.release();
+    Lease first = waiters.get(0).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(waiters.subList(1, 3)).noneMatch(CompletableFuture::isDone);
+    FencingToken previous = first.token();
+    first.release();
+    List<CompletableFuture<Lease>> rest = new ArrayList<>(waiters.subList(1, 3));
+    while (!rest.isEmpty()) {
+      CompletableFuture<Object> any =
+          CompletableFuture.anyOf(rest.toArray(CompletableFuture[]::new));
+      Lease next = (Lease) any.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      rest.removeIf(waiter -> waiter.getNow(null) == next);
+      assertThat(rest).as("one grant at a time").noneMatch(CompletableFuture::isDone);
+      assertThat(next.token().isNewerThan(previous)).as("tokens rise").isTrue();
+      previous = next.token();
+      next.release();
+    }
+  }
+
+  private static void assertGrantedOneAtATimeInOrder(List<CompletableFuture<Lease>> waiters)
+      throws Exception {
     for (int i = 0; i < waiters.size(); i++) {
       Lease granted = waiters.get(i).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
       for (int later = i + 1; later < waiters.size(); later++) {

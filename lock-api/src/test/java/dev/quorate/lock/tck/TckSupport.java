@@ -100,6 +100,17 @@ public abstract class TckSupport {
   }
 
   /**
+   * Creates one more member that contends with {@link #manager()}, as {@link #newPeer} does (with
+   * the default, the same member again). The TCK closes it.
+   *
+   * @return a contending manager
+   * @throws Exception if it cannot be created
+   */
+  protected final LockManager anotherPeer() throws Exception {
+    return track(newPeer(manager()));
+  }
+
+  /**
    * Creates a further member that the test may close itself.
    *
    * @return a new manager

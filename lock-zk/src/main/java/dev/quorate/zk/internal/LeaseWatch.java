@@ -26,6 +26,7 @@ final class LeaseWatch {
   private final Watcher blocker;
   private final Watcher ownNode;
   private final Watcher queue;
+  private final Watcher queueSinceCreate;
 
   LeaseWatch(ZkLease lease) {
     this.lease = lease;
@@ -39,9 +40,21 @@ final class LeaseWatch {
     this.ownNode =
         event -> {
           if (event.getType() == EventType.NodeDeleted) {
-            lease.steps.execute(() -> ownNodeDeleted(event.getPath()));
+            if (lease.isHeld()) { // else our own release deleted it: nothing to do
+              lease.steps.execute(() -> ownNodeDeleted(event.getPath()));
+            }
           } else if (event.getType() != EventType.None) {
             lease.steps.execute(this::ownNode);
+          }
+        };
+    // Left by the listing pipelined with the create. A lease granted by that listing relies on it
+    // to hear of its node's deletion (any change of the queue fires it): on the first change it
+    // checks its node and watches it from then on, as every other holder does.
+    this.queueSinceCreate =
+        event -> {
+          // Not "is it held": the change may come before the step that grants from this listing.
+          if (event.getType() != EventType.None && !lease.isOver()) {
+            lease.steps.execute(this::ownNode); // does nothing unless held
           }
         };
     this.queue =
@@ -50,6 +63,10 @@ final class LeaseWatch {
             lease.steps.execute(this::waiters);
           }
         };
+  }
+
+  Watcher queueSinceCreate() {
+    return queueSinceCreate;
   }
 
   /** Waits for the nearest node that blocks the request or conversion; re-evaluates if gone. */
@@ -78,6 +95,13 @@ final class LeaseWatch {
     } catch (QuorateException e) {
       log.debug("cannot watch {}; the connection listener will check it", path, e);
     }
+  }
+
+  /** Like {@link #ownNode()} without waiting for the answer: the grant need not wait for it. */
+  void ownNodeInBackground() {
+    String path = lease.node.path();
+    lease.nodes.watchInBackground(
+        path, ownNode, () -> lease.steps.execute(() -> ownNodeDeleted(path)));
   }
 
   private void ownNodeDeleted(String path) {

@@ -16,6 +16,8 @@ import org.apache.zookeeper.data.ACL;
  * @param mechanism what the manager reports
  * @param acls the ACL of every node created, or null for the client's default
  * @param operationTimeout the bound of a blocking ZooKeeper call made for the user
+ * @param cohorting whether EX requests of this member share one cached ZooKeeper grant
+ * @param localHandoffBound local grants a cohort still makes after another member asked
  */
 public record ServiceSettings(
     CuratorFramework client,
@@ -24,4 +26,6 @@ public record ServiceSettings(
     String root,
     Mechanism mechanism,
     List<ACL> acls,
-    Duration operationTimeout) {}
+    Duration operationTimeout,
+    boolean cohorting,
+    int localHandoffBound) {}

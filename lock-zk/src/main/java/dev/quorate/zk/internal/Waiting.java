@@ -42,7 +42,7 @@ final class Waiting {
       abandon(future);
       throw e;
     } catch (ExecutionException e) {
-      throw unwrap(e);
+      throw interruptedOr(e);
     }
   }
 
@@ -68,7 +68,7 @@ final class Waiting {
       if (e.getCause() instanceof LockTimeoutException) {
         return Optional.empty();
       }
-      throw unwrap(e);
+      throw interruptedOr(e);
     }
   }
 
@@ -76,6 +76,19 @@ final class Waiting {
     if (!future.cancel(false) && !future.isCompletedExceptionally()) {
       future.join().release();
     }
+  }
+
+  /**
+   * A request that ran on the caller's thread fails when that thread is interrupted: report the
+   * interrupt, as a wait would have (the failed request has been withdrawn already).
+   */
+  private static RuntimeException interruptedOr(ExecutionException e) throws InterruptedException {
+    if (Thread.interrupted()) {
+      InterruptedException interrupted = new InterruptedException("interrupted while requesting");
+      interrupted.initCause(e.getCause());
+      throw interrupted;
+    }
+    return unwrap(e);
   }
 
   private static RuntimeException unwrap(ExecutionException e) {

@@ -190,6 +190,11 @@ final class ZkConversion {
   }
 
   /** Fails a pending conversion (lease lost, released, deadlock) and deletes its node. */
+  /** Whether a conversion waits; only then is a failure worth building (with its stack trace). */
+  boolean inProgress() {
+    return future != null;
+  }
+
   void fail(QuorateException why) {
     if (future == null) {
       return;

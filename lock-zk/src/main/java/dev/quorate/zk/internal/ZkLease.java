@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * created with Curator's protection so that a create whose reply was lost finds its node instead of
  * leaving an orphan. The {@link QueueSnapshot} rules decide from one {@code getChildren} whether it
  * is granted; if not, it watches only the nearest node that blocks it. The token is the node's
- * {@code czxid}. A granted lease watches its own node: deletion by anyone else means LOST.
+ * {@code czxid}. A granted lease watches its own node: deletion by anyone else means LOST (a lease
+ * granted by the listing pipelined with its create is covered by that listing's queue watch until
+ * the queue first changes). The create, the listing and, where the resource has one, the value
+ * block read go out together: one round trip decides an uncontended request.
  *
  * <p>Every step runs on {@link #steps}, one at a time, so the state below needs no lock; getters
  * read volatile fields. ZooKeeper calls happen in the steps, never on ZooKeeper's event thread.
@@ -56,6 +59,7 @@ final class ZkLease implements Lease {
   private final SerialExecutor events;
   private final BlockingCallback blockingCallback;
   private final boolean tryOnce;
+  private final boolean callerWaits;
   private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Lease> granted = new CompletableFuture<>();
   final ZkConversion conversion;
@@ -67,6 +71,10 @@ final class ZkLease implements Lease {
   volatile ValueBlock valueBlock = ValueBlock.empty();
   volatile ValueBlock staged;
   int valueVersion = -1;
+
+  /** The resource queue's child version read with the grant; see {@link Cohort}. */
+  volatile int queueChangesAtGrant = -1;
+
   ZkNodes.Created node;
   long session;
 
@@ -75,7 +83,8 @@ final class ZkLease implements Lease {
       String resource,
       LockMode mode,
       BlockingCallback blockingCallback,
-      boolean tryOnce) {
+      boolean tryOnce,
+      boolean callerWaits) {
     this.service = service;
     this.nodes = new ZkNodes(service);
     this.resource = resource;
@@ -83,6 +92,7 @@ final class ZkLease implements Lease {
     this.mode = mode;
     this.blockingCallback = blockingCallback;
     this.tryOnce = tryOnce;
+    this.callerWaits = callerWaits;
     this.steps = new SerialExecutor(service.pool());
     this.events = new SerialExecutor(service.pool());
     this.conversion = new ZkConversion(this);
@@ -93,8 +103,35 @@ final class ZkLease implements Lease {
     return granted;
   }
 
+  /**
+   * Starts the request. A caller that waits for the answer anyway runs the first step itself: the
+   * create's reply then wakes the caller directly instead of a thread that wakes the caller.
+   */
   void start() {
-    steps.execute(this::create);
+    if (callerWaits) {
+      steps.executeHere(this::create);
+    } else {
+      steps.execute(this::create);
+    }
+  }
+
+  /** Starts a request whose node a {@link MultiRequest} created together with others. */
+  void startCreated(ZkNodes.Queued queued) {
+    steps.execute(
+        () -> {
+          if (phase != Phase.CREATING) {
+            nodes.delete(queued.created().path()); // withdrawn (manager closed) before it came
+            return;
+          }
+          node = queued.created();
+          session = node.session();
+          phase = Phase.WAITING;
+          if (granted.isDone()) {
+            withdrawNow();
+            return;
+          }
+          evaluate(queued.read());
+        });
   }
 
   // ---- requesting ----
@@ -109,10 +146,12 @@ final class ZkLease implements Lease {
       return;
     }
     try {
-      node = nodes.create(container, LockNode.requestPrefix(mode));
+      ZkNodes.Queued queued =
+          nodes.createQueued(container, LockNode.requestPrefix(mode), watch.queueSinceCreate());
+      node = queued.created();
       session = node.session();
       phase = Phase.WAITING;
-      evaluate();
+      evaluate(queued.read());
     } catch (QuorateException e) {
       phase = Phase.WITHDRAWN;
       service.forget(this);
@@ -121,6 +160,11 @@ final class ZkLease implements Lease {
   }
 
   void evaluate() {
+    evaluate(null);
+  }
+
+  /** Decides the request from {@code pipelined} (read right after our create), or reads again. */
+  private void evaluate(ZkNodes.Pipelined pipelined) {
     if (phase != Phase.WAITING) {
       return;
     }
@@ -136,7 +180,8 @@ final class ZkLease implements Lease {
       return;
     }
     try {
-      QueueSnapshot queue = nodes.queue(container);
+      ZkNodes.Pipelined read = pipelined != null ? pipelined : nodes.queueAndValue(container);
+      QueueSnapshot queue = read.queue();
       LockNode me = queue.find(node.name()).orElse(null);
       if (me == null) {
         // Our node vanished while waiting (session expired, or someone deleted it): queue again.
@@ -146,7 +191,7 @@ final class ZkLease implements Lease {
       }
       List<LockNode> blockers = queue.blockers(me);
       if (blockers.isEmpty()) {
-        grant();
+        grant(read.valueBlock(), read.watchesQueue());
       } else if (tryOnce) {
         granted.completeExceptionally(new LockTimeoutException(resource, mode, Duration.ZERO));
         withdrawNow();
@@ -164,24 +209,40 @@ final class ZkLease implements Lease {
     }
   }
 
-  private void grant() {
-    ZkNodes.Value value = nodes.readValue(container);
+  /**
+   * @param queueWatched the listing that granted us left a watch on the queue, which also fires
+   *     when our node is deleted: no watch of its own is needed until the queue changes
+   */
+  private void grant(ZkNodes.Value value, boolean queueWatched) {
     valueBlock = value.block();
     valueVersion = value.version();
+    queueChangesAtGrant = value.childChanges();
     token = FencingToken.of(node.czxid());
     phase = Phase.GRANTED;
-    watch.ownNode();
-    watch.waiters();
-    // Completed off the steps: a caller's continuation may call release(), which waits for them.
-    service
-        .pool()
-        .execute(
-            () -> {
-              if (!granted.complete(this)) {
-                // The requester gave up at this very moment; nobody will hold the grant.
-                steps.execute(this::releaseNow);
-              }
-            });
+    if (!queueWatched) {
+      watch.ownNodeInBackground();
+    }
+    if (callerWaits) {
+      // The only continuations are a blocked caller and our own bookkeeping: nothing that blocks.
+      if (!granted.complete(this)) {
+        steps.execute(this::releaseNow); // the requester gave up at this very moment
+      }
+    } else {
+      // Completed off the steps: a caller's continuation may call release(), which waits for them.
+      service
+          .pool()
+          .execute(
+              () -> {
+                if (!granted.complete(this)) {
+                  // The requester gave up at this very moment; nobody will hold the grant.
+                  steps.execute(this::releaseNow);
+                }
+              });
+    }
+    if (blockingCallback != null) {
+      // A step of its own, after the completion: the holder need not wait for this read.
+      steps.execute(watch::waiters);
+    }
   }
 
   /** Completes a conversion's future off the steps, for the reason given in {@link #grant}. */
@@ -219,11 +280,20 @@ final class ZkLease implements Lease {
     return blockingCallback != null;
   }
 
+  /** Released, lost or withdrawn: nothing that happens to the node matters any more. */
+  boolean isOver() {
+    Phase now = phase;
+    return now == Phase.RELEASED || now == Phase.LOST || now == Phase.WITHDRAWN;
+  }
+
   boolean isHeld() {
     return phase == Phase.GRANTED || phase == Phase.SUSPECT;
   }
 
   void emit(LeaseState from, LeaseState to, String cause) {
+    if (listeners.isEmpty()) {
+      return; // only listeners added before a transition hear it; spare a thread the wake-up
+    }
     LeaseEvent event = new LeaseEvent(this, from, to, cause);
     events.execute(
         () -> {
@@ -248,9 +318,11 @@ final class ZkLease implements Lease {
       return;
     }
     LeaseState from = state();
-    conversion.fail(
-        new LeaseLostException(
-            ErrorCode.LEASE_RELEASED, "lease " + this + " was released while converting"));
+    if (conversion.inProgress()) {
+      conversion.fail(
+          new LeaseLostException(
+              ErrorCode.LEASE_RELEASED, "lease " + this + " was released while converting"));
+    }
     phase = Phase.RELEASED;
     emit(from, LeaseState.RELEASED, "released by holder");
     ValueBlock write = mode.writesValueBlock() ? staged : null;
@@ -375,7 +447,8 @@ final class ZkLease implements Lease {
   @Override
   public void release() {
     CompletableFuture<Void> done = new CompletableFuture<>();
-    steps.execute(
+    // On this thread when no step runs: the delete's reply then wakes the holder directly.
+    steps.executeHere(
         () -> {
           try {
             releaseNow();

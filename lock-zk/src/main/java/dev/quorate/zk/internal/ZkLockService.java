@@ -16,6 +16,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -56,6 +57,12 @@ public final class ZkLockService implements ZkLockManager {
   private final ExecutorService pool;
   private final ScheduledThreadPoolExecutor timers;
   private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
+  private final boolean cohorting;
+  private final int localHandoffBound;
+  private final Map<String, Cohort> cohorts = new ConcurrentHashMap<>();
+  private final NotCaching notCaching = new NotCaching();
+  private final ValuedContainers valuedContainers = new ValuedContainers();
+  private final AtomicInteger mostHandoffsWhileContended = new AtomicInteger();
   private final ConnectionStateListener connectionListener = this::onConnectionState;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -72,6 +79,8 @@ public final class ZkLockService implements ZkLockManager {
     this.mechanism = settings.mechanism();
     this.acls = settings.acls();
     this.operationTimeout = settings.operationTimeout();
+    this.cohorting = settings.cohorting();
+    this.localHandoffBound = settings.localHandoffBound();
     this.owner = ownerId().getBytes(StandardCharsets.UTF_8);
     ThreadPoolExecutor threads =
         new ThreadPoolExecutor(
@@ -117,6 +126,10 @@ public final class ZkLockService implements ZkLockManager {
     return pool;
   }
 
+  ValuedContainers valuedContainers() {
+    return valuedContainers;
+  }
+
   List<ACL> acls() {
     return acls;
   }
@@ -150,6 +163,25 @@ public final class ZkLockService implements ZkLockManager {
     return closed.get();
   }
 
+  /** Adds a lease that a {@link MultiRequest} starts; closed at once if the manager is. */
+  void track(ZkLease lease) {
+    active.add(lease);
+    if (closed.get()) {
+      lease.closeByManager();
+    }
+  }
+
+  @Override
+  public List<Lease> acquireAll(List<String> resources, LockMode mode, Duration timeout)
+      throws InterruptedException {
+    List<String> names = MultiRequest.distinct(resources);
+    names.forEach(ResourceNames::check);
+    Objects.requireNonNull(mode, "mode");
+    Waiting.checkTimeout(timeout);
+    checkOpen();
+    return new MultiRequest(this, names, mode).acquire(timeout);
+  }
+
   void forget(ZkLease lease) {
     active.remove(lease);
   }
@@ -178,9 +210,61 @@ public final class ZkLockService implements ZkLockManager {
     }
   }
 
+  /**
+   * A request; {@code callerWaits} says the caller blocks for the answer and attaches nothing to
+   * the future, so the request may run on the caller's thread and complete there.
+   */
   CompletableFuture<Lease> request(
-      String resource, LockMode mode, LockOptions options, Duration timeout) {
+      String resource, LockMode mode, LockOptions options, Duration timeout, boolean callerWaits) {
     Objects.requireNonNull(mode, "mode");
+    checkOpen();
+    // A request with its own blocking callback needs its own node: the callback is per node.
+    if (cohorting && mode == LockMode.EX && options.blockingCallback().isEmpty()) {
+      boolean tryOnce = timeout != null && timeout.isZero();
+      CompletableFuture<Lease> local;
+      do {
+        local = cohort(resource).request(tryOnce);
+      } while (local == Cohort.RETIRED);
+      if (local != null) {
+        CompletableFuture<Lease> answer = local;
+        if (timeout != null && !tryOnce) {
+          afterTimeout(
+              timeout,
+              answer,
+              () ->
+                  answer.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
+        }
+        return answer;
+      }
+    }
+    return requestFromZooKeeper(resource, mode, options, timeout, callerWaits);
+  }
+
+  Cohort cohort(String resource) {
+    return cohorts.computeIfAbsent(
+        resource, name -> new Cohort(this, name, localHandoffBound, notCaching.take(name)));
+  }
+
+  /** Notes how many local grants a cohort made after another member asked; for tests. */
+  void handedOffWhileContended(int handoffs) {
+    mostHandoffsWhileContended.accumulateAndGet(handoffs, Math::max);
+  }
+
+  /** The most local grants any cohort made under one node after another member asked for it. */
+  int mostHandoffsWhileContended() {
+    return mostHandoffsWhileContended.get();
+  }
+
+  void retire(String resource, Cohort cohort, NotCaching.Since notCachingSince) {
+    if (notCachingSince != null) {
+      notCaching.put(resource, notCachingSince);
+    }
+    cohorts.remove(resource, cohort);
+  }
+
+  /** A request with a lock node of its own. */
+  CompletableFuture<Lease> requestFromZooKeeper(
+      String resource, LockMode mode, LockOptions options, Duration timeout, boolean callerWaits) {
     checkOpen();
     ZkLease lease =
         new ZkLease(
@@ -188,7 +272,8 @@ public final class ZkLockService implements ZkLockManager {
             resource,
             mode,
             options.blockingCallback().orElse(null),
-            timeout != null && timeout.isZero());
+            timeout != null && timeout.isZero(),
+            callerWaits);
     active.add(lease);
     if (closed.get()) {
       // close() may have swept the set before this lease joined it.
@@ -219,8 +304,8 @@ public final class ZkLockService implements ZkLockManager {
    */
   void afterTimeout(Duration timeout, CompletableFuture<?> until, Runnable action) {
     long nanos = Waiting.saturatedNanos(timeout);
-    if (nanos == Long.MAX_VALUE) {
-      return;
+    if (nanos == Long.MAX_VALUE || until.isDone()) {
+      return; // granted on the caller's thread already: no timer (and no timer thread woken)
     }
     ScheduledFuture<?> timer = timers.schedule(action, nanos, TimeUnit.NANOSECONDS);
     until.whenComplete((result, failure) -> timer.cancel(false));
@@ -243,6 +328,7 @@ public final class ZkLockService implements ZkLockManager {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    cohorts.values().forEach(Cohort::close);
     List<CompletableFuture<Void>> done = active.stream().map(ZkLease::closeByManager).toList();
     try {
       CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))
@@ -286,18 +372,19 @@ public final class ZkLockService implements ZkLockManager {
 
     @Override
     public Lease acquire(LockMode mode) throws InterruptedException {
-      return Waiting.await(acquireAsync(mode));
+      return Waiting.await(
+          request(resource, mode, options, options.acquireTimeout().orElse(null), true));
     }
 
     @Override
     public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
       Waiting.checkTimeout(timeout);
-      return Waiting.awaitWithin(request(resource, mode, options, timeout), timeout);
+      return Waiting.awaitWithin(request(resource, mode, options, timeout, true), timeout);
     }
 
     @Override
     public CompletableFuture<Lease> acquireAsync(LockMode mode) {
-      return request(resource, mode, options, options.acquireTimeout().orElse(null));
+      return request(resource, mode, options, options.acquireTimeout().orElse(null), false);
     }
 
     @Override

@@ -4,6 +4,10 @@ import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.ACLBackgroundPathAndBytesable;
 import org.apache.zookeeper.CreateMode;
@@ -33,8 +37,9 @@ final class ZkNodes {
    *
    * @param block the value
    * @param version the container node's data version
+   * @param childChanges the container's child version: how many times its queue changed
    */
-  record Value(ValueBlock block, int version) {}
+  record Value(ValueBlock block, int version, int childChanges) {}
 
   private final ZkLockService service;
   private final CuratorFramework client;
@@ -91,6 +96,141 @@ final class ZkNodes {
     }
   }
 
+  /**
+   * A node we created and, when the pipelined reads behind its create saw it, the queue and value
+   * block as of right after the create.
+   *
+   * @param created the node
+   * @param read the queue listing that contains the node and the value block, or null if it must be
+   *     read again
+   */
+  record Queued(Created created, Pipelined read) {}
+
+  /**
+   * Creates our node and, without waiting for the reply, lists the queue and reads the value block
+   * behind it: one round trip for what takes three one after the other. ZooKeeper answers a
+   * session's requests in the order they were sent, reads after writes, so the listing sees our
+   * node unless the create had to make the container first (then the read is made again). Any
+   * irregular answer (no Stat, another session) goes the careful way of {@link #create}.
+   */
+  Queued createQueued(String container, String prefix, Watcher queueWatch) {
+    CompletableFuture<org.apache.curator.framework.api.CuratorEvent> reply =
+        new CompletableFuture<>();
+    Pipelined read;
+    try {
+      ACLBackgroundPathAndBytesable<String> create =
+          client
+              .create()
+              .storingStatIn(new Stat())
+              .creatingParentContainersIfNeeded()
+              .withProtection()
+              .withMode(CreateMode.EPHEMERAL_SEQUENTIAL);
+      List<org.apache.zookeeper.data.ACL> acls = service.acls();
+      (acls == null ? create : create.withACL(acls, true))
+          .inBackground((c, event) -> reply.complete(event))
+          .forPath(container + "/" + prefix, service.owner());
+      read = queueAndValueInBackground(container, queueWatch);
+    } catch (Exception e) {
+      throw failure("create a lock node under " + container, e);
+    }
+    org.apache.curator.framework.api.CuratorEvent event;
+    try {
+      // The three answers arrive together, in order: wake up once, for the last of them.
+      await(CompletableFuture.allOf(reply, read.children(), read.value()).handle((v, e) -> v));
+      event = await(reply);
+    } catch (Exception e) {
+      // Curator may still finish the create; a node nobody waits for must not block others.
+      reply.thenAccept(
+          late -> {
+            if (late.getResultCode() == KeeperException.Code.OK.intValue()) {
+              deleteInBackground(late.getName());
+            }
+          });
+      throw failure("create a lock node under " + container, e);
+    }
+    if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
+      throw failure(
+          "create a lock node under " + container,
+          KeeperException.create(KeeperException.Code.get(event.getResultCode()), container));
+    }
+    String path = event.getName();
+    try {
+      return queued(container, prefix, path, event.getStat(), read);
+    } catch (RuntimeException e) {
+      // An interrupted or failed check: nobody will wait on this node, so it must not block others.
+      deleteInBackground(path);
+      throw e;
+    }
+  }
+
+  private Queued queued(String container, String prefix, String path, Stat stat, Pipelined read) {
+    if (stat == null || stat.getCzxid() == 0 || stat.getEphemeralOwner() != currentSession()) {
+      // A retried create, or one of a session that is ending: let the careful path sort it out.
+      Stat found = statOf(path);
+      if (found == null || found.getEphemeralOwner() != service.currentSession()) {
+        if (found != null) {
+          deleteInBackground(path);
+        }
+        return new Queued(create(container, prefix), null);
+      }
+      stat = found;
+    }
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    Created created = new Created(path, name, stat.getCzxid(), stat.getEphemeralOwner());
+    QueueSnapshot queue;
+    try {
+      queue = read.queue();
+    } catch (QuorateException e) {
+      return new Queued(created, null);
+    }
+    return new Queued(created, queue.find(name).isPresent() ? read : null);
+  }
+
+  private long currentSession() {
+    return service.currentSession();
+  }
+
+  /** Sends a queue listing and a value read without waiting for either. */
+  Pipelined queueAndValueSent(String container) {
+    try {
+      return queueAndValueInBackground(container, null);
+    } catch (Exception e) {
+      throw failure("list " + container, e);
+    }
+  }
+
+  /** The Stat of {@code path}, or null if it does not exist. */
+  Stat stat(String path) {
+    return statOf(path);
+  }
+
+  /** Deletes, in the background, the children of {@code container} whose names start so. */
+  void deleteChildrenInBackground(String container, String namePrefix) {
+    try {
+      client
+          .getChildren()
+          .inBackground(
+              (c, event) -> {
+                if (event.getChildren() != null) {
+                  event.getChildren().stream()
+                      .filter(name -> name.startsWith(namePrefix))
+                      .forEach(name -> deleteInBackground(container + "/" + name));
+                }
+              })
+          .forPath(container);
+    } catch (Exception e) {
+      log.debug("cannot list {} to clean up", container, e);
+    }
+  }
+
+  private Stat statOf(String path) {
+    try {
+      return client.checkExists().forPath(path);
+    } catch (Exception e) {
+      throw failure("check " + path, e);
+    }
+  }
+
   QueueSnapshot queue(String container) {
     try {
       return new QueueSnapshot(client.getChildren().forPath(container));
@@ -134,16 +274,188 @@ final class ZkNodes {
     try {
       Stat stat = new Stat();
       byte[] data = client.getData().storingStatIn(stat).forPath(container);
-      if (data == null || data.length == 0) {
-        return new Value(ValueBlock.empty(), stat.getVersion());
-      }
-      if (data.length > ValueBlock.MAX_BYTES) {
-        log.warn("value block of {} has {} bytes; ignoring it", container, data.length);
-        return new Value(ValueBlock.empty(), stat.getVersion());
-      }
-      return new Value(ValueBlock.of(data), stat.getVersion());
+      return value(container, data, stat);
     } catch (Exception e) {
       throw failure("read the value block of " + container, e);
+    }
+  }
+
+  private static Value value(String container, byte[] data, Stat stat) {
+    if (data == null || data.length == 0) {
+      return new Value(ValueBlock.empty(), stat.getVersion(), stat.getCversion());
+    }
+    if (data.length > ValueBlock.MAX_BYTES) {
+      log.warn("value block of {} has {} bytes; ignoring it", container, data.length);
+      return new Value(ValueBlock.empty(), stat.getVersion(), stat.getCversion());
+    }
+    return new Value(ValueBlock.of(data), stat.getVersion(), stat.getCversion());
+  }
+
+  /**
+   * Lists the queue and, pipelined behind it on the same session, reads the value block: one round
+   * trip instead of two. ZooKeeper answers a session's requests in order from a state that only
+   * moves forward, so a value read after a listing that shows the last writer gone is the value it
+   * wrote on release.
+   */
+  Pipelined queueAndValue(String container) {
+    Pipelined read;
+    try {
+      read = queueAndValueInBackground(container, null);
+    } catch (Exception e) {
+      throw failure("list " + container, e);
+    }
+    return read;
+  }
+
+  /**
+   * Sends the listing and, if the container was seen with a value block lately, the value read
+   * behind it; waits for neither. Otherwise the listing's Stat answers for the value block when the
+   * container has no data (the usual case), and only a container with data is read after all.
+   */
+  private Pipelined queueAndValueInBackground(String container, Watcher queueWatch)
+      throws Exception {
+    CompletableFuture<Value> value = new CompletableFuture<>();
+    CompletableFuture<List<String>> children = new CompletableFuture<>();
+    ValuedContainers valued = service.valuedContainers();
+    boolean readValue = valued.contains(container);
+    var listing = client.getChildren();
+    (queueWatch == null ? listing : listing.usingWatcher(queueWatch))
+        .inBackground(
+            (c, event) -> {
+              int code = event.getResultCode();
+              if (code == KeeperException.Code.OK.intValue()) {
+                children.complete(event.getChildren());
+                if (!readValue) {
+                  Stat stat = event.getStat();
+                  if (stat != null && stat.getDataLength() == 0) {
+                    value.complete(
+                        new Value(ValueBlock.empty(), stat.getVersion(), stat.getCversion()));
+                  } else {
+                    valued.add(container);
+                    readValue(container, value);
+                  }
+                }
+              } else if (code == KeeperException.Code.NONODE.intValue()) {
+                children.complete(List.of());
+                if (!readValue) {
+                  value.completeExceptionally(
+                      KeeperException.create(KeeperException.Code.NONODE, container));
+                }
+              } else {
+                KeeperException failure =
+                    KeeperException.create(KeeperException.Code.get(code), container);
+                children.completeExceptionally(failure);
+                if (!readValue) {
+                  value.completeExceptionally(failure);
+                }
+              }
+            })
+        .forPath(container);
+    if (readValue) {
+      readValue(container, value);
+    }
+    return new Pipelined(this, container, children, value, queueWatch != null);
+  }
+
+  private void readValue(String container, CompletableFuture<Value> value) {
+    try {
+      client
+          .getData()
+          .inBackground(
+              (c, event) -> {
+                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                  Value read = value(container, event.getData(), event.getStat());
+                  if (read.block().isEmpty()) {
+                    service.valuedContainers().remove(container);
+                  }
+                  value.complete(read);
+                } else {
+                  value.completeExceptionally(
+                      KeeperException.create(
+                          KeeperException.Code.get(event.getResultCode()), container));
+                }
+              })
+          .forPath(container);
+    } catch (Exception e) {
+      value.completeExceptionally(e);
+    }
+  }
+
+  /**
+   * A queue listing and the value block read right behind it, both on their way.
+   *
+   * @param nodes where to wait
+   * @param container the resource's container node
+   * @param children the listing, once it arrives
+   * @param value the value block, once it arrives
+   * @param watchesQueue whether the listing left a watch on the queue: it fires on any change,
+   *     including the deletion of our node by someone else
+   */
+  record Pipelined(
+      ZkNodes nodes,
+      String container,
+      CompletableFuture<List<String>> children,
+      CompletableFuture<Value> value,
+      boolean watchesQueue) {
+    /** Waits for the listing. */
+    QueueSnapshot queue() {
+      try {
+        return new QueueSnapshot(nodes.await(children));
+      } catch (Exception e) {
+        throw failure("list " + container, e);
+      }
+    }
+
+    /** Waits for the value block. */
+    Value valueBlock() {
+      return nodes.value(container, value);
+    }
+  }
+
+  /** Waits for the value block read pipelined behind a listing. */
+  Value value(String container, CompletableFuture<Value> pending) {
+    try {
+      return await(pending);
+    } catch (Exception e) {
+      throw failure("read the value block of " + container, e);
+    }
+  }
+
+  private <T> T await(CompletableFuture<T> future) throws Exception {
+    try {
+      return future.get(service.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    } catch (TimeoutException e) {
+      throw new KeeperException.OperationTimeoutException();
+    }
+  }
+
+  /**
+   * Watches our held node without waiting for the answer; {@code gone} runs if it no longer exists.
+   */
+  void watchInBackground(String path, Watcher watcher, Runnable gone) {
+    try {
+      client
+          .checkExists()
+          .usingWatcher(watcher)
+          .inBackground(
+              (c, event) -> {
+                if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                  gone.run();
+                } else if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
+                  log.debug(
+                      "cannot watch {} ({}); the connection listener checks it",
+                      path,
+                      event.getResultCode());
+                }
+              })
+          .forPath(path);
+    } catch (Exception e) {
+      log.debug("cannot watch {}; the connection listener checks it", path, e);
     }
   }
 
@@ -190,6 +502,10 @@ final class ZkNodes {
       client.delete().guaranteed().forPath(path);
     } catch (KeeperException.NoNodeException e) {
       // Gone already: expired, revoked, or a retry of ours succeeded.
+    } catch (InterruptedException e) {
+      // A holder's thread interrupted while releasing: the node must go all the same.
+      Thread.currentThread().interrupt();
+      deleteInBackground(path);
     } catch (Exception e) {
       // guaranteed(): Curator keeps retrying in the background until success or NoNode.
       log.debug("delete of {} failed for now; Curator retries it", path, e);

@@ -1,5 +1,6 @@
 package dev.quorate.zk.internal;
 
+import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockManagerProvider;
@@ -14,7 +15,9 @@ import java.util.Set;
 
 /**
  * {@code quorate.lock.provider=zookeeper}: a {@link ZkLockManager} on the servers of {@code
- * quorate.lock.zookeeper.connect} (one server: SLM; three or five: RLM).
+ * quorate.lock.zookeeper.connect} (one server: SLM; three or five: RLM). {@code
+ * quorate.lock.zookeeper.cohorting=true} and {@code quorate.lock.zookeeper.local-handoff-bound} set
+ * {@link ZkLockManagerBuilder#cohorting} and {@link ZkLockManagerBuilder#localHandoffBound}.
  */
 public final class ZkProvider implements LockManagerProvider {
   static final String CONNECT = "quorate.lock.zookeeper.connect";
@@ -23,9 +26,32 @@ public final class ZkProvider implements LockManagerProvider {
   static final String CONNECTION_TIMEOUT = "quorate.lock.zookeeper.connection-timeout";
   static final String DIGEST_USER = "quorate.lock.zookeeper.digest.user";
   static final String DIGEST_PASSWORD = "quorate.lock.zookeeper.digest.password";
+  static final String COHORTING = "quorate.lock.zookeeper.cohorting";
+  static final String LOCAL_HANDOFF_BOUND = "quorate.lock.zookeeper.local-handoff-bound";
 
   /** Creates the provider; called by {@link java.util.ServiceLoader}. */
   public ZkProvider() {}
+
+  private static boolean flag(Map<String, String> settings, String key) {
+    String value = settings.get(key).strip();
+    if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new ConfigurationException(key + "=" + value + " is not true or false");
+  }
+
+  private static int count(Map<String, String> settings, String key) {
+    String value = settings.get(key).strip();
+    try {
+      int parsed = Integer.parseInt(value);
+      if (parsed >= 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, with the key
+    }
+    throw new ConfigurationException(key + "=" + value + " is not a whole number of 0 or more");
+  }
 
   @Override
   public String name() {
@@ -37,7 +63,15 @@ public final class ZkProvider implements LockManagerProvider {
     ProviderSelection.rejectUnknown(
         name(),
         settings,
-        Set.of(CONNECT, ROOT, SESSION_TIMEOUT, CONNECTION_TIMEOUT, DIGEST_USER, DIGEST_PASSWORD));
+        Set.of(
+            CONNECT,
+            ROOT,
+            SESSION_TIMEOUT,
+            CONNECTION_TIMEOUT,
+            DIGEST_USER,
+            DIGEST_PASSWORD,
+            COHORTING,
+            LOCAL_HANDOFF_BOUND));
     ZkLockManagerBuilder builder =
         ZkLockManager.builder().connectString(SettingValues.required(settings, CONNECT));
     if (settings.containsKey(ROOT)) {
@@ -45,6 +79,12 @@ public final class ZkProvider implements LockManagerProvider {
     }
     SettingValues.duration(settings, SESSION_TIMEOUT).ifPresent(builder::sessionTimeout);
     SettingValues.duration(settings, CONNECTION_TIMEOUT).ifPresent(builder::connectionTimeout);
+    if (settings.containsKey(COHORTING)) {
+      builder.cohorting(flag(settings, COHORTING));
+    }
+    if (settings.containsKey(LOCAL_HANDOFF_BOUND)) {
+      builder.localHandoffBound(count(settings, LOCAL_HANDOFF_BOUND));
+    }
     if (settings.containsKey(DIGEST_USER) || settings.containsKey(DIGEST_PASSWORD)) {
       builder.security(
           ZkSecurity.builder()

@@ -1,0 +1,95 @@
+package dev.quorate.bench;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.BoundedExponentialBackoffRetry;
+import org.apache.curator.test.InstanceSpec;
+import org.apache.curator.test.TestingCluster;
+import org.apache.zookeeper.client.FourLetterWordMain;
+
+/**
+ * A TestingCluster of three with ZooKeeper's defaults (fsync on). Every client of every library
+ * connects to the same follower, the usual place of a client in an ensemble of three, so that no
+ * library is luckier with its server than the other.
+ */
+final class BenchCluster implements AutoCloseable {
+  private static final Pattern RECEIVED = Pattern.compile("Received: (\\d+)");
+
+  private final TestingCluster cluster = new TestingCluster(3);
+  private String follower;
+
+  void start() throws Exception {
+    cluster.start();
+    for (int attempt = 0; follower == null && attempt < 300; attempt++) {
+      for (InstanceSpec spec : cluster.getInstances()) {
+        String srvr;
+        try {
+          srvr = FourLetterWordMain.send4LetterWord("localhost", spec.getPort(), "srvr");
+        } catch (Exception e) {
+          continue;
+        }
+        if (srvr.contains("Mode: follower")) {
+          follower = "localhost:" + spec.getPort();
+          break;
+        }
+      }
+      if (follower == null) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+    }
+    if (follower == null) {
+      throw new IllegalStateException("no follower in " + cluster.getConnectString());
+    }
+    try (CuratorFramework probe = newClient()) {
+      probe.start();
+      probe.blockUntilConnected();
+      // A write proves the ensemble serves; it also makes the parents of both libraries' nodes.
+      probe.createContainers("/curator/locks");
+      probe.createContainers("/quorate/locks");
+      probe.createContainers("/bench/raw");
+    }
+  }
+
+  String follower() {
+    return follower;
+  }
+
+  /**
+   * Requests the follower has received from clients so far (the {@code Received} line of {@code
+   * srvr}); the difference over a window, divided by the cycles, is the cost of one cycle in
+   * requests, whichever library ran it.
+   */
+  long requestsReceived() {
+    String port = follower.substring(follower.lastIndexOf(':') + 1);
+    String srvr;
+    try {
+      srvr = FourLetterWordMain.send4LetterWord("localhost", Integer.parseInt(port), "srvr");
+    } catch (Exception e) {
+      throw new IllegalStateException("srvr on " + follower + " failed", e);
+    }
+    Matcher received = RECEIVED.matcher(srvr);
+    if (!received.find()) {
+      throw new IllegalStateException("no Received line in srvr of " + follower + ": " + srvr);
+    }
+    return Long.parseLong(received.group(1));
+  }
+
+  /** The same client settings for both libraries (Quorate's builder defaults). */
+  CuratorFramework newClient() {
+    return CuratorFrameworkFactory.builder()
+        .connectString(follower)
+        .sessionTimeoutMs((int) Duration.ofSeconds(10).toMillis())
+        .connectionTimeoutMs((int) Duration.ofSeconds(15).toMillis())
+        .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 25))
+        .build();
+  }
+
+  @Override
+  public void close() throws java.io.IOException {
+    cluster.close();
+  }
+}

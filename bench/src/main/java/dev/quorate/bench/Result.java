@@ -1,0 +1,22 @@
+package dev.quorate.bench;
+
+/**
+ * Medians over the measured windows of one workload run by one library.
+ *
+ * @param opsPerSecond median throughput of the windows
+ * @param p50Millis median of the windows' median latency
+ * @param p99Millis median of the windows' 99th percentile latency
+ * @param windowOps throughput of each measured window, in order
+ * @param errors cycles that failed (not granted in time, ZooKeeper errors)
+ * @param violations times a holder found another holder inside the guard
+ * @param requestsPerCycle ZooKeeper requests the clients' server received per completed cycle, over
+ *     the measured windows (session pings included)
+ */
+record Result(
+    double opsPerSecond,
+    double p50Millis,
+    double p99Millis,
+    double[] windowOps,
+    long errors,
+    long violations,
+    double requestsPerCycle) {}

@@ -1,0 +1,115 @@
+package dev.quorate.zk.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseEvent;
+import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.LockMode;
+import dev.quorate.zk.ZkLockManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * When a member keeps its grant after the last local release: while that pays (the member comes
+ * back to the lock before anyone else), and not while every grant goes to another member next.
+ * Observed in ZooKeeper: a kept grant is a lock node that stays after the release.
+ */
+@Timeout(60)
+class CohortCachingIT {
+  private static final Duration PATIENCE = Duration.ofSeconds(20);
+  private TestingServer server;
+  private CuratorFramework observer;
+
+  @BeforeEach
+  void start() throws Exception {
+    server = new TestingServer(true);
+    observer = CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100));
+    observer.start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    observer.close();
+    server.close();
+  }
+
+  private ZkLockManager member() throws InterruptedException {
+    return ZkLockManager.builder()
+        .connectString(server.getConnectString())
+        .sessionTimeout(Duration.ofSeconds(10))
+        .cohorting(true)
+        .build();
+  }
+
+  private List<String> queue(String resource) throws Exception {
+    return observer.getChildren().forPath("/quorate/locks/" + resource);
+  }
+
+  private static void cycle(ZkLockManager member, String resource) throws Exception {
+    member.lock(resource).tryAcquire(LockMode.EX, PATIENCE).orElseThrow().release();
+  }
+
+  @Test
+  void keepsTheGrantWhileOnlyThisMemberUsesTheLock() throws Exception {
+    try (ZkLockManager member = member()) {
+      for (int i = 0; i < 5; i++) {
+        cycle(member, "alone");
+        assertThat(queue("alone")).as("cached after release %d", i).hasSize(1);
+      }
+    }
+  }
+
+  @Test
+  void stopsCachingWhenMembersAlternateAndStartsAgainWhenOneIsLeftAlone() throws Exception {
+    try (ZkLockManager first = member();
+        ZkLockManager second = member()) {
+      // Each grant serves one holder, then the other member needs a callback to get it.
+      for (int i = 0; i < 4; i++) {
+        cycle(first, "alternating");
+        cycle(second, "alternating");
+      }
+      cycle(first, "alternating");
+      assertThat(queue("alternating")).as("given up at release: nothing cached").isEmpty();
+      cycle(second, "alternating");
+      assertThat(queue("alternating")).isEmpty();
+      // Nobody else touched the queue between two grants of `second`: caching pays again.
+      cycle(second, "alternating");
+      assertThat(queue("alternating")).hasSize(1);
+      cycle(first, "alternating"); // takes the cached grant away with a blocking callback
+    }
+  }
+
+  @Test
+  void aLostLocalHolderDoesNotKeepTheMembersWaitersQueued() throws Exception {
+    // Regression: the cohort waited for the release of a lease that LOST had ended already.
+    try (ZkLockManager member = member()) {
+      Lease holder = member.lock("lost").acquire(LockMode.EX);
+      CompletableFuture<Lease> waiter = member.lock("lost").acquireAsync(LockMode.EX);
+      List<LeaseEvent> events = new CopyOnWriteArrayList<>();
+      holder.addListener(events::add);
+      for (String node : queue("lost")) {
+        observer.delete().forPath("/quorate/locks/lost/" + node); // an operator revokes it
+      }
+      Awaitility.await().atMost(PATIENCE).until(() -> holder.state() == LeaseState.LOST);
+      Lease next = waiter.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      assertThat(next.token().isNewerThan(holder.token())).isTrue();
+      holder.release(); // after LOST: nothing to do
+      next.release();
+      member.lock("lost").tryAcquire(LockMode.EX, PATIENCE).orElseThrow().release();
+      assertThat(events).extracting(LeaseEvent::to).containsExactly(LeaseState.LOST);
+    }
+  }
+}
