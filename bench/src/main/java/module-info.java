@@ -1,0 +1,13 @@
+/**
+ * Quorate's benchmark against Apache Curator's InterProcessMutex ({@code bin/bench}). An
+ * application, not a library: it exports nothing.
+ */
+module dev.quorate.bench {
+  requires dev.quorate.lock;
+  requires dev.quorate.zk;
+  requires curator.framework;
+  requires curator.client;
+  requires curator.recipes;
+  requires curator.test; // the TestingCluster both libraries run on
+  requires zookeeper;
+}
