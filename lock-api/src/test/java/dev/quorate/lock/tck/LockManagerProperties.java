@@ -237,9 +237,8 @@ public abstract class LockManagerProperties {
       for (int a = 0; a < grants.size(); a++) {
         for (int b = 0; b < grants.size(); b++) {
           // The contract (FencingToken): a grant after another in an incompatible mode has a
-          // greater
-          // token. Compatible grants may share a moment and need no order: a ZooKeeper manager
-          // grants an NL request at once with a newer czxid than an older waiting request.
+          // greater token. Compatible grants may share a moment and need no order: a ZooKeeper
+          // manager grants an NL request at once with a newer czxid than an older waiting one.
           if (grants.get(a)[1] < grants.get(b)[0] && !modes.get(a).compatibleWith(modes.get(b))) {
             assertThat(tokens.get(b))
                 .as("grant %d returned before grant %d was asked for", a, b)
