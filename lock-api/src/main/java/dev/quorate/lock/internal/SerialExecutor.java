@@ -40,18 +40,7 @@ public final class SerialExecutor implements Executor {
     } finally {
       lock.unlock();
     }
-    try {
-      delegate.execute(this::drain);
-    } catch (RuntimeException | Error e) {
-      // Not started: let the next execute() try again instead of queueing behind nothing.
-      lock.lock();
-      try {
-        draining = false;
-      } finally {
-        lock.unlock();
-      }
-      throw e;
-    }
+    startDrain();
   }
 
   /**
@@ -85,8 +74,24 @@ public final class SerialExecutor implements Executor {
         lock.unlock();
       }
       if (more) {
-        delegate.execute(this::drain);
+        startDrain();
       }
+    }
+  }
+
+  /** Hands the queue to the delegate; {@code draining} is already set by the caller. */
+  private void startDrain() {
+    try {
+      delegate.execute(this::drain);
+    } catch (RuntimeException | Error e) {
+      // Not started: let the next execute() try again instead of queueing behind nothing.
+      lock.lock();
+      try {
+        draining = false;
+      } finally {
+        lock.unlock();
+      }
+      throw e;
     }
   }
 
