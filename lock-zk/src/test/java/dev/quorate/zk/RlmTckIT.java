@@ -31,10 +31,16 @@ class RlmTckIT extends LockManagerTck {
 
   @Override
   protected LockManager newManager() throws Exception {
-    return ZkLockManager.builder()
-        .connectString(cluster.getConnectString())
-        .sessionTimeout(Duration.ofSeconds(5))
+    return configure(
+            ZkLockManager.builder()
+                .connectString(cluster.getConnectString())
+                .sessionTimeout(Duration.ofSeconds(5)))
         .build();
+  }
+
+  /** Adds options to every manager under test; the cohort variant turns cohorting on. */
+  ZkLockManagerBuilder configure(ZkLockManagerBuilder builder) {
+    return builder;
   }
 
   @Override

@@ -30,10 +30,16 @@ class SlmTckIT extends LockManagerTck {
 
   @Override
   protected LockManager newManager() throws Exception {
-    return ZkLockManager.builder()
-        .connectString(server.getConnectString())
-        .sessionTimeout(Duration.ofSeconds(5))
+    return configure(
+            ZkLockManager.builder()
+                .connectString(server.getConnectString())
+                .sessionTimeout(Duration.ofSeconds(5)))
         .build();
+  }
+
+  /** Adds options to every manager under test; the cohort variant turns cohorting on. */
+  ZkLockManagerBuilder configure(ZkLockManagerBuilder builder) {
+    return builder;
   }
 
   @Override
