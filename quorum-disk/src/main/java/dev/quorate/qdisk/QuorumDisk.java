@@ -27,7 +27,7 @@ import java.util.OptionalLong;
  * try (QuorumDisk qdisk =
  *     QuorumDisk.builder(2, "alpha")
  *         .disk(Path.of("/dev/disk/by-id/wwn-0x5000c5"))
- *         .selfFence(SelfFence.exit(70))
+ *         .selfFence(SelfFence.exit())
  *         .build()) {
  *   qdisk.start();
  *   QuorumPolicy policy = QuorumPolicy.builder(topology).voteSource(qdisk.voteSource("qdisk", 1))

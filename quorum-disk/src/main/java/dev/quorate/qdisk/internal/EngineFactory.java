@@ -82,6 +82,8 @@ public final class EngineFactory {
       DiskClock clock,
       List<Consumer<QuorumDiskEvent>> listeners) {
     List<DiskChannel> plain = channels(devices, cluster, nodeId);
+    // Before anything is written: a watchdog whose timeout the deadline cannot cover refuses.
+    selfFence.verify(plain.get(0).header().timing());
     Duration io = plain.get(0).header().timing().ioTimeout();
     List<DiskChannel> timed = new ArrayList<>();
     for (DiskChannel c : plain) {

@@ -466,6 +466,15 @@ public final class HeartbeatEngine implements QuorumDisk {
         }
         current = stopped;
         LOG.info("node {} stopped cleanly at sequence {}", self, stopped.sequence());
+        if (cfg.clock().nanoTime() - lastRenewal <= deadline) {
+          cfg.selfFence().disarm();
+        } else {
+          // Past its deadline the node may already count as fenced: leave a watchdog armed.
+          LOG.error(
+              "node {}: stopped after its renewal deadline ({}); self-fence not disarmed",
+              self,
+              noRenewal(cfg.clock().nanoTime()));
+        }
       }
       publish();
     }

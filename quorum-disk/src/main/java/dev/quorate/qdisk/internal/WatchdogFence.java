@@ -1,44 +1,127 @@
 package dev.quorate.qdisk.internal;
 
+import dev.quorate.qdisk.DiskClock;
+import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.SelfFence;
 import dev.quorate.qdisk.SelfFenceReason;
+import dev.quorate.qdisk.WatchdogDevice;
 import java.io.FileOutputStream;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Pets a Linux watchdog device on every renewal. Never writes the magic close character: if this
- * process dies or is paused, the watchdog stays armed and resets the machine.
+ * Pets a Linux watchdog on every renewal. The magic close character {@code 'V'} is written only by
+ * {@link #disarm()} on a clean stop: if this process dies, is paused or fences itself, the watchdog
+ * stays armed and resets the machine. A pet writes {@code '1'}, never {@code 'V'}.
  */
 public final class WatchdogFence implements SelfFence {
   private static final Logger LOG = LoggerFactory.getLogger(WatchdogFence.class);
-  private final Path device;
-  private FileOutputStream out;
 
-  /** Uses {@code device}, opened at the first renewal. */
-  public WatchdogFence(Path device) {
-    this.device = device;
+  private enum State {
+    IDLE,
+    ARMED,
+    DISARMED,
+    FENCED
+  }
+
+  private final WatchdogDevice watchdog;
+  private final DiskClock clock;
+  private final IntConsumer halt;
+  private FileOutputStream out;
+  private State state = State.IDLE;
+  private Duration timeout;
+
+  /**
+   * Uses {@code watchdog}, opened at the first renewal.
+   *
+   * @param watchdog the device
+   * @param clock waits for the reset while fencing
+   * @param halt ends the process with a status; {@code Runtime.getRuntime()::halt} outside tests
+   */
+  public WatchdogFence(WatchdogDevice watchdog, DiskClock clock, IntConsumer halt) {
+    this.watchdog = watchdog;
+    this.clock = clock;
+    this.halt = halt;
+  }
+
+  @Override
+  public synchronized void verify(DiskTiming timing) {
+    timeout = WatchdogDevice.check(watchdog.readTimeout(), timing);
+    LOG.info(
+        "watchdog {}: timeout {} ms, within renewal deadline {} ms",
+        watchdog.device(),
+        timeout.toMillis(),
+        timing.renewalDeadline().toMillis());
   }
 
   @Override
   public synchronized void renewed(long atNanos) {
+    if (state == State.DISARMED || state == State.FENCED) {
+      return;
+    }
     try {
       if (out == null) {
-        out = new FileOutputStream(device.toFile());
+        // Append: on a real device the flag is ignored; on a stand-in file every byte stays.
+        out = new FileOutputStream(watchdog.device().toFile(), true);
+        state = State.ARMED;
+        LOG.info("watchdog {} armed", watchdog.device());
       }
       out.write('1');
       out.flush();
     } catch (IOException e) {
       // Not petting is the safe failure: the watchdog will reset the node.
-      LOG.error("cannot pet watchdog {}: {}", device, e.toString());
+      LOG.error("cannot pet watchdog {}: {}", watchdog.device(), e.toString());
     }
   }
 
   @Override
+  public synchronized void disarm() {
+    if (state != State.ARMED) {
+      state = state == State.FENCED ? State.FENCED : State.DISARMED;
+      return;
+    }
+    state = State.DISARMED;
+    try {
+      out.write('V');
+      out.flush();
+      out.close();
+      LOG.info("watchdog {} disarmed (magic close)", watchdog.device());
+    } catch (IOException e) {
+      LOG.error(
+          "watchdog {}: magic close failed ({}); it may still reset this machine",
+          watchdog.device(),
+          e.toString());
+    }
+    out = null;
+  }
+
+  @Override
   public void fence(SelfFenceReason reason, String detail) {
-    LOG.error("fencing this node ({}): {}; the watchdog {} resets it", reason, detail, device);
-    Runtime.getRuntime().halt(71);
+    Duration wait;
+    synchronized (this) {
+      // From here on nothing pets or disarms, and the device stays open.
+      state = State.FENCED;
+      wait = timeout == null ? Duration.ofSeconds(60) : timeout.multipliedBy(2);
+    }
+    LOG.error(
+        "fencing this node ({}): {}; watchdog {} no longer petted and resets the machine",
+        reason,
+        detail,
+        watchdog.device());
+    try {
+      clock.sleep(wait);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.error(
+        "watchdog {} did not reset this machine within {} ms: check it with test-watchdog;"
+            + " halting with {}",
+        watchdog.device(),
+        wait.toMillis(),
+        EXIT_STATUS);
+    halt.accept(EXIT_STATUS);
   }
 }

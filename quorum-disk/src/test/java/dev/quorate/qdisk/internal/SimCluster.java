@@ -58,6 +58,11 @@ final class SimCluster {
   }
 
   HeartbeatEngine start(int node) {
+    return start(node, (reason, detail) -> fenced.put(node, reason));
+  }
+
+  /** Starts {@code node} with its own self-fence action. */
+  HeartbeatEngine start(int node, SelfFence fence) {
     List<FaultyBlockDevice> mine = new ArrayList<>();
     List<DiskChannel> channels = new ArrayList<>();
     for (int i = 0; i < disks.size(); i++) {
@@ -78,7 +83,6 @@ final class SimCluster {
             return 1;
           }
         };
-    SelfFence fence = (reason, detail) -> fenced.put(node, reason);
     HeartbeatEngine e =
         new HeartbeatEngine(
             new HeartbeatEngine.Config(

@@ -3,6 +3,8 @@ package dev.quorate.qdisk.internal.daemon;
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.Heuristic;
+import dev.quorate.qdisk.SelfFence;
+import dev.quorate.qdisk.WatchdogDevice;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +29,7 @@ record DaemonConfig(
     int nodeId,
     List<Path> disks,
     String selfFence,
-    int exitCode,
-    Path watchdog,
+    WatchdogDevice watchdog,
     int statusPort,
     Path tenureLog,
     int minScore,
@@ -42,6 +43,8 @@ record DaemonConfig(
           "self-fence",
           "self-fence.exit-code",
           "watchdog.device",
+          "watchdog.sysfs",
+          "watchdog.timeout",
           "status.port",
           "tenure.log",
           "heuristics.min-score");
@@ -101,25 +104,44 @@ record DaemonConfig(
       throw new ConfigurationException(
           src + ": self-fence '" + fence + "' is unknown: expected exit or watchdog");
     }
-    Path watchdog = v.containsKey("watchdog.device") ? Path.of(v.get("watchdog.device")) : null;
+    WatchdogDevice watchdog = watchdog(src, v);
     if (fence.equals("watchdog") && watchdog == null) {
       throw new ConfigurationException(src + ": self-fence=watchdog needs watchdog.device");
     }
-    int exitCode = integer(src, v, "self-fence.exit-code", "70", 1, 255);
+    String exitCode = v.get("self-fence.exit-code");
+    if (exitCode != null && !exitCode.equals(Integer.toString(SelfFence.EXIT_STATUS))) {
+      throw new ConfigurationException(
+          src
+              + ": self-fence.exit-code '"
+              + exitCode
+              + "' is not accepted: every self-fence exits "
+              + SelfFence.EXIT_STATUS
+              + ", the one status the shipped systemd unit never restarts on; remove the key");
+    }
     int port = integer(src, v, "status.port", "0", 0, 65535);
     Path tenure = v.containsKey("tenure.log") ? Path.of(v.get("tenure.log")) : null;
     int minScore = integer(src, v, "heuristics.min-score", "0", 0, Integer.MAX_VALUE);
     return new DaemonConfig(
-        cluster,
-        node,
-        disks,
-        fence,
-        exitCode,
-        watchdog,
-        port,
-        tenure,
-        minScore,
-        heuristics(src, v));
+        cluster, node, disks, fence, watchdog, port, tenure, minScore, heuristics(src, v));
+  }
+
+  private static WatchdogDevice watchdog(String src, Map<String, String> v) {
+    if (!v.containsKey("watchdog.device")) {
+      for (String k : List.of("watchdog.sysfs", "watchdog.timeout")) {
+        if (v.containsKey(k)) {
+          throw new ConfigurationException(src + ": " + k + " needs watchdog.device");
+        }
+      }
+      return null;
+    }
+    WatchdogDevice w = WatchdogDevice.of(Path.of(v.get("watchdog.device")));
+    if (v.containsKey("watchdog.sysfs")) {
+      w = w.withSysfs(Path.of(v.get("watchdog.sysfs")));
+    }
+    if (v.containsKey("watchdog.timeout")) {
+      w = w.withExpectedTimeout(duration(src, "watchdog.timeout", v.get("watchdog.timeout")));
+    }
+    return w;
   }
 
   private static List<Heuristic> heuristics(String src, Map<String, String> v) {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       DumpCommand.class,
       MessageCommand.class,
       ValidateCommand.class,
-      MeasureCommand.class
+      MeasureCommand.class,
+      TestWatchdogCommand.class
     },
     exitCodeListHeading = "Exit codes:%n",
     exitCodeList = {
@@ -30,7 +31,8 @@ import picocli.CommandLine.Command;
       "3:invalid or unsafe configuration",
       "4:disk refused (unformatted, foreign, corrupt, too short)",
       "5:I/O failure",
-      "70:this node fenced itself (exit action)"
+      "6:test-watchdog: the machine was not reset (the watchdog does not work)",
+      "70:this node fenced itself (every self-fence: exit or watchdog); never restart on it"
     })
 public final class QdiskCommand implements Runnable {
   static final int CONFIG = 3;
@@ -89,6 +91,7 @@ public final class QdiskCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         new CommandLine(this),
-        "a command is required: format, run, status, dump, message," + " validate or measure");
+        "a command is required: format, run, status, dump, message, validate, measure"
+            + " or test-watchdog");
   }
 }

@@ -49,9 +49,9 @@ final class RunCommand implements Callable<Integer> {
                 StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
     SelfFence fence =
-        c.selfFence().equals("watchdog")
-            ? SelfFence.watchdog(c.watchdog())
-            : SelfFence.exit(c.exitCode());
+        new HaltingSelfFence(
+            c.selfFence().equals("watchdog") ? SelfFence.watchdog(c.watchdog()) : SelfFence.exit(),
+            Runtime.getRuntime()::halt);
     QuorumDiskBuilder b = QuorumDisk.builder(c.nodeId(), c.cluster()).selfFence(fence);
     c.disks().forEach(b::disk);
     for (Heuristic h : c.heuristics()) {
@@ -66,6 +66,10 @@ final class RunCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  if (qdisk.status().fenced()) {
+                    // A fenced node ends as a fence, whatever signal comes: never 143.
+                    Runtime.getRuntime().halt(SelfFence.EXIT_STATUS);
+                  }
                   if (server != null) {
                     server.close();
                   }

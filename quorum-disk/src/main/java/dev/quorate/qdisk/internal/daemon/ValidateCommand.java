@@ -2,9 +2,11 @@ package dev.quorate.qdisk.internal.daemon;
 
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskTiming;
+import dev.quorate.qdisk.WatchdogDevice;
 import dev.quorate.qdisk.internal.DiskChannel;
 import dev.quorate.qdisk.internal.EngineFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,6 +52,14 @@ final class ValidateCommand implements Callable<Integer> {
               t.tko(),
               t.detectionTime().toMillis(),
               t.renewalDeadline().toMillis());
+      if (c.selfFence().equals("watchdog")) {
+        Duration w = WatchdogDevice.check(c.watchdog().readTimeout(), t);
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "watchdog %s: timeout %d ms, within renewal deadline %d ms%n",
+                c.watchdog().device(), w.toMillis(), t.renewalDeadline().toMillis());
+      }
     } finally {
       DiskOptions.closeAll(devices);
     }

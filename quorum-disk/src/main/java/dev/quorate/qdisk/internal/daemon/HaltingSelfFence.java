@@ -1,0 +1,46 @@
+package dev.quorate.qdisk.internal.daemon;
+
+import dev.quorate.qdisk.DiskTiming;
+import dev.quorate.qdisk.SelfFence;
+import dev.quorate.qdisk.SelfFenceReason;
+import java.util.function.IntConsumer;
+
+/**
+ * The daemon's self-fence: the configured action, then a halt with {@link SelfFence#EXIT_STATUS}
+ * should the action return or throw. A daemon whose engine fenced but whose process lived on would
+ * hold its vote in nobody's eyes and never be restarted or reset: every self-fence path of the
+ * daemon ends in the one status the systemd unit does not restart on.
+ */
+final class HaltingSelfFence implements SelfFence {
+  private final SelfFence action;
+  private final IntConsumer halt;
+
+  HaltingSelfFence(SelfFence action, IntConsumer halt) {
+    this.action = action;
+    this.halt = halt;
+  }
+
+  @Override
+  public void verify(DiskTiming timing) {
+    action.verify(timing);
+  }
+
+  @Override
+  public void renewed(long atNanos) {
+    action.renewed(atNanos);
+  }
+
+  @Override
+  public void disarm() {
+    action.disarm();
+  }
+
+  @Override
+  public void fence(SelfFenceReason reason, String detail) {
+    try {
+      action.fence(reason, detail);
+    } finally {
+      halt.accept(EXIT_STATUS);
+    }
+  }
+}
