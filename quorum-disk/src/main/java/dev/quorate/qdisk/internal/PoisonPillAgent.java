@@ -21,20 +21,60 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SBD-style poison pill as a fence agent ({@code fence_qdisk_pill}): OFF writes OFF, REBOOT writes
- * RESET, ON writes CLEAR into the target's mailbox on every disk, reads each back, and for OFF and
- * REBOOT then waits msgwait, by which time a live target has read the pill and fenced itself and a
- * cut-off target has passed its renewal deadline. Options: {@code devices} (comma-separated paths)
- * and optionally {@code cluster}; the plug is the target's node id.
+ * RESET, ON writes CLEAR into the target's mailbox on every disk and reads each back (a strict
+ * majority must read back). OFF and REBOOT then watch the target's slot: they succeed once the slot
+ * says STOPPED, or once it has been silent for msgwait counted from the read-back or from the last
+ * change seen after it, whichever is later. A live target reads the pill at its next heartbeat and
+ * stops writing; a cut-off or paused one has passed its renewal deadline by then ({@code msgwait >=
+ * renewal_deadline + io_timeout + interval}, checked at format), and a paused one fences itself on
+ * resuming before it writes again. A slot that still advances when the call's timeout runs out
+ * fails the call: the target did not obey.
+ *
+ * <p>{@link #status} reports OFF only when that is proven: the slot says STOPPED, or this agent
+ * delivered a pill to the target's incarnation and the slot has not changed for at least msgwait
+ * since that pill was read back. A slot that advances is ON; any other silence is UNKNOWN (a node
+ * silent for a moment, with no pill, may be merely slow). Options: {@code devices} (comma-separated
+ * paths) and optionally {@code cluster}; the plug is the target's node id.
  */
 public final class PoisonPillAgent implements FenceAgent {
   /** The agent name devices refer to. */
   public static final String NAME = "fence_qdisk_pill";
 
+  /**
+   * What this agent last saw of a target after delivering it a pill.
+   *
+   * @param readBackAt when the pill was read back, on this agent's monotonic clock
+   * @param slot the slot as last seen
+   * @param changedAt when a change of the slot was last seen, or {@code readBackAt}
+   * @param msgwait the disk's msgwait
+   */
+  private record Delivery(
+      long readBackAt, Optional<HeartbeatSlot> slot, long changedAt, Duration msgwait) {
+    Delivery seen(Optional<HeartbeatSlot> now, long at) {
+      return now.equals(slot) ? this : new Delivery(readBackAt, now, at, msgwait);
+    }
+
+    long silentNanos(long now) {
+      return now - changedAt;
+    }
+
+    boolean stopped() {
+      return slot.map(s -> s.state() == SlotState.STOPPED).orElse(false);
+    }
+
+    boolean off(long now) {
+      return stopped() || silentNanos(now) >= msgwait.toNanos();
+    }
+  }
+
   private final DiskClock clock;
+  private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
 
   /** The agent on the system clock; the constructor {@link java.util.ServiceLoader} uses. */
   public PoisonPillAgent() {
@@ -62,10 +102,12 @@ public final class PoisonPillAgent implements FenceAgent {
         return outcome(r, 0, start, "disks readable: " + disks.devices.size());
       }
       int target = disks.target(r);
+      String key = key(r, target);
       DiskHeader h0 = disks.headers.get(0);
       Duration msgwait = h0.timing().msgwait();
+      Duration interval = h0.timing().interval();
       boolean waits = a != FenceAction.ON;
-      if (waits && msgwait.compareTo(r.timeout()) >= 0) {
+      if (waits && msgwait.plus(interval.multipliedBy(2)).compareTo(r.timeout()) >= 0) {
         return outcome(
             r,
             1,
@@ -75,7 +117,9 @@ public final class PoisonPillAgent implements FenceAgent {
                 + " ms does not fit in the"
                 + " call's timeout "
                 + r.timeout().toMillis()
-                + " ms; nothing was written");
+                + " ms (with two intervals, "
+                + interval.multipliedBy(2).toMillis()
+                + " ms, to see the slot stop); nothing was written");
       }
       MessageType type =
           a == FenceAction.OFF
@@ -84,6 +128,7 @@ public final class PoisonPillAgent implements FenceAgent {
       long incarnation = disks.slot(target).map(HeartbeatSlot::incarnation).orElse(0L);
       MailboxMessage m =
           new MailboxMessage(target, type, 0, incarnation, clock.nanoTime() & Long.MAX_VALUE);
+      deliveries.remove(key);
       int verified = 0;
       for (int i = 0; i < disks.devices.size(); i++) {
         if (DiskReader.deliver(disks.devices.get(i), disks.headers.get(i), m)) {
@@ -97,19 +142,45 @@ public final class PoisonPillAgent implements FenceAgent {
             start,
             type + " read back on " + verified + " of " + disks.devices.size() + " disks only");
       }
-      if (waits) {
-        clock.sleep(msgwait);
+      String delivered = type + " delivered to node " + target + " incarnation " + incarnation;
+      if (!waits) {
+        return outcome(r, 0, start, delivered);
+      }
+      long readBack = clock.nanoTime();
+      Delivery d = new Delivery(readBack, disks.slot(target), readBack, msgwait);
+      deliveries.put(key, d);
+      long end = start + r.timeout().toNanos() - interval.toNanos();
+      while (!d.off(clock.nanoTime())) {
+        long now = clock.nanoTime();
+        long untilOff = msgwait.toNanos() - d.silentNanos(now);
+        if (now + Math.min(untilOff, interval.toNanos()) > end) {
+          return outcome(
+              r,
+              1,
+              start,
+              delivered
+                  + " but its slot still advances ("
+                  + d.slot().map(PoisonPillAgent::describe).orElse("none")
+                  + ", changed "
+                  + d.silentNanos(now) / 1_000_000
+                  + " ms ago) as the call's timeout runs out: not off");
+        }
+        clock.sleep(Duration.ofNanos(Math.min(untilOff, interval.toNanos())));
+        d = d.seen(disks.slot(target), clock.nanoTime());
+        deliveries.put(key, d);
       }
       return outcome(
           r,
           0,
           start,
-          type
-              + " delivered to node "
-              + target
-              + " incarnation "
-              + incarnation
-              + (waits ? ", waited msgwait " + msgwait.toMillis() + " ms" : ""));
+          delivered
+              + (d.stopped()
+                  ? "; slot says STOPPED"
+                  : "; slot silent for "
+                      + d.silentNanos(clock.nanoTime()) / 1_000_000
+                      + " ms (msgwait "
+                      + msgwait.toMillis()
+                      + " ms)"));
     } catch (IOException | RuntimeException e) {
       return outcome(r, 1, start, e.getMessage());
     }
@@ -120,20 +191,72 @@ public final class PoisonPillAgent implements FenceAgent {
     long start = clock.nanoTime();
     try (Disks disks = Disks.open(r)) {
       int target = disks.target(r);
+      String key = key(r, target);
       Optional<HeartbeatSlot> before = disks.slot(target);
       if (before.map(s -> s.state() == SlotState.STOPPED).orElse(false)) {
         return new StatusReport(PowerStatus.OFF, outcome(r, 2, start, "slot says STOPPED"));
       }
+      Delivery d = deliveries.get(key);
+      if (d != null) {
+        long now = clock.nanoTime();
+        Delivery seen = d.seen(before, now);
+        deliveries.put(key, seen);
+        if (seen != d) {
+          return new StatusReport(
+              PowerStatus.ON,
+              outcome(
+                  r,
+                  0,
+                  start,
+                  "heartbeating after the pill: "
+                      + before.map(PoisonPillAgent::describe).orElse("no slot")));
+        }
+        long silent = seen.silentNanos(now) / 1_000_000;
+        if (seen.off(now)) {
+          return new StatusReport(
+              PowerStatus.OFF,
+              outcome(
+                  r,
+                  2,
+                  start,
+                  "slot silent for "
+                      + silent
+                      + " ms since the pill was read back (msgwait "
+                      + seen.msgwait().toMillis()
+                      + " ms)"));
+        }
+        return new StatusReport(
+            PowerStatus.UNKNOWN,
+            outcome(
+                r,
+                1,
+                start,
+                "silent for "
+                    + silent
+                    + " ms of msgwait "
+                    + seen.msgwait().toMillis()
+                    + " ms since the pill"));
+      }
       clock.sleep(disks.headers.get(0).timing().interval().multipliedBy(3).dividedBy(2));
       Optional<HeartbeatSlot> after = disks.slot(target);
       boolean moving = after.isPresent() && !after.equals(before);
-      // A silent slot is not proof of power off: the node may be paused, so say UNKNOWN.
+      // Without a pill, a silent slot is not proof of power off: the node may be slow, so UNKNOWN.
       return moving
           ? new StatusReport(PowerStatus.ON, outcome(r, 0, start, "heartbeating"))
-          : new StatusReport(PowerStatus.UNKNOWN, outcome(r, 1, start, "silent"));
+          : new StatusReport(
+              PowerStatus.UNKNOWN, outcome(r, 1, start, "silent, but no pill delivered by us"));
     } catch (IOException | RuntimeException e) {
       return new StatusReport(PowerStatus.UNKNOWN, outcome(r, 1, start, e.getMessage()));
     }
+  }
+
+  /** One target as one device sees it: the same disks through another device are another key. */
+  private static String key(AgentRequest r, int target) {
+    return r.device().name() + "|" + r.device().options().get("devices") + "|" + target;
+  }
+
+  private static String describe(HeartbeatSlot s) {
+    return "incarnation " + s.incarnation() + " sequence " + s.sequence() + " " + s.state();
   }
 
   @Override
