@@ -11,10 +11,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,34 +33,7 @@ class DaemonClusterIT {
   @TempDir Path dir;
 
   private List<Path> format(int disks) throws Exception {
-    List<Path> files = new ArrayList<>();
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "format",
-                "--cluster",
-                "it",
-                "--slots",
-                "4",
-                "--interval",
-                INTERVAL_MS + "ms",
-                "--tko",
-                "10",
-                "--io-timeout",
-                "250ms",
-                "--renewal-deadline",
-                "2400ms",
-                "--msgwait",
-                "3000ms"));
-    for (int i = 0; i < disks; i++) {
-      Path f = dir.resolve("disk" + i + ".img");
-      Files.write(f, new byte[9 * 4096]);
-      files.add(f);
-      args.add("-d");
-      args.add(f.toString());
-    }
-    assertThat(Daemons.tool(dir, args.toArray(String[]::new))).isZero();
-    return files;
+    return Daemons.format(dir, disks);
   }
 
   private static boolean isMaster(Daemons d, int node, int... observers) {

@@ -47,6 +47,41 @@ final class Daemons implements AutoCloseable {
     return cmd;
   }
 
+  /**
+   * Formats {@code count} disk files in {@code dir} with the ITs' timing: interval 300 ms, tko 10,
+   * I/O timeout 250 ms, renewal deadline 2400 ms, msgwait 3000 ms, 4 slots.
+   */
+  static List<Path> format(Path dir, int count) throws IOException, InterruptedException {
+    List<Path> files = new ArrayList<>();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "format",
+                "--cluster",
+                "it",
+                "--slots",
+                "4",
+                "--interval",
+                "300ms",
+                "--tko",
+                "10",
+                "--io-timeout",
+                "250ms",
+                "--renewal-deadline",
+                "2400ms",
+                "--msgwait",
+                "3000ms"));
+    for (int i = 0; i < count; i++) {
+      Path f = dir.resolve("disk" + i + ".img");
+      Files.write(f, new byte[9 * 4096]);
+      files.add(f);
+      args.add("-d");
+      args.add(f.toString());
+    }
+    assertThat(tool(dir, args.toArray(String[]::new))).isZero();
+    return files;
+  }
+
   /** Runs a qdisk command to completion; returns its exit code. */
   static int tool(Path dir, String... args) throws IOException, InterruptedException {
     Process p =
@@ -59,17 +94,23 @@ final class Daemons implements AutoCloseable {
   }
 
   Path config(int node, List<Path> disks, int statusPort) throws IOException {
+    return config(node, disks, statusPort, List.of("self-fence=exit"));
+  }
+
+  /** A config whose self-fence lines are {@code selfFence}. */
+  Path config(int node, List<Path> disks, int statusPort, List<String> selfFence)
+      throws IOException {
     Path cfg = dir.resolve("node" + node + ".properties");
-    Files.write(
-        cfg,
-        List.of(
-            "cluster.name=it",
-            "node.id=" + node,
-            "disks=" + String.join(",", disks.stream().map(Path::toString).toList()),
-            "self-fence=exit",
-            "self-fence.exit-code=70",
-            "status.port=" + statusPort,
-            "tenure.log=" + eventLog(node)));
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "cluster.name=it",
+                "node.id=" + node,
+                "disks=" + String.join(",", disks.stream().map(Path::toString).toList()),
+                "status.port=" + statusPort,
+                "tenure.log=" + eventLog(node)));
+    lines.addAll(selfFence);
+    Files.write(cfg, lines);
     return cfg;
   }
 
@@ -78,7 +119,13 @@ final class Daemons implements AutoCloseable {
   }
 
   Process start(int node, List<Path> disks, int statusPort) throws IOException {
-    Path cfg = config(node, disks, statusPort);
+    return start(node, disks, statusPort, List.of("self-fence=exit"));
+  }
+
+  /** Starts a daemon whose self-fence lines are {@code selfFence}. */
+  Process start(int node, List<Path> disks, int statusPort, List<String> selfFence)
+      throws IOException {
+    Path cfg = config(node, disks, statusPort, selfFence);
     Process p =
         new ProcessBuilder(java("run", "-c", cfg.toString()))
             .redirectErrorStream(true)
