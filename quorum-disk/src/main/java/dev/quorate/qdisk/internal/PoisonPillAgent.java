@@ -219,9 +219,9 @@ public final class PoisonPillAgent implements FenceAgent {
                   r,
                   2,
                   start,
-                  "slot silent for "
+                  "slot unchanged for "
                       + silent
-                      + " ms since the pill was read back (msgwait "
+                      + " ms after the pill was read back (msgwait "
                       + seen.msgwait().toMillis()
                       + " ms)"));
         }
