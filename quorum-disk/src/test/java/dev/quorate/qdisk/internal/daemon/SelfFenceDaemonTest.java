@@ -110,6 +110,18 @@ class SelfFenceDaemonTest {
   }
 
   @Test
+  void theShippedExampleConfigIsValid() {
+    assertThat(
+            run(
+                "validate",
+                "--config-only",
+                "-c",
+                UNIT.resolveSibling("qdisk.properties").toString()))
+        .as(err)
+        .isZero();
+  }
+
+  @Test
   void theDaemonDocumentsTheSameStatus() {
     StringWriter o = new StringWriter();
     QdiskCommand.execute(new PrintWriter(o, true), new PrintWriter(new StringWriter()), "--help");
