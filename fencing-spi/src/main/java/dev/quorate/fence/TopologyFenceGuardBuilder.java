@@ -47,6 +47,9 @@ public final class TopologyFenceGuardBuilder {
   /** Default storm brake: more than half of the hosts look dead (oVirt's default). */
   public static final int DEFAULT_STORM_BRAKE_PERCENT = 50;
 
+  /** Default bound on the age of a host inventory read. */
+  public static final Duration DEFAULT_INVENTORY_MAX_AGE = Duration.ofSeconds(5);
+
   private final QuorumPolicy policy;
   private final Supplier<QuorumState> quorumState;
   private final List<Map.Entry<String, Integer>> members = new ArrayList<>();
@@ -57,6 +60,12 @@ public final class TopologyFenceGuardBuilder {
   private boolean allowCollateral;
   private TieBreaker tieBreaker;
   private LongSupplier nanoClock = System::nanoTime;
+  private PlacementSource placement;
+  private String cluster;
+  private HostInventory inventory;
+  private Duration inventoryMaxAge = DEFAULT_INVENTORY_MAX_AGE;
+  private boolean dedicatedHosts;
+  private ForeignCollateral foreignCollateral = ForeignCollateral.REFUSE;
 
   TopologyFenceGuardBuilder(QuorumPolicy policy, Supplier<QuorumState> quorumState) {
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -189,6 +198,82 @@ public final class TopologyFenceGuardBuilder {
   }
 
   /**
+   * Sets where members run now. By default the topology's hosts, which never move: give a live
+   * source when members are VMs that migrate ({@code ZkHostInventory.placement(cluster)}, or {@link
+   * PlacementSource#command} over the hypervisors). A member the source does not place makes every
+   * host-level decision refuse.
+   *
+   * @param placement the source, read once per decision and again before each agent runs
+   * @return this builder
+   */
+  public TopologyFenceGuardBuilder placement(PlacementSource placement) {
+    this.placement = Objects.requireNonNull(placement, "placement");
+    return this;
+  }
+
+  /**
+   * Sets the host inventory shared with the other clusters of the data center, and this cluster's
+   * name in it. Before any host-level action the guard reads it and counts every occupant of the
+   * hosts to be power-cycled; healthy members of other clusters are foreign collateral, refused
+   * unless {@link #foreignCollateral} allows them. A read that fails or is older than {@link
+   * #inventoryMaxAge} refuses.
+   *
+   * @param cluster this cluster's name in the inventory; its own entries there are not foreign
+   * @param inventory the shared inventory
+   * @return this builder
+   * @throws ConfigurationException if the cluster name is invalid or the hosts were declared
+   *     dedicated
+   */
+  public TopologyFenceGuardBuilder inventory(String cluster, HostInventory inventory) {
+    this.cluster = OptionRules.checkName("fence.guard.inventory cluster", cluster);
+    this.inventory = Objects.requireNonNull(inventory, "inventory");
+    return this;
+  }
+
+  /**
+   * Sets how old an inventory read may be before the guard refuses on it.
+   *
+   * @param maxAge from 1 ms to 10 minutes; default 5 s
+   * @return this builder
+   * @throws ConfigurationException if out of range
+   */
+  public TopologyFenceGuardBuilder inventoryMaxAge(Duration maxAge) {
+    Objects.requireNonNull(maxAge, "maxAge");
+    if (maxAge.compareTo(Duration.ofMillis(1)) < 0
+        || maxAge.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new ConfigurationException(
+          "fence.guard.inventory_max_age: " + maxAge + " is invalid; accepted: 1 ms to 10 minutes");
+    }
+    this.inventoryMaxAge = maxAge;
+    return this;
+  }
+
+  /**
+   * Declares that the physical hosts of this cluster carry no member of any other cluster, so the
+   * guard needs no host inventory. Without this declaration or an {@link #inventory}, every
+   * host-level action is refused ({@link FenceReason#REFUSED_INVENTORY_UNAVAILABLE}): a guard that
+   * knows only its own cluster would kill other clusters' members unseen.
+   *
+   * @return this builder
+   */
+  public TopologyFenceGuardBuilder dedicatedHosts() {
+    this.dedicatedHosts = true;
+    return this;
+  }
+
+  /**
+   * Sets what happens when a host to be power-cycled carries healthy members of other clusters.
+   *
+   * @param policy {@link ForeignCollateral#REFUSE} (default) or {@link
+   *     ForeignCollateral#ALLOW_IF_CLUSTERS_STAY_QUORATE}
+   * @return this builder
+   */
+  public TopologyFenceGuardBuilder foreignCollateral(ForeignCollateral policy) {
+    this.foreignCollateral = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
    * Sets the monotonic clock liveness ages are measured with.
    *
    * @param nanoClock monotonic nanoseconds, in the liveness sources' time base
@@ -241,6 +326,14 @@ public final class TopologyFenceGuardBuilder {
               + unnamed
               + " of the topology have no name; name every member with member(name, id)");
     }
+    if (inventory != null && dedicatedHosts) {
+      throw new ConfigurationException(
+          "fence.guard: both an inventory and dedicatedHosts() are set; dedicated hosts need no"
+              + " inventory, shared hosts need one: choose one");
+    }
+    Map<String, String> fixedHosts = new LinkedHashMap<>();
+    byName.forEach(
+        (name, id) -> fixedHosts.put(name, policy.topology().member(id).orElseThrow().host()));
     GuardSettings settings =
         new GuardSettings(
             policy,
@@ -252,7 +345,13 @@ public final class TopologyFenceGuardBuilder {
             stormBrakePercent,
             allowCollateral,
             tieBreaker != null ? tieBreaker : policy.autoTieBreaker().orElse(null),
-            nanoClock);
+            nanoClock,
+            placement != null ? placement : PlacementSource.fixed(fixedHosts, nanoClock),
+            cluster,
+            inventory,
+            inventoryMaxAge,
+            dedicatedHosts,
+            foreignCollateral);
     return new TopologyGuard(settings);
   }
 }

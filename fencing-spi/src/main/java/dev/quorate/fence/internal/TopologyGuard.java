@@ -1,10 +1,14 @@
 package dev.quorate.fence.internal;
 
 import dev.quorate.fence.FenceDecision;
+import dev.quorate.fence.FenceDevice;
+import dev.quorate.fence.FenceLevel;
 import dev.quorate.fence.FenceProposal;
 import dev.quorate.fence.FenceReason;
 import dev.quorate.fence.FenceRequest;
 import dev.quorate.fence.FenceScope;
+import dev.quorate.fence.FenceTopology;
+import dev.quorate.fence.Placement;
 import dev.quorate.fence.TopologyFenceGuard;
 import dev.quorate.quorum.Member;
 import dev.quorate.quorum.MemberId;
@@ -12,6 +16,7 @@ import dev.quorate.quorum.QuorumState;
 import dev.quorate.quorum.Topology;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -50,6 +55,12 @@ public final class TopologyGuard implements TopologyFenceGuard {
     this.brake = new StormBrake(topology, settings.stormBrakePercent());
     this.hostRule = new HostFenceRule(settings, names, liveness);
     List<String> all = new ArrayList<>(settings.policy().warnings());
+    if (settings.inventory() == null && !settings.dedicatedHosts()) {
+      all.add(
+          "no host inventory is configured and the hosts are not declared dedicated: every"
+              + " host-level fence is refused, because members of other clusters on the same hosts"
+              + " would be invisible; configure inventory(cluster, inventory) or dedicatedHosts()");
+    }
     if (!liveness.configured()) {
       all.add(
           "no liveness source is configured: the guard cannot veto fencing a member that"
@@ -179,13 +190,125 @@ public final class TopologyGuard implements TopologyFenceGuard {
     if (!dead.isEmpty()) {
       return FenceDecision.refuse(FenceReason.BRAKE_FENCE_STORM, brake.describe(dead));
     }
-    if (proposal.scope() == FenceScope.VM) {
+    boolean needsPlacement =
+        proposal.scope() == FenceScope.HOST
+            || proposal.devices().stream().anyMatch(d -> !d.hosts().isEmpty());
+    if (!needsPlacement) {
       return FenceDecision.allow(
           FenceReason.ALLOWED_VM_LEVEL,
           "fences only the VM of "
               + names.describe(target)
               + " through its hypervisor; no other member is touched");
     }
-    return hostRule.decide(proposal, state, requester, target);
+    Placement placement;
+    try {
+      placement = Objects.requireNonNull(settings.placement().read(), "placement read");
+    } catch (RuntimeException e) {
+      return FenceDecision.refuse(
+          FenceReason.REFUSED_PLACEMENT_UNKNOWN,
+          "the placement source " + settings.placement().name() + " cannot be read: " + e);
+    }
+    String targetName = names.name(target.id());
+    Optional<String> targetHost = placement.hostOf(targetName);
+    if (targetHost.isEmpty()) {
+      return FenceDecision.refuse(
+          FenceReason.REFUSED_PLACEMENT_UNKNOWN,
+          "the placement source " + settings.placement().name() + " does not place " + targetName);
+    }
+    for (FenceDevice device : proposal.devices()) {
+      if (!device.hosts().isEmpty() && !device.hosts().contains(targetHost.get())) {
+        return FenceDecision.refuse(
+            FenceReason.REFUSED_DEVICE_WRONG_HOST,
+            "device "
+                + device.name()
+                + " acts on "
+                + device.hosts()
+                + ", but "
+                + targetName
+                + " runs on "
+                + targetHost.get()
+                + " now");
+      }
+    }
+    if (proposal.scope() == FenceScope.VM) {
+      return new FenceDecision(
+          true,
+          FenceReason.ALLOWED_VM_LEVEL,
+          "fences only the VM of "
+              + targetName
+              + " on "
+              + targetHost.get()
+              + " through its hypervisor; no other member is touched",
+          java.util.Set.of(),
+          java.util.Map.of(targetName, targetHost.get()));
+    }
+    return hostRule.decide(proposal, state, requester, target, placement);
+  }
+
+  @Override
+  public FenceDecision recheck(FenceProposal proposal, FenceDecision allowed) {
+    FenceDecision now = decide(proposal);
+    if (now.placement().equals(allowed.placement())) {
+      return now;
+    }
+    java.util.SortedSet<String> moved = new java.util.TreeSet<>();
+    allowed
+        .placement()
+        .forEach(
+            (m, h) -> {
+              if (!h.equals(now.placement().get(m))) {
+                moved.add(m + " " + h + " -> " + now.placement().getOrDefault(m, "?"));
+              }
+            });
+    now.placement()
+        .forEach(
+            (m, h) -> {
+              if (!allowed.placement().containsKey(m)) {
+                moved.add(m + " ? -> " + h);
+              }
+            });
+    FenceDecision refusal =
+        FenceDecision.refuse(
+            FenceReason.REFUSED_PLACEMENT_CHANGED,
+            "the placement moved between the decision and the agent: "
+                + String.join(", ", moved)
+                + (now.allowed()
+                    ? ""
+                    : "; decided again: " + now.reason() + " " + now.explanation()));
+    log.warn(
+        "fence guard withdraws its decision for {}: {}",
+        proposal.request().target(),
+        refusal.explanation());
+    return refusal;
+  }
+
+  @Override
+  public void check(FenceTopology fenceTopology) {
+    Placement placement = settings.placement().read();
+    for (String member : names.known()) {
+      Optional<String> host = placement.hostOf(member);
+      for (FenceLevel level : fenceTopology.levels(member)) {
+        for (FenceDevice device : fenceTopology.devices(level)) {
+          if (device.scope() == FenceScope.HOST
+              && host.isPresent()
+              && !device.hosts().contains(host.get())) {
+            throw new dev.quorate.lock.ConfigurationException(
+                "fence level "
+                    + level.index()
+                    + " of "
+                    + member
+                    + " uses host-level device "
+                    + device.name()
+                    + ", which powers "
+                    + device.hosts()
+                    + ", but "
+                    + member
+                    + " runs on "
+                    + host.get()
+                    + ": the level would power-cycle the wrong host");
+          }
+        }
+      }
+    }
   }
 }
