@@ -21,9 +21,11 @@ import java.util.Set;
  */
 public interface FenceCoordinator {
   /**
-   * Returns a coordinator for one process: the rules hold between the threads of one fencer only.
-   * Give each process its own history file ({@link FenceHistory#open} refuses a file another
-   * process holds).
+   * Returns a coordinator for one process: the target claims and the one host-level fence in flight
+   * hold between the fencers of this process that share it. The quiet time holds for every fencer
+   * reading the same history: a {@link FenceHistory#open history file} may be shared by the
+   * processes of one machine (appends and reads take an OS file lock), but the claims are not: for
+   * members on several machines use the ZooKeeper coordinator.
    *
    * @param history the history this process writes
    * @return the coordinator

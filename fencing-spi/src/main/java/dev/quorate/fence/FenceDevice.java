@@ -75,9 +75,9 @@ public record FenceDevice(
       throw new ConfigurationException(
           "fence device '"
               + name
-              + "' is host-level but declares no host it powers; declare it with"
-              + " hosts(\"h1\"): the guard counts the members of that host, not of the"
-              + " target's host by assumption");
+              + "' is host-level but declares no host it powers; declare the host(s) its"
+              + " outlet or board powers with hosts(...): the guard counts the members of those"
+              + " hosts, never of the target's host by assumption");
     }
     hosts = java.util.Collections.unmodifiableSet(checkedHosts);
     Objects.requireNonNull(plugs, "plugs");

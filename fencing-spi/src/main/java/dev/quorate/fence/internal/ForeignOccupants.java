@@ -45,11 +45,7 @@ final class ForeignOccupants {
     this.clock = settings.nanoClock();
   }
 
-  boolean configured() {
-    return inventory != null || dedicated;
-  }
-
-  Verdict judge(Set<String> hosts, String arithmetic) {
+  Verdict judge(Set<String> hosts, String arithmetic, DecisionReads reads) {
     if (inventory == null) {
       if (dedicated) {
         return new Verdict(Optional.empty(), List.of());
@@ -64,16 +60,11 @@ final class ForeignOccupants {
     }
     InventoryView view;
     try {
-      view = inventory.read();
+      view = reads.inventory();
     } catch (RuntimeException e) {
       return refuse(
           FenceReason.REFUSED_INVENTORY_UNAVAILABLE,
           arithmetic + "; but the host inventory " + inventory.name() + " cannot be read: " + e);
-    }
-    if (view == null) {
-      return refuse(
-          FenceReason.REFUSED_INVENTORY_UNAVAILABLE,
-          arithmetic + "; but the host inventory " + inventory.name() + " returned nothing");
     }
     long age = clock.getAsLong() - view.readNanos();
     if (age > maxAge.toNanos()) {

@@ -59,7 +59,8 @@ final class HostFenceRule {
       QuorumState state,
       Member requester,
       Member target,
-      Placement placement) {
+      Placement placement,
+      DecisionReads reads) {
     String targetName = names.name(target.id());
     String requesterName = names.name(requester.id());
     Optional<String> unplaced =
@@ -71,13 +72,7 @@ final class HostFenceRule {
               + unplaced.get()
               + " runs, so who shares the host to be power-cycled is unknown");
     }
-    String targetHost = placement.hostOf(targetName).orElseThrow();
-    SortedSet<String> hosts = new TreeSet<>();
-    for (FenceDevice device : proposal.devices()) {
-      if (device.scope() == FenceScope.HOST) {
-        hosts.addAll(device.hosts());
-      }
-    }
+    SortedSet<String> hosts = poweredHosts(proposal.devices());
     Map<String, String> basis = new TreeMap<>();
     placement
         .hosts()
@@ -181,7 +176,7 @@ final class HostFenceRule {
               + names.describe(healthy)
               + ", and allow-collateral is off");
     }
-    ForeignOccupants.Verdict foreign = foreignOccupants.judge(hosts, why);
+    ForeignOccupants.Verdict foreign = foreignOccupants.judge(hosts, why, reads);
     if (foreign.refusal().isPresent()) {
       return foreign.refusal().get();
     }
@@ -196,6 +191,17 @@ final class HostFenceRule {
     String collateralText =
         described.isEmpty() ? "" : "; collateral, fenced too: " + String.join(", ", described);
     return new FenceDecision(true, allowedBy, why + collateralText, collateral, basis);
+  }
+
+  /** The hosts the level's host-level devices power: H, whose members all go down together. */
+  static SortedSet<String> poweredHosts(List<FenceDevice> devices) {
+    SortedSet<String> hosts = new TreeSet<>();
+    for (FenceDevice device : devices) {
+      if (device.scope() == FenceScope.HOST) {
+        hosts.addAll(device.hosts());
+      }
+    }
+    return hosts;
   }
 
   /** The vote sources' votes as votequorum would count them for the survivors' partition. */
