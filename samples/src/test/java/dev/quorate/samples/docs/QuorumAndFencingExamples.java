@@ -53,6 +53,7 @@ final class QuorumAndFencingExamples {
             .livenessSource(qdisk) // quorum disk heartbeats, on the same monotonic clock
             .deviceProxy("ipmi-h1", "mgmt-1") // where the agent acts from, if not the requester
             .stormBrakePercent(50)
+            .dedicatedHosts() // no other cluster on these hosts; else inventory(...)
             .build();
     Fencer fencer = Fencer.builder(fenceTopology, FenceAgents.load(), guard).build();
     return fencer;
