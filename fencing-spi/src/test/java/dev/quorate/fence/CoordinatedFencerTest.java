@@ -43,7 +43,7 @@ class CoordinatedFencerTest {
         .build();
   }
 
-  /** node-a: VM level on h1; node-b: host level on h2; node-c: host level on h3. */
+  /** node-a: VM level on h1; node-b: host level on h2 with a quiet time; node-c: host on h3. */
   private static FenceTopology topology() {
     TargetPolicy quiet =
         new TargetPolicy(Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(2));
@@ -54,7 +54,7 @@ class CoordinatedFencerTest {
         .level("node-a", FenceLevel.of(1, "virsh-h1"))
         .level("node-b", FenceLevel.of(1, "ipmi-h2"))
         .level("node-c", FenceLevel.of(1, "ipmi-h3"))
-        .policy("node-a", quiet)
+        // node-a has no quiet time: only the target claim keeps a racing peer from fencing twice.
         .policy("node-b", quiet)
         .build();
   }

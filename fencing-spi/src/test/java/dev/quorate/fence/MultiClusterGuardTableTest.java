@@ -80,6 +80,13 @@ class MultiClusterGuardTableTest {
       return this;
     }
 
+    /** The cluster is gone from the inventory: no occupant, no view (as before it was placed). */
+    DataCenter without(String cluster) {
+      occupants.removeIf(o -> o.cluster().equals(cluster));
+      views.remove(cluster);
+      return this;
+    }
+
     /** The read is this old on the guard's clock. */
     DataCenter readAgo(Duration age) {
       readNanos = NOW - age.toNanos();
@@ -173,8 +180,13 @@ class MultiClusterGuardTableTest {
             .fenceHost("active", "standby")
             .expect(REFUSED_INVENTORY_UNAVAILABLE)
             .explaining("returned nothing"),
-        passive("the inventory read is 6 s old, over the 5 s bound")
-            .inventory(DataCenter.passiveAppliance().readAgo(Duration.ofSeconds(6)).inventory())
+        passive("a 6 s old read, over the 5 s bound, from before clusters 2 and 3 moved in")
+            .inventory(
+                DataCenter.passiveAppliance()
+                    .without("cluster-2")
+                    .without("cluster-3")
+                    .readAgo(Duration.ofSeconds(6))
+                    .inventory())
             .fenceHost("active", "standby")
             .expect(REFUSED_INVENTORY_UNAVAILABLE)
             .explaining("6000 ms old", "5000 ms"),
@@ -211,8 +223,13 @@ class MultiClusterGuardTableTest {
             .fenceHost("standby", "active")
             .expect(REFUSED_FOREIGN_COLLATERAL)
             .explaining("cluster-2/active (active, 1 vote)", "[] with 0 of the 1 votes"),
-        active("the inventory read is 6 s old, over the 5 s bound")
-            .inventory(DataCenter.activeAppliance().readAgo(Duration.ofSeconds(6)).inventory())
+        active("a 6 s old read, over the 5 s bound, shows no other cluster on the appliance")
+            .inventory(
+                DataCenter.activeAppliance()
+                    .without("cluster-2")
+                    .without("cluster-3")
+                    .readAgo(Duration.ofSeconds(6))
+                    .inventory())
             .fenceHost("standby", "active")
             .expect(REFUSED_INVENTORY_UNAVAILABLE),
         active("a longer bound accepts the 6 s old read, and its foreign actives refuse")
