@@ -24,8 +24,11 @@ import java.util.function.Supplier;
  * the quorum topology numbers them: {@link #member} maps every configured member's name to its id,
  * and {@link #build()} refuses a topology member without a name, so no host-level decision can
  * overlook a member it cannot name. Defaults: no collateral, a 10 s liveness window, the storm
- * brake above 50% dead hosts, the policy's auto_tie_breaker, the system monotonic clock. Not
- * thread-safe; the guard it builds is.
+ * brake above 50% dead hosts, the policy's auto_tie_breaker, the system monotonic clock, the
+ * topology's hosts as a placement that never moves, no foreign collateral, an inventory read at
+ * most 5 s old, and neither an inventory nor dedicated hosts: every host-level action is refused
+ * until one of {@link #inventory} or {@link #dedicatedHosts} says who else may run on the hosts.
+ * Not thread-safe; the guard it builds is.
  *
  * <pre>{@code
  * TopologyFenceGuard guard =
@@ -37,6 +40,8 @@ import java.util.function.Supplier;
  *         .livenessSource(qdisk)
  *         .livenessWindow(Duration.ofSeconds(10))
  *         .stormBrakePercent(50)
+ *         .inventory("cluster-1", hostInventory) // or dedicatedHosts()
+ *         .foreignCollateral(ForeignCollateral.REFUSE)
  *         .build();
  * }</pre>
  */
@@ -221,8 +226,8 @@ public final class TopologyFenceGuardBuilder {
    * @param cluster this cluster's name in the inventory; its own entries there are not foreign
    * @param inventory the shared inventory
    * @return this builder
-   * @throws ConfigurationException if the cluster name is invalid or the hosts were declared
-   *     dedicated
+   * @throws ConfigurationException if the cluster name is invalid ({@link #build()} refuses an
+   *     inventory together with {@link #dedicatedHosts()})
    */
   public TopologyFenceGuardBuilder inventory(String cluster, HostInventory inventory) {
     this.cluster = OptionRules.checkName("fence.guard.inventory cluster", cluster);
@@ -289,7 +294,7 @@ public final class TopologyFenceGuardBuilder {
    *
    * @return the guard
    * @throws ConfigurationException if a name is invalid or given twice, an id is unknown or named
-   *     twice, or a topology member has no name
+   *     twice, a topology member has no name, or both an inventory and dedicated hosts are set
    */
   public TopologyFenceGuard build() {
     Map<String, MemberId> byName = new LinkedHashMap<>();

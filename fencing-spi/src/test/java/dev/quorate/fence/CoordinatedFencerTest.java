@@ -119,7 +119,7 @@ class CoordinatedFencerTest {
     CompletableFuture<FenceResult> secondResult = start(second, off("node-c", "node-a"));
     Thread secondThread = blocked;
     // The second waits for the target's claim while the first's agent runs.
-    await()
+    await("the second fencer waits for the first one's claim on node-a")
         .atMost(Duration.ofSeconds(10))
         .until(() -> secondThread.getState() == Thread.State.TIMED_WAITING);
     release.countDown();
