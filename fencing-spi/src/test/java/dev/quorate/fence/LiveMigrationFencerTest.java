@@ -27,21 +27,30 @@ class LiveMigrationFencerTest {
   private final AtomicReference<Map<String, String>> hypervisors =
       new AtomicReference<>(Map.of("node-a", "h1", "node-b", "h2", "node-c", "h3"));
 
+  private final QuorumPolicy policy =
+      QuorumPolicy.builder(
+              Topology.builder().member(1, 1, "h1").member(2, 1, "h2").member(3, 1, "h3").build())
+          .build();
+  private final QuorumState everyone =
+      policy.evaluate(policy.initialState(), Membership.ofIds(1, 2, 3), 1);
+
+  /** The requester's quorum state: node-b and node-c after node-a was lost. */
+  private final AtomicReference<QuorumState> quorum =
+      new AtomicReference<>(policy.evaluate(everyone, Membership.ofIds(2, 3), 2));
+
   /** node-a on h1, node-b on h2, node-c on h3; node-a is lost, node-c fences it. */
   private TopologyFenceGuard guard() {
-    Topology layout =
-        Topology.builder().member(1, 1, "h1").member(2, 1, "h2").member(3, 1, "h3").build();
-    QuorumPolicy policy = QuorumPolicy.builder(layout).build();
-    QuorumState all = policy.evaluate(policy.initialState(), Membership.ofIds(1, 2, 3), 1);
-    QuorumState state = policy.evaluate(all, Membership.ofIds(2, 3), 2);
-    PlacementSource placement =
+    return guard(
         new PlacementSource() {
           @Override
           public Placement read() {
             return new Placement(hypervisors.get(), clock.nanoTime());
           }
-        };
-    return TopologyFenceGuard.builder(policy, () -> state)
+        });
+  }
+
+  private TopologyFenceGuard guard(PlacementSource placement) {
+    return TopologyFenceGuard.builder(policy, quorum::get)
         .member("node-a", 1)
         .member("node-b", 2)
         .member("node-c", 3)
@@ -166,5 +175,36 @@ class LiveMigrationFencerTest {
 
     assertThat(result.reason()).as(result.explanation()).isEqualTo(FenceReason.FENCED);
     assertThat(agent.calls).containsExactly("off ipmi-h1", "status ipmi-h1");
+  }
+
+  @Test
+  void whenNothingMovedTheRecheckKeepsTheNewDecisionsOwnReason() throws Exception {
+    // Regression: the recheck called any refusal a placement change ("node-a h1 -> ?").
+    FenceGuard guard =
+        migratingAfterTheDecision(
+            guard(), () -> quorum.set(policy.evaluate(quorum.get(), Membership.ofIds(3), 3)));
+
+    FenceResult result = fence(level(FenceScope.HOST, "ipmi-h1", "h1"), guard);
+
+    assertThat(result.reason()).as(result.explanation()).isEqualTo(FenceReason.REFUSED_NOT_QUORATE);
+    assertThat(result.explanation()).doesNotContain("moved");
+    assertThat(agent.calls).isEmpty();
+  }
+
+  @Test
+  void anUnreadablePlacementDoesNotFailTheBuildButRefusesTheHostLevel() throws Exception {
+    // Regression: the build-time device check threw the placement source's exception.
+    PlacementSource down =
+        () -> {
+          throw new IllegalStateException("hypervisor manager unreachable");
+        };
+
+    FenceResult result = fence(level(FenceScope.HOST, "ipmi-h1", "h1"), guard(down));
+
+    assertThat(result.reason())
+        .as(result.explanation())
+        .isEqualTo(FenceReason.REFUSED_PLACEMENT_UNKNOWN);
+    assertThat(result.explanation()).contains("hypervisor manager unreachable");
+    assertThat(agent.calls).isEmpty();
   }
 }
