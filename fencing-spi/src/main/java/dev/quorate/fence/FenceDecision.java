@@ -1,5 +1,6 @@
 package dev.quorate.fence;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -16,10 +17,18 @@ import java.util.Set;
  * @param allowed whether the proposed level may run
  * @param reason the machine-readable reason
  * @param explanation a sentence naming the members, hosts and numbers behind the decision
- * @param collateral other members that the action also fences (all of a power-cycled host)
+ * @param collateral other members that the action also fences (all of a power-cycled host); members
+ *     of other clusters as {@code cluster/member}
+ * @param placement where the members the decision relied on ran when it was made (member, or {@code
+ *     cluster/member} for other clusters, to host); the fencer re-reads it just before the agent
+ *     runs and refuses if any of them moved. Empty when the decision relied on no placement
  */
 public record FenceDecision(
-    boolean allowed, FenceReason reason, String explanation, Set<String> collateral) {
+    boolean allowed,
+    FenceReason reason,
+    String explanation,
+    Set<String> collateral,
+    Map<String, String> placement) {
   /**
    * Validates and copies.
    *
@@ -27,6 +36,7 @@ public record FenceDecision(
    * @param reason the reason
    * @param explanation the explanation, not blank
    * @param collateral the collateral members
+   * @param placement the placement it relied on
    * @throws IllegalArgumentException if the explanation is blank
    */
   public FenceDecision {
@@ -36,6 +46,20 @@ public record FenceDecision(
       throw new IllegalArgumentException("a fence decision needs an explanation");
     }
     collateral = Set.copyOf(collateral);
+    placement = Map.copyOf(placement);
+  }
+
+  /**
+   * Creates a decision that relied on no placement.
+   *
+   * @param allowed whether the level may run
+   * @param reason the reason
+   * @param explanation the explanation, not blank
+   * @param collateral the collateral members
+   */
+  public FenceDecision(
+      boolean allowed, FenceReason reason, String explanation, Set<String> collateral) {
+    this(allowed, reason, explanation, collateral, Map.of());
   }
 
   /**

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One configured fence device: which agent drives it, its options, its secrets, what it cuts, and
@@ -17,6 +18,7 @@ import java.util.Objects;
  * FenceDevice ipmi =
  *     FenceDevice.builder("ipmi-h1", "fence_ipmilan")
  *         .scope(FenceScope.HOST)
+ *         .hosts("h1")
  *         .option("ip", "10.0.0.21")
  *         .option("username", "admin")
  *         .secret("password", Secret.of(passwordFromVault))
@@ -28,6 +30,10 @@ import java.util.Objects;
  * @param name the device's unique name in a topology
  * @param agent the agent that drives it, such as {@code fence_ipmilan}
  * @param scope what one action of this device cuts
+ * @param hosts the physical hosts the device acts on: for {@link FenceScope#HOST} the hosts it
+ *     powers (required: the guard counts the members on these hosts, never on the target's host by
+ *     assumption); for {@link FenceScope#VM} the hypervisor hosts it reaches, or empty if it
+ *     reaches the target wherever it runs
  * @param options plain options written to the agent's stdin
  * @param secrets secret options (passwords) written to the agent's stdin only
  * @param plugs how a target's plug is found
@@ -37,6 +43,7 @@ public record FenceDevice(
     String name,
     String agent,
     FenceScope scope,
+    Set<String> hosts,
     Map<String, String> options,
     Map<String, Secret> secrets,
     PlugMapping plugs,
@@ -48,17 +55,31 @@ public record FenceDevice(
    * @param name the device's unique name in a topology
    * @param agent the agent that drives it
    * @param scope what one action of this device cuts
+   * @param hosts the hosts it powers (HOST scope, at least one) or reaches (VM scope, may be empty)
    * @param options plain options
    * @param secrets secret options
    * @param plugs how a target's plug is found
    * @param timeout the longest one agent call may take
    * @throws ConfigurationException if a name, key or value is invalid, a key is reserved or given
-   *     twice, or the timeout is not positive
+   *     twice, a host-level device declares no host, or the timeout is not positive
    */
   public FenceDevice {
     OptionRules.checkName("fence device name", name);
     OptionRules.checkAgentName(agent);
     Objects.requireNonNull(scope, "scope");
+    Set<String> checkedHosts = new java.util.TreeSet<>();
+    for (String host : hosts) {
+      checkedHosts.add(OptionRules.checkName("fence device '" + name + "' host", host));
+    }
+    if (scope == FenceScope.HOST && checkedHosts.isEmpty()) {
+      throw new ConfigurationException(
+          "fence device '"
+              + name
+              + "' is host-level but declares no host it powers; declare the host(s) its"
+              + " outlet or board powers with hosts(...): the guard counts the members of those"
+              + " hosts, never of the target's host by assumption");
+    }
+    hosts = java.util.Collections.unmodifiableSet(checkedHosts);
     Objects.requireNonNull(plugs, "plugs");
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
@@ -110,6 +131,7 @@ public record FenceDevice(
     private final String name;
     private final String agent;
     private FenceScope scope = FenceScope.VM;
+    private final Set<String> hosts = new java.util.LinkedHashSet<>();
     private final Map<String, String> options = new LinkedHashMap<>();
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
     private PlugMapping plugs = PlugMapping.none();
@@ -128,6 +150,19 @@ public record FenceDevice(
      */
     public Builder scope(FenceScope scope) {
       this.scope = Objects.requireNonNull(scope, "scope");
+      return this;
+    }
+
+    /**
+     * Declares the physical hosts the device acts on: for a host-level device the hosts it powers
+     * (a PDU outlet group or an IPMI board powers one; a shared PDU may power several), for a
+     * VM-level device the hypervisor hosts it reaches.
+     *
+     * @param hosts host names
+     * @return this builder
+     */
+    public Builder hosts(String... hosts) {
+      this.hosts.addAll(java.util.List.of(hosts));
       return this;
     }
 
@@ -184,7 +219,7 @@ public record FenceDevice(
      * @throws ConfigurationException if a setting is invalid
      */
     public FenceDevice build() {
-      return new FenceDevice(name, agent, scope, options, secrets, plugs, timeout);
+      return new FenceDevice(name, agent, scope, hosts, options, secrets, plugs, timeout);
     }
   }
 }

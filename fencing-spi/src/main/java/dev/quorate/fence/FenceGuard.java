@@ -29,6 +29,31 @@ public interface FenceGuard {
   FenceDecision decide(FenceProposal proposal);
 
   /**
+   * Confirms an allowed decision just before the level's agents run: the fencer may have waited
+   * (delays, a peer's fence, the proposal's earlier levels) since {@link #decide}, and VMs migrate.
+   * The topology-aware guard decides again on the placement as it is now and refuses with {@link
+   * FenceReason#REFUSED_PLACEMENT_CHANGED} if a member the first decision relied on moved. By
+   * default the first decision stands.
+   *
+   * @param proposal the proposal that was allowed
+   * @param allowed the decision {@link #decide} returned for it
+   * @return the decision that stands now
+   */
+  default FenceDecision recheck(FenceProposal proposal, FenceDecision allowed) {
+    return allowed;
+  }
+
+  /**
+   * Checks a fence topology against what the guard knows, when a fencer is built: the
+   * topology-aware guard refuses a host-level device that does not power the host its target runs
+   * on. By default nothing is checked.
+   *
+   * @param topology the topology the fencer will run
+   * @throws dev.quorate.lock.ConfigurationException if the topology contradicts the guard
+   */
+  default void check(FenceTopology topology) {}
+
+  /**
    * Returns a guard that allows everything. Only for tests: in a cluster it would let a minority
    * partition fence the majority, or power-cycle the host the requester runs on.
    *

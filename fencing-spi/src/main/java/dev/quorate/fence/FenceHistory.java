@@ -30,7 +30,10 @@ public interface FenceHistory {
 
   /**
    * Opens (or creates on first append) a history file. Lines that cannot be read are skipped and
-   * reported by {@link #problems()} with their line number, never silently dropped.
+   * reported by {@link #problems()} with their line number, never silently dropped. The processes
+   * of one machine may share the file: every append takes an exclusive OS file lock and every read
+   * a shared one, and each first reads what the others appended, so a quiet time one process starts
+   * holds for all of them. Members on different machines share a history through ZooKeeper.
    *
    * @param file the JSON-lines file
    * @return the history, holding the file's readable records

@@ -37,6 +37,23 @@ public enum FenceReason {
   REFUSED_BY_TIE_BREAKER,
   /** Refused: healthy members share the host and no allow-collateral policy is set. */
   REFUSED_COLLATERAL,
+  /**
+   * Refused: the host also carries healthy members of other clusters (from the host inventory) and
+   * the foreign-collateral policy does not allow fencing them.
+   */
+  REFUSED_FOREIGN_COLLATERAL,
+  /**
+   * Refused: no host inventory is configured (and the hosts are not declared dedicated), or it
+   * could not be read, or its read is older than the guard's bound; who else runs on the host is
+   * unknown.
+   */
+  REFUSED_INVENTORY_UNAVAILABLE,
+  /** Refused: the placement could not be read, or does not place a member the decision needs. */
+  REFUSED_PLACEMENT_UNKNOWN,
+  /** Refused: a device of the level acts on other hosts than the one the target runs on now. */
+  REFUSED_DEVICE_WRONG_HOST,
+  /** Refused by the fencer: a member the decision relied on moved before the agent ran. */
+  REFUSED_PLACEMENT_CHANGED,
   /** Vetoed: the target still shows liveness (a fresh heartbeat or lease). */
   VETO_TARGET_ALIVE,
   /** Refused: a liveness source failed, so whether the target still lives is unknown. */
@@ -55,6 +72,10 @@ public enum FenceReason {
   FENCED,
   /** The target was fenced: an off was refused, but the device's status shows it off. */
   FENCED_ALREADY_OFF,
+  /** The target was fenced by another member while this request waited for it; reused. */
+  FENCED_BY_PEER,
+  /** An operator confirmed by hand that the target is down ({@link Fencer#confirm}). */
+  CONFIRMED_BY_OPERATOR,
   /** The target was unfenced: every device of a level powered it on. */
   UNFENCED,
   /** A device's agent failed, timed out or could not start. */

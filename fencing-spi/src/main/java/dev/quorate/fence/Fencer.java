@@ -46,6 +46,23 @@ public interface Fencer {
   FenceResult fence(FenceRequest request) throws InterruptedException;
 
   /**
+   * Records that an operator confirmed by hand that a target is down (powered off, unplugged, its
+   * VM destroyed), as Pacemaker's {@code stonith_admin --confirm}: the answer when every agent
+   * fails and the operator has made sure by other means. The record counts as a successful fence in
+   * the history: a recovery gate waiting for the target opens, and the quiet time starts. A false
+   * confirmation is exactly as dangerous as a wrong fence: confirm only what you have seen.
+   *
+   * @param target the member confirmed down
+   * @param operator who confirms, recorded as the requester
+   * @param reason what the operator checked, for the history
+   * @return the record appended
+   * @throws dev.quorate.lock.ConfigurationException if a name is invalid or the target is not one
+   *     of this fencer's targets
+   * @throws dev.quorate.lock.QuorateException with IO_FAILURE if the history cannot be written
+   */
+  FenceRecord confirm(String target, String operator, String reason);
+
+  /**
    * Returns the history this fencer writes.
    *
    * @return the history

@@ -23,7 +23,8 @@ public final class FencerBuilder {
   private final FenceTopology topology;
   private final FenceAgents agents;
   private final FenceGuard guard;
-  private FenceHistory history = FenceHistory.inMemory();
+  private FenceHistory history;
+  private FenceCoordinator coordinator;
   private FenceClock clock = FenceClock.system();
   private RandomGenerator random = RandomGenerator.getDefault();
   private Duration deadline = Duration.ofSeconds(120);
@@ -44,6 +45,19 @@ public final class FencerBuilder {
    */
   public FencerBuilder history(FenceHistory history) {
     this.history = Objects.requireNonNull(history, "history");
+    return this;
+  }
+
+  /**
+   * Sets the coordinator that makes this fencer act as one with the fencers of the other members:
+   * per-target claims, one host-level fence in flight per cluster and host, one shared history. By
+   * default {@link FenceCoordinator#local} over {@link #history}.
+   *
+   * @param coordinator the coordinator; its history is the fencer's history
+   * @return this builder
+   */
+  public FencerBuilder coordinator(FenceCoordinator coordinator) {
+    this.coordinator = Objects.requireNonNull(coordinator, "coordinator");
     return this;
   }
 
@@ -116,12 +130,24 @@ public final class FencerBuilder {
   }
 
   /**
-   * Builds the fencer.
+   * Builds the fencer, after the guard has checked the topology ({@link FenceGuard#check}).
    *
    * @return the fencer
+   * @throws ConfigurationException if both a history and a coordinator are set (the coordinator
+   *     brings its own history), or the guard refuses the topology
    */
   public Fencer build() {
+    if (history != null && coordinator != null) {
+      throw new ConfigurationException(
+          "fencer: set a history or a coordinator, not both; the coordinator's history is the"
+              + " fencer's history");
+    }
+    guard.check(topology);
+    FenceCoordinator coordination =
+        coordinator != null
+            ? coordinator
+            : FenceCoordinator.local(history != null ? history : FenceHistory.inMemory());
     return new LevelFencer(
-        topology, agents, guard, history, clock, random, deadline, maxAttempts, retryPause);
+        topology, agents, guard, coordination, clock, random, deadline, maxAttempts, retryPause);
   }
 }

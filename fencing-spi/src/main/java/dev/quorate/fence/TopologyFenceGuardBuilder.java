@@ -24,8 +24,11 @@ import java.util.function.Supplier;
  * the quorum topology numbers them: {@link #member} maps every configured member's name to its id,
  * and {@link #build()} refuses a topology member without a name, so no host-level decision can
  * overlook a member it cannot name. Defaults: no collateral, a 10 s liveness window, the storm
- * brake above 50% dead hosts, the policy's auto_tie_breaker, the system monotonic clock. Not
- * thread-safe; the guard it builds is.
+ * brake above 50% dead hosts, the policy's auto_tie_breaker, the system monotonic clock, the
+ * topology's hosts as a placement that never moves, no foreign collateral, an inventory read at
+ * most 5 s old, and neither an inventory nor dedicated hosts: every host-level action is refused
+ * until one of {@link #inventory} or {@link #dedicatedHosts} says who else may run on the hosts.
+ * Not thread-safe; the guard it builds is.
  *
  * <pre>{@code
  * TopologyFenceGuard guard =
@@ -37,6 +40,8 @@ import java.util.function.Supplier;
  *         .livenessSource(qdisk)
  *         .livenessWindow(Duration.ofSeconds(10))
  *         .stormBrakePercent(50)
+ *         .inventory("cluster-1", hostInventory) // or dedicatedHosts()
+ *         .foreignCollateral(ForeignCollateral.REFUSE)
  *         .build();
  * }</pre>
  */
@@ -46,6 +51,9 @@ public final class TopologyFenceGuardBuilder {
 
   /** Default storm brake: more than half of the hosts look dead (oVirt's default). */
   public static final int DEFAULT_STORM_BRAKE_PERCENT = 50;
+
+  /** Default bound on the age of a host inventory read. */
+  public static final Duration DEFAULT_INVENTORY_MAX_AGE = Duration.ofSeconds(5);
 
   private final QuorumPolicy policy;
   private final Supplier<QuorumState> quorumState;
@@ -57,6 +65,12 @@ public final class TopologyFenceGuardBuilder {
   private boolean allowCollateral;
   private TieBreaker tieBreaker;
   private LongSupplier nanoClock = System::nanoTime;
+  private PlacementSource placement;
+  private String cluster;
+  private HostInventory inventory;
+  private Duration inventoryMaxAge = DEFAULT_INVENTORY_MAX_AGE;
+  private boolean dedicatedHosts;
+  private ForeignCollateral foreignCollateral = ForeignCollateral.REFUSE;
 
   TopologyFenceGuardBuilder(QuorumPolicy policy, Supplier<QuorumState> quorumState) {
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -189,6 +203,82 @@ public final class TopologyFenceGuardBuilder {
   }
 
   /**
+   * Sets where members run now. By default the topology's hosts, which never move: give a live
+   * source when members are VMs that migrate ({@code ZkHostInventory.placement(cluster)}, or {@link
+   * PlacementSource#command} over the hypervisors). A member the source does not place makes every
+   * host-level decision refuse.
+   *
+   * @param placement the source, read once per decision and again before each agent runs
+   * @return this builder
+   */
+  public TopologyFenceGuardBuilder placement(PlacementSource placement) {
+    this.placement = Objects.requireNonNull(placement, "placement");
+    return this;
+  }
+
+  /**
+   * Sets the host inventory shared with the other clusters of the data center, and this cluster's
+   * name in it. Before any host-level action the guard reads it and counts every occupant of the
+   * hosts to be power-cycled; healthy members of other clusters are foreign collateral, refused
+   * unless {@link #foreignCollateral} allows them. A read that fails or is older than {@link
+   * #inventoryMaxAge} refuses.
+   *
+   * @param cluster this cluster's name in the inventory; its own entries there are not foreign
+   * @param inventory the shared inventory
+   * @return this builder
+   * @throws ConfigurationException if the cluster name is invalid ({@link #build()} refuses an
+   *     inventory together with {@link #dedicatedHosts()})
+   */
+  public TopologyFenceGuardBuilder inventory(String cluster, HostInventory inventory) {
+    this.cluster = OptionRules.checkName("fence.guard.inventory cluster", cluster);
+    this.inventory = Objects.requireNonNull(inventory, "inventory");
+    return this;
+  }
+
+  /**
+   * Sets how old an inventory read may be before the guard refuses on it.
+   *
+   * @param maxAge from 1 ms to 10 minutes; default 5 s
+   * @return this builder
+   * @throws ConfigurationException if out of range
+   */
+  public TopologyFenceGuardBuilder inventoryMaxAge(Duration maxAge) {
+    Objects.requireNonNull(maxAge, "maxAge");
+    if (maxAge.compareTo(Duration.ofMillis(1)) < 0
+        || maxAge.compareTo(Duration.ofMinutes(10)) > 0) {
+      throw new ConfigurationException(
+          "fence.guard.inventory_max_age: " + maxAge + " is invalid; accepted: 1 ms to 10 minutes");
+    }
+    this.inventoryMaxAge = maxAge;
+    return this;
+  }
+
+  /**
+   * Declares that the physical hosts of this cluster carry no member of any other cluster, so the
+   * guard needs no host inventory. Without this declaration or an {@link #inventory}, every
+   * host-level action is refused ({@link FenceReason#REFUSED_INVENTORY_UNAVAILABLE}): a guard that
+   * knows only its own cluster would kill other clusters' members unseen.
+   *
+   * @return this builder
+   */
+  public TopologyFenceGuardBuilder dedicatedHosts() {
+    this.dedicatedHosts = true;
+    return this;
+  }
+
+  /**
+   * Sets what happens when a host to be power-cycled carries healthy members of other clusters.
+   *
+   * @param policy {@link ForeignCollateral#REFUSE} (default) or {@link
+   *     ForeignCollateral#ALLOW_IF_CLUSTERS_STAY_QUORATE}
+   * @return this builder
+   */
+  public TopologyFenceGuardBuilder foreignCollateral(ForeignCollateral policy) {
+    this.foreignCollateral = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
    * Sets the monotonic clock liveness ages are measured with.
    *
    * @param nanoClock monotonic nanoseconds, in the liveness sources' time base
@@ -204,7 +294,7 @@ public final class TopologyFenceGuardBuilder {
    *
    * @return the guard
    * @throws ConfigurationException if a name is invalid or given twice, an id is unknown or named
-   *     twice, or a topology member has no name
+   *     twice, a topology member has no name, or both an inventory and dedicated hosts are set
    */
   public TopologyFenceGuard build() {
     Map<String, MemberId> byName = new LinkedHashMap<>();
@@ -241,6 +331,14 @@ public final class TopologyFenceGuardBuilder {
               + unnamed
               + " of the topology have no name; name every member with member(name, id)");
     }
+    if (inventory != null && dedicatedHosts) {
+      throw new ConfigurationException(
+          "fence.guard: both an inventory and dedicatedHosts() are set; dedicated hosts need no"
+              + " inventory, shared hosts need one: choose one");
+    }
+    Map<String, String> fixedHosts = new LinkedHashMap<>();
+    byName.forEach(
+        (name, id) -> fixedHosts.put(name, policy.topology().member(id).orElseThrow().host()));
     GuardSettings settings =
         new GuardSettings(
             policy,
@@ -252,7 +350,13 @@ public final class TopologyFenceGuardBuilder {
             stormBrakePercent,
             allowCollateral,
             tieBreaker != null ? tieBreaker : policy.autoTieBreaker().orElse(null),
-            nanoClock);
+            nanoClock,
+            placement != null ? placement : PlacementSource.fixed(fixedHosts, nanoClock),
+            cluster,
+            inventory,
+            inventoryMaxAge,
+            dedicatedHosts,
+            foreignCollateral);
     return new TopologyGuard(settings);
   }
 }

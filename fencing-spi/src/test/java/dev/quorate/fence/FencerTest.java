@@ -31,11 +31,11 @@ class FencerTest {
   }
 
   private static FenceDevice device(String name, FenceScope scope) {
-    return FenceDevice.builder(name, "fence_fake")
-        .scope(scope)
-        .plugs(PlugMapping.none())
-        .timeout(Duration.ofSeconds(10))
-        .build();
+    FenceDevice.Builder builder = FenceDevice.builder(name, "fence_fake").scope(scope);
+    if (scope == FenceScope.HOST) {
+      builder.hosts("h-" + name); // these tests' guards do not look at hosts
+    }
+    return builder.plugs(PlugMapping.none()).timeout(Duration.ofSeconds(10)).build();
   }
 
   private FenceTopology.Builder twoLevels() {

@@ -45,6 +45,11 @@ final class GuardScenario {
   private String proxyHost;
   private FenceReason expected;
   private Set<String> expectedCollateral = Set.of();
+  private List<String> expectedExplanation = List.of();
+  private HostInventory inventory;
+  private boolean dedicatedHosts = true;
+  private String deviceHost;
+  private Map<String, String> livePlacement;
 
   private GuardScenario(String name) {
     this.name = name;
@@ -91,6 +96,35 @@ final class GuardScenario {
     return this;
   }
 
+  /**
+   * This cluster ("cluster-1") shares its hosts with other clusters, published in {@code
+   * inventory}; without this call the hosts are declared dedicated.
+   */
+  GuardScenario inventory(HostInventory inventory) {
+    this.inventory = inventory;
+    this.dedicatedHosts = false;
+    return this;
+  }
+
+  /** Neither an inventory nor dedicated hosts: the guard cannot know who else runs on a host. */
+  GuardScenario noInventory() {
+    this.inventory = null;
+    this.dedicatedHosts = false;
+    return this;
+  }
+
+  /** The host-level device powers {@code host} (by default the target's host in the layout). */
+  GuardScenario deviceHost(String host) {
+    this.deviceHost = host;
+    return this;
+  }
+
+  /** Where members run now (a live placement after migrations), instead of the layout's hosts. */
+  GuardScenario placement(Map<String, String> hostsNow) {
+    this.livePlacement = Map.copyOf(hostsNow);
+    return this;
+  }
+
   /** The members in the requester's partition. */
   GuardScenario present(String... members) {
     this.present = List.of(members);
@@ -133,6 +167,16 @@ final class GuardScenario {
     this.expected = reason;
     this.expectedCollateral = Set.of(collateral);
     return this;
+  }
+
+  /** The explanation must name each of these (members of other clusters, hosts, numbers). */
+  GuardScenario explaining(String... parts) {
+    this.expectedExplanation = List.of(parts);
+    return this;
+  }
+
+  List<String> expectedExplanation() {
+    return expectedExplanation;
   }
 
   FenceReason expectedReason() {
@@ -193,23 +237,37 @@ final class GuardScenario {
     if (proxyHost != null) {
       g.deviceProxy(deviceName(), proxyHost);
     }
+    if (inventory != null) {
+      g.inventory("cluster-1", inventory);
+    } else if (dedicatedHosts) {
+      g.dedicatedHosts();
+    }
+    if (livePlacement != null) {
+      g.placement(PlacementSource.fixed(livePlacement, () -> NOW));
+    }
     guardOptions.accept(g);
     return g.build();
   }
 
   FenceProposal proposal() {
-    FenceDevice device =
+    FenceDevice.Builder device =
         FenceDevice.builder(deviceName(), scope == FenceScope.VM ? "fence_virsh" : "fence_ipmilan")
-            .scope(scope)
-            .build();
+            .scope(scope);
+    if (scope == FenceScope.HOST) {
+      device.hosts(poweredHost());
+    }
     return new FenceProposal(
         FenceRequest.of(requester, target, action, "scenario: " + name),
-        FenceLevel.of(scope == FenceScope.VM ? 1 : 2, device.name()),
-        new ArrayList<>(List.of(device)));
+        FenceLevel.of(scope == FenceScope.VM ? 1 : 2, deviceName()),
+        new ArrayList<>(List.of(device.build())));
+  }
+
+  private String poweredHost() {
+    return deviceHost != null ? deviceHost : hosts.getOrDefault(target, "x");
   }
 
   private String deviceName() {
-    return scope == FenceScope.VM ? "vm-" + target : "power-" + hosts.getOrDefault(target, "x");
+    return scope == FenceScope.VM ? "vm-" + target : "power-" + poweredHost();
   }
 
   FenceDecision decide() {

@@ -45,6 +45,7 @@ class GuardedFencerIT {
             .member("node-a", 1)
             .member("node-b", 2)
             .member("node-c", 3)
+            .dedicatedHosts()
             .build();
   }
 
@@ -64,6 +65,9 @@ class GuardedFencerIT {
             .option("record_file", record.toString())
             .plugs(PlugMapping.hostMap(Map.of("node-a", "vm-a")))
             .timeout(Duration.ofSeconds(20));
+    if (scope == FenceScope.HOST) {
+      b.hosts("h1"); // node-a's host
+    }
     for (int i = 0; i < extra.length; i += 2) {
       b.option(extra[i], extra[i + 1]);
     }

@@ -106,7 +106,7 @@ class ScriptedAgentIT {
     FenceTopology topology =
         FenceTopology.builder()
             .device(device("vm").build())
-            .device(device("host").scope(FenceScope.HOST).build())
+            .device(device("host").scope(FenceScope.HOST).hosts("h1").build())
             .level("node-a", FenceLevel.of(1, "vm"))
             .level("node-a", FenceLevel.of(2, "host"))
             .build();

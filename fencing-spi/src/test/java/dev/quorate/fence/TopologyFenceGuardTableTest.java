@@ -7,6 +7,7 @@ import static dev.quorate.fence.FenceReason.ALLOWED_VM_LEVEL;
 import static dev.quorate.fence.FenceReason.BRAKE_FENCE_STORM;
 import static dev.quorate.fence.FenceReason.REFUSED_BY_TIE_BREAKER;
 import static dev.quorate.fence.FenceReason.REFUSED_COLLATERAL;
+import static dev.quorate.fence.FenceReason.REFUSED_DEVICE_WRONG_HOST;
 import static dev.quorate.fence.FenceReason.REFUSED_NOT_QUORATE;
 import static dev.quorate.fence.FenceReason.REFUSED_PROXY_ON_HOST;
 import static dev.quorate.fence.FenceReason.REFUSED_REQUESTER_ON_HOST;
@@ -335,6 +336,27 @@ class TopologyFenceGuardTableTest {
             .present("b", "c", "d", "e", "f")
             .fenceHost("c", "a")
             .expect(ALLOWED_SURVIVORS_QUORATE, "b"),
+        scenario("the level's switch powers h5, a healthy member's host, not the target's h1")
+            .member("a", "h1")
+            .member("b", "h2")
+            .member("c", "h3")
+            .member("d", "h4")
+            .member("e", "h5")
+            .allowCollateral()
+            .present("b", "c", "d", "e")
+            .deviceHost("h5")
+            .fenceHost("c", "a")
+            .expect(REFUSED_DEVICE_WRONG_HOST),
+        scenario("b migrated from h1 to h2: power-cycling h1 now takes a alone, no collateral")
+            .member("a", "h1")
+            .member("b", "h1")
+            .member("c", "h2")
+            .member("d", "h3")
+            .member("e", "h4")
+            .placement(java.util.Map.of("a", "h1", "b", "h2", "c", "h2", "d", "h3", "e", "h4"))
+            .present("b", "c", "d", "e")
+            .fenceHost("c", "a")
+            .expect(ALLOWED_SURVIVORS_QUORATE),
         scenario("the target is not a member the guard knows")
             .member("a", "h1")
             .member("b", "h2")

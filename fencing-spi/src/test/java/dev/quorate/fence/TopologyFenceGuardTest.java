@@ -38,11 +38,16 @@ class TopologyFenceGuardTest {
     return TopologyFenceGuard.builder(policy, state)
         .member("node-a", 1)
         .member("node-b", 2)
-        .member("node-c", 3);
+        .member("node-c", 3)
+        .dedicatedHosts();
   }
 
   private static FenceProposal proposal(FenceScope scope) {
-    FenceDevice device = FenceDevice.builder("dev", "fence_virsh").scope(scope).build();
+    FenceDevice.Builder builder = FenceDevice.builder("dev", "fence_virsh").scope(scope);
+    if (scope == FenceScope.HOST) {
+      builder.hosts("h1"); // node-a's host
+    }
+    FenceDevice device = builder.build();
     return new FenceProposal(
         FenceRequest.of("node-c", "node-a", FenceAction.OFF, "lost"),
         FenceLevel.of(1, "dev"),
@@ -173,6 +178,7 @@ class TopologyFenceGuardTest {
             .member("node-a", 1)
             .member("node-b", 2)
             .member("node-c", 3)
+            .dedicatedHosts()
             .build();
     calls.set(10);
 

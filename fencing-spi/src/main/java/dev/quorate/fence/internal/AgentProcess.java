@@ -43,11 +43,16 @@ final class AgentProcess {
 
   static ProcessRun run(Path program, List<String> stdinLines, Duration timeout, Redactor redactor)
       throws IOException, InterruptedException {
+    return run(List.of(program.toString()), stdinLines, timeout, redactor);
+  }
+
+  /** Runs a command line (no shell); only for commands whose arguments hold no secret. */
+  static ProcessRun run(
+      List<String> command, List<String> stdinLines, Duration timeout, Redactor redactor)
+      throws IOException, InterruptedException {
     long start = System.nanoTime();
     Process process =
-        new ProcessBuilder(List.of(program.toString()))
-            .redirectInput(ProcessBuilder.Redirect.PIPE)
-            .start();
+        new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
     Future<byte[]> out = READERS.submit(() -> drain(process.getInputStream(), MAX_STDOUT));
     Future<byte[]> err = READERS.submit(() -> drain(process.getErrorStream(), MAX_STDERR));
     boolean finished = false;

@@ -7,35 +7,48 @@ import dev.quorate.lock.QuorateException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fence history in an append-only JSON-lines file. Each append writes one whole line and forces
- * it (data and size) to disk. A crash can still leave a torn last line; on open such a line, and
- * any other line that does not parse, is skipped and reported, because refusing to open would stop
- * fencing over a log file.
+ * A fence history in an append-only JSON-lines file that several processes of one machine may
+ * share. Every read and append takes an OS file lock on the file (shared for reads, exclusive for
+ * appends) and first reads whatever other processes appended since, so a quiet time started by one
+ * process holds for all of them. Each append writes one whole line and forces it (data and size) to
+ * disk. A crash can still leave a torn last line: since writers hold the exclusive lock while they
+ * write, an unterminated tail seen under the lock is always such a tear; it is skipped and
+ * reported, because refusing to open would stop fencing over a log file. For members on different
+ * machines, share a history through ZooKeeper instead ({@code ZkFenceCoordinator}).
  */
 public final class FenceHistoryFile implements FenceHistory {
   private static final Logger log = LoggerFactory.getLogger(FenceHistoryFile.class);
 
-  private final Path file;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final List<FenceRecord> records;
-  private final List<String> problems;
+  /**
+   * One lock per file and JVM: OS file locks belong to the process, so two histories of one file in
+   * one JVM must also exclude each other in memory (the JDK throws on an overlapping lock).
+   */
+  private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
-  private FenceHistoryFile(Path file, List<FenceRecord> records, List<String> problems) {
+  private final Path file;
+  private final ReentrantLock lock;
+  private final List<FenceRecord> records = new ArrayList<>();
+  private final List<String> problems = new ArrayList<>();
+  private long readOffset;
+  private int linesRead;
+
+  private FenceHistoryFile(Path file) {
     this.file = file;
-    this.records = records;
-    this.problems = List.copyOf(problems);
+    this.lock =
+        JVM_LOCKS.computeIfAbsent(file.toAbsolutePath().normalize(), p -> new ReentrantLock());
   }
 
   /**
@@ -46,50 +59,24 @@ public final class FenceHistoryFile implements FenceHistory {
    * @throws QuorateException with IO_FAILURE if the file exists but cannot be read
    */
   public static FenceHistoryFile open(Path file) {
-    List<FenceRecord> records = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      text = "";
-    } catch (IOException e) {
-      throw new QuorateException(
-          ErrorCode.IO_FAILURE, "cannot read fence history " + file + ": " + e.getMessage(), e);
-    }
-    String[] lines = text.split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i];
-      boolean last = i == lines.length - 1;
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        records.add(FenceRecordJson.decode(line));
-      } catch (RuntimeException e) {
-        String problem =
-            file
-                + " line "
-                + (i + 1)
-                + (last ? " (torn last line, no newline)" : "")
-                + " is not a fence record and was skipped: "
-                + e.getMessage();
-        problems.add(problem);
-        log.warn("{}", problem);
-      }
-    }
-    return new FenceHistoryFile(file, records, problems);
+    FenceHistoryFile history = new FenceHistoryFile(file);
+    history.records();
+    return history;
   }
 
   @Override
+  @SuppressWarnings("try") // the file lock is held for the try block, never referenced in it
   public void append(FenceRecord record) {
     byte[] line = (FenceRecordJson.encode(record) + "\n").getBytes(StandardCharsets.UTF_8);
     lock.lock();
-    // READ for the torn-line check; positions are explicit because READ excludes APPEND, and the
-    // lock serializes appends of this JVM (one member owns its history file).
     try (FileChannel channel =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileChannel.open(
+                file,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        FileLock ignored = channel.lock()) {
+      catchUp(channel);
       long position = channel.size();
       if (position > 0 && !endsWithNewline(channel)) {
         // A torn line from a crash must not swallow this record: start on a fresh line.
@@ -101,6 +88,8 @@ public final class FenceHistoryFile implements FenceHistory {
       }
       channel.force(true);
       records.add(record);
+      readOffset = position;
+      linesRead++;
     } catch (IOException e) {
       throw new QuorateException(
           ErrorCode.IO_FAILURE,
@@ -111,6 +100,73 @@ public final class FenceHistoryFile implements FenceHistory {
     }
   }
 
+  @Override
+  @SuppressWarnings("try") // the file lock is held for the try block, never referenced in it
+  public List<FenceRecord> records() {
+    lock.lock();
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        FileLock ignored = channel.lock(0, Long.MAX_VALUE, true)) {
+      catchUp(channel);
+      return List.copyOf(records);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return List.copyOf(records);
+    } catch (IOException e) {
+      throw new QuorateException(
+          ErrorCode.IO_FAILURE, "cannot read fence history " + file + ": " + e.getMessage(), e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Reads what was appended since the last read, under the caller's file lock. A tail without a
+   * newline is a tear from a crash: reported, and the next append writes a newline after it (under
+   * the exclusive lock), so it never swallows a record.
+   */
+  private void catchUp(FileChannel channel) throws IOException {
+    long size = channel.size();
+    if (size < readOffset) {
+      throw new IOException(
+          "the file shrank from " + readOffset + " to " + size + " bytes; a history only grows");
+    }
+    if (size == readOffset) {
+      return;
+    }
+    ByteBuffer buffer = ByteBuffer.allocate(Math.toIntExact(size - readOffset));
+    while (buffer.hasRemaining()) {
+      if (channel.read(buffer, readOffset + buffer.position()) < 0) {
+        break;
+      }
+    }
+    String text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
+    String[] lines = text.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      boolean last = i == lines.length - 1;
+      String line = lines[i];
+      if (last && line.isEmpty()) {
+        break; // the text ended with a newline
+      }
+      linesRead++;
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        records.add(FenceRecordJson.decode(line));
+      } catch (RuntimeException e) {
+        String problem =
+            file
+                + " line "
+                + linesRead
+                + (last ? " (torn last line, no newline)" : "")
+                + " is not a fence record and was skipped: "
+                + e.getMessage();
+        problems.add(problem);
+        log.warn("{}", problem);
+      }
+    }
+    readOffset = size;
+  }
+
   private static boolean endsWithNewline(FileChannel channel) throws IOException {
     ByteBuffer last = ByteBuffer.allocate(1);
     channel.read(last, channel.size() - 1);
@@ -118,17 +174,12 @@ public final class FenceHistoryFile implements FenceHistory {
   }
 
   @Override
-  public List<FenceRecord> records() {
+  public List<String> problems() {
     lock.lock();
     try {
-      return List.copyOf(records);
+      return List.copyOf(problems);
     } finally {
       lock.unlock();
     }
-  }
-
-  @Override
-  public List<String> problems() {
-    return problems;
   }
 }

@@ -1,6 +1,9 @@
 package dev.quorate.fence.internal;
 
+import dev.quorate.fence.ForeignCollateral;
+import dev.quorate.fence.HostInventory;
 import dev.quorate.fence.LivenessSource;
+import dev.quorate.fence.PlacementSource;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumState;
@@ -24,6 +27,12 @@ import java.util.function.Supplier;
  * @param allowCollateral whether healthy members sharing the target's host may be fenced
  * @param tieBreaker decides survivors at exactly half, or null to refuse every exact half
  * @param nanoClock monotonic nanoseconds, in the liveness sources' time base
+ * @param placement where members run now
+ * @param cluster this cluster's name in the host inventory, or null without one
+ * @param inventory the shared host inventory, or null
+ * @param inventoryMaxAge how old an inventory read may be
+ * @param dedicatedHosts whether the hosts are declared to carry this cluster's members only
+ * @param foreignCollateral what to do with healthy members of other clusters on a host
  */
 public record GuardSettings(
     QuorumPolicy policy,
@@ -35,7 +44,13 @@ public record GuardSettings(
     int stormBrakePercent,
     boolean allowCollateral,
     TieBreaker tieBreaker,
-    LongSupplier nanoClock) {
+    LongSupplier nanoClock,
+    PlacementSource placement,
+    String cluster,
+    HostInventory inventory,
+    Duration inventoryMaxAge,
+    boolean dedicatedHosts,
+    ForeignCollateral foreignCollateral) {
   /**
    * Copies the collections.
    *
@@ -49,6 +64,12 @@ public record GuardSettings(
    * @param allowCollateral the collateral policy
    * @param tieBreaker the tie-breaker, or null
    * @param nanoClock the clock
+   * @param placement the placement source
+   * @param cluster the cluster name, or null
+   * @param inventory the inventory, or null
+   * @param inventoryMaxAge the inventory's age bound
+   * @param dedicatedHosts the dedicated-hosts declaration
+   * @param foreignCollateral the foreign-collateral policy
    */
   public GuardSettings {
     members = Map.copyOf(members);

@@ -3,6 +3,7 @@ package dev.quorate.fence.internal;
 import dev.quorate.fence.FenceAction;
 import dev.quorate.fence.FenceAgents;
 import dev.quorate.fence.FenceClock;
+import dev.quorate.fence.FenceCoordinator;
 import dev.quorate.fence.FenceDecision;
 import dev.quorate.fence.FenceDevice;
 import dev.quorate.fence.FenceGuard;
@@ -24,9 +25,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,14 +40,13 @@ public final class LevelFencer implements Fencer {
   private final FenceTopology topology;
   private final FenceAgents agents;
   private final FenceGuard guard;
+  private final FenceCoordinator coordinator;
   private final FenceHistory history;
   private final FenceClock clock;
   private final RandomGenerator random;
   private final Duration deadline;
   private final int maxAttempts;
   private final Duration retryPause;
-  private final Set<String> targetsInFlight = ConcurrentHashMap.newKeySet();
-  private final AtomicReference<String> hostFenceInFlight = new AtomicReference<>();
   private final Map<String, Long> lastFencedNanos = new ConcurrentHashMap<>();
 
   /**
@@ -54,7 +55,7 @@ public final class LevelFencer implements Fencer {
    * @param topology devices, levels, policies
    * @param agents agent lookup
    * @param guard decides each level
-   * @param history where records go
+   * @param coordinator target and host claims, and the history records go to
    * @param clock time source
    * @param random random part of delays
    * @param deadline budget of one request after its delay
@@ -65,7 +66,7 @@ public final class LevelFencer implements Fencer {
       FenceTopology topology,
       FenceAgents agents,
       FenceGuard guard,
-      FenceHistory history,
+      FenceCoordinator coordinator,
       FenceClock clock,
       RandomGenerator random,
       Duration deadline,
@@ -74,7 +75,8 @@ public final class LevelFencer implements Fencer {
     this.topology = topology;
     this.agents = agents;
     this.guard = guard;
-    this.history = history;
+    this.coordinator = coordinator;
+    this.history = coordinator.history();
     this.clock = clock;
     this.random = random;
     this.deadline = deadline;
@@ -83,27 +85,69 @@ public final class LevelFencer implements Fencer {
   }
 
   /**
-   * Carries a power cut recorded by an earlier run of the fencer (a restart, or another process on
-   * the same history file) over to this run's monotonic clock, so the quiet time survives a
-   * restart. The history's timestamps are wall-clock; a finish that lies in the future (the clock
-   * went back) counts as just now, which refuses rather than guesses, for one quiet time at most.
+   * The last power cut of a target on this run's monotonic clock: this fencer's own, or one the
+   * history holds from an earlier run, another process or another member (a shared history). The
+   * history's timestamps are wall-clock; a finish that lies in the future (the clock went back, or
+   * another member's clock runs ahead) counts as just now, which refuses rather than guesses, for
+   * one quiet time at most.
    *
-   * @return the monotonic time of that cut on this run's clock, or null if none is recorded
+   * @return the monotonic time of that cut, or null if none is recorded
    */
-  private Long fencedBeforeStart(String target) {
-    return history.forTarget(target).stream()
-        .filter(r -> r.status() == Status.SUCCEEDED && r.action() != FenceAction.ON)
-        .reduce((older, newer) -> newer)
-        .map(
-            r ->
-                clock.nanoTime()
-                    - Math.max(0, Duration.between(r.finishedAt(), clock.now()).toNanos()))
-        .orElse(null);
+  private Long lastCut(String target) {
+    Long recorded =
+        history.forTarget(target).stream()
+            .filter(r -> r.status() == Status.SUCCEEDED && r.action() != FenceAction.ON)
+            .reduce((older, newer) -> newer)
+            .map(
+                r ->
+                    clock.nanoTime()
+                        - Math.max(0, Duration.between(r.finishedAt(), clock.now()).toNanos()))
+            .orElse(null);
+    Long own = lastFencedNanos.get(target);
+    if (recorded == null || own == null) {
+      return recorded == null ? own : recorded;
+    }
+    return Math.max(recorded, own);
   }
 
   @Override
   public FenceHistory history() {
     return history;
+  }
+
+  @Override
+  public FenceRecord confirm(String target, String operator, String reason) {
+    OptionRules.checkName("target", target);
+    OptionRules.checkName("operator", operator);
+    Objects.requireNonNull(reason, "reason");
+    if (topology.levels(target).isEmpty()) {
+      throw new ConfigurationException(
+          "cannot confirm "
+              + target
+              + ": it is not a fence target of this fencer (no level is configured for it)");
+    }
+    Instant now = clock.now();
+    FenceRecord record =
+        new FenceRecord(
+            now,
+            now,
+            operator,
+            target,
+            FenceAction.OFF,
+            0,
+            List.of(),
+            Status.SUCCEEDED,
+            FenceReason.CONFIRMED_BY_OPERATOR,
+            "operator "
+                + operator
+                + " confirmed by hand that "
+                + target
+                + " is down"
+                + (reason.isBlank() ? "" : ": " + reason));
+    history.append(record);
+    lastFencedNanos.put(target, clock.nanoTime());
+    log.warn("fence of {} confirmed by hand by {}: {}", target, operator, reason);
+    return record;
   }
 
   @Override
@@ -118,15 +162,31 @@ public final class LevelFencer implements Fencer {
       topology.devices(level).forEach(d -> agents.agent(d.agent())); // fail fast on a missing agent
     }
     Trail trail = new Trail(request, requestedAt, start);
-    if (!targetsInFlight.add(request.target())) {
-      return trail.refusedBeforeLevels(
-          FenceReason.REFUSED_TARGET_FENCE_IN_FLIGHT,
-          "a fence of " + request.target() + " is already running");
-    }
-    try {
+    try (FenceCoordinator.Claim claim = coordinator.claimTarget(request.target(), deadline)) {
+      if (!claim.granted()) {
+        return trail.refusedBeforeLevels(
+            FenceReason.REFUSED_TARGET_FENCE_IN_FLIGHT, claim.explanation());
+      }
+      Optional<FenceRecord> peer = peerOutcome(request, claim.recordedWhileWaiting());
+      if (peer.isPresent()) {
+        FenceRecord done = peer.get();
+        return trail.finish(
+            null,
+            Status.SUCCEEDED,
+            FenceReason.FENCED_BY_PEER,
+            done.requester()
+                + " "
+                + (done.reason() == FenceReason.CONFIRMED_BY_OPERATOR ? "confirmed" : "fenced")
+                + " "
+                + request.target()
+                + " ("
+                + done.reason()
+                + (done.level() > 0 ? " at level " + done.level() : "")
+                + ") while this request waited; not fenced twice");
+      }
       TargetPolicy policy = topology.policy(request.target());
       if (request.cutsPower()) {
-        Long last = lastFencedNanos.computeIfAbsent(request.target(), this::fencedBeforeStart);
+        Long last = lastCut(request.target());
         if (last != null && clock.nanoTime() - last < policy.quietTime().toNanos()) {
           return trail.refusedBeforeLevels(
               FenceReason.REFUSED_QUIET_TIME,
@@ -139,9 +199,15 @@ public final class LevelFencer implements Fencer {
         }
       }
       return runLevels(request, levels, trail, Deadline.after(clock, deadline));
-    } finally {
-      targetsInFlight.remove(request.target());
     }
+  }
+
+  /** A success of the same kind (a cut for a cut, a power-on for an unfence) by someone else. */
+  private static Optional<FenceRecord> peerOutcome(FenceRequest request, List<FenceRecord> since) {
+    return since.stream()
+        .filter(r -> r.status() == Status.SUCCEEDED)
+        .filter(r -> (r.action() != FenceAction.ON) == request.cutsPower())
+        .reduce((older, newer) -> newer);
   }
 
   private FenceResult runLevels(
@@ -160,61 +226,59 @@ public final class LevelFencer implements Fencer {
       FenceDecision decision =
           Objects.requireNonNull(guard.decide(proposal), "the fence guard returned null");
       if (!decision.allowed()) {
-        log.warn(
-            "fence guard refused level {} for {}: {} {}",
-            level.index(),
-            request.target(),
-            decision.reason(),
-            decision.explanation());
         trail.record(level, Status.REFUSED, decision.reason(), decision.explanation());
         continue;
       }
-      log.info(
-          "fence guard allowed level {} for {}: {} {}",
-          level.index(),
-          request.target(),
-          decision.reason(),
-          decision.explanation());
       boolean hostLevel = proposal.scope() == FenceScope.HOST && request.cutsPower();
-      if (hostLevel && !hostFenceInFlight.compareAndSet(null, request.target())) {
-        trail.record(
-            level,
-            Status.REFUSED,
-            FenceReason.REFUSED_HOST_FENCE_IN_FLIGHT,
-            "a host-level fence of " + hostFenceInFlight.get() + " is in flight; one at a time");
-        continue;
-      }
-      LevelRunner.Attempt attempt;
-      try {
-        attempt = attempts(request, devices, trail, until);
-      } finally {
-        if (hostLevel) {
-          hostFenceInFlight.set(null);
+      Set<String> hosts = new TreeSet<>();
+      devices.stream()
+          .filter(d -> d.scope() == FenceScope.HOST)
+          .forEach(d -> hosts.addAll(d.hosts()));
+      try (FenceCoordinator.Claim hostClaim =
+          hostLevel ? coordinator.claimHosts(request.target(), hosts) : null) {
+        if (hostClaim != null && !hostClaim.granted()) {
+          trail.record(
+              level,
+              Status.REFUSED,
+              FenceReason.REFUSED_HOST_FENCE_IN_FLIGHT,
+              hostClaim.explanation());
+          continue;
         }
-      }
-      if (attempt.succeeded()) {
-        if (request.cutsPower()) {
-          lastFencedNanos.put(request.target(), clock.nanoTime());
+        LevelRunner.Attempt attempt = attempts(proposal, decision, trail, until);
+        if (attempt.succeeded()) {
+          if (request.cutsPower()) {
+            lastFencedNanos.put(request.target(), clock.nanoTime());
+          }
+          for (String member : decision.collateral()) {
+            trail.recordCollateral(level, member);
+          }
+          return trail.finish(level, Status.SUCCEEDED, attempt.reason(), attempt.explanation());
         }
-        for (String member : decision.collateral()) {
-          trail.recordCollateral(level, member);
-        }
-        return trail.finish(level, Status.SUCCEEDED, attempt.reason(), attempt.explanation());
+        Status status =
+            attempt.reason() == FenceReason.DEADLINE_EXCEEDED
+                ? Status.TIMED_OUT
+                : attempt.refused() ? Status.REFUSED : Status.FAILED;
+        trail.record(level, status, attempt.reason(), attempt.explanation());
       }
-      Status status =
-          attempt.reason() == FenceReason.DEADLINE_EXCEEDED ? Status.TIMED_OUT : Status.FAILED;
-      trail.record(level, status, attempt.reason(), attempt.explanation());
     }
     return trail.lastResult();
   }
 
   private LevelRunner.Attempt attempts(
-      FenceRequest request, List<FenceDevice> devices, Trail trail, Deadline until)
+      FenceProposal proposal, FenceDecision decision, Trail trail, Deadline until)
       throws InterruptedException {
+    FenceRequest request = proposal.request();
     LevelRunner.Attempt attempt = null;
     for (int n = 1; n <= maxAttempts; n++) {
+      // VMs migrate: the placement the decision relied on must still hold as the agent starts.
+      FenceDecision now =
+          Objects.requireNonNull(
+              guard.recheck(proposal, decision), "the fence guard's recheck returned null");
+      if (!now.allowed()) {
+        return LevelRunner.Attempt.refused(now.reason(), now.explanation());
+      }
       LevelRunner runner = new LevelRunner(agents);
-      attempt = runner.run(request, devices, until);
+      attempt = runner.run(request, proposal.devices(), until);
       trail.outcomes(runner.outcomes());
       if (attempt.succeeded() || attempt.reason() == FenceReason.DEADLINE_EXCEEDED) {
         return attempt;

@@ -24,7 +24,16 @@ import java.util.Optional;
  * since the goal (no power) is met and refusing it would leave the target stuck in "fencing".
  */
 final class LevelRunner {
-  record Attempt(boolean succeeded, FenceReason reason, String explanation) {}
+  record Attempt(boolean succeeded, boolean refused, FenceReason reason, String explanation) {
+    Attempt(boolean succeeded, FenceReason reason, String explanation) {
+      this(succeeded, false, reason, explanation);
+    }
+
+    /** The guard withdrew its decision before any agent ran. */
+    static Attempt refused(FenceReason reason, String explanation) {
+      return new Attempt(false, true, reason, explanation);
+    }
+  }
 
   /** A device's plug for a target: found (possibly "no plug needed") or not found. */
   private record PlugChoice(boolean found, Optional<String> plug) {

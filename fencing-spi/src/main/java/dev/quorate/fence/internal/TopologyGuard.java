@@ -1,10 +1,16 @@
 package dev.quorate.fence.internal;
 
 import dev.quorate.fence.FenceDecision;
+import dev.quorate.fence.FenceDevice;
+import dev.quorate.fence.FenceLevel;
 import dev.quorate.fence.FenceProposal;
 import dev.quorate.fence.FenceReason;
 import dev.quorate.fence.FenceRequest;
 import dev.quorate.fence.FenceScope;
+import dev.quorate.fence.FenceTopology;
+import dev.quorate.fence.InventoryView;
+import dev.quorate.fence.Occupant;
+import dev.quorate.fence.Placement;
 import dev.quorate.fence.TopologyFenceGuard;
 import dev.quorate.quorum.Member;
 import dev.quorate.quorum.MemberId;
@@ -12,7 +18,10 @@ import dev.quorate.quorum.QuorumState;
 import dev.quorate.quorum.Topology;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -50,6 +59,12 @@ public final class TopologyGuard implements TopologyFenceGuard {
     this.brake = new StormBrake(topology, settings.stormBrakePercent());
     this.hostRule = new HostFenceRule(settings, names, liveness);
     List<String> all = new ArrayList<>(settings.policy().warnings());
+    if (settings.inventory() == null && !settings.dedicatedHosts()) {
+      all.add(
+          "no host inventory is configured and the hosts are not declared dedicated: every"
+              + " host-level fence is refused, because members of other clusters on the same hosts"
+              + " would be invisible; configure inventory(cluster, inventory) or dedicatedHosts()");
+    }
     if (!liveness.configured()) {
       all.add(
           "no liveness source is configured: the guard cannot veto fencing a member that"
@@ -68,9 +83,17 @@ public final class TopologyGuard implements TopologyFenceGuard {
 
   @Override
   public FenceDecision decide(FenceProposal proposal) {
+    return decide(proposal, reads());
+  }
+
+  private DecisionReads reads() {
+    return new DecisionReads(settings.placement(), settings.inventory());
+  }
+
+  private FenceDecision decide(FenceProposal proposal, DecisionReads reads) {
     FenceDecision decision;
     try {
-      decision = evaluate(proposal);
+      decision = evaluate(proposal, reads);
     } catch (RuntimeException e) {
       // A failing tie-breaker or vote source leaves the question open: refuse, and say why.
       decision =
@@ -101,7 +124,7 @@ public final class TopologyGuard implements TopologyFenceGuard {
     return decision;
   }
 
-  private FenceDecision evaluate(FenceProposal proposal) {
+  private FenceDecision evaluate(FenceProposal proposal, DecisionReads reads) {
     FenceRequest request = proposal.request();
     QuorumState state;
     try {
@@ -135,11 +158,15 @@ public final class TopologyGuard implements TopologyFenceGuard {
               + "' is not a member the guard knows; known: "
               + names.known());
     }
-    return evaluate(proposal, state, requester.get(), target.get());
+    return evaluate(proposal, state, requester.get(), target.get(), reads);
   }
 
   private FenceDecision evaluate(
-      FenceProposal proposal, QuorumState state, Member requester, Member target) {
+      FenceProposal proposal,
+      QuorumState state,
+      Member requester,
+      Member target,
+      DecisionReads reads) {
     if (!state.contains(requester.id())) {
       return FenceDecision.refuse(
           FenceReason.REFUSED_NOT_QUORATE,
@@ -179,13 +206,179 @@ public final class TopologyGuard implements TopologyFenceGuard {
     if (!dead.isEmpty()) {
       return FenceDecision.refuse(FenceReason.BRAKE_FENCE_STORM, brake.describe(dead));
     }
-    if (proposal.scope() == FenceScope.VM) {
+    boolean needsPlacement =
+        proposal.scope() == FenceScope.HOST
+            || proposal.devices().stream().anyMatch(d -> !d.hosts().isEmpty());
+    if (!needsPlacement) {
       return FenceDecision.allow(
           FenceReason.ALLOWED_VM_LEVEL,
           "fences only the VM of "
               + names.describe(target)
               + " through its hypervisor; no other member is touched");
     }
-    return hostRule.decide(proposal, state, requester, target);
+    Placement placement;
+    try {
+      placement = reads.placement();
+    } catch (RuntimeException e) {
+      return FenceDecision.refuse(
+          FenceReason.REFUSED_PLACEMENT_UNKNOWN,
+          "the placement source " + reads.placementName() + " cannot be read: " + e);
+    }
+    String targetName = names.name(target.id());
+    Optional<String> targetHost = placement.hostOf(targetName);
+    if (targetHost.isEmpty()) {
+      return FenceDecision.refuse(
+          FenceReason.REFUSED_PLACEMENT_UNKNOWN,
+          "the placement source " + settings.placement().name() + " does not place " + targetName);
+    }
+    for (FenceDevice device : proposal.devices()) {
+      if (!device.hosts().isEmpty() && !device.hosts().contains(targetHost.get())) {
+        return FenceDecision.refuse(
+            FenceReason.REFUSED_DEVICE_WRONG_HOST,
+            "device "
+                + device.name()
+                + " acts on "
+                + device.hosts()
+                + ", but "
+                + targetName
+                + " runs on "
+                + targetHost.get()
+                + " now");
+      }
+    }
+    if (proposal.scope() == FenceScope.VM) {
+      return new FenceDecision(
+          true,
+          FenceReason.ALLOWED_VM_LEVEL,
+          "fences only the VM of "
+              + targetName
+              + " on "
+              + targetHost.get()
+              + " through its hypervisor; no other member is touched",
+          java.util.Set.of(),
+          java.util.Map.of(targetName, targetHost.get()));
+    }
+    return hostRule.decide(proposal, state, requester, target, placement, reads);
+  }
+
+  @Override
+  public FenceDecision recheck(FenceProposal proposal, FenceDecision allowed) {
+    DecisionReads reads = reads();
+    FenceDecision now = decide(proposal, reads);
+    if (allowed.placement().isEmpty()) {
+      return now;
+    }
+    SortedSet<String> moved = moves(proposal, allowed.placement(), reads);
+    if (moved.isEmpty()) {
+      // Nothing the first decision relied on moved: the new decision stands, whatever it says
+      // (a quorum lost or an inventory gone stale meanwhile refuses with its own reason).
+      return now;
+    }
+    FenceDecision refusal =
+        FenceDecision.refuse(
+            FenceReason.REFUSED_PLACEMENT_CHANGED,
+            "the placement moved between the decision and the agent: "
+                + String.join(", ", moved)
+                + (now.allowed()
+                    ? "; the level no longer does what was decided"
+                    : "; decided again: " + now.reason() + " " + now.explanation()));
+    log.warn(
+        "fence guard withdraws its decision for {}: {}",
+        proposal.request().target(),
+        refusal.explanation());
+    return refusal;
+  }
+
+  /**
+   * What moved since the first decision: every member (or foreign occupant) it relied on that now
+   * runs elsewhere or is no longer placed, and every member or occupant that arrived on a host the
+   * level power-cycles. A source that cannot be read now shows no move here; the new decision
+   * already refuses on it.
+   */
+  private SortedSet<String> moves(
+      FenceProposal proposal, Map<String, String> relied, DecisionReads reads) {
+    SortedSet<String> moved = new TreeSet<>();
+    Set<String> powered = HostFenceRule.poweredHosts(proposal.devices());
+    Optional<Placement> placement = reads.placementIfReadable();
+    Optional<InventoryView> view =
+        relied.keySet().stream().anyMatch(k -> k.contains("/")) || !powered.isEmpty()
+            ? reads.inventoryIfReadable()
+            : Optional.empty();
+    relied.forEach(
+        (who, was) -> {
+          Optional<String> is;
+          if (who.contains("/")) {
+            if (view.isEmpty()) {
+              return;
+            }
+            is =
+                view.get().occupants().stream()
+                    .filter(o -> o.qualifiedName().equals(who))
+                    .map(Occupant::host)
+                    .findFirst();
+          } else {
+            if (placement.isEmpty()) {
+              return;
+            }
+            is = placement.get().hostOf(who);
+          }
+          if (!is.equals(Optional.of(was))) {
+            moved.add(who + " " + was + " -> " + is.orElse("(not placed)"));
+          }
+        });
+    placement.ifPresent(
+        p ->
+            p.membersOn(powered).stream()
+                .filter(m -> names.member(m).isPresent() && !relied.containsKey(m))
+                .forEach(m -> moved.add(m + " -> " + p.hostOf(m).orElseThrow())));
+    view.ifPresent(
+        v ->
+            v.occupantsOn(powered).stream()
+                .filter(o -> !o.cluster().equals(settings.cluster()))
+                .filter(o -> !relied.containsKey(o.qualifiedName()))
+                .forEach(o -> moved.add(o.qualifiedName() + " -> " + o.host())));
+    return moved;
+  }
+
+  @Override
+  public void check(FenceTopology fenceTopology) {
+    Placement placement;
+    try {
+      placement = Objects.requireNonNull(settings.placement().read(), "the placement read is null");
+    } catch (RuntimeException e) {
+      // Not a configuration error: every decision reads the placement again and refuses a device
+      // that powers another host than its target's (REFUSED_DEVICE_WRONG_HOST).
+      log.warn(
+          "fence guard cannot check the fence topology's host-level devices against the placement"
+              + " now ({}): {}; each decision checks them",
+          settings.placement().name(),
+          e.toString());
+      return;
+    }
+    for (String member : names.known()) {
+      Optional<String> host = placement.hostOf(member);
+      for (FenceLevel level : fenceTopology.levels(member)) {
+        for (FenceDevice device : fenceTopology.devices(level)) {
+          if (device.scope() == FenceScope.HOST
+              && host.isPresent()
+              && !device.hosts().contains(host.get())) {
+            throw new dev.quorate.lock.ConfigurationException(
+                "fence level "
+                    + level.index()
+                    + " of "
+                    + member
+                    + " uses host-level device "
+                    + device.name()
+                    + ", which powers "
+                    + device.hosts()
+                    + ", but "
+                    + member
+                    + " runs on "
+                    + host.get()
+                    + ": the level would power-cycle the wrong host");
+          }
+        }
+      }
+    }
   }
 }

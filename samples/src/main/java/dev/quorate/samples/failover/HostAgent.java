@@ -280,19 +280,18 @@ public final class HostAgent {
             .livenessSource(disk.livenessSource())
             .livenessWindow(DemoTiming.LIVENESS_WINDOW);
     config.members().forEach(builder::member);
-    return builder.build();
+    // Physical/physical: the members are the hosts, and no other cluster runs on them.
+    return builder.dedicatedHosts().build();
   }
 
   private static FenceTopology fenceTopology(HostConfig config, PowerSwitch power) {
-    FenceTopology.Builder topology =
-        FenceTopology.builder()
-            .device(
-                power.device(
-                    "power-switch",
-                    FenceScope.HOST,
-                    PlugMapping.staticList(config.members().keySet())));
+    FenceTopology.Builder topology = FenceTopology.builder();
     for (String member : config.members().keySet()) {
-      topology.level(member, FenceLevel.of(1, "power-switch"));
+      // One outlet group per host: the device declares the one host it powers.
+      String device = "power-switch-" + member;
+      topology.device(
+          power.device(device, FenceScope.HOST, PlugMapping.staticList(Set.of(member)), member));
+      topology.level(member, FenceLevel.of(1, device));
     }
     // The preferred host should win a fence race: whoever shoots it waits first.
     topology.policy(

@@ -88,10 +88,15 @@ final class PowerSwitch {
     }
   }
 
-  /** A device of this switch: {@code scope} says whether a plug feeds a host or one VM. */
-  FenceDevice device(String name, FenceScope scope, PlugMapping plugs) {
+  /**
+   * A device of this switch: {@code scope} says whether a plug feeds a host or one VM; {@code
+   * hosts} are the physical hosts its plugs feed (required for a host-level device: the guard
+   * counts every member of those hosts).
+   */
+  FenceDevice device(String name, FenceScope scope, PlugMapping plugs, String... hosts) {
     return FenceDevice.builder(name, AGENT)
         .scope(scope)
+        .hosts(hosts)
         .option("state_dir", stateDir.toString())
         .plugs(plugs)
         .timeout(Duration.ofSeconds(5))

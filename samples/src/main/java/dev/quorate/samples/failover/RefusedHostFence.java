@@ -139,20 +139,30 @@ final class RefusedHostFence {
 
   private Fencer fencer(QuorumPolicy policy, QuorumService quorum) {
     PowerSwitch power = cluster.power;
-    Map<String, String> outlets = new LinkedHashMap<>(HOST_OF);
-    FenceTopology.Builder topology =
-        FenceTopology.builder()
-            .device(power.device("pdu", FenceScope.HOST, PlugMapping.hostMap(outlets)))
-            .device(
-                power.device(
-                    "hypervisor-hv1",
-                    FenceScope.VM,
-                    PlugMapping.staticList(Set.of("node-a", "node-b"))))
-            .device(
-                power.device(
-                    "hypervisor-hv2", FenceScope.VM, PlugMapping.staticList(Set.of("node-c"))));
+    FenceTopology.Builder topology = FenceTopology.builder();
+    for (String host : new java.util.TreeSet<>(HOST_OF.values())) {
+      // One outlet group per physical host; the device declares the host it powers.
+      Map<String, String> outlets = new LinkedHashMap<>();
+      HOST_OF.forEach(
+          (member, on) -> {
+            if (on.equals(host)) {
+              outlets.put(member, host);
+            }
+          });
+      topology.device(
+          power.device("pdu-" + host, FenceScope.HOST, PlugMapping.hostMap(outlets), host));
+    }
+    topology
+        .device(
+            power.device(
+                "hypervisor-hv1",
+                FenceScope.VM,
+                PlugMapping.staticList(Set.of("node-a", "node-b"))))
+        .device(
+            power.device(
+                "hypervisor-hv2", FenceScope.VM, PlugMapping.staticList(Set.of("node-c"))));
     for (String name : MEMBERS.keySet()) {
-      topology.level(name, FenceLevel.of(1, "pdu"));
+      topology.level(name, FenceLevel.of(1, "pdu-" + HOST_OF.get(name)));
       topology.level(
           name, FenceLevel.of(2, name.equals("node-c") ? "hypervisor-hv2" : "hypervisor-hv1"));
     }
@@ -171,7 +181,9 @@ final class RefusedHostFence {
     var guard =
         TopologyFenceGuard.builder(policy, quorum::state)
             .livenessSource(heartbeats)
-            .livenessWindow(DemoTiming.MEMBER_TIMEOUT);
+            .livenessWindow(DemoTiming.MEMBER_TIMEOUT)
+            // The demo's hosts carry this cluster only; a data center declares an inventory.
+            .dedicatedHosts();
     MEMBERS.forEach(guard::member);
     FenceGuard reporting = reporting(guard.build());
     return Fencer.builder(topology.build(), power.agents(), reporting)

@@ -1,9 +1,16 @@
 package dev.quorate.samples.docs;
 
 import dev.quorate.fence.FenceAgents;
+import dev.quorate.fence.FenceCoordinator;
+import dev.quorate.fence.FenceDevice;
+import dev.quorate.fence.FenceLevel;
+import dev.quorate.fence.FenceScope;
 import dev.quorate.fence.FenceTopology;
 import dev.quorate.fence.Fencer;
+import dev.quorate.fence.ForeignCollateral;
+import dev.quorate.fence.HostInventory;
 import dev.quorate.fence.LivenessSource;
+import dev.quorate.fence.PlacementSource;
 import dev.quorate.fence.TopologyFenceGuard;
 import dev.quorate.lock.LockManager;
 import dev.quorate.quorum.MemberId;
@@ -13,6 +20,8 @@ import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.Topology;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 
 /** The examples of docs/quorum.md and docs/fencing.md; {@code DocExamplesTest} runs them. */
@@ -53,8 +62,38 @@ final class QuorumAndFencingExamples {
             .livenessSource(qdisk) // quorum disk heartbeats, on the same monotonic clock
             .deviceProxy("ipmi-h1", "mgmt-1") // where the agent acts from, if not the requester
             .stormBrakePercent(50)
+            .dedicatedHosts() // no other cluster on these hosts; else inventory(...)
             .build();
     Fencer fencer = Fencer.builder(fenceTopology, FenceAgents.load(), guard).build();
+    return fencer;
+  }
+
+  /** docs/fencing.md, "The guard in a real data center": cluster 1 of a passive node appliance. */
+  static Fencer dataCenterFencer(
+      QuorumService quorum, HostInventory inventory, FenceCoordinator coordinator) {
+    TopologyFenceGuard guard =
+        TopologyFenceGuard.builder(quorum.policy(), quorum::state)
+            .member("db-active", 1)
+            .member("db-standby", 2) // a VM on the appliance, beside other clusters' standbys
+            .placement(
+                PlacementSource.command(
+                    List.of("/usr/local/bin/vm-placement"), Duration.ofSeconds(5)))
+            .inventory("cluster-1", inventory) // every cluster publishes its members' hosts
+            .foreignCollateral(ForeignCollateral.REFUSE) // the default
+            .build();
+    FenceTopology fencing =
+        FenceTopology.builder()
+            .device(FenceDevice.builder("virsh-appliance", "fence_virsh").build())
+            .device(
+                FenceDevice.builder("pdu-appliance", "fence_apc")
+                    .scope(FenceScope.HOST)
+                    .hosts("appliance") // K(H) is counted on the host the outlet powers
+                    .build())
+            .level("db-standby", FenceLevel.of(1, "virsh-appliance"))
+            .level("db-standby", FenceLevel.of(2, "pdu-appliance"))
+            .build();
+    Fencer fencer =
+        Fencer.builder(fencing, FenceAgents.load(), guard).coordinator(coordinator).build();
     return fencer;
   }
 }

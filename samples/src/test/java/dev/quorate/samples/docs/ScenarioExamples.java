@@ -57,6 +57,7 @@ final class ScenarioExamples {
             .device(
                 FenceDevice.builder("ipmi-db-server", "fence_ipmilan")
                     .scope(FenceScope.HOST)
+                    .hosts("db-server") // the one host its board powers
                     .option("ip", "10.0.0.21")
                     .option("username", "fence")
                     .secret("password", ipmiPassword)
@@ -122,6 +123,7 @@ final class ScenarioExamples {
             .member("hv-1", 1)
             .member("hv-2", 2)
             .livenessSource(disk.livenessSource()) // VETO_TARGET_ALIVE while hv-x still heartbeats
+            .dedicatedHosts() // the hypervisors run this cluster's manager only
             .build();
     FenceTopology power =
         FenceTopology.builder()

@@ -45,6 +45,7 @@ final class SecurityExamples {
     FenceDevice ipmi =
         FenceDevice.builder("ipmi-hv-1", "fence_ipmilan")
             .scope(FenceScope.HOST)
+            .hosts("hv-1")
             .option("ip", "10.0.0.11")
             .option("username", "fence")
             .secret(

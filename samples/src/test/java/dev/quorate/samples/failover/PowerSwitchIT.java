@@ -36,7 +36,8 @@ class PowerSwitchIT {
       power.connect("host-x", stranger.pid());
       FenceAgent agent = power.agents().agent(PowerSwitch.AGENT);
       FenceDevice device =
-          power.device("switch", FenceScope.HOST, PlugMapping.staticList(Set.of("host-x")));
+          power.device(
+              "switch", FenceScope.HOST, PlugMapping.staticList(Set.of("host-x")), "host-x");
       AgentRequest request =
           AgentRequest.of(device, FenceAction.OFF)
               .withPlug("host-x")
@@ -66,7 +67,8 @@ class PowerSwitchIT {
     power.install();
     FenceAgent agent = power.agents().agent(PowerSwitch.AGENT);
     FenceDevice device =
-        power.device("switch", FenceScope.HOST, PlugMapping.staticList(Set.of("nowhere")));
+        power.device(
+            "switch", FenceScope.HOST, PlugMapping.staticList(Set.of("nowhere")), "nowhere");
     AgentRequest request = AgentRequest.of(device, FenceAction.OFF).withPlug("nowhere");
 
     FenceOutcome off = agent.perform(request);
