@@ -1,0 +1,261 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.fence.ClusterView;
+import dev.quorate.fence.Occupant;
+import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.QuorateException;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.framework.state.ConnectionStateListener;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One member's ephemeral nodes in the host inventory: its occupancy, and its cluster's view while
+ * it publishes one. The publication is the one owner of both nodes: every write goes through its
+ * lock, and after the session was lost and a new one made, it writes both again (ZooKeeper deleted
+ * them with the old session).
+ */
+public final class InventoryPublication implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(InventoryPublication.class);
+  private static final int ATTEMPTS = 5;
+
+  private final CuratorFramework client;
+  private final InventoryNodes nodes;
+  private final Executor executor;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final ConnectionStateListener listener = this::stateChanged;
+  private Occupant occupant;
+  private ClusterView view;
+  private boolean closed;
+
+  /**
+   * Publishes an occupant.
+   *
+   * @param client the client, connected
+   * @param nodes the inventory's nodes
+   * @param executor runs the writes after a reconnection, off Curator's event thread
+   * @param occupant the occupant
+   * @throws QuorateException if the node cannot be written
+   */
+  public InventoryPublication(
+      CuratorFramework client, InventoryNodes nodes, Executor executor, Occupant occupant) {
+    this.client = client;
+    this.nodes = nodes;
+    this.executor = executor;
+    this.occupant = Objects.requireNonNull(occupant, "occupant");
+    write(
+        nodes.occupantPath(occupant.cluster(), occupant.member()), InventoryNodes.encode(occupant));
+    client.getConnectionStateListenable().addListener(listener);
+  }
+
+  /**
+   * Returns the occupant as last published.
+   *
+   * @return the occupant
+   */
+  public Occupant occupant() {
+    lock.lock();
+    try {
+      return occupant;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Publishes that the member now runs on another host.
+   *
+   * @param host the new host
+   * @throws QuorateException if closed or the node cannot be written
+   */
+  public void moveTo(String host) {
+    lock.lock();
+    try {
+      checkOpen();
+      Occupant moved =
+          new Occupant(
+              occupant.cluster(), occupant.member(), host, occupant.votes(), occupant.role());
+      write(nodes.occupantPath(moved.cluster(), moved.member()), InventoryNodes.encode(moved));
+      occupant = moved;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Publishes the cluster's view as this member sees it.
+   *
+   * @param published the view; its cluster must be the occupant's
+   * @throws ConfigurationException if the view is of another cluster
+   * @throws QuorateException if closed or the node cannot be written
+   */
+  public void publishView(ClusterView published) {
+    Objects.requireNonNull(published, "view");
+    lock.lock();
+    try {
+      checkOpen();
+      if (!published.cluster().equals(occupant.cluster())) {
+        throw new ConfigurationException(
+            "member "
+                + occupant.qualifiedName()
+                + " may publish only its own cluster's view, not one of "
+                + published.cluster());
+      }
+      write(
+          nodes.viewPath(occupant.cluster(), occupant.member()), InventoryNodes.encode(published));
+      view = published;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Withdraws this member's view (it is no longer quorate, or stops publishing).
+   *
+   * @throws QuorateException if the node cannot be deleted
+   */
+  public void withdrawView() {
+    lock.lock();
+    try {
+      view = null;
+      delete(nodes.viewPath(occupant.cluster(), occupant.member()));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Deletes both nodes and stops following reconnections. Idempotent. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      client.getConnectionStateListenable().removeListener(listener);
+      view = null;
+      if (!client.getZookeeperClient().isConnected()) {
+        // No waiting on retries: the nodes are ephemeral and go with the session.
+        log.info("{} left the inventory while disconnected", occupant.qualifiedName());
+        return;
+      }
+      try {
+        delete(nodes.viewPath(occupant.cluster(), occupant.member()));
+        delete(nodes.occupantPath(occupant.cluster(), occupant.member()));
+      } catch (QuorateException e) {
+        // The nodes are ephemeral: they go with the session if the delete cannot be made now.
+        log.warn(
+            "could not delete the inventory nodes of {}: {}",
+            occupant.qualifiedName(),
+            e.getMessage());
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new QuorateException(
+          ErrorCode.CLOSED,
+          "the inventory publication of " + occupant.qualifiedName() + " is closed");
+    }
+  }
+
+  private void stateChanged(CuratorFramework c, ConnectionState state) {
+    if (state == ConnectionState.RECONNECTED) {
+      executor.execute(this::republish);
+    }
+  }
+
+  /** After a reconnection: writes both nodes again if the new session lacks them. */
+  private void republish() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      write(
+          nodes.occupantPath(occupant.cluster(), occupant.member()),
+          InventoryNodes.encode(occupant));
+      if (view != null) {
+        write(nodes.viewPath(occupant.cluster(), occupant.member()), InventoryNodes.encode(view));
+      }
+    } catch (RuntimeException e) {
+      log.error(
+          "could not publish {} in the host inventory again after reconnecting; other clusters"
+              + " will not count it until the next reconnection or move",
+          occupant.qualifiedName(),
+          e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Makes the ephemeral node hold the data in our session: set it if ours, create it if missing,
+   * and replace one left by another session (an earlier run of this member whose session has not
+   * expired yet, after a restart), which would otherwise vanish later and take the occupant with
+   * it.
+   */
+  private void write(String path, byte[] data) {
+    try {
+      for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+        Stat stat = client.checkExists().forPath(path);
+        try {
+          if (stat == null) {
+            client
+                .create()
+                .creatingParentContainersIfNeeded()
+                .withMode(CreateMode.EPHEMERAL)
+                .forPath(path, data);
+          } else if (stat.getEphemeralOwner() == nodes.session()) {
+            client.setData().withVersion(stat.getVersion()).forPath(path, data);
+          } else {
+            log.warn(
+                "inventory node {} belongs to another session (0x{}), an earlier run of this"
+                    + " member: replacing it",
+                path,
+                Long.toHexString(stat.getEphemeralOwner()));
+            client.delete().withVersion(stat.getVersion()).forPath(path);
+            continue;
+          }
+          return;
+        } catch (KeeperException.NodeExistsException
+            | KeeperException.BadVersionException
+            | KeeperException.NoNodeException e) {
+          log.debug("inventory node {} changed while writing it ({}); again", path, e.code());
+        }
+      }
+      throw new QuorateException(
+          ErrorCode.IO_FAILURE, "inventory node " + path + " kept changing while being written");
+    } catch (QuorateException e) {
+      throw e;
+    } catch (Exception e) {
+      throw ZkNodes.failure("write the inventory node " + path, e);
+    }
+  }
+
+  /** Deletes the node if it is ours; one of another session (a newer run) is left alone. */
+  private void delete(String path) {
+    try {
+      Stat stat = client.checkExists().forPath(path);
+      if (stat != null && stat.getEphemeralOwner() == nodes.session()) {
+        client.delete().withVersion(stat.getVersion()).forPath(path);
+      }
+    } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+      // gone, or rewritten meanwhile: not ours to delete any more
+    } catch (Exception e) {
+      throw ZkNodes.failure("delete the inventory node " + path, e);
+    }
+  }
+}
