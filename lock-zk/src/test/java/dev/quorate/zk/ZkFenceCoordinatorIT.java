@@ -333,6 +333,11 @@ class ZkFenceCoordinatorIT {
     assertThat(quiet.reason()).as(quiet.explanation()).isEqualTo(FenceReason.REFUSED_QUIET_TIME);
     assertThat(offs("pdu-h1")).isOne();
 
+    // The crashed fence of node-b still holds node-b: a new fence of it waits, then is refused.
+    FenceCoordinator.Claim nodeB = w.coordinator().claimTarget("node-b", Duration.ofMillis(300));
+    assertThat(nodeB.granted()).isFalse();
+    assertThat(nodeB.explanation()).contains("cluster-1/node-y fencing node-b", "session ended");
+
     // node-c is on h1, but the crashed fence holds the cluster's one host-level fence.
     FenceResult inFlight = z.fencer().fence(off("node-z", "node-c"));
     assertThat(inFlight.reason())
@@ -383,6 +388,31 @@ class ZkFenceCoordinatorIT {
     assertThat(offs("pdu-h1")).isOne();
     liveClaim.close();
     assertThat(z.coordinator().claimTarget("node-c", Duration.ZERO).granted()).isTrue();
+  }
+
+  @Test
+  void hostClaimsAreAllOrNothingAcrossClusters() throws Exception {
+    Member web = member("cluster-2", "web-a", FenceClock.system());
+    Member db = member("cluster-1", "db-a", FenceClock.system());
+    Member app = member("cluster-3", "app-a", FenceClock.system());
+    try (FenceCoordinator.Claim h2 = web.coordinator().claimHosts("web-b", Set.of("h2"))) {
+      assertThat(h2.granted()).isTrue();
+
+      FenceCoordinator.Claim both = db.coordinator().claimHosts("db-b", Set.of("h1", "h2"));
+      assertThat(both.granted()).isFalse();
+      assertThat(both.explanation()).contains("cluster-2/web-a fencing web-b on [h2]");
+
+      // h1 was not left claimed by the refused request: another cluster takes it at once.
+      try (FenceCoordinator.Claim h1 = app.coordinator().claimHosts("app-b", Set.of("h1"))) {
+        assertThat(h1.granted()).as(h1.explanation()).isTrue();
+        // ...and its own cluster has one host-level fence in flight at a time, on any host.
+        Member app2 = member("cluster-3", "app-c", FenceClock.system());
+        assertThat(app2.coordinator().claimHosts("app-d", Set.of("h3")).granted()).isFalse();
+      }
+    }
+    try (FenceCoordinator.Claim both = db.coordinator().claimHosts("db-b", Set.of("h1", "h2"))) {
+      assertThat(both.granted()).as(both.explanation()).isTrue();
+    }
   }
 
   /** Monotonic time moved by the test; wall-clock time and sleeps are the system's. */
