@@ -17,11 +17,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -141,9 +142,11 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
       claims.ensureSlot(slot);
       long mark = history.lastSequence();
       FenceClaimOwner mine = owner(target, Set.of(), mark);
+      // One watcher for the whole wait: ZooKeeper keeps one registration per watcher and path.
+      Semaphore changed = new Semaphore(0);
+      Watcher watcher = e -> changed.release();
       while (true) {
-        CountDownLatch changed = new CountDownLatch(1);
-        FenceClaims.Attempt attempt = claims.take(List.of(slot), mine, e -> changed.countDown());
+        FenceClaims.Attempt attempt = claims.take(List.of(slot), mine, watcher);
         if (attempt.granted()) {
           List<FenceRecord> since =
               history.recordsAfter(mark).stream().filter(r -> r.target().equals(target)).toList();
@@ -165,8 +168,10 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
                   + ": "
                   + blocker.explain(abandonAfter));
         }
-        long wait = Math.min(left, MAX_WAIT_NANOS);
-        changed.await(Math.max(wait, 1), TimeUnit.NANOSECONDS);
+        // Woken by the watch; read again at least every MAX_WAIT_NANOS for the clock-based rules.
+        if (changed.tryAcquire(Math.max(Math.min(left, MAX_WAIT_NANOS), 1), TimeUnit.NANOSECONDS)) {
+          changed.drainPermits();
+        }
       }
     } catch (QuorateException e) {
       return refused("cannot claim " + target + " in ZooKeeper: " + e.getMessage());

@@ -191,6 +191,8 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
   /**
    * {@inheritDoc}
    *
+   * <p>Stamped with the clock's time when the read began, so its age is never underestimated.
+   *
    * @throws QuorateException with {@link ErrorCode#CONNECTION_LOSS} if this client is not connected
    *     or the read does not finish within the read timeout, {@link ErrorCode#CORRUPT_DATA} naming
    *     the node if one holds bad data

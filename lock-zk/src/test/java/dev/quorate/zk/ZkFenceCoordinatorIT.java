@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
@@ -224,15 +225,22 @@ class ZkFenceCoordinatorIT {
       }
     }
 
-    /** True while this fencer waits for the per-target claim another member holds. */
+    /**
+     * True while this fencer waits for the per-target claim another member holds: parked in the
+     * coordinator's wait for the claim's watch, not in a ZooKeeper call.
+     */
     boolean waitsForTheTargetClaim() {
-      return Arrays.stream(getStackTrace())
+      StackTraceElement[] stack = getStackTrace();
+      return Arrays.stream(stack)
               .anyMatch(
                   f ->
                       f.getClassName().equals(ZkFenceCoordinator.class.getName())
                           && f.getMethodName().equals("claimTarget"))
-          && Arrays.stream(getStackTrace())
-              .anyMatch(f -> f.getClassName().equals(CountDownLatch.class.getName()));
+          && Arrays.stream(stack)
+              .anyMatch(
+                  f ->
+                      f.getClassName().equals(Semaphore.class.getName())
+                          && f.getMethodName().equals("tryAcquire"));
     }
 
     FenceResult result() throws Exception {
