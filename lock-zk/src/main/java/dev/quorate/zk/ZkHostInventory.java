@@ -29,27 +29,40 @@ import org.apache.curator.framework.CuratorFramework;
 
 /**
  * The host inventory shared by every cluster of a data center, in ZooKeeper: each member publishes
- * which physical host it runs on (with its cluster, votes and role) as an ephemeral node, moves it
- * when the member migrates, and a quorate member publishes its cluster's {@link ClusterView}. Any
- * cluster's guard then {@link #read()}s every occupant of every host, and so never power-cycles a
- * host that carries the standbys of nine other clusters. The same nodes give each cluster a live
- * {@link PlacementSource}.
+ * which physical host it runs on (with its cluster, votes and role), moves it when the member
+ * migrates, and a quorate member publishes its cluster's {@link ClusterView}. Any cluster's guard
+ * then {@link #read()}s every occupant of every host, and so never power-cycles a host that carries
+ * the standbys of nine other clusters. The same nodes give each cluster a live {@link
+ * PlacementSource}.
  *
  * <p>Nodes, under the root path (default {@code /quorate/inventory}), as {@code key=value} lines:
  *
  * <pre>
- * occupants/&lt;cluster&gt;/&lt;member&gt;   ephemeral: host=h1, votes=1, role=standby
- * views/&lt;cluster&gt;/&lt;member&gt;       ephemeral: quorate=true, threshold=2, partition=db-a,db-b
+ * occupants/&lt;cluster&gt;/&lt;member&gt;           persistent: host=h1, votes=1, role=standby
+ * occupants/&lt;cluster&gt;/&lt;member&gt;/session   ephemeral: the member's session lives
+ * views/&lt;cluster&gt;/&lt;member&gt;               ephemeral: quorate=true, threshold=2, partition=db-a,db-b
  * </pre>
  *
- * <p>Failure semantics: an occupant vanishes when its member's session ends (the member is gone or
- * cut off for longer than its session timeout), and reappears when the member connects again. When
- * a cluster has several views (a member of an old partition has not withdrawn its view yet), the
- * last one written counts, by ZooKeeper's order, never by a clock. Every read first syncs with the
- * leader, must finish within {@link Builder#readTimeout}, and fails with a {@link QuorateException}
- * otherwise, or when this client is not connected, or when a node holds data that is not what its
- * place says (the message names the node's path): the guard then refuses host-level actions instead
- * of guessing that a host is emptier than it is.
+ * <p><b>Why the occupancy record outlives the session.</b> A member that crashes, hangs or is cut
+ * off from ZooKeeper loses its session, but its VM may still run on its host. Were its record
+ * ephemeral, it would vanish: another cluster's guard would count the host emptier than it is and
+ * could power-cycle it, and the member's own cluster could no longer place it to fence it. So the
+ * record stays at the member's last published host until the member leaves in order ({@link
+ * Publication#close()}, {@link #close()}), a new run of it publishes again (anywhere), or an
+ * operator {@link #forget}s it. Whether such an occupant is still healthy is for its own cluster to
+ * say: its quorate view lists the members it still holds. A view is ephemeral, so a cluster none of
+ * whose quorate members is connected publishes none, and the guard then treats its members as
+ * healthy. When a cluster has several views (a member of an old partition has not withdrawn its
+ * view yet), the last one written counts, by ZooKeeper's order, never by a clock.
+ *
+ * <p>The placement is the last one each member published: a migration that a member cut off from
+ * ZooKeeper could not publish is unknown here, so where VMs migrate without their members being
+ * connected, prefer the hypervisor manager's view ({@link PlacementSource#command}).
+ *
+ * <p>Every read first syncs with the leader, must finish within {@link Builder#readTimeout}, and
+ * fails with a {@link QuorateException} otherwise, or when this client is not connected, or when a
+ * node holds data that is not what its place says (the message names the node's path): the guard
+ * then refuses host-level actions instead of guessing.
  *
  * <pre>{@code
  * ZkHostInventory inventory = ZkHostInventory.builder(curator).build();
@@ -99,8 +112,9 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
   }
 
   /**
-   * One member's entry in the inventory: its occupancy node, and its cluster's view while it
-   * publishes one. Written again after a new session. Closing it deletes both.
+   * One member's entry in the inventory: its occupancy record, and its cluster's view while it
+   * publishes one. Written again after a new session. Closing it is the member's orderly leave: it
+   * deletes both.
    */
   public interface Publication extends AutoCloseable {
     /**
@@ -142,8 +156,8 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
   }
 
   /**
-   * Publishes a member's occupancy. An earlier node of the same member left by another session (the
-   * member restarted before its old session expired) is replaced.
+   * Publishes a member's occupancy. A record of the same member left by an earlier run (a crash, or
+   * a restart before the old session expired) is taken over and rewritten.
    *
    * @param occupant the member, its cluster and the host it runs on now
    * @return the publication
@@ -186,6 +200,24 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
         return "inventory publication of " + publication.occupant().describe();
       }
     };
+  }
+
+  /**
+   * Removes the record of a member that left without an orderly leave and will not come back (its
+   * VM is deleted, or it runs elsewhere under another name): an operator's decision, since the
+   * inventory cannot tell a dead member from one cut off from ZooKeeper.
+   *
+   * @param cluster the member's cluster
+   * @param member the member
+   * @return true if a record was removed, false if there was none
+   * @throws QuorateException with {@link ErrorCode#REFUSED} if the member's session lives, or
+   *     another code if ZooKeeper cannot be written
+   * @throws dev.quorate.lock.ConfigurationException if a name is invalid
+   */
+  public boolean forget(String cluster, String member) {
+    checkOpen();
+    return nodes.forget(
+        OptionRules.checkName("cluster", cluster), OptionRules.checkName("member", member));
   }
 
   /**
@@ -268,7 +300,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
     }
   }
 
-  /** Deletes the nodes of every open publication and stops the inventory's threads. */
+  /** Leaves in order for every open publication (deletes its nodes) and stops the threads. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {

@@ -148,17 +148,30 @@ class ZkHostInventoryIT {
   }
 
   @Test
-  void aClosedSessionsOccupantsAndViewVanish() throws Exception {
+  void anOrderlyLeaveRemovesAnOccupantButACrashedOneStaysAtItsLastHostUntilForgotten()
+      throws Exception {
     List<Published> all = passiveNodeAppliance();
     ZkHostInventory reader = inventory(client());
 
-    all.get(5).client().close(); // cluster-3/db-b's process dies
-    all.get(4).client().close(); // and cluster-3/db-a's, which published the view
+    all.get(5).entry().close(); // cluster-3/db-b leaves in order
+    all.get(4).client().close(); // cluster-3/db-a's process dies: its session ends, nothing more
 
     InventoryView view = reader.read();
     assertThat(namesOn(view, "appliance")).containsExactly("cluster-1/db-b", "cluster-2/db-b");
-    assertThat(view.occupants()).noneMatch(o -> o.cluster().equals("cluster-3"));
+    // Its VM may still run on host-3: it stays there, and its cluster can still place it.
+    assertThat(namesOn(view, "host-3")).containsExactly("cluster-3/db-a");
+    assertThat(reader.placement("cluster-3").read().hosts()).containsOnlyKeys("db-a");
+    // The view died with the session that published it.
     assertThat(view.cluster("cluster-3")).isEmpty();
+    assertThat(view.cluster("cluster-2")).isPresent();
+
+    assertThatThrownBy(() -> reader.forget("cluster-2", "db-b"))
+        .isInstanceOfSatisfying(
+            QuorateException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.REFUSED))
+        .hasMessageContaining("cluster-2/db-b is live");
+    assertThat(reader.forget("cluster-3", "db-a")).isTrue();
+    assertThat(reader.forget("cluster-3", "db-a")).isFalse();
+    assertThat(reader.read().occupants()).noneMatch(o -> o.cluster().equals("cluster-3"));
   }
 
   @Test

@@ -26,9 +26,10 @@ import org.apache.zookeeper.data.Stat;
  * can read with {@code zkCli get}:
  *
  * <pre>
- * occupants/&lt;cluster&gt;/&lt;member&gt;   ephemeral: host=, votes=, role=
- * views/&lt;cluster&gt;/&lt;member&gt;       ephemeral, while the member is quorate: quorate=, threshold=,
- *                                partition= (member names, comma-separated)
+ * occupants/&lt;cluster&gt;/&lt;member&gt;           persistent: host=, votes=, role=
+ * occupants/&lt;cluster&gt;/&lt;member&gt;/session   ephemeral, while the member's session lives
+ * views/&lt;cluster&gt;/&lt;member&gt;               ephemeral, while the member publishes a view: quorate=,
+ *                                        threshold=, partition= (member names, comma-separated)
  * </pre>
  *
  * A node whose data cannot be read as its kind fails the whole read with a {@link QuorateException}
@@ -38,6 +39,7 @@ import org.apache.zookeeper.data.Stat;
 public final class InventoryNodes {
   private static final String OCCUPANTS = "occupants";
   private static final String VIEWS = "views";
+  private static final String SESSION = "session";
 
   private final CuratorFramework client;
   private final String root;
@@ -62,6 +64,56 @@ public final class InventoryNodes {
    */
   public String occupantPath(String cluster, String member) {
     return root + "/" + OCCUPANTS + "/" + cluster + "/" + member;
+  }
+
+  /**
+   * Returns the path of the ephemeral child that shows an occupant's session lives.
+   *
+   * @param cluster the cluster
+   * @param member the member
+   * @return the path
+   */
+  public String sessionPath(String cluster, String member) {
+    return occupantPath(cluster, member) + "/" + SESSION;
+  }
+
+  /**
+   * Deletes the record of a member whose session has ended, by an operator's decision (the VM is
+   * gone for good).
+   *
+   * @param cluster the cluster
+   * @param member the member
+   * @return true if a record was deleted, false if there was none
+   * @throws QuorateException with {@link ErrorCode#REFUSED} if the member's session lives
+   */
+  public boolean forget(String cluster, String member) {
+    String path = occupantPath(cluster, member);
+    try {
+      Stat live = client.checkExists().forPath(sessionPath(cluster, member));
+      if (live != null) {
+        throw new QuorateException(
+            ErrorCode.REFUSED,
+            "member "
+                + cluster
+                + "/"
+                + member
+                + " is live (session 0x"
+                + Long.toHexString(live.getEphemeralOwner())
+                + "): it leaves the inventory itself");
+      }
+      Stat stat = client.checkExists().forPath(path);
+      if (stat == null) {
+        return false;
+      }
+      client.delete().withVersion(stat.getVersion()).forPath(path);
+      return true;
+    } catch (QuorateException e) {
+      throw e;
+    } catch (KeeperException.NoNodeException e) {
+      return false;
+    } catch (Exception e) {
+      throw ZkNodes.failure("delete the inventory node " + path, e);
+    }
   }
 
   /**

@@ -18,10 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One member's ephemeral nodes in the host inventory: its occupancy, and its cluster's view while
- * it publishes one. The publication is the one owner of both nodes: every write goes through its
- * lock, and after the session was lost and a new one made, it writes both again (ZooKeeper deleted
- * them with the old session).
+ * One member's nodes in the host inventory: its occupancy record (persistent, with an ephemeral
+ * {@code session} child while its session lives), and its cluster's view while it publishes one
+ * (ephemeral). The publication is the one owner of these nodes: every write goes through its lock,
+ * and after the session was lost and a new one made, it writes them again.
+ *
+ * <p>The occupancy record is persistent on purpose: a member that crashes or is cut off from
+ * ZooKeeper must not vanish from its host, or another cluster's guard would power-cycle a host it
+ * believes empty while the member still runs there, and its own cluster could not place it to fence
+ * it. Only an orderly leave ({@link #close()}) or an operator deletes it.
  */
 public final class InventoryPublication implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InventoryPublication.class);
@@ -51,8 +56,7 @@ public final class InventoryPublication implements AutoCloseable {
     this.nodes = nodes;
     this.executor = executor;
     this.occupant = Objects.requireNonNull(occupant, "occupant");
-    write(
-        nodes.occupantPath(occupant.cluster(), occupant.member()), InventoryNodes.encode(occupant));
+    writeOccupant(occupant);
     client.getConnectionStateListenable().addListener(listener);
   }
 
@@ -83,7 +87,7 @@ public final class InventoryPublication implements AutoCloseable {
       Occupant moved =
           new Occupant(
               occupant.cluster(), occupant.member(), host, occupant.votes(), occupant.role());
-      write(nodes.occupantPath(moved.cluster(), moved.member()), InventoryNodes.encode(moved));
+      writeOccupant(moved);
       occupant = moved;
     } finally {
       lock.unlock();
@@ -150,9 +154,14 @@ public final class InventoryPublication implements AutoCloseable {
       }
       try {
         delete(nodes.viewPath(occupant.cluster(), occupant.member()));
-        delete(nodes.occupantPath(occupant.cluster(), occupant.member()));
-      } catch (QuorateException e) {
-        // The nodes are ephemeral: they go with the session if the delete cannot be made now.
+        String marker = nodes.sessionPath(occupant.cluster(), occupant.member());
+        Stat live = client.checkExists().forPath(marker);
+        if (live == null || live.getEphemeralOwner() == nodes.session()) {
+          delete(marker);
+          deleteRecord(nodes.occupantPath(occupant.cluster(), occupant.member()));
+        } // else a newer run of this member owns the record now: it is not ours to delete
+      } catch (Exception e) {
+        // The record stays at the member's last host, which only errs on the safe side.
         log.warn(
             "could not delete the inventory nodes of {}: {}",
             occupant.qualifiedName(),
@@ -177,27 +186,74 @@ public final class InventoryPublication implements AutoCloseable {
     }
   }
 
-  /** After a reconnection: writes both nodes again if the new session lacks them. */
+  /** After a reconnection: writes the nodes again, which a new session lacks. */
   private void republish() {
     lock.lock();
     try {
       if (closed) {
         return;
       }
-      write(
-          nodes.occupantPath(occupant.cluster(), occupant.member()),
-          InventoryNodes.encode(occupant));
+      writeOccupant(occupant);
       if (view != null) {
         write(nodes.viewPath(occupant.cluster(), occupant.member()), InventoryNodes.encode(view));
       }
     } catch (RuntimeException e) {
       log.error(
-          "could not publish {} in the host inventory again after reconnecting; other clusters"
-              + " will not count it until the next reconnection or move",
+          "could not publish {} in the host inventory again after reconnecting; its record stays"
+              + " at its last host, without a live session, until the next reconnection or move",
           occupant.qualifiedName(),
           e);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Writes the persistent occupancy record, then makes its {@code session} child ours: the record
+   * says where the member runs, the child that its session lives.
+   */
+  private void writeOccupant(Occupant o) {
+    String path = nodes.occupantPath(o.cluster(), o.member());
+    byte[] data = InventoryNodes.encode(o);
+    try {
+      for (int attempt = 1; ; attempt++) {
+        Stat stat = client.checkExists().forPath(path);
+        try {
+          if (stat == null) {
+            client.create().creatingParentContainersIfNeeded().forPath(path, data);
+          } else {
+            client.setData().withVersion(stat.getVersion()).forPath(path, data);
+          }
+          break;
+        } catch (KeeperException.NodeExistsException
+            | KeeperException.BadVersionException
+            | KeeperException.NoNodeException e) {
+          if (attempt == ATTEMPTS) {
+            throw new QuorateException(
+                ErrorCode.IO_FAILURE, "inventory node " + path + " kept changing while written");
+          }
+        }
+      }
+    } catch (QuorateException e) {
+      throw e;
+    } catch (Exception e) {
+      throw ZkNodes.failure("write the inventory node " + path, e);
+    }
+    write(nodes.sessionPath(o.cluster(), o.member()), new byte[0]);
+  }
+
+  /** Deletes the persistent record at the version read, unless it changed meanwhile. */
+  private void deleteRecord(String path) throws Exception {
+    Stat stat = client.checkExists().forPath(path);
+    if (stat == null) {
+      return;
+    }
+    try {
+      client.delete().withVersion(stat.getVersion()).forPath(path);
+    } catch (KeeperException.NoNodeException
+        | KeeperException.BadVersionException
+        | KeeperException.NotEmptyException e) {
+      // gone, rewritten or live again meanwhile: left to its new writer
     }
   }
 
