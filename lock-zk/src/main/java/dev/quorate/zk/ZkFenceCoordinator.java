@@ -66,6 +66,11 @@ import org.slf4j.LoggerFactory;
  * still be running; it logs them at start, and then the same two rules apply. Every change of a
  * slot is a versioned {@code setData}, so a stale owner can never release a claim taken over since.
  *
+ * <p>The history is read in sequence order and cached (records never change). A history node that
+ * is not a fence record fails the read with its path ({@link
+ * dev.quorate.lock.ErrorCode#CORRUPT_DATA}) rather than being skipped: a skipped record could be a
+ * fence, and forgetting it would lift that target's quiet time.
+ *
  * <pre>{@code
  * ZkFenceCoordinator coordinator =
  *     ZkFenceCoordinator.builder(curator, "cluster-1", "node-b")

@@ -1,6 +1,7 @@
 package dev.quorate.zk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.quorate.fence.FenceAction;
@@ -19,8 +20,11 @@ import dev.quorate.fence.FenceScope;
 import dev.quorate.fence.FenceTopology;
 import dev.quorate.fence.Fencer;
 import dev.quorate.fence.TargetPolicy;
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.QuorateException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -354,6 +358,12 @@ class ZkFenceCoordinatorIT {
     assertThat(inFlight.explanation()).contains("cluster-1/node-y fencing node-b", "session ended");
     assertThat(offs("pdu-h1")).isOne();
 
+    // node-y itself restarts: its new run finds its old claims and does not free them by itself
+    // (an agent it started may still run), so they block its own host-level fences too.
+    Member yAgain = member("node-y");
+    assertThat(yAgain.fencer().fence(off("node-y", "node-c")).reason())
+        .isEqualTo(FenceReason.REFUSED_HOST_FENCE_IN_FLIGHT);
+
     // Another cluster sharing h2 cannot fence on h2 either: one fence per host across clusters.
     Member other = member("cluster-2", "web-a", FenceClock.system());
     try (FenceCoordinator.Claim h2 = other.coordinator().claimHosts("web-b", Set.of("h2"))) {
@@ -421,6 +431,23 @@ class ZkFenceCoordinatorIT {
     try (FenceCoordinator.Claim both = db.coordinator().claimHosts("db-b", Set.of("h1", "h2"))) {
       assertThat(both.granted()).as(both.explanation()).isTrue();
     }
+  }
+
+  @Test
+  void aCorruptHistoryNodeRefusesTheFenceAndNamesTheNode() throws Exception {
+    release();
+    Member x = member("node-x");
+    String bad = "/quorate/fence/clusters/cluster-1/history/r-0000009999";
+    x.client().create().forPath(bad, "{\"target\":\"node-a\"".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> x.fencer().history().records())
+        .isInstanceOfSatisfying(
+            QuorateException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT_DATA))
+        .hasMessageContaining(bad);
+    FenceResult refused = x.fencer().fence(off("node-x", "node-a"));
+    assertThat(refused.succeeded()).isFalse();
+    assertThat(refused.explanation()).contains(bad);
+    assertThat(offs("pdu-h1")).isZero();
   }
 
   /** Monotonic time moved by the test; wall-clock time and sleeps are the system's. */
