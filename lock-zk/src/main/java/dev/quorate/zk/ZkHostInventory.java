@@ -9,10 +9,13 @@ import dev.quorate.fence.PlacementSource;
 import dev.quorate.fence.internal.OptionRules;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.QuorumService;
 import dev.quorate.zk.internal.CuratorClients;
 import dev.quorate.zk.internal.InventoryNodes;
 import dev.quorate.zk.internal.InventoryPublication;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -150,6 +153,22 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
      */
     void withdrawView();
 
+    /**
+     * Publishes the cluster's view from the member's quorum service from now on: at once, and on
+     * every change (the partition's member names and threshold while quorate; withdrawn while not).
+     *
+     * <pre>{@code
+     * me.followQuorum(quorum, Map.of(MemberId.of(1), "db-a", MemberId.of(2), "db-b"));
+     * }</pre>
+     *
+     * @param quorum the member's quorum service
+     * @param names member id to member name, for every member of the quorum's topology
+     * @throws dev.quorate.lock.ConfigurationException if a topology member has no name, or the
+     *     publication already follows a quorum service
+     * @throws QuorateException if closed or ZooKeeper cannot be written
+     */
+    void followQuorum(QuorumService quorum, Map<MemberId, String> names);
+
     /** Deletes the member's nodes. Idempotent. */
     @Override
     void close();
@@ -187,6 +206,11 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
       @Override
       public void withdrawView() {
         publication.withdrawView();
+      }
+
+      @Override
+      public void followQuorum(QuorumService quorum, Map<MemberId, String> names) {
+        publication.follow(quorum, names);
       }
 
       @Override

@@ -12,10 +12,15 @@ import dev.quorate.fence.PlacementSource;
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.QuorumPolicy;
+import dev.quorate.quorum.QuorumService;
+import dev.quorate.quorum.Topology;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -261,6 +266,37 @@ class ZkHostInventoryIT {
     member.entry().publishView(new ClusterView("cluster-1", true, 1, Set.of("db-a")));
     member.entry().withdrawView();
     assertThat(inventory(client()).read().cluster("cluster-1")).isEmpty();
+  }
+
+  @Test
+  void aMembersPublishedViewFollowsItsQuorumService() throws Exception {
+    QuorumPolicy policy =
+        QuorumPolicy.builder(
+                Topology.builder().member(1, 1, "host-1").member(2, 1, "appliance").build())
+            .build();
+    try (QuorumService quorum = QuorumService.builder(policy, MemberId.of(1)).build()) {
+      quorum.update(List.of(MemberId.of(1), MemberId.of(2)));
+      Published member = publish("cluster-1", "db-a", "host-1", Role.ACTIVE);
+      ZkHostInventory reader = inventory(client());
+      Map<MemberId, String> names = Map.of(MemberId.of(1), "db-a", MemberId.of(2), "db-b");
+
+      member.entry().followQuorum(quorum, names);
+      assertThat(reader.read().cluster("cluster-1"))
+          .contains(new ClusterView("cluster-1", true, 2, Set.of("db-a", "db-b")));
+
+      quorum.update(List.of(MemberId.of(1))); // db-b lost: 1 of 2 votes, not quorate
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> reader.read().cluster("cluster-1").isEmpty());
+
+      quorum.update(List.of(MemberId.of(1), MemberId.of(2)));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> reader.read().cluster("cluster-1").isPresent());
+      assertThatThrownBy(() -> member.entry().followQuorum(quorum, Map.of(MemberId.of(1), "db-a")))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageContaining("has no name");
+    }
   }
 
   /** Ends a session on the server, as its expiry would: its ephemeral nodes go at once. */

@@ -5,8 +5,17 @@ import dev.quorate.fence.Occupant;
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.QuorumEvent;
+import dev.quorate.quorum.QuorumListener;
+import dev.quorate.quorum.QuorumService;
+import dev.quorate.quorum.QuorumState;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
@@ -37,8 +46,12 @@ public final class InventoryPublication implements AutoCloseable {
   private final Executor executor;
   private final ReentrantLock lock = new ReentrantLock();
   private final ConnectionStateListener listener = this::stateChanged;
+  private final QuorumListener quorumListener = this::quorumChanged;
+  private final AtomicReference<QuorumState> latest = new AtomicReference<>();
   private Occupant occupant;
   private ClusterView view;
+  private QuorumService followed;
+  private Map<MemberId, String> memberNames = Map.of();
   private boolean closed;
 
   /**
@@ -136,6 +149,83 @@ public final class InventoryPublication implements AutoCloseable {
     }
   }
 
+  /**
+   * Publishes the cluster's view from a quorum service from now on: its current state at once, and
+   * each change after, on the inventory's threads (only the latest state is written, so a late task
+   * never overwrites a newer one). A quorate state publishes its partition and threshold; an
+   * inquorate one withdraws the view.
+   *
+   * @param quorum the member's quorum service
+   * @param names member id to member name, for every member of the quorum's topology
+   * @throws ConfigurationException if a topology member has no name
+   * @throws QuorateException if closed or the first write fails
+   */
+  public void follow(QuorumService quorum, Map<MemberId, String> names) {
+    Objects.requireNonNull(quorum, "quorum");
+    Map<MemberId, String> copy = Map.copyOf(names);
+    for (MemberId id : quorum.policy().topology().ids()) {
+      if (!copy.containsKey(id)) {
+        throw new ConfigurationException(
+            "inventory: member "
+                + id
+                + " of "
+                + occupant.cluster()
+                + "'s topology has no name; give names for "
+                + quorum.policy().topology().ids());
+      }
+    }
+    lock.lock();
+    try {
+      checkOpen();
+      if (followed != null) {
+        throw new ConfigurationException(
+            occupant.qualifiedName() + " already publishes its view from a quorum service");
+      }
+      memberNames = copy;
+      followed = quorum;
+      latest.compareAndSet(null, quorum.addListener(quorumListener));
+      applyLatest();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void quorumChanged(QuorumEvent event) {
+    latest.set(event.current());
+    executor.execute(this::applyLatestLogged);
+  }
+
+  private void applyLatestLogged() {
+    try {
+      applyLatest();
+    } catch (RuntimeException e) {
+      log.error(
+          "could not publish the view of {} in the host inventory; other clusters' guards will"
+              + " judge from the last view written, or none once this session ends",
+          occupant.cluster(),
+          e);
+    }
+  }
+
+  private void applyLatest() {
+    lock.lock();
+    try {
+      QuorumState state = latest.get();
+      if (closed || state == null) {
+        return;
+      }
+      if (!state.quorate()) {
+        withdrawView();
+        return;
+      }
+      Set<String> partition = new TreeSet<>();
+      state.members().forEach(id -> partition.add(memberNames.get(id)));
+      publishView(new ClusterView(occupant.cluster(), true, state.threshold(), partition));
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Deletes both nodes and stops following reconnections. Idempotent. */
   @Override
   public void close() {
@@ -146,6 +236,9 @@ public final class InventoryPublication implements AutoCloseable {
       }
       closed = true;
       client.getConnectionStateListenable().removeListener(listener);
+      if (followed != null) {
+        followed.removeListener(quorumListener);
+      }
       view = null;
       if (!client.getZookeeperClient().isConnected()) {
         // No waiting on retries: the nodes are ephemeral and go with the session.
