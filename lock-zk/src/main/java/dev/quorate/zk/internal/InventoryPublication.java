@@ -69,8 +69,14 @@ public final class InventoryPublication implements AutoCloseable {
     this.nodes = nodes;
     this.executor = executor;
     this.occupant = Objects.requireNonNull(occupant, "occupant");
-    writeOccupant(occupant);
+    // Listen first: a session lost during the first write is then followed by a second one.
     client.getConnectionStateListenable().addListener(listener);
+    try {
+      writeOccupant(occupant);
+    } catch (RuntimeException e) {
+      client.getConnectionStateListenable().removeListener(listener);
+      throw e;
+    }
   }
 
   /**
