@@ -1,12 +1,15 @@
 /**
  * Quorate's lock managers on ZooKeeper and Curator ({@link dev.quorate.zk}): single, redundant and
- * distributed lock managers.
+ * distributed lock managers, membership, the shared host inventory and cluster-wide fence
+ * coordination.
  *
  * @provides dev.quorate.lock.LockManagerProvider the ZooKeeper lock manager, {@code
  *     quorate.lock.provider=zookeeper}
  */
 module dev.quorate.zk {
   requires transitive dev.quorate.lock;
+  requires transitive dev.quorate
+      .fence; // ZkFenceCoordinator and ZkHostInventory implement its SPIs
   // Curator and ZooKeeper ship no module descriptors: these are their automatic module names.
   requires transitive curator.framework; // ZkLockManagerBuilder.curator(CuratorFramework)
   requires curator.client;

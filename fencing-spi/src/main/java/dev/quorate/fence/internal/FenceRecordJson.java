@@ -13,12 +13,19 @@ import java.util.Map;
 /**
  * One {@link FenceRecord} as one line of JSON, so operators can read the history with jq. Only
  * strings, integers and arrays of strings occur, so a small exact codec avoids a JSON dependency.
- * {@link #decode} throws {@link IllegalArgumentException} naming what is wrong.
+ * {@link #decode} throws {@link IllegalArgumentException} naming what is wrong. Public for the
+ * ZooKeeper history of lock-zk (a qualified export), which stores one record per node in this form.
  */
-final class FenceRecordJson {
+public final class FenceRecordJson {
   private FenceRecordJson() {}
 
-  static String encode(FenceRecord r) {
+  /**
+   * Encodes a record as one line of JSON, without a line break.
+   *
+   * @param r the record
+   * @return the JSON object
+   */
+  public static String encode(FenceRecord r) {
     StringBuilder out = new StringBuilder("{");
     field(out, "requestedAt", r.requestedAt().toString()).append(',');
     field(out, "finishedAt", r.finishedAt().toString()).append(',');
@@ -36,7 +43,15 @@ final class FenceRecordJson {
     return out.append('}').toString();
   }
 
-  static FenceRecord decode(String line) {
+  /**
+   * Decodes one JSON object written by {@link #encode}.
+   *
+   * @param line the JSON object
+   * @return the record
+   * @throws IllegalArgumentException if the text is not a fence record; the message says what is
+   *     wrong and where
+   */
+  public static FenceRecord decode(String line) {
     Map<String, Object> m = new Parser(line).object();
     try {
       return new FenceRecord(
