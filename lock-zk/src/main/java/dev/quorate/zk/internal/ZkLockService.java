@@ -1,5 +1,6 @@
 package dev.quorate.zk.internal;
 
+import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.Lock;
@@ -196,6 +197,14 @@ public final class ZkLockService implements ZkLockManager {
     ResourceNames.check(resource);
     Objects.requireNonNull(options, "options");
     checkOpen();
+    if (options.recoveryGate().isPresent()) {
+      // Refused rather than ignored: a gate taken for granted but not kept would grant a lost
+      // member's lock before its fence.
+      throw new ConfigurationException(
+          "recoveryGate is not supported by the ZooKeeper lock manager yet; lock '"
+              + resource
+              + "' needs a TokenGuard on its resource instead");
+    }
     return new ZkLock(resource, options);
   }
 
