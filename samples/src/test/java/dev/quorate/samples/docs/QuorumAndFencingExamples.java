@@ -1,11 +1,14 @@
 package dev.quorate.samples.docs;
 
 import dev.quorate.fence.FenceAgents;
+import dev.quorate.fence.FenceRecoveryGate;
 import dev.quorate.fence.FenceTopology;
 import dev.quorate.fence.Fencer;
 import dev.quorate.fence.LivenessSource;
 import dev.quorate.fence.TopologyFenceGuard;
 import dev.quorate.lock.LockManager;
+import dev.quorate.lock.LockOptions;
+import dev.quorate.lock.RecoveryGate;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.NoQuorumPolicy;
 import dev.quorate.quorum.QuorumGate;
@@ -13,6 +16,7 @@ import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.Topology;
+import java.time.Duration;
 import java.util.Set;
 
 /** The examples of docs/quorum.md and docs/fencing.md; {@code DocExamplesTest} runs them. */
@@ -56,5 +60,14 @@ final class QuorumAndFencingExamples {
             .build();
     Fencer fencer = Fencer.builder(fenceTopology, FenceAgents.load(), guard).build();
     return fencer;
+  }
+
+  /** docs/fencing.md, "No recovery before the fence": the gate on a lock's options. */
+  static LockOptions recoveryGated(Fencer fencer) {
+    RecoveryGate gate =
+        FenceRecoveryGate.of(fencer.history())
+            .withSelfFenceDeadline(Duration.ofSeconds(40)); // session timeout + watchdog timeout
+    LockOptions options = LockOptions.builder().recoveryGate(gate).build();
+    return options;
   }
 }
