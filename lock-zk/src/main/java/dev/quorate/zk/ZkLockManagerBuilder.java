@@ -45,6 +45,7 @@ public final class ZkLockManagerBuilder {
   private ZkSecurity security = ZkSecurity.none();
   private boolean cohorting;
   private int localHandoffBound = 16;
+  private String member;
 
   ZkLockManagerBuilder() {}
 
@@ -180,6 +181,25 @@ public final class ZkLockManagerBuilder {
   }
 
   /**
+   * Names this member as its fencer knows it (the fence target, for example {@code node-a}). Locks
+   * with a {@link dev.quorate.lock.RecoveryGate} need it: each grant of such a lock is recorded in
+   * ZooKeeper under this name, so that if this member is lost while holding it, the next holder
+   * waits until this member is fenced or confirmed down. Without it such locks are refused.
+   *
+   * @param name the member name, not blank
+   * @return this builder
+   * @throws IllegalArgumentException if blank
+   */
+  public ZkLockManagerBuilder member(String name) {
+    Objects.requireNonNull(name, "member");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("member must not be blank, got '" + name + "'");
+    }
+    this.member = name;
+    return this;
+  }
+
+  /**
    * Connects and returns the manager.
    *
    * @return a connected manager
@@ -235,7 +255,8 @@ public final class ZkLockManagerBuilder {
             acls,
             connectionTimeout,
             cohorting,
-            localHandoffBound));
+            localHandoffBound,
+            member));
   }
 
   private List<ACL> acls() {

@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -55,6 +56,7 @@ public final class ZkLockService implements ZkLockManager {
   private final List<ACL> acls;
   private final Duration operationTimeout;
   private final byte[] owner;
+  private final String member;
   private final ExecutorService pool;
   private final ScheduledThreadPoolExecutor timers;
   private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
@@ -83,6 +85,7 @@ public final class ZkLockService implements ZkLockManager {
     this.cohorting = settings.cohorting();
     this.localHandoffBound = settings.localHandoffBound();
     this.owner = ownerId().getBytes(StandardCharsets.UTF_8);
+    this.member = settings.member();
     ThreadPoolExecutor threads =
         new ThreadPoolExecutor(
             0,
@@ -143,6 +146,21 @@ public final class ZkLockService implements ZkLockManager {
     return operationTimeout;
   }
 
+  /** This member's name as its fencer knows it, or null if not given. */
+  String member() {
+    return member;
+  }
+
+  /** Runs {@code action} on the timer thread after {@code delay}; nothing once closed. */
+  void later(Duration delay, Runnable action) {
+    try {
+      timers.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closed meanwhile: close() fails every request that was waiting.
+      log.debug("manager closed; {} not scheduled", action);
+    }
+  }
+
   String container(String resource) {
     return paths.container(resource);
   }
@@ -197,13 +215,13 @@ public final class ZkLockService implements ZkLockManager {
     ResourceNames.check(resource);
     Objects.requireNonNull(options, "options");
     checkOpen();
-    if (options.recoveryGate().isPresent()) {
-      // Refused rather than ignored: a gate taken for granted but not kept would grant a lost
-      // member's lock before its fence.
+    if (options.recoveryGate().isPresent() && member == null) {
+      // Refused rather than ignored: a holder record without a name could never be fenced.
       throw new ConfigurationException(
-          "recoveryGate is not supported by the ZooKeeper lock manager yet; lock '"
+          "lock '"
               + resource
-              + "' needs a TokenGuard on its resource instead");
+              + "' has a recoveryGate, which needs this member's name as the fencer knows it:"
+              + " set ZkLockManagerBuilder.member(name)");
     }
     return new ZkLock(resource, options);
   }
@@ -227,8 +245,12 @@ public final class ZkLockService implements ZkLockManager {
       String resource, LockMode mode, LockOptions options, Duration timeout, boolean callerWaits) {
     Objects.requireNonNull(mode, "mode");
     checkOpen();
-    // A request with its own blocking callback needs its own node: the callback is per node.
-    if (cohorting && mode == LockMode.EX && options.blockingCallback().isEmpty()) {
+    // A request with its own blocking callback needs its own node: the callback is per node. So
+    // does a gated one: its holder record is per node, and a cached grant would outlive it.
+    if (cohorting
+        && mode == LockMode.EX
+        && options.blockingCallback().isEmpty()
+        && options.recoveryGate().isEmpty()) {
       boolean tryOnce = timeout != null && timeout.isZero();
       CompletableFuture<Lease> local;
       do {
@@ -281,6 +303,7 @@ public final class ZkLockService implements ZkLockManager {
             resource,
             mode,
             options.blockingCallback().orElse(null),
+            options.recoveryGate().orElse(null),
             timeout != null && timeout.isZero(),
             callerWaits);
     active.add(lease);
