@@ -21,6 +21,7 @@ import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
+import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.RecoveryGate;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -101,6 +103,9 @@ class RecoveryGateIT {
           .isEmpty();
       assertThat(gate.asked()).as("the gate was asked about A").isPositive();
       assertThat(gate.owners).containsOnly("node-a");
+      assertThat(b.manager.lock("web-1", options).tryAcquire(LockMode.EX, Duration.ZERO))
+          .as("a request that may not wait fails at once while withheld")
+          .isEmpty();
 
       CompletableFuture<Lease> waiting = b.manager.lock("web-1", options).acquireAsync(LockMode.EX);
       FenceResult fenced =
@@ -181,6 +186,53 @@ class RecoveryGateIT {
   }
 
   @Test
+  void aWithheldRequestFailsWhenItsManagerClosesAndLeavesNoRecord() throws Exception {
+    CountingGate gate = new CountingGate((owner, heldSince, lostAtNanos) -> false);
+    LockOptions options = LockOptions.builder().recoveryGate(gate).build();
+    try (Member a = member("node-a");
+        Member b = member("node-b");
+        Member c = member("node-c")) {
+      Lease held = a.manager.lock("web-4", options).acquire(LockMode.EX);
+      expireOnServer(a.curator.getZookeeperClient().getZooKeeper());
+      await().atMost(SESSION).until(() -> held.state() == LeaseState.LOST);
+
+      CompletableFuture<Lease> waiting = b.manager.lock("web-4", options).acquireAsync(LockMode.EX);
+      await().atMost(SESSION).until(() -> gate.asked() > 0);
+      b.manager.close();
+
+      assertThatThrownBy(() -> waiting.get(SESSION.toMillis(), TimeUnit.MILLISECONDS))
+          .hasCauseInstanceOf(QuorateException.class)
+          .hasMessageContaining("lock manager closed");
+      // Only A's record: B was never granted, so it wrote none.
+      assertThat(holderRecords(c, "web-4")).hasSize(1);
+    }
+  }
+
+  @Test
+  void cohortingManagersGateToo() throws Exception {
+    AtomicBoolean fenced = new AtomicBoolean();
+    CountingGate gate = new CountingGate((owner, heldSince, lostAtNanos) -> fenced.get());
+    LockOptions options = LockOptions.builder().recoveryGate(gate).build();
+    try (Member a = member("node-a", true);
+        Member b = member("node-b", true)) {
+      // A gated request bypasses the cohort: a cached grant would outlive its holder record.
+      Lease held = a.manager.lock("web-5", options).acquire(LockMode.EX);
+      assertThat(held.token().minor()).isZero();
+      expireOnServer(a.curator.getZookeeperClient().getZooKeeper());
+      await().atMost(SESSION).until(() -> held.state() == LeaseState.LOST);
+
+      assertThat(b.manager.lock("web-5", options).tryAcquire(LockMode.EX, WITHHELD_FOR)).isEmpty();
+      assertThat(gate.asked()).isPositive();
+      fenced.set(true);
+      try (Lease granted =
+          b.manager.lock("web-5", options).tryAcquire(LockMode.EX, SESSION).orElseThrow()) {
+        assertThat(granted.token().isNewerThan(held.token())).isTrue();
+      }
+      assertThat(holderRecords(b, "web-5")).isEmpty();
+    }
+  }
+
+  @Test
   void withoutTheGateBIsGrantedBeforeAnyFence() throws Exception {
     try (Member a = member("node-a");
         Member b = member("node-b")) {
@@ -242,8 +294,14 @@ class RecoveryGateIT {
   }
 
   private static Member member(String name) throws InterruptedException {
+    return member(name, false);
+  }
+
+  private static Member member(String name, boolean cohorting) throws InterruptedException {
     CuratorFramework curator = curator();
-    return new Member(curator, ZkLockManager.builder().curator(curator).member(name).build());
+    return new Member(
+        curator,
+        ZkLockManager.builder().curator(curator).member(name).cohorting(cohorting).build());
   }
 
   private static CuratorFramework curator() {

@@ -13,17 +13,21 @@ import java.util.regex.Pattern;
  * still have been using the resource. Its data is the holder's member name.
  */
 final class HolderRecord {
-  private static final Pattern NAME = Pattern.compile("holder-(\\d{10,})");
+  private static final String PREFIX = "holder-";
+  private static final Pattern NAME = Pattern.compile(PREFIX + "(\\d{10,})");
 
   private HolderRecord() {}
 
   /** The child name of the record of the lease at {@code position}. */
   static String name(long position) {
-    return String.format("holder-%010d", position);
+    return String.format(PREFIX + "%010d", position);
   }
 
   /** The lease position a child name records; empty for any other child. */
   static Optional<Long> parsePosition(String child) {
+    if (!child.startsWith(PREFIX)) {
+      return Optional.empty(); // every lock node: spares ungated queues the pattern
+    }
     Matcher m = NAME.matcher(child);
     return m.matches() ? Optional.of(Long.parseLong(m.group(1))) : Optional.empty();
   }
