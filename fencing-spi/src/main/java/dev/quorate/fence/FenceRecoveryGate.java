@@ -20,6 +20,12 @@ import java.util.Set;
  * that a fence done by any member opens the gate everywhere. An unfence or a failed fence never
  * opens it.
  *
+ * <p>Clocks: "after the holder's grant" compares the record's {@code finishedAt} (the fencing
+ * member's wall clock) with {@code heldSince} (the lock service's wall clock). Keep the clocks
+ * synchronised: a fencer clock ahead by more than a member's reboot-and-rejoin time could count a
+ * fence of the member's earlier life (unsafe); one behind by more than the time from a grant to its
+ * fence does not count a real fence (the lock stays withheld until an operator confirms).
+ *
  * <pre>{@code
  * RecoveryGate gate = FenceRecoveryGate.of(fencer.history())
  *     .withSelfFenceDeadline(Duration.ofSeconds(40)); // session timeout + watchdog timeout

@@ -11,8 +11,10 @@ import java.time.Instant;
  * needs one.
  *
  * <p>A lock manager that cannot tell a lost holder from a clean release refuses a lock with a gate
- * ({@link ConfigurationException}) rather than ignoring it. The in-process manager accepts it and
- * never asks: its holders live and die with the one process.
+ * ({@link ConfigurationException}) rather than ignoring it. The ZooKeeper lock manager records each
+ * gated grant under the member's name and asks the gate before granting the lock of a holder lost
+ * without a release. The in-process manager accepts it and never asks: its holders live and die
+ * with the one process. Every member that locks a gated resource must pass the gate.
  *
  * <p>The gate is polled: a lock manager asks {@link #recovered} again on a bounded schedule while a
  * waiter is held back, so an implementation must answer at once and never block.
@@ -31,8 +33,10 @@ public interface RecoveryGate {
    * to another member.
    *
    * @param owner the member name of the lost holder
-   * @param heldSince when the lost holder's request was recorded (wall clock of the lock service);
-   *     a fence that finished after it stopped that holder
+   * @param heldSince when the lost holder's grant was recorded, on the lock service's wall clock
+   *     (ZooKeeper: the ctime of its holder record, from the leader's clock); a fence that finished
+   *     after it stopped that holder. Compared with another machine's clock it is only as good as
+   *     their synchronisation
    * @param lostAtNanos when the loss was seen, on this process's {@link System#nanoTime()} clock;
    *     for deadlines only
    * @return true once the lock may be granted to another member

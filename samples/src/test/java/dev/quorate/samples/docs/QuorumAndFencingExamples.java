@@ -6,7 +6,9 @@ import dev.quorate.fence.FenceTopology;
 import dev.quorate.fence.Fencer;
 import dev.quorate.fence.LivenessSource;
 import dev.quorate.fence.TopologyFenceGuard;
+import dev.quorate.lock.Lease;
 import dev.quorate.lock.LockManager;
+import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.RecoveryGate;
 import dev.quorate.quorum.MemberId;
@@ -16,6 +18,7 @@ import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.Topology;
+import dev.quorate.zk.ZkLockManager;
 import java.time.Duration;
 import java.util.Set;
 
@@ -63,11 +66,17 @@ final class QuorumAndFencingExamples {
   }
 
   /** docs/fencing.md, "No recovery before the fence": the gate on a lock's options. */
-  static LockOptions recoveryGated(Fencer fencer) {
+  static Lease recoveryGated(Fencer fencer) throws InterruptedException {
     RecoveryGate gate =
         FenceRecoveryGate.of(fencer.history())
             .withSelfFenceDeadline(Duration.ofSeconds(40)); // session timeout + watchdog timeout
     LockOptions options = LockOptions.builder().recoveryGate(gate).build();
-    return options;
+    ZkLockManager manager =
+        ZkLockManager.builder()
+            .connectString("zk1:2181,zk2:2181,zk3:2181")
+            .member("node-a") // or quorate.lock.zookeeper.member=node-a
+            .build();
+    Lease lease = manager.lock("vm/web-1", options).acquire(LockMode.EX);
+    return lease;
   }
 }
