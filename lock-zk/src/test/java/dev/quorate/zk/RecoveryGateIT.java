@@ -9,6 +9,7 @@ import dev.quorate.fence.FenceAction;
 import dev.quorate.fence.FenceAgents;
 import dev.quorate.fence.FenceDevice;
 import dev.quorate.fence.FenceGuard;
+import dev.quorate.fence.FenceHistory;
 import dev.quorate.fence.FenceLevel;
 import dev.quorate.fence.FenceReason;
 import dev.quorate.fence.FenceRecoveryGate;
@@ -23,12 +24,15 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.RecoveryGate;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,7 +82,7 @@ class RecoveryGateIT {
   }
 
   @AfterAll
-  static void stopServer() throws java.io.IOException {
+  static void stopServer() throws IOException {
     if (server != null) {
       server.close();
     }
@@ -182,6 +186,77 @@ class RecoveryGateIT {
       assertThat(gate.asked()).isZero();
       granted.release();
       assertThat(holderRecords(b, "web-3")).isEmpty();
+    }
+  }
+
+  @Test
+  void aHolderWhoseNodeAnotherClientDeletedIsLostAndGated() throws Exception {
+    AtomicBoolean fenced = new AtomicBoolean();
+    CountingGate gate = new CountingGate((owner, heldSince, lostAtNanos) -> fenced.get());
+    LockOptions options = LockOptions.builder().recoveryGate(gate).build();
+    try (Member a = member("node-a");
+        Member b = member("node-b")) {
+      Lease held = a.manager.lock("web-6", options).acquire(LockMode.EX);
+      // A's session lives on; its node is deleted by hand (an operator, a buggy client).
+      for (String child : b.curator.getChildren().forPath(CONTAINER + "web-6")) {
+        if (!child.startsWith("holder-")) {
+          b.curator.delete().forPath(CONTAINER + "web-6/" + child);
+        }
+      }
+      await().atMost(SESSION).until(() -> held.state() == LeaseState.LOST);
+
+      assertThat(b.manager.lock("web-6", options).tryAcquire(LockMode.EX, WITHHELD_FOR)).isEmpty();
+      assertThat(gate.owners).containsOnly("node-a");
+      fenced.set(true);
+      try (Lease granted =
+          b.manager.lock("web-6", options).tryAcquire(LockMode.EX, SESSION).orElseThrow()) {
+        assertThat(granted.token().isNewerThan(held.token())).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aConvertedLeaseKeepsItsRecordUntilReleased() throws Exception {
+    CountingGate gate = new CountingGate((owner, heldSince, lostAtNanos) -> false);
+    LockOptions options = LockOptions.builder().recoveryGate(gate).build();
+    try (Member a = member("node-a");
+        Member b = member("node-b")) {
+      Lease released = a.manager.lock("web-7", options).acquire(LockMode.EX);
+      released.convert(LockMode.PR);
+      released.convert(LockMode.PW);
+      assertThat(holderRecords(b, "web-7")).hasSize(1);
+      released.release();
+      assertThat(holderRecords(b, "web-7")).isEmpty();
+
+      Lease lost = a.manager.lock("web-7", options).acquire(LockMode.EX);
+      lost.convert(LockMode.PR); // its first node goes; the record follows the lease's position
+      expireOnServer(a.curator.getZookeeperClient().getZooKeeper());
+      await().atMost(SESSION).until(() -> lost.state() == LeaseState.LOST);
+
+      assertThat(b.manager.lock("web-7", options).tryAcquire(LockMode.EX, WITHHELD_FOR)).isEmpty();
+      assertThat(gate.asked()).isPositive();
+    }
+  }
+
+  @Test
+  void theSelfFenceDeadlineOpensTheGateWithoutAFence() throws Exception {
+    Duration deadline = Duration.ofSeconds(3);
+    RecoveryGate gate =
+        FenceRecoveryGate.of(FenceHistory.inMemory()).withSelfFenceDeadline(deadline);
+    LockOptions options = LockOptions.builder().recoveryGate(gate).build();
+    try (Member a = member("node-a");
+        Member b = member("node-b")) {
+      Lease held = a.manager.lock("web-8", options).acquire(LockMode.EX);
+      expireOnServer(a.curator.getZookeeperClient().getZooKeeper());
+      await().atMost(SESSION).until(() -> held.state() == LeaseState.LOST);
+
+      long asked = System.nanoTime();
+      Lease granted =
+          b.manager.lock("web-8", options).tryAcquire(LockMode.EX, SESSION).orElseThrow();
+      // Counted from when B's request first saw the loss, which was after it asked.
+      assertThat(Duration.ofNanos(System.nanoTime() - asked)).isGreaterThanOrEqualTo(deadline);
+      assertThat(granted.token().isNewerThan(held.token())).isTrue();
+      granted.release();
     }
   }
 
@@ -346,7 +421,7 @@ class RecoveryGateIT {
   private static final class CountingGate implements RecoveryGate {
     private final RecoveryGate delegate;
     private final AtomicInteger asked = new AtomicInteger();
-    final java.util.Set<String> owners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final Set<String> owners = ConcurrentHashMap.newKeySet();
 
     CountingGate(RecoveryGate delegate) {
       this.delegate = delegate;
