@@ -41,6 +41,7 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterAll;
@@ -198,7 +199,7 @@ class RecoveryGateIT {
         Member b = member("node-b")) {
       Lease held = a.manager.lock("web-6", options).acquire(LockMode.EX);
       // A's session lives on; its node is deleted by hand (an operator, a buggy client).
-      for (String child : b.curator.getChildren().forPath(CONTAINER + "web-6")) {
+      for (String child : children(b, "web-6")) {
         if (!child.startsWith("holder-")) {
           b.curator.delete().forPath(CONTAINER + "web-6/" + child);
         }
@@ -308,6 +309,25 @@ class RecoveryGateIT {
   }
 
   @Test
+  void aReleaseWhoseRecordIsGoneStillDeletesItsNode() throws Exception {
+    LockOptions options =
+        LockOptions.builder().recoveryGate((owner, heldSince, lostAtNanos) -> false).build();
+    try (Member a = member("node-a")) {
+      Lease held = a.manager.lock("web-9", options).acquire(LockMode.EX);
+      for (String record : holderRecords(a, "web-9")) {
+        a.curator.delete().forPath(CONTAINER + "web-9/" + record);
+      }
+      held.release(); // the node-and-record transaction fails: the node is deleted alone
+
+      assertThat(children(a, "web-9")).isEmpty();
+      try (Lease again =
+          a.manager.lock("web-9", options).tryAcquire(LockMode.EX, SESSION).orElseThrow()) {
+        assertThat(again.token().isNewerThan(held.token())).isTrue();
+      }
+    }
+  }
+
+  @Test
   void withoutTheGateBIsGrantedBeforeAnyFence() throws Exception {
     try (Member a = member("node-a");
         Member b = member("node-b")) {
@@ -391,9 +411,16 @@ class RecoveryGateIT {
   }
 
   private static List<String> holderRecords(Member reader, String resource) throws Exception {
-    return reader.curator.getChildren().forPath(CONTAINER + resource).stream()
-        .filter(name -> name.startsWith("holder-"))
-        .toList();
+    return children(reader, resource).stream().filter(name -> name.startsWith("holder-")).toList();
+  }
+
+  /** The children of a resource's container; none once the server has reaped the container. */
+  private static List<String> children(Member reader, String resource) throws Exception {
+    try {
+      return reader.curator.getChildren().forPath(CONTAINER + resource);
+    } catch (KeeperException.NoNodeException e) {
+      return List.of();
+    }
   }
 
   /** Ends a session on the server, as its expiry would: a second handle joins it and closes. */

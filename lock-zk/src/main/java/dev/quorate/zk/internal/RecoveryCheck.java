@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.CreateMode;
@@ -50,6 +52,7 @@ final class RecoveryCheck {
   private final RecoveryGate gate;
   private final String member;
   private final Map<Long, Lost> lost = new HashMap<>();
+  private final Set<Long> withheld = new HashSet<>();
   private Duration nextPoll = FIRST_POLL;
 
   RecoveryCheck(ZkLease lease, RecoveryGate gate, String member) {
@@ -92,6 +95,15 @@ final class RecoveryCheck {
         lost.put(position, holder);
       }
       if (!recovered(holder)) {
+        if (withheld.add(position)) {
+          log.warn(
+              "lock '{}' withheld from member {} until its lost holder {} (granted {}) is fenced"
+                  + " or confirmed down",
+              lease.resource,
+              member,
+              holder.owner(),
+              holder.heldSince());
+        }
         return Verdict.WITHHELD;
       }
     }
@@ -135,15 +147,7 @@ final class RecoveryCheck {
     }
     String owner = new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8);
     // ZooKeeper's ctime: the leader's wall clock when the grant was recorded (see docs/fencing.md).
-    Lost holder = new Lost(owner, Instant.ofEpochMilli(stat.getCtime()), System.nanoTime());
-    log.warn(
-        "lock '{}' withheld from member {} until its lost holder {} (granted {}) is fenced or"
-            + " confirmed down",
-        lease.resource,
-        member,
-        owner,
-        holder.heldSince());
-    return holder;
+    return new Lost(owner, Instant.ofEpochMilli(stat.getCtime()), System.nanoTime());
   }
 
   /**
