@@ -151,9 +151,10 @@ public final class ZkLockManagerBuilder {
    *
    * <p>What changes: another member's first request waits one more notification (the blocking
    * callback that makes this member give the node up); blocking callbacks of other holders hear of
-   * each waiting member at least once, not of each thread; EX requests with a blocking callback of
-   * their own, and other modes, still get a node each. Converting a cohort lease takes the node out
-   * of the cohort. Off by default, because of these differences; see {@code docs/performance.md}.
+   * each waiting member at least once, not of each thread; EX requests with a blocking callback or
+   * a recovery gate of their own, and other modes, still get a node each. Converting a cohort lease
+   * takes the node out of the cohort. Off by default, because of these differences; see {@code
+   * docs/performance.md}.
    *
    * @param enabled whether to cohort and cache EX grants
    * @return this builder
