@@ -262,6 +262,30 @@ class RecoveryGateIT {
   }
 
   @Test
+  void askingAgainKeepsTheSelfFenceCountOfTheFirstSighting() throws Exception {
+    Duration deadline = Duration.ofSeconds(4);
+    RecoveryGate gate =
+        FenceRecoveryGate.of(FenceHistory.inMemory()).withSelfFenceDeadline(deadline);
+    LockOptions options = LockOptions.builder().recoveryGate(gate).build();
+    try (Member a = member("node-a");
+        Member b = member("node-b")) {
+      Lease held = a.manager.lock("web-10", options).acquire(LockMode.EX);
+      expireOnServer(a.curator.getZookeeperClient().getZooKeeper());
+      await().atMost(SESSION).until(() -> held.state() == LeaseState.LOST);
+
+      assertThat(b.manager.lock("web-10", options).tryAcquire(LockMode.EX, Duration.ofSeconds(3)))
+          .isEmpty();
+      long again = System.nanoTime();
+      Lease granted =
+          b.manager.lock("web-10", options).tryAcquire(LockMode.EX, SESSION).orElseThrow();
+      // The second request counts from the first one's sighting, about 3 s ago: it waits about
+      // 1 s, not the whole deadline again.
+      assertThat(Duration.ofNanos(System.nanoTime() - again)).isLessThan(deadline);
+      granted.release();
+    }
+  }
+
+  @Test
   void aWithheldRequestFailsWhenItsManagerClosesAndLeavesNoRecord() throws Exception {
     CountingGate gate = new CountingGate((owner, heldSince, lostAtNanos) -> false);
     LockOptions options = LockOptions.builder().recoveryGate(gate).build();

@@ -45,8 +45,16 @@ final class RecoveryCheck {
     CHANGED
   }
 
-  /** A lost holder as first seen by this request. */
-  private record Lost(String owner, Instant heldSince, long lostAtNanos) {}
+  /**
+   * A lost holder as read by this request.
+   *
+   * @param path its record
+   * @param czxid its record's creation
+   * @param owner the member name in the record
+   * @param heldSince the record's ctime
+   * @param lostAtNanos when this member first saw it lost
+   */
+  private record Lost(String path, long czxid, String owner, Instant heldSince, long lostAtNanos) {}
 
   private final ZkLease lease;
   private final RecoveryGate gate;
@@ -146,8 +154,9 @@ final class RecoveryCheck {
       throw ZkNodes.failure("read the holder record " + path, e);
     }
     String owner = new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8);
+    long seen = lease.service.lossSightings().firstSeen(path, stat.getCzxid(), System.nanoTime());
     // ZooKeeper's ctime: the leader's wall clock when the grant was recorded (see docs/fencing.md).
-    return new Lost(owner, Instant.ofEpochMilli(stat.getCtime()), System.nanoTime());
+    return new Lost(path, stat.getCzxid(), owner, Instant.ofEpochMilli(stat.getCtime()), seen);
   }
 
   /**
@@ -173,7 +182,10 @@ final class RecoveryCheck {
                 .forPath(lease.container + "/" + HolderRecord.name(position)));
       }
       client.transaction().forOperations(ops);
-      lostNow.forEach(lost::remove);
+      for (long position : lostNow) {
+        Lost gone = lost.remove(position);
+        lease.service.lossSightings().forget(gone.path(), gone.czxid());
+      }
       return true;
     } catch (KeeperException.NoNodeException | KeeperException.NodeExistsException e) {
       return false;

@@ -65,6 +65,7 @@ public final class ZkLockService implements ZkLockManager {
   private final Map<String, Cohort> cohorts = new ConcurrentHashMap<>();
   private final NotCaching notCaching = new NotCaching();
   private final ValuedContainers valuedContainers = new ValuedContainers();
+  private final LossSightings lossSightings = new LossSightings();
   private final AtomicInteger mostHandoffsWhileContended = new AtomicInteger();
   private final ConnectionStateListener connectionListener = this::onConnectionState;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -132,6 +133,10 @@ public final class ZkLockService implements ZkLockManager {
 
   ValuedContainers valuedContainers() {
     return valuedContainers;
+  }
+
+  LossSightings lossSightings() {
+    return lossSightings;
   }
 
   List<ACL> acls() {
