@@ -21,10 +21,12 @@ public final class LockOptions {
 
   private final Duration acquireTimeout;
   private final BlockingCallback blockingCallback;
+  private final RecoveryGate recoveryGate;
 
   private LockOptions(Builder builder) {
     this.acquireTimeout = builder.acquireTimeout;
     this.blockingCallback = builder.blockingCallback;
+    this.recoveryGate = builder.recoveryGate;
   }
 
   /**
@@ -64,12 +66,24 @@ public final class LockOptions {
     return Optional.ofNullable(blockingCallback);
   }
 
+  /**
+   * Returns the gate asked before a lost holder's lock is granted to another member, if any; by
+   * default there is none and a lost holder's lock passes on at once.
+   *
+   * @return the recovery gate, if any
+   */
+  public Optional<RecoveryGate> recoveryGate() {
+    return Optional.ofNullable(recoveryGate);
+  }
+
   @Override
   public String toString() {
     return "LockOptions[acquireTimeout="
         + (acquireTimeout == null ? "none" : acquireTimeout)
         + ", blockingCallback="
         + (blockingCallback != null)
+        + ", recoveryGate="
+        + (recoveryGate != null)
         + "]";
   }
 
@@ -77,6 +91,7 @@ public final class LockOptions {
   public static final class Builder {
     private Duration acquireTimeout;
     private BlockingCallback blockingCallback;
+    private RecoveryGate recoveryGate;
 
     private Builder() {}
 
@@ -100,6 +115,19 @@ public final class LockOptions {
      */
     public Builder onBlocking(BlockingCallback callback) {
       this.blockingCallback = Objects.requireNonNull(callback, "callback");
+      return this;
+    }
+
+    /**
+     * Sets the gate asked before the lock of a lost holder (not cleanly released) is granted to
+     * another member. Needed for storage that checks no {@link FencingToken}; optional behind a
+     * {@link TokenGuard}.
+     *
+     * @param gate the gate
+     * @return this builder
+     */
+    public Builder recoveryGate(RecoveryGate gate) {
+      this.recoveryGate = Objects.requireNonNull(gate, "gate");
       return this;
     }
 

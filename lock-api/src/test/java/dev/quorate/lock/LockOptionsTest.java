@@ -13,6 +13,15 @@ class LockOptionsTest {
   void defaultsWaitWithoutBoundAndHaveNoCallback() {
     assertThat(LockOptions.defaults().acquireTimeout()).isEmpty();
     assertThat(LockOptions.defaults().blockingCallback()).isEmpty();
+    assertThat(LockOptions.defaults().recoveryGate()).isEmpty();
+  }
+
+  @Test
+  void keepsTheRecoveryGate() {
+    RecoveryGate gate = (owner, heldSince, lostAtNanos) -> false;
+    LockOptions options = LockOptions.builder().recoveryGate(gate).build();
+    assertThat(options.recoveryGate()).containsSame(gate);
+    assertThat(options.toString()).contains("recoveryGate=true");
   }
 
   @Test

@@ -45,6 +45,7 @@ public final class ZkLockManagerBuilder {
   private ZkSecurity security = ZkSecurity.none();
   private boolean cohorting;
   private int localHandoffBound = 16;
+  private String member;
 
   ZkLockManagerBuilder() {}
 
@@ -150,9 +151,10 @@ public final class ZkLockManagerBuilder {
    *
    * <p>What changes: another member's first request waits one more notification (the blocking
    * callback that makes this member give the node up); blocking callbacks of other holders hear of
-   * each waiting member at least once, not of each thread; EX requests with a blocking callback of
-   * their own, and other modes, still get a node each. Converting a cohort lease takes the node out
-   * of the cohort. Off by default, because of these differences; see {@code docs/performance.md}.
+   * each waiting member at least once, not of each thread; EX requests with a blocking callback or
+   * a recovery gate of their own, and other modes, still get a node each. Converting a cohort lease
+   * takes the node out of the cohort. Off by default, because of these differences; see {@code
+   * docs/performance.md}.
    *
    * @param enabled whether to cohort and cache EX grants
    * @return this builder
@@ -176,6 +178,25 @@ public final class ZkLockManagerBuilder {
       throw new IllegalArgumentException("localHandoffBound must not be negative, got " + bound);
     }
     this.localHandoffBound = bound;
+    return this;
+  }
+
+  /**
+   * Names this member as its fencer knows it (the fence target, for example {@code node-a}). Locks
+   * with a {@link dev.quorate.lock.RecoveryGate} need it: each grant of such a lock is recorded in
+   * ZooKeeper under this name, so that if this member is lost while holding it, the next holder
+   * waits until this member is fenced or confirmed down. Without it such locks are refused.
+   *
+   * @param name the member name, not blank
+   * @return this builder
+   * @throws IllegalArgumentException if blank
+   */
+  public ZkLockManagerBuilder member(String name) {
+    Objects.requireNonNull(name, "member");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("member must not be blank, got '" + name + "'");
+    }
+    this.member = name;
     return this;
   }
 
@@ -235,7 +256,8 @@ public final class ZkLockManagerBuilder {
             acls,
             connectionTimeout,
             cohorting,
-            localHandoffBound));
+            localHandoffBound,
+            member));
   }
 
   private List<ACL> acls() {

@@ -39,6 +39,13 @@ class ZkLockManagerBuilderTest {
   }
 
   @Test
+  void aBlankMemberNameIsRefused() {
+    assertThatThrownBy(() -> ZkLockManager.builder().member(" "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("member must not be blank, got ' '");
+  }
+
+  @Test
   void exactlyOneSourceIsRequired() {
     assertThatThrownBy(() -> ZkLockManager.builder().build())
         .isInstanceOf(ConfigurationException.class)

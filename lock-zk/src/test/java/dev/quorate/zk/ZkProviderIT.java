@@ -7,7 +7,9 @@ import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.Mechanism;
+import dev.quorate.lock.RecoveryGate;
 import java.util.Properties;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
@@ -58,6 +60,29 @@ class ZkProviderIT {
     assertThatThrownBy(() -> LockManager.open(bad))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("cohorting=yes");
+  }
+
+  @Test
+  void configurationNamesTheMemberForGatedLocks() throws Exception {
+    RecoveryGate never = (owner, heldSince, lostAtNanos) -> false;
+    LockOptions gated = LockOptions.builder().recoveryGate(never).build();
+    try (TestingServer server = new TestingServer()) {
+      Properties config = new Properties();
+      config.setProperty("quorate.lock.provider", "zookeeper");
+      config.setProperty("quorate.lock.zookeeper.connect", server.getConnectString());
+      try (LockManager manager = LockManager.open(config)) {
+        assertThatThrownBy(() -> manager.lock("volume/7", gated))
+            .isInstanceOf(ConfigurationException.class)
+            .hasMessageContaining("member(name)");
+      }
+      config.setProperty("quorate.lock.zookeeper.member", "node-a");
+      try (LockManager manager = LockManager.open(config)) {
+        // Nobody was lost: a gate that never opens is never asked.
+        try (Lease lease = manager.lock("volume/7", gated).acquire(LockMode.EX)) {
+          assertThat(lease.token().major()).isPositive();
+        }
+      }
+    }
   }
 
   @Test

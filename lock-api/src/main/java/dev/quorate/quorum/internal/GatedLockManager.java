@@ -129,6 +129,8 @@ public final class GatedLockManager implements LockManager {
                     wrap(lease).deliverBlocking(user, wanted);
                   }
                 }));
+    // Dropping the gate here would grant a lost member's lock before its fence: pass it on.
+    options.recoveryGate().ifPresent(builder::recoveryGate);
     if (timeout != null) {
       builder.acquireTimeout(timeout);
     } else {

@@ -75,7 +75,7 @@ final class MultiRequest {
   List<Lease> acquire(Duration timeout) throws InterruptedException {
     List<ZkLease> leases = new ArrayList<>();
     for (String resource : resources) {
-      leases.add(new ZkLease(service, resource, mode, null, false, false));
+      leases.add(new ZkLease(service, resource, mode, null, null, false, false));
     }
     leases.forEach(service::track);
     boolean done = false;

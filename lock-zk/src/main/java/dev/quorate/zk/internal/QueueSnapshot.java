@@ -29,18 +29,44 @@ import java.util.Set;
  */
 final class QueueSnapshot {
   private final List<LockNode> nodes;
+  private final List<Long> holderRecords;
 
   QueueSnapshot(Collection<String> children) {
     List<LockNode> parsed = new ArrayList<>();
+    List<Long> records = new ArrayList<>();
     for (String child : children) {
       LockNode.parse(child).ifPresent(parsed::add);
+      HolderRecord.parsePosition(child).ifPresent(records::add);
     }
     parsed.sort(Comparator.comparingLong(LockNode::seq));
+    records.sort(Comparator.naturalOrder());
     this.nodes = List.copyOf(parsed);
+    this.holderRecords = List.copyOf(records);
   }
 
   List<LockNode> nodes() {
     return nodes;
+  }
+
+  /**
+   * Positions of the holder records of leases that were granted under a recovery gate and whose
+   * nodes are all gone: holders lost without a clean release (which deletes node and record in one
+   * transaction). A record is written only once a grant is decided, so a request that was never
+   * granted leaves none.
+   */
+  List<Long> lostHolders() {
+    List<Long> lost = new ArrayList<>();
+    for (long position : holderRecords) {
+      if (nodes.stream().noneMatch(n -> n.position() == position)) {
+        lost.add(position);
+      }
+    }
+    return lost;
+  }
+
+  /** Says whether the lease at {@code position} has its holder record already. */
+  boolean hasHolderRecord(long position) {
+    return holderRecords.contains(position);
   }
 
   Optional<LockNode> find(String name) {

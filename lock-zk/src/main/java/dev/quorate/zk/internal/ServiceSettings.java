@@ -18,6 +18,8 @@ import org.apache.zookeeper.data.ACL;
  * @param operationTimeout the bound of a blocking ZooKeeper call made for the user
  * @param cohorting whether EX requests of this member share one cached ZooKeeper grant
  * @param localHandoffBound local grants a cohort still makes after another member asked
+ * @param member this member's name as its fencer knows it, written in the holder records of gated
+ *     locks; null if not given (gated locks are then refused)
  */
 public record ServiceSettings(
     CuratorFramework client,
@@ -28,4 +30,5 @@ public record ServiceSettings(
     List<ACL> acls,
     Duration operationTimeout,
     boolean cohorting,
-    int localHandoffBound) {}
+    int localHandoffBound,
+    String member) {}

@@ -11,6 +11,7 @@ import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.RecoveryGate;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.lock.internal.SerialExecutor;
 import java.time.Duration;
@@ -65,6 +66,9 @@ final class ZkLease implements Lease {
   final ZkConversion conversion;
   final LeaseWatch watch;
 
+  /** Null unless the lock has a recovery gate. */
+  private final RecoveryCheck recovery;
+
   volatile Phase phase = Phase.CREATING;
   volatile LockMode mode;
   volatile FencingToken token;
@@ -83,6 +87,7 @@ final class ZkLease implements Lease {
       String resource,
       LockMode mode,
       BlockingCallback blockingCallback,
+      RecoveryGate recoveryGate,
       boolean tryOnce,
       boolean callerWaits) {
     this.service = service;
@@ -97,6 +102,8 @@ final class ZkLease implements Lease {
     this.events = new SerialExecutor(service.pool());
     this.conversion = new ZkConversion(this);
     this.watch = new LeaseWatch(this);
+    this.recovery =
+        recoveryGate == null ? null : new RecoveryCheck(this, recoveryGate, service.member());
   }
 
   CompletableFuture<Lease> granted() {
@@ -191,6 +198,9 @@ final class ZkLease implements Lease {
       }
       List<LockNode> blockers = queue.blockers(me);
       if (blockers.isEmpty()) {
+        if (recovery != null && !admitted(queue, me)) {
+          return;
+        }
         grant(read.valueBlock(), read.watchesQueue());
       } else if (tryOnce) {
         granted.completeExceptionally(new LockTimeoutException(resource, mode, Duration.ZERO));
@@ -207,6 +217,38 @@ final class ZkLease implements Lease {
         log.debug("evaluating {} failed, waiting for the connection", node.path(), e);
       }
     }
+  }
+
+  /**
+   * Asks the recovery check about a request the queue rules grant; false if it is withheld (then it
+   * fails at once if it may not wait, or asks again later) or must be evaluated again.
+   */
+  private boolean admitted(QueueSnapshot queue, LockNode me) {
+    switch (recovery.admit(queue, me)) {
+      case ADMITTED -> {
+        return true;
+      }
+      case WITHHELD -> {
+        if (tryOnce) {
+          granted.completeExceptionally(new LockTimeoutException(resource, mode, Duration.ZERO));
+          withdrawNow();
+        } else {
+          // Timeouts, interrupts and close withdraw the request as for any wait: evaluate() then
+          // finds it no longer WAITING and does nothing.
+          service.later(recovery.nextPoll(), () -> steps.execute(this::evaluate));
+        }
+        return false;
+      }
+      default -> {
+        steps.execute(this::evaluate);
+        return false;
+      }
+    }
+  }
+
+  /** The holder record to delete with the node on a clean release, or null if ungated. */
+  private String recordPath() {
+    return recovery == null ? null : recovery.recordPath(node.name());
   }
 
   /**
@@ -327,7 +369,7 @@ final class ZkLease implements Lease {
     emit(from, LeaseState.RELEASED, "released by holder");
     ValueBlock write = mode.writesValueBlock() ? staged : null;
     staged = null;
-    nodes.release(container, node.path(), write, valueVersion);
+    nodes.release(container, node.path(), write, valueVersion, recordPath());
     service.forget(this);
   }
 
@@ -346,7 +388,8 @@ final class ZkLease implements Lease {
             phase = Phase.LOST;
             emit(from, LeaseState.LOST, "lock manager closed");
             conversion.fail(closed);
-            nodes.delete(node.path());
+            // Closing the manager is the holder's own act, like a release: the record goes too.
+            nodes.release(container, node.path(), null, -1, recordPath());
             service.forget(this);
           }
           done.complete(null);

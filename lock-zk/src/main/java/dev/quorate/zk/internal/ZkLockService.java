@@ -1,5 +1,6 @@
 package dev.quorate.zk.internal;
 
+import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.Lock;
@@ -24,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
@@ -54,6 +56,7 @@ public final class ZkLockService implements ZkLockManager {
   private final List<ACL> acls;
   private final Duration operationTimeout;
   private final byte[] owner;
+  private final String member;
   private final ExecutorService pool;
   private final ScheduledThreadPoolExecutor timers;
   private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
@@ -62,6 +65,7 @@ public final class ZkLockService implements ZkLockManager {
   private final Map<String, Cohort> cohorts = new ConcurrentHashMap<>();
   private final NotCaching notCaching = new NotCaching();
   private final ValuedContainers valuedContainers = new ValuedContainers();
+  private final LossSightings lossSightings = new LossSightings();
   private final AtomicInteger mostHandoffsWhileContended = new AtomicInteger();
   private final ConnectionStateListener connectionListener = this::onConnectionState;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -82,6 +86,7 @@ public final class ZkLockService implements ZkLockManager {
     this.cohorting = settings.cohorting();
     this.localHandoffBound = settings.localHandoffBound();
     this.owner = ownerId().getBytes(StandardCharsets.UTF_8);
+    this.member = settings.member();
     ThreadPoolExecutor threads =
         new ThreadPoolExecutor(
             0,
@@ -130,6 +135,10 @@ public final class ZkLockService implements ZkLockManager {
     return valuedContainers;
   }
 
+  LossSightings lossSightings() {
+    return lossSightings;
+  }
+
   List<ACL> acls() {
     return acls;
   }
@@ -140,6 +149,21 @@ public final class ZkLockService implements ZkLockManager {
 
   Duration operationTimeout() {
     return operationTimeout;
+  }
+
+  /** This member's name as its fencer knows it, or null if not given. */
+  String member() {
+    return member;
+  }
+
+  /** Runs {@code action} on the timer thread after {@code delay}; nothing once closed. */
+  void later(Duration delay, Runnable action) {
+    try {
+      timers.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // Closed meanwhile: close() fails every request that was waiting.
+      log.debug("manager closed; {} not scheduled", action);
+    }
   }
 
   String container(String resource) {
@@ -196,6 +220,14 @@ public final class ZkLockService implements ZkLockManager {
     ResourceNames.check(resource);
     Objects.requireNonNull(options, "options");
     checkOpen();
+    if (options.recoveryGate().isPresent() && member == null) {
+      // Refused rather than ignored: a holder record without a name could never be fenced.
+      throw new ConfigurationException(
+          "lock '"
+              + resource
+              + "' has a recoveryGate, which needs this member's name as the fencer knows it:"
+              + " set ZkLockManagerBuilder.member(name)");
+    }
     return new ZkLock(resource, options);
   }
 
@@ -218,8 +250,12 @@ public final class ZkLockService implements ZkLockManager {
       String resource, LockMode mode, LockOptions options, Duration timeout, boolean callerWaits) {
     Objects.requireNonNull(mode, "mode");
     checkOpen();
-    // A request with its own blocking callback needs its own node: the callback is per node.
-    if (cohorting && mode == LockMode.EX && options.blockingCallback().isEmpty()) {
+    // A request with its own blocking callback needs its own node: the callback is per node. So
+    // does a gated one: its holder record is per node, and a cached grant would outlive it.
+    if (cohorting
+        && mode == LockMode.EX
+        && options.blockingCallback().isEmpty()
+        && options.recoveryGate().isEmpty()) {
       boolean tryOnce = timeout != null && timeout.isZero();
       CompletableFuture<Lease> local;
       do {
@@ -272,6 +308,7 @@ public final class ZkLockService implements ZkLockManager {
             resource,
             mode,
             options.blockingCallback().orElse(null),
+            options.recoveryGate().orElse(null),
             timeout != null && timeout.isZero(),
             callerWaits);
     active.add(lease);

@@ -3,6 +3,7 @@ package dev.quorate.zk.internal;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.ACLBackgroundPathAndBytesable;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -466,25 +468,60 @@ final class ZkNodes {
    * until it succeeds or the session ends (and with it the node).
    */
   void release(String container, String path, ValueBlock value, int version) {
-    if (value != null) {
-      try {
-        client
-            .transaction()
-            .forOperations(
-                client
-                    .transactionOp()
-                    .setData()
-                    .withVersion(version)
-                    .forPath(container, value.toBytes()),
-                client.transactionOp().delete().forPath(path));
-        return;
-      } catch (KeeperException e) {
-        log.warn("value block of {} not written ({}); releasing without it", container, e.code());
-      } catch (Exception e) {
-        log.warn("value block of {} not written; releasing without it", container, e);
-      }
+    release(container, path, value, version, null);
+  }
+
+  /**
+   * As {@link #release(String, String, ValueBlock, int)}, also deleting the lease's holder record
+   * (if not null) in the same transaction as the node: a record then outlives its node only when
+   * the holder was lost. If that transaction fails, the node is deleted alone and the record stays:
+   * the next holder then waits for the recovery gate, which is safe, never the other way round.
+   */
+  void release(String container, String path, ValueBlock value, int version, String record) {
+    if (value == null && record == null) {
+      delete(path);
+      return;
+    }
+    if (value != null && transact(container, path, value, version, record)) {
+      return;
+    }
+    if (record != null && transact(container, path, null, version, record)) {
+      return;
     }
     delete(path);
+  }
+
+  private boolean transact(
+      String container, String path, ValueBlock value, int version, String record) {
+    try {
+      List<CuratorOp> ops = new ArrayList<>();
+      if (value != null) {
+        ops.add(
+            client
+                .transactionOp()
+                .setData()
+                .withVersion(version)
+                .forPath(container, value.toBytes()));
+      }
+      ops.add(client.transactionOp().delete().forPath(path));
+      if (record != null) {
+        ops.add(client.transactionOp().delete().forPath(record));
+      }
+      client.transaction().forOperations(ops);
+      return true;
+    } catch (KeeperException e) {
+      log.warn(
+          "release of {} ({}) failed ({}); trying with less",
+          path,
+          value != null ? "with its value block" : "with its holder record",
+          e.code());
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt(); // delete() then finishes in the background
+      }
+      log.warn("release of {} in one transaction failed; trying with less", path, e);
+    }
+    return false;
   }
 
   /** Writes the value block and returns the new version, or -1 if it could not be written. */

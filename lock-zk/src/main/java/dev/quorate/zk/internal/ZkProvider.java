@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code quorate.lock.provider=zookeeper}: a {@link ZkLockManager} on the servers of {@code
  * quorate.lock.zookeeper.connect} (one server: SLM; three or five: RLM). {@code
  * quorate.lock.zookeeper.cohorting=true} and {@code quorate.lock.zookeeper.local-handoff-bound} set
- * {@link ZkLockManagerBuilder#cohorting} and {@link ZkLockManagerBuilder#localHandoffBound}.
+ * {@link ZkLockManagerBuilder#cohorting} and {@link ZkLockManagerBuilder#localHandoffBound}; {@code
+ * quorate.lock.zookeeper.member} sets {@link ZkLockManagerBuilder#member}.
  */
 public final class ZkProvider implements LockManagerProvider {
   static final String CONNECT = "quorate.lock.zookeeper.connect";
@@ -28,6 +29,7 @@ public final class ZkProvider implements LockManagerProvider {
   static final String DIGEST_PASSWORD = "quorate.lock.zookeeper.digest.password";
   static final String COHORTING = "quorate.lock.zookeeper.cohorting";
   static final String LOCAL_HANDOFF_BOUND = "quorate.lock.zookeeper.local-handoff-bound";
+  static final String MEMBER = "quorate.lock.zookeeper.member";
 
   /** Creates the provider; called by {@link java.util.ServiceLoader}. */
   public ZkProvider() {}
@@ -71,7 +73,8 @@ public final class ZkProvider implements LockManagerProvider {
             DIGEST_USER,
             DIGEST_PASSWORD,
             COHORTING,
-            LOCAL_HANDOFF_BOUND));
+            LOCAL_HANDOFF_BOUND,
+            MEMBER));
     ZkLockManagerBuilder builder =
         ZkLockManager.builder().connectString(SettingValues.required(settings, CONNECT));
     if (settings.containsKey(ROOT)) {
@@ -84,6 +87,9 @@ public final class ZkProvider implements LockManagerProvider {
     }
     if (settings.containsKey(LOCAL_HANDOFF_BOUND)) {
       builder.localHandoffBound(count(settings, LOCAL_HANDOFF_BOUND));
+    }
+    if (settings.containsKey(MEMBER)) {
+      builder.member(settings.get(MEMBER).strip());
     }
     if (settings.containsKey(DIGEST_USER) || settings.containsKey(DIGEST_PASSWORD)) {
       builder.security(

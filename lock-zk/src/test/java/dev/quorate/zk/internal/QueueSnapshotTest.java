@@ -28,6 +28,29 @@ class QueueSnapshotTest {
   }
 
   @Test
+  void aHolderRecordWithoutANodeOfItsLeaseNamesALostHolder() {
+    QueueSnapshot queue =
+        queue(
+            HolderRecord.name(1), // lost: its lease has no node left
+            HolderRecord.name(3), // held, converting: the conversion keeps the position
+            conversion(LockMode.EX, 3, 5),
+            request(LockMode.PR, 3),
+            HolderRecord.name(6), // held after a conversion: only the conversion node is left
+            conversion(LockMode.CR, 6, 8),
+            request(LockMode.EX, 9),
+            "holder-x",
+            "holder-");
+    assertThat(queue.lostHolders()).containsExactly(1L);
+    assertThat(queue.hasHolderRecord(3)).isTrue();
+    assertThat(queue.hasHolderRecord(9)).isFalse();
+    // Records are no lock nodes: the rules never see them.
+    assertThat(queue.nodes()).extracting(LockNode::seq).containsExactly(3L, 5L, 8L, 9L);
+    assertThat(queue(request(LockMode.EX, 2)).lostHolders()).isEmpty();
+    assertThat(HolderRecord.parsePosition(request(LockMode.EX, 2))).isEmpty();
+    assertThat(HolderRecord.parsePosition(HolderRecord.name(12345678901L))).hasValue(12345678901L);
+  }
+
+  @Test
   void parsesRequestAndConversionNamesWithOrWithoutProtection() {
     assertThat(LockNode.parse(request(LockMode.PW, 7)))
         .hasValue(new LockNode(request(LockMode.PW, 7), LockMode.PW, 7, 7));

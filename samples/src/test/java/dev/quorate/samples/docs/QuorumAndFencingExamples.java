@@ -4,6 +4,7 @@ import dev.quorate.fence.FenceAgents;
 import dev.quorate.fence.FenceCoordinator;
 import dev.quorate.fence.FenceDevice;
 import dev.quorate.fence.FenceLevel;
+import dev.quorate.fence.FenceRecoveryGate;
 import dev.quorate.fence.FenceScope;
 import dev.quorate.fence.FenceTopology;
 import dev.quorate.fence.Fencer;
@@ -12,7 +13,11 @@ import dev.quorate.fence.HostInventory;
 import dev.quorate.fence.LivenessSource;
 import dev.quorate.fence.PlacementSource;
 import dev.quorate.fence.TopologyFenceGuard;
+import dev.quorate.lock.Lease;
 import dev.quorate.lock.LockManager;
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
+import dev.quorate.lock.RecoveryGate;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.NoQuorumPolicy;
 import dev.quorate.quorum.QuorumGate;
@@ -20,6 +25,7 @@ import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.Topology;
+import dev.quorate.zk.ZkLockManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -95,5 +101,20 @@ final class QuorumAndFencingExamples {
     Fencer fencer =
         Fencer.builder(fencing, FenceAgents.load(), guard).coordinator(coordinator).build();
     return fencer;
+  }
+
+  /** docs/fencing.md, "No recovery before the fence": the gate on a lock's options. */
+  static Lease recoveryGated(Fencer fencer) throws InterruptedException {
+    RecoveryGate gate =
+        FenceRecoveryGate.of(fencer.history())
+            .withSelfFenceDeadline(Duration.ofSeconds(40)); // session timeout + watchdog timeout
+    LockOptions options = LockOptions.builder().recoveryGate(gate).build();
+    ZkLockManager manager =
+        ZkLockManager.builder()
+            .connectString("zk1:2181,zk2:2181,zk3:2181")
+            .member("node-a") // or quorate.lock.zookeeper.member=node-a
+            .build();
+    Lease lease = manager.lock("vm/web-1", options).acquire(LockMode.EX);
+    return lease;
   }
 }

@@ -1,0 +1,196 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.lock.RecoveryGate;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.ACL;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * No recovery before the fence, for one request on a gated lock: once the queue rules grant it,
+ * every earlier holder that was lost (a {@link HolderRecord} without nodes) must be recovered per
+ * the {@link RecoveryGate} before the request is granted; then the request writes its own record
+ * and removes the lost ones in one transaction, before the lease reaches the caller. While the gate
+ * says no, the request stays queued and asks again on a bounded schedule (the gate is polled, never
+ * waited on). Runs on the lease's steps only.
+ *
+ * <p>A lost holder gates every later grant on the resource, whatever the modes: a record does not
+ * say which modes its lease held over its life.
+ */
+final class RecoveryCheck {
+  private static final Logger log = LoggerFactory.getLogger(RecoveryCheck.class);
+  private static final Duration FIRST_POLL = Duration.ofMillis(100);
+  private static final Duration LAST_POLL = Duration.ofSeconds(1);
+
+  /** What {@link #admit} decided. */
+  enum Verdict {
+    /** Every lost holder is recovered and our record is written: grant. */
+    ADMITTED,
+    /** A lost holder is not recovered yet: ask again after {@link #nextPoll()}. */
+    WITHHELD,
+    /** The queue changed under us (a record came or went): evaluate again now. */
+    CHANGED
+  }
+
+  /**
+   * A lost holder as read by this request.
+   *
+   * @param path its record
+   * @param czxid its record's creation
+   * @param owner the member name in the record
+   * @param heldSince the record's ctime
+   * @param lostAtNanos when this member first saw it lost
+   */
+  private record Lost(String path, long czxid, String owner, Instant heldSince, long lostAtNanos) {}
+
+  private final ZkLease lease;
+  private final RecoveryGate gate;
+  private final String member;
+  private final Map<Long, Lost> lost = new HashMap<>();
+  private final Set<Long> withheld = new HashSet<>();
+  private Duration nextPoll = FIRST_POLL;
+
+  RecoveryCheck(ZkLease lease, RecoveryGate gate, String member) {
+    this.lease = lease;
+    this.gate = gate;
+    this.member = member;
+  }
+
+  /** How long to wait before asking the gate again; doubles up to one second. */
+  Duration nextPoll() {
+    Duration now = nextPoll;
+    nextPoll =
+        nextPoll.multipliedBy(2).compareTo(LAST_POLL) > 0 ? LAST_POLL : nextPoll.multipliedBy(2);
+    return now;
+  }
+
+  /** The path of the record of the lease whose node is {@code node}. */
+  String recordPath(String nodeName) {
+    long position = LockNode.parse(nodeName).orElseThrow().position();
+    return lease.container + "/" + HolderRecord.name(position);
+  }
+
+  /**
+   * Decides a request that the queue rules grant. Throws a {@link
+   * dev.quorate.lock.QuorateException} when ZooKeeper cannot be asked.
+   */
+  Verdict admit(QueueSnapshot queue, LockNode me) {
+    if (queue.hasHolderRecord(me.position())) {
+      // Written by an earlier attempt whose reply was lost: the transaction removed the lost ones.
+      return Verdict.ADMITTED;
+    }
+    List<Long> lostNow = queue.lostHolders();
+    for (long position : lostNow) {
+      Lost holder = lost.get(position);
+      if (holder == null) {
+        holder = read(position);
+        if (holder == null) {
+          return Verdict.CHANGED; // removed since the listing by a holder admitted before us
+        }
+        lost.put(position, holder);
+      }
+      if (!recovered(holder)) {
+        if (withheld.add(position)) {
+          log.warn(
+              "lock '{}' withheld from member {} until its lost holder {} (granted {}) is fenced"
+                  + " or confirmed down",
+              lease.resource,
+              member,
+              holder.owner(),
+              holder.heldSince());
+        }
+        return Verdict.WITHHELD;
+      }
+    }
+    return write(me, lostNow) ? Verdict.ADMITTED : Verdict.CHANGED;
+  }
+
+  private boolean recovered(Lost holder) {
+    try {
+      if (gate.recovered(holder.owner(), holder.heldSince(), holder.lostAtNanos())) {
+        log.info(
+            "lost holder {} of '{}' is recovered per the gate; granting the lock",
+            holder.owner(),
+            lease.resource);
+        return true;
+      }
+      return false;
+    } catch (RuntimeException e) {
+      // Not swallowed: logged each time, and a gate that fails never opens.
+      log.warn(
+          "recovery gate {} failed for lost holder {} of '{}'; lock withheld",
+          gate,
+          holder.owner(),
+          lease.resource,
+          e);
+      return false;
+    }
+  }
+
+  /** Reads a lost holder's record; null if it is gone. */
+  private Lost read(long position) {
+    String path = lease.container + "/" + HolderRecord.name(position);
+    CuratorFramework client = lease.service.client();
+    Stat stat = new Stat();
+    byte[] data;
+    try {
+      data = client.getData().storingStatIn(stat).forPath(path);
+    } catch (KeeperException.NoNodeException e) {
+      return null;
+    } catch (Exception e) {
+      throw ZkNodes.failure("read the holder record " + path, e);
+    }
+    String owner = new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8);
+    long seen = lease.service.lossSightings().firstSeen(path, stat.getCzxid(), System.nanoTime());
+    // ZooKeeper's ctime: the leader's wall clock when the grant was recorded (see docs/fencing.md).
+    return new Lost(path, stat.getCzxid(), owner, Instant.ofEpochMilli(stat.getCtime()), seen);
+  }
+
+  /**
+   * Writes our record and removes the lost ones, only while our node exists: a lease whose record
+   * cannot be written is not granted. False if the queue changed (a record already removed by
+   * another new holder, our node gone): the caller evaluates again.
+   */
+  private boolean write(LockNode me, List<Long> lostNow) {
+    CuratorFramework client = lease.service.client();
+    List<ACL> acls = lease.service.acls();
+    String mine = lease.container + "/" + HolderRecord.name(me.position());
+    byte[] data = member.getBytes(StandardCharsets.UTF_8);
+    try {
+      List<CuratorOp> ops = new ArrayList<>();
+      ops.add(client.transactionOp().check().forPath(lease.container + "/" + me.name()));
+      var create = client.transactionOp().create().withMode(CreateMode.PERSISTENT);
+      ops.add(acls == null ? create.forPath(mine, data) : create.withACL(acls).forPath(mine, data));
+      for (long position : lostNow) {
+        ops.add(
+            client
+                .transactionOp()
+                .delete()
+                .forPath(lease.container + "/" + HolderRecord.name(position)));
+      }
+      client.transaction().forOperations(ops);
+      for (long position : lostNow) {
+        Lost gone = lost.remove(position);
+        lease.service.lossSightings().forget(gone.path(), gone.czxid());
+      }
+      return true;
+    } catch (KeeperException.NoNodeException | KeeperException.NodeExistsException e) {
+      return false;
+    } catch (Exception e) {
+      throw ZkNodes.failure("record the grant of " + lease.container + "/" + me.name(), e);
+    }
+  }
+}
