@@ -6,6 +6,7 @@ import dev.quorate.fence.FenceLevel;
 import dev.quorate.fence.FenceScope;
 import dev.quorate.fence.FenceTopology;
 import dev.quorate.fence.Fencer;
+import dev.quorate.fence.Occupant;
 import dev.quorate.fence.PlugMapping;
 import dev.quorate.fence.Secret;
 import dev.quorate.fence.TargetPolicy;
@@ -18,10 +19,13 @@ import dev.quorate.quorum.QuorumGate;
 import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.quorum.Topology;
+import dev.quorate.zk.ZkFenceCoordinator;
+import dev.quorate.zk.ZkHostInventory;
 import dev.quorate.zk.ZkLockManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.curator.framework.CuratorFramework;
 
 /**
  * The examples of docs/scenarios.md. {@code ScenarioExamplesTest} runs those that need no disk and
@@ -75,6 +79,27 @@ final class ScenarioExamples {
                 FenceLevel.of(1, "virsh-appliance-1")) // no host level for the appliance
             .build();
     return fencing;
+  }
+
+  /** Physical/virtual: every cluster publishes its members; the guard reads the inventory. */
+  static Fencer passiveApplianceGuard(
+      CuratorFramework curator, QuorumPolicy policy, QuorumService quorum, FenceTopology fencing)
+      throws InterruptedException {
+    ZkHostInventory inventory =
+        ZkHostInventory.builder(curator).build(); // one ensemble for all clusters
+    inventory.publish(new Occupant("db", "db-standby", "appliance-1", 1, Occupant.Role.STANDBY));
+    TopologyFenceGuard guard =
+        TopologyFenceGuard.builder(policy, quorum::state)
+            .member("db-active", 1)
+            .member("db-standby", 2)
+            .inventory("db", inventory)
+            .placement(inventory.placement("db"))
+            .build();
+    Fencer fencer =
+        Fencer.builder(fencing, FenceAgents.load(), guard)
+            .coordinator(ZkFenceCoordinator.builder(curator, "db", "db-active").build())
+            .build();
+    return fencer;
   }
 
   /** Virtual/physical: the warning for an appliance that carries the threshold. */
