@@ -25,10 +25,12 @@ import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.Topology;
+import dev.quorate.zk.ZkFenceCoordinator;
 import dev.quorate.zk.ZkLockManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.apache.curator.framework.CuratorFramework;
 
 /** The examples of docs/quorum.md and docs/fencing.md; {@code DocExamplesTest} runs them. */
 final class QuorumAndFencingExamples {
@@ -101,6 +103,16 @@ final class QuorumAndFencingExamples {
     Fencer fencer =
         Fencer.builder(fencing, FenceAgents.load(), guard).coordinator(coordinator).build();
     return fencer;
+  }
+
+  /** docs/fencing.md, "Coordination on ZooKeeper". */
+  static ZkFenceCoordinator zooKeeperCoordinator(CuratorFramework curator)
+      throws InterruptedException {
+    ZkFenceCoordinator coordinator =
+        ZkFenceCoordinator.builder(curator, "cluster-1", "db-active") // cluster, this member
+            .abandonAfter(Duration.ofMinutes(5)) // see "a fencer that crashed mid-fence"
+            .build();
+    return coordinator;
   }
 
   /** docs/fencing.md, "No recovery before the fence": the gate on a lock's options. */
