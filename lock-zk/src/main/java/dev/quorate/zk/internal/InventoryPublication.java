@@ -247,8 +247,13 @@ public final class InventoryPublication implements AutoCloseable {
       }
       view = null;
       if (!client.getZookeeperClient().isConnected()) {
-        // No waiting on retries: the nodes are ephemeral and go with the session.
-        log.info("{} left the inventory while disconnected", occupant.qualifiedName());
+        // No waiting on retries: the view and the session marker are ephemeral and go with the
+        // session; the occupancy record stays at the member's last host, the safe side.
+        log.info(
+            "{} closed its publication while disconnected: its occupancy record stays on {} until"
+                + " its next run or an operator's forget()",
+            occupant.qualifiedName(),
+            occupant.host());
         return;
       }
       try {
