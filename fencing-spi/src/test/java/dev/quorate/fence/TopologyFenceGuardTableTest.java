@@ -19,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorate.quorum.TieBreaker;
 import java.time.Duration;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -289,6 +290,17 @@ class TopologyFenceGuardTableTest {
             .present("d", "e")
             .fenceVm("d", "a")
             .expect(BRAKE_FENCE_STORM),
+        scenario("three members migrated onto a live host: the brake counts hosts as they are now")
+            .member("a", "h1")
+            .member("b", "h2")
+            .member("c", "h3")
+            .member("d", "h4")
+            .member("e", "h5")
+            .placement(Map.of("a", "h4", "b", "h4", "c", "h4", "d", "h4", "e", "h5"))
+            .quorumDisk(4, "d")
+            .present("d", "e")
+            .fenceVm("d", "a")
+            .expect(ALLOWED_VM_LEVEL),
         scenario("two of four hosts dead is exactly 50%: no brake, the disk keeps quorum")
             .member("a", "h1")
             .member("b", "h2")

@@ -202,9 +202,9 @@ public final class TopologyGuard implements TopologyFenceGuard {
           FenceReason.REFUSED_LIVENESS_UNKNOWN,
           "cannot tell whether " + names.describe(target) + " still lives: " + life.detail());
     }
-    List<String> dead = brake.brakingHosts(state.members());
-    if (!dead.isEmpty()) {
-      return FenceDecision.refuse(FenceReason.BRAKE_FENCE_STORM, brake.describe(dead));
+    Optional<String> braking = brake.brake(state.members(), reads.placementIfReadable(), names);
+    if (braking.isPresent()) {
+      return FenceDecision.refuse(FenceReason.BRAKE_FENCE_STORM, braking.get());
     }
     boolean needsPlacement =
         proposal.scope() == FenceScope.HOST
