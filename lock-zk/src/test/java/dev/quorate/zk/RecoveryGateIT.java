@@ -579,6 +579,40 @@ class RecoveryGateIT {
     }
   }
 
+  @Test
+  void aReleaseCutOffFromZooKeeperStillTakesItsRecordOnceBackInItsSession() throws Exception {
+    LockOptions options =
+        LockOptions.builder().recoveryGate((owner, heldSince, lostAtNanos) -> false).build();
+    // Calls give up waiting for the connection after 1 s, well within the 10 s session.
+    CuratorFramework impatient =
+        CuratorFrameworkFactory.builder()
+            .connectString(server.getConnectString())
+            .sessionTimeoutMs(Math.toIntExact(SESSION.toMillis()))
+            .connectionTimeoutMs(1000)
+            .retryPolicy(new RetryOneTime(100))
+            .build();
+    impatient.start();
+    try (Member a =
+            new Member(
+                impatient, ZkLockManager.builder().curator(impatient).member("node-a").build());
+        Member b = member("node-b")) {
+      Lease held = a.manager.lock("web-18", options).acquire(LockMode.EX);
+      server.stop();
+      try {
+        await().atMost(SESSION).until(() -> held.state() == LeaseState.SUSPECT);
+        held.release(); // every attempt fails for want of a connection
+      } finally {
+        server.restart();
+      }
+      // Back within the session: the release, record included, goes through; not the node alone.
+      await().atMost(SESSION).until(() -> children(b, "web-18").isEmpty());
+      try (Lease granted =
+          b.manager.lock("web-18", options).tryAcquire(LockMode.EX, WITHHELD_FOR).orElseThrow()) {
+        assertThat(granted.token().isNewerThan(held.token())).isTrue();
+      }
+    }
+  }
+
   /**
    * Writes, by hand, the record a grant of the waiting request behind {@code held} would write: as
    * if its transaction applied and the reply was lost. Returns its name.

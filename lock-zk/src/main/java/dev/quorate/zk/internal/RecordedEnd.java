@@ -1,6 +1,7 @@
 package dev.quorate.zk.internal;
 
 import dev.quorate.lock.ValueBlock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link #release}: a clean release deletes node, session child and record (and writes the
  *       value block). Only a record that is gone already (NoNode on it) lets the node go alone; a
- *       failure of the connection, a timeout or an interrupt retries the whole transaction, since
- *       deleting the node alone would make a clean release look like a loss.
+ *       failure of the connection, a timeout or an interrupt retries the whole transaction (a few
+ *       times at once, then in the background while the lease's session lives), since deleting the
+ *       node alone would make a clean release look like a loss.
  *   <li>{@link #withdraw}: a request that never reached its caller deletes its node and any record
  *       at its own position (written by a grant whose reply was lost): nothing of it may stay.
  *   <li>{@link #abandon}: a holder that gives itself up as lost (its quorum ended) deletes its node
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
 final class RecordedEnd {
   private static final Logger log = LoggerFactory.getLogger(RecordedEnd.class);
   private static final int ATTEMPTS = 3;
+  private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
+  private static final int BACKGROUND_ATTEMPTS = 120;
 
   /** What a step may do when its path is gone. */
   private enum IfGone {
@@ -49,16 +53,22 @@ final class RecordedEnd {
     }
   }
 
+  private final ZkLockService service;
   private final ZkNodes nodes;
   private final CuratorFramework client;
 
   RecordedEnd(ZkLockService service, ZkNodes nodes) {
+    this.service = service;
     this.nodes = nodes;
     this.client = service.client();
   }
 
-  /** A clean release of the lease whose node is {@code node} and record {@code record}. */
-  void release(String container, String node, ValueBlock value, int version, String record) {
+  /**
+   * A clean release of the lease whose node is {@code node} and record {@code record}, granted in
+   * {@code session}.
+   */
+  void release(
+      String container, String node, ValueBlock value, int version, String record, long session) {
     List<Step> steps = new ArrayList<>();
     if (value != null) {
       // A stale version (another holder wrote since) drops the value, never the release.
@@ -67,15 +77,19 @@ final class RecordedEnd {
     steps.add(Step.delete(node, IfGone.STOP));
     steps.add(Step.delete(HolderRecord.sessionPath(record), IfGone.DROP));
     steps.add(Step.delete(record, IfGone.DROP));
-    if (!run("release", steps)) {
-      // Still failing after every attempt: the node goes alone (Curator retries it until the
-      // session ends) and the record stays. The next holder then waits for the gate: safe.
-      log.warn(
-          "release of {} with its holder record failed; deleting the node alone, the next holder"
-              + " will wait for the recovery gate",
-          node);
-      nodes.delete(node);
-    }
+    finish(
+        "release of " + node,
+        steps,
+        session,
+        () -> {
+          // Given up: the node goes alone (Curator retries it until the session ends) and the
+          // record stays. The next holder then waits for the gate: safe.
+          log.warn(
+              "release of {} with its holder record failed; deleting the node alone, the next"
+                  + " holder will wait for the recovery gate",
+              node);
+          nodes.delete(node);
+        });
   }
 
   /** Withdraws a request that was never granted to its caller: node and any own record go. */
@@ -86,31 +100,81 @@ final class RecordedEnd {
     if (node != null) {
       steps.add(Step.delete(node, IfGone.DROP));
     }
-    if (!run("withdrawal", steps)) {
-      if (node != null) {
-        nodes.delete(node);
-      }
-      nodes.deleteInBackground(HolderRecord.sessionPath(record));
-      nodes.deleteInBackground(record);
-    }
+    // Not bound to a session: a request queued again after its session ended withdraws the
+    // record its old session may have written.
+    finish(
+        "withdrawal of " + node,
+        steps,
+        0,
+        () -> {
+          if (node != null) {
+            nodes.delete(node);
+          }
+          nodes.deleteInBackground(HolderRecord.sessionPath(record));
+          nodes.deleteInBackground(record);
+        });
   }
 
   /** Gives the lease up as lost: node and session child go, the record stays. */
-  void abandon(String node, String record) {
+  void abandon(String node, String record, long session) {
     List<Step> steps = new ArrayList<>();
     steps.add(Step.delete(node, IfGone.DROP));
     steps.add(Step.delete(HolderRecord.sessionPath(record), IfGone.DROP));
-    if (!run("abandonment", steps)) {
-      nodes.delete(node);
-      nodes.deleteInBackground(HolderRecord.sessionPath(record));
-    }
+    finish(
+        "abandonment of " + node,
+        steps,
+        session,
+        () -> {
+          nodes.delete(node);
+          nodes.deleteInBackground(HolderRecord.sessionPath(record));
+        });
   }
 
   /**
-   * Runs {@code steps} in one transaction, dropping steps whose path is gone as they allow. True
-   * when it committed (or was given up on purpose); false when it kept failing otherwise.
+   * Runs {@code steps} now; if ZooKeeper cannot be reached, again in the background every {@link
+   * #RETRY_DELAY} while {@code session} (0: any) lives, at most {@link #BACKGROUND_ATTEMPTS} times,
+   * then {@code givenUp}. A release that waits for its connection this way keeps its node until it
+   * succeeds, exactly as a node delete that Curator retries does.
    */
-  private boolean run(String what, List<Step> steps) {
+  private void finish(String what, List<Step> steps, long session, Runnable givenUp) {
+    List<Step> left = run(what, steps);
+    if (left != null) {
+      retryLater(what, left, session, givenUp, 1);
+    }
+  }
+
+  private void retryLater(
+      String what, List<Step> left, long session, Runnable givenUp, int attempt) {
+    service.later(
+        RETRY_DELAY,
+        () ->
+            service
+                .pool()
+                .execute(
+                    () -> {
+                      long now = service.currentSession();
+                      if (session != 0 && now != 0 && now != session) {
+                        // The session ended: its nodes went with it, and what they left stays.
+                        log.warn("{} not done before its ZooKeeper session ended", what);
+                        return;
+                      }
+                      List<Step> still = run(what, left);
+                      if (still == null) {
+                        return;
+                      }
+                      if (attempt >= BACKGROUND_ATTEMPTS) {
+                        givenUp.run();
+                      } else {
+                        retryLater(what, still, session, givenUp, attempt + 1);
+                      }
+                    }));
+  }
+
+  /**
+   * Runs {@code steps} in one transaction, dropping steps whose path is gone as they allow. Null
+   * when it committed (or was given up on purpose); else the steps still to do.
+   */
+  private List<Step> run(String what, List<Step> steps) {
     // An interrupted holder's release must still happen: ZooKeeper's calls refuse to wait while
     // the flag is set, so it is cleared for the transaction and set again after.
     boolean interrupted = Thread.interrupted();
@@ -120,14 +184,14 @@ final class RecordedEnd {
       while (!left.isEmpty()) {
         try {
           client.transaction().forOperations(ops(left));
-          return true;
+          return null;
         } catch (KeeperException e) {
           int failed = failedStep(e);
           if (e.code() == KeeperException.Code.NONODE && failed >= 0) {
             Step gone = left.get(failed);
             if (gone.ifGone() == IfGone.STOP) {
-              log.debug("{} of {} stopped: {} is gone", what, steps, gone.path());
-              return true;
+              log.debug("{} stopped: {} is gone", what, gone.path());
+              return null;
             }
             left.remove(failed);
             continue;
@@ -138,22 +202,22 @@ final class RecordedEnd {
             continue;
           }
           if (++failures >= ATTEMPTS) {
-            log.warn("{} failed {} times ({}); giving up the transaction", what, failures, e);
-            return false;
+            log.warn("{} failed {} times ({}); trying again later", what, failures, e.code());
+            return left;
           }
         } catch (InterruptedException e) {
           interrupted = true;
           if (++failures >= ATTEMPTS) {
-            return false;
+            return left;
           }
         } catch (Exception e) {
           if (++failures >= ATTEMPTS) {
-            log.warn("{} failed {} times; giving up the transaction", what, failures, e);
-            return false;
+            log.warn("{} failed {} times; trying again later", what, failures, e);
+            return left;
           }
         }
       }
-      return true;
+      return null;
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();

@@ -390,7 +390,13 @@ final class ZkLease implements LosableLease {
     emit(from, LeaseState.RELEASED, "released by holder");
     ValueBlock write = mode.writesValueBlock() ? staged : null;
     staged = null;
-    nodes.release(container, node.path(), write, valueVersion, recordPath());
+    String record = recordPath();
+    if (record != null) {
+      new RecordedEnd(service, nodes)
+          .release(container, node.path(), write, valueVersion, record, session);
+    } else {
+      nodes.release(container, node.path(), write, valueVersion);
+    }
     service.forget(this);
   }
 
@@ -439,7 +445,7 @@ final class ZkLease implements LosableLease {
           emit(from, LeaseState.LOST, cause);
           String record = recordPath();
           if (record != null) {
-            new RecordedEnd(service, nodes).abandon(node.path(), record);
+            new RecordedEnd(service, nodes).abandon(node.path(), record, session);
           } else {
             nodes.delete(node.path());
           }

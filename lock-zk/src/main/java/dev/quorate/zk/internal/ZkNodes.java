@@ -468,23 +468,7 @@ final class ZkNodes {
    * until it succeeds or the session ends (and with it the node).
    */
   void release(String container, String path, ValueBlock value, int version) {
-    release(container, path, value, version, null);
-  }
-
-  /**
-   * As {@link #release(String, String, ValueBlock, int)}, also deleting the lease's holder record
-   * (if not null) in the same transaction as the node: see {@link RecordedEnd#release}.
-   */
-  void release(String container, String path, ValueBlock value, int version, String record) {
-    if (record != null) {
-      new RecordedEnd(service, this).release(container, path, value, version, record);
-      return;
-    }
-    if (value == null) {
-      delete(path);
-      return;
-    }
-    if (!transact(container, path, value, version)) {
+    if (value == null || !transact(container, path, value, version)) {
       delete(path);
     }
   }
