@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #release}: a clean release deletes node, session child and record (and writes the
  *       value block). Only a record that is gone already (NoNode on it) lets the node go alone; a
  *       failure of the connection, a timeout or an interrupt retries the whole transaction (a few
- *       times at once, then in the background while the lease's session lives), since deleting the
- *       node alone would make a clean release look like a loss.
+ *       times at once, then in the background, bounded), since deleting the node alone would make a
+ *       clean release look like a loss.
  *   <li>{@link #withdraw}: a request that never reached its caller deletes its node and any record
  *       at its own position (written by a grant whose reply was lost): nothing of it may stay.
  *   <li>{@link #abandon}: a holder that gives itself up as lost (its quorum ended) deletes its node
@@ -63,12 +63,8 @@ final class RecordedEnd {
     this.client = service.client();
   }
 
-  /**
-   * A clean release of the lease whose node is {@code node} and record {@code record}, granted in
-   * {@code session}.
-   */
-  void release(
-      String container, String node, ValueBlock value, int version, String record, long session) {
+  /** A clean release of the lease whose node is {@code node} and record {@code record}. */
+  void release(String container, String node, ValueBlock value, int version, String record) {
     List<Step> steps = new ArrayList<>();
     if (value != null) {
       // A stale version (another holder wrote since) drops the value, never the release.
@@ -80,7 +76,6 @@ final class RecordedEnd {
     finish(
         "release of " + node,
         steps,
-        session,
         () -> {
           // Given up: the node goes alone (Curator retries it until the session ends) and the
           // record stays. The next holder then waits for the gate: safe.
@@ -100,12 +95,9 @@ final class RecordedEnd {
     if (node != null) {
       steps.add(Step.delete(node, IfGone.DROP));
     }
-    // Not bound to a session: a request queued again after its session ended withdraws the
-    // record its old session may have written.
     finish(
         "withdrawal of " + node,
         steps,
-        0,
         () -> {
           if (node != null) {
             nodes.delete(node);
@@ -116,14 +108,13 @@ final class RecordedEnd {
   }
 
   /** Gives the lease up as lost: node and session child go, the record stays. */
-  void abandon(String node, String record, long session) {
+  void abandon(String node, String record) {
     List<Step> steps = new ArrayList<>();
     steps.add(Step.delete(node, IfGone.DROP));
     steps.add(Step.delete(HolderRecord.sessionPath(record), IfGone.DROP));
     finish(
         "abandonment of " + node,
         steps,
-        session,
         () -> {
           nodes.delete(node);
           nodes.deleteInBackground(HolderRecord.sessionPath(record));
@@ -132,19 +123,21 @@ final class RecordedEnd {
 
   /**
    * Runs {@code steps} now; if ZooKeeper cannot be reached, again in the background every {@link
-   * #RETRY_DELAY} while {@code session} (0: any) lives, at most {@link #BACKGROUND_ATTEMPTS} times,
-   * then {@code givenUp}. A release that waits for its connection this way keeps its node until it
-   * succeeds, exactly as a node delete that Curator retries does.
+   * #RETRY_DELAY}, at most {@link #BACKGROUND_ATTEMPTS} times, then {@code givenUp}. A release that
+   * waits for its connection this way keeps its node until it succeeds, as a node delete that
+   * Curator retries does. It may finish in a later session of the client (Curator starts one when
+   * the connection stays down too long): deleting another session's node is allowed, and while the
+   * node exists the holder's own release is still a clean one. Once the node is gone (the old
+   * session expired on the server), a release stops and the record stays: the safe side.
    */
-  private void finish(String what, List<Step> steps, long session, Runnable givenUp) {
+  private void finish(String what, List<Step> steps, Runnable givenUp) {
     List<Step> left = run(what, steps);
     if (left != null) {
-      retryLater(what, left, session, givenUp, 1);
+      retryLater(what, left, givenUp, 1);
     }
   }
 
-  private void retryLater(
-      String what, List<Step> left, long session, Runnable givenUp, int attempt) {
+  private void retryLater(String what, List<Step> left, Runnable givenUp, int attempt) {
     service.later(
         RETRY_DELAY,
         () ->
@@ -152,12 +145,6 @@ final class RecordedEnd {
                 .pool()
                 .execute(
                     () -> {
-                      long now = service.currentSession();
-                      if (session != 0 && now != 0 && now != session) {
-                        // The session ended: its nodes went with it, and what they left stays.
-                        log.warn("{} not done before its ZooKeeper session ended", what);
-                        return;
-                      }
                       List<Step> still = run(what, left);
                       if (still == null) {
                         return;
@@ -165,7 +152,7 @@ final class RecordedEnd {
                       if (attempt >= BACKGROUND_ATTEMPTS) {
                         givenUp.run();
                       } else {
-                        retryLater(what, still, session, givenUp, attempt + 1);
+                        retryLater(what, still, givenUp, attempt + 1);
                       }
                     }));
   }

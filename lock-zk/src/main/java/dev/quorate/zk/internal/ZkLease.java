@@ -392,8 +392,7 @@ final class ZkLease implements LosableLease {
     staged = null;
     String record = recordPath();
     if (record != null) {
-      new RecordedEnd(service, nodes)
-          .release(container, node.path(), write, valueVersion, record, session);
+      new RecordedEnd(service, nodes).release(container, node.path(), write, valueVersion, record);
     } else {
       nodes.release(container, node.path(), write, valueVersion);
     }
@@ -445,7 +444,7 @@ final class ZkLease implements LosableLease {
           emit(from, LeaseState.LOST, cause);
           String record = recordPath();
           if (record != null) {
-            new RecordedEnd(service, nodes).abandon(node.path(), record, session);
+            new RecordedEnd(service, nodes).abandon(node.path(), record);
           } else {
             nodes.delete(node.path());
           }
