@@ -10,17 +10,24 @@ import java.util.Set;
 /**
  * A {@link RecoveryGate} that opens once the fence history shows the lost holder stopped: a
  * successful fence that cut its power ({@link FenceReason#FENCED}, {@link
- * FenceReason#FENCED_ALREADY_OFF}, {@link FenceReason#FENCED_BY_PEER}) or an operator's {@link
- * Fencer#confirm} ({@link FenceReason#CONFIRMED_BY_OPERATOR}), finished after the holder's request
- * was recorded; or, if a self-fence deadline is set, once that deadline has passed since the loss
- * was seen on the monotonic clock (SBD's rule: a member that lost its session or quorum has stopped
- * itself by then, its watchdog sees to it).
+ * FenceReason#FENCED_ALREADY_OFF}) or an operator's {@link Fencer#confirm} ({@link
+ * FenceReason#CONFIRMED_BY_OPERATOR}), <em>started</em> ({@link FenceRecord#requestedAt()}) after
+ * the holder's grant was recorded; or, if a self-fence deadline is set, once that deadline has
+ * passed since the holder's session was seen gone, on the monotonic clock (SBD's rule: a member
+ * that lost its session or quorum has stopped itself by then, its watchdog sees to it).
+ *
+ * <p>Why the start and not the end: the power was surely cut after the grant only if the fence
+ * began after it. A {@link FenceAction#REBOOT} finishes after the power is back; a guest that boots
+ * fast and is granted the lock again before the fencer writes its record would otherwise have its
+ * new grant covered by the reboot that preceded it. A {@link FenceReason#FENCED_BY_PEER} record
+ * does not open the gate: it only says another fencer's request succeeded, and that fencer's own
+ * record (with its own start) is in the shared history.
  *
  * <p>Pass the history every member shares (with a shared coordinator, the fencer's own history), so
  * that a fence done by any member opens the gate everywhere. An unfence or a failed fence never
  * opens it.
  *
- * <p>Clocks: "after the holder's grant" compares the record's {@code finishedAt} (the fencing
+ * <p>Clocks: "after the holder's grant" compares the record's {@code requestedAt} (the fencing
  * member's wall clock) with {@code heldSince} (the lock service's wall clock). Keep the clocks
  * synchronised: a fencer clock ahead by more than a member's reboot-and-rejoin time could count a
  * fence of the member's earlier life (unsafe); one behind by more than the time from a grant to its
@@ -34,11 +41,7 @@ import java.util.Set;
  */
 public final class FenceRecoveryGate implements RecoveryGate {
   private static final Set<FenceReason> STOPPED =
-      Set.of(
-          FenceReason.FENCED,
-          FenceReason.FENCED_ALREADY_OFF,
-          FenceReason.FENCED_BY_PEER,
-          FenceReason.CONFIRMED_BY_OPERATOR);
+      Set.of(FenceReason.FENCED, FenceReason.FENCED_ALREADY_OFF, FenceReason.CONFIRMED_BY_OPERATOR);
 
   private final FenceHistory history;
   private final Duration selfFenceDeadline;
@@ -108,7 +111,7 @@ public final class FenceRecoveryGate implements RecoveryGate {
       if (r.status() == FenceResult.Status.SUCCEEDED
           && STOPPED.contains(r.reason())
           && r.action() != FenceAction.ON
-          && !r.finishedAt().isBefore(heldSince)) {
+          && !r.requestedAt().isBefore(heldSince)) {
         return true;
       }
     }

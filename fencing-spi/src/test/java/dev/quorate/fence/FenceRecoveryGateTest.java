@@ -48,7 +48,6 @@ class FenceRecoveryGateTest {
         List.of(
             FenceReason.FENCED,
             FenceReason.FENCED_ALREADY_OFF,
-            FenceReason.FENCED_BY_PEER,
             FenceReason.CONFIRMED_BY_OPERATOR)) {
       FenceHistory h = FenceHistory.inMemory();
       h.append(
@@ -96,6 +95,47 @@ class FenceRecoveryGateTest {
         FenceResult.Status.SUCCEEDED,
         FenceReason.FENCED,
         HELD_SINCE.minusSeconds(60));
+    assertThat(gate.recovered("a", HELD_SINCE, clock.nanoTime())).isFalse();
+  }
+
+  @Test
+  void aRebootThatStartedBeforeTheGrantDoesNotCoverIt() {
+    // The reboot of a fast-booting guest: power cut at 19:59:58, back on, the guest rejoined and
+    // was granted the lock at 20:00:00; the fencer wrote its record at 20:00:05. Only the start
+    // says when the power was cut.
+    history.append(
+        new FenceRecord(
+            HELD_SINCE.minusSeconds(2),
+            HELD_SINCE.plusSeconds(5),
+            "b",
+            "a",
+            FenceAction.REBOOT,
+            1,
+            List.of("pdu"),
+            FenceResult.Status.SUCCEEDED,
+            FenceReason.FENCED,
+            "test"));
+    assertThat(gate.recovered("a", HELD_SINCE, clock.nanoTime()))
+        .as("a reboot begun before the grant covers the new grant")
+        .isFalse();
+  }
+
+  @Test
+  void aPeerRecordAloneDoesNotOpenTheGate() {
+    // FENCED_BY_PEER says another fencer's request succeeded; its own FENCED record is what
+    // counts (with its own start), and here it began before the grant.
+    history.append(
+        new FenceRecord(
+            HELD_SINCE.plusSeconds(1),
+            HELD_SINCE.plusSeconds(5),
+            "c",
+            "a",
+            FenceAction.OFF,
+            0,
+            List.of(),
+            FenceResult.Status.SUCCEEDED,
+            FenceReason.FENCED_BY_PEER,
+            "test"));
     assertThat(gate.recovered("a", HELD_SINCE, clock.nanoTime())).isFalse();
   }
 

@@ -10,6 +10,12 @@ import java.time.Instant;
  * {@link TokenGuard}) refuse the old holder's writes and need no gate; storage that checks nothing
  * needs one.
  *
+ * <p>A holder is lost when its session ended, its lock node was deleted by someone else, its quorum
+ * ended ({@link dev.quorate.quorum.QuorumGate} revokes its leases as lost, not released), or its
+ * lock manager was closed while it held the lease (other threads may still use it). A lost holder
+ * gates every later grant of the resource, including the up-conversion of a lease that was held
+ * beside it (converting up is a new grant).
+ *
  * <p>A lock manager that cannot tell a lost holder from a clean release refuses a lock with a gate
  * ({@link ConfigurationException}) rather than ignoring it. The ZooKeeper lock manager records each
  * gated grant under the member's name and asks the gate before granting the lock of a holder lost
@@ -34,11 +40,14 @@ public interface RecoveryGate {
    *
    * @param owner the member name of the lost holder
    * @param heldSince when the lost holder's grant was recorded, on the lock service's wall clock
-   *     (ZooKeeper: the ctime of its holder record, from the leader's clock); a fence that finished
+   *     (ZooKeeper: the ctime of its holder record, from the leader's clock); a fence that started
    *     after it stopped that holder. Compared with another machine's clock it is only as good as
    *     their synchronisation
-   * @param lostAtNanos when the loss was seen, on this process's {@link System#nanoTime()} clock;
-   *     for deadlines only
+   * @param lostAtNanos when this process first saw the lost holder's session (or quorum) end, on
+   *     its {@link System#nanoTime()} clock; for self-fence deadlines only. A holder whose lock
+   *     node was deleted under a session that still lives is stopped by nothing on its own (no
+   *     quorum loss, no watchdog): for it the lock manager passes the current time on every
+   *     question, so no deadline counted from it passes while that session lives
    * @return true once the lock may be granted to another member
    */
   boolean recovered(String owner, Instant heldSince, long lostAtNanos);

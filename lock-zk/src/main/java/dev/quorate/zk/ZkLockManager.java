@@ -25,6 +25,11 @@ import java.util.List;
  * }
  * }</pre>
  *
+ * <p>Closing the manager turns every lease still held LOST and deletes its lock node. On a lock
+ * with a {@link dev.quorate.lock.RecoveryGate} the holder's record stays: other threads may still
+ * use the resource, so the next holder waits for the gate as for any lost holder. Release gated
+ * leases before closing.
+ *
  * <p>Thread-safe.
  */
 public interface ZkLockManager extends LockManager {

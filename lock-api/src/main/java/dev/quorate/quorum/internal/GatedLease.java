@@ -12,6 +12,7 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.lock.internal.LeaseEvents;
+import dev.quorate.lock.internal.LosableLease;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -24,9 +25,10 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A lease seen through the quorum gate: the inner lease, unless quorum was lost under STOP, which
- * makes it LOST at once (checked on every look, not only when the quorum event arrives). All
- * events, the inner lease's, the revocation and the blocking callbacks, pass through one serial
- * queue, so they arrive once and in order, and nothing after a final state.
+ * makes it LOST at once (checked on every look, not only when the quorum event arrives) and gives
+ * the inner lease up as lost ({@link LosableLease}), never as a clean release. All events, the
+ * inner lease's, the revocation and the blocking callbacks, pass through one serial queue, so they
+ * arrive once and in order, and nothing after a final state.
  */
 final class GatedLease implements Lease {
   private final GatedLockManager gate;
@@ -71,7 +73,9 @@ final class GatedLease implements Lease {
     } finally {
       lock.unlock();
     }
-    inner.release();
+    // Lost, not released: this member's threads may still write, so a gated lock must wait for
+    // the recovery gate before it is granted again (a release would hand it on at once).
+    LosableLease.abandonOrRelease(inner, cause);
     gate.forget(inner);
   }
 

@@ -11,12 +11,26 @@ import java.util.regex.Pattern;
  * lease's node in one transaction on a clean release; a record whose lease has no node left
  * therefore names a holder that was lost (its session ended, its node was deleted) while it may
  * still have been using the resource. Its data is the holder's member name.
+ *
+ * <p>Each record has an ephemeral child {@value #SESSION}, created in the same transaction by the
+ * holder's session: a lost record whose child is gone names a holder whose session ended (or that
+ * gave itself up when its quorum ended), so its self-fence deadline may count; a lost record whose
+ * child is still there names a holder whose node was deleted under a live session, which nothing
+ * stops on its own (only a fence or a confirmation recovers it).
  */
 final class HolderRecord {
   private static final String PREFIX = "holder-";
   private static final Pattern NAME = Pattern.compile(PREFIX + "(\\d{10,})");
 
+  /** The name of the ephemeral child that lives as long as the holder's session. */
+  static final String SESSION = "session";
+
   private HolderRecord() {}
+
+  /** The path of the session child of the record at {@code recordPath}. */
+  static String sessionPath(String recordPath) {
+    return recordPath + "/" + SESSION;
+  }
 
   /** The child name of the record of the lease at {@code position}. */
   static String name(long position) {

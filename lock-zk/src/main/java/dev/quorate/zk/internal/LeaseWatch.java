@@ -153,8 +153,7 @@ final class LeaseWatch {
           } else if (lease.phase == ZkLease.Phase.WAITING) {
             if (now != lease.session) {
               // The session that queued the request ended, and its node with it: queue again.
-              lease.phase = ZkLease.Phase.CREATING;
-              lease.create();
+              lease.requeue();
             } else {
               lease.evaluate();
             }

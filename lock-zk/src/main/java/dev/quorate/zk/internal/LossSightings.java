@@ -4,11 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * When this member first saw each lost holder, on the monotonic clock: the {@code lostAtNanos} a
- * recovery gate counts a self-fence deadline from. Kept per manager rather than per request, so a
- * caller that gives up and asks again (a {@code tryAcquire} in a loop) does not start the count
- * anew each time and wait forever. Bounded: the least recently asked are forgotten, which only
- * restarts their count (later, so on the safe side).
+ * When this member first saw each lost holder's session gone (its record's session child deleted),
+ * on the monotonic clock: the {@code lostAtNanos} a recovery gate counts a self-fence deadline
+ * from. A holder whose session still lives is not entered. Kept per manager rather than per
+ * request, so a caller that gives up and asks again (a {@code tryAcquire} in a loop) does not start
+ * the count anew each time and wait forever. Bounded: the least recently asked are forgotten, which
+ * only restarts their count (later, so on the safe side).
  */
 final class LossSightings {
   private static final int MAX_ENTRIES = 4096;

@@ -28,7 +28,14 @@ import org.slf4j.LoggerFactory;
  * waited on). Runs on the lease's steps only.
  *
  * <p>A lost holder gates every later grant on the resource, whatever the modes: a record does not
- * say which modes its lease held over its life.
+ * say which modes its lease held over its life. That includes the up-conversion of a lease held
+ * beside the lost one ({@link #admitConversion}): converting up is a new grant.
+ *
+ * <p>The gate's {@code lostAtNanos} counts from when this member first saw the holder's session
+ * gone (the record's {@link HolderRecord#SESSION} child deleted). While that child is still there,
+ * the holder's node was deleted under a live session, and nothing stops such a holder on its own:
+ * the gate is then passed the current time on every poll, so a self-fence deadline never passes,
+ * and only a fence or a confirmation opens it.
  */
 final class RecoveryCheck {
   private static final Logger log = LoggerFactory.getLogger(RecoveryCheck.class);
@@ -52,9 +59,16 @@ final class RecoveryCheck {
    * @param czxid its record's creation
    * @param owner the member name in the record
    * @param heldSince the record's ctime
-   * @param lostAtNanos when this member first saw it lost
+   * @param sessionEndedAtNanos when this member first saw its session child gone, or null while the
+   *     child is there (its node was deleted under a live session)
    */
-  private record Lost(String path, long czxid, String owner, Instant heldSince, long lostAtNanos) {}
+  private record Lost(
+      String path, long czxid, String owner, Instant heldSince, Long sessionEndedAtNanos) {
+    /** The {@code lostAtNanos} for the gate: now while the session lives, so no deadline passes. */
+    long lostAtNanos(long nowNanos) {
+      return sessionEndedAtNanos == null ? nowNanos : sessionEndedAtNanos;
+    }
+  }
 
   private final ZkLease lease;
   private final RecoveryGate gate;
@@ -93,11 +107,40 @@ final class RecoveryCheck {
       return Verdict.ADMITTED;
     }
     List<Long> lostNow = queue.lostHolders();
+    Verdict asked = ask(lostNow);
+    if (asked != null) {
+      return asked;
+    }
+    return write(me, lostNow, false) ? Verdict.ADMITTED : changed();
+  }
+
+  /**
+   * Decides an up-conversion of our held lease that the queue rules grant: every lost holder but
+   * ourselves must be recovered, as for a new request (a lease held in NL beside a lost EX holder
+   * must not convert to EX before the fence). Then the lost records are removed in one transaction
+   * that checks our conversion node and our own record.
+   */
+  Verdict admitConversion(QueueSnapshot queue, LockNode pending) {
+    List<Long> lostNow = queue.lostHolders().stream().filter(p -> p != pending.position()).toList();
+    if (lostNow.isEmpty()) {
+      return Verdict.ADMITTED;
+    }
+    Verdict asked = ask(lostNow);
+    if (asked != null) {
+      return asked;
+    }
+    boolean ours = queue.hasHolderRecord(pending.position());
+    return write(pending, lostNow, ours) ? Verdict.ADMITTED : changed();
+  }
+
+  /** WITHHELD or CHANGED if a lost holder is not recovered or gone; null if all are recovered. */
+  private Verdict ask(List<Long> lostNow) {
     for (long position : lostNow) {
       Lost holder = lost.get(position);
-      if (holder == null) {
+      if (holder == null || holder.sessionEndedAtNanos() == null) {
         holder = read(position);
         if (holder == null) {
+          lost.remove(position);
           return Verdict.CHANGED; // removed since the listing by a holder admitted before us
         }
         lost.put(position, holder);
@@ -105,22 +148,30 @@ final class RecoveryCheck {
       if (!recovered(holder)) {
         if (withheld.add(position)) {
           log.warn(
-              "lock '{}' withheld from member {} until its lost holder {} (granted {}) is fenced"
+              "lock '{}' withheld from member {} until its lost holder {} (granted {}{}) is fenced"
                   + " or confirmed down",
               lease.resource,
               member,
               holder.owner(),
-              holder.heldSince());
+              holder.heldSince(),
+              holder.sessionEndedAtNanos() == null ? ", node deleted under a live session" : "");
         }
         return Verdict.WITHHELD;
       }
     }
-    return write(me, lostNow) ? Verdict.ADMITTED : Verdict.CHANGED;
+    return null;
+  }
+
+  /** Forgets what was read, so the next evaluation reads the records and their children again. */
+  private Verdict changed() {
+    lost.clear();
+    return Verdict.CHANGED;
   }
 
   private boolean recovered(Lost holder) {
     try {
-      if (gate.recovered(holder.owner(), holder.heldSince(), holder.lostAtNanos())) {
+      if (gate.recovered(
+          holder.owner(), holder.heldSince(), holder.lostAtNanos(System.nanoTime()))) {
         log.info(
             "lost holder {} of '{}' is recovered per the gate; granting the lock",
             holder.owner(),
@@ -140,31 +191,37 @@ final class RecoveryCheck {
     }
   }
 
-  /** Reads a lost holder's record; null if it is gone. */
+  /** Reads a lost holder's record and whether its session child lives; null if it is gone. */
   private Lost read(long position) {
     String path = lease.container + "/" + HolderRecord.name(position);
     CuratorFramework client = lease.service.client();
     Stat stat = new Stat();
     byte[] data;
+    boolean sessionLives;
     try {
       data = client.getData().storingStatIn(stat).forPath(path);
+      sessionLives = client.checkExists().forPath(HolderRecord.sessionPath(path)) != null;
     } catch (KeeperException.NoNodeException e) {
       return null;
     } catch (Exception e) {
       throw ZkNodes.failure("read the holder record " + path, e);
     }
     String owner = new String(data == null ? new byte[0] : data, StandardCharsets.UTF_8);
-    long seen = lease.service.lossSightings().firstSeen(path, stat.getCzxid(), System.nanoTime());
+    Long ended =
+        sessionLives
+            ? null
+            : lease.service.lossSightings().firstSeen(path, stat.getCzxid(), System.nanoTime());
     // ZooKeeper's ctime: the leader's wall clock when the grant was recorded (see docs/fencing.md).
-    return new Lost(path, stat.getCzxid(), owner, Instant.ofEpochMilli(stat.getCtime()), seen);
+    return new Lost(path, stat.getCzxid(), owner, Instant.ofEpochMilli(stat.getCtime()), ended);
   }
 
   /**
-   * Writes our record and removes the lost ones, only while our node exists: a lease whose record
-   * cannot be written is not granted. False if the queue changed (a record already removed by
-   * another new holder, our node gone): the caller evaluates again.
+   * Writes our record (with its session child) unless {@code recorded}, else checks it, and removes
+   * the lost ones, only while our node exists: a lease whose record cannot be written is not
+   * granted. False if the queue changed (a record already removed by another new holder, a session
+   * child gone since it was read, our node gone): the caller evaluates again.
    */
-  private boolean write(LockNode me, List<Long> lostNow) {
+  private boolean write(LockNode me, List<Long> lostNow, boolean recorded) {
     CuratorFramework client = lease.service.client();
     List<ACL> acls = lease.service.acls();
     String mine = lease.container + "/" + HolderRecord.name(me.position());
@@ -172,22 +229,40 @@ final class RecoveryCheck {
     try {
       List<CuratorOp> ops = new ArrayList<>();
       ops.add(client.transactionOp().check().forPath(lease.container + "/" + me.name()));
-      var create = client.transactionOp().create().withMode(CreateMode.PERSISTENT);
-      ops.add(acls == null ? create.forPath(mine, data) : create.withACL(acls).forPath(mine, data));
-      for (long position : lostNow) {
+      if (recorded) {
+        ops.add(client.transactionOp().check().forPath(mine));
+      } else {
+        var create = client.transactionOp().create().withMode(CreateMode.PERSISTENT);
         ops.add(
-            client
-                .transactionOp()
-                .delete()
-                .forPath(lease.container + "/" + HolderRecord.name(position)));
+            acls == null ? create.forPath(mine, data) : create.withACL(acls).forPath(mine, data));
+        // Lives as long as this session: tells a later waiter whether our session ended.
+        var session = client.transactionOp().create().withMode(CreateMode.EPHEMERAL);
+        String child = HolderRecord.sessionPath(mine);
+        ops.add(
+            acls == null
+                ? session.forPath(child, new byte[0])
+                : session.withACL(acls).forPath(child, new byte[0]));
+      }
+      for (long position : lostNow) {
+        Lost gone = lost.get(position);
+        String path = lease.container + "/" + HolderRecord.name(position);
+        if (gone == null || gone.sessionEndedAtNanos() == null) {
+          ops.add(client.transactionOp().delete().forPath(HolderRecord.sessionPath(path)));
+        }
+        ops.add(client.transactionOp().delete().forPath(path));
       }
       client.transaction().forOperations(ops);
       for (long position : lostNow) {
         Lost gone = lost.remove(position);
-        lease.service.lossSightings().forget(gone.path(), gone.czxid());
+        if (gone != null) {
+          lease.service.lossSightings().forget(gone.path(), gone.czxid());
+        }
       }
+      nextPoll = FIRST_POLL;
       return true;
-    } catch (KeeperException.NoNodeException | KeeperException.NodeExistsException e) {
+    } catch (KeeperException.NoNodeException
+        | KeeperException.NodeExistsException
+        | KeeperException.NotEmptyException e) {
       return false;
     } catch (Exception e) {
       throw ZkNodes.failure("record the grant of " + lease.container + "/" + me.name(), e);

@@ -18,6 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * granted, so the lease keeps its old mode while it waits. An up-conversion is a new grant: its
  * token is the new node's czxid. A down-conversion is granted at once and keeps the token.
  *
+ * <p>On a lock with a recovery gate, an up-conversion that the queue grants is also held back until
+ * every lost holder beside the lease is recovered ({@link RecoveryCheck#admitConversion}).
+ *
  * <p>All methods but {@link #start} run on the lease's steps.
  */
 final class ZkConversion {
@@ -149,6 +152,9 @@ final class ZkConversion {
       }
       List<LockNode> blockers = queue.blockers(me);
       if (blockers.isEmpty()) {
+        if (lease.recovery() != null && !admitted(queue, me)) {
+          return;
+        }
         grant();
       } else if (tryOnce) {
         fail(new LockTimeoutException(lease.resource, target, Duration.ZERO));
@@ -158,6 +164,33 @@ final class ZkConversion {
         fail(e);
       }
       // Else connection trouble: re-evaluated when the connection is back.
+    }
+  }
+
+  /**
+   * Asks the recovery check about a conversion the queue rules grant: converting up is a new grant,
+   * so a lost holder beside us must be recovered first. False if withheld (then it fails at once if
+   * it may not wait, or asks again later; its timeout, an interrupt or a release withdraws it as
+   * any wait) or to be evaluated again.
+   */
+  private boolean admitted(QueueSnapshot queue, LockNode me) {
+    switch (lease.recovery().admitConversion(queue, me)) {
+      case ADMITTED -> {
+        return true;
+      }
+      case WITHHELD -> {
+        if (tryOnce) {
+          fail(new LockTimeoutException(lease.resource, target, Duration.ZERO));
+        } else {
+          lease.service.later(
+              lease.recovery().nextPoll(), () -> lease.steps.execute(this::evaluate));
+        }
+        return false;
+      }
+      default -> {
+        lease.steps.execute(this::evaluate);
+        return false;
+      }
     }
   }
 

@@ -13,6 +13,7 @@ import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.RecoveryGate;
 import dev.quorate.lock.ValueBlock;
+import dev.quorate.lock.internal.LosableLease;
 import dev.quorate.lock.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Every step runs on {@link #steps}, one at a time, so the state below needs no lock; getters
  * read volatile fields. ZooKeeper calls happen in the steps, never on ZooKeeper's event thread.
  */
-final class ZkLease implements Lease {
+final class ZkLease implements LosableLease {
   private static final Logger log = LoggerFactory.getLogger(ZkLease.class);
 
   /** The life of a request; the holder sees it from GRANTED on. */
@@ -110,6 +111,11 @@ final class ZkLease implements Lease {
     return granted;
   }
 
+  /** The recovery check of a gated lock; null if ungated. */
+  RecoveryCheck recovery() {
+    return recovery;
+  }
+
   /**
    * Starts the request. A caller that waits for the answer anyway runs the first step itself: the
    * create's reply then wakes the caller directly instead of a thread that wakes the caller.
@@ -170,6 +176,19 @@ final class ZkLease implements Lease {
     evaluate(null);
   }
 
+  /**
+   * Queues the request again after its node went (its session ended, or someone deleted it). A
+   * record at its old position (written by a grant whose reply was lost) goes first: the lease
+   * never reached the caller, and left behind it would gate this very request as a lost holder.
+   */
+  void requeue() {
+    if (recovery != null && node != null) {
+      new RecordedEnd(service, nodes).withdraw(node.path(), recordPath());
+    }
+    phase = Phase.CREATING;
+    create();
+  }
+
   /** Decides the request from {@code pipelined} (read right after our create), or reads again. */
   private void evaluate(ZkNodes.Pipelined pipelined) {
     if (phase != Phase.WAITING) {
@@ -192,8 +211,7 @@ final class ZkLease implements Lease {
       LockNode me = queue.find(node.name()).orElse(null);
       if (me == null) {
         // Our node vanished while waiting (session expired, or someone deleted it): queue again.
-        phase = Phase.CREATING;
-        create();
+        requeue();
         return;
       }
       List<LockNode> blockers = queue.blockers(me);
@@ -301,7 +319,10 @@ final class ZkLease implements Lease {
     switch (phase) {
       case CREATING, WAITING -> {
         phase = Phase.WITHDRAWN;
-        if (node != null) {
+        if (node != null && recovery != null) {
+          // A grant whose reply was lost may have written our record: it goes with the node.
+          new RecordedEnd(service, nodes).withdraw(node.path(), recordPath());
+        } else if (node != null) {
           nodes.delete(node.path());
         }
         service.forget(this);
@@ -369,7 +390,12 @@ final class ZkLease implements Lease {
     emit(from, LeaseState.RELEASED, "released by holder");
     ValueBlock write = mode.writesValueBlock() ? staged : null;
     staged = null;
-    nodes.release(container, node.path(), write, valueVersion, recordPath());
+    String record = recordPath();
+    if (record != null) {
+      new RecordedEnd(service, nodes).release(container, node.path(), write, valueVersion, record);
+    } else {
+      nodes.release(container, node.path(), write, valueVersion);
+    }
     service.forget(this);
   }
 
@@ -385,16 +411,46 @@ final class ZkLease implements Lease {
             withdrawNow();
           } else if (isHeld()) {
             LeaseState from = state();
+            conversion.fail(closed); // while held: its node goes now, not in the background
             phase = Phase.LOST;
             emit(from, LeaseState.LOST, "lock manager closed");
-            conversion.fail(closed);
-            // Closing the manager is the holder's own act, like a release: the record goes too.
-            nodes.release(container, node.path(), null, -1, recordPath());
+            // The lease turns LOST, not RELEASED, under threads that may still use the resource:
+            // a gated lease keeps its record (and its session child, which ends with the session),
+            // so the next holder waits for the gate as for any lost holder.
+            nodes.delete(node.path());
             service.forget(this);
           }
           done.complete(null);
         });
     return done;
+  }
+
+  /**
+   * Gives the lease up as lost (the quorum gate's revocation): the lock node and the record's
+   * session child go, the record stays, so the next holder asks the recovery gate and may count a
+   * self-fence deadline from now (this member lost its quorum: its watchdog stops it).
+   */
+  @Override
+  public void abandon(String cause) {
+    awaitStep(
+        () -> {
+          if (!isHeld()) {
+            return;
+          }
+          LeaseState from = state();
+          conversion.fail(
+              new LeaseLostException(ErrorCode.LEASE_LOST, "lease " + this + " lost: " + cause));
+          phase = Phase.LOST;
+          emit(from, LeaseState.LOST, cause);
+          String record = recordPath();
+          if (record != null) {
+            new RecordedEnd(service, nodes).abandon(node.path(), record);
+          } else {
+            nodes.delete(node.path());
+          }
+          service.forget(this);
+        },
+        "abandonment");
   }
 
   // ---- the Lease API ----
@@ -489,12 +545,17 @@ final class ZkLease implements Lease {
 
   @Override
   public void release() {
+    awaitStep(this::releaseNow, "release");
+  }
+
+  /** Runs {@code step} and waits for it at most the operation timeout. */
+  private void awaitStep(Runnable step, String what) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     // On this thread when no step runs: the delete's reply then wakes the holder directly.
     steps.executeHere(
         () -> {
           try {
-            releaseNow();
+            step.run();
           } finally {
             done.complete(null);
           }
@@ -504,8 +565,8 @@ final class ZkLease implements Lease {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      // The release goes on in the background; the lease is RELEASED for the holder already.
-      log.warn("release of {} still in progress", this, e);
+      // It goes on in the background; the lease is over for the holder already.
+      log.warn("{} of {} still in progress", what, this, e);
     }
   }
 

@@ -468,53 +468,25 @@ final class ZkNodes {
    * until it succeeds or the session ends (and with it the node).
    */
   void release(String container, String path, ValueBlock value, int version) {
-    release(container, path, value, version, null);
-  }
-
-  /**
-   * As {@link #release(String, String, ValueBlock, int)}, also deleting the lease's holder record
-   * (if not null) in the same transaction as the node: a record then outlives its node only when
-   * the holder was lost. If that transaction fails, the node is deleted alone and the record stays:
-   * the next holder then waits for the recovery gate, which is safe, never the other way round.
-   */
-  void release(String container, String path, ValueBlock value, int version, String record) {
-    if (value == null && record == null) {
+    if (value == null || !transact(container, path, value, version)) {
       delete(path);
-      return;
     }
-    if (value != null && transact(container, path, value, version, record)) {
-      return;
-    }
-    if (record != null && transact(container, path, null, version, record)) {
-      return;
-    }
-    delete(path);
   }
 
-  private boolean transact(
-      String container, String path, ValueBlock value, int version, String record) {
+  private boolean transact(String container, String path, ValueBlock value, int version) {
     try {
       List<CuratorOp> ops = new ArrayList<>();
-      if (value != null) {
-        ops.add(
-            client
-                .transactionOp()
-                .setData()
-                .withVersion(version)
-                .forPath(container, value.toBytes()));
-      }
+      ops.add(
+          client
+              .transactionOp()
+              .setData()
+              .withVersion(version)
+              .forPath(container, value.toBytes()));
       ops.add(client.transactionOp().delete().forPath(path));
-      if (record != null) {
-        ops.add(client.transactionOp().delete().forPath(record));
-      }
       client.transaction().forOperations(ops);
       return true;
     } catch (KeeperException e) {
-      log.warn(
-          "release of {} ({}) failed ({}); trying with less",
-          path,
-          value != null ? "with its value block" : "with its holder record",
-          e.code());
+      log.warn("release of {} with its value block failed ({}); trying with less", path, e.code());
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt(); // delete() then finishes in the background
