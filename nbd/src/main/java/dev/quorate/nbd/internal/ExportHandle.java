@@ -1,0 +1,43 @@
+package dev.quorate.nbd.internal;
+
+import dev.quorate.lock.FencingToken;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One connection's open of an export with one fencing token. Revocation is decided by the export's
+ * guard on every access; the flag here only keeps the log to one line per revoked connection.
+ */
+final class ExportHandle implements AutoCloseable {
+  private final Export export;
+  private final FencingToken token;
+  private final String peer;
+  private final AtomicBoolean revoked = new AtomicBoolean();
+
+  ExportHandle(Export export, FencingToken token, String peer) {
+    this.export = export;
+    this.token = token;
+    this.peer = peer;
+  }
+
+  Export export() {
+    return export;
+  }
+
+  FencingToken token() {
+    return token;
+  }
+
+  String peer() {
+    return peer;
+  }
+
+  /** Marks the handle revoked; returns true the first time only. */
+  boolean revoke() {
+    return revoked.compareAndSet(false, true);
+  }
+
+  @Override
+  public void close() {
+    export.forget(this);
+  }
+}
