@@ -1,0 +1,67 @@
+package dev.quorate.nbd.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.quorate.lock.FencingToken;
+import dev.quorate.lock.StaleTokenException;
+import dev.quorate.lock.TokenGuard;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The revoke point: once a newer open returned, no write of an older token lands. */
+@Timeout(30)
+class ExportRevocationTest {
+  private static final int BLOCK = 64 << 10;
+
+  @TempDir Path dir;
+
+  @Test
+  void noWriteOfARevokedTokenLandsAfterTheNewerOpenReturned() throws Exception {
+    Path image = Files.write(dir.resolve("disk.img"), new byte[BLOCK]);
+    try (Export export =
+        Export.open(new ServerConfig.ExportSpec("disk", image, TokenGuard.inMemory()))) {
+      ExportHandle stale = export.open(FencingToken.of(5), "stale");
+      AtomicInteger landed = new AtomicInteger();
+      AtomicInteger refused = new AtomicInteger();
+      // The stale writer fills the whole block with its sequence number, over and over, and
+      // keeps trying after it is refused: every write is in flight while the open happens.
+      CompletableFuture<Void> writer =
+          CompletableFuture.runAsync(
+              () -> {
+                for (int sequence = 1; refused.get() < 200; sequence++) {
+                  byte[] data = new byte[BLOCK];
+                  Arrays.fill(data, (byte) sequence);
+                  try {
+                    export.write(stale.token(), 0, ByteBuffer.wrap(data), false);
+                    landed.set(sequence);
+                  } catch (StaleTokenException e) {
+                    refused.incrementAndGet();
+                  } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                }
+              });
+      await().atMost(Duration.ofSeconds(10)).until(() -> landed.get() >= 50);
+
+      export.open(FencingToken.of(7), "newer");
+      byte[] atRevoke = Files.readAllBytes(image);
+
+      writer.get(20, TimeUnit.SECONDS);
+      assertThat(refused.get()).isEqualTo(200);
+      assertThat(Files.readAllBytes(image)).isEqualTo(atRevoke);
+      // The image holds one whole write, the last that succeeded (known once the writer ended),
+      // never half of a later one.
+      assertThat(atRevoke).containsOnly((byte) landed.get());
+    }
+  }
+}
