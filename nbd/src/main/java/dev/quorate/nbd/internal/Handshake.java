@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -241,7 +242,7 @@ final class Handshake {
       throws IOException {
     byte[] text = message.getBytes(StandardCharsets.UTF_8);
     if (text.length > Protocol.MAX_STRING_BYTES) {
-      text = java.util.Arrays.copyOf(text, Protocol.MAX_STRING_BYTES);
+      text = Arrays.copyOf(text, Protocol.MAX_STRING_BYTES);
     }
     reply(out, option, type, text);
   }

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.StaleTokenException;
 import dev.quorate.lock.TokenGuard;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +48,8 @@ class ExportRevocationTest {
                     landed.set(sequence);
                   } catch (StaleTokenException e) {
                     refused.incrementAndGet();
-                  } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                   }
                 }
               });
