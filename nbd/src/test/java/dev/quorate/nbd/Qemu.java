@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Assumptions;
 final class Qemu {
   static final Path QEMU_IO = Path.of("/usr/bin/qemu-io");
   static final Path QEMU_IMG = Path.of("/usr/bin/qemu-img");
+  static final Path QEMU_NBD = Path.of("/usr/bin/qemu-nbd");
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final String PROMPT = "qemu-io> ";
 
@@ -28,8 +29,10 @@ final class Qemu {
 
   /** Skips the test where qemu-utils is missing, except under CI=true, where that fails. */
   static void require() {
-    if (!Files.isExecutable(QEMU_IO) || !Files.isExecutable(QEMU_IMG)) {
-      String message = "qemu-io/qemu-img missing: install Debian's qemu-utils";
+    if (!Files.isExecutable(QEMU_IO)
+        || !Files.isExecutable(QEMU_IMG)
+        || !Files.isExecutable(QEMU_NBD)) {
+      String message = "qemu-io, qemu-img or qemu-nbd missing: install Debian's qemu-utils";
       if ("true".equals(System.getenv("CI"))) {
         fail(message);
       }

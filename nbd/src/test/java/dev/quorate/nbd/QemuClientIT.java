@@ -99,6 +99,18 @@ class QemuClientIT {
   }
 
   @Test
+  void qemuNbdListsTheExportsWithoutAdmittingAnyToken() {
+    Qemu.Result result =
+        Qemu.run("qemu-nbd", "--list", "-b", "127.0.0.1", "-p", Integer.toString(server.port()));
+    assertThat(result.exit()).as(result.output()).isZero();
+    assertThat(result.output())
+        .contains("export: 'vm-a'")
+        .contains("size:  1048576")
+        .contains("flush fua trim")
+        .contains("max block: 33554432");
+  }
+
+  @Test
   void anExportNameWithoutTokenIsRefusedWithTheReason() {
     Qemu.Result result =
         Qemu.run("qemu-io", "-f", "raw", Qemu.url(server, "vm-a"), "-c", "read 0 4k");

@@ -167,12 +167,14 @@ final class Handshake {
     Export export;
     ExportHandle handle = null;
     try {
-      export = resolve(name);
-      ExportName parsed = ExportName.parse(name);
+      // INFO admits nothing, so it may describe an export named without a token (qemu-nbd
+      // --list asks that way); with a token it says whether an open would be refused.
+      boolean describeOnly = option == Protocol.OPT_INFO && name.indexOf('@') < 0;
+      export = describeOnly ? exportNamed(name) : resolve(name);
       if (option == Protocol.OPT_GO) {
-        handle = export.open(parsed.token(), peer);
-      } else {
-        export.checkOpenable(parsed.token());
+        handle = export.open(ExportName.parse(name).token(), peer);
+      } else if (!describeOnly) {
+        export.checkOpenable(ExportName.parse(name).token());
       }
     } catch (Refusal e) {
       LOG.info("{} from {} refused: {}", what, peer, e.getMessage());
@@ -210,17 +212,21 @@ final class Handshake {
   /** The export a name asks for; its token is checked by the caller. */
   private Export resolve(String name) throws Refusal {
     int at = name.lastIndexOf('@');
-    String exportName = at < 0 ? name : name.substring(0, at);
+    Export export = exportNamed(at < 0 ? name : name.substring(0, at));
+    try {
+      ExportName.parse(name);
+    } catch (IllegalArgumentException e) {
+      throw new Refusal(Protocol.REP_ERR_POLICY, e.getMessage());
+    }
+    return export;
+  }
+
+  private Export exportNamed(String exportName) throws Refusal {
     Export export = exports.get(exportName);
     if (export == null) {
       throw new Refusal(
           Protocol.REP_ERR_UNKNOWN,
           "no export '" + exportName + "'; this server has " + exports.keySet());
-    }
-    try {
-      ExportName.parse(name);
-    } catch (IllegalArgumentException e) {
-      throw new Refusal(Protocol.REP_ERR_POLICY, e.getMessage());
     }
     return export;
   }

@@ -145,6 +145,32 @@ class HandshakeTest {
   }
 
   @Test
+  void infoDescribesAnExportNamedWithoutToken() throws Exception {
+    DataInputStream replies =
+        handshake(
+            Wire.fixedNewstyle()
+                .option(Protocol.OPT_INFO, Wire.goData("vm-b"))
+                .option(Protocol.OPT_ABORT, new byte[0]));
+    Wire.OptionReply info = Wire.readOptionReply(replies);
+    assertThat(info.type()).isEqualTo(Protocol.REP_INFO);
+    assertThat(ByteBuffer.wrap(info.data()).getLong(2)).isEqualTo(4096);
+    assertThat(Wire.readOptionReply(replies).type()).isEqualTo(Protocol.REP_ACK);
+  }
+
+  @Test
+  void infoWithAnOlderTokenSaysTheOpenWouldBeRefused() throws Exception {
+    guard.admit(FencingToken.of(7));
+    DataInputStream replies =
+        handshake(
+            Wire.fixedNewstyle()
+                .option(Protocol.OPT_INFO, Wire.goData("vm-a@6"))
+                .option(Protocol.OPT_ABORT, new byte[0]));
+    Wire.OptionReply refusal = Wire.readOptionReply(replies);
+    assertThat(refusal.type()).isEqualTo(Protocol.REP_ERR_POLICY);
+    assertThat(refusal.text()).contains("6.0 is older than 7.0");
+  }
+
+  @Test
   void unsupportedOptionsAreAnsweredUnsupAndHaggleGoesOn() throws Exception {
     int structuredReply = 8;
     DataInputStream replies =
