@@ -16,7 +16,9 @@ import java.net.InetSocketAddress;
  *       requests, including writes received but not yet applied, fails with {@code EPERM}, and no
  *       write of theirs lands after the newer open was accepted (writes are applied whole under the
  *       guard, so a revoked write is never half-written);
- *   <li>an equal token is accepted (the same lease reconnecting).
+ *   <li>an equal token is accepted (the same lease reconnecting);
+ *   <li>a standby open ({@link ExportName#standby}, the destination of a live migration) revokes
+ *       nothing until its first write, which preempts as an open would.
  * </ul>
  *
  * This is the "preempt" of SCSI-3 persistent reservations, on plain files. With a persistent guard

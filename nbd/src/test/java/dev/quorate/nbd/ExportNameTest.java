@@ -17,6 +17,14 @@ class ExportNameTest {
   }
 
   @Test
+  void aStandbyNameRoundTrips() {
+    ExportName name = ExportName.standby("vm-web-1", FencingToken.of(9));
+    assertThat(name).hasToString("vm-web-1@9.0+standby");
+    assertThat(ExportName.parse("vm-web-1@9+standby")).isEqualTo(name);
+    assertThat(ExportName.parse("vm-web-1@9").standby()).isFalse();
+  }
+
+  @Test
   void aBareMajorMeansMinorZero() {
     assertThat(ExportName.parse("vm-web-1@42").token()).isEqualTo(FencingToken.of(42));
   }

@@ -2,6 +2,7 @@ package dev.quorate.nbd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quorate.lock.FencingToken;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -94,5 +95,28 @@ class TokenFencingIT {
             "qemu-io", "-f", "raw", Qemu.url(server, "vm-web-1@7"), "-c", "read -P 0xbb 0 64k");
     assertThat(holder.exit()).as(holder.output()).isZero();
     assertThat(Files.readAllBytes(image)).doesNotContain((byte) 0xa5);
+  }
+
+  @Test
+  void aStandbyOpenLeavesTheSourceWritingUntilItsOwnFirstWrite() throws Exception {
+    // The shape of a live migration: the destination opens the disk while the source runs.
+    try (Qemu.Session source = Qemu.Session.open(Qemu.url(server, "vm-web-1@5"));
+        Qemu.Session destination =
+            Qemu.Session.open(
+                Qemu.url(server, ExportName.standby("vm-web-1", FencingToken.of(7)).toString()))) {
+      assertThat(destination.run("read 0 4k")).contains("read 4096/4096");
+      assertThat(source.run("write -P 0x51 0 64k")).contains("wrote 65536/65536");
+
+      assertThat(destination.run("write -P 0xd7 64k 64k")).contains("wrote 65536/65536");
+      assertThat(source.run("write -P 0x52 0 4k"))
+          .contains("write failed: Operation not permitted");
+      assertThat(destination.run("read -P 0x51 0 64k")).contains("read 65536/65536");
+    }
+    byte[] bytes = Files.readAllBytes(image);
+    assertThat(Arrays.copyOf(bytes, 65536)).containsOnly(0x51);
+    assertThat(Arrays.copyOfRange(bytes, 65536, 131072)).containsOnly(0xd7);
+    Qemu.Result older =
+        Qemu.run("qemu-io", "-f", "raw", Qemu.url(server, "vm-web-1@5"), "-c", "read 0 4k");
+    assertThat(older.output()).contains("5.0 is older than 7.0");
   }
 }

@@ -5,6 +5,7 @@ import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.StaleTokenException;
 import dev.quorate.lock.TokenGuard;
+import dev.quorate.nbd.ExportName;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,34 +83,62 @@ final class Export implements Closeable {
   }
 
   /**
-   * Admits {@code token} and registers a connection with it; a newer token revokes the older ones.
+   * Registers a connection opening the export as {@code name} says. A plain open admits the token
+   * and revokes the connections with older ones; a standby open only checks that the token is not
+   * older than the newest, and preempts at its first write ({@link #write}).
    *
    * @throws StaleTokenException if a newer token was accepted before
    */
-  ExportHandle open(FencingToken token, String peer) {
+  ExportHandle open(ExportName name, String peer) {
     openLock.lock();
     try {
-      guard.admit(token);
-      ExportHandle handle = new ExportHandle(this, token, peer);
+      if (name.standby()) {
+        checkOpenable(name.token());
+      } else {
+        guard.admit(name.token());
+      }
+      ExportHandle handle = new ExportHandle(this, name.token(), name.standby(), peer);
+      handles.add(handle);
+      if (name.standby()) {
+        LOG.info(
+            "export {}: opened by {} as standby with fencing token {}; it takes over at its first"
+                + " write",
+            this.name,
+            peer,
+            name.token());
+      } else {
+        revokeOlderThan(handle, "opened by");
+      }
+      return handle;
+    } finally {
+      openLock.unlock();
+    }
+  }
+
+  /** Marks (for the log) the connections older than {@code handle} revoked; the guard decides. */
+  private void revokeOlderThan(ExportHandle handle, String how) {
+    openLock.lock();
+    try {
       List<String> revoked = new ArrayList<>();
       for (ExportHandle other : handles) {
-        if (token.isNewerThan(other.token()) && other.revoke()) {
+        if (handle.token().isNewerThan(other.token()) && other.revoke()) {
           revoked.add(other.token() + " from " + other.peer());
         }
       }
-      handles.add(handle);
       if (revoked.isEmpty()) {
-        LOG.info("export {}: opened by {} with fencing token {}", name, peer, token);
+        LOG.info(
+            "export {}: {} {} with fencing token {}", name, how, handle.peer(), handle.token());
       } else {
         LOG.warn(
-            "export {}: fencing token {} from {} revokes {} connection(s) with older tokens: {}",
+            "export {}: {} {} with fencing token {}, revoking {} connection(s) with older tokens:"
+                + " {}",
             name,
-            token,
-            peer,
+            how,
+            handle.peer(),
+            handle.token(),
             revoked.size(),
             revoked);
       }
-      return handle;
     } finally {
       openLock.unlock();
     }
@@ -137,9 +166,10 @@ final class Export implements Closeable {
   }
 
   /** Reads {@code dst.remaining()} bytes at {@code offset}; the caller checked the range. */
-  void read(FencingToken token, long offset, ByteBuffer dst) throws IOException {
+  void read(ExportHandle handle, long offset, ByteBuffer dst) throws IOException {
     fenced(
-        token,
+        handle,
+        false,
         () -> {
           long position = offset;
           while (dst.hasRemaining()) {
@@ -155,10 +185,11 @@ final class Export implements Closeable {
   }
 
   /** Writes all of {@code src} at {@code offset}; the caller checked the range. */
-  void write(FencingToken token, long offset, ByteBuffer src, boolean forceUnitAccess)
+  void write(ExportHandle handle, long offset, ByteBuffer src, boolean forceUnitAccess)
       throws IOException {
     fenced(
-        token,
+        handle,
+        true,
         () -> {
           long position = offset;
           while (src.hasRemaining()) {
@@ -172,18 +203,35 @@ final class Export implements Closeable {
     }
   }
 
-  void flush(FencingToken token) throws IOException {
-    fenced(token, () -> null);
+  void flush(ExportHandle handle) throws IOException {
+    fenced(handle, false, () -> null);
     channel.force(false);
   }
 
   /** Trim is a hint the server may ignore (NBD); it is still refused to a revoked connection. */
-  void trim(FencingToken token) throws IOException {
-    fenced(token, () -> null);
+  void trim(ExportHandle handle) throws IOException {
+    fenced(handle, false, () -> null);
   }
 
   private interface Io {
     Void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code io} under the guard with the handle's token. A standby handle only checks its token
+   * until its first write, which admits the token (preempting the older ones) and makes it a plain
+   * handle: a standby that merely reads must not cut off the client it stands by for.
+   */
+  private void fenced(ExportHandle handle, boolean writes, Io io) throws IOException {
+    if (handle.standby() && !writes) {
+      checkOpenable(handle.token());
+      io.run();
+      return;
+    }
+    fenced(handle.token(), io);
+    if (writes && handle.takeOver()) {
+      revokeOlderThan(handle, "standby connection took over at its first write:");
+    }
   }
 
   private void fenced(FencingToken token, Io io) throws IOException {

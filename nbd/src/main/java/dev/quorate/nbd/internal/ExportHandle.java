@@ -12,11 +12,23 @@ final class ExportHandle implements AutoCloseable {
   private final FencingToken token;
   private final String peer;
   private final AtomicBoolean revoked = new AtomicBoolean();
+  private final AtomicBoolean standby;
 
-  ExportHandle(Export export, FencingToken token, String peer) {
+  ExportHandle(Export export, FencingToken token, boolean standby, String peer) {
     this.export = export;
     this.token = token;
+    this.standby = new AtomicBoolean(standby);
     this.peer = peer;
+  }
+
+  /** Whether this is a standby open that has not written yet. */
+  boolean standby() {
+    return standby.get();
+  }
+
+  /** Ends the standby after the first write; returns true the first time only. */
+  boolean takeOver() {
+    return standby.compareAndSet(true, false);
   }
 
   Export export() {

@@ -105,7 +105,7 @@ final class Handshake {
       throws IOException {
     ExportHandle handle;
     try {
-      handle = resolve(name).open(ExportName.parse(name).token(), peer);
+      handle = resolve(name).open(ExportName.parse(name), peer);
     } catch (Refusal e) {
       LOG.warn("NBD_OPT_EXPORT_NAME from {} refused, closing: {}", peer, e.getMessage());
       return Optional.empty();
@@ -172,7 +172,7 @@ final class Handshake {
       boolean describeOnly = option == Protocol.OPT_INFO && name.indexOf('@') < 0;
       export = describeOnly ? exportNamed(name) : resolve(name);
       if (option == Protocol.OPT_GO) {
-        handle = export.open(ExportName.parse(name).token(), peer);
+        handle = export.open(ExportName.parse(name), peer);
       } else if (!describeOnly) {
         export.checkOpenable(ExportName.parse(name).token());
       }

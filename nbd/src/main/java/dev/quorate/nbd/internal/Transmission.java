@@ -110,10 +110,7 @@ final class Transmission {
             handle
                 .export()
                 .write(
-                    handle.token(),
-                    request.offset(),
-                    ByteBuffer.wrap(payload),
-                    request.forceUnitAccess()));
+                    handle, request.offset(), ByteBuffer.wrap(payload), request.forceUnitAccess()));
   }
 
   private void read(Request request, DataOutputStream out) throws IOException {
@@ -130,7 +127,7 @@ final class Transmission {
       return;
     }
     ByteBuffer data = ByteBuffer.allocate((int) request.length());
-    int error = fenced(() -> handle.export().read(handle.token(), request.offset(), data));
+    int error = fenced(() -> handle.export().read(handle, request.offset(), data));
     reply(out, request, error);
     if (error == 0) {
       out.write(data.array());
@@ -139,7 +136,7 @@ final class Transmission {
   }
 
   private int flush() {
-    return fenced(() -> handle.export().flush(handle.token()));
+    return fenced(() -> handle.export().flush(handle));
   }
 
   private int trim(Request request) {
@@ -149,7 +146,7 @@ final class Transmission {
     if (!request.within(handle.export().size())) {
       return invalid(request, "range beyond " + handle.export().size() + " bytes");
     }
-    return fenced(() -> handle.export().trim(handle.token()));
+    return fenced(() -> handle.export().trim(handle));
   }
 
   private interface Access {

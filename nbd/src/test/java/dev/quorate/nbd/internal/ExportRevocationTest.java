@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.StaleTokenException;
 import dev.quorate.lock.TokenGuard;
+import dev.quorate.nbd.ExportName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -32,7 +33,7 @@ class ExportRevocationTest {
     Path image = Files.write(dir.resolve("disk.img"), new byte[BLOCK]);
     try (Export export =
         Export.open(new ServerConfig.ExportSpec("disk", image, TokenGuard.inMemory()))) {
-      ExportHandle stale = export.open(FencingToken.of(5), "stale");
+      ExportHandle stale = export.open(ExportName.of("disk", FencingToken.of(5)), "stale");
       AtomicInteger landed = new AtomicInteger();
       AtomicInteger refused = new AtomicInteger();
       // The stale writer fills the whole block with its sequence number, over and over, and
@@ -44,7 +45,7 @@ class ExportRevocationTest {
                   byte[] data = new byte[BLOCK];
                   Arrays.fill(data, (byte) sequence);
                   try {
-                    export.write(stale.token(), 0, ByteBuffer.wrap(data), false);
+                    export.write(stale, 0, ByteBuffer.wrap(data), false);
                     landed.set(sequence);
                   } catch (StaleTokenException e) {
                     refused.incrementAndGet();
@@ -55,7 +56,7 @@ class ExportRevocationTest {
               });
       await().atMost(Duration.ofSeconds(10)).until(() -> landed.get() >= 50);
 
-      export.open(FencingToken.of(7), "newer");
+      export.open(ExportName.of("disk", FencingToken.of(7)), "newer");
       byte[] atRevoke = Files.readAllBytes(image);
 
       writer.get(20, TimeUnit.SECONDS);

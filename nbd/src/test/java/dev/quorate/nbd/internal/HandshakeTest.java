@@ -96,6 +96,14 @@ class HandshakeTest {
   }
 
   @Test
+  void goAsStandbyRegistersWithoutAdmittingTheToken() throws Exception {
+    guard.admit(FencingToken.of(5));
+    handshake(Wire.fixedNewstyle().go("vm-a@7+standby"));
+    assertThat(result).get().extracting(ExportHandle::standby).isEqualTo(true);
+    assertThat(guard.highest()).contains(FencingToken.of(5));
+  }
+
+  @Test
   void aBareMajorIsTheTokenMajorDotZero() throws Exception {
     handshake(Wire.fixedNewstyle().go("vm-a@7"));
     assertThat(result).get().extracting(ExportHandle::token).isEqualTo(FencingToken.of(7));

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorate.lock.FencingToken;
+import dev.quorate.lock.StaleTokenException;
 import dev.quorate.lock.TokenGuard;
+import dev.quorate.nbd.ExportName;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -38,7 +40,7 @@ class TransmissionTest {
   void setUp() throws Exception {
     image = Files.write(dir.resolve("disk.img"), new byte[SIZE]);
     export = Export.open(new ServerConfig.ExportSpec("disk", image, TokenGuard.inMemory()));
-    handle = export.open(FencingToken.of(5), "/192.0.2.1:4000");
+    handle = export.open(ExportName.of("disk", FencingToken.of(5)), "/192.0.2.1:4000");
   }
 
   @AfterEach
@@ -194,7 +196,7 @@ class TransmissionTest {
 
   @Test
   void aNewerTokenRevokesTheOlderConnectionsEveryRequest() throws Exception {
-    ExportHandle newer = export.open(FencingToken.of(7), "/192.0.2.2:4000");
+    ExportHandle newer = export.open(ExportName.of("disk", FencingToken.of(7)), "/192.0.2.2:4000");
     DataInputStream stale =
         serve(
             handle,
@@ -216,8 +218,57 @@ class TransmissionTest {
   }
 
   @Test
+  void aStandbyOpenReadsWithoutPreemptingAndTakesOverAtItsFirstWrite() throws Exception {
+    ExportHandle standby =
+        export.open(ExportName.standby("disk", FencingToken.of(7)), "/192.0.2.2:4000");
+    DataInputStream reads =
+        serve(
+            standby,
+            new Wire()
+                .request(0, Protocol.CMD_READ, 1, 0, 512)
+                .request(0, Protocol.CMD_FLUSH, 2, 0, 0));
+    assertThat(Wire.readSimpleReply(reads).error()).isZero();
+    reads.readFully(new byte[512]);
+    assertThat(Wire.readSimpleReply(reads).error()).isZero();
+    // The source still writes: the standby has not preempted it.
+    DataInputStream source =
+        serve(handle, new Wire().request(0, Protocol.CMD_WRITE, 1, 0, 512).raw(filled(512, 0xaa)));
+    assertThat(Wire.readSimpleReply(source).error()).isZero();
+
+    DataInputStream takeOver =
+        serve(
+            standby, new Wire().request(0, Protocol.CMD_WRITE, 3, 512, 512).raw(filled(512, 0xbb)));
+    assertThat(Wire.readSimpleReply(takeOver).error()).isZero();
+    assertThat(standby.standby()).isFalse();
+    DataInputStream stale =
+        serve(handle, new Wire().request(0, Protocol.CMD_WRITE, 2, 0, 512).raw(filled(512, 0xa1)));
+    assertThat(Wire.readSimpleReply(stale).error()).isEqualTo(Protocol.EPERM);
+    byte[] bytes = readImage();
+    assertThat(Arrays.copyOf(bytes, 512)).containsOnly(0xaa);
+    assertThat(Arrays.copyOfRange(bytes, 512, 1024)).containsOnly(0xbb);
+  }
+
+  @Test
+  void aStandbyWithAnOlderTokenIsRefusedAndAStandbyOvertakenFailsItsRequests() throws Exception {
+    assertThatThrownBy(() -> export.open(ExportName.standby("disk", FencingToken.of(4)), "late"))
+        .isInstanceOf(StaleTokenException.class);
+    ExportHandle standby = export.open(ExportName.standby("disk", FencingToken.of(6)), "dest");
+    export.open(ExportName.of("disk", FencingToken.of(9)), "failover");
+    DataInputStream replies =
+        serve(
+            standby,
+            new Wire()
+                .request(0, Protocol.CMD_READ, 1, 0, 512)
+                .request(0, Protocol.CMD_WRITE, 2, 0, 8)
+                .raw(filled(8, 0x66)));
+    assertThat(Wire.readSimpleReply(replies).error()).isEqualTo(Protocol.EPERM);
+    assertThat(Wire.readSimpleReply(replies).error()).isEqualTo(Protocol.EPERM);
+    assertThat(readImage()).containsOnly(0);
+  }
+
+  @Test
   void theSameTokenMayOpenTwice() throws Exception {
-    ExportHandle again = export.open(FencingToken.of(5), "/192.0.2.1:4001");
+    ExportHandle again = export.open(ExportName.of("disk", FencingToken.of(5)), "/192.0.2.1:4001");
     DataInputStream replies =
         serve(handle, new Wire().request(0, Protocol.CMD_WRITE, 1, 0, 8).raw(filled(8, 1)));
     assertThat(Wire.readSimpleReply(replies).error()).isZero();
