@@ -5,13 +5,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One connection's open of an export with one fencing token. Revocation is decided by the export's
- * guard on every access; the flag here only keeps the log to one line per revoked connection.
+ * guard on every access; the flags here only keep the log to one line per event and connection.
  */
 final class ExportHandle implements AutoCloseable {
   private final Export export;
   private final FencingToken token;
   private final String peer;
   private final AtomicBoolean revoked = new AtomicBoolean();
+  private final AtomicBoolean refused = new AtomicBoolean();
   private final AtomicBoolean standby;
 
   ExportHandle(Export export, FencingToken token, boolean standby, String peer) {
@@ -46,6 +47,12 @@ final class ExportHandle implements AutoCloseable {
   /** Marks the handle revoked; returns true the first time only. */
   boolean revoke() {
     return revoked.compareAndSet(false, true);
+  }
+
+  /** Notes a request refused for a stale token; returns true the first time only. */
+  boolean noteRefused() {
+    revoked.set(true);
+    return refused.compareAndSet(false, true);
   }
 
   @Override

@@ -82,7 +82,10 @@ final class Transmission {
           read(request, out);
           break;
         case Protocol.CMD_FLUSH:
-          reply(out, request, request.flagsKnown() ? flush() : invalid(request, "unknown flags"));
+          reply(
+              out,
+              request,
+              request.flagsKnown() ? flush(request) : invalid(request, "unknown flags"));
           break;
         case Protocol.CMD_TRIM:
           reply(out, request, trim(request));
@@ -106,6 +109,7 @@ final class Transmission {
       return Protocol.ENOSPC;
     }
     return fenced(
+        request,
         () ->
             handle
                 .export()
@@ -127,7 +131,7 @@ final class Transmission {
       return;
     }
     ByteBuffer data = ByteBuffer.allocate((int) request.length());
-    int error = fenced(() -> handle.export().read(handle, request.offset(), data));
+    int error = fenced(request, () -> handle.export().read(handle, request.offset(), data));
     reply(out, request, error);
     if (error == 0) {
       out.write(data.array());
@@ -135,8 +139,8 @@ final class Transmission {
     out.flush();
   }
 
-  private int flush() {
-    return fenced(() -> handle.export().flush(handle));
+  private int flush(Request request) {
+    return fenced(request, () -> handle.export().flush(handle));
   }
 
   private int trim(Request request) {
@@ -146,30 +150,31 @@ final class Transmission {
     if (!request.within(handle.export().size())) {
       return invalid(request, "range beyond " + handle.export().size() + " bytes");
     }
-    return fenced(() -> handle.export().trim(handle));
+    return fenced(request, () -> handle.export().trim(handle));
   }
 
   private interface Access {
     void run() throws IOException;
   }
 
-  private int fenced(Access access) {
+  private int fenced(Request request, Access access) {
     try {
       access.run();
       return 0;
     } catch (StaleTokenException e) {
-      if (handle.revoke()) {
+      // A stale guest still trying to write is what an operator must see, once per connection.
+      if (handle.noteRefused()) {
         LOG.warn(
-            "{}: export {} opened with fencing token {} is revoked ({}); its requests fail with"
-                + " EPERM",
+            "{}: {} on export {} refused with EPERM: {}; this connection is revoked, later"
+                + " refusals are not logged",
             handle.peer(),
+            request,
             handle.export().name(),
-            handle.token(),
             e.getMessage());
       }
       return Protocol.EPERM;
     } catch (IOException e) {
-      LOG.error("{}: I/O on export {} failed", handle.peer(), handle.export().name(), e);
+      LOG.error("{}: {} on export {} failed", handle.peer(), request, handle.export().name(), e);
       return Protocol.EIO;
     }
   }
