@@ -14,3 +14,10 @@ if [ ! -x /usr/sbin/fence_dummy ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     --no-install-recommends fence-agents >/dev/null
 fi
+# nbd's integration tests use QEMU's NBD clients (qemu-io, qemu-img, qemu-nbd) from Debian's qemu-utils.
+# Under CI=true their absence fails the build, so install them here when missing.
+if [ ! -x /usr/bin/qemu-io ] || [ ! -x /usr/bin/qemu-img ] || [ ! -x /usr/bin/qemu-nbd ]; then
+  echo "installing: qemu-utils" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends qemu-utils >/dev/null
+fi
