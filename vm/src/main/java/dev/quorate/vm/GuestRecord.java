@@ -39,6 +39,10 @@ public record GuestRecord(String guest, long token, long seq, Duration uptime) {
   /**
    * Validates the parts.
    *
+   * @param guest the guest's id
+   * @param token the fencing token
+   * @param seq the sequence number
+   * @param uptime the guest's uptime
    * @throws IllegalArgumentException for an id that is not 1-64 of {@code [A-Za-z0-9._-]}, or a
    *     negative token or sequence
    */

@@ -88,7 +88,24 @@ public final class QemuProcess implements QemuGuest {
       stderr = StderrTail.follow(process.getErrorStream(), "qemu-stderr-" + name());
       console.follow(process.getInputStream());
       SocketChannel channel = accept(server);
-      qmp = QmpClient.open(name(), channel, config.commandTimeout());
+      try {
+        qmp = QmpClient.open(name(), channel, config.commandTimeout());
+      } catch (VmException e) {
+        // QEMU connects its monitor before it opens the disk: a bad disk closes the monitor
+        // at once, and QEMU's stderr says why.
+        if (process.waitFor(2, TimeUnit.SECONDS)) {
+          throw new VmException(
+              ErrorCode.IO_FAILURE,
+              "QEMU for "
+                  + name()
+                  + " exited with "
+                  + process.exitValue()
+                  + " while starting: "
+                  + stderr.text(Duration.ofSeconds(2)),
+              e);
+        }
+        throw e;
+      }
       state.set(State.STARTED);
     } catch (IOException e) {
       kill(process);

@@ -1,14 +1,13 @@
 package dev.quorate.vm.internal;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.vm.VmException;
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,7 +30,7 @@ import java.util.function.Predicate;
 public final class QmpClient implements AutoCloseable {
   private final String peer;
   private final SocketChannel channel;
-  private final OutputStream out;
+  private final Object writeLock = new Object();
   private final AtomicLong ids = new AtomicLong();
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final List<EventWaiter> waiters = new ArrayList<>();
@@ -47,7 +46,6 @@ public final class QmpClient implements AutoCloseable {
   private QmpClient(String peer, SocketChannel channel) {
     this.peer = peer;
     this.channel = channel;
-    this.out = Channels.newOutputStream(channel);
     this.reader = new Thread(this::readLoop, "qmp-" + peer);
     reader.setDaemon(true);
   }
@@ -104,9 +102,11 @@ public final class QmpClient implements AutoCloseable {
       throw gone(command, why);
     }
     try {
-      synchronized (out) {
-        out.write((Json.write(message) + "\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+      ByteBuffer bytes = ByteBuffer.wrap((Json.write(message) + "\n").getBytes(UTF_8));
+      synchronized (writeLock) {
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
       }
     } catch (IOException e) {
       pending.remove(id);
@@ -194,14 +194,26 @@ public final class QmpClient implements AutoCloseable {
 
   private void readLoop() {
     String why = "QEMU closed the QMP connection";
-    try (BufferedReader in =
-        new BufferedReader(
-            new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        if (!line.isBlank()) {
-          dispatch(line);
+    // Reads the channel itself: the streams of Channels.newInputStream and newOutputStream share
+    // the channel's blocking lock, so a blocked read would hold up every command.
+    ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    try {
+      while (channel.read(buffer) >= 0) {
+        buffer.flip();
+        while (buffer.hasRemaining()) {
+          byte b = buffer.get();
+          if (b == '\n') {
+            String text = line.toString(UTF_8);
+            line.reset();
+            if (!text.isBlank()) {
+              dispatch(text);
+            }
+          } else {
+            line.write(b);
+          }
         }
+        buffer.clear();
       }
     } catch (IOException | RuntimeException e) {
       why = "the QMP connection failed: " + e.getMessage();

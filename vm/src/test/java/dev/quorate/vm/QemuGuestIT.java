@@ -1,0 +1,128 @@
+package dev.quorate.vm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.quorate.lock.ErrorCode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real QEMU guests under TCG: boot, records on console and disk, pause and resume, quit, kill. */
+@Timeout(300)
+class QemuGuestIT {
+  private static final Duration BOOT = Duration.ofSeconds(90);
+
+  @TempDir Path dir;
+  private GuestImage image;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    image = GuestImage.get();
+  }
+
+  private static boolean recordAtLeast(String line, long seq) {
+    return GuestRecord.isRecord(line) && GuestRecord.parse(line).seq() >= seq;
+  }
+
+  @Test
+  void aGuestBootsAndItsRecordsAppearOnTheConsoleAndTheDisk() throws Exception {
+    Path disk = GuestImage.newDisk(dir, "vm-1");
+    try (QemuGuest vm = image.guest("vm-1", 7, dir.resolve("host-a")).disk(disk).build()) {
+      long launched = System.nanoTime();
+      vm.start();
+      ConsoleLine first = vm.awaitConsole(GuestRecord::isRecord, BOOT);
+      GuestRecord firstRecord = GuestRecord.parse(first.text());
+      System.out.printf(
+          "boot: kernel start to first record %d ms (guest uptime), QEMU launch to first record %d"
+              + " ms (wall)%n",
+          firstRecord.uptime().toMillis(), (first.receivedNanos() - launched) / 1_000_000);
+      vm.awaitConsole(l -> recordAtLeast(l, 20), BOOT);
+      assertThat(vm.status()).isEqualTo(GuestStatus.RUNNING);
+      vm.stop(); // paused: everything it wrote is on the disk now
+      assertThat(vm.status()).isEqualTo(GuestStatus.PAUSED);
+
+      List<GuestRecord> console =
+          vm.console().stream()
+              .map(ConsoleLine::text)
+              .filter(GuestRecord::isRecord)
+              .map(GuestRecord::parse)
+              .toList();
+      List<GuestRecord> onDisk = GuestDisk.read(disk);
+      assertThat(firstRecord.seq()).isZero();
+      assertThat(onDisk).hasSizeGreaterThanOrEqualTo(21);
+      // Every record printed was written first; the disk may hold one more, not yet printed.
+      assertThat(onDisk.subList(0, console.size())).isEqualTo(console);
+      assertThat(onDisk).allSatisfy(r -> assertThat(r.token()).isEqualTo(7));
+      assertThat(onDisk).allSatisfy(r -> assertThat(r.guest()).isEqualTo("vm-1"));
+      vm.quit();
+      assertThat(vm.status()).isEqualTo(GuestStatus.OFF);
+    }
+  }
+
+  @Test
+  void aPausedGuestWritesNothingUntilItIsResumed() throws Exception {
+    Path disk = GuestImage.newDisk(dir, "vm-2");
+    try (QemuGuest vm = image.guest("vm-2", 3, dir.resolve("host-a")).disk(disk).build()) {
+      vm.start();
+      vm.awaitConsole(l -> recordAtLeast(l, 3), BOOT);
+      vm.stop();
+      assertThat(vm.status()).isEqualTo(GuestStatus.PAUSED);
+      int written = GuestDisk.read(disk).size();
+      int printed = vm.console().size();
+      // While paused, a QMP round trip (which QEMU serves in its main loop beside the vCPU) shows
+      // the guest still paused; the disk and console have not moved.
+      assertThat(vm.status()).isEqualTo(GuestStatus.PAUSED);
+      assertThat(GuestDisk.read(disk)).hasSize(written);
+      assertThat(vm.console()).hasSize(printed);
+
+      vm.cont();
+      assertThat(vm.status()).isEqualTo(GuestStatus.RUNNING);
+      long next = written + 2;
+      vm.awaitConsole(l -> recordAtLeast(l, next), BOOT);
+      vm.stop();
+      List<GuestRecord> after = GuestDisk.read(disk);
+      assertThat(after).hasSizeGreaterThan(written);
+    }
+  }
+
+  @Test
+  void aRebootedGuestContinuesTheSequenceOnItsDiskUnderANewToken() throws Exception {
+    Path disk = GuestImage.newDisk(dir, "vm-3");
+    try (QemuGuest first = image.guest("vm-3", 1, dir.resolve("host-a")).disk(disk).build()) {
+      first.start();
+      first.awaitConsole(l -> recordAtLeast(l, 5), BOOT);
+      first.kill(); // a power cut
+      assertThat(first.status()).isEqualTo(GuestStatus.OFF);
+    }
+    int before = GuestDisk.read(disk).size();
+    try (QemuGuest second = image.guest("vm-3", 2, dir.resolve("host-b")).disk(disk).build()) {
+      second.start();
+      ConsoleLine boot = second.awaitConsole(l -> l.startsWith("QBOOT "), BOOT);
+      assertThat(boot.text()).contains("token=2", "start=" + before);
+      second.awaitConsole(l -> recordAtLeast(l, before + 3), BOOT);
+      second.quit();
+    }
+    List<GuestRecord> records = GuestDisk.read(disk);
+    assertThat(records.subList(0, before)).allSatisfy(r -> assertThat(r.token()).isEqualTo(1));
+    assertThat(records.subList(before, records.size()))
+        .isNotEmpty()
+        .allSatisfy(r -> assertThat(r.token()).isEqualTo(2));
+  }
+
+  @Test
+  void aQemuThatCannotOpenItsDiskFailsToStartWithQemusError() {
+    QemuGuest vm =
+        image.guest("vm-4", 1, dir.resolve("host-a")).disk(dir.resolve("missing.img")).build();
+    try (vm) {
+      assertThatThrownBy(vm::start)
+          .isInstanceOf(VmException.class)
+          .satisfies(e -> assertThat(((VmException) e).code()).isEqualTo(ErrorCode.IO_FAILURE))
+          .hasMessageContaining("missing.img");
+    }
+  }
+}
