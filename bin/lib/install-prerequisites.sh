@@ -14,10 +14,12 @@ if [ ! -x /usr/sbin/fence_dummy ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     --no-install-recommends fence-agents >/dev/null
 fi
-# vm's integration tests boot real guests: QEMU (software emulation) and busybox-static, whose
-# guest image bin/lib/build-guest.sh unpacks from Debian packages (apt-get download, no install).
+# vm's integration tests boot real guests: QEMU (software emulation; qemu-nbd of qemu-utils as a
+# reference NBD server) and busybox-static. bin/lib/build-guest.sh makes the guest image from
+# Debian packages (apt-get download, no install).
 need_vm=()
 command -v qemu-system-x86_64 >/dev/null 2>&1 || need_vm+=(qemu-system-x86)
+command -v qemu-nbd >/dev/null 2>&1 || need_vm+=(qemu-utils)
 [ -x /bin/busybox ] || need_vm+=(busybox-static)
 if [ ${#need_vm[@]} -gt 0 ]; then
   echo "installing: ${need_vm[*]}" >&2

@@ -23,7 +23,7 @@ record GuestImage(Path kernel, Path initrd) {
     if (built != null) {
       return built;
     }
-    requireQemu();
+    requireProgram("qemu-system-x86_64", "qemu-system-x86");
     // Failsafe sets both (vm/pom.xml); the defaults hold for any runner started in vm/.
     Path script = Path.of(System.getProperty("quorate.guest.script", "../bin/lib/build-guest.sh"));
     Path dir = Path.of(System.getProperty("quorate.guest.dir", "target/guest"));
@@ -48,13 +48,17 @@ record GuestImage(Path kernel, Path initrd) {
     return built;
   }
 
-  private static void requireQemu() {
+  /** Skips the test without the program, except under CI=true, where that fails it. */
+  static void requireProgram(String program, String debianPackage) {
     boolean found =
         java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
-            .anyMatch(d -> Files.isExecutable(Path.of(d, "qemu-system-x86_64")));
+            .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
     if (!found) {
       String message =
-          "qemu-system-x86_64 is missing: install qemu-system-x86 (bin/lib/install-prerequisites.sh)";
+          program
+              + " is missing: install "
+              + debianPackage
+              + " (bin/lib/install-prerequisites.sh does)";
       if ("true".equals(System.getenv("CI"))) {
         fail(message);
       }

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorate.lock.ErrorCode;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -112,6 +117,50 @@ class QemuGuestIT {
     assertThat(records.subList(before, records.size()))
         .isNotEmpty()
         .allSatisfy(r -> assertThat(r.token()).isEqualTo(2));
+  }
+
+  @Test
+  void aGuestWritesToAnNbdExportWithQemuAsTheClient() throws Exception {
+    GuestImage.requireProgram("qemu-nbd", "qemu-utils");
+    Path disk = GuestImage.newDisk(dir, "vm-n");
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    Path pidFile = dir.resolve("qemu-nbd.pid");
+    // qemu-nbd (the reference server) forks once it listens: its parent's exit means "ready".
+    Process nbd =
+        new ProcessBuilder(
+                "qemu-nbd",
+                "--fork",
+                "--persistent",
+                "--pid-file=" + pidFile,
+                "--bind=127.0.0.1",
+                "--port=" + port,
+                "--format=raw",
+                "--export-name=vm-n",
+                disk.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertThat(nbd.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(nbd.exitValue()).as(new String(nbd.getInputStream().readAllBytes())).isZero();
+    ProcessHandle server =
+        ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
+    try (QemuGuest vm =
+        image
+            .guest("vm-n", 4, dir.resolve("host-a"))
+            .disk(URI.create("nbd://127.0.0.1:" + port + "/vm-n"))
+            .build()) {
+      vm.start();
+      vm.awaitConsole(l -> recordAtLeast(l, 5), BOOT);
+      vm.quit();
+    } finally {
+      server.destroy();
+      server.onExit().get(30, TimeUnit.SECONDS);
+    }
+    List<GuestRecord> records = GuestDisk.read(disk);
+    assertThat(records).hasSizeGreaterThanOrEqualTo(6);
+    assertThat(records).allSatisfy(r -> assertThat(r.token()).isEqualTo(4));
   }
 
   @Test
