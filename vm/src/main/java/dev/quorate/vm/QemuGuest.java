@@ -3,6 +3,7 @@ package dev.quorate.vm;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
 
@@ -156,6 +157,13 @@ public interface QemuGuest extends AutoCloseable {
    * @return the pid, or empty before {@link #start()}
    */
   OptionalLong pid();
+
+  /**
+   * Returns the accelerator the guest runs under, {@link Accel#AUTO} resolved.
+   *
+   * @return TCG or KVM, or empty before {@link #start()}
+   */
+  Optional<Accel> accelInUse();
 
   /**
    * Returns the QMP socket for others (fence agents, operators).

@@ -164,6 +164,20 @@ class QemuGuestIT {
   }
 
   @Test
+  void autoUsesKvmOnlyWhereAProbeBootWorksAndTheGuestBootsEitherWay() throws Exception {
+    Path disk = GuestImage.newDisk(dir, "vm-k");
+    try (QemuGuest vm =
+        image.guest("vm-k", 1, dir.resolve("host-a")).disk(disk).accel(Accel.AUTO).build()) {
+      vm.start();
+      vm.awaitConsole(l -> recordAtLeast(l, 2), BOOT);
+      System.out.println("accel AUTO chose " + vm.accelInUse().orElseThrow());
+      assertThat(vm.accelInUse()).isPresent();
+      vm.quit();
+    }
+    assertThat(GuestDisk.read(disk)).hasSizeGreaterThanOrEqualTo(3);
+  }
+
+  @Test
   void aQemuThatCannotOpenItsDiskFailsToStartWithQemusError() {
     QemuGuest vm =
         image.guest("vm-4", 1, dir.resolve("host-a")).disk(dir.resolve("missing.img")).build();

@@ -1,6 +1,7 @@
 package dev.quorate.vm.internal;
 
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.vm.Accel;
 import dev.quorate.vm.ConsoleLine;
 import dev.quorate.vm.GuestStatus;
 import dev.quorate.vm.MigrationResult;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,7 @@ public final class QemuProcess implements QemuGuest {
   private volatile Process process;
   private volatile QmpClient qmp;
   private volatile StderrTail stderr;
+  private volatile Accel inUse;
 
   /**
    * Creates a guest that is not started yet.
@@ -75,6 +78,7 @@ public final class QemuProcess implements QemuGuest {
           case KVM -> true;
           case AUTO -> KvmProbe.works(config.qemuBinary(), config.kernel(), config.initrd());
         };
+    inUse = kvm ? Accel.KVM : Accel.TCG;
     ServerSocketChannel server = null;
     try {
       Files.createDirectories(config.runtimeDir());
@@ -310,6 +314,11 @@ public final class QemuProcess implements QemuGuest {
   public OptionalLong pid() {
     Process p = process;
     return p == null ? OptionalLong.empty() : OptionalLong.of(p.pid());
+  }
+
+  @Override
+  public Optional<Accel> accelInUse() {
+    return Optional.ofNullable(inUse);
   }
 
   @Override
