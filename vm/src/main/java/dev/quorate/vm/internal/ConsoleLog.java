@@ -69,6 +69,24 @@ final class ConsoleLog {
     }
   }
 
+  /** Waits until QEMU's stdout is read to its end, so no printed line is missing afterwards. */
+  boolean awaitEnd(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    lock.lock();
+    try {
+      while (!ended) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        changed.await(left, TimeUnit.NANOSECONDS);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   List<ConsoleLine> snapshot() {
     lock.lock();
     try {

@@ -216,7 +216,10 @@ public final class QemuProcess implements QemuGuest {
   }
 
   private void awaitExit(Process p, String how) throws InterruptedException {
-    if (!p.waitFor(config.commandTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
+    long deadline = System.nanoTime() + config.commandTimeout().toNanos();
+    // After the exit, the console holds every line QEMU printed: its pipe is read to the end.
+    if (!p.waitFor(config.commandTimeout().toNanos(), TimeUnit.NANOSECONDS)
+        || !console.awaitEnd(left(deadline))) {
       throw new VmException(
           ErrorCode.LOCK_TIMEOUT,
           "QEMU for "
