@@ -127,7 +127,8 @@ public interface QemuGuest extends AutoCloseable {
    * @param timeout bound on the whole migration
    * @return QEMU's measured downtime and totals
    * @throws VmException REFUSED with QEMU's error when the migration fails, LOCK_TIMEOUT when it
-   *     does not complete in time, IllegalArgumentException-like misuse as INVALID_CONFIGURATION
+   *     does not complete in time, INVALID_CONFIGURATION when the target was not built with {@link
+   *     QemuGuestBuilder#incomingMigration()}
    * @throws InterruptedException if interrupted while waiting
    */
   MigrationResult migrateTo(QemuGuest target, Duration timeout) throws InterruptedException;

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Live migration between two QEMU processes on localhost (two runtime directories standing for two
- * hosts) sharing one disk file: the guest keeps writing, without a gap in its disk's sequence.
+ * Live migration between QEMU processes on localhost (runtime directories standing for hosts)
+ * sharing one disk file, there and back: the guest keeps writing, without a gap in its disk's
+ * sequence.
  */
 @Timeout(300)
 class LiveMigrationIT {
@@ -24,15 +25,27 @@ class LiveMigrationIT {
     return GuestRecord.isRecord(line) && GuestRecord.parse(line).seq() >= seq;
   }
 
+  private static ConsoleLine lastRecord(List<ConsoleLine> lines) {
+    List<ConsoleLine> records = lines.stream().filter(l -> GuestRecord.isRecord(l.text())).toList();
+    return records.get(records.size() - 1);
+  }
+
   @Test
-  void aMigratedGuestKeepsItsRecordSequenceAndReportsItsDowntime() throws Exception {
+  void aGuestMigratedThereAndBackKeepsItsRecordSequenceAndReportsItsDowntime() throws Exception {
     GuestImage image = GuestImage.get();
     Path disk = GuestImage.newDisk(dir, "vm-m");
-    try (QemuGuest source = image.guest("vm-m", 5, dir.resolve("host-a")).disk(disk).build()) {
+    List<QemuGuest> started = new ArrayList<>();
+    List<ConsoleLine> lines = new ArrayList<>();
+    try {
+      QemuGuest source = image.guest("vm-m", 5, dir.resolve("host-a")).disk(disk).build();
+      started.add(source);
       source.start();
       source.awaitConsole(l -> recordAtLeast(l, 10), BOOT);
-      try (QemuGuest target =
-          source.toBuilder().runtimeDir(dir.resolve("host-b")).incomingMigration().build()) {
+      // host-a -> host-b -> host-a: the second hop reuses the first host's directory.
+      for (String host : List.of("host-b", "host-a")) {
+        QemuGuest target =
+            source.toBuilder().runtimeDir(dir.resolve(host)).incomingMigration().build();
+        started.add(target);
         target.start();
         assertThat(target.status()).isEqualTo(GuestStatus.INMIGRATE);
 
@@ -40,42 +53,41 @@ class LiveMigrationIT {
 
         assertThat(source.status()).isEqualTo(GuestStatus.POSTMIGRATE);
         assertThat(target.status()).isEqualTo(GuestStatus.RUNNING);
-        source.quit();
-        // The target goes on from where the source stopped: the disk is shared.
-        ConsoleLine firstOnTarget = target.awaitConsole(GuestRecord::isRecord, BOOT);
-        long resumedAt = GuestRecord.parse(firstOnTarget.text()).seq();
-        target.awaitConsole(l -> recordAtLeast(l, resumedAt + 10), BOOT);
-        target.stop();
-
-        List<ConsoleLine> lines = new ArrayList<>(source.console());
-        lines.addAll(target.console());
-        List<ConsoleLine> records =
-            lines.stream().filter(l -> GuestRecord.isRecord(l.text())).toList();
-        long gapNanos = 0;
-        for (int i = 1; i < records.size(); i++) {
-          gapNanos =
-              Math.max(
-                  gapNanos, records.get(i).receivedNanos() - records.get(i - 1).receivedNanos());
-        }
-        List<Long> printed = records.stream().map(l -> GuestRecord.parse(l.text()).seq()).toList();
-        for (int i = 0; i < printed.size(); i++) {
-          assertThat(printed.get(i)).as("console record %d", i).isEqualTo(i);
-        }
-        List<GuestRecord> onDisk = GuestDisk.read(disk); // checks every CRC and seq == slot
-        assertThat(onDisk.size()).isGreaterThanOrEqualTo(printed.size());
-        assertThat(onDisk).allSatisfy(r -> assertThat(r.token()).isEqualTo(5));
         assertThat(result.downtime()).isPositive();
+        source.quit();
+        lines.addAll(source.console());
+        // The target goes on from where the source stopped: the disk is shared.
+        ConsoleLine first = target.awaitConsole(GuestRecord::isRecord, BOOT);
+        long resumedAt = GuestRecord.parse(first.text()).seq();
+        target.awaitConsole(l -> recordAtLeast(l, resumedAt + 10), BOOT);
         System.out.printf(
-            "migration: QEMU downtime %d ms, total %d ms, %d MiB sent, migrate-to-resume %d ms;"
-                + " guest-visible gap (largest interval between consecutive console records) %d"
-                + " ms; record %d is the first the target wrote%n",
+            "migration to %s: QEMU downtime %d ms, total %d ms, %d MiB sent, migrate-to-resume %d"
+                + " ms; guest-visible gap (the source's last record to the target's first) %d ms%n",
+            host,
             result.downtime().toMillis(),
             result.totalTime().toMillis(),
             result.transferredBytes() >> 20,
             result.elapsed().toMillis(),
-            gapNanos / 1_000_000,
-            resumedAt);
+            (first.receivedNanos() - lastRecord(lines).receivedNanos()) / 1_000_000);
+        source = target;
       }
+      source.stop();
+      lines.addAll(source.console());
+
+      List<Long> printed =
+          lines.stream()
+              .map(ConsoleLine::text)
+              .filter(GuestRecord::isRecord)
+              .map(l -> GuestRecord.parse(l).seq())
+              .toList();
+      for (int i = 0; i < printed.size(); i++) {
+        assertThat(printed.get(i)).as("console record %d of three QEMU processes", i).isEqualTo(i);
+      }
+      List<GuestRecord> onDisk = GuestDisk.read(disk); // checks every CRC and seq == slot
+      assertThat(onDisk.size()).isGreaterThanOrEqualTo(printed.size());
+      assertThat(onDisk).allSatisfy(r -> assertThat(r.token()).isEqualTo(5));
+    } finally {
+      started.forEach(QemuGuest::close);
     }
   }
 }

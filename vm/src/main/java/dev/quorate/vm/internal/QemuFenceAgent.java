@@ -184,7 +184,12 @@ public final class QemuFenceAgent {
       return OK;
     }
     ProcessHandle qemu = running.get();
-    Duration bound = Duration.ofSeconds(Long.parseLong(options.getOrDefault("qmp_timeout", "5")));
+    String seconds = options.getOrDefault("qmp_timeout", "5");
+    if (!seconds.matches("[1-9][0-9]{0,3}")) {
+      err.println("Failed: qmp_timeout must be whole seconds (1-9999), not '" + seconds + "'");
+      return ERROR;
+    }
+    Duration bound = Duration.ofSeconds(Long.parseLong(seconds));
     String how;
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       channel.connect(UnixDomainSocketAddress.of(guest.qmpSocket()));
