@@ -44,7 +44,17 @@ mkdir -p "$debs"
 # only costs a warning.
 if ! ls "$debs/${pkg}_"*.deb >/dev/null 2>&1 || ! ls "$debs"/busybox-static_*.deb >/dev/null 2>&1; then
   rm -f "$debs"/*.deb
-  (cd "$debs" && apt-get download -q "$pkg" busybox-static 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2 || true)
+  download() {
+    (cd "$debs" && apt-get download -q "$pkg" busybox-static 2>&1) \
+      | grep -v '^W: Download is performed unsandboxed' >&2 || true
+  }
+  download
+  if ! ls "$debs/${pkg}_"*.deb >/dev/null 2>&1; then
+    # Stale package lists name versions the archive no longer serves: refresh them once.
+    apt-get update -qq >&2
+    pkg=$(kernel_package)
+    download
+  fi
 fi
 kdeb=$(ls "$debs/${pkg}_"*.deb 2>/dev/null | head -1)
 bdeb=$(ls "$debs"/busybox-static_*.deb 2>/dev/null | head -1)
