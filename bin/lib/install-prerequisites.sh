@@ -14,10 +14,18 @@ if [ ! -x /usr/sbin/fence_dummy ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     --no-install-recommends fence-agents >/dev/null
 fi
-# nbd's integration tests use QEMU's NBD clients (qemu-io, qemu-img, qemu-nbd) from Debian's qemu-utils.
-# Under CI=true their absence fails the build, so install them here when missing.
+# nbd's integration tests use QEMU's NBD clients (qemu-io, qemu-img, qemu-nbd) from qemu-utils;
+# vm's boot real guests: QEMU (software emulation) and busybox-static, from which
+# bin/lib/build-guest.sh makes the guest image (apt-get download, no install). Under CI=true
+# their absence fails the build, so install them here when missing.
+need_vm=()
+command -v qemu-system-x86_64 >/dev/null 2>&1 || need_vm+=(qemu-system-x86)
 if [ ! -x /usr/bin/qemu-io ] || [ ! -x /usr/bin/qemu-img ] || [ ! -x /usr/bin/qemu-nbd ]; then
-  echo "installing: qemu-utils" >&2
+  need_vm+=(qemu-utils)
+fi
+[ -x /bin/busybox ] || need_vm+=(busybox-static)
+if [ ${#need_vm[@]} -gt 0 ]; then
+  echo "installing: ${need_vm[*]}" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-    --no-install-recommends qemu-utils >/dev/null
+    --no-install-recommends "${need_vm[@]}" >/dev/null
 fi
