@@ -16,15 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 
 /** An ensemble of three servers with a short tick, and the moves the fault tests share. */
@@ -130,29 +127,12 @@ final class FaultFixture implements AutoCloseable {
   }
 
   /**
-   * Ends a session on the server, as its expiry would: a second handle joins it and closes.
+   * Ends a session on the server, as its expiry would.
    *
    * @return {@link System#nanoTime()} just before the session was closed
    */
   long expireOnServer(ZooKeeper victim) throws Exception {
-    CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper intruder =
-        new ZooKeeper(
-            cluster.getConnectString(),
-            Math.toIntExact(SESSION.toMillis()),
-            event -> {
-              if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-              }
-            },
-            victim.getSessionId(),
-            victim.getSessionPasswd());
-    try {
-      assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
-      return System.nanoTime();
-    } finally {
-      intruder.close();
-    }
+    return ServerSessions.expire(cluster.getConnectString(), victim);
   }
 
   InstanceSpec leader() throws Exception {

@@ -50,7 +50,6 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -711,25 +710,8 @@ class RecoveryGateIT {
     }
   }
 
-  /** Ends a session on the server, as its expiry would: a second handle joins it and closes. */
   private static void expireOnServer(ZooKeeper victim) throws Exception {
-    CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper intruder =
-        new ZooKeeper(
-            server.getConnectString(),
-            Math.toIntExact(SESSION.toMillis()),
-            event -> {
-              if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-              }
-            },
-            victim.getSessionId(),
-            victim.getSessionPasswd());
-    try {
-      assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      intruder.close();
-    }
+    ServerSessions.expire(server.getConnectString(), victim);
   }
 
   /** Counts the questions and remembers whom they were about. */

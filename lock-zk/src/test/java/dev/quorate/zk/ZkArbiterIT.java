@@ -23,12 +23,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.TestingServer;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
@@ -354,23 +352,7 @@ class ZkArbiterIT {
   }
 
   private void expireOnWitness(long session, byte[] password) throws Exception {
-    CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper intruder =
-        new ZooKeeper(
-            witness.getConnectString(),
-            Math.toIntExact(QuorumMember.SESSION.toMillis()),
-            event -> {
-              if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-              }
-            },
-            session,
-            password);
-    try {
-      assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      intruder.close();
-    }
+    ServerSessions.expire(witness.getConnectString(), session, password);
   }
 
   private static Set<MemberId> ids(int... values) {

@@ -22,14 +22,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.test.TestingServer;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -299,24 +296,7 @@ class ZkHostInventoryIT {
     }
   }
 
-  /** Ends a session on the server, as its expiry would: its ephemeral nodes go at once. */
   private void expireOnServer(ZooKeeper victim) throws Exception {
-    CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper intruder =
-        new ZooKeeper(
-            server.getConnectString(),
-            5000,
-            event -> {
-              if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-              }
-            },
-            victim.getSessionId(),
-            victim.getSessionPasswd());
-    try {
-      assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      intruder.close();
-    }
+    ServerSessions.expire(server.getConnectString(), victim);
   }
 }

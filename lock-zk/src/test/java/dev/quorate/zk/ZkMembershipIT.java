@@ -18,11 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.curator.test.InstanceSpec;
 import org.apache.curator.test.TestingCluster;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.ACL;
@@ -261,24 +258,7 @@ class ZkMembershipIT {
         .until(() -> members.stream().allMatch(m -> m.membership.current().present().size() == 4));
   }
 
-  /** Ends a session on the server, as its expiry would: a second handle joins it and closes. */
   private void expireOnServer(ZooKeeper victim) throws Exception {
-    CountDownLatch connected = new CountDownLatch(1);
-    ZooKeeper intruder =
-        new ZooKeeper(
-            cluster.getConnectString(),
-            Math.toIntExact(QuorumMember.SESSION.toMillis()),
-            event -> {
-              if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                connected.countDown();
-              }
-            },
-            victim.getSessionId(),
-            victim.getSessionPasswd());
-    try {
-      assertThat(connected.await(10, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      intruder.close();
-    }
+    ServerSessions.expire(cluster.getConnectString(), victim);
   }
 }
