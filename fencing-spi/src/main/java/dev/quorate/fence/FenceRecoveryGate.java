@@ -1,5 +1,6 @@
 package dev.quorate.fence;
 
+import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.RecoveryGate;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,12 +73,16 @@ public final class FenceRecoveryGate implements RecoveryGate {
    *
    * @param deadline a positive duration
    * @return the new gate
-   * @throws IllegalArgumentException if {@code deadline} is zero or negative
+   * @throws ConfigurationException if {@code deadline} is zero or negative
    */
   public FenceRecoveryGate withSelfFenceDeadline(Duration deadline) {
     Objects.requireNonNull(deadline, "deadline");
     if (deadline.isZero() || deadline.isNegative()) {
-      throw new IllegalArgumentException("selfFenceDeadline must be positive, got " + deadline);
+      throw new ConfigurationException(
+          "recovery gate self-fence deadline: "
+              + deadline
+              + " is invalid; accepted: a positive duration (the lost member's session or quorum"
+              + " timeout plus its watchdog timeout)");
     }
     return new FenceRecoveryGate(history, deadline, clock);
   }

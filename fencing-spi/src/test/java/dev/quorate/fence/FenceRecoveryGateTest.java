@@ -173,7 +173,7 @@ class FenceRecoveryGateTest {
   @Test
   void refusesANonPositiveDeadline() {
     assertThatThrownBy(() -> gate.withSelfFenceDeadline(Duration.ZERO))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("selfFenceDeadline must be positive, got PT0S");
+        .isInstanceOf(dev.quorate.lock.ConfigurationException.class)
+        .hasMessageContaining("PT0S is invalid; accepted: a positive duration");
   }
 }
