@@ -93,8 +93,38 @@ final class RecoveryCheck {
 
   /** The path of the record of the lease whose node is {@code node}. */
   String recordPath(String nodeName) {
-    long position = LockNode.parse(nodeName).orElseThrow().position();
+    return recordPath(LockNode.parse(nodeName).orElseThrow().position());
+  }
+
+  private String recordPath(long position) {
     return lease.container + "/" + HolderRecord.name(position);
+  }
+
+  /**
+   * Acts on a verdict of {@link #admit} or {@link #admitConversion} for a request the queue rules
+   * grant: true to grant it now. Withheld, a request that may not wait fails at once ({@code
+   * failNow}); any other asks again after {@link #nextPoll()} (its timeout, an interrupt or close
+   * withdraw it as for any wait, after which {@code evaluate} finds nothing to do). Changed, it is
+   * evaluated again at once.
+   */
+  boolean proceed(Verdict verdict, boolean tryOnce, Runnable failNow, Runnable evaluate) {
+    switch (verdict) {
+      case ADMITTED -> {
+        return true;
+      }
+      case WITHHELD -> {
+        if (tryOnce) {
+          failNow.run();
+        } else {
+          lease.service.later(nextPoll(), () -> lease.steps.execute(evaluate));
+        }
+        return false;
+      }
+      default -> {
+        lease.steps.execute(evaluate);
+        return false;
+      }
+    }
   }
 
   /**
@@ -115,13 +145,14 @@ final class RecoveryCheck {
   }
 
   /**
-   * Decides an up-conversion of our held lease that the queue rules grant: every lost holder but
-   * ourselves must be recovered, as for a new request (a lease held in NL beside a lost EX holder
-   * must not convert to EX before the fence). Then the lost records are removed in one transaction
-   * that checks our conversion node and our own record.
+   * Decides an up-conversion of our held lease that the queue rules grant: every lost holder must
+   * be recovered, as for a new request (a lease held in NL beside a lost EX holder must not convert
+   * to EX before the fence). Then the lost records are removed in one transaction that checks our
+   * conversion node and our own record.
    */
   Verdict admitConversion(QueueSnapshot queue, LockNode pending) {
-    List<Long> lostNow = queue.lostHolders().stream().filter(p -> p != pending.position()).toList();
+    // Our own record is never among the lost: our old node stays in the queue while we convert.
+    List<Long> lostNow = queue.lostHolders();
     if (lostNow.isEmpty()) {
       return Verdict.ADMITTED;
     }
@@ -193,7 +224,7 @@ final class RecoveryCheck {
 
   /** Reads a lost holder's record and whether its session child lives; null if it is gone. */
   private Lost read(long position) {
-    String path = lease.container + "/" + HolderRecord.name(position);
+    String path = recordPath(position);
     CuratorFramework client = lease.service.client();
     Stat stat = new Stat();
     byte[] data;
@@ -224,7 +255,7 @@ final class RecoveryCheck {
   private boolean write(LockNode me, List<Long> lostNow, boolean recorded) {
     CuratorFramework client = lease.service.client();
     List<ACL> acls = lease.service.acls();
-    String mine = lease.container + "/" + HolderRecord.name(me.position());
+    String mine = recordPath(me.position());
     byte[] data = member.getBytes(StandardCharsets.UTF_8);
     try {
       List<CuratorOp> ops = new ArrayList<>();
@@ -245,7 +276,7 @@ final class RecoveryCheck {
       }
       for (long position : lostNow) {
         Lost gone = lost.get(position);
-        String path = lease.container + "/" + HolderRecord.name(position);
+        String path = recordPath(position);
         if (gone == null || gone.sessionEndedAtNanos() == null) {
           ops.add(client.transactionOp().delete().forPath(HolderRecord.sessionPath(path)));
         }

@@ -152,7 +152,13 @@ final class ZkConversion {
       }
       List<LockNode> blockers = queue.blockers(me);
       if (blockers.isEmpty()) {
-        if (lease.recovery() != null && !admitted(queue, me)) {
+        RecoveryCheck recovery = lease.recovery();
+        if (recovery != null
+            && !recovery.proceed(
+                recovery.admitConversion(queue, me),
+                tryOnce,
+                () -> fail(new LockTimeoutException(lease.resource, target, Duration.ZERO)),
+                this::evaluate)) {
           return;
         }
         grant();
@@ -164,33 +170,6 @@ final class ZkConversion {
         fail(e);
       }
       // Else connection trouble: re-evaluated when the connection is back.
-    }
-  }
-
-  /**
-   * Asks the recovery check about a conversion the queue rules grant: converting up is a new grant,
-   * so a lost holder beside us must be recovered first. False if withheld (then it fails at once if
-   * it may not wait, or asks again later; its timeout, an interrupt or a release withdraws it as
-   * any wait) or to be evaluated again.
-   */
-  private boolean admitted(QueueSnapshot queue, LockNode me) {
-    switch (lease.recovery().admitConversion(queue, me)) {
-      case ADMITTED -> {
-        return true;
-      }
-      case WITHHELD -> {
-        if (tryOnce) {
-          fail(new LockTimeoutException(lease.resource, target, Duration.ZERO));
-        } else {
-          lease.service.later(
-              lease.recovery().nextPoll(), () -> lease.steps.execute(this::evaluate));
-        }
-        return false;
-      }
-      default -> {
-        lease.steps.execute(this::evaluate);
-        return false;
-      }
     }
   }
 

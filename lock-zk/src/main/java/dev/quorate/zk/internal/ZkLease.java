@@ -216,7 +216,16 @@ final class ZkLease implements LosableLease {
       }
       List<LockNode> blockers = queue.blockers(me);
       if (blockers.isEmpty()) {
-        if (recovery != null && !admitted(queue, me)) {
+        if (recovery != null
+            && !recovery.proceed(
+                recovery.admit(queue, me),
+                tryOnce,
+                () -> {
+                  granted.completeExceptionally(
+                      new LockTimeoutException(resource, mode, Duration.ZERO));
+                  withdrawNow();
+                },
+                this::evaluate)) {
           return;
         }
         grant(read.valueBlock(), read.watchesQueue());
@@ -233,33 +242,6 @@ final class ZkLease implements LosableLease {
       } else {
         // The connection listener re-evaluates once the client is back.
         log.debug("evaluating {} failed, waiting for the connection", node.path(), e);
-      }
-    }
-  }
-
-  /**
-   * Asks the recovery check about a request the queue rules grant; false if it is withheld (then it
-   * fails at once if it may not wait, or asks again later) or must be evaluated again.
-   */
-  private boolean admitted(QueueSnapshot queue, LockNode me) {
-    switch (recovery.admit(queue, me)) {
-      case ADMITTED -> {
-        return true;
-      }
-      case WITHHELD -> {
-        if (tryOnce) {
-          granted.completeExceptionally(new LockTimeoutException(resource, mode, Duration.ZERO));
-          withdrawNow();
-        } else {
-          // Timeouts, interrupts and close withdraw the request as for any wait: evaluate() then
-          // finds it no longer WAITING and does nothing.
-          service.later(recovery.nextPoll(), () -> steps.execute(this::evaluate));
-        }
-        return false;
-      }
-      default -> {
-        steps.execute(this::evaluate);
-        return false;
       }
     }
   }

@@ -3,7 +3,6 @@ package dev.quorate.zk.internal;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -11,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.ACLBackgroundPathAndBytesable;
-import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -468,32 +466,25 @@ final class ZkNodes {
    * until it succeeds or the session ends (and with it the node).
    */
   void release(String container, String path, ValueBlock value, int version) {
-    if (value == null || !transact(container, path, value, version)) {
-      delete(path);
-    }
-  }
-
-  private boolean transact(String container, String path, ValueBlock value, int version) {
-    try {
-      List<CuratorOp> ops = new ArrayList<>();
-      ops.add(
-          client
-              .transactionOp()
-              .setData()
-              .withVersion(version)
-              .forPath(container, value.toBytes()));
-      ops.add(client.transactionOp().delete().forPath(path));
-      client.transaction().forOperations(ops);
-      return true;
-    } catch (KeeperException e) {
-      log.warn("release of {} with its value block failed ({}); trying with less", path, e.code());
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt(); // delete() then finishes in the background
+    if (value != null) {
+      try {
+        client
+            .transaction()
+            .forOperations(
+                client
+                    .transactionOp()
+                    .setData()
+                    .withVersion(version)
+                    .forPath(container, value.toBytes()),
+                client.transactionOp().delete().forPath(path));
+        return;
+      } catch (KeeperException e) {
+        log.warn("value block of {} not written ({}); releasing without it", container, e.code());
+      } catch (Exception e) {
+        log.warn("value block of {} not written; releasing without it", container, e);
       }
-      log.warn("release of {} in one transaction failed; trying with less", path, e);
     }
-    return false;
+    delete(path);
   }
 
   /** Writes the value block and returns the new version, or -1 if it could not be written. */
