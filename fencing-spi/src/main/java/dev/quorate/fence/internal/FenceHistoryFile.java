@@ -109,7 +109,20 @@ public final class FenceHistoryFile implements FenceHistory {
       catchUp(channel);
       return List.copyOf(records);
     } catch (java.nio.file.NoSuchFileException e) {
-      return List.copyOf(records);
+      if (readOffset == 0) {
+        return List.copyOf(records); // nothing appended yet
+      }
+      // Deleted or rotated under us: answering from what was read would forget every fence
+      // appended elsewhere since, and lift a quiet time or open a recovery gate on old data.
+      throw new QuorateException(
+          ErrorCode.IO_FAILURE,
+          "fence history "
+              + file
+              + " is gone after "
+              + readOffset
+              + " bytes were read; a history"
+              + " is never deleted while it is in use",
+          e);
     } catch (IOException e) {
       throw new QuorateException(
           ErrorCode.IO_FAILURE, "cannot read fence history " + file + ": " + e.getMessage(), e);

@@ -1,12 +1,15 @@
 package dev.quorate.fence.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorate.fence.FenceAction;
 import dev.quorate.fence.FenceHistory;
 import dev.quorate.fence.FenceReason;
 import dev.quorate.fence.FenceRecord;
 import dev.quorate.fence.FenceResult;
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.QuorateException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +53,20 @@ class FenceHistoryFileTest {
     assertThat(reopened.forTarget("node-a")).hasSize(2);
     assertThat(reopened.lastSuccess("node-a")).contains(odd);
     assertThat(reopened.problems()).isEmpty();
+  }
+
+  @Test
+  void aHistoryDeletedWhileInUseFailsItsReadsRatherThanAnsweringFromWhatWasRead() throws Exception {
+    Path file = dir.resolve("history.jsonl");
+    FenceHistory history = FenceHistory.open(file);
+    history.append(record("node-a", FenceResult.Status.SUCCEEDED, "fenced"));
+    Files.delete(file);
+
+    assertThatThrownBy(history::records)
+        .isInstanceOf(QuorateException.class)
+        .hasMessageContaining("is gone after")
+        .extracting(e -> ((QuorateException) e).code())
+        .isEqualTo(ErrorCode.IO_FAILURE);
   }
 
   @Test
