@@ -6,6 +6,8 @@ import dev.quorate.fence.Placement;
 import dev.quorate.fence.PlacementSource;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The placement and the host inventory as one decision reads them: each at most once, so that every
@@ -14,6 +16,8 @@ import java.util.Optional;
  * source that answers differently twice in one decision would let two rules see two worlds.
  */
 final class DecisionReads {
+  private static final Logger log = LoggerFactory.getLogger(DecisionReads.class);
+
   private final PlacementSource placementSource;
   private final HostInventory inventory;
   private Placement placement;
@@ -41,11 +45,15 @@ final class DecisionReads {
     return placement;
   }
 
-  /** The placement, or empty if it cannot be read. */
+  /** The placement, or empty (with a warning naming the source) if it cannot be read. */
   Optional<Placement> placementIfReadable() {
     try {
       return Optional.of(placement());
     } catch (RuntimeException e) {
+      log.warn(
+          "placement source {} cannot be read ({}); the storm brake counts the topology's hosts",
+          placementSource.name(),
+          e.toString());
       return Optional.empty();
     }
   }
