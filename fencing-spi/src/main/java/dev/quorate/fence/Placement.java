@@ -78,13 +78,4 @@ public record Placement(Map<String, String> hosts, long readNanos) {
   public SortedSet<String> membersOn(String host) {
     return membersOn(java.util.Set.of(host));
   }
-
-  /**
-   * Returns every host named, sorted.
-   *
-   * @return the hosts
-   */
-  public SortedSet<String> hostNames() {
-    return new TreeSet<>(hosts.values());
-  }
 }

@@ -1,5 +1,7 @@
 package dev.quorate.fence;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.Membership;
 import dev.quorate.quorum.QuorumPolicy;
@@ -273,6 +275,20 @@ final class GuardScenario {
   FenceDecision decide() {
     QuorumPolicy policy = buildPolicy();
     return buildGuard(policy, stateOf(policy)).decide(proposal());
+  }
+
+  /** Decides and checks the reason, the verdict, the collateral and the explanation's parts. */
+  void assertDecision() {
+    FenceDecision decision = decide();
+    assertThat(decision.reason()).as(decision.explanation()).isEqualTo(expectedReason());
+    assertThat(decision.allowed()).as(decision.explanation()).isEqualTo(expectedAllowed());
+    assertThat(decision.collateral())
+        .as(decision.explanation())
+        .containsExactlyInAnyOrderElementsOf(expectedCollateral());
+    assertThat(decision.explanation()).isNotBlank();
+    for (String part : expectedExplanation) {
+      assertThat(decision.explanation()).contains(part);
+    }
   }
 
   @Override

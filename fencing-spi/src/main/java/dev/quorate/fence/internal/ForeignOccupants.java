@@ -9,9 +9,7 @@ import dev.quorate.fence.InventoryView;
 import dev.quorate.fence.Occupant;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -94,9 +92,7 @@ final class ForeignOccupants {
               + names
               + ", and the foreign-collateral policy is REFUSE");
     }
-    Map<String, List<Occupant>> byCluster = new LinkedHashMap<>();
-    healthy.forEach(o -> byCluster.computeIfAbsent(o.cluster(), c -> new ArrayList<>()).add(o));
-    for (String other : byCluster.keySet()) {
+    for (String other : healthy.stream().map(Occupant::cluster).distinct().toList()) {
       Optional<String> cost = quorumCost(other, hosts, view);
       if (cost.isPresent()) {
         return refuse(

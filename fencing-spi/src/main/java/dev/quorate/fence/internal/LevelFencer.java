@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -230,10 +229,7 @@ public final class LevelFencer implements Fencer {
         continue;
       }
       boolean hostLevel = proposal.scope() == FenceScope.HOST && request.cutsPower();
-      Set<String> hosts = new TreeSet<>();
-      devices.stream()
-          .filter(d -> d.scope() == FenceScope.HOST)
-          .forEach(d -> hosts.addAll(d.hosts()));
+      Set<String> hosts = HostFenceRule.poweredHosts(devices);
       try (FenceCoordinator.Claim hostClaim =
           hostLevel ? coordinator.claimHosts(request.target(), hosts) : null) {
         if (hostClaim != null && !hostClaim.granted()) {

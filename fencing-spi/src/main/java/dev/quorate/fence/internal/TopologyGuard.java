@@ -19,7 +19,6 @@ import dev.quorate.quorum.Topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -344,7 +343,7 @@ public final class TopologyGuard implements TopologyFenceGuard {
   public void check(FenceTopology fenceTopology) {
     Placement placement;
     try {
-      placement = Objects.requireNonNull(settings.placement().read(), "the placement read is null");
+      placement = reads().placement();
     } catch (RuntimeException e) {
       // Not a configuration error: every decision reads the placement again and refuses a device
       // that powers another host than its target's (REFUSED_DEVICE_WRONG_HOST).
