@@ -62,13 +62,27 @@ public final class WatchdogFence implements SelfFence {
     if (state == State.DISARMED || state == State.FENCED) {
       return;
     }
-    try {
-      if (out == null) {
+    if (out == null) {
+      try {
         // Append: on a real device the flag is ignored; on a stand-in file every byte stays.
         out = new FileOutputStream(watchdog.device().toFile(), true);
-        state = State.ARMED;
-        LOG.info("watchdog {} armed", watchdog.device());
+      } catch (IOException e) {
+        // Never armed, nothing would reset a paused or hung node: running on would be a
+        // self-fence that silently cannot happen. Stop now, with the one self-fence status.
+        state = State.FENCED;
+        LOG.error(
+            "watchdog {} cannot be opened ({}): this node would run without its self-fence;"
+                + " halting with {}",
+            watchdog.device(),
+            e.toString(),
+            EXIT_STATUS);
+        halt.accept(EXIT_STATUS);
+        return;
       }
+      state = State.ARMED;
+      LOG.info("watchdog {} armed", watchdog.device());
+    }
+    try {
       out.write('1');
       out.flush();
     } catch (IOException e) {
@@ -101,10 +115,24 @@ public final class WatchdogFence implements SelfFence {
   @Override
   public void fence(SelfFenceReason reason, String detail) {
     Duration wait;
+    boolean armed;
     synchronized (this) {
       // From here on nothing pets or disarms, and the device stays open.
+      armed = state == State.ARMED;
       state = State.FENCED;
       wait = timeout == null ? Duration.ofSeconds(60) : timeout.multipliedBy(2);
+    }
+    if (!armed) {
+      // Never opened (no renewal yet) or disarmed: no reset will come, so waiting for one would
+      // leave the node running.
+      LOG.error(
+          "fencing this node ({}): {}; watchdog {} is not armed, halting with {}",
+          reason,
+          detail,
+          watchdog.device(),
+          EXIT_STATUS);
+      halt.accept(EXIT_STATUS);
+      return;
     }
     LOG.error(
         "fencing this node ({}): {}; watchdog {} no longer petted and resets the machine",

@@ -134,6 +134,28 @@ class WatchdogFenceTest {
   }
 
   @Test
+  void aWatchdogThatCannotBeOpenedHaltsAtTheFirstRenewalInsteadOfRunningUnprotected()
+      throws Exception {
+    sysfsTimeout("3");
+    device = dir.resolve("missing").resolve("watchdog"); // its directory does not exist
+    WatchdogFence f = fence();
+    f.verify(DiskTiming.defaults());
+    f.renewed(1);
+    assertThat(halts).containsExactly(SelfFence.EXIT_STATUS);
+  }
+
+  @Test
+  void aSelfFenceBeforeTheWatchdogIsArmedHaltsAtOnce() throws Exception {
+    sysfsTimeout("3");
+    WatchdogFence f = fence();
+    f.verify(DiskTiming.defaults());
+    long before = clock.view(0).nanoTime();
+    f.fence(SelfFenceReason.POISON_PILL, "test");
+    assertThat(clock.view(0).nanoTime() - before).isZero();
+    assertThat(halts).containsExactly(SelfFence.EXIT_STATUS);
+  }
+
+  @Test
   void theEngineDisarmsOnCleanCloseButNotAfterItsDeadline() throws Exception {
     SimCluster c = new SimCluster(1, 3);
     HeartbeatEngine e = c.start(1, fence());

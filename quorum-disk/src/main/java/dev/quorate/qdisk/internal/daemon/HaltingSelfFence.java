@@ -4,6 +4,8 @@ import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.SelfFence;
 import dev.quorate.qdisk.SelfFenceReason;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's self-fence: the configured action, then a halt with {@link SelfFence#EXIT_STATUS}
@@ -12,6 +14,8 @@ import java.util.function.IntConsumer;
  * daemon ends in the one status the systemd unit does not restart on.
  */
 final class HaltingSelfFence implements SelfFence {
+  private static final Logger LOG = LoggerFactory.getLogger(HaltingSelfFence.class);
+
   private final SelfFence action;
   private final IntConsumer halt;
 
@@ -39,6 +43,10 @@ final class HaltingSelfFence implements SelfFence {
   public void fence(SelfFenceReason reason, String detail) {
     try {
       action.fence(reason, detail);
+    } catch (Throwable t) {
+      // Said before the halt, which ends the process without another word.
+      LOG.error("the self-fence action failed; halting with {}", EXIT_STATUS, t);
+      throw t;
     } finally {
       halt.accept(EXIT_STATUS);
     }
