@@ -1,5 +1,6 @@
 package dev.quorate.vm.internal;
 
+import dev.quorate.lock.ErrorCode;
 import dev.quorate.vm.VmException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,7 +42,7 @@ public final class QemuFenceAgent {
   private final PrintStream out;
   private final PrintStream err;
 
-  private QemuFenceAgent(Map<String, String> options, PrintStream out, PrintStream err) {
+  QemuFenceAgent(Map<String, String> options, PrintStream out, PrintStream err) {
     this.options = options;
     this.out = out;
     this.err = err;
@@ -82,7 +84,18 @@ public final class QemuFenceAgent {
     System.exit(code);
   }
 
-  private int run() throws InterruptedException {
+  int run() throws InterruptedException {
+    try {
+      return act();
+    } catch (VmException e) {
+      // Cannot tell whether the guest runs: never report it off (the Fencer would hand its disk
+      // on).
+      err.println("Failed: " + e.getMessage());
+      return ERROR;
+    }
+  }
+
+  private int act() throws InterruptedException {
     String action = options.getOrDefault("action", "reboot");
     if (options.containsKey("password")) {
       // Never echo a secret: this agent takes none.
@@ -239,10 +252,17 @@ public final class QemuFenceAgent {
       return dir.resolve(name + ".qmp");
     }
 
-    /** The live QEMU process of this guest, checked against its command line. */
+    /**
+     * The live QEMU process of this guest, checked against its command line; empty only when it
+     * surely runs no more (no pid file, a dead pid, or a pid now used by another program).
+     *
+     * @throws VmException if that cannot be told (an unreadable or corrupt pid file, an unreadable
+     *     command line): the guest may still run
+     */
     Optional<ProcessHandle> process() {
+      Path pidFile = dir.resolve(name + ".pid");
       try {
-        long pid = Long.parseLong(Files.readString(dir.resolve(name + ".pid")).strip());
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
         Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
         if (p.isEmpty()) {
           return p;
@@ -251,11 +271,15 @@ public final class QemuFenceAgent {
         String cmdline =
             Files.readString(Path.of("/proc/" + pid + "/cmdline"), StandardCharsets.UTF_8);
         return cmdline.contains("\0-name\0" + name + "\0")
-                && cmdline.contains("\0-pidfile\0" + dir.resolve(name + ".pid") + "\0")
+                && cmdline.contains("\0-pidfile\0" + pidFile + "\0")
             ? p
             : Optional.empty();
+      } catch (NoSuchFileException e) {
+        return Optional.empty(); // no pid file, or the process exited between the two reads
       } catch (IOException | NumberFormatException e) {
-        return Optional.empty();
+        throw new VmException(
+            ErrorCode.IO_FAILURE,
+            "cannot tell whether guest " + name + " runs (" + pidFile + "): " + e);
       }
     }
   }
