@@ -240,6 +240,34 @@ class ZkHostInventoryIT {
   }
 
   @Test
+  void aPublicationClosedWhileCutOffTakesItsViewOnceItsSessionReconnects() throws Exception {
+    Published member = publish("cluster-1", "db-a", "host-1", Role.ACTIVE);
+    member.entry().publishView(new ClusterView("cluster-1", true, 1, Set.of("db-a")));
+    long session = member.client().getZookeeperClient().getZooKeeper().getSessionId();
+    ZkHostInventory reader = inventory(client());
+    assertThat(reader.read().cluster("cluster-1")).isPresent();
+
+    server.stop();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !member.client().getZookeeperClient().isConnected());
+    member.entry().close();
+    server.restart(); // within the session timeout: the same session comes back
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> member.client().getZookeeperClient().isConnected());
+    assertThat(member.client().getZookeeperClient().getZooKeeper().getSessionId())
+        .as("the session survived the cut")
+        .isEqualTo(session);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(() -> reader.read().cluster("cluster-1").isEmpty());
+    assertThat(reader.read().occupants()).isEmpty();
+  }
+
+  @Test
   void aReadWithoutAConnectionFailsInsteadOfGuessing() throws Exception {
     passiveNodeAppliance();
     CuratorFramework client = client();

@@ -247,32 +247,60 @@ public final class InventoryPublication implements AutoCloseable {
       }
       view = null;
       if (!client.getZookeeperClient().isConnected()) {
-        // No waiting on retries: the view and the session marker are ephemeral and go with the
-        // session; the occupancy record stays at the member's last host, the safe side.
+        // The view and the session marker are ephemeral, but the session may survive the cut
+        // (the client is the caller's, and stays open): delete them once reconnected, or a quorate
+        // view of a member that left would stay for other clusters' guards to read.
         log.info(
-            "{} closed its publication while disconnected: its occupancy record stays on {} until"
-                + " its next run or an operator's forget()",
+            "{} closed its publication while disconnected: its nodes go once reconnected (the"
+                + " occupancy record stays on {} if the session ends first)",
             occupant.qualifiedName(),
             occupant.host());
+        client.getConnectionStateListenable().addListener(new DeleteWhenReconnected());
         return;
       }
-      try {
-        delete(nodes.viewPath(occupant.cluster(), occupant.member()));
-        String marker = nodes.sessionPath(occupant.cluster(), occupant.member());
-        Stat live = client.checkExists().forPath(marker);
-        if (live == null || live.getEphemeralOwner() == nodes.session()) {
-          delete(marker);
-          deleteRecord(nodes.occupantPath(occupant.cluster(), occupant.member()));
-        } // else a newer run of this member owns the record now: it is not ours to delete
-      } catch (Exception e) {
-        // The record stays at the member's last host, which only errs on the safe side.
-        log.warn(
-            "could not delete the inventory nodes of {}: {}",
-            occupant.qualifiedName(),
-            e.getMessage());
-      }
+      deleteOwnNodes();
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Runs {@link #deleteOwnNodes} after the next reconnection; forgets it when the session ends. */
+  private final class DeleteWhenReconnected implements ConnectionStateListener {
+    @Override
+    public void stateChanged(CuratorFramework c, ConnectionState state) {
+      if (state == ConnectionState.RECONNECTED || state == ConnectionState.LOST) {
+        c.getConnectionStateListenable().removeListener(this);
+      }
+      if (state == ConnectionState.RECONNECTED) {
+        executor.execute(
+            () -> {
+              lock.lock();
+              try {
+                deleteOwnNodes();
+              } finally {
+                lock.unlock();
+              }
+            });
+      }
+    }
+  }
+
+  /** Deletes the view and, unless a newer run of this member owns them, marker and record. */
+  private void deleteOwnNodes() {
+    try {
+      delete(nodes.viewPath(occupant.cluster(), occupant.member()));
+      String marker = nodes.sessionPath(occupant.cluster(), occupant.member());
+      Stat live = client.checkExists().forPath(marker);
+      if (live == null || live.getEphemeralOwner() == nodes.session()) {
+        delete(marker);
+        deleteRecord(nodes.occupantPath(occupant.cluster(), occupant.member()));
+      } // else a newer run of this member owns the record now: it is not ours to delete
+    } catch (Exception e) {
+      // The record stays at the member's last host, which only errs on the safe side.
+      log.warn(
+          "could not delete the inventory nodes of {}: {}",
+          occupant.qualifiedName(),
+          e.getMessage());
     }
   }
 
