@@ -70,6 +70,20 @@ public final class CuratorClients {
   }
 
   /**
+   * Returns the id of the client's current session.
+   *
+   * @param client the client
+   * @return the session id, or 0 while the client has no ZooKeeper handle
+   */
+  public static long sessionId(CuratorFramework client) {
+    try {
+      return client.getZookeeperClient().getZooKeeper().getSessionId();
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  /**
    * Starts the client if needed, waits for a connection, and creates the root path.
    *
    * @param client the client

@@ -300,10 +300,6 @@ public final class InventoryNodes {
    * @return the session id, or 0 if there is none
    */
   public long session() {
-    try {
-      return client.getZookeeperClient().getZooKeeper().getSessionId();
-    } catch (Exception e) {
-      return 0;
-    }
+    return CuratorClients.sessionId(client);
   }
 }

@@ -172,11 +172,7 @@ public final class ZkLockService implements ZkLockManager {
 
   /** The id of the client's current session, or 0 while there is none. */
   long currentSession() {
-    try {
-      return client.getZookeeperClient().getZooKeeper().getSessionId();
-    } catch (Exception e) {
-      return 0;
-    }
+    return CuratorClients.sessionId(client);
   }
 
   boolean isConnected() {
