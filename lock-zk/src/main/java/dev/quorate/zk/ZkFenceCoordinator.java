@@ -438,27 +438,14 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
       String root = rootPath;
       CuratorClients.connect(curator, connectionTimeout, root);
       ZkFenceCoordinator coordinator = new ZkFenceCoordinator(this, root);
-      try {
-        for (String path :
-            List.of(
-                coordinator.targets,
-                root + "/clusters/" + cluster + "/history",
-                coordinator.hosts)) {
-          try {
-            curator.create().creatingParentsIfNeeded().forPath(path, new byte[0]);
-          } catch (KeeperException.NodeExistsException e) {
-            // created by another member or an earlier run
-          }
-        }
-      } catch (InterruptedException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new QuorateException(
-            dev.quorate.lock.ErrorCode.CONNECTION_LOSS,
-            "cannot create the fence coordination nodes under " + root + ": " + e,
-            e);
+      for (String path :
+          List.of(
+              coordinator.targets,
+              root + "/clusters/" + cluster + "/history",
+              coordinator.hosts,
+              coordinator.hostFence)) {
+        coordinator.claims.ensureSlot(path); // created here, by another member or an earlier run
       }
-      coordinator.claims.ensureSlot(coordinator.hostFence);
       coordinator.reportOwnAbandonedClaims();
       return coordinator;
     }
