@@ -49,15 +49,14 @@ public final class PoisonPillAgent implements FenceAgent {
   /**
    * What this agent last saw of a target after delivering it a pill.
    *
-   * @param readBackAt when the pill was read back, on this agent's monotonic clock
    * @param slot the slot as last seen
-   * @param changedAt when a change of the slot was last seen, or {@code readBackAt}
+   * @param changedAt when a change of the slot was last seen, at first when the pill was read back,
+   *     on this agent's monotonic clock
    * @param msgwait the disk's msgwait
    */
-  private record Delivery(
-      long readBackAt, Optional<HeartbeatSlot> slot, long changedAt, Duration msgwait) {
+  private record Delivery(Optional<HeartbeatSlot> slot, long changedAt, Duration msgwait) {
     Delivery seen(Optional<HeartbeatSlot> now, long at) {
-      return now.equals(slot) ? this : new Delivery(readBackAt, now, at, msgwait);
+      return now.equals(slot) ? this : new Delivery(now, at, msgwait);
     }
 
     long silentNanos(long now) {
@@ -147,7 +146,7 @@ public final class PoisonPillAgent implements FenceAgent {
         return outcome(r, 0, start, delivered);
       }
       long readBack = clock.nanoTime();
-      Delivery d = new Delivery(readBack, disks.slot(target), readBack, msgwait);
+      Delivery d = new Delivery(disks.slot(target), readBack, msgwait);
       deliveries.put(key, d);
       long end = start + r.timeout().toNanos() - interval.toNanos();
       while (!d.off(clock.nanoTime())) {
