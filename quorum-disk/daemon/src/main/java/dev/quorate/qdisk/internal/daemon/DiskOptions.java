@@ -40,11 +40,31 @@ final class DiskOptions {
     return config != null ? DaemonConfig.load(config).cluster() : cluster;
   }
 
-  /** Opens every disk (buffered reads would do, but direct I/O sees what other hosts wrote). */
+  /**
+   * Opens every disk for reading and writing (direct I/O where allowed: it sees what other hosts
+   * wrote); only for commands that write.
+   */
   static List<BlockDevice> open(List<Path> paths) throws IOException {
     List<BlockDevice> out = new ArrayList<>();
     for (Path p : paths) {
       out.add(FileBlockDevice.open(p, true));
+    }
+    return out;
+  }
+
+  /**
+   * Opens every disk read-only, for commands that only inspect: they work on a write-protected disk
+   * and can never change one.
+   */
+  static List<BlockDevice> openReadOnly(List<Path> paths) throws IOException {
+    List<BlockDevice> out = new ArrayList<>();
+    try {
+      for (Path p : paths) {
+        out.add(BlockDevice.openReadOnly(p));
+      }
+    } catch (IOException e) {
+      closeAll(out);
+      throw e;
     }
     return out;
   }

@@ -57,10 +57,13 @@ final class RunCommand implements Callable<Integer> {
     for (Heuristic h : c.heuristics()) {
       b.heuristic(h, c.minScore());
     }
+    DaemonMetrics metrics = new DaemonMetrics(1, System::nanoTime);
     b.listener(e -> log(e, events));
+    b.listener(metrics::onEvent);
     QuorumDisk qdisk = b.build();
     qdisk.start();
-    StatusServer server = c.statusPort() > 0 ? new StatusServer(c.statusPort(), qdisk) : null;
+    StatusServer server =
+        c.statusPort() > 0 ? new StatusServer(c.statusPort(), qdisk, metrics) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
