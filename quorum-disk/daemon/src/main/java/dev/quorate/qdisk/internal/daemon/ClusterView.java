@@ -185,7 +185,7 @@ record ClusterView(
       String note =
           n.heartbeating() || n.slot().state() == SlotState.STOPPED
               ? ""
-              : "  (silent; last wrote " + n.slot().state() + ")";
+              : "  (last wrote " + n.slot().state() + ")";
       out.append(
           String.format(
               "  node %-3d %-7s %-12s incarnation %d, term %d%s%n",

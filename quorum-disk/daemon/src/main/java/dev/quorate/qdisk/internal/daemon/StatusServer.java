@@ -28,7 +28,7 @@ final class StatusServer implements AutoCloseable {
           "status.port "
               + port
               + ": cannot listen on "
-              + address.getHostString()
+              + address.getAddress().getHostAddress()
               + ":"
               + port
               + " ("

@@ -91,7 +91,9 @@ class ClusterViewTest {
     assertThat(v.nodes())
         .extracting(ClusterView.NodeRow::shownState)
         .containsExactly("DOWN", "MASTER", "RUN");
-    assertThat(v.toText()).containsOnlyOnce("MASTER  ").contains("silent; last wrote MASTER");
+    assertThat(v.toText())
+        .containsOnlyOnce("MASTER  ")
+        .contains("silent       incarnation 1, term 1  (last wrote MASTER)");
     assertThat(v.health()).isEqualTo(Health.DEGRADED);
     assertThat(v.health().exitCode()).isEqualTo(1);
   }
