@@ -85,12 +85,10 @@ public final class DiskChannel {
     }
     // The mailbox counts too: a disk truncated after the slots renewed "fine" while this node
     // could no longer read an eviction on it.
-    boolean verified =
-        written
-            && headerOk
-            && mailbox != null
-            && slots.get(mine.nodeId() - 1).value().filter(mine::equals).isPresent();
-    if (written && headerOk && !verified) {
+    boolean readBack =
+        headerOk && slots.get(mine.nodeId() - 1).value().filter(mine::equals).isPresent();
+    boolean verified = written && readBack && mailbox != null;
+    if (written && headerOk && !readBack) {
       errors.add("own slot read back differs from the write (lost or torn write)");
     }
     long end = clock.nanoTime();
