@@ -45,11 +45,7 @@ final class DiskOptions {
    * wrote); only for commands that write.
    */
   static List<BlockDevice> open(List<Path> paths) throws IOException {
-    List<BlockDevice> out = new ArrayList<>();
-    for (Path p : paths) {
-      out.add(FileBlockDevice.open(p, true));
-    }
-    return out;
+    return openAll(paths, p -> FileBlockDevice.open(p, true));
   }
 
   /**
@@ -57,13 +53,22 @@ final class DiskOptions {
    * and can never change one.
    */
   static List<BlockDevice> openReadOnly(List<Path> paths) throws IOException {
+    return openAll(paths, BlockDevice::openReadOnly);
+  }
+
+  /** How one disk is opened. */
+  private interface Opener {
+    BlockDevice open(Path path) throws IOException;
+  }
+
+  private static List<BlockDevice> openAll(List<Path> paths, Opener opener) throws IOException {
     List<BlockDevice> out = new ArrayList<>();
     try {
       for (Path p : paths) {
-        out.add(BlockDevice.openReadOnly(p));
+        out.add(opener.open(p));
       }
-    } catch (IOException e) {
-      closeAll(out);
+    } catch (IOException | RuntimeException e) {
+      closeAll(out); // the disks opened before the one that failed
       throw e;
     }
     return out;

@@ -5,7 +5,6 @@ import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskHeader;
-import dev.quorate.qdisk.DiskSnapshot;
 import dev.quorate.qdisk.MailboxMessage;
 import dev.quorate.qdisk.MessageType;
 import dev.quorate.qdisk.internal.DiskReader;
@@ -13,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -63,7 +61,11 @@ final class MessageCommand implements Callable<Integer> {
         DiskReader.checkSlot(h, slot, d.name());
         headers.add(h);
       }
-      ClusterView.NodeRow target = target(devices, headers.get(0));
+      ClusterView.NodeRow target =
+          StatusCommand.observe(devices, cluster).nodes().stream()
+              .filter(n -> n.node() == slot)
+              .findFirst()
+              .orElse(null);
       if (t != MessageType.CLEAR && (target == null || !target.heartbeating())) {
         throw new QuorateException(
             ErrorCode.REFUSED,
@@ -99,27 +101,6 @@ final class MessageCommand implements Callable<Integer> {
       DiskOptions.closeAll(devices);
     }
     return 0;
-  }
-
-  /** The target as status sees it: two reads of every disk, one and a half intervals apart. */
-  private ClusterView.NodeRow target(List<BlockDevice> devices, DiskHeader header)
-      throws Exception {
-    List<Optional<DiskSnapshot>> first = new ArrayList<>();
-    for (BlockDevice d : devices) {
-      first.add(Optional.of(DiskSnapshot.read(d)));
-    }
-    Thread.sleep(header.timing().interval().toMillis() * 3 / 2); // the sampling gap
-    List<Optional<DiskSnapshot>> second = new ArrayList<>();
-    List<Optional<String>> problems = new ArrayList<>();
-    for (BlockDevice d : devices) {
-      second.add(Optional.of(DiskSnapshot.read(d)));
-      problems.add(Optional.empty());
-    }
-    List<String> names = devices.stream().map(BlockDevice::name).toList();
-    return ClusterView.judge(names, first, second, problems).nodes().stream()
-        .filter(n -> n.node() == slot)
-        .findFirst()
-        .orElse(null);
   }
 
   private MessageType operatorType(String text) {

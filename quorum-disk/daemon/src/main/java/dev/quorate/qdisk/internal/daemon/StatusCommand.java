@@ -43,13 +43,7 @@ final class StatusCommand implements Callable<Integer> {
     String cluster = where.clusterOrNull();
     List<BlockDevice> devices = DiskOptions.openReadOnly(paths);
     try {
-      List<String> names = devices.stream().map(BlockDevice::name).toList();
-      List<Optional<String>> problems = new ArrayList<>();
-      List<Optional<DiskSnapshot>> first = read(devices, cluster, problems);
-      Thread.sleep(interval(first).toMillis() * 3 / 2); // the sampling gap, as the daemons judge
-      problems.clear();
-      List<Optional<DiskSnapshot>> second = read(devices, cluster, problems);
-      ClusterView view = ClusterView.judge(names, first, second, problems);
+      ClusterView view = observe(devices, cluster);
       var out = spec.commandLine().getOut();
       out.print(json ? Json.write(view.toMap()) + System.lineSeparator() : view.toText());
       out.flush();
@@ -57,6 +51,21 @@ final class StatusCommand implements Callable<Integer> {
     } finally {
       DiskOptions.closeAll(devices);
     }
+  }
+
+  /**
+   * Reads every disk twice, one and a half intervals apart (the daemons' own test of "the sequence
+   * changed"), and judges what was read.
+   */
+  static ClusterView observe(List<BlockDevice> devices, String cluster)
+      throws InterruptedException {
+    List<String> names = devices.stream().map(BlockDevice::name).toList();
+    List<Optional<String>> problems = new ArrayList<>();
+    List<Optional<DiskSnapshot>> first = read(devices, cluster, problems);
+    Thread.sleep(interval(first).toMillis() * 3 / 2); // the sampling gap, not a synchronisation
+    problems.clear();
+    List<Optional<DiskSnapshot>> second = read(devices, cluster, problems);
+    return ClusterView.judge(names, first, second, problems);
   }
 
   private static List<Optional<DiskSnapshot>> read(
