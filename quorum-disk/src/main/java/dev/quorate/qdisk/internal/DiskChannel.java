@@ -8,7 +8,6 @@ import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.MailboxMessage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,14 +19,13 @@ import java.util.List;
 public final class DiskChannel {
   private final BlockDevice device;
   private final DiskHeader header;
-  private long failures;
-  private volatile DiskHealth health;
+  private final DiskHealthTracker health;
 
   /** A disk whose header was already validated. */
   public DiskChannel(BlockDevice device, DiskHeader header) {
     this.device = device;
     this.header = header;
-    this.health = new DiskHealth(device.name(), false, Duration.ZERO, 0, "");
+    this.health = new DiskHealthTracker(device.name());
   }
 
   /** The result of one heartbeat on this disk. */
@@ -85,24 +83,17 @@ public final class DiskChannel {
         errors.add("mailbox: " + e.getMessage());
       }
     }
-    boolean verified =
-        written
-            && headerOk
-            && slots.get(mine.nodeId() - 1).value().filter(mine::equals).isPresent();
-    if (written && headerOk && !verified) {
+    // The mailbox counts too: a disk truncated after the slots renewed "fine" while this node
+    // could no longer read an eviction on it.
+    boolean readBack =
+        headerOk && slots.get(mine.nodeId() - 1).value().filter(mine::equals).isPresent();
+    boolean verified = written && readBack && mailbox != null;
+    if (written && headerOk && !readBack) {
       errors.add("own slot read back differs from the write (lost or torn write)");
     }
-    long latency = clock.nanoTime() - start;
-    if (!verified) {
-      failures++;
-    }
-    health =
-        new DiskHealth(
-            device.name(),
-            verified,
-            Duration.ofNanos(latency),
-            failures,
-            String.join("; ", errors));
+    long end = clock.nanoTime();
+    long latency = end - start;
+    health.record(verified, latency, end, String.join("; ", errors));
     return new Round(verified, slots, mailbox, latency);
   }
 
@@ -129,6 +120,6 @@ public final class DiskChannel {
   }
 
   public DiskHealth health() {
-    return health;
+    return health.health();
   }
 }

@@ -34,7 +34,7 @@ public final class DiskReader {
     if (!d.isValid()) {
       String hint =
           d.kind() == Decoded.Kind.ZERO
-              ? ": the disk is not formatted; run `qdisk format` first"
+              ? ": the disk is not formatted; format it first (the daemon's `format` command)"
               : ": refusing to use it";
       throw new QuorateException(
           ErrorCode.CORRUPT_DATA, device.name() + ": header " + d.detail() + hint);

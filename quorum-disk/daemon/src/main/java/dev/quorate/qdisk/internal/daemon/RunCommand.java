@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", description = "Run the quorum disk daemon until SIGTERM.")
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+  private static final EventLines LINES = new EventLines();
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -57,10 +58,13 @@ final class RunCommand implements Callable<Integer> {
     for (Heuristic h : c.heuristics()) {
       b.heuristic(h, c.minScore());
     }
+    DaemonMetrics metrics = new DaemonMetrics(1, System::nanoTime);
     b.listener(e -> log(e, events));
+    b.listener(metrics::onEvent);
     QuorumDisk qdisk = b.build();
     qdisk.start();
-    StatusServer server = c.statusPort() > 0 ? new StatusServer(c.statusPort(), qdisk) : null;
+    StatusServer server =
+        c.statusPort() > 0 ? new StatusServer(c.statusPort(), qdisk, metrics) : null;
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -98,9 +102,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private static void log(QuorumDiskEvent e, BufferedWriter events) {
-    if (e.kind() != QuorumDiskEvent.Kind.TENURE) {
-      LOG.info("{} node={} term={}: {}", e.kind(), e.nodeId(), e.term(), e.detail());
-    }
+    LINES.line(e).ifPresent(l -> LOG.atLevel(l.level()).log(l.text()));
     if (events == null) {
       return;
     }

@@ -34,7 +34,7 @@ final class ValidateCommand implements Callable<Integer> {
       spec.commandLine().getOut().printf("config %s is valid (disks not checked)%n", config);
       return 0;
     }
-    List<BlockDevice> devices = DiskOptions.open(c.disks());
+    List<BlockDevice> devices = DiskOptions.openReadOnly(c.disks());
     try {
       List<DiskChannel> channels = EngineFactory.channels(devices, c.cluster(), c.nodeId());
       DiskTiming t = channels.get(0).header().timing();
