@@ -36,7 +36,7 @@ final class DemoTiming {
   /** The fence delay for the host that should win a fence race (the quorum disk's first master). */
   static final Duration FENCE_DELAY = Duration.ofMillis(500);
 
-  /** How often a VM writes to its disk. */
+  /** How often a guest writes a record to its disk (and a member of scenario 2 heartbeats). */
   static final Duration VM_WRITE_INTERVAL = Duration.ofMillis(100);
 
   /** Scenario 2's members are out of the membership after this long without a heartbeat. */
@@ -64,6 +64,6 @@ final class DemoTiming {
             + " ms (default 10 s); fence delay for host-a "
             + FENCE_DELAY.toMillis()
             + " ms against fence races",
-        "VMs write to their disks every " + VM_WRITE_INTERVAL.toMillis() + " ms");
+        "guests write a record to their disks every " + VM_WRITE_INTERVAL.toMillis() + " ms");
   }
 }
