@@ -82,7 +82,7 @@ final class HostFailover {
         oldPid);
     timeline.await(
         from,
-        "a refused request of the stale vm-1",
+        "refused request of the stale vm-1",
         DemoCluster.WAIT,
         e -> e.is("nbd", "refused") && e.event().get("token").equals(oldToken.toString()));
     Timeline.Entry guard =
@@ -125,11 +125,11 @@ final class HostFailover {
     OptionalLong vm2Last = cluster.exports.lastAccepted("vm-2", vm2Token);
     timeline.check(
         vm2Last.isPresent()
-            && vm2Last.getAsLong() > boot.atNanos()
+            && vm2Last.getAsLong() > fence.atNanos()
             && timeline
                 .since(from, e -> e.is("host-b", "lease") && e.event().get("vm").equals("vm-2"))
                 .isEmpty(),
-        "vm-2 kept running on host-b with its token %s throughout",
+        "vm-2 kept running on host-b with its token %s throughout (it wrote after the fence)",
         vm2Token);
     timeline.say(
         "failover done: vm-1 writes again %d ms after host-a was lost",
