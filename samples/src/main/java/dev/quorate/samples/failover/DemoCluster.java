@@ -28,7 +28,9 @@ import java.util.UUID;
 final class DemoCluster implements AutoCloseable {
   static final List<String> VMS = List.of("vm-1", "vm-2");
   static final Map<String, Integer> MEMBERS = Map.of("host-a", 1, "host-b", 2);
-  static final Duration WAIT = Duration.ofSeconds(20);
+
+  /** The bound on every awaited event: a guest's boot under TCG on a loaded machine included. */
+  static final Duration WAIT = Duration.ofSeconds(60);
 
   final Path work;
   final Timeline timeline;

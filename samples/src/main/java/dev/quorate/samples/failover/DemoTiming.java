@@ -27,8 +27,12 @@ final class DemoTiming {
   /** ZooKeeper's tick; sessions may last 2 to 20 ticks. */
   static final Duration ZK_TICK = Duration.ofMillis(250);
 
-  /** How long after a host's crash its leases are given to others. */
-  static final Duration ZK_SESSION = Duration.ofSeconds(2);
+  /**
+   * How long after a host's crash its leases are given to others: 4 s, so that a cluster manager
+   * starved of CPU for a moment (software-emulated guests beside it on 2 cores) keeps its session;
+   * the quorum disk's detection takes 3 s anyway.
+   */
+  static final Duration ZK_SESSION = Duration.ofSeconds(4);
 
   /** A quorum-disk heartbeat younger than this vetoes fencing its node. */
   static final Duration LIVENESS_WINDOW = Duration.ofSeconds(1);

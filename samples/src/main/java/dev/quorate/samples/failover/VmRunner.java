@@ -7,10 +7,16 @@ import dev.quorate.vm.GuestRecord;
 import dev.quorate.vm.QemuGuest;
 import dev.quorate.vm.QemuGuestBuilder;
 import dev.quorate.vm.VmException;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Starts and stops a host's VMs: each VM is a QEMU process ({@link DemoGuest}) whose disk is the
@@ -73,7 +79,29 @@ final class VmRunner {
       throw e;
     }
     power.connect(host, qemu.pid().orElseThrow());
+    deprioritize(qemu.pid().orElseThrow());
     return qemu;
+  }
+
+  /**
+   * Lowers the priority of every thread of a QEMU (nice 10): software-emulated guests take all the
+   * CPU they get, and the hosts' cluster managers must keep their ZooKeeper sessions and
+   * quorum-disk heartbeats on a loaded 2-core machine, as a real cluster manager runs above its
+   * guests. Threads QEMU starts later inherit the value.
+   */
+  private static void deprioritize(long pid) throws InterruptedException {
+    List<String> command = new ArrayList<>(List.of("renice", "-n", "10", "-p"));
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      tasks.forEach(t -> command.add(t.getFileName().toString()));
+      Process renice = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(renice.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!renice.waitFor(10, TimeUnit.SECONDS) || renice.exitValue() != 0) {
+        renice.destroyForcibly();
+        System.err.println("cannot lower the priority of QEMU " + pid + ": " + output);
+      }
+    } catch (IOException e) {
+      System.err.println("cannot lower the priority of QEMU " + pid + ": " + e);
+    }
   }
 
   /**
