@@ -14,14 +14,12 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumEvent;
 import dev.quorate.quorum.QuorumState;
-import dev.quorate.vm.ConsoleLine;
-import dev.quorate.vm.GuestRecord;
-import dev.quorate.vm.MigrationResult;
 import dev.quorate.vm.QemuGuest;
 import dev.quorate.vm.VmException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -180,7 +178,7 @@ final class ClusterManager {
             + "'s ZooKeeper session expires",
         "peer",
         peer);
-    Map<String, Running> taken = new java.util.LinkedHashMap<>();
+    Map<String, Running> taken = new LinkedHashMap<>();
     // Two hosts: every VM not running here ran on the lost peer.
     for (String vm : config.vms()) {
       if (!running.containsKey(vm)) {
@@ -404,31 +402,7 @@ final class ClusterManager {
             return;
           }
           try {
-            long sent = System.nanoTime();
-            MigrationResult result = guest.migrateTo(socket, Duration.ofSeconds(60));
-            List<ConsoleLine> records = VmRunner.records(guest);
-            ConsoleLine last = records.get(records.size() - 1);
-            out.emit(
-                "migrated",
-                vm
-                    + ": live migration completed: QEMU downtime "
-                    + result.downtime().toMillis()
-                    + " ms, total "
-                    + result.totalTime().toMillis()
-                    + " ms, "
-                    + (result.transferredBytes() >> 20)
-                    + " MiB sent; the source stopped for good at seq "
-                    + GuestRecord.parse(last.text()).seq(),
-                "vm",
-                vm,
-                "downtime",
-                Long.toString(result.downtime().toMillis()),
-                "total",
-                Long.toString(result.totalTime().toMillis()),
-                "lastNanos",
-                Long.toString(last.receivedNanos()),
-                "maxMs",
-                Long.toString(VmRunner.largestInterval(records, sent) / 1_000_000));
+            vms.send(guest, socket);
           } catch (VmException e) {
             out.emit("error", vm + ": live migration failed: " + e.getMessage(), "vm", vm);
           } catch (InterruptedException e) {

@@ -117,7 +117,7 @@ final class HostFailover {
     long stale = cluster.exports.refused("vm-1", oldToken);
     timeline.check(
         stale > 0,
-        "the NBD server refused %d requests of the stale vm-1 (token %s)",
+        "the NBD server refused %d request(s) of the stale vm-1 (token %s)",
         stale,
         oldToken);
     cluster.checkDisks();

@@ -4,6 +4,7 @@ import dev.quorate.lock.FencingToken;
 import dev.quorate.nbd.ExportName;
 import dev.quorate.vm.ConsoleLine;
 import dev.quorate.vm.GuestRecord;
+import dev.quorate.vm.MigrationResult;
 import dev.quorate.vm.QemuGuest;
 import dev.quorate.vm.QemuGuestBuilder;
 import dev.quorate.vm.VmException;
@@ -166,7 +167,7 @@ final class VmRunner {
   }
 
   /** The record lines the guest printed here, oldest first. */
-  static List<ConsoleLine> records(QemuGuest qemu) {
+  private static List<ConsoleLine> records(QemuGuest qemu) {
     return qemu.console().stream().filter(l -> GuestRecord.isRecord(l.text())).toList();
   }
 
@@ -174,7 +175,7 @@ final class VmRunner {
    * The largest interval between consecutive records, in nanoseconds, counting from the last record
    * received before {@code sinceNanos} (or the first one).
    */
-  static long largestInterval(List<ConsoleLine> records, long sinceNanos) {
+  private static long largestInterval(List<ConsoleLine> records, long sinceNanos) {
     int start = 0;
     while (start + 1 < records.size() && records.get(start + 1).receivedNanos() < sinceNanos) {
       start++;
@@ -185,6 +186,38 @@ final class VmRunner {
           Math.max(largest, records.get(i).receivedNanos() - records.get(i - 1).receivedNanos());
     }
     return largest;
+  }
+
+  /**
+   * Live-migrates a running guest to the incoming QEMU at {@code socket} (another host's) and
+   * reports event {@code migrated}: QEMU's downtime, the source's last record ({@code lastNanos})
+   * and the largest interval between its records during the migration ({@code maxMs}). The caller
+   * stops the source afterwards.
+   */
+  void send(QemuGuest qemu, Path socket) throws InterruptedException {
+    long sent = System.nanoTime();
+    MigrationResult result = qemu.migrateTo(socket, Duration.ofSeconds(60));
+    List<ConsoleLine> records = records(qemu);
+    ConsoleLine last = records.get(records.size() - 1);
+    out.emit(
+        "migrated",
+        qemu.name()
+            + ": live migration completed: QEMU downtime "
+            + result.downtime().toMillis()
+            + " ms, total "
+            + result.totalTime().toMillis()
+            + " ms, "
+            + (result.transferredBytes() >> 20)
+            + " MiB sent; the source stopped for good at seq "
+            + GuestRecord.parse(last.text()).seq(),
+        "vm",
+        qemu.name(),
+        "downtime",
+        Long.toString(result.downtime().toMillis()),
+        "lastNanos",
+        Long.toString(last.receivedNanos()),
+        "maxMs",
+        Long.toString(largestInterval(records, sent) / 1_000_000));
   }
 
   /** Stops QEMU (QMP quit), or kills it if it does not quit. */

@@ -37,7 +37,7 @@ class FailoverDemoIT {
         .containsPattern("export vm-1 REFUSED a request with stale token")
         .contains("ALLOWED_SURVIVORS_QUORATE")
         .contains("fence host-a: SUCCEEDED FENCED")
-        .containsPattern("the NBD server refused \\d+ requests of the stale vm-1")
+        .containsPattern("the NBD server refused \\d+ request\\(s\\) of the stale vm-1")
         .contains("tokens never go back, one writer per epoch")
         .contains("failover done: vm-1 writes again")
         // Scenario 2: the refused host power cycle, the VM-level fence instead.
