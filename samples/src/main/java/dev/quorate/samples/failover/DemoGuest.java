@@ -30,10 +30,7 @@ record DemoGuest(Path kernel, Path initrd) {
    * @throws IllegalStateException naming what is missing and how to get it
    */
   static DemoGuest locate(String dir) {
-    boolean qemu =
-        Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
-            .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, QEMU)));
-    if (!qemu) {
+    if (!qemuOnPath()) {
       throw new IllegalStateException(
           QEMU
               + " is not on the PATH: the demo runs real QEMU guests; install Debian's"
@@ -62,6 +59,12 @@ record DemoGuest(Path kernel, Path initrd) {
       }
     }
     return guest;
+  }
+
+  /** Whether {@code qemu-system-x86_64} is an executable on the {@code PATH}. */
+  static boolean qemuOnPath() {
+    return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
+        .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, QEMU)));
   }
 
   /**

@@ -50,7 +50,18 @@ final class LiveMigration {
     Timeline.Entry incoming = cluster.await(from, "host-b", "incoming", "vm-1");
     at.put("disk opened as standby (new token)", Timeline.millis(asked, incoming.atNanos()));
     cluster.host("host-a").send("send vm-1 " + Path.of(incoming.event().get("socket")));
-    Timeline.Entry migrated = cluster.await(from, "host-a", "migrated", "vm-1");
+    // A failed migration ends the wait at once (its error says why) instead of at the bound.
+    Timeline.Entry migrated =
+        timeline
+            .await(
+                from,
+                "vm-1's migration",
+                DemoCluster.WAIT,
+                e ->
+                    (e.is("host-a", "migrated") || e.is("host-a", "error"))
+                        && e.event().get("vm").equals("vm-1"))
+            .filter(e -> e.is("host-a", "migrated"))
+            .orElseThrow(() -> new IllegalStateException("vm-1's live migration failed"));
     at.put("migration completed", Timeline.millis(asked, migrated.atNanos()));
     Timeline.Entry resumed = cluster.await(from, "host-b", "vm-resumed", "vm-1");
     Timeline.Entry moved =

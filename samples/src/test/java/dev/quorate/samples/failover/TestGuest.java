@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -26,10 +24,7 @@ final class TestGuest {
     if (built != null) {
       return built;
     }
-    boolean qemu =
-        Arrays.stream(System.getenv().getOrDefault("PATH", "").split(":"))
-            .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, DemoGuest.QEMU)));
-    if (!qemu) {
+    if (!DemoGuest.qemuOnPath()) {
       String message =
           DemoGuest.QEMU
               + " is missing: install qemu-system-x86 (bin/lib/install-prerequisites.sh)";
