@@ -28,7 +28,8 @@ class ChaosIT {
       }
     }
     RunCommand.Outcome outcome =
-        RunCommand.runBoth(dir, 1.2, 0.5, Duration.ofSeconds(4), Duration.ofSeconds(3), 8);
+        RunCommand.runBoth(
+            dir, 1.2, 0.5, Duration.ofSeconds(4), Duration.ofSeconds(3), 8, 5, ZkServers.builtIn());
     System.out.println(outcome.text());
 
     CheckResult fenced = outcome.fenced();
