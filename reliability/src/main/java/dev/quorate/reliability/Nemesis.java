@@ -56,11 +56,14 @@ final class Nemesis {
     this.partitions = lab == null ? null : new Partitions(lab, ensemble, cast.clientIds(), random);
   }
 
-  /** Runs the schedule until {@code deadline} (a {@link System#nanoTime()} value). */
+  /**
+   * Runs the schedule until {@code deadline} (a {@link System#nanoTime()} value), and at least once
+   * through the whole rotation: every fault type is injected however slow the machine is.
+   */
   void run(long deadline) throws Exception {
     try (BufferedWriter log =
         Files.newBufferedWriter(dir.resolve("faults.log"), StandardCharsets.UTF_8)) {
-      for (int i = 0; System.nanoTime() < deadline; i++) {
+      for (int i = 0; i < rotation.size() || System.nanoTime() < deadline; i++) {
         FaultRecord r = inject(rotation.get(i % rotation.size()));
         log.write(r.line());
         log.newLine();

@@ -55,15 +55,28 @@ final class RunCommand implements Callable<Integer> {
       description = "The servers' ZooKeeper version (default: the one Quorate is built with).")
   String zookeeper = ZkServers.builtIn();
 
+  @Option(
+      names = "--control-zookeeper",
+      description = "The control run's ZooKeeper version (default: that of --zookeeper).")
+  String controlZookeeper;
+
   @Override
   public Integer call() throws Exception {
     if (servers != 3 && servers != 5) {
       throw new ParameterException(spec.commandLine(), "--servers must be 3 or 5, got " + servers);
     }
-    if (!ZkServers.available().contains(zookeeper)) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "--zookeeper " + zookeeper + " is not available; available: " + ZkServers.available());
+    if (controlZookeeper == null) {
+      controlZookeeper = zookeeper;
+    }
+    for (String[] v :
+        List.of(
+            new String[] {"--zookeeper", zookeeper},
+            new String[] {"--control-zookeeper", controlZookeeper})) {
+      if (!ZkServers.available().contains(v[1])) {
+        throw new ParameterException(
+            spec.commandLine(),
+            v[0] + " " + v[1] + " is not available; available: " + ZkServers.available());
+      }
     }
     if (!(controlMinutes >= 0)) {
       throw new ParameterException(
@@ -83,14 +96,27 @@ final class RunCommand implements Callable<Integer> {
     long s = run.seed();
     System.out.println("run directory " + root + ", seed " + s);
     Outcome outcome =
-        runBoth(root, run.minutes, controlMinutes, session, gap, s, servers, zookeeper);
+        runBoth(
+            root,
+            run.minutes,
+            controlMinutes,
+            session,
+            gap,
+            s,
+            servers,
+            List.of(zookeeper, controlZookeeper));
     System.out.print(outcome.text());
     Files.writeString(root.resolve("report.txt"), outcome.text(), StandardCharsets.UTF_8);
     return outcome.passed() ? 0 : 1;
   }
 
-  /** The text of both reports and whether the suite passed. */
-  record Outcome(String text, boolean passed, CheckResult fenced, CheckResult control) {}
+  /**
+   * The text of both reports, whether the suite passed, and the faults the fenced run had (all of
+   * them, unless the machine cannot make network namespaces or the ensemble is too small for a
+   * ring; the text then says which were left out and why).
+   */
+  record Outcome(
+      String text, boolean passed, CheckResult fenced, CheckResult control, List<Fault> faults) {}
 
   static Outcome runBoth(
       Path root,
@@ -100,7 +126,7 @@ final class RunCommand implements Callable<Integer> {
       Duration gap,
       long seed,
       int servers,
-      String zookeeper)
+      List<String> zookeepers)
       throws Exception {
     long started = System.nanoTime();
     StringBuilder text = new StringBuilder();
@@ -126,7 +152,7 @@ final class RunCommand implements Callable<Integer> {
     System.out.print(text);
     try {
       RunSettings fencedRun =
-          settings(minutes, true, faults, session, gap, seed, servers, zookeeper);
+          settings(minutes, true, faults, session, gap, seed, servers, zookeepers.get(0));
       new Harness(root.resolve("fenced"), fencedRun, lab).run();
       CheckResult fenced = Checker.check(RunRecord.read(root.resolve("fenced")));
       text.append(fencedRun.describe()).append('\n').append(Report.render("fenced run", fenced));
@@ -135,7 +161,8 @@ final class RunCommand implements Callable<Integer> {
       if (controlMinutes > 0) {
         List<Fault> biting = faults.stream().filter(Fault::letsStaleHolderWrite).toList();
         RunSettings controlRun =
-            settings(controlMinutes, false, biting, session, gap, seed + 1, servers, zookeeper);
+            settings(
+                controlMinutes, false, biting, session, gap, seed + 1, servers, zookeepers.get(1));
         new Harness(root.resolve("control"), controlRun, lab).run();
         control = Checker.check(RunRecord.read(root.resolve("control")));
         text.append('\n')
@@ -153,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
               "%nwall time %d s; %s%n",
               Duration.ofNanos(System.nanoTime() - started).toSeconds(),
               passed ? "PASSED" : "FAILED"));
-      return new Outcome(text.toString(), passed, fenced, control);
+      return new Outcome(text.toString(), passed, fenced, control, List.copyOf(faults));
     } finally {
       if (lab != null) {
         lab.close();
