@@ -8,6 +8,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -16,9 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * writes of its last grant have no known outcome; its successor appends to the same history.
  */
 final class Cast {
-  /** Starts one process of the run. */
+  /** Starts one process of the run; {@code ownClock}: under a {@link FakeClock}. */
   interface Starter {
-    Process start(String id) throws IOException;
+    Process start(String id, boolean ownClock) throws IOException;
   }
 
   private final Path dir;
@@ -26,6 +27,7 @@ final class Cast {
   private final Starter clientStarter;
   private final Starter resourceStarter;
   private final Map<String, Process> clients = new ConcurrentHashMap<>();
+  private final Set<String> ownClocks = ConcurrentHashMap.newKeySet();
   private volatile Process resource;
 
   Cast(Path dir, List<String> clientIds, Starter clientStarter, Starter resourceStarter) {
@@ -44,23 +46,40 @@ final class Cast {
   }
 
   Process startClient(String id) throws IOException {
+    return startClient(id, false);
+  }
+
+  private Process startClient(String id, boolean ownClock) throws IOException {
     if (!clientIds.contains(id)) {
       throw new IllegalArgumentException("no client '" + id + "' in " + clientIds);
     }
-    Process p = clientStarter.start(id);
+    Process p = clientStarter.start(id, ownClock || ownClocks.contains(id));
+    if (ownClock) {
+      ownClocks.add(id);
+    }
     clients.put(id, p);
     return p;
   }
 
   /** SIGKILLs a client and notes it in its history, then starts its successor. */
   void killAndRestartClient(String id) throws IOException, InterruptedException {
+    killAndRestartClient(id, false);
+  }
+
+  /** The same; {@code ownClock}: the successor runs under its own {@link FakeClock}. */
+  void killAndRestartClient(String id, boolean ownClock) throws IOException, InterruptedException {
     ChildProcesses.killNow(clients.get(id));
     Files.writeString(
         dir.resolve(id + ".history"),
         "killed " + System.nanoTime() + "\n",
         StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
-    startClient(id);
+    startClient(id, ownClock);
+  }
+
+  /** True if {@code id} runs under its own {@link FakeClock} (and its successors will). */
+  boolean runsOwnClock(String id) {
+    return ownClocks.contains(id);
   }
 
   Process resource() {
@@ -68,7 +87,7 @@ final class Cast {
   }
 
   Process startResource() throws IOException {
-    resource = resourceStarter.start("resource");
+    resource = resourceStarter.start("resource", false);
     return resource;
   }
 

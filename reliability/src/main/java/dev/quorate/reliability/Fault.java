@@ -20,6 +20,11 @@ enum Fault {
   KILL_WAITER,
   /** SIGKILL the fenced resource; it restarts from its files and its persistent guard. */
   KILL_RESOURCE,
+  /**
+   * Step one client's wall clock by an hour (libfaketime): its monotonic stamps must stay on the
+   * harness's clock.
+   */
+  CLOCK_STEP,
   /** Partition: the leader and the holder on the minority side, the rest on the majority side. */
   PARTITION_LEADER,
   /** Partition: two servers do not see each other, a third (the bridge) sees both. */

@@ -58,8 +58,10 @@ final class Harness {
           new Cast(
               dir,
               clientIds(),
-              id -> startClient(processes, id, allProxies, resourceAddress, resourcePort[0]),
-              id -> startResource(processes, resourceAddress, resourcePort[0]));
+              (id, ownClock) ->
+                  startClient(
+                      processes, id, ownClock, allProxies, resourceAddress, resourcePort[0]),
+              (id, ownClock) -> startResource(processes, resourceAddress, resourcePort[0]));
       cast.startResource();
       Path portFile = dir.resolve("resource.port");
       Poll.until("the resource listens", Duration.ofSeconds(60), () -> Files.exists(portFile));
@@ -116,6 +118,7 @@ final class Harness {
   private Process startClient(
       ChildProcesses processes,
       String id,
+      boolean ownClock,
       List<FaultProxy> allProxies,
       InetAddress resourceAddress,
       int resourcePort)
@@ -137,8 +140,12 @@ final class Harness {
         theirs.stream()
             .map(p -> p.address().getHostAddress() + ":" + p.port())
             .collect(Collectors.joining(","));
+    List<String> enter = new ArrayList<>(lab == null ? List.of() : lab.enter(id));
+    if (ownClock) {
+      enter.addAll(FakeClock.wrap(FakeClock.library().orElseThrow(), dir, id));
+    }
     return processes.java(
-        lab == null ? List.of() : lab.enter(id),
+        enter,
         jvm(),
         System.getProperty("java.class.path"),
         Chaos.MAIN,

@@ -84,6 +84,7 @@ final class Nemesis {
       case KILL_HOLDER -> killHolder();
       case KILL_WAITER -> killWaiter();
       case KILL_RESOURCE -> killResource();
+      case CLOCK_STEP -> new ClockStep(dir, cast).inject(notTheWriter());
       case PARTITION_LEADER ->
           strikeHolder(fault, holder -> partitions().apply(partitions().leaderWith(holder)));
       case ISOLATE_HOLDER ->
@@ -230,13 +231,17 @@ final class Nemesis {
 
   /** SIGKILLs a client that did not write last: it waits for the lock or is acquiring it. */
   private FaultRecord killWaiter() throws Exception {
-    String writer = holder();
-    List<String> others = new ArrayList<>(cast.clientIds());
-    others.remove(writer);
-    String victim = others.get(random.nextInt(others.size()));
+    String victim = notTheWriter();
     long start = System.nanoTime();
     cast.killAndRestartClient(victim);
     return new FaultRecord(Fault.KILL_WAITER, victim, start, System.nanoTime(), true);
+  }
+
+  /** A client that did not write last: it waits for the lock or acquires it. */
+  private String notTheWriter() throws IOException {
+    List<String> others = new ArrayList<>(cast.clientIds());
+    others.remove(holder());
+    return others.get(random.nextInt(others.size()));
   }
 
   /** SIGKILLs the resource in the middle of the clients' writes and starts it again. */

@@ -32,7 +32,7 @@ record RunSettings(
 
   String describe() {
     return String.format(
-        "%s run: %d s of faults %s, %d ZooKeeper %s servers, session %d ms, gap %d ms,"
+        "%s run: %d s of faults (at least one rotation) %s, %d ZooKeeper %s servers, session %d ms, gap %d ms,"
             + " %d writes per grant, seed %d",
         fenced ? "fenced" : "control",
         duration.toSeconds(),
