@@ -133,7 +133,7 @@ final class Nemesis {
     return strikeHolder(Fault.CUT_HOLDER, holder -> proxies.get(holder).forEach(FaultProxy::cut));
   }
 
-  /** Cuts a holder (caught in its critical section) off in some way; see {@link Strike}. */
+  /** A way to cut a caught holder off: its proxies, drop rules in its namespace, a partition. */
   private interface Strike {
     void cut(String holder) throws Exception;
   }

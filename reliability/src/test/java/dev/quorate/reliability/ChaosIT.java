@@ -35,7 +35,7 @@ class ChaosIT {
     RunCommand.Outcome outcome =
         // A few seconds of faults: each run goes once through its whole rotation (see Nemesis).
         RunCommand.runBoth(
-            dir, 0.05, 0.05, Duration.ofSeconds(3), Duration.ofSeconds(2), 8, 5, versions);
+            dir, 0.05, 0.05, Duration.ofSeconds(3), Duration.ofSeconds(1), 8, 5, versions);
     System.out.println(outcome.text());
 
     CheckResult fenced = outcome.fenced();
