@@ -37,7 +37,6 @@ final class Harness {
   void run() throws Exception {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("settings.txt"), settings.describe() + "\n");
-    List<FaultProxy> allProxies = new ArrayList<>();
     try (ChildProcesses processes = new ChildProcesses()) {
       ensemble =
           new ZkEnsemble(
@@ -59,8 +58,7 @@ final class Harness {
               dir,
               clientIds(),
               (id, ownClock) ->
-                  startClient(
-                      processes, id, ownClock, allProxies, resourceAddress, resourcePort[0]),
+                  startClient(processes, id, ownClock, resourceAddress, resourcePort[0]),
               (id, ownClock) -> startResource(processes, resourceAddress, resourcePort[0]));
       cast.startResource();
       Path portFile = dir.resolve("resource.port");
@@ -97,8 +95,10 @@ final class Harness {
       }
       ensemble.stopAll();
     } finally {
-      for (FaultProxy p : allProxies) {
-        p.close();
+      for (List<FaultProxy> theirs : proxies.values()) {
+        for (FaultProxy p : theirs) {
+          p.close();
+        }
       }
     }
   }
@@ -119,7 +119,6 @@ final class Harness {
       ChildProcesses processes,
       String id,
       boolean ownClock,
-      List<FaultProxy> allProxies,
       InetAddress resourceAddress,
       int resourcePort)
       throws IOException {
@@ -133,7 +132,6 @@ final class Harness {
                 : InetAddress.getByName(lab.proxyAddress(s));
         theirs.add(new FaultProxy(listen, ensemble.clientAddress(s)));
       }
-      allProxies.addAll(theirs);
       proxies.put(id, theirs);
     }
     String connect =
