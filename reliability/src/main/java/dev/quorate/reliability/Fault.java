@@ -52,6 +52,9 @@ enum Fault {
 
   /** True for the faults that need the run's own network namespaces. */
   boolean needsNamespaces() {
-    return ordinal() >= PARTITION_LEADER.ordinal();
+    return switch (this) {
+      case PARTITION_LEADER, BRIDGE, RING, CLIENT_TO_ONE_SERVER, FLAP_LINK, ISOLATE_HOLDER -> true;
+      default -> false;
+    };
   }
 }
