@@ -78,6 +78,13 @@ final class LeaseDisks implements AutoCloseable {
       return b.flip();
     }
 
+    /** Reads {@code count} consecutive blocks in one I/O. */
+    ByteBuffer read(long block, int count) throws IOException {
+      ByteBuffer b = ByteBuffer.allocate(LeaseArea.BLOCK_SIZE * count);
+      devices.get(disk).read(block * LeaseArea.BLOCK_SIZE, b);
+      return b.flip();
+    }
+
     void write(long block, ByteBuffer content) throws IOException {
       devices.get(disk).write(block * LeaseArea.BLOCK_SIZE, content);
     }
