@@ -110,7 +110,9 @@ final class LeaseDisks implements AutoCloseable {
       } catch (ExecutionException e) {
         outcomes.add(new Outcome<>(null, e.getCause()));
       } catch (TimeoutException e) {
-        f.cancel(true);
+        // Never interrupt the I/O thread: an interrupt closes the FileChannel for good. The
+        // stalled call finishes on its own thread; later calls queue behind it and time out.
+        f.cancel(false);
         outcomes.add(
             new Outcome<>(
                 null,
@@ -123,7 +125,7 @@ final class LeaseDisks implements AutoCloseable {
                         + ioTimeout.toMillis()
                         + " ms")));
       } catch (InterruptedException e) {
-        futures.forEach(x -> x.cancel(true));
+        futures.forEach(x -> x.cancel(false));
         throw e;
       }
     }

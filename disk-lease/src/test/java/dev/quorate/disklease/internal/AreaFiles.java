@@ -12,7 +12,7 @@ import java.util.List;
 
 /** File-backed lease disks in a test's directory, formatted with one area. */
 final class AreaFiles {
-  static final LeaseTiming FAST = LeaseTiming.forIoTimeout(Duration.ofMillis(100));
+  static final LeaseTiming FAST = LeaseTiming.forIoTimeout(Duration.ofMillis(500));
 
   final LeaseArea area;
   final List<Path> paths = new ArrayList<>();
