@@ -68,7 +68,7 @@ public final class DiskLocks implements LockManager {
       DeltaLease delta,
       String hostName,
       SelfFence selfFence,
-      List<Path> paths) {
+      List<String> paths) {
     this.area = area;
     this.disks = disks;
     this.clock = clock;
@@ -117,20 +117,37 @@ public final class DiskLocks implements LockManager {
               + paths);
     }
     List<BlockDevice> devices = new ArrayList<>();
-    LeaseArea area = null;
     try {
       for (Path p : paths) {
-        BlockDevice d = BlockDevice.open(p);
-        devices.add(d);
+        devices.add(BlockDevice.open(p));
+      }
+    } catch (IOException e) {
+      closeAll(devices);
+      throw new QuorateException(
+          ErrorCode.IO_FAILURE, "cannot open lease disks " + paths + ": " + e, e);
+    }
+    return openDevices(devices, hostId, hostName, selfFence, clock);
+  }
+
+  /**
+   * Opens a manager on open devices, which it closes; {@link #open(List, int, String, SelfFence,
+   * DiskClock)} for devices that tests wrap to inject faults.
+   */
+  static LockManager openDevices(
+      List<BlockDevice> devices, int hostId, String hostName, SelfFence selfFence, DiskClock clock)
+      throws InterruptedException {
+    LeaseArea area = null;
+    try {
+      for (BlockDevice d : devices) {
         LeaseArea found = LeaseArea.read(d);
         if (area != null && !area.equals(found)) {
           throw new ConfigurationException(
               "lease disk "
-                  + p
+                  + d.name()
                   + " holds area "
                   + found
                   + " but "
-                  + paths.get(0)
+                  + devices.get(0).name()
                   + " holds "
                   + area);
         }
@@ -141,8 +158,7 @@ public final class DiskLocks implements LockManager {
       if (e instanceof RuntimeException) {
         throw (RuntimeException) e;
       }
-      throw new QuorateException(
-          ErrorCode.IO_FAILURE, "cannot open lease disks " + paths + ": " + e, e);
+      throw new QuorateException(ErrorCode.IO_FAILURE, "cannot read lease disks: " + e, e);
     }
     if (hostId < 1 || hostId > area.hostSlots()) {
       closeAll(devices);
@@ -164,7 +180,14 @@ public final class DiskLocks implements LockManager {
       throw e;
     }
     DiskLocks manager =
-        new DiskLocks(area, disks, clock, delta, hostName, selfFence, List.copyOf(paths));
+        new DiskLocks(
+            area,
+            disks,
+            clock,
+            delta,
+            hostName,
+            selfFence,
+            devices.stream().map(BlockDevice::name).toList());
     manager.host.start();
     return manager;
   }
