@@ -5,6 +5,7 @@ import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -108,7 +109,7 @@ public record LeaseArea(UUID areaId, int hostSlots, int resourceSlots, LeaseTimi
    *     lease area header or is damaged, naming the disk and what is wrong
    */
   public static LeaseArea read(BlockDevice disk) throws IOException {
-    java.nio.ByteBuffer block = java.nio.ByteBuffer.allocate(BLOCK_SIZE);
+    ByteBuffer block = ByteBuffer.allocate(BLOCK_SIZE);
     disk.read(0, block);
     LeaseArea area = AreaCodec.decodeHeader(block.flip(), disk.name());
     area.requireSize(disk);

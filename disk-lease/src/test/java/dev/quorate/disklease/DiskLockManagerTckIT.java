@@ -6,14 +6,10 @@ import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.tck.LockManagerTck;
-import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.SelfFence;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,25 +30,8 @@ class DiskLockManagerTckIT extends LockManagerTck {
 
   @BeforeAll
   static void formatDisks() throws IOException {
-    // tmpfs where there is one: DSYNC writes to a shared, busy disk can outlast the I/O timeout,
-    // and then a host rightly loses its leases, which this test is not about.
-    Path shm = Path.of("/dev/shm");
-    Path dir =
-        Files.isDirectory(shm)
-            ? Files.createTempDirectory(shm, "disk-lease-tck")
-            : Files.createTempDirectory("disk-lease-tck");
     LeaseArea area = LeaseArea.create(HOSTS, 256, LeaseTiming.forIoTimeout(Duration.ofMillis(250)));
-    disks = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      Path p = dir.resolve("lease-" + i);
-      try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-        f.setLength(area.sizeBytes());
-      }
-      try (BlockDevice d = BlockDevice.open(p)) {
-        area.format(d);
-      }
-      disks.add(p);
-    }
+    disks = LeaseFiles.onTmpfs("disk-lease-tck", 3, area);
   }
 
   @Override

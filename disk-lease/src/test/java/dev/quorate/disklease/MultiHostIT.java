@@ -3,13 +3,10 @@ package dev.quorate.disklease;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorate.lock.FencingToken;
-import dev.quorate.qdisk.BlockDevice;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,24 +43,10 @@ class MultiHostIT {
   @ValueSource(ints = {1, 3})
   void aKilledHoldersLeaseGoesToASurvivorAfterExpiryWithAGreaterToken(int diskCount)
       throws Exception {
-    Path shm = Path.of("/dev/shm");
-    Path dir =
-        Files.isDirectory(shm)
-            ? Files.createTempDirectory(shm, "multi-host")
-            : Files.createTempDirectory("multi-host");
     // 1 s: three JVMs starting on a busy machine must not miss a renewal deadline.
     LeaseArea area = LeaseArea.create(4, 16, LeaseTiming.forIoTimeout(Duration.ofSeconds(1)));
     List<String> paths = new ArrayList<>();
-    for (int i = 0; i < diskCount; i++) {
-      Path p = dir.resolve("lease-" + i);
-      try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-        f.setLength(area.sizeBytes());
-      }
-      try (BlockDevice d = BlockDevice.open(p)) {
-        area.format(d);
-      }
-      paths.add(p.toString());
-    }
+    LeaseFiles.onTmpfs("multi-host", diskCount, area).forEach(p -> paths.add(p.toString()));
     for (int id = 1; id <= 3; id++) {
       start(id, String.join(",", paths));
     }

@@ -26,7 +26,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,16 +33,21 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The disk lock manager: this host's delta lease ({@link HostLease}), its claims on resource slots
  * ({@link SlotClaims}) and an in-process manager that orders the host's own requests.
  */
 public final class DiskLocks implements LockManager {
+  private static final Logger LOG = LoggerFactory.getLogger(DiskLocks.class);
+
   /** The modes this manager offers: those whose compatibility shared and exclusive slots keep. */
   public static final Set<LockMode> MODES =
       EnumSet.of(LockMode.NL, LockMode.CR, LockMode.PR, LockMode.EX);
@@ -326,8 +330,7 @@ public final class DiskLocks implements LockManager {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {
-      org.slf4j.LoggerFactory.getLogger(DiskLocks.class)
-          .warn("releasing the leases on close failed", e.getCause());
+      LOG.warn("releasing the leases on close failed", e.getCause());
     } finally {
       shutdownThreads();
     }
@@ -371,10 +374,7 @@ public final class DiskLocks implements LockManager {
       t = t.getCause();
     }
     if (t instanceof RuntimeException) {
-      return (RuntimeException) t;
-    }
-    if (t instanceof CancellationException) {
-      return (CancellationException) t;
+      return (RuntimeException) t; // QuorateException, CancellationException among them
     }
     return new QuorateException(ErrorCode.IO_FAILURE, resource + " " + mode + ": " + t, t);
   }
@@ -384,13 +384,12 @@ public final class DiskLocks implements LockManager {
       try {
         d.close();
       } catch (IOException e) {
-        org.slf4j.LoggerFactory.getLogger(DiskLocks.class)
-            .warn("closing {}: {}", d.name(), e.toString());
+        LOG.warn("closing {}: {}", d.name(), e.toString());
       }
     }
   }
 
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
+  private static ThreadFactory daemon(String name) {
     return r -> {
       Thread t = new Thread(r, name);
       t.setDaemon(true);

@@ -13,6 +13,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The disks of one lease area, each with an I/O thread of its own, so that every read and write is
@@ -20,6 +22,8 @@ import java.util.concurrent.TimeoutException;
  * #majority()} of 1 disk is 1, of 3 is 2, of 5 is 3.
  */
 final class LeaseDisks implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LeaseDisks.class);
+
   private final List<BlockDevice> devices;
   private final List<ExecutorService> threads = new ArrayList<>();
   private final Duration ioTimeout;
@@ -147,8 +151,7 @@ final class LeaseDisks implements AutoCloseable {
         device.close();
       } catch (IOException e) {
         // The process is done with the disk either way; nothing more to do with it.
-        org.slf4j.LoggerFactory.getLogger(LeaseDisks.class)
-            .warn("closing lease disk {} failed: {}", device.name(), e.toString());
+        LOG.warn("closing lease disk {} failed: {}", device.name(), e.toString());
       }
     }
   }

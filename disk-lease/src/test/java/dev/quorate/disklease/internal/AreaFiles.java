@@ -1,10 +1,10 @@
 package dev.quorate.disklease.internal;
 
 import dev.quorate.disklease.LeaseArea;
+import dev.quorate.disklease.LeaseFiles;
 import dev.quorate.disklease.LeaseTiming;
 import dev.quorate.qdisk.BlockDevice;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,16 +19,7 @@ final class AreaFiles {
 
   AreaFiles(Path dir, int disks, LeaseTiming timing) throws IOException {
     this.area = LeaseArea.create(8, 64, timing);
-    for (int i = 0; i < disks; i++) {
-      Path p = dir.resolve("lease-disk-" + i);
-      try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-        f.setLength(area.sizeBytes());
-      }
-      try (BlockDevice d = BlockDevice.open(p)) {
-        area.format(d);
-      }
-      paths.add(p);
-    }
+    paths.addAll(LeaseFiles.in(dir, disks, area));
   }
 
   /** Opens the disks as one host sees them. */

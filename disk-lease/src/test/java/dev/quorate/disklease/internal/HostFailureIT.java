@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorate.disklease.LeaseArea;
+import dev.quorate.disklease.LeaseFiles;
 import dev.quorate.disklease.LeaseTiming;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
@@ -16,8 +17,6 @@ import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.SelfFence;
 import dev.quorate.qdisk.SelfFenceReason;
-import java.io.RandomAccessFile;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,23 +40,8 @@ class HostFailureIT {
 
   @Test
   void aHolderCutOffFromItsDisksIsLostAndFencedBeforeAnotherHostTakesItsLease() throws Exception {
-    Path shm = Path.of("/dev/shm");
-    Path dir =
-        Files.isDirectory(shm)
-            ? Files.createTempDirectory(shm, "host-failure")
-            : Files.createTempDirectory("host-failure");
     LeaseArea area = LeaseArea.create(4, 16, LeaseTiming.forIoTimeout(Duration.ofMillis(250)));
-    List<Path> paths = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      Path p = dir.resolve("lease-" + i);
-      try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
-        f.setLength(area.sizeBytes());
-      }
-      try (BlockDevice d = BlockDevice.open(p)) {
-        area.format(d);
-      }
-      paths.add(p);
-    }
+    List<Path> paths = LeaseFiles.onTmpfs("host-failure", 3, area);
     List<CuttableDevice> disksOfA = new ArrayList<>();
     for (Path p : paths) {
       disksOfA.add(new CuttableDevice(BlockDevice.open(p)));
