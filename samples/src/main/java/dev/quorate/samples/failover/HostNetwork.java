@@ -51,7 +51,12 @@ final class HostNetwork implements AutoCloseable {
    * @param hosts every host's name and member id (1 to 253)
    */
   static HostNetwork open(Map<String, Integer> hosts) {
-    Optional<String> refused = refusal();
+    return open(hosts, System.getenv(SWITCH));
+  }
+
+  /** As {@link #open(Map)}, with the value of {@link #SWITCH} given. */
+  static HostNetwork open(Map<String, Integer> hosts, String switchValue) {
+    Optional<String> refused = refusal(switchValue);
     if (refused.isPresent()) {
       return fallback(refused.get());
     }
@@ -77,8 +82,8 @@ final class HostNetwork implements AutoCloseable {
     return new HostNetwork("127.0.0.1", why, null);
   }
 
-  private static Optional<String> refusal() {
-    if ("off".equals(System.getenv(SWITCH))) {
+  private static Optional<String> refusal(String switchValue) {
+    if ("off".equals(switchValue)) {
       return Optional.of(SWITCH + "=off forbids them");
     }
     if (!onPath("ip")) {
