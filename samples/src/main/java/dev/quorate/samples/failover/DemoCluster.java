@@ -217,6 +217,26 @@ final class DemoCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks that the host's cluster manager and the VM's QEMU run in the host's network namespace,
+   * if the hosts have namespaces.
+   */
+  void checkNamespace(String host, String vm) throws IOException {
+    if (network.reason().isPresent()) {
+      return;
+    }
+    long agent = hosts.get(host).pid();
+    long qemu = qemuPid(host, vm);
+    timeline.check(
+        network.holds(host, agent) && network.holds(host, qemu),
+        "%s's cluster manager (pid %d) and %s's QEMU (pid %d) run in network namespace %s",
+        host,
+        agent,
+        vm,
+        qemu,
+        network.namespace(host).orElseThrow());
+  }
+
   /** The pid of the QEMU that runs {@code vm} on {@code host}, from QEMU's pid file. */
   long qemuPid(String host, String vm) throws IOException {
     Path file = VmRunner.runtimeDir(work, host).resolve(vm + ".pid");

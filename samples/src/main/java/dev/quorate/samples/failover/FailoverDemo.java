@@ -92,6 +92,8 @@ public final class FailoverDemo {
       Timeline.Entry vm2 = cluster.await(from, "host-b", "vm-started", "vm-2");
       cluster.awaitBoot(from, "host-a", "vm-1", DemoCluster.token(vm1));
       cluster.awaitBoot(from, "host-b", "vm-2", DemoCluster.token(vm2));
+      cluster.checkNamespace("host-a", "vm-1");
+      cluster.checkNamespace("host-b", "vm-2");
 
       Map<String, Long> failover = new HostFailover(cluster).run(vm1, vm2);
       new RefusedHostFence(cluster).run();

@@ -173,9 +173,23 @@ final class HostNetwork implements AutoCloseable {
     return inside;
   }
 
-  /** Says whether hosts can be cut off: they have links of their own. */
-  boolean cutsHosts() {
-    return reason == null;
+  /**
+   * Says whether process {@code pid} runs in the host's namespace: its {@code /proc/<pid>/ns/net}
+   * is the namespace file {@code ip netns} keeps in {@code /run/netns}.
+   */
+  boolean holds(String host, long pid) throws IOException {
+    String ns = namespaces.get(host);
+    if (ns == null) {
+      return false;
+    }
+    Object inside =
+        Files.getAttribute(Path.of("/proc", Long.toString(pid), "ns", "net"), "unix:ino");
+    return inside.equals(Files.getAttribute(Path.of("/run/netns", ns), "unix:ino"));
+  }
+
+  /** The host's namespace, if it has one. */
+  Optional<String> namespace(String host) {
+    return Optional.ofNullable(namespaces.get(host));
   }
 
   /** Sets the host's link down (cut off) or up. */

@@ -29,7 +29,13 @@ class FailoverDemoIT {
     if (namespacesPossible()) {
       assertThat(text)
           .containsPattern("hosts: network namespaces qrt\\d+-host-a, qrt\\d+-host-b")
-          .containsPattern("lock server: .* at 169\\.254\\.\\d+\\.1:\\d+");
+          .containsPattern("lock server: .* at 169\\.254\\.\\d+\\.1:\\d+")
+          .containsPattern(
+              "ok: host-a's cluster manager \\(pid \\d+\\) and vm-1's QEMU \\(pid \\d+\\) run in"
+                  + " network namespace qrt\\d+-host-a")
+          .containsPattern(
+              "ok: host-b's cluster manager \\(pid \\d+\\) and vm-2's QEMU \\(pid \\d+\\) run in"
+                  + " network namespace qrt\\d+-host-b");
     } else {
       assertThat(text).contains("hosts: NO network namespaces (");
     }
