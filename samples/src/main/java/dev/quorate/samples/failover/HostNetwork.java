@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,6 +39,9 @@ final class HostNetwork implements AutoCloseable {
   private final String reason;
   private final String run;
   private final Map<String, String> namespaces = new LinkedHashMap<>();
+  // The demo closes it, and so does its shutdown hook if the JVM is stopped first.
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private long madeMillis;
 
   private HostNetwork(String address, String reason, String run) {
     this.address = address;
@@ -61,6 +65,7 @@ final class HostNetwork implements AutoCloseable {
       return fallback(refused.get());
     }
     String run = PREFIX + ProcessHandle.current().pid();
+    long start = System.nanoTime();
     HostNetwork network;
     try {
       removeStale();
@@ -75,6 +80,7 @@ final class HostNetwork implements AutoCloseable {
     } catch (IOException e) {
       return fallback("making them failed: " + e.getMessage());
     }
+    network.madeMillis = (System.nanoTime() - start) / 1_000_000;
     return network;
   }
 
@@ -159,7 +165,9 @@ final class HostNetwork implements AutoCloseable {
         + run
         + "br ("
         + address
-        + "/24, link-local, not routed off the machine)";
+        + "/24, link-local, not routed off the machine), made in "
+        + madeMillis
+        + " ms";
   }
 
   /** The command that runs {@code command} on {@code host}: inside its namespace, if it has one. */
@@ -203,13 +211,12 @@ final class HostNetwork implements AutoCloseable {
   /** Removes the namespaces and the bridge (their veth pairs go with them). */
   @Override
   public void close() {
-    if (run == null) {
+    if (run == null || !closed.compareAndSet(false, true)) {
       return;
     }
     for (String ns : namespaces.values()) {
       quietly("netns", "del", ns);
     }
-    namespaces.clear();
     quietly("link", "del", run + "br");
   }
 
