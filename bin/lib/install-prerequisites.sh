@@ -24,9 +24,6 @@ if [ ! -x /usr/bin/qemu-io ] || [ ! -x /usr/bin/qemu-img ] || [ ! -x /usr/bin/qe
   need_vm+=(qemu-utils)
 fi
 [ -x /bin/busybox ] || need_vm+=(busybox-static)
-# The demo makes its simulated hosts network namespaces with iproute2's ip (it says so and shares
-# the loopback when it cannot).
-command -v ip >/dev/null 2>&1 || need_vm+=(iproute2)
 if [ ${#need_vm[@]} -gt 0 ]; then
   echo "installing: ${need_vm[*]}" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
