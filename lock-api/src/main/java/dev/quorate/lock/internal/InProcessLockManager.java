@@ -276,11 +276,7 @@ public final class InProcessLockManager implements LockManager {
     @Override
     public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
       Requests.checkTimeout(timeout);
-      try {
-        return Optional.of(Requests.await(request(resource, mode, options, timeout)));
-      } catch (LockTimeoutException e) {
-        return Optional.empty();
-      }
+      return Requests.awaitWithin(request(resource, mode, options, timeout), timeout);
     }
 
     @Override

@@ -8,7 +8,6 @@ import dev.quorate.lock.LeaseListener;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
-import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.ValueBlock;
 import java.time.Duration;
 import java.util.Objects;
@@ -137,12 +136,7 @@ final class LocalLease implements Lease {
   public boolean tryConvert(LockMode target, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(target, "mode");
     Requests.checkTimeout(timeout);
-    try {
-      Requests.awaitConversion(manager.convert(this, target, timeout));
-      return true;
-    } catch (LockTimeoutException e) {
-      return false;
-    }
+    return Requests.awaitConversionWithin(manager.convert(this, target, timeout), timeout);
   }
 
   @Override

@@ -9,6 +9,8 @@ import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.ValueBlock;
+import dev.quorate.lock.internal.Forwarded;
+import dev.quorate.lock.internal.Requests;
 import dev.quorate.lock.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.List;
@@ -106,12 +108,12 @@ final class CohortLease implements Lease {
 
   @Override
   public void convert(LockMode target) throws InterruptedException {
-    Waiting.await(convertAsync(target));
+    Requests.awaitConversion(convertAsync(target));
   }
 
   @Override
   public boolean tryConvert(LockMode target, Duration timeout) throws InterruptedException {
-    Waiting.checkTimeout(timeout);
+    Requests.checkTimeout(timeout);
     if (!detach()) {
       throw notHeld();
     }
@@ -124,7 +126,7 @@ final class CohortLease implements Lease {
     if (!detach()) {
       return CompletableFuture.failedFuture(notHeld());
     }
-    return grant.convertAsync(target).thenApply(converted -> this);
+    return Forwarded.completingWith(grant.convertAsync(target), this);
   }
 
   private boolean detach() {

@@ -5,6 +5,7 @@ import dev.quorate.lock.Lease;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.internal.Requests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -98,7 +99,7 @@ final class MultiRequest {
 
   private void await(CompletableFuture<Void> all, Duration timeout) throws InterruptedException {
     try {
-      long nanos = Waiting.saturatedNanos(timeout);
+      long nanos = Requests.saturatedNanos(timeout);
       if (nanos == Long.MAX_VALUE) {
         all.get();
       } else {

@@ -11,6 +11,7 @@ import dev.quorate.lock.ValueBlock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The conversion of one lease. A conversion creates a node in the new mode that keeps the lease's
@@ -27,7 +28,7 @@ final class ZkConversion {
   private final ZkLease lease;
   private ZkNodes.Created pending;
   private LockMode target;
-  private CompletableFuture<Lease> future;
+  private Outcome future;
   private boolean tryOnce;
 
   ZkConversion(ZkLease lease) {
@@ -35,7 +36,7 @@ final class ZkConversion {
   }
 
   CompletableFuture<Lease> start(LockMode to, Duration timeout) {
-    CompletableFuture<Lease> result = new CompletableFuture<>();
+    Outcome result = new Outcome();
     lease.steps.execute(() -> begin(to, timeout, result));
     if (timeout != null && !timeout.isZero()) {
       // The deadline runs on the lease's steps, like the grant: whichever comes first wins, so a
@@ -60,7 +61,7 @@ final class ZkConversion {
     return result;
   }
 
-  private void begin(LockMode to, Duration timeout, CompletableFuture<Lease> result) {
+  private void begin(LockMode to, Duration timeout, Outcome result) {
     if (lease.phase != ZkLease.Phase.GRANTED) {
       result.completeExceptionally(lease.notGranted());
       return;
@@ -73,10 +74,13 @@ final class ZkConversion {
     }
     LockMode from = lease.mode;
     try {
-      if (from == to) {
-        lease.completeLater(result);
-      } else if (from.covers(to)) {
-        convertDown(to);
+      if (from == to || from.covers(to)) {
+        if (!result.claim()) {
+          return; // withdrawn by its caller before it began
+        }
+        if (from != to) {
+          convertDown(to);
+        }
         lease.completeLater(result);
       } else {
         target = to;
@@ -174,6 +178,10 @@ final class ZkConversion {
   }
 
   private void grant() {
+    if (!future.claim()) {
+      cancel(future); // withdrawn by its caller at this very moment: the lease keeps its mode
+      return;
+    }
     ZkNodes.Created old = lease.node;
     ZkNodes.Value value = lease.nodes.readValue(lease.container);
     lease.node = pending;
@@ -181,7 +189,7 @@ final class ZkConversion {
     lease.token = FencingToken.of(pending.czxid());
     lease.valueVersion = value.version();
     lease.valueBlock = lease.staged != null ? lease.staged : value.block();
-    CompletableFuture<Lease> done = future;
+    Outcome done = future;
     pending = null;
     future = null;
     target = null;
@@ -201,17 +209,17 @@ final class ZkConversion {
     }
   }
 
-  /** Fails a pending conversion (lease lost, released, deadlock) and deletes its node. */
   /** Whether a conversion waits; only then is a failure worth building (with its stack trace). */
   boolean inProgress() {
     return future != null;
   }
 
+  /** Fails a pending conversion (lease lost, released, deadlock) and deletes its node. */
   void fail(QuorateException why) {
     if (future == null) {
       return;
     }
-    CompletableFuture<Lease> failed = future;
+    Outcome failed = future;
     if (pending != null && lease.isHeld()) {
       lease.nodes.delete(pending.path());
     } else if (pending != null) {
@@ -221,5 +229,30 @@ final class ZkConversion {
     future = null;
     target = null;
     failed.completeExceptionally(why);
+  }
+
+  /**
+   * The caller's future of one conversion. The lease claims it before it changes mode, a cancel
+   * claims it before withdrawing: whichever comes first decides. So a cancel that succeeds has left
+   * the lease in its old mode, and one that fails means the lease converted (or the conversion
+   * failed), which is what an interrupted caller is then told.
+   */
+  static final class Outcome extends CompletableFuture<Lease> {
+    private final AtomicBoolean claimed = new AtomicBoolean();
+
+    /** Claims the conversion for the lease; false if its caller withdrew it first. */
+    boolean claim() {
+      return claimed.compareAndSet(false, true);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      return claim() && super.cancel(mayInterruptIfRunning);
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+      return new CompletableFuture<>();
+    }
   }
 }

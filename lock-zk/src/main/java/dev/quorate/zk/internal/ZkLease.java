@@ -14,6 +14,7 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.RecoveryGate;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.lock.internal.LosableLease;
+import dev.quorate.lock.internal.Requests;
 import dev.quorate.lock.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.List;
@@ -500,13 +501,14 @@ final class ZkLease implements LosableLease {
 
   @Override
   public void convert(LockMode target) throws InterruptedException {
-    Waiting.await(convertAsync(target));
+    Requests.awaitConversion(convertAsync(target));
   }
 
   @Override
   public boolean tryConvert(LockMode target, Duration timeout) throws InterruptedException {
-    Waiting.checkTimeout(timeout);
-    return Waiting.awaitWithin(conversion.start(target, timeout), timeout).isPresent();
+    Objects.requireNonNull(target, "mode");
+    Requests.checkTimeout(timeout);
+    return Requests.awaitConversionWithin(conversion.start(target, timeout), timeout);
   }
 
   @Override

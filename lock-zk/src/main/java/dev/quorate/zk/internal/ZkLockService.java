@@ -9,6 +9,7 @@ import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.internal.Requests;
 import dev.quorate.lock.internal.ResourceNames;
 import dev.quorate.lock.internal.SerialExecutor;
 import dev.quorate.zk.ZkLockManager;
@@ -197,7 +198,7 @@ public final class ZkLockService implements ZkLockManager {
     List<String> names = MultiRequest.distinct(resources);
     names.forEach(ResourceNames::check);
     Objects.requireNonNull(mode, "mode");
-    Waiting.checkTimeout(timeout);
+    Requests.checkTimeout(timeout);
     checkOpen();
     return new MultiRequest(this, names, mode).acquire(timeout);
   }
@@ -336,7 +337,7 @@ public final class ZkLockService implements ZkLockManager {
    * count (about 292 years) means no timeout at all.
    */
   void afterTimeout(Duration timeout, CompletableFuture<?> until, Runnable action) {
-    long nanos = Waiting.saturatedNanos(timeout);
+    long nanos = Requests.saturatedNanos(timeout);
     if (nanos == Long.MAX_VALUE || until.isDone()) {
       return; // granted on the caller's thread already: no timer (and no timer thread woken)
     }
@@ -405,14 +406,14 @@ public final class ZkLockService implements ZkLockManager {
 
     @Override
     public Lease acquire(LockMode mode) throws InterruptedException {
-      return Waiting.await(
+      return Requests.await(
           request(resource, mode, options, options.acquireTimeout().orElse(null), true));
     }
 
     @Override
     public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
-      Waiting.checkTimeout(timeout);
-      return Waiting.awaitWithin(request(resource, mode, options, timeout, true), timeout);
+      Requests.checkTimeout(timeout);
+      return Requests.awaitWithin(request(resource, mode, options, timeout, true), timeout);
     }
 
     @Override
