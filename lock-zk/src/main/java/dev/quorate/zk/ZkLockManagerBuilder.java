@@ -116,7 +116,9 @@ public final class ZkLockManagerBuilder {
 
   /**
    * Sets how long {@link #build()} waits for the first connection, and the bound of each blocking
-   * ZooKeeper call made for a caller.
+   * ZooKeeper call made for a caller. The client this builder creates gives up one connection
+   * attempt after this or the session timeout, whichever is shorter: an attempt outlasting the
+   * session could only find it expired.
    *
    * @param timeout positive, default 15 s
    * @return this builder
@@ -237,7 +239,12 @@ public final class ZkLockManagerBuilder {
       }
       client =
           CuratorClients.create(
-              servers, sessionTimeout, connectionTimeout, auth, security.clientProperties(), acls);
+              servers,
+              sessionTimeout,
+              clientConnectionTimeout(sessionTimeout, connectionTimeout),
+              auth,
+              security.clientProperties(),
+              acls);
       owns = true;
       try {
         CuratorClients.connect(client, connectionTimeout, rootPath);
@@ -258,6 +265,11 @@ public final class ZkLockManagerBuilder {
             cohorting,
             localHandoffBound,
             member));
+  }
+
+  /** The connection timeout of a client this builder creates: never above the session timeout. */
+  static Duration clientConnectionTimeout(Duration sessionTimeout, Duration connectionTimeout) {
+    return connectionTimeout.compareTo(sessionTimeout) > 0 ? sessionTimeout : connectionTimeout;
   }
 
   private List<ACL> acls() {

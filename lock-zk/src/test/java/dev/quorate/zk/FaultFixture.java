@@ -62,9 +62,18 @@ final class FaultFixture implements AutoCloseable {
   }
 
   Member member() throws Exception {
+    return member(cluster.getConnectString());
+  }
+
+  /** A member whose client knows only {@code server}: when that server is down, it is cut off. */
+  Member memberOn(InstanceSpec server) throws Exception {
+    return member("127.0.0.1:" + server.getPort());
+  }
+
+  private Member member(String connectString) throws Exception {
     CuratorFramework curator =
         CuratorFrameworkFactory.builder()
-            .connectString(cluster.getConnectString())
+            .connectString(connectString)
             .sessionTimeoutMs(Math.toIntExact(SESSION.toMillis()))
             .connectionTimeoutMs(Math.toIntExact(SESSION.toMillis()))
             .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 30))

@@ -135,7 +135,7 @@ public final class InProcessLockManager implements LockManager {
       // Checked under the queue lock: close() takes every queue lock after setting the flag, so a
       // request either sees the flag or is failed by close().
       checkOpen();
-      request = new LocalLease(this, queue, mode, options.blockingCallback().orElse(null));
+      request = new LocalLease(this, queue, mode, options);
       queue.enqueue(request, effects);
       if (bound != null && bound.isZero()) {
         expire(queue, request, bound, effects);

@@ -16,6 +16,7 @@ import dev.quorate.lock.internal.LeaseEvents;
 import dev.quorate.lock.internal.LosableLease;
 import dev.quorate.lock.internal.Requests;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -40,10 +41,10 @@ final class GatedLease implements Lease {
   private LeaseState last = LeaseState.GRANTED;
   private String revokedBecause;
 
-  GatedLease(GatedLockManager gate, Lease inner, Executor executor) {
+  GatedLease(GatedLockManager gate, Lease inner, Executor executor, List<LeaseListener> listeners) {
     this.gate = gate;
     this.inner = inner;
-    this.events = new LeaseEvents(this, executor);
+    this.events = new LeaseEvents(this, executor, listeners);
     inner.addListener(this::forward);
   }
 

@@ -87,8 +87,8 @@ public final class GatedLockManager implements LockManager {
   }
 
   /** The gate's view of {@code lease}, made once per inner lease. */
-  GatedLease wrap(Lease lease) {
-    return leases.computeIfAbsent(lease, l -> new GatedLease(this, l, events));
+  GatedLease wrap(Lease lease, LockOptions options) {
+    return leases.computeIfAbsent(lease, l -> new GatedLease(this, l, events, options.listeners()));
   }
 
   void forget(Lease inner) {
@@ -96,8 +96,8 @@ public final class GatedLockManager implements LockManager {
   }
 
   /** Wraps a fresh grant, giving it back if quorum was lost while it was being granted. */
-  private Lease admit(Lease granted, LockMode mode) {
-    GatedLease lease = wrap(granted);
+  private Lease admit(Lease granted, LockMode mode, LockOptions options) {
+    GatedLease lease = wrap(granted, options);
     if (!quorum.grantsAllowed()) {
       lease.release();
       throw noQuorum(mode + " on '" + granted.resource() + "'");
@@ -126,7 +126,7 @@ public final class GatedLockManager implements LockManager {
                 (lease, wanted) -> {
                   // A callback about a lease that is already over concerns nobody.
                   if (!lease.state().isFinal()) {
-                    wrap(lease).deliverBlocking(user, wanted);
+                    wrap(lease, options).deliverBlocking(user, wanted);
                   }
                 }));
     // Dropping the gate here would grant a lost member's lock before its fence: pass it on.
@@ -209,7 +209,7 @@ public final class GatedLockManager implements LockManager {
 
     private CompletableFuture<Lease> request(Lock target, LockMode mode) {
       return pending.track(
-          target.acquireAsync(mode), granted -> admit(granted, mode), Lease::release);
+          target.acquireAsync(mode), granted -> admit(granted, mode, options), Lease::release);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.quorate.zk.internal;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.internal.Requests;
@@ -76,7 +77,7 @@ final class MultiRequest {
   List<Lease> acquire(Duration timeout) throws InterruptedException {
     List<ZkLease> leases = new ArrayList<>();
     for (String resource : resources) {
-      leases.add(new ZkLease(service, resource, mode, null, null, false, false));
+      leases.add(new ZkLease(service, resource, mode, LockOptions.defaults(), false, false));
     }
     leases.forEach(service::track);
     boolean done = false;

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -32,6 +33,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
@@ -70,6 +72,9 @@ public final class ZkLockService implements ZkLockManager {
   private final AtomicInteger mostHandoffsWhileContended = new AtomicInteger();
   private final ConnectionStateListener connectionListener = this::onConnectionState;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Completed when the connection is suspended or lost; a fresh one once it is back. */
+  private volatile CompletableFuture<Void> connectionDown = new CompletableFuture<>();
 
   /**
    * Creates the service on a started client.
@@ -248,11 +253,14 @@ public final class ZkLockService implements ZkLockManager {
     Objects.requireNonNull(mode, "mode");
     checkOpen();
     // A request with its own blocking callback needs its own node: the callback is per node. So
-    // does a gated one: its holder record is per node, and a cached grant would outlive it.
+    // does a gated one: its holder record is per node, and a cached grant would outlive it. One
+    // with
+    // listeners from its options too, for now: a cohort's local grants do not take listeners yet.
     if (cohorting
         && mode == LockMode.EX
         && options.blockingCallback().isEmpty()
-        && options.recoveryGate().isEmpty()) {
+        && options.recoveryGate().isEmpty()
+        && options.listeners().isEmpty()) {
       boolean tryOnce = timeout != null && timeout.isZero();
       CompletableFuture<Lease> local;
       do {
@@ -301,13 +309,7 @@ public final class ZkLockService implements ZkLockManager {
     checkOpen();
     ZkLease lease =
         new ZkLease(
-            this,
-            resource,
-            mode,
-            options.blockingCallback().orElse(null),
-            options.recoveryGate().orElse(null),
-            timeout != null && timeout.isZero(),
-            callerWaits);
+            this, resource, mode, options, timeout != null && timeout.isZero(), callerWaits);
     active.add(lease);
     if (closed.get()) {
       // close() may have swept the set before this lease joined it.
@@ -345,8 +347,36 @@ public final class ZkLockService implements ZkLockManager {
     until.whenComplete((result, failure) -> timer.cancel(false));
   }
 
+  /**
+   * Waits for ZooKeeper's answer to an operation sent for {@code lease}, while the connection is up
+   * and at most the operation timeout: never for a connection that is suspended or lost.
+   */
+  void awaitWhileConnected(CompletableFuture<Void> answered, ZkLease lease) {
+    CompletableFuture<Void> down = connectionDown;
+    if (down.isDone() || !isConnected()) {
+      return;
+    }
+    try {
+      CompletableFuture.anyOf(answered, down).get(operationTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // It goes on in the background; the lease is over for the holder already.
+      log.warn("release of {} still in progress after {}", lease, operationTimeout, e);
+    }
+  }
+
   private void onConnectionState(CuratorFramework source, ConnectionState state) {
     log.debug("connection state {}", state);
+    switch (state) {
+      case SUSPENDED, LOST -> connectionDown.complete(null);
+      case CONNECTED, RECONNECTED -> {
+        if (connectionDown.isDone()) {
+          connectionDown = new CompletableFuture<>();
+        }
+      }
+      default -> {}
+    }
     for (ZkLease lease : active) {
       switch (state) {
         case SUSPENDED -> lease.watch.connectionSuspended();

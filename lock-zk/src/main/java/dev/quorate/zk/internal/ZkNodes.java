@@ -462,29 +462,44 @@ final class ZkNodes {
   /**
    * Deletes our node, first writing {@code value} (if not null) to the container in the same
    * transaction, checked against {@code version} so that a holder that lost its lease never
-   * overwrites a newer value. A delete that fails for want of a connection is retried by Curator
-   * until it succeeds or the session ends (and with it the node).
+   * overwrites a newer value. Sent in the background, never waiting for a connection: a delete that
+   * fails for want of one is retried by Curator until it succeeds or the session ends (and with it
+   * the node).
+   *
+   * @return completed when ZooKeeper answered the delete (never, if it only can after a reconnect)
    */
-  void release(String container, String path, ValueBlock value, int version) {
-    if (value != null) {
-      try {
-        client
-            .transaction()
-            .forOperations(
-                client
-                    .transactionOp()
-                    .setData()
-                    .withVersion(version)
-                    .forPath(container, value.toBytes()),
-                client.transactionOp().delete().forPath(path));
-        return;
-      } catch (KeeperException e) {
-        log.warn("value block of {} not written ({}); releasing without it", container, e.code());
-      } catch (Exception e) {
-        log.warn("value block of {} not written; releasing without it", container, e);
-      }
+  CompletableFuture<Void> release(String container, String path, ValueBlock value, int version) {
+    if (value == null) {
+      return deleteInBackground(path);
     }
-    delete(path);
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    try {
+      client
+          .transaction()
+          .inBackground(
+              (c, event) -> {
+                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                  answered.complete(null);
+                  return;
+                }
+                log.warn(
+                    "value block of {} not written ({}); releasing without it",
+                    container,
+                    KeeperException.Code.get(event.getResultCode()));
+                deleteInBackground(path).thenRun(() -> answered.complete(null));
+              })
+          .forOperations(
+              client
+                  .transactionOp()
+                  .setData()
+                  .withVersion(version)
+                  .forPath(container, value.toBytes()),
+              client.transactionOp().delete().forPath(path));
+    } catch (Exception e) {
+      log.warn("value block of {} not written; releasing without it", container, e);
+      deleteInBackground(path).thenRun(() -> answered.complete(null));
+    }
+    return answered;
   }
 
   /** Writes the value block and returns the new version, or -1 if it could not be written. */
@@ -512,12 +527,24 @@ final class ZkNodes {
     }
   }
 
-  void deleteInBackground(String path) {
+  /**
+   * Deletes a node without waiting; Curator retries it until it succeeds or the node is gone.
+   *
+   * @return completed when ZooKeeper answered (never, if it only can after a reconnect)
+   */
+  CompletableFuture<Void> deleteInBackground(String path) {
+    CompletableFuture<Void> answered = new CompletableFuture<>();
     try {
-      client.delete().guaranteed().inBackground().forPath(path);
+      client
+          .delete()
+          .guaranteed()
+          .inBackground((c, event) -> answered.complete(null))
+          .forPath(path);
     } catch (Exception e) {
       log.debug("background delete of {} not started", path, e);
+      answered.complete(null);
     }
+    return answered;
   }
 
   static QuorateException failure(String what, Exception e) {
