@@ -190,8 +190,11 @@ public interface Lease extends AutoCloseable {
   void removeListener(LeaseListener listener);
 
   /**
-   * Releases the lease. Idempotent; a lease that is LOST or RELEASED stays so. A pending conversion
-   * is withdrawn.
+   * Releases the lease: it is RELEASED when this returns, and the holder must not use the resource
+   * any more. Idempotent; a lease that is LOST or RELEASED stays so. A pending conversion is
+   * withdrawn. Never waits for a lost connection: a networked manager that cannot reach its lock
+   * service now tells it later, and others are granted the lock once it knows (or once the holder's
+   * session ended).
    */
   void release();
 
