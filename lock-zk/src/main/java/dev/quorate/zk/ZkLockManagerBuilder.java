@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.ZooDefs;
@@ -44,6 +45,7 @@ public final class ZkLockManagerBuilder {
   private Duration connectionTimeout = Duration.ofSeconds(15);
   private ZkSecurity security = ZkSecurity.none();
   private boolean cohorting;
+  private Executor executor;
   private int localHandoffBound = 16;
   private String member;
 
@@ -167,6 +169,21 @@ public final class ZkLockManagerBuilder {
   }
 
   /**
+   * Sets the threads that run the manager's work for its leases (their calls to ZooKeeper, which
+   * may wait for an answer) and deliver lease events and blocking callbacks. The manager never
+   * shuts it down. It must be able to run as many tasks at once as leases wait for ZooKeeper: a
+   * small fixed pool makes one slow answer hold up every lease behind it.
+   *
+   * @param executor the executor; by default a pool of daemon threads of the manager's own that
+   *     grows as needed and ends idle threads
+   * @return this builder
+   */
+  public ZkLockManagerBuilder executor(Executor executor) {
+    this.executor = Objects.requireNonNull(executor, "executor");
+    return this;
+  }
+
+  /**
    * Bounds how many more local grants a cohort makes after it learned that another member waits,
    * before it gives its ZooKeeper grant up; the bound on starvation of other members. Only used
    * with {@link #cohorting(boolean)}.
@@ -264,7 +281,8 @@ public final class ZkLockManagerBuilder {
             connectionTimeout,
             cohorting,
             localHandoffBound,
-            member));
+            member,
+            executor));
   }
 
   /** The connection timeout of a client this builder creates: never above the session timeout. */

@@ -209,7 +209,7 @@ final class MultiRequest {
     ZkNodes nodes = new ZkNodes(service);
     List<ZkNodes.Pipelined> reads = new ArrayList<>();
     for (String resource : resources) {
-      reads.add(nodes.queueAndValueSent(service.container(resource)));
+      reads.add(nodes.queueAndValue(service.container(resource)));
     }
     Stat stat = nodes.stat(paths.get(0));
     if (stat == null || stat.getEphemeralOwner() != session) {

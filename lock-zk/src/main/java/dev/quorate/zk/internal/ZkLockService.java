@@ -9,6 +9,8 @@ import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.internal.DaemonThreads;
+import dev.quorate.lock.internal.LockHandle;
 import dev.quorate.lock.internal.Requests;
 import dev.quorate.lock.internal.ResourceNames;
 import dev.quorate.lock.internal.SerialExecutor;
@@ -20,18 +22,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ZkLockService implements ZkLockManager {
   private static final Logger log = LoggerFactory.getLogger(ZkLockService.class);
-  private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final CuratorFramework client;
   private final boolean ownsClient;
@@ -60,7 +58,7 @@ public final class ZkLockService implements ZkLockManager {
   private final Duration operationTimeout;
   private final byte[] owner;
   private final String member;
-  private final ExecutorService pool;
+  private final Executor pool;
   private final ScheduledThreadPoolExecutor timers;
   private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
   private final boolean cohorting;
@@ -93,28 +91,10 @@ public final class ZkLockService implements ZkLockManager {
     this.localHandoffBound = settings.localHandoffBound();
     this.owner = ownerId().getBytes(StandardCharsets.UTF_8);
     this.member = settings.member();
-    ThreadPoolExecutor threads =
-        new ThreadPoolExecutor(
-            0,
-            Integer.MAX_VALUE,
-            10,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            task -> {
-              Thread thread = new Thread(task, "quorate-zk-" + THREADS.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    this.pool = threads;
-    this.timers =
-        new ScheduledThreadPoolExecutor(
-            1,
-            task -> {
-              Thread thread = new Thread(task, "quorate-zk-timer-" + THREADS.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    timers.setRemoveOnCancelPolicy(true);
+    // Its threads end when idle: nothing to shut down, and events queued at close still run.
+    this.pool =
+        settings.executor() != null ? settings.executor() : DaemonThreads.growing("quorate-zk");
+    this.timers = DaemonThreads.timers("quorate-zk-timer");
     // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
     client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
   }
@@ -133,7 +113,7 @@ public final class ZkLockService implements ZkLockManager {
     return client;
   }
 
-  ExecutorService pool() {
+  Executor pool() {
     return pool;
   }
 
@@ -230,7 +210,10 @@ public final class ZkLockService implements ZkLockManager {
               + "' has a recoveryGate, which needs this member's name as the fencer knows it:"
               + " set ZkLockManagerBuilder.member(name)");
     }
-    return new ZkLock(resource, options);
+    return new LockHandle(
+        resource,
+        options,
+        (mode, timeout, callerWaits) -> request(resource, mode, options, timeout, callerWaits));
   }
 
   @Override
@@ -411,49 +394,6 @@ public final class ZkLockService implements ZkLockManager {
     timers.shutdownNow();
     if (onClose != null) {
       onClose.run();
-    }
-  }
-
-  /** A handle: resource name plus options. */
-  private final class ZkLock implements Lock {
-    private final String resource;
-    private final LockOptions options;
-
-    ZkLock(String resource, LockOptions options) {
-      this.resource = resource;
-      this.options = options;
-    }
-
-    @Override
-    public String resource() {
-      return resource;
-    }
-
-    @Override
-    public LockOptions options() {
-      return options;
-    }
-
-    @Override
-    public Lease acquire(LockMode mode) throws InterruptedException {
-      return Requests.await(
-          request(resource, mode, options, options.acquireTimeout().orElse(null), true));
-    }
-
-    @Override
-    public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
-      Requests.checkTimeout(timeout);
-      return Requests.awaitWithin(request(resource, mode, options, timeout, true), timeout);
-    }
-
-    @Override
-    public CompletableFuture<Lease> acquireAsync(LockMode mode) {
-      return request(resource, mode, options, options.acquireTimeout().orElse(null), false);
-    }
-
-    @Override
-    public String toString() {
-      return "Lock[" + resource + ", " + options + "]";
     }
   }
 

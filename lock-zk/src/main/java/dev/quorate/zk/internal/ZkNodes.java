@@ -10,9 +10,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.ACLBackgroundPathAndBytesable;
+import org.apache.curator.framework.api.BackgroundPathAndBytesable;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,17 +61,7 @@ final class ZkNodes {
     for (int attempt = 1; ; attempt++) {
       try {
         Stat stat = new Stat();
-        ACLBackgroundPathAndBytesable<String> create =
-            client
-                .create()
-                .storingStatIn(stat)
-                .creatingParentContainersIfNeeded()
-                .withProtection()
-                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL);
-        List<org.apache.zookeeper.data.ACL> acls = service.acls();
-        String path =
-            (acls == null ? create : create.withACL(acls, true))
-                .forPath(container + "/" + prefix, service.owner());
+        String path = lockNodeCreate(stat).forPath(container + "/" + prefix, service.owner());
         if (stat.getCzxid() == 0) {
           Stat found = client.checkExists().forPath(path);
           if (found == null) {
@@ -118,15 +110,7 @@ final class ZkNodes {
         new CompletableFuture<>();
     Pipelined read;
     try {
-      ACLBackgroundPathAndBytesable<String> create =
-          client
-              .create()
-              .storingStatIn(new Stat())
-              .creatingParentContainersIfNeeded()
-              .withProtection()
-              .withMode(CreateMode.EPHEMERAL_SEQUENTIAL);
-      List<org.apache.zookeeper.data.ACL> acls = service.acls();
-      (acls == null ? create : create.withACL(acls, true))
+      lockNodeCreate(new Stat())
           .inBackground((c, event) -> reply.complete(event))
           .forPath(container + "/" + prefix, service.owner());
       read = queueAndValueInBackground(container, queueWatch);
@@ -163,10 +147,26 @@ final class ZkNodes {
     }
   }
 
+  /**
+   * Curator's create of a lock node: ephemeral-sequential, protected, in a container made if
+   * needed, with our ACLs; {@code storingStatIn} first, or Curator drops the Stat.
+   */
+  private BackgroundPathAndBytesable<String> lockNodeCreate(Stat stat) {
+    ACLBackgroundPathAndBytesable<String> create =
+        client
+            .create()
+            .storingStatIn(stat)
+            .creatingParentContainersIfNeeded()
+            .withProtection()
+            .withMode(CreateMode.EPHEMERAL_SEQUENTIAL);
+    List<ACL> acls = service.acls();
+    return acls == null ? create : create.withACL(acls, true);
+  }
+
   private Queued queued(String container, String prefix, String path, Stat stat, Pipelined read) {
     if (stat == null || stat.getCzxid() == 0 || stat.getEphemeralOwner() != currentSession()) {
       // A retried create, or one of a session that is ending: let the careful path sort it out.
-      Stat found = statOf(path);
+      Stat found = stat(path);
       if (found == null || found.getEphemeralOwner() != service.currentSession()) {
         if (found != null) {
           deleteInBackground(path);
@@ -190,20 +190,6 @@ final class ZkNodes {
     return service.currentSession();
   }
 
-  /** Sends a queue listing and a value read without waiting for either. */
-  Pipelined queueAndValueSent(String container) {
-    try {
-      return queueAndValueInBackground(container, null);
-    } catch (Exception e) {
-      throw failure("list " + container, e);
-    }
-  }
-
-  /** The Stat of {@code path}, or null if it does not exist. */
-  Stat stat(String path) {
-    return statOf(path);
-  }
-
   /** Deletes, in the background, the children of {@code container} whose names start so. */
   void deleteChildrenInBackground(String container, String namePrefix) {
     try {
@@ -223,7 +209,8 @@ final class ZkNodes {
     }
   }
 
-  private Stat statOf(String path) {
+  /** The Stat of {@code path}, or null if it does not exist. */
+  Stat stat(String path) {
     try {
       return client.checkExists().forPath(path);
     } catch (Exception e) {
@@ -292,19 +279,17 @@ final class ZkNodes {
   }
 
   /**
-   * Lists the queue and, pipelined behind it on the same session, reads the value block: one round
-   * trip instead of two. ZooKeeper answers a session's requests in order from a state that only
-   * moves forward, so a value read after a listing that shows the last writer gone is the value it
-   * wrote on release.
+   * Sends a listing of the queue and, pipelined behind it on the same session, a read of the value
+   * block, waiting for neither (the answers complete the returned reads): one round trip instead of
+   * two. ZooKeeper answers a session's requests in order from a state that only moves forward, so a
+   * value read after a listing that shows the last writer gone is the value it wrote on release.
    */
   Pipelined queueAndValue(String container) {
-    Pipelined read;
     try {
-      read = queueAndValueInBackground(container, null);
+      return queueAndValueInBackground(container, null);
     } catch (Exception e) {
       throw failure("list " + container, e);
     }
-    return read;
   }
 
   /**
