@@ -2,8 +2,8 @@ package dev.quorate.zk.internal;
 
 import dev.quorate.lock.ConversionDeadlockException;
 import dev.quorate.lock.ErrorCode;
-import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
@@ -62,7 +62,7 @@ final class ZkConversion {
   }
 
   private void begin(LockMode to, Duration timeout, Outcome result) {
-    if (lease.phase != ZkLease.Phase.GRANTED) {
+    if (lease.state() != LeaseState.GRANTED) {
       result.completeExceptionally(lease.notGranted());
       return;
     }
@@ -72,7 +72,7 @@ final class ZkConversion {
               "a conversion of " + lease + " to " + target + " is already pending"));
       return;
     }
-    LockMode from = lease.mode;
+    LockMode from = lease.mode();
     try {
       if (from == to || from.covers(to)) {
         if (!result.claim()) {
@@ -108,15 +108,12 @@ final class ZkConversion {
   private void convertDown(LockMode to) {
     ZkNodes.Created created = lease.nodes.create(lease.container, prefix(to));
     ZkNodes.Created old = lease.node;
-    lease.node = created;
-    lease.mode = to;
-    lease.watch.ownNode();
     // VMS: a PW or EX holder's staged value is written on any down-conversion (only they stage).
-    ValueBlock write = lease.staged;
+    ValueBlock write = lease.convertedDown(created, to);
+    lease.watch.ownNode();
     if (write != null) {
-      lease.staged = null;
       lease.nodes.release(lease.container, old.path(), write, lease.valueVersion);
-      lease.valueVersion = lease.nodes.readValue(lease.container).version();
+      lease.valueVersion(lease.nodes.readValue(lease.container).version());
     } else {
       lease.nodes.delete(old.path());
     }
@@ -151,7 +148,7 @@ final class ZkConversion {
         return;
       }
       if (queue.deadlocks(me)) {
-        fail(new ConversionDeadlockException(lease.resource, lease.mode, target));
+        fail(new ConversionDeadlockException(lease.resource, lease.mode(), target));
         return;
       }
       List<LockNode> blockers = queue.blockers(me);
@@ -183,12 +180,7 @@ final class ZkConversion {
       return;
     }
     ZkNodes.Created old = lease.node;
-    ZkNodes.Value value = lease.nodes.readValue(lease.container);
-    lease.node = pending;
-    lease.mode = target;
-    lease.token = FencingToken.of(pending.czxid());
-    lease.valueVersion = value.version();
-    lease.valueBlock = lease.staged != null ? lease.staged : value.block();
+    lease.convertedUp(pending, target, lease.nodes.readValue(lease.container));
     Outcome done = future;
     pending = null;
     future = null;

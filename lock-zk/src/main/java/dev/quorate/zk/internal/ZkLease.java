@@ -78,11 +78,11 @@ final class ZkLease implements LosableLease {
   /** Null unless the lock has a recovery gate. */
   private final RecoveryCheck recovery;
 
-  volatile Phase phase = Phase.CREATING;
-  volatile LockMode mode;
-  volatile FencingToken token;
-  volatile ValueBlock valueBlock = ValueBlock.empty();
-  volatile ValueBlock staged;
+  private volatile Phase phase = Phase.CREATING;
+  private volatile LockMode mode;
+  private volatile FencingToken token;
+  private volatile ValueBlock valueBlock = ValueBlock.empty();
+  private volatile ValueBlock staged;
   int valueVersion = -1;
 
   /** The resource queue's child version read with the grant; see {@link Cohort}. */
@@ -320,6 +320,54 @@ final class ZkLease implements LosableLease {
       case GRANTED, SUSPECT -> releaseNow();
       default -> {}
     }
+  }
+
+  // ---- transitions applied for the watch and the conversion, on the steps ----
+
+  /** The connection was suspended: a GRANTED lease turns SUSPECT. */
+  void suspect() {
+    if (phase == Phase.GRANTED) {
+      phase = Phase.SUSPECT;
+      emit(LeaseState.GRANTED, LeaseState.SUSPECT, "connection to ZooKeeper suspended");
+    }
+  }
+
+  /** Back within the session, the node still there: a SUSPECT lease is GRANTED again. */
+  void grantedAgain() {
+    if (phase == Phase.SUSPECT) {
+      phase = Phase.GRANTED;
+      emit(LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session");
+    }
+  }
+
+  boolean isWaiting() {
+    return phase == Phase.WAITING;
+  }
+
+  /**
+   * A down-conversion: the lease holds {@code mode} on {@code node} now, with the same token.
+   *
+   * @return the staged value block to write as the old node goes, or null
+   */
+  ValueBlock convertedDown(ZkNodes.Created node, LockMode mode) {
+    this.node = node;
+    this.mode = mode;
+    ValueBlock write = staged;
+    staged = null;
+    return write;
+  }
+
+  /** An up-conversion granted: a new grant on {@code node}, its czxid the new token. */
+  void convertedUp(ZkNodes.Created node, LockMode mode, ZkNodes.Value value) {
+    this.node = node;
+    this.mode = mode;
+    this.token = FencingToken.of(node.czxid());
+    this.valueVersion = value.version();
+    this.valueBlock = staged != null ? staged : value.block();
+  }
+
+  void valueVersion(int version) {
+    this.valueVersion = version;
   }
 
   /** Tells this holder, on the event thread, that a request for {@code wanted} waits on it. */

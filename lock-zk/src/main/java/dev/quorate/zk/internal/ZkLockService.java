@@ -245,20 +245,19 @@ public final class ZkLockService implements ZkLockManager {
         && options.recoveryGate().isEmpty()
         && options.listeners().isEmpty()) {
       boolean tryOnce = timeout != null && timeout.isZero();
-      CompletableFuture<Lease> local;
+      Cohort.Answer answer;
       do {
-        local = cohort(resource).request(tryOnce);
-      } while (local == Cohort.RETIRED);
-      if (local != null) {
-        CompletableFuture<Lease> answer = local;
+        answer = cohort(resource).request(tryOnce);
+      } while (answer instanceof Cohort.Retired);
+      if (answer instanceof Cohort.Local local) {
+        CompletableFuture<Lease> lease = local.lease();
         if (timeout != null && !tryOnce) {
           afterTimeout(
               timeout,
-              answer,
-              () ->
-                  answer.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
+              lease,
+              () -> lease.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
         }
-        return answer;
+        return lease;
       }
     }
     return requestFromZooKeeper(resource, mode, options, timeout, callerWaits);
