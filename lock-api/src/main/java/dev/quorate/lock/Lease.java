@@ -1,5 +1,6 @@
 package dev.quorate.lock;
 
+import dev.quorate.lock.internal.Requests;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -149,23 +150,14 @@ public interface Lease extends AutoCloseable {
   default LeaseState awaitChangeFrom(LeaseState state, Duration timeout)
       throws InterruptedException {
     Objects.requireNonNull(state, "state");
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
-    }
+    Requests.checkTimeout(timeout);
     CountDownLatch changed = new CountDownLatch(1);
     LeaseListener listener = event -> changed.countDown();
     addListener(listener);
     try {
       // Looked at after adding the listener: a change in between is seen here or heard there.
       if (state() == state) {
-        long nanos;
-        try {
-          nanos = timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-          nanos = Long.MAX_VALUE;
-        }
-        changed.await(nanos, TimeUnit.NANOSECONDS);
+        changed.await(Requests.saturatedNanos(timeout), TimeUnit.NANOSECONDS);
       }
     } finally {
       removeListener(listener);
