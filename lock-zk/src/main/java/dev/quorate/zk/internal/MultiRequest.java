@@ -146,7 +146,7 @@ final class MultiRequest {
       try {
         return read(paths, protection, session);
       } catch (RuntimeException e) {
-        paths.forEach(new ZkNodes(service)::deleteInBackground);
+        paths.forEach(service.nodes()::deleteInBackground);
         throw e;
       }
     }
@@ -171,7 +171,7 @@ final class MultiRequest {
                 Thread.currentThread().interrupt();
                 return;
               }
-              ZkNodes nodes = new ZkNodes(service);
+              ZkNodes nodes = service.nodes();
               resources.forEach(
                   resource ->
                       nodes.deleteChildrenInBackground(service.container(resource), protection));
@@ -206,7 +206,7 @@ final class MultiRequest {
    * all nodes of the transaction share. Drops a set a retried transaction may have left behind.
    */
   private List<ZkNodes.Queued> read(List<String> paths, String protection, long session) {
-    ZkNodes nodes = new ZkNodes(service);
+    ZkNodes nodes = service.nodes();
     List<ZkNodes.Pipelined> reads = new ArrayList<>();
     for (String resource : resources) {
       reads.add(nodes.queueAndValue(service.container(resource)));

@@ -99,7 +99,7 @@ final class ZkLease implements LosableLease {
       boolean tryOnce,
       boolean callerWaits) {
     this.service = service;
-    this.nodes = new ZkNodes(service);
+    this.nodes = service.nodes();
     this.resource = resource;
     this.container = service.container(resource);
     this.mode = mode;

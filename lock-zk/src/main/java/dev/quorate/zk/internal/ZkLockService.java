@@ -60,6 +60,7 @@ public final class ZkLockService implements ZkLockManager {
   private final String member;
   private final Executor pool;
   private final ScheduledThreadPoolExecutor timers;
+  private final ZkNodes nodes;
   private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
   private final boolean cohorting;
   private final int localHandoffBound;
@@ -95,6 +96,8 @@ public final class ZkLockService implements ZkLockManager {
     this.pool =
         settings.executor() != null ? settings.executor() : DaemonThreads.growing("quorate-zk");
     this.timers = DaemonThreads.timers("quorate-zk-timer");
+    this.nodes =
+        new ZkNodes(new ZkSession(client, acls, owner.clone(), operationTimeout, valuedContainers));
     // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
     client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
   }
@@ -117,8 +120,9 @@ public final class ZkLockService implements ZkLockManager {
     return pool;
   }
 
-  ValuedContainers valuedContainers() {
-    return valuedContainers;
+  /** The ZooKeeper calls of the lock protocol, one set for the manager. */
+  ZkNodes nodes() {
+    return nodes;
   }
 
   LossSightings lossSightings() {

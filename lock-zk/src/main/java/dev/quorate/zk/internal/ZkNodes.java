@@ -43,12 +43,12 @@ final class ZkNodes {
    */
   record Value(ValueBlock block, int version, int childChanges) {}
 
-  private final ZkLockService service;
+  private final ZkSession session;
   private final CuratorFramework client;
 
-  ZkNodes(ZkLockService service) {
-    this.service = service;
-    this.client = service.client();
+  ZkNodes(ZkSession session) {
+    this.session = session;
+    this.client = session.client();
   }
 
   /**
@@ -61,7 +61,7 @@ final class ZkNodes {
     for (int attempt = 1; ; attempt++) {
       try {
         Stat stat = new Stat();
-        String path = lockNodeCreate(stat).forPath(container + "/" + prefix, service.owner());
+        String path = lockNodeCreate(stat).forPath(container + "/" + prefix, session.owner());
         if (stat.getCzxid() == 0) {
           Stat found = client.checkExists().forPath(path);
           if (found == null) {
@@ -69,7 +69,7 @@ final class ZkNodes {
           }
           stat = found;
         }
-        if (stat.getEphemeralOwner() != service.currentSession()) {
+        if (stat.getEphemeralOwner() != session.currentId()) {
           // Made by an older session of this client that is ending: never ours to hold.
           deleteInBackground(path);
           if (attempt < CREATE_ATTEMPTS) {
@@ -112,7 +112,7 @@ final class ZkNodes {
     try {
       lockNodeCreate(new Stat())
           .inBackground((c, event) -> reply.complete(event))
-          .forPath(container + "/" + prefix, service.owner());
+          .forPath(container + "/" + prefix, session.owner());
       read = queueAndValueInBackground(container, queueWatch);
     } catch (Exception e) {
       throw failure("create a lock node under " + container, e);
@@ -159,7 +159,7 @@ final class ZkNodes {
             .creatingParentContainersIfNeeded()
             .withProtection()
             .withMode(CreateMode.EPHEMERAL_SEQUENTIAL);
-    List<ACL> acls = service.acls();
+    List<ACL> acls = session.acls();
     return acls == null ? create : create.withACL(acls, true);
   }
 
@@ -167,7 +167,7 @@ final class ZkNodes {
     if (stat == null || stat.getCzxid() == 0 || stat.getEphemeralOwner() != currentSession()) {
       // A retried create, or one of a session that is ending: let the careful path sort it out.
       Stat found = stat(path);
-      if (found == null || found.getEphemeralOwner() != service.currentSession()) {
+      if (found == null || found.getEphemeralOwner() != session.currentId()) {
         if (found != null) {
           deleteInBackground(path);
         }
@@ -187,7 +187,7 @@ final class ZkNodes {
   }
 
   private long currentSession() {
-    return service.currentSession();
+    return session.currentId();
   }
 
   /** Deletes, in the background, the children of {@code container} whose names start so. */
@@ -301,7 +301,7 @@ final class ZkNodes {
       throws Exception {
     CompletableFuture<Value> value = new CompletableFuture<>();
     CompletableFuture<List<String>> children = new CompletableFuture<>();
-    ValuedContainers valued = service.valuedContainers();
+    ValuedContainers valued = session.valuedContainers();
     boolean readValue = valued.contains(container);
     var listing = client.getChildren();
     (queueWatch == null ? listing : listing.usingWatcher(queueWatch))
@@ -351,7 +351,7 @@ final class ZkNodes {
                 if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
                   Value read = value(container, event.getData(), event.getStat());
                   if (read.block().isEmpty()) {
-                    service.valuedContainers().remove(container);
+                    session.valuedContainers().remove(container);
                   }
                   value.complete(read);
                 } else {
@@ -408,7 +408,7 @@ final class ZkNodes {
 
   private <T> T await(CompletableFuture<T> future) throws Exception {
     try {
-      return future.get(service.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      return future.get(session.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Exception cause) {
         throw cause;
