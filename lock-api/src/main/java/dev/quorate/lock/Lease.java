@@ -1,7 +1,11 @@
 package dev.quorate.lock;
 
+import dev.quorate.lock.internal.Requests;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One grant of a lock: the right to use a resource in a {@link LockMode}, with the {@link
@@ -14,8 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * lock may be revoked ({@link LeaseState#LOST}). A holder must therefore
  *
  * <ul>
- *   <li>call {@link #checkValid()} (or watch {@link #addListener listener} events) before each use
- *       of the resource, and stop at SUSPECT, not only at LOST;
+ *   <li>call {@link #checkValid()} (or watch {@link LockOptions.Builder#listener listener} events)
+ *       before each use of the resource, and stop at SUSPECT, not only at LOST; a holder that hopes
+ *       to go on after SUSPECT waits for the next state with {@link #awaitChangeFrom};
  *   <li>show {@link #token()} to the resource on every write, so that a holder that was paused past
  *       the loss of its lease is rejected by the resource ({@link TokenGuard}) instead of
  *       corrupting it.
@@ -125,7 +130,45 @@ public interface Lease extends AutoCloseable {
   CompletableFuture<Lease> convertAsync(LockMode mode);
 
   /**
-   * Adds a listener for the transitions that happen from now on.
+   * Waits until the lease leaves {@code state}, at most {@code timeout}: for example, at SUSPECT,
+   * until it is GRANTED again or LOST.
+   *
+   * <pre>{@code
+   * if (lease.state() == LeaseState.SUSPECT
+   *     && lease.awaitChangeFrom(LeaseState.SUSPECT, Duration.ofSeconds(5)) == LeaseState.GRANTED) {
+   *   storage.write(data, lease.token()); // reconnected within the session
+   * }
+   * }</pre>
+   *
+   * @param state the state to wait out
+   * @param timeout how long to wait at most
+   * @return the state when the wait ended: {@code state} itself only if the timeout passed (or the
+   *     lease came back to it meanwhile)
+   * @throws InterruptedException if interrupted while waiting
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  default LeaseState awaitChangeFrom(LeaseState state, Duration timeout)
+      throws InterruptedException {
+    Objects.requireNonNull(state, "state");
+    Requests.checkTimeout(timeout);
+    CountDownLatch changed = new CountDownLatch(1);
+    LeaseListener listener = event -> changed.countDown();
+    addListener(listener);
+    try {
+      // Looked at after adding the listener: a change in between is seen here or heard there.
+      if (state() == state) {
+        changed.await(Requests.saturatedNanos(timeout), TimeUnit.NANOSECONDS);
+      }
+    } finally {
+      removeListener(listener);
+    }
+    return state();
+  }
+
+  /**
+   * Adds a listener for the transitions that happen from now on. To hear every transition of a
+   * lease from its grant on, give the listener in the lock's options ({@link
+   * LockOptions.Builder#listener}) instead.
    *
    * @param listener the listener
    */
@@ -139,8 +182,11 @@ public interface Lease extends AutoCloseable {
   void removeListener(LeaseListener listener);
 
   /**
-   * Releases the lease. Idempotent; a lease that is LOST or RELEASED stays so. A pending conversion
-   * is withdrawn.
+   * Releases the lease: it is RELEASED when this returns, and the holder must not use the resource
+   * any more. Idempotent; a lease that is LOST or RELEASED stays so. A pending conversion is
+   * withdrawn. Never waits for a lost connection: a networked manager that cannot reach its lock
+   * service now tells it later, and others are granted the lock once it knows (or once the holder's
+   * session ended).
    */
   void release();
 

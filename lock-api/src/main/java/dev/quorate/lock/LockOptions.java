@@ -1,17 +1,20 @@
 package dev.quorate.lock;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * Options of a {@link Lock}: how long {@link Lock#acquire} waits, and the {@link BlockingCallback}
- * its leases get. Immutable; build with {@link #builder()}.
+ * and {@link LeaseListener}s its leases get. Immutable; build with {@link #builder()}.
  *
  * <pre>{@code
  * LockOptions options = LockOptions.builder()
  *     .acquireTimeout(Duration.ofSeconds(30))
  *     .onBlocking((lease, wanted) -> lease.release())
+ *     .listener(event -> log.info("{} is {}", event.lease(), event.to()))
  *     .build();
  * Lock lock = manager.lock("vm/web-1", options);
  * }</pre>
@@ -22,11 +25,13 @@ public final class LockOptions {
   private final Duration acquireTimeout;
   private final BlockingCallback blockingCallback;
   private final RecoveryGate recoveryGate;
+  private final List<LeaseListener> listeners;
 
   private LockOptions(Builder builder) {
     this.acquireTimeout = builder.acquireTimeout;
     this.blockingCallback = builder.blockingCallback;
     this.recoveryGate = builder.recoveryGate;
+    this.listeners = List.copyOf(builder.listeners);
   }
 
   /**
@@ -67,6 +72,16 @@ public final class LockOptions {
   }
 
   /**
+   * Returns the listeners every lease of the lock has from its grant on, so that they hear every
+   * transition (one added with {@link Lease#addListener} after the grant may miss the first ones).
+   *
+   * @return the listeners, in the order given; empty by default
+   */
+  public List<LeaseListener> listeners() {
+    return listeners;
+  }
+
+  /**
    * Returns the gate asked before a lost holder's lock is granted to another member, if any; by
    * default there is none and a lost holder's lock passes on at once.
    *
@@ -84,6 +99,8 @@ public final class LockOptions {
         + (blockingCallback != null)
         + ", recoveryGate="
         + (recoveryGate != null)
+        + ", listeners="
+        + listeners.size()
         + "]";
   }
 
@@ -92,6 +109,7 @@ public final class LockOptions {
     private Duration acquireTimeout;
     private BlockingCallback blockingCallback;
     private RecoveryGate recoveryGate;
+    private final List<LeaseListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -115,6 +133,18 @@ public final class LockOptions {
      */
     public Builder onBlocking(BlockingCallback callback) {
       this.blockingCallback = Objects.requireNonNull(callback, "callback");
+      return this;
+    }
+
+    /**
+     * Adds a listener that every lease of the lock has from the moment it is granted, before the
+     * lease reaches its holder: it hears every transition of the lease, exactly once, in order.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(LeaseListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

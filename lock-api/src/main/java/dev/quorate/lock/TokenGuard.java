@@ -20,9 +20,12 @@ import java.util.function.Supplier;
  * guard.access(lease.token(), () -> ledger.append(entry)); // StaleTokenException if stale
  * }</pre>
  *
- * <p>Thread-safe: concurrent calls are serialized. Use one guard per resource: two guards on one
- * file keep separate highest tokens and defeat each other. A persistent guard survives restarts;
- * its file is written to a temporary file, forced to disk, and renamed over the old one, and a
+ * <p>Thread-safe: concurrent calls are serialized. A persistent guard survives restarts, and the
+ * processes of one host may share its file: each access reads, checks and writes the file under an
+ * operating-system lock on a sibling file {@code <name>.lock}, held while the action runs, so a
+ * process never accepts a token older than one another process accepted. (Guards on one file in
+ * different hosts, over a network file system, are not supported: put the guard where the resource
+ * is.) The file is written to a temporary file, forced to disk, and renamed over the old one, and a
  * corrupt or foreign file is an error, never silently reset.
  */
 public interface TokenGuard {
@@ -37,7 +40,8 @@ public interface TokenGuard {
 
   /**
    * Opens a guard that keeps the highest token in {@code file}, creating the file on the first
-   * accepted token if it does not exist.
+   * accepted token if it does not exist. Other processes of this host may open guards on the same
+   * file; they then guard one resource together.
    *
    * @param file where the highest token is kept
    * @return the guard

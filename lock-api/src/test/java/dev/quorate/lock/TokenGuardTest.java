@@ -101,7 +101,8 @@ class TokenGuardTest {
         .isInstanceOf(StaleTokenException.class);
     assertThat(Files.size(file)).isEqualTo(28);
     try (var names = Files.list(dir)) {
-      assertThat(names).containsExactly(file);
+      // The token file and the lock file the processes of this host share it by; no leftovers.
+      assertThat(names).containsExactlyInAnyOrder(file, dir.resolve("ledger.token.lock"));
     }
   }
 
@@ -123,16 +124,16 @@ class TokenGuardTest {
     TokenGuard guard = TokenGuard.persistent(sub.resolve("guard"));
     guard.admit(FencingToken.of(1));
     Files.delete(sub.resolve("guard"));
+    Files.delete(sub.resolve("guard.lock"));
     Files.delete(sub);
     Files.writeString(sub, "now a file, so the guard's directory is gone");
     AtomicInteger runs = new AtomicInteger();
     assertThatThrownBy(() -> guard.access(FencingToken.of(2), runs::incrementAndGet))
         .isInstanceOf(QuorateException.class)
-        .hasMessageContaining("2.0")
+        .hasMessageContaining(sub.toString())
         .extracting(e -> ((QuorateException) e).code())
         .isEqualTo(ErrorCode.IO_FAILURE);
     assertThat(runs).hasValue(0);
-    assertThat(guard.highest()).contains(FencingToken.of(1));
   }
 
   private void assertRefused(String name, byte[] content, String why) throws Exception {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.ZooDefs;
@@ -44,6 +45,7 @@ public final class ZkLockManagerBuilder {
   private Duration connectionTimeout = Duration.ofSeconds(15);
   private ZkSecurity security = ZkSecurity.none();
   private boolean cohorting;
+  private Executor executor;
   private int localHandoffBound = 16;
   private String member;
 
@@ -116,7 +118,9 @@ public final class ZkLockManagerBuilder {
 
   /**
    * Sets how long {@link #build()} waits for the first connection, and the bound of each blocking
-   * ZooKeeper call made for a caller.
+   * ZooKeeper call made for a caller. The client this builder creates gives up one connection
+   * attempt after this or the session timeout, whichever is shorter: an attempt outlasting the
+   * session could only find it expired.
    *
    * @param timeout positive, default 15 s
    * @return this builder
@@ -161,6 +165,21 @@ public final class ZkLockManagerBuilder {
    */
   public ZkLockManagerBuilder cohorting(boolean enabled) {
     this.cohorting = enabled;
+    return this;
+  }
+
+  /**
+   * Sets the threads that run the manager's work for its leases (their calls to ZooKeeper, which
+   * may wait for an answer) and deliver lease events and blocking callbacks. The manager never
+   * shuts it down. It must be able to run as many tasks at once as leases wait for ZooKeeper: a
+   * small fixed pool makes one slow answer hold up every lease behind it.
+   *
+   * @param executor the executor; by default a pool of daemon threads of the manager's own that
+   *     grows as needed and ends idle threads
+   * @return this builder
+   */
+  public ZkLockManagerBuilder executor(Executor executor) {
+    this.executor = Objects.requireNonNull(executor, "executor");
     return this;
   }
 
@@ -237,7 +256,12 @@ public final class ZkLockManagerBuilder {
       }
       client =
           CuratorClients.create(
-              servers, sessionTimeout, connectionTimeout, auth, security.clientProperties(), acls);
+              servers,
+              sessionTimeout,
+              clientConnectionTimeout(sessionTimeout, connectionTimeout),
+              auth,
+              security.clientProperties(),
+              acls);
       owns = true;
       try {
         CuratorClients.connect(client, connectionTimeout, rootPath);
@@ -257,7 +281,13 @@ public final class ZkLockManagerBuilder {
             connectionTimeout,
             cohorting,
             localHandoffBound,
-            member));
+            member,
+            executor));
+  }
+
+  /** The connection timeout of a client this builder creates: never above the session timeout. */
+  static Duration clientConnectionTimeout(Duration sessionTimeout, Duration connectionTimeout) {
+    return connectionTimeout.compareTo(sessionTimeout) > 0 ? sessionTimeout : connectionTimeout;
   }
 
   private List<ACL> acls() {

@@ -62,9 +62,20 @@ final class FaultFixture implements AutoCloseable {
   }
 
   Member member() throws Exception {
+    return member(cluster.getConnectString(), true);
+  }
+
+  /** A member whose client knows only {@code server}: when that server is down, it is cut off. */
+  Member memberOn(InstanceSpec server) throws Exception {
+    // Without the ensemble tracker, which would teach the client the other servers' addresses.
+    return member("127.0.0.1:" + server.getPort(), false);
+  }
+
+  private Member member(String connectString, boolean trackEnsemble) throws Exception {
     CuratorFramework curator =
         CuratorFrameworkFactory.builder()
-            .connectString(cluster.getConnectString())
+            .connectString(connectString)
+            .ensembleTracker(trackEnsemble)
             .sessionTimeoutMs(Math.toIntExact(SESSION.toMillis()))
             .connectionTimeoutMs(Math.toIntExact(SESSION.toMillis()))
             .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 30))

@@ -2,10 +2,14 @@ package dev.quorate.zk;
 
 import static dev.quorate.zk.FaultFixture.SESSION;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.LockMode;
 import dev.quorate.zk.FaultFixture.Member;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.test.InstanceSpec;
 import org.junit.jupiter.api.AfterAll;
@@ -188,5 +193,34 @@ class LockFaultIT {
 
     fixture.assertAcquirableAgain(resource, guarded);
     guarded.assertSafe();
+  }
+
+  @Test
+  void releaseWhileCutOffReturnsAtOnceAndTheLockPassesOnAfterwards() throws Exception {
+    String resource = freshResource();
+    InstanceSpec server = fixture.cluster.getInstances().iterator().next();
+    Member holder = fixture.memberOn(server);
+    Lease lease = holder.manager().lock(resource).acquire(LockMode.EX);
+    CompletableFuture<Lease> next =
+        fixture.member().manager().lock(resource).acquireAsync(LockMode.EX);
+    fixture.cluster.killServer(server);
+    try {
+      await().atMost(SESSION).until(() -> lease.state() == LeaseState.SUSPECT);
+      CompletableFuture<Void> released = CompletableFuture.runAsync(lease::release);
+      // Before, release() waited for Curator to give up its delete (more than 20 s cut off).
+      await().atMost(Duration.ofSeconds(10)).until(released::isDone);
+      assertThat(holder.curator().getZookeeperClient().isConnected())
+          .as("release() returned while its client was still cut off")
+          .isFalse();
+      assertThat(lease.state()).isEqualTo(LeaseState.RELEASED);
+      assertThatThrownBy(lease::checkValid)
+          .isInstanceOf(LeaseLostException.class)
+          .extracting(e -> ((LeaseLostException) e).code())
+          .isEqualTo(ErrorCode.LEASE_RELEASED);
+    } finally {
+      fixture.cluster.restartServer(server);
+    }
+    // The node goes with the queued delete once reconnected, or with the session: the lock passes.
+    next.get(SESSION.plusSeconds(20).toSeconds(), TimeUnit.SECONDS).release();
   }
 }

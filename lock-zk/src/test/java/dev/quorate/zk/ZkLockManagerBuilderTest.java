@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.Mechanism;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -43,6 +44,15 @@ class ZkLockManagerBuilderTest {
     assertThatThrownBy(() -> ZkLockManager.builder().member(" "))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("member must not be blank, got ' '");
+  }
+
+  @Test
+  void theClientsConnectionTimeoutNeverExceedsTheSessionTimeout() {
+    Duration session = Duration.ofSeconds(4);
+    assertThat(ZkLockManagerBuilder.clientConnectionTimeout(session, Duration.ofSeconds(15)))
+        .isEqualTo(session);
+    assertThat(ZkLockManagerBuilder.clientConnectionTimeout(session, Duration.ofSeconds(3)))
+        .isEqualTo(Duration.ofSeconds(3));
   }
 
   @Test

@@ -8,11 +8,14 @@ import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseEvent;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -125,6 +128,38 @@ class ZkLockManagerIT {
       manager.lock("borrowed").acquire(LockMode.PW).release();
       manager.close();
       assertThat(curator.getState()).isEqualTo(CuratorFrameworkState.STARTED);
+    }
+  }
+
+  @Test
+  void anInjectedExecutorRunsTheLeasesWorkAndDeliversTheirEvents() throws Exception {
+    ExecutorService threads =
+        Executors.newCachedThreadPool(
+            task -> {
+              Thread thread = new Thread(task, "injected-" + task.hashCode());
+              thread.setDaemon(true);
+              return thread;
+            });
+    try (ZkLockManager manager =
+        ZkLockManager.builder()
+            .connectString(server.getConnectString())
+            .sessionTimeout(Duration.ofSeconds(10))
+            .executor(threads)
+            .build()) {
+      CompletableFuture<String> deliveredOn = new CompletableFuture<>();
+      Lease lease =
+          manager
+              .lock(
+                  "injected",
+                  LockOptions.builder()
+                      .listener(event -> deliveredOn.complete(Thread.currentThread().getName()))
+                      .build())
+              .acquireAsync(LockMode.EX)
+              .get(20, TimeUnit.SECONDS);
+      lease.release();
+      assertThat(deliveredOn.get(20, TimeUnit.SECONDS)).startsWith("injected-");
+    } finally {
+      threads.shutdownNow();
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.quorate.lock.internal;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,19 @@ public final class DaemonThreads {
             factory(name));
     pool.allowCoreThreadTimeOut(true);
     return pool;
+  }
+
+  /**
+   * Returns a pool of daemon threads that grows with the tasks running at once and ends threads
+   * idle for 10 s: for work that blocks (a lock manager's calls to its servers), where a bounded
+   * pool would make one slow call hold up the others.
+   *
+   * @param name the thread name prefix
+   * @return the pool
+   */
+  public static ExecutorService growing(String name) {
+    return new ThreadPoolExecutor(
+        0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), factory(name));
   }
 
   /**

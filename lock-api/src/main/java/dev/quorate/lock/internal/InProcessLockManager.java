@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -61,7 +60,10 @@ public final class InProcessLockManager implements LockManager {
     ResourceNames.check(resource);
     Objects.requireNonNull(options, "options");
     checkOpen();
-    return new LocalLock(resource, options);
+    return new LockHandle(
+        resource,
+        options,
+        (mode, timeout, callerWaits) -> request(resource, mode, options, timeout));
   }
 
   @Override
@@ -135,7 +137,7 @@ public final class InProcessLockManager implements LockManager {
       // Checked under the queue lock: close() takes every queue lock after setting the flag, so a
       // request either sees the flag or is failed by close().
       checkOpen();
-      request = new LocalLease(this, queue, mode, options.blockingCallback().orElse(null));
+      request = new LocalLease(this, queue, mode, options);
       queue.enqueue(request, effects);
       if (bound != null && bound.isZero()) {
         expire(queue, request, bound, effects);
@@ -246,52 +248,6 @@ public final class InProcessLockManager implements LockManager {
       return; // close() fails every request itself
     }
     future.whenComplete((lease, failure) -> timer.cancel(false));
-  }
-
-  /** A handle: resource name plus options. */
-  private final class LocalLock implements Lock {
-    private final String resource;
-    private final LockOptions options;
-
-    LocalLock(String resource, LockOptions options) {
-      this.resource = resource;
-      this.options = options;
-    }
-
-    @Override
-    public String resource() {
-      return resource;
-    }
-
-    @Override
-    public LockOptions options() {
-      return options;
-    }
-
-    @Override
-    public Lease acquire(LockMode mode) throws InterruptedException {
-      return Requests.await(acquireAsync(mode));
-    }
-
-    @Override
-    public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
-      Requests.checkTimeout(timeout);
-      try {
-        return Optional.of(Requests.await(request(resource, mode, options, timeout)));
-      } catch (LockTimeoutException e) {
-        return Optional.empty();
-      }
-    }
-
-    @Override
-    public CompletableFuture<Lease> acquireAsync(LockMode mode) {
-      return request(resource, mode, options, options.acquireTimeout().orElse(null));
-    }
-
-    @Override
-    public String toString() {
-      return "Lock[" + resource + ", " + options + "]";
-    }
   }
 
   @Override

@@ -28,8 +28,20 @@ public final class LeaseEvents {
    * @param executor the threads that deliver
    */
   public LeaseEvents(Lease lease, Executor executor) {
+    this(lease, executor, List.of());
+  }
+
+  /**
+   * Creates the channel with listeners that hear every transition of the lease.
+   *
+   * @param lease the lease the events are about
+   * @param executor the threads that deliver
+   * @param listeners listeners given when the lease was asked for
+   */
+  public LeaseEvents(Lease lease, Executor executor, List<LeaseListener> listeners) {
     this.lease = lease;
     this.queue = new SerialExecutor(executor);
+    this.listeners.addAll(listeners);
   }
 
   /**
@@ -58,8 +70,11 @@ public final class LeaseEvents {
    * @param cause why
    */
   public void emit(LeaseState from, LeaseState to, String cause) {
-    LeaseEvent event = new LeaseEvent(lease, from, to, cause);
     List<LeaseListener> audience = List.copyOf(listeners);
+    if (audience.isEmpty()) {
+      return; // spare a thread the wake-up
+    }
+    LeaseEvent event = new LeaseEvent(lease, from, to, cause);
     queue.execute(
         () -> {
           for (LeaseListener listener : audience) {

@@ -8,7 +8,7 @@ import dev.quorate.lock.LeaseListener;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
-import dev.quorate.lock.LockTimeoutException;
+import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.ValueBlock;
 import java.time.Duration;
 import java.util.Objects;
@@ -43,15 +43,12 @@ final class LocalLease implements Lease {
   CompletableFuture<Lease> conversion;
 
   LocalLease(
-      InProcessLockManager manager,
-      ResourceQueue queue,
-      LockMode mode,
-      BlockingCallback blockingCallback) {
+      InProcessLockManager manager, ResourceQueue queue, LockMode mode, LockOptions options) {
     this.manager = manager;
     this.queue = queue;
     this.mode = mode;
-    this.blockingCallback = blockingCallback;
-    this.events = new LeaseEvents(this, manager.callbackExecutor());
+    this.blockingCallback = options.blockingCallback().orElse(null);
+    this.events = new LeaseEvents(this, manager.callbackExecutor(), options.listeners());
   }
 
   InProcessLockManager manager() {
@@ -137,12 +134,7 @@ final class LocalLease implements Lease {
   public boolean tryConvert(LockMode target, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(target, "mode");
     Requests.checkTimeout(timeout);
-    try {
-      Requests.awaitConversion(manager.convert(this, target, timeout));
-      return true;
-    } catch (LockTimeoutException e) {
-      return false;
-    }
+    return Requests.awaitConversionWithin(manager.convert(this, target, timeout), timeout);
   }
 
   @Override

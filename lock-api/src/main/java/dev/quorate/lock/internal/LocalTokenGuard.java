@@ -8,7 +8,10 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
-/** A {@link TokenGuard} in this process, optionally backed by a {@link TokenFile}. */
+/**
+ * A {@link TokenGuard} in memory, or on a {@link TokenFile} shared by the processes of one host:
+ * the file's highest token is then read afresh under the file's lock on every access, never cached.
+ */
 public final class LocalTokenGuard implements TokenGuard {
   private final ReentrantLock lock = new ReentrantLock();
   private final TokenFile file;
@@ -21,7 +24,6 @@ public final class LocalTokenGuard implements TokenGuard {
    */
   public LocalTokenGuard(TokenFile file) {
     this.file = file;
-    this.highest = file == null ? null : file.stored().orElse(null);
   }
 
   @Override
@@ -44,17 +46,21 @@ public final class LocalTokenGuard implements TokenGuard {
   public <T> T access(FencingToken token, Supplier<T> action) {
     Objects.requireNonNull(token, "token");
     Objects.requireNonNull(action, "action");
+    if (file != null) {
+      return file.locked(
+          () -> {
+            FencingToken stored = file.read().orElse(null);
+            if (admits(stored, token)) {
+              // Persist before the action: if the write fails, the token was not accepted and the
+              // resource must not be touched with it.
+              file.store(token);
+            }
+            return action.get();
+          });
+    }
     lock.lock();
     try {
-      if (highest != null && highest.isNewerThan(token)) {
-        throw new StaleTokenException(token, highest);
-      }
-      if (highest == null || token.isNewerThan(highest)) {
-        // Persist before raising: if the write fails, the token was not accepted and the
-        // resource must not be touched with it.
-        if (file != null) {
-          file.store(token);
-        }
+      if (admits(highest, token)) {
         highest = token;
       }
       return action.get();
@@ -63,8 +69,24 @@ public final class LocalTokenGuard implements TokenGuard {
     }
   }
 
+  /**
+   * Checks {@code token} against the highest accepted one.
+   *
+   * @return true if it is newer (to be recorded), false if equal
+   * @throws StaleTokenException if older
+   */
+  private static boolean admits(FencingToken highest, FencingToken token) {
+    if (highest != null && highest.isNewerThan(token)) {
+      throw new StaleTokenException(token, highest);
+    }
+    return highest == null || token.isNewerThan(highest);
+  }
+
   @Override
   public Optional<FencingToken> highest() {
+    if (file != null) {
+      return file.locked(file::read);
+    }
     lock.lock();
     try {
       return Optional.ofNullable(highest);

@@ -6,6 +6,7 @@ import dev.quorate.lock.QuorateException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
 /**
@@ -21,18 +25,30 @@ import java.util.zip.CRC32C;
  *
  * <p>Replaced atomically: written to a sibling temporary file, forced, renamed over the old file,
  * and the directory forced, so a crash leaves either the old or the new token, never a torn one.
+ *
+ * <p>Shared by the processes of one host: {@link #locked} holds an operating-system lock on the
+ * sibling file {@code <name>.lock} (never renamed, so every process locks the same inode) and, in
+ * this JVM, a lock per path (the OS lock belongs to the whole JVM, so threads and guards of one JVM
+ * must be kept apart by a lock of their own). Read, check and write happen under both, so no
+ * process can accept a token older than one another process accepted in between.
  */
 public final class TokenFile {
   static final int SIZE = 28;
   private static final byte[] MAGIC = "QRTG".getBytes(StandardCharsets.US_ASCII);
   private static final byte VERSION = 1;
 
-  private final Path path;
-  private final Optional<FencingToken> stored;
+  /** One lock per token file in this JVM; a handful of entries, one per guarded resource. */
+  private static final ConcurrentHashMap<Path, ReentrantLock> IN_THIS_JVM =
+      new ConcurrentHashMap<>();
 
-  private TokenFile(Path path, Optional<FencingToken> stored) {
+  private final Path path;
+  private final Path lockPath;
+  private final ReentrantLock inThisJvm;
+
+  private TokenFile(Path path) {
     this.path = path;
-    this.stored = stored;
+    this.lockPath = path.resolveSibling(path.getFileName() + ".lock");
+    this.inThisJvm = IN_THIS_JVM.computeIfAbsent(path, ignored -> new ReentrantLock());
   }
 
   /**
@@ -44,23 +60,49 @@ public final class TokenFile {
    *     file, or {@link ErrorCode#IO_FAILURE} if it cannot be read
    */
   public static TokenFile open(Path path) {
-    Path absolute = path.toAbsolutePath();
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(absolute);
-    } catch (NoSuchFileException e) {
-      return new TokenFile(absolute, Optional.empty());
+    TokenFile file = new TokenFile(path.toAbsolutePath());
+    file.locked(file::read); // refuse a corrupt or unreadable file now, not at the first access
+    return file;
+  }
+
+  /**
+   * Runs {@code work} holding this file's lock in this JVM and on this host.
+   *
+   * @throws QuorateException with {@link ErrorCode#IO_FAILURE} if the OS lock cannot be taken
+   */
+  <T> T locked(Supplier<T> work) {
+    inThisJvm.lock();
+    try (FileChannel channel =
+        FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      FileLock held = channel.lock(); // released at the latest when the channel closes
+      try {
+        return work.get();
+      } finally {
+        held.release();
+      }
     } catch (IOException e) {
       throw new QuorateException(
-          ErrorCode.IO_FAILURE, "cannot read token file " + absolute + ": " + e.getMessage(), e);
+          ErrorCode.IO_FAILURE, "cannot lock token file " + lockPath + ": " + e.getMessage(), e);
+    } finally {
+      inThisJvm.unlock();
     }
-    return new TokenFile(absolute, Optional.of(decode(absolute, bytes)));
   }
 
-  Optional<FencingToken> stored() {
-    return stored;
+  /** Reads the token the file holds now; call it under {@link #locked}. */
+  Optional<FencingToken> read() {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new QuorateException(
+          ErrorCode.IO_FAILURE, "cannot read token file " + path + ": " + e.getMessage(), e);
+    }
+    return Optional.of(decode(path, bytes));
   }
 
+  /** Replaces the token; call it under {@link #locked}. */
   void store(FencingToken token) {
     ByteBuffer buffer = ByteBuffer.allocate(SIZE);
     buffer.put(MAGIC).put(VERSION).put(new byte[3]).put(token.toBytes());

@@ -11,9 +11,12 @@ import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
+import dev.quorate.lock.internal.Forwarded;
 import dev.quorate.lock.internal.LeaseEvents;
 import dev.quorate.lock.internal.LosableLease;
+import dev.quorate.lock.internal.Requests;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -38,10 +41,10 @@ final class GatedLease implements Lease {
   private LeaseState last = LeaseState.GRANTED;
   private String revokedBecause;
 
-  GatedLease(GatedLockManager gate, Lease inner, Executor executor) {
+  GatedLease(GatedLockManager gate, Lease inner, Executor executor, List<LeaseListener> listeners) {
     this.gate = gate;
     this.inner = inner;
-    this.events = new LeaseEvents(this, executor);
+    this.events = new LeaseEvents(this, executor, listeners);
     inner.addListener(this::forward);
   }
 
@@ -144,18 +147,7 @@ final class GatedLease implements Lease {
 
   @Override
   public void convert(LockMode mode) throws InterruptedException {
-    CompletableFuture<Lease> conversion = convertAsync(mode);
-    try {
-      conversion.get();
-    } catch (InterruptedException e) {
-      if (conversion.cancel(false)) {
-        throw e;
-      }
-      Thread.currentThread().interrupt();
-      join(conversion);
-    } catch (ExecutionException e) {
-      throw rethrow(e.getCause());
-    }
+    Requests.awaitConversion(convertAsync(mode));
   }
 
   @Override
@@ -216,7 +208,7 @@ final class GatedLease implements Lease {
     // An up-conversion is a new grant: a loss of quorum withdraws it while it waits.
     return upward
         ? gate.pending().track(source, converted -> this, ignored -> {})
-        : source.thenApply(converted -> this);
+        : Forwarded.completingWith(source, this);
   }
 
   @Override

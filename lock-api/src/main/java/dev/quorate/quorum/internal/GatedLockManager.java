@@ -7,11 +7,10 @@ import dev.quorate.lock.Lock;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
-import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.internal.DaemonThreads;
-import dev.quorate.lock.internal.Requests;
+import dev.quorate.lock.internal.LockHandle;
 import dev.quorate.quorum.NoQuorumPolicy;
 import dev.quorate.quorum.QuorumEvent;
 import dev.quorate.quorum.QuorumListener;
@@ -87,8 +86,8 @@ public final class GatedLockManager implements LockManager {
   }
 
   /** The gate's view of {@code lease}, made once per inner lease. */
-  GatedLease wrap(Lease lease) {
-    return leases.computeIfAbsent(lease, l -> new GatedLease(this, l, events));
+  GatedLease wrap(Lease lease, LockOptions options) {
+    return leases.computeIfAbsent(lease, l -> new GatedLease(this, l, events, options.listeners()));
   }
 
   void forget(Lease inner) {
@@ -96,8 +95,8 @@ public final class GatedLockManager implements LockManager {
   }
 
   /** Wraps a fresh grant, giving it back if quorum was lost while it was being granted. */
-  private Lease admit(Lease granted, LockMode mode) {
-    GatedLease lease = wrap(granted);
+  private Lease admit(Lease granted, LockMode mode, LockOptions options) {
+    GatedLease lease = wrap(granted, options);
     if (!quorum.grantsAllowed()) {
       lease.release();
       throw noQuorum(mode + " on '" + granted.resource() + "'");
@@ -113,7 +112,24 @@ public final class GatedLockManager implements LockManager {
   @Override
   public Lock lock(String resource, LockOptions options) {
     Objects.requireNonNull(options, "options");
-    return new GatedLock(inner.lock(resource, innerOptions(options, null)), options);
+    Lock lock = inner.lock(resource, innerOptions(options, null));
+    return new LockHandle(
+        resource,
+        options,
+        (mode, timeout, callerWaits) -> {
+          try {
+            checkQuorum(resource, mode);
+          } catch (QuorateException e) {
+            return CompletableFuture.failedFuture(e);
+          }
+          // The inner lock times out as this request must (tryAcquire brings its own timeout).
+          Lock timed =
+              Objects.equals(timeout, options.acquireTimeout().orElse(null))
+                  ? lock
+                  : inner.lock(resource, innerOptions(options, timeout));
+          return pending.track(
+              timed.acquireAsync(mode), granted -> admit(granted, mode, options), Lease::release);
+        });
   }
 
   /** The options for the inner manager: the user's, with the callback seen through the gate. */
@@ -126,7 +142,7 @@ public final class GatedLockManager implements LockManager {
                 (lease, wanted) -> {
                   // A callback about a lease that is already over concerns nobody.
                   if (!lease.state().isFinal()) {
-                    wrap(lease).deliverBlocking(user, wanted);
+                    wrap(lease, options).deliverBlocking(user, wanted);
                   }
                 }));
     // Dropping the gate here would grant a lost member's lock before its fence: pass it on.
@@ -153,68 +169,5 @@ public final class GatedLockManager implements LockManager {
   @Override
   public String toString() {
     return "QuorumGate[" + inner + "]";
-  }
-
-  /** A handle that checks quorum before and after each grant. */
-  private final class GatedLock implements Lock {
-    private final Lock lock;
-    private final LockOptions options;
-
-    GatedLock(Lock lock, LockOptions options) {
-      this.lock = lock;
-      this.options = options;
-    }
-
-    @Override
-    public String resource() {
-      return lock.resource();
-    }
-
-    @Override
-    public LockOptions options() {
-      return options;
-    }
-
-    @Override
-    public Lease acquire(LockMode mode) throws InterruptedException {
-      return Requests.await(acquireAsync(mode));
-    }
-
-    @Override
-    public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
-      Objects.requireNonNull(mode, "mode");
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative()) {
-        throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
-      }
-      checkQuorum(resource(), mode);
-      Lock timed = inner.lock(resource(), innerOptions(options, timeout));
-      try {
-        return Optional.of(Requests.await(request(timed, mode)));
-      } catch (LockTimeoutException e) {
-        return Optional.empty();
-      }
-    }
-
-    @Override
-    public CompletableFuture<Lease> acquireAsync(LockMode mode) {
-      Objects.requireNonNull(mode, "mode");
-      try {
-        checkQuorum(resource(), mode);
-      } catch (QuorateException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-      return request(lock, mode);
-    }
-
-    private CompletableFuture<Lease> request(Lock target, LockMode mode) {
-      return pending.track(
-          target.acquireAsync(mode), granted -> admit(granted, mode), Lease::release);
-    }
-
-    @Override
-    public String toString() {
-      return "QuorumGate.Lock[" + lock + "]";
-    }
   }
 }

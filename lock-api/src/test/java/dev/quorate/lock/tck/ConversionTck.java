@@ -260,4 +260,120 @@ public abstract class ConversionTck extends GrantingTck {
       }
     }
   }
+
+  @Test
+  void interruptWhileAConversionWaitsKeepsTheLeaseInItsOldMode() throws Exception {
+    String resource = freshResource();
+    BlockingRecorder otherCallbacks = new BlockingRecorder();
+    Lease converting = grant(manager(), resource, LockMode.PR);
+    Lease other = peer().lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
+    FencingToken token = converting.token();
+    Converter converter = Converter.start(converting, LockMode.EX);
+    otherCallbacks.awaitCount(1);
+    converter.interrupt();
+    assertThat(converter.outcome()).isInstanceOf(InterruptedException.class);
+    assertThat(converting.state()).isEqualTo(LeaseState.GRANTED);
+    assertThat(converting.mode()).isEqualTo(LockMode.PR);
+    assertThat(converting.token()).isEqualTo(token);
+    // Had the conversion stayed queued, it would hold back this reader.
+    grant(peer(), resource, LockMode.PR).release();
+    other.release();
+    converting.checkValid();
+    assertThat(converting.mode()).isEqualTo(LockMode.PR);
+    converting.release();
+  }
+
+  /**
+   * A conversion asked for by an interrupted thread: either it is withdrawn (InterruptedException,
+   * the lease keeps its old mode) or it is done (the call returns, the interrupt stays set). Either
+   * way the lease stays held, in the mode the call reported.
+   */
+  @Test
+  void interruptedDownConversionLeavesTheLeaseHeldInTheModeItReports() throws Exception {
+    String resource = freshResource();
+    Lease writer = grant(manager(), resource, LockMode.EX);
+    boolean converted;
+    boolean interruptKept;
+    Thread.currentThread().interrupt();
+    try {
+      writer.convert(LockMode.PR);
+      converted = true;
+    } catch (InterruptedException e) {
+      converted = false;
+    } finally {
+      interruptKept = Thread.interrupted();
+    }
+    assertThat(writer.state()).isEqualTo(LeaseState.GRANTED);
+    if (converted) {
+      assertThat(interruptKept).as("interrupt kept after a conversion that was done").isTrue();
+      assertThat(writer.mode()).isEqualTo(LockMode.PR);
+      grant(peer(), resource, LockMode.PR).release();
+    } else {
+      assertRefused(peer(), resource, LockMode.PR);
+      assertThat(writer.mode()).isEqualTo(LockMode.EX);
+    }
+    writer.checkValid();
+    writer.release();
+  }
+
+  @Test
+  void interruptRacingAConversionGrantNeverReleasesTheLease() throws Exception {
+    for (int round = 0; round < 5; round++) {
+      String resource = freshResource();
+      BlockingRecorder otherCallbacks = new BlockingRecorder();
+      Lease converting = grant(manager(), resource, LockMode.PR);
+      Lease other = peer().lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
+      Converter converter = Converter.start(converting, LockMode.EX);
+      otherCallbacks.awaitCount(1);
+      CompletableFuture<Void> released = CompletableFuture.runAsync(other::release);
+      converter.interrupt();
+      Throwable outcome = converter.outcome();
+      released.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      assertThat(converting.state())
+          .as("round %d: %s", round, outcome)
+          .isEqualTo(LeaseState.GRANTED);
+      if (outcome == null) {
+        assertThat(converting.mode()).isEqualTo(LockMode.EX);
+      } else {
+        assertThat(outcome).isInstanceOf(InterruptedException.class);
+        assertThat(converting.mode()).isEqualTo(LockMode.PR);
+      }
+      converting.release();
+    }
+  }
+
+  /** A thread that converts a lease and reports how the call ended. */
+  private static final class Converter {
+    private final Thread thread;
+    private final CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+
+    private Converter(Lease lease, LockMode target) {
+      this.thread =
+          new Thread(
+              () -> {
+                try {
+                  lease.convert(target);
+                  outcome.complete(null);
+                } catch (Throwable t) {
+                  outcome.complete(t);
+                }
+              },
+              "tck-converter");
+    }
+
+    static Converter start(Lease lease, LockMode target) {
+      Converter converter = new Converter(lease, target);
+      converter.thread.start();
+      return converter;
+    }
+
+    void interrupt() {
+      thread.interrupt();
+    }
+
+    /** Null if the conversion was done, else what the call threw. */
+    Throwable outcome() throws Exception {
+      return outcome.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    }
+  }
 }

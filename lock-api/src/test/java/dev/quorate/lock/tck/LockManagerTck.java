@@ -358,4 +358,58 @@ public abstract class LockManagerTck extends ConversionTck {
         .isInstanceOf(QuorateException.class);
     assertThat(other.state()).isEqualTo(LeaseState.LOST);
   }
+
+  /**
+   * A lease released by its blocking callback the moment it is granted (someone already waits
+   * behind it): a listener given in the options hears that, one added after the grant might not.
+   */
+  @Test
+  void listenerGivenInTheOptionsHearsEveryTransitionFromTheGrantOn() throws Exception {
+    String resource = freshResource();
+    List<LeaseEvent> heard = new CopyOnWriteArrayList<>();
+    LockOptions options =
+        LockOptions.builder()
+            .listener(heard::add)
+            .onBlocking((lease, wanted) -> lease.release())
+            .build();
+    BlockingRecorder holderCallbacks = new BlockingRecorder();
+    Lease holder = peer().lock(resource, holderCallbacks.options()).acquire(LockMode.EX);
+    CompletableFuture<Lease> giving = manager().lock(resource, options).acquireAsync(LockMode.EX);
+    holderCallbacks.awaitCount(1);
+    CompletableFuture<Lease> behind = anotherPeer().lock(resource).acquireAsync(LockMode.EX);
+    holderCallbacks.awaitCount(2);
+    holder.release();
+    Lease next = behind.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    Lease given = giving.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    eventually().until(() -> !heard.isEmpty());
+    assertThat(heard).hasSize(1);
+    assertThat(heard.get(0).lease()).isSameAs(given);
+    assertThat(heard.get(0).from()).isEqualTo(LeaseState.GRANTED);
+    assertThat(heard.get(0).to()).isEqualTo(LeaseState.RELEASED);
+    assertThat(given.state()).isEqualTo(LeaseState.RELEASED);
+    next.release();
+  }
+
+  @Test
+  void awaitChangeFromReturnsTheNextStateOrTheSameOneWhenTheTimeoutPasses() throws Exception {
+    String resource = freshResource();
+    Lease lease = grant(manager(), resource, LockMode.EX);
+    assertThat(lease.awaitChangeFrom(LeaseState.GRANTED, Duration.ZERO))
+        .isEqualTo(LeaseState.GRANTED);
+    assertThat(lease.awaitChangeFrom(LeaseState.SUSPECT, PATIENCE)).isEqualTo(LeaseState.GRANTED);
+    CompletableFuture<LeaseState> next =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return lease.awaitChangeFrom(LeaseState.GRANTED, PATIENCE);
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    lease.release();
+    assertThat(next.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(LeaseState.RELEASED);
+    assertThatThrownBy(() -> lease.awaitChangeFrom(LeaseState.GRANTED, Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("PT-1S");
+  }
 }

@@ -65,8 +65,24 @@ final class Cohort {
   /** Left the manager's map when idle; a request that still finds it goes to a new cohort. */
   private boolean retired;
 
-  /** What {@link #request} answers when this cohort was retired. */
-  static final CompletableFuture<Lease> RETIRED = new CompletableFuture<>();
+  /** What a cohort answers a request. */
+  sealed interface Answer permits Local, ToZooKeeper, Retired {}
+
+  /**
+   * Served by this cohort.
+   *
+   * @param lease completed with the local grant, or exceptionally
+   */
+  record Local(CompletableFuture<Lease> lease) implements Answer {}
+
+  /** Not for a cohort: a try-once request while the member holds no grant; ask ZooKeeper. */
+  record ToZooKeeper() implements Answer {}
+
+  /** This cohort left the manager's map when idle: ask the one that replaced it. */
+  record Retired() implements Answer {}
+
+  private static final Answer TO_ZOOKEEPER = new ToZooKeeper();
+  private static final Answer RETIRED = new Retired();
 
   /**
    * @param notCaching if not null, a retired cohort of this resource had stopped caching
@@ -82,11 +98,8 @@ final class Cohort {
     }
   }
 
-  /**
-   * A local request, or null if this cohort cannot answer it (a try-once request while the member
-   * holds no grant goes to ZooKeeper directly).
-   */
-  CompletableFuture<Lease> request(boolean tryOnce) {
+  /** Takes a local request, unless it is not for this cohort. */
+  Answer request(boolean tryOnce) {
     CompletableFuture<Lease> future = new CompletableFuture<>();
     boolean ask = false;
     synchronized (this) {
@@ -95,19 +108,19 @@ final class Cohort {
       }
       if (closed) {
         future.completeExceptionally(closedFailure());
-        return future;
+        return new Local(future);
       }
       if (holder == null && waiters.isEmpty() && mayGrantLocally()) {
         future.complete(grantLocally());
-        return future;
+        return new Local(future);
       }
       if (tryOnce) {
         if (grant == null && !requesting) {
-          return null;
+          return TO_ZOOKEEPER;
         }
         future.completeExceptionally(
             new LockTimeoutException(resource, LockMode.EX, Duration.ZERO));
-        return future;
+        return new Local(future);
       }
       waiters.add(future);
       if (grant == null && !requesting) {
@@ -124,12 +137,12 @@ final class Cohort {
     if (ask) {
       askZooKeeper();
     }
-    return future;
+    return new Local(future);
   }
 
   private boolean mayGrantLocally() {
     return grant != null
-        && grant.phase == ZkLease.Phase.GRANTED
+        && grant.state() == LeaseState.GRANTED
         && (!contended || handoffsWhileContended < handoffBound);
   }
 
@@ -267,7 +280,7 @@ final class Cohort {
     if (grant == null) {
       return null;
     }
-    boolean unusable = grant.phase != ZkLease.Phase.GRANTED;
+    boolean unusable = grant.state() != LeaseState.GRANTED;
     boolean yield = contended && (waiters.isEmpty() || handoffsWhileContended >= handoffBound);
     boolean notWorthKeeping = !caching && holder == null && waiters.isEmpty();
     if (!unusable && !yield && !notWorthKeeping && !closed) {

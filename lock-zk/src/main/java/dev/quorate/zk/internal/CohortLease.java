@@ -9,12 +9,12 @@ import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.ValueBlock;
-import dev.quorate.lock.internal.SerialExecutor;
+import dev.quorate.lock.internal.Forwarded;
+import dev.quorate.lock.internal.LeaseEvents;
+import dev.quorate.lock.internal.Requests;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One local EX grant of a {@link Cohort}: the member's ZooKeeper grant lent to one thread. Its
@@ -25,8 +25,7 @@ final class CohortLease implements Lease {
   private final Cohort cohort;
   final ZkLease grant;
   private final FencingToken token;
-  private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
-  private final SerialExecutor events;
+  private final LeaseEvents events;
   private final LeaseListener forward = this::forward;
   private volatile LeaseState ended;
   private volatile boolean detached;
@@ -35,7 +34,7 @@ final class CohortLease implements Lease {
     this.cohort = cohort;
     this.grant = grant;
     this.token = new FencingToken(grant.token().major(), sequence);
-    this.events = new SerialExecutor(cohort.service().pool());
+    this.events = new LeaseEvents(this, cohort.service().pool());
     grant.addListener(forward);
   }
 
@@ -46,10 +45,7 @@ final class CohortLease implements Lease {
     if (event.to() == LeaseState.LOST && !detached) {
       ended = LeaseState.LOST;
     }
-    LeaseEvent mine = new LeaseEvent(this, event.from(), event.to(), event.cause());
-    // Only listeners added before the transition hear it.
-    List<LeaseListener> now = List.copyOf(listeners);
-    events.execute(() -> now.forEach(listener -> listener.onTransition(mine)));
+    events.emit(event.from(), event.to(), event.cause());
   }
 
   @Override
@@ -106,12 +102,12 @@ final class CohortLease implements Lease {
 
   @Override
   public void convert(LockMode target) throws InterruptedException {
-    Waiting.await(convertAsync(target));
+    Requests.awaitConversion(convertAsync(target));
   }
 
   @Override
   public boolean tryConvert(LockMode target, Duration timeout) throws InterruptedException {
-    Waiting.checkTimeout(timeout);
+    Requests.checkTimeout(timeout);
     if (!detach()) {
       throw notHeld();
     }
@@ -124,7 +120,7 @@ final class CohortLease implements Lease {
     if (!detach()) {
       return CompletableFuture.failedFuture(notHeld());
     }
-    return grant.convertAsync(target).thenApply(converted -> this);
+    return Forwarded.completingWith(grant.convertAsync(target), this);
   }
 
   private boolean detach() {
@@ -148,12 +144,12 @@ final class CohortLease implements Lease {
 
   @Override
   public void addListener(LeaseListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    events.add(listener);
   }
 
   @Override
   public void removeListener(LeaseListener listener) {
-    listeners.remove(listener);
+    events.remove(listener);
   }
 
   @Override
@@ -182,9 +178,7 @@ final class CohortLease implements Lease {
   }
 
   private void emit(LeaseState from, LeaseState to) {
-    LeaseEvent event = new LeaseEvent(this, from, to, "released by holder");
-    List<LeaseListener> now = List.copyOf(listeners);
-    events.execute(() -> now.forEach(listener -> listener.onTransition(event)));
+    events.emit(from, to, "released by holder");
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.quorate.zk.internal;
 
-import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.QuorateException;
 import java.util.HashSet;
 import java.util.Set;
@@ -137,10 +136,7 @@ final class LeaseWatch {
   void connectionSuspended() {
     lease.steps.execute(
         () -> {
-          if (lease.phase == ZkLease.Phase.GRANTED) {
-            lease.phase = ZkLease.Phase.SUSPECT;
-            lease.emit(LeaseState.GRANTED, LeaseState.SUSPECT, "connection to ZooKeeper suspended");
-          }
+          lease.suspect();
         });
   }
 
@@ -150,7 +146,7 @@ final class LeaseWatch {
           long now = lease.service.currentSession();
           if (lease.isHeld()) {
             restoreHeld(now);
-          } else if (lease.phase == ZkLease.Phase.WAITING) {
+          } else if (lease.isWaiting()) {
             if (now != lease.session) {
               // The session that queued the request ended, and its node with it: queue again.
               lease.requeue();
@@ -174,10 +170,7 @@ final class LeaseWatch {
     } catch (QuorateException e) {
       return; // still no connection; the next state change decides
     }
-    if (lease.phase == ZkLease.Phase.SUSPECT) {
-      lease.phase = ZkLease.Phase.GRANTED;
-      lease.emit(LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session");
-    }
+    lease.grantedAgain();
     ownNode();
     waiters();
     lease.conversion.evaluate();

@@ -3,8 +3,10 @@ package dev.quorate.zk.internal;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.internal.Requests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -75,7 +77,7 @@ final class MultiRequest {
   List<Lease> acquire(Duration timeout) throws InterruptedException {
     List<ZkLease> leases = new ArrayList<>();
     for (String resource : resources) {
-      leases.add(new ZkLease(service, resource, mode, null, null, false, false));
+      leases.add(new ZkLease(service, resource, mode, LockOptions.defaults(), false, false));
     }
     leases.forEach(service::track);
     boolean done = false;
@@ -98,7 +100,7 @@ final class MultiRequest {
 
   private void await(CompletableFuture<Void> all, Duration timeout) throws InterruptedException {
     try {
-      long nanos = Waiting.saturatedNanos(timeout);
+      long nanos = Requests.saturatedNanos(timeout);
       if (nanos == Long.MAX_VALUE) {
         all.get();
       } else {
@@ -144,7 +146,7 @@ final class MultiRequest {
       try {
         return read(paths, protection, session);
       } catch (RuntimeException e) {
-        paths.forEach(new ZkNodes(service)::deleteInBackground);
+        paths.forEach(service.nodes()::deleteInBackground);
         throw e;
       }
     }
@@ -169,7 +171,7 @@ final class MultiRequest {
                 Thread.currentThread().interrupt();
                 return;
               }
-              ZkNodes nodes = new ZkNodes(service);
+              ZkNodes nodes = service.nodes();
               resources.forEach(
                   resource ->
                       nodes.deleteChildrenInBackground(service.container(resource), protection));
@@ -204,10 +206,10 @@ final class MultiRequest {
    * all nodes of the transaction share. Drops a set a retried transaction may have left behind.
    */
   private List<ZkNodes.Queued> read(List<String> paths, String protection, long session) {
-    ZkNodes nodes = new ZkNodes(service);
+    ZkNodes nodes = service.nodes();
     List<ZkNodes.Pipelined> reads = new ArrayList<>();
     for (String resource : resources) {
-      reads.add(nodes.queueAndValueSent(service.container(resource)));
+      reads.add(nodes.queueAndValue(service.container(resource)));
     }
     Stat stat = nodes.stat(paths.get(0));
     if (stat == null || stat.getEphemeralOwner() != session) {

@@ -3,6 +3,7 @@ package dev.quorate.zk.internal;
 import dev.quorate.lock.Mechanism;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.data.ACL;
 
@@ -20,6 +21,8 @@ import org.apache.zookeeper.data.ACL;
  * @param localHandoffBound local grants a cohort still makes after another member asked
  * @param member this member's name as its fencer knows it, written in the holder records of gated
  *     locks; null if not given (gated locks are then refused)
+ * @param executor the threads that run the leases' steps and deliver their events, or null for a
+ *     pool of the manager's own
  */
 public record ServiceSettings(
     CuratorFramework client,
@@ -31,4 +34,5 @@ public record ServiceSettings(
     Duration operationTimeout,
     boolean cohorting,
     int localHandoffBound,
-    String member) {}
+    String member,
+    Executor executor) {}

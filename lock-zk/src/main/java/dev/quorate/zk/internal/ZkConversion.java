@@ -2,8 +2,8 @@ package dev.quorate.zk.internal;
 
 import dev.quorate.lock.ConversionDeadlockException;
 import dev.quorate.lock.ErrorCode;
-import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
@@ -11,6 +11,7 @@ import dev.quorate.lock.ValueBlock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The conversion of one lease. A conversion creates a node in the new mode that keeps the lease's
@@ -27,7 +28,7 @@ final class ZkConversion {
   private final ZkLease lease;
   private ZkNodes.Created pending;
   private LockMode target;
-  private CompletableFuture<Lease> future;
+  private Outcome future;
   private boolean tryOnce;
 
   ZkConversion(ZkLease lease) {
@@ -35,7 +36,7 @@ final class ZkConversion {
   }
 
   CompletableFuture<Lease> start(LockMode to, Duration timeout) {
-    CompletableFuture<Lease> result = new CompletableFuture<>();
+    Outcome result = new Outcome();
     lease.steps.execute(() -> begin(to, timeout, result));
     if (timeout != null && !timeout.isZero()) {
       // The deadline runs on the lease's steps, like the grant: whichever comes first wins, so a
@@ -60,8 +61,8 @@ final class ZkConversion {
     return result;
   }
 
-  private void begin(LockMode to, Duration timeout, CompletableFuture<Lease> result) {
-    if (lease.phase != ZkLease.Phase.GRANTED) {
+  private void begin(LockMode to, Duration timeout, Outcome result) {
+    if (lease.state() != LeaseState.GRANTED) {
       result.completeExceptionally(lease.notGranted());
       return;
     }
@@ -71,12 +72,15 @@ final class ZkConversion {
               "a conversion of " + lease + " to " + target + " is already pending"));
       return;
     }
-    LockMode from = lease.mode;
+    LockMode from = lease.mode();
     try {
-      if (from == to) {
-        lease.completeLater(result);
-      } else if (from.covers(to)) {
-        convertDown(to);
+      if (from == to || from.covers(to)) {
+        if (!result.claim()) {
+          return; // withdrawn by its caller before it began
+        }
+        if (from != to) {
+          convertDown(to);
+        }
         lease.completeLater(result);
       } else {
         target = to;
@@ -104,15 +108,12 @@ final class ZkConversion {
   private void convertDown(LockMode to) {
     ZkNodes.Created created = lease.nodes.create(lease.container, prefix(to));
     ZkNodes.Created old = lease.node;
-    lease.node = created;
-    lease.mode = to;
-    lease.watch.ownNode();
     // VMS: a PW or EX holder's staged value is written on any down-conversion (only they stage).
-    ValueBlock write = lease.staged;
+    ValueBlock write = lease.convertedDown(created, to);
+    lease.watch.ownNode();
     if (write != null) {
-      lease.staged = null;
       lease.nodes.release(lease.container, old.path(), write, lease.valueVersion);
-      lease.valueVersion = lease.nodes.readValue(lease.container).version();
+      lease.valueVersion(lease.nodes.readValue(lease.container).version());
     } else {
       lease.nodes.delete(old.path());
     }
@@ -147,7 +148,7 @@ final class ZkConversion {
         return;
       }
       if (queue.deadlocks(me)) {
-        fail(new ConversionDeadlockException(lease.resource, lease.mode, target));
+        fail(new ConversionDeadlockException(lease.resource, lease.mode(), target));
         return;
       }
       List<LockNode> blockers = queue.blockers(me);
@@ -174,14 +175,13 @@ final class ZkConversion {
   }
 
   private void grant() {
+    if (!future.claim()) {
+      cancel(future); // withdrawn by its caller at this very moment: the lease keeps its mode
+      return;
+    }
     ZkNodes.Created old = lease.node;
-    ZkNodes.Value value = lease.nodes.readValue(lease.container);
-    lease.node = pending;
-    lease.mode = target;
-    lease.token = FencingToken.of(pending.czxid());
-    lease.valueVersion = value.version();
-    lease.valueBlock = lease.staged != null ? lease.staged : value.block();
-    CompletableFuture<Lease> done = future;
+    lease.convertedUp(pending, target, lease.nodes.readValue(lease.container));
+    Outcome done = future;
     pending = null;
     future = null;
     target = null;
@@ -201,17 +201,17 @@ final class ZkConversion {
     }
   }
 
-  /** Fails a pending conversion (lease lost, released, deadlock) and deletes its node. */
   /** Whether a conversion waits; only then is a failure worth building (with its stack trace). */
   boolean inProgress() {
     return future != null;
   }
 
+  /** Fails a pending conversion (lease lost, released, deadlock) and deletes its node. */
   void fail(QuorateException why) {
     if (future == null) {
       return;
     }
-    CompletableFuture<Lease> failed = future;
+    Outcome failed = future;
     if (pending != null && lease.isHeld()) {
       lease.nodes.delete(pending.path());
     } else if (pending != null) {
@@ -221,5 +221,30 @@ final class ZkConversion {
     future = null;
     target = null;
     failed.completeExceptionally(why);
+  }
+
+  /**
+   * The caller's future of one conversion. The lease claims it before it changes mode, a cancel
+   * claims it before withdrawing: whichever comes first decides. So a cancel that succeeds has left
+   * the lease in its old mode, and one that fails means the lease converted (or the conversion
+   * failed), which is what an interrupted caller is then told.
+   */
+  static final class Outcome extends CompletableFuture<Lease> {
+    private final AtomicBoolean claimed = new AtomicBoolean();
+
+    /** Claims the conversion for the lease; false if its caller withdrew it first. */
+    boolean claim() {
+      return claimed.compareAndSet(false, true);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      return claim() && super.cancel(mayInterruptIfRunning);
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+      return new CompletableFuture<>();
+    }
   }
 }

@@ -4,23 +4,25 @@ import dev.quorate.lock.BlockingCallback;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
-import dev.quorate.lock.LeaseEvent;
 import dev.quorate.lock.LeaseListener;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.RecoveryGate;
 import dev.quorate.lock.ValueBlock;
+import dev.quorate.lock.internal.LeaseEvents;
 import dev.quorate.lock.internal.LosableLease;
+import dev.quorate.lock.internal.Requests;
 import dev.quorate.lock.internal.SerialExecutor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,23 +60,29 @@ final class ZkLease implements LosableLease {
   final String resource;
   final String container;
   final SerialExecutor steps;
-  private final SerialExecutor events;
+  private final LeaseEvents events;
   private final BlockingCallback blockingCallback;
   private final boolean tryOnce;
   private final boolean callerWaits;
-  private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Lease> granted = new CompletableFuture<>();
+
+  /**
+   * Set by the holder's {@link #release()}: the lease is RELEASED for its holder from then on,
+   * while the step that deletes its node may still wait behind others (or for the connection).
+   */
+  private final AtomicBoolean releaseAsked = new AtomicBoolean();
+
   final ZkConversion conversion;
   final LeaseWatch watch;
 
   /** Null unless the lock has a recovery gate. */
   private final RecoveryCheck recovery;
 
-  volatile Phase phase = Phase.CREATING;
-  volatile LockMode mode;
-  volatile FencingToken token;
-  volatile ValueBlock valueBlock = ValueBlock.empty();
-  volatile ValueBlock staged;
+  private volatile Phase phase = Phase.CREATING;
+  private volatile LockMode mode;
+  private volatile FencingToken token;
+  private volatile ValueBlock valueBlock = ValueBlock.empty();
+  private volatile ValueBlock staged;
   int valueVersion = -1;
 
   /** The resource queue's child version read with the grant; see {@link Cohort}. */
@@ -87,20 +95,20 @@ final class ZkLease implements LosableLease {
       ZkLockService service,
       String resource,
       LockMode mode,
-      BlockingCallback blockingCallback,
-      RecoveryGate recoveryGate,
+      LockOptions options,
       boolean tryOnce,
       boolean callerWaits) {
     this.service = service;
-    this.nodes = new ZkNodes(service);
+    this.nodes = service.nodes();
     this.resource = resource;
     this.container = service.container(resource);
     this.mode = mode;
-    this.blockingCallback = blockingCallback;
+    this.blockingCallback = options.blockingCallback().orElse(null);
     this.tryOnce = tryOnce;
     this.callerWaits = callerWaits;
     this.steps = new SerialExecutor(service.pool());
-    this.events = new SerialExecutor(service.pool());
+    this.events = new LeaseEvents(this, service.pool(), options.listeners());
+    RecoveryGate recoveryGate = options.recoveryGate().orElse(null);
     this.conversion = new ZkConversion(this);
     this.watch = new LeaseWatch(this);
     this.recovery =
@@ -314,10 +322,58 @@ final class ZkLease implements LosableLease {
     }
   }
 
+  // ---- transitions applied for the watch and the conversion, on the steps ----
+
+  /** The connection was suspended: a GRANTED lease turns SUSPECT. */
+  void suspect() {
+    if (phase == Phase.GRANTED) {
+      phase = Phase.SUSPECT;
+      emit(LeaseState.GRANTED, LeaseState.SUSPECT, "connection to ZooKeeper suspended");
+    }
+  }
+
+  /** Back within the session, the node still there: a SUSPECT lease is GRANTED again. */
+  void grantedAgain() {
+    if (phase == Phase.SUSPECT) {
+      phase = Phase.GRANTED;
+      emit(LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session");
+    }
+  }
+
+  boolean isWaiting() {
+    return phase == Phase.WAITING;
+  }
+
+  /**
+   * A down-conversion: the lease holds {@code mode} on {@code node} now, with the same token.
+   *
+   * @return the staged value block to write as the old node goes, or null
+   */
+  ValueBlock convertedDown(ZkNodes.Created node, LockMode mode) {
+    this.node = node;
+    this.mode = mode;
+    ValueBlock write = staged;
+    staged = null;
+    return write;
+  }
+
+  /** An up-conversion granted: a new grant on {@code node}, its czxid the new token. */
+  void convertedUp(ZkNodes.Created node, LockMode mode, ZkNodes.Value value) {
+    this.node = node;
+    this.mode = mode;
+    this.token = FencingToken.of(node.czxid());
+    this.valueVersion = value.version();
+    this.valueBlock = staged != null ? staged : value.block();
+  }
+
+  void valueVersion(int version) {
+    this.valueVersion = version;
+  }
+
   /** Tells this holder, on the event thread, that a request for {@code wanted} waits on it. */
   void notifyBlocking(LockMode wanted) {
     if (blockingCallback != null) {
-      events.execute(() -> blockingCallback.onBlocking(this, wanted));
+      events.blocking(blockingCallback, wanted);
     }
   }
 
@@ -336,19 +392,14 @@ final class ZkLease implements LosableLease {
   }
 
   void emit(LeaseState from, LeaseState to, String cause) {
-    if (listeners.isEmpty()) {
-      return; // only listeners added before a transition hear it; spare a thread the wake-up
-    }
-    LeaseEvent event = new LeaseEvent(this, from, to, cause);
-    events.execute(
-        () -> {
-          for (LeaseListener listener : listeners) {
-            listener.onTransition(event);
-          }
-        });
+    events.emit(from, to, cause);
   }
 
   void lose(String cause) {
+    if (releaseAsked.get()) {
+      releaseNow(); // the holder let go first: it hears RELEASED, as state() told it
+      return;
+    }
     LeaseState from = state();
     phase = Phase.LOST;
     emit(from, LeaseState.LOST, cause);
@@ -358,11 +409,16 @@ final class ZkLease implements LosableLease {
     service.forget(this);
   }
 
-  private void releaseNow() {
+  /**
+   * Ends a held lease as released; sends the deletes in the background.
+   *
+   * @return completed when ZooKeeper answered the delete (or will only later)
+   */
+  private CompletableFuture<Void> releaseNow() {
     if (!isHeld()) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
-    LeaseState from = state();
+    LeaseState from = phase == Phase.SUSPECT ? LeaseState.SUSPECT : LeaseState.GRANTED;
     if (conversion.inProgress()) {
       conversion.fail(
           new LeaseLostException(
@@ -373,12 +429,12 @@ final class ZkLease implements LosableLease {
     ValueBlock write = mode.writesValueBlock() ? staged : null;
     staged = null;
     String record = recordPath();
+    service.forget(this);
     if (record != null) {
       new RecordedEnd(service, nodes).release(container, node.path(), write, valueVersion, record);
-    } else {
-      nodes.release(container, node.path(), write, valueVersion);
+      return CompletableFuture.completedFuture(null);
     }
-    service.forget(this);
+    return nodes.release(container, node.path(), write, valueVersion);
   }
 
   CompletableFuture<Void> closeByManager() {
@@ -454,7 +510,11 @@ final class ZkLease implements LosableLease {
 
   @Override
   public LeaseState state() {
-    return switch (phase) {
+    Phase now = phase;
+    if (releaseAsked.get() && now != Phase.LOST) {
+      return LeaseState.RELEASED;
+    }
+    return switch (now) {
       case CREATING, WAITING, GRANTED -> LeaseState.GRANTED;
       case SUSPECT -> LeaseState.SUSPECT;
       case WITHDRAWN, RELEASED -> LeaseState.RELEASED;
@@ -464,14 +524,14 @@ final class ZkLease implements LosableLease {
 
   @Override
   public void checkValid() {
-    if (phase != Phase.GRANTED) {
+    if (phase != Phase.GRANTED || releaseAsked.get()) {
       throw notGranted();
     }
   }
 
   LeaseLostException notGranted() {
     String what = "lease on '" + resource + "' (token " + token + ")";
-    return switch (phase) {
+    return switch (state()) {
       case SUSPECT ->
           new LeaseLostException(
               ErrorCode.LEASE_SUSPECT,
@@ -500,13 +560,14 @@ final class ZkLease implements LosableLease {
 
   @Override
   public void convert(LockMode target) throws InterruptedException {
-    Waiting.await(convertAsync(target));
+    Requests.awaitConversion(convertAsync(target));
   }
 
   @Override
   public boolean tryConvert(LockMode target, Duration timeout) throws InterruptedException {
-    Waiting.checkTimeout(timeout);
-    return Waiting.awaitWithin(conversion.start(target, timeout), timeout).isPresent();
+    Objects.requireNonNull(target, "mode");
+    Requests.checkTimeout(timeout);
+    return Requests.awaitConversionWithin(conversion.start(target, timeout), timeout);
   }
 
   @Override
@@ -517,17 +578,34 @@ final class ZkLease implements LosableLease {
 
   @Override
   public void addListener(LeaseListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+    events.add(listener);
   }
 
   @Override
   public void removeListener(LeaseListener listener) {
-    listeners.remove(listener);
+    events.remove(listener);
   }
 
+  /**
+   * Releases the lease: RELEASED for its holder at once. While connected, waits for ZooKeeper's
+   * answer to the delete (one round trip), so that whoever asks next finds the lock free; while the
+   * connection is suspended or lost, returns at once and leaves the delete to Curator, which
+   * retries it until it succeeds or the session ends (taking the node with it).
+   */
   @Override
   public void release() {
-    awaitStep(this::releaseNow, "release");
+    if (!releaseAsked.compareAndSet(false, true)) {
+      return;
+    }
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    Runnable step = () -> releaseNow().whenComplete((done, failure) -> answered.complete(null));
+    if (recovery == null) {
+      // On this thread when no step runs: the delete goes out before the holder's next request.
+      steps.executeHere(step);
+    } else {
+      steps.execute(step); // the holder record's transaction waits for its connection
+    }
+    service.awaitWhileConnected(answered, this);
   }
 
   /** Runs {@code step} and waits for it at most the operation timeout. */

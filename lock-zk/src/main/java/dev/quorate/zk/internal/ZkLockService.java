@@ -9,6 +9,9 @@ import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.internal.DaemonThreads;
+import dev.quorate.lock.internal.LockHandle;
+import dev.quorate.lock.internal.Requests;
 import dev.quorate.lock.internal.ResourceNames;
 import dev.quorate.lock.internal.SerialExecutor;
 import dev.quorate.zk.ZkLockManager;
@@ -19,18 +22,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
@@ -46,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ZkLockService implements ZkLockManager {
   private static final Logger log = LoggerFactory.getLogger(ZkLockService.class);
-  private static final AtomicInteger THREADS = new AtomicInteger();
 
   private final CuratorFramework client;
   private final boolean ownsClient;
@@ -57,8 +58,9 @@ public final class ZkLockService implements ZkLockManager {
   private final Duration operationTimeout;
   private final byte[] owner;
   private final String member;
-  private final ExecutorService pool;
+  private final Executor pool;
   private final ScheduledThreadPoolExecutor timers;
+  private final ZkNodes nodes;
   private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
   private final boolean cohorting;
   private final int localHandoffBound;
@@ -69,6 +71,9 @@ public final class ZkLockService implements ZkLockManager {
   private final AtomicInteger mostHandoffsWhileContended = new AtomicInteger();
   private final ConnectionStateListener connectionListener = this::onConnectionState;
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Completed when the connection is suspended or lost; a fresh one once it is back. */
+  private volatile CompletableFuture<Void> connectionDown = new CompletableFuture<>();
 
   /**
    * Creates the service on a started client.
@@ -87,28 +92,12 @@ public final class ZkLockService implements ZkLockManager {
     this.localHandoffBound = settings.localHandoffBound();
     this.owner = ownerId().getBytes(StandardCharsets.UTF_8);
     this.member = settings.member();
-    ThreadPoolExecutor threads =
-        new ThreadPoolExecutor(
-            0,
-            Integer.MAX_VALUE,
-            10,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            task -> {
-              Thread thread = new Thread(task, "quorate-zk-" + THREADS.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    this.pool = threads;
-    this.timers =
-        new ScheduledThreadPoolExecutor(
-            1,
-            task -> {
-              Thread thread = new Thread(task, "quorate-zk-timer-" + THREADS.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
-    timers.setRemoveOnCancelPolicy(true);
+    // Its threads end when idle: nothing to shut down, and events queued at close still run.
+    this.pool =
+        settings.executor() != null ? settings.executor() : DaemonThreads.growing("quorate-zk");
+    this.timers = DaemonThreads.timers("quorate-zk-timer");
+    this.nodes =
+        new ZkNodes(new ZkSession(client, acls, owner.clone(), operationTimeout, valuedContainers));
     // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
     client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
   }
@@ -127,12 +116,13 @@ public final class ZkLockService implements ZkLockManager {
     return client;
   }
 
-  ExecutorService pool() {
+  Executor pool() {
     return pool;
   }
 
-  ValuedContainers valuedContainers() {
-    return valuedContainers;
+  /** The ZooKeeper calls of the lock protocol, one set for the manager. */
+  ZkNodes nodes() {
+    return nodes;
   }
 
   LossSightings lossSightings() {
@@ -197,7 +187,7 @@ public final class ZkLockService implements ZkLockManager {
     List<String> names = MultiRequest.distinct(resources);
     names.forEach(ResourceNames::check);
     Objects.requireNonNull(mode, "mode");
-    Waiting.checkTimeout(timeout);
+    Requests.checkTimeout(timeout);
     checkOpen();
     return new MultiRequest(this, names, mode).acquire(timeout);
   }
@@ -224,7 +214,10 @@ public final class ZkLockService implements ZkLockManager {
               + "' has a recoveryGate, which needs this member's name as the fencer knows it:"
               + " set ZkLockManagerBuilder.member(name)");
     }
-    return new ZkLock(resource, options);
+    return new LockHandle(
+        resource,
+        options,
+        (mode, timeout, callerWaits) -> request(resource, mode, options, timeout, callerWaits));
   }
 
   @Override
@@ -247,26 +240,28 @@ public final class ZkLockService implements ZkLockManager {
     Objects.requireNonNull(mode, "mode");
     checkOpen();
     // A request with its own blocking callback needs its own node: the callback is per node. So
-    // does a gated one: its holder record is per node, and a cached grant would outlive it.
+    // does a gated one: its holder record is per node, and a cached grant would outlive it. One
+    // with
+    // listeners from its options too, for now: a cohort's local grants do not take listeners yet.
     if (cohorting
         && mode == LockMode.EX
         && options.blockingCallback().isEmpty()
-        && options.recoveryGate().isEmpty()) {
+        && options.recoveryGate().isEmpty()
+        && options.listeners().isEmpty()) {
       boolean tryOnce = timeout != null && timeout.isZero();
-      CompletableFuture<Lease> local;
+      Cohort.Answer answer;
       do {
-        local = cohort(resource).request(tryOnce);
-      } while (local == Cohort.RETIRED);
-      if (local != null) {
-        CompletableFuture<Lease> answer = local;
+        answer = cohort(resource).request(tryOnce);
+      } while (answer instanceof Cohort.Retired);
+      if (answer instanceof Cohort.Local local) {
+        CompletableFuture<Lease> lease = local.lease();
         if (timeout != null && !tryOnce) {
           afterTimeout(
               timeout,
-              answer,
-              () ->
-                  answer.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
+              lease,
+              () -> lease.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
         }
-        return answer;
+        return lease;
       }
     }
     return requestFromZooKeeper(resource, mode, options, timeout, callerWaits);
@@ -300,13 +295,7 @@ public final class ZkLockService implements ZkLockManager {
     checkOpen();
     ZkLease lease =
         new ZkLease(
-            this,
-            resource,
-            mode,
-            options.blockingCallback().orElse(null),
-            options.recoveryGate().orElse(null),
-            timeout != null && timeout.isZero(),
-            callerWaits);
+            this, resource, mode, options, timeout != null && timeout.isZero(), callerWaits);
     active.add(lease);
     if (closed.get()) {
       // close() may have swept the set before this lease joined it.
@@ -336,7 +325,7 @@ public final class ZkLockService implements ZkLockManager {
    * count (about 292 years) means no timeout at all.
    */
   void afterTimeout(Duration timeout, CompletableFuture<?> until, Runnable action) {
-    long nanos = Waiting.saturatedNanos(timeout);
+    long nanos = Requests.saturatedNanos(timeout);
     if (nanos == Long.MAX_VALUE || until.isDone()) {
       return; // granted on the caller's thread already: no timer (and no timer thread woken)
     }
@@ -344,8 +333,36 @@ public final class ZkLockService implements ZkLockManager {
     until.whenComplete((result, failure) -> timer.cancel(false));
   }
 
+  /**
+   * Waits for ZooKeeper's answer to an operation sent for {@code lease}, while the connection is up
+   * and at most the operation timeout: never for a connection that is suspended or lost.
+   */
+  void awaitWhileConnected(CompletableFuture<Void> answered, ZkLease lease) {
+    CompletableFuture<Void> down = connectionDown;
+    if (down.isDone() || !isConnected()) {
+      return;
+    }
+    try {
+      CompletableFuture.anyOf(answered, down).get(operationTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // It goes on in the background; the lease is over for the holder already.
+      log.warn("release of {} still in progress after {}", lease, operationTimeout, e);
+    }
+  }
+
   private void onConnectionState(CuratorFramework source, ConnectionState state) {
     log.debug("connection state {}", state);
+    switch (state) {
+      case SUSPENDED, LOST -> connectionDown.complete(null);
+      case CONNECTED, RECONNECTED -> {
+        if (connectionDown.isDone()) {
+          connectionDown = new CompletableFuture<>();
+        }
+      }
+      default -> {}
+    }
     for (ZkLease lease : active) {
       switch (state) {
         case SUSPENDED -> lease.watch.connectionSuspended();
@@ -380,49 +397,6 @@ public final class ZkLockService implements ZkLockManager {
     timers.shutdownNow();
     if (onClose != null) {
       onClose.run();
-    }
-  }
-
-  /** A handle: resource name plus options. */
-  private final class ZkLock implements Lock {
-    private final String resource;
-    private final LockOptions options;
-
-    ZkLock(String resource, LockOptions options) {
-      this.resource = resource;
-      this.options = options;
-    }
-
-    @Override
-    public String resource() {
-      return resource;
-    }
-
-    @Override
-    public LockOptions options() {
-      return options;
-    }
-
-    @Override
-    public Lease acquire(LockMode mode) throws InterruptedException {
-      return Waiting.await(
-          request(resource, mode, options, options.acquireTimeout().orElse(null), true));
-    }
-
-    @Override
-    public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
-      Waiting.checkTimeout(timeout);
-      return Waiting.awaitWithin(request(resource, mode, options, timeout, true), timeout);
-    }
-
-    @Override
-    public CompletableFuture<Lease> acquireAsync(LockMode mode) {
-      return request(resource, mode, options, options.acquireTimeout().orElse(null), false);
-    }
-
-    @Override
-    public String toString() {
-      return "Lock[" + resource + ", " + options + "]";
     }
   }
 

@@ -10,9 +10,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.ACLBackgroundPathAndBytesable;
+import org.apache.curator.framework.api.BackgroundPathAndBytesable;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,12 +43,12 @@ final class ZkNodes {
    */
   record Value(ValueBlock block, int version, int childChanges) {}
 
-  private final ZkLockService service;
+  private final ZkSession session;
   private final CuratorFramework client;
 
-  ZkNodes(ZkLockService service) {
-    this.service = service;
-    this.client = service.client();
+  ZkNodes(ZkSession session) {
+    this.session = session;
+    this.client = session.client();
   }
 
   /**
@@ -59,17 +61,7 @@ final class ZkNodes {
     for (int attempt = 1; ; attempt++) {
       try {
         Stat stat = new Stat();
-        ACLBackgroundPathAndBytesable<String> create =
-            client
-                .create()
-                .storingStatIn(stat)
-                .creatingParentContainersIfNeeded()
-                .withProtection()
-                .withMode(CreateMode.EPHEMERAL_SEQUENTIAL);
-        List<org.apache.zookeeper.data.ACL> acls = service.acls();
-        String path =
-            (acls == null ? create : create.withACL(acls, true))
-                .forPath(container + "/" + prefix, service.owner());
+        String path = lockNodeCreate(stat).forPath(container + "/" + prefix, session.owner());
         if (stat.getCzxid() == 0) {
           Stat found = client.checkExists().forPath(path);
           if (found == null) {
@@ -77,7 +69,7 @@ final class ZkNodes {
           }
           stat = found;
         }
-        if (stat.getEphemeralOwner() != service.currentSession()) {
+        if (stat.getEphemeralOwner() != session.currentId()) {
           // Made by an older session of this client that is ending: never ours to hold.
           deleteInBackground(path);
           if (attempt < CREATE_ATTEMPTS) {
@@ -118,17 +110,9 @@ final class ZkNodes {
         new CompletableFuture<>();
     Pipelined read;
     try {
-      ACLBackgroundPathAndBytesable<String> create =
-          client
-              .create()
-              .storingStatIn(new Stat())
-              .creatingParentContainersIfNeeded()
-              .withProtection()
-              .withMode(CreateMode.EPHEMERAL_SEQUENTIAL);
-      List<org.apache.zookeeper.data.ACL> acls = service.acls();
-      (acls == null ? create : create.withACL(acls, true))
+      lockNodeCreate(new Stat())
           .inBackground((c, event) -> reply.complete(event))
-          .forPath(container + "/" + prefix, service.owner());
+          .forPath(container + "/" + prefix, session.owner());
       read = queueAndValueInBackground(container, queueWatch);
     } catch (Exception e) {
       throw failure("create a lock node under " + container, e);
@@ -163,11 +147,27 @@ final class ZkNodes {
     }
   }
 
+  /**
+   * Curator's create of a lock node: ephemeral-sequential, protected, in a container made if
+   * needed, with our ACLs; {@code storingStatIn} first, or Curator drops the Stat.
+   */
+  private BackgroundPathAndBytesable<String> lockNodeCreate(Stat stat) {
+    ACLBackgroundPathAndBytesable<String> create =
+        client
+            .create()
+            .storingStatIn(stat)
+            .creatingParentContainersIfNeeded()
+            .withProtection()
+            .withMode(CreateMode.EPHEMERAL_SEQUENTIAL);
+    List<ACL> acls = session.acls();
+    return acls == null ? create : create.withACL(acls, true);
+  }
+
   private Queued queued(String container, String prefix, String path, Stat stat, Pipelined read) {
     if (stat == null || stat.getCzxid() == 0 || stat.getEphemeralOwner() != currentSession()) {
       // A retried create, or one of a session that is ending: let the careful path sort it out.
-      Stat found = statOf(path);
-      if (found == null || found.getEphemeralOwner() != service.currentSession()) {
+      Stat found = stat(path);
+      if (found == null || found.getEphemeralOwner() != session.currentId()) {
         if (found != null) {
           deleteInBackground(path);
         }
@@ -187,21 +187,7 @@ final class ZkNodes {
   }
 
   private long currentSession() {
-    return service.currentSession();
-  }
-
-  /** Sends a queue listing and a value read without waiting for either. */
-  Pipelined queueAndValueSent(String container) {
-    try {
-      return queueAndValueInBackground(container, null);
-    } catch (Exception e) {
-      throw failure("list " + container, e);
-    }
-  }
-
-  /** The Stat of {@code path}, or null if it does not exist. */
-  Stat stat(String path) {
-    return statOf(path);
+    return session.currentId();
   }
 
   /** Deletes, in the background, the children of {@code container} whose names start so. */
@@ -223,7 +209,8 @@ final class ZkNodes {
     }
   }
 
-  private Stat statOf(String path) {
+  /** The Stat of {@code path}, or null if it does not exist. */
+  Stat stat(String path) {
     try {
       return client.checkExists().forPath(path);
     } catch (Exception e) {
@@ -292,19 +279,17 @@ final class ZkNodes {
   }
 
   /**
-   * Lists the queue and, pipelined behind it on the same session, reads the value block: one round
-   * trip instead of two. ZooKeeper answers a session's requests in order from a state that only
-   * moves forward, so a value read after a listing that shows the last writer gone is the value it
-   * wrote on release.
+   * Sends a listing of the queue and, pipelined behind it on the same session, a read of the value
+   * block, waiting for neither (the answers complete the returned reads): one round trip instead of
+   * two. ZooKeeper answers a session's requests in order from a state that only moves forward, so a
+   * value read after a listing that shows the last writer gone is the value it wrote on release.
    */
   Pipelined queueAndValue(String container) {
-    Pipelined read;
     try {
-      read = queueAndValueInBackground(container, null);
+      return queueAndValueInBackground(container, null);
     } catch (Exception e) {
       throw failure("list " + container, e);
     }
-    return read;
   }
 
   /**
@@ -316,7 +301,7 @@ final class ZkNodes {
       throws Exception {
     CompletableFuture<Value> value = new CompletableFuture<>();
     CompletableFuture<List<String>> children = new CompletableFuture<>();
-    ValuedContainers valued = service.valuedContainers();
+    ValuedContainers valued = session.valuedContainers();
     boolean readValue = valued.contains(container);
     var listing = client.getChildren();
     (queueWatch == null ? listing : listing.usingWatcher(queueWatch))
@@ -366,7 +351,7 @@ final class ZkNodes {
                 if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
                   Value read = value(container, event.getData(), event.getStat());
                   if (read.block().isEmpty()) {
-                    service.valuedContainers().remove(container);
+                    session.valuedContainers().remove(container);
                   }
                   value.complete(read);
                 } else {
@@ -423,7 +408,7 @@ final class ZkNodes {
 
   private <T> T await(CompletableFuture<T> future) throws Exception {
     try {
-      return future.get(service.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      return future.get(session.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Exception cause) {
         throw cause;
@@ -462,29 +447,44 @@ final class ZkNodes {
   /**
    * Deletes our node, first writing {@code value} (if not null) to the container in the same
    * transaction, checked against {@code version} so that a holder that lost its lease never
-   * overwrites a newer value. A delete that fails for want of a connection is retried by Curator
-   * until it succeeds or the session ends (and with it the node).
+   * overwrites a newer value. Sent in the background, never waiting for a connection: a delete that
+   * fails for want of one is retried by Curator until it succeeds or the session ends (and with it
+   * the node).
+   *
+   * @return completed when ZooKeeper answered the delete (never, if it only can after a reconnect)
    */
-  void release(String container, String path, ValueBlock value, int version) {
-    if (value != null) {
-      try {
-        client
-            .transaction()
-            .forOperations(
-                client
-                    .transactionOp()
-                    .setData()
-                    .withVersion(version)
-                    .forPath(container, value.toBytes()),
-                client.transactionOp().delete().forPath(path));
-        return;
-      } catch (KeeperException e) {
-        log.warn("value block of {} not written ({}); releasing without it", container, e.code());
-      } catch (Exception e) {
-        log.warn("value block of {} not written; releasing without it", container, e);
-      }
+  CompletableFuture<Void> release(String container, String path, ValueBlock value, int version) {
+    if (value == null) {
+      return deleteInBackground(path);
     }
-    delete(path);
+    CompletableFuture<Void> answered = new CompletableFuture<>();
+    try {
+      client
+          .transaction()
+          .inBackground(
+              (c, event) -> {
+                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
+                  answered.complete(null);
+                  return;
+                }
+                log.warn(
+                    "value block of {} not written ({}); releasing without it",
+                    container,
+                    KeeperException.Code.get(event.getResultCode()));
+                deleteInBackground(path).thenRun(() -> answered.complete(null));
+              })
+          .forOperations(
+              client
+                  .transactionOp()
+                  .setData()
+                  .withVersion(version)
+                  .forPath(container, value.toBytes()),
+              client.transactionOp().delete().forPath(path));
+    } catch (Exception e) {
+      log.warn("value block of {} not written; releasing without it", container, e);
+      deleteInBackground(path).thenRun(() -> answered.complete(null));
+    }
+    return answered;
   }
 
   /** Writes the value block and returns the new version, or -1 if it could not be written. */
@@ -512,12 +512,24 @@ final class ZkNodes {
     }
   }
 
-  void deleteInBackground(String path) {
+  /**
+   * Deletes a node without waiting; Curator retries it until it succeeds or the node is gone.
+   *
+   * @return completed when ZooKeeper answered (never, if it only can after a reconnect)
+   */
+  CompletableFuture<Void> deleteInBackground(String path) {
+    CompletableFuture<Void> answered = new CompletableFuture<>();
     try {
-      client.delete().guaranteed().inBackground().forPath(path);
+      client
+          .delete()
+          .guaranteed()
+          .inBackground((c, event) -> answered.complete(null))
+          .forPath(path);
     } catch (Exception e) {
       log.debug("background delete of {} not started", path, e);
+      answered.complete(null);
     }
+    return answered;
   }
 
   static QuorateException failure(String what, Exception e) {
