@@ -12,9 +12,11 @@ module dev.quorate.lock {
 
   exports dev.quorate.lock;
   exports dev.quorate.quorum;
-  // Shared implementation of the ZooKeeper manager (provider selection, request helpers); not API.
+  // Shared implementation of the ZooKeeper and disk managers (provider selection, request helpers);
+  // not API (a small SPI package for third-party managers is to replace it).
   exports dev.quorate.lock.internal to
-      dev.quorate.zk;
+      dev.quorate.zk,
+      dev.quorate.disklease;
 
   uses dev.quorate.lock.LockManagerProvider;
 

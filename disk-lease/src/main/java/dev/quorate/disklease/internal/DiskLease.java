@@ -8,13 +8,15 @@ import dev.quorate.lock.LeaseListener;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.ValueBlock;
+import dev.quorate.lock.internal.Requests;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,14 +44,27 @@ final class DiskLease implements Lease {
       int slot,
       SlotClaims.Claim claim,
       long lver,
-      Executor events) {
+      Executor events,
+      List<LeaseListener> initial) {
     this.local = local;
     this.manager = manager;
     this.slot = slot;
     this.claim = claim;
     this.lver = lver;
     this.events = events;
-    local.addListener(e -> onLocal(e));
+    this.listeners.addAll(initial);
+  }
+
+  /**
+   * Follows the local grant once the manager knows this lease: a local grant that ended before (a
+   * blocking callback released it as it was granted) ends this lease now, so its listeners hear it.
+   */
+  void followLocal() {
+    local.addListener(this::onLocal);
+    LeaseState now = local.state();
+    if (now.isFinal()) {
+      end(now, "the local grant was " + now + " as it was granted");
+    }
   }
 
   Lease local() {
@@ -106,46 +121,44 @@ final class DiskLease implements Lease {
 
   @Override
   public void convert(LockMode mode) throws InterruptedException {
-    manager.awaitConversion(convertAsync(mode), null);
+    Requests.awaitConversion(convertAsync(mode));
   }
 
   @Override
   public boolean tryConvert(LockMode mode, Duration timeout) throws InterruptedException {
     DiskLocks.requireNotNegative(timeout);
-    return manager.awaitConversion(convertAsync(mode), timeout);
+    Conversion conversion = convertAsync(mode);
+    manager.schedule(() -> conversion.expire(timeout), timeout);
+    return Requests.awaitConversionWithin(conversion, timeout);
   }
 
   @Override
-  public CompletableFuture<Lease> convertAsync(LockMode mode) {
+  public Conversion convertAsync(LockMode mode) {
     DiskLocks.requireSupported(mode);
     checkValid();
     boolean down = mode().covers(mode);
     SlotClaims.Claim next = manager.claim(slot, mode);
-    CompletableFuture<Lease> result = new CompletableFuture<>();
-    AtomicReference<CompletableFuture<Lease>> localConversion = new AtomicReference<>();
+    Conversion result = new Conversion(mode, next);
     CompletableFuture<Long> covered =
         next == null ? CompletableFuture.completedFuture(null) : next.granted();
     covered.whenComplete(
         (grantedLver, failure) -> {
-          if (failure != null || result.isDone()) {
-            closeQuietly(next);
-            result.completeExceptionally(DiskLocks.unwrap(failure, resource(), mode));
+          if (failure != null) {
+            result.fail(DiskLocks.unwrap(failure, resource(), mode));
             return;
           }
-          CompletableFuture<Lease> conversion;
-          try {
-            conversion = local.convertAsync(mode);
-          } catch (RuntimeException e) {
-            closeQuietly(next);
-            result.completeExceptionally(e);
-            return;
+          CompletableFuture<Lease> conversion = result.startLocal();
+          if (conversion == null) {
+            return; // withdrawn, timed out or failed meanwhile; the claim is closed
           }
-          localConversion.set(conversion);
           conversion.whenComplete(
               (converted, error) -> {
+                if (error instanceof CancellationException) {
+                  closeQuietly(next); // withdrawn: the withdrawal completes the conversion
+                  return;
+                }
                 if (error != null) {
-                  closeQuietly(next);
-                  result.completeExceptionally(error);
+                  result.fail(error);
                   return;
                 }
                 SlotClaims.Claim old;
@@ -160,18 +173,71 @@ final class DiskLease implements Lease {
                 result.complete(this);
               });
         });
-    result.whenComplete(
-        (l, e) -> {
-          if (result.isCancelled()) {
-            CompletableFuture<Lease> conversion = localConversion.get();
-            if (conversion != null) {
-              conversion.cancel(false);
-            } else {
-              closeQuietly(next);
-            }
-          }
-        });
     return result;
+  }
+
+  /**
+   * A conversion in its two steps: the slot claimed on the disks for the new mode, then the local
+   * grant converted. It can be withdrawn (cancelled or timed out) until the local grant has changed
+   * mode, and not after: a withdrawal that succeeds leaves the lease in its old mode.
+   */
+  final class Conversion extends CompletableFuture<Lease> {
+    private final LockMode target;
+    private final SlotClaims.Claim next;
+    private CompletableFuture<Lease> local; // guarded by this
+
+    private Conversion(LockMode target, SlotClaims.Claim next) {
+      this.target = target;
+      this.next = next;
+    }
+
+    /** Starts the local conversion, or returns null if this conversion already ended. */
+    private synchronized CompletableFuture<Lease> startLocal() {
+      if (isDone()) {
+        return null;
+      }
+      try {
+        local = DiskLease.this.local.convertAsync(target);
+      } catch (RuntimeException e) {
+        fail(e);
+        return null;
+      }
+      return local;
+    }
+
+    private void fail(Throwable failure) {
+      closeQuietly(next);
+      completeExceptionally(failure);
+    }
+
+    /** The caller's timeout passed: withdraws the conversion unless it is too late. */
+    private void expire(Duration timeout) {
+      if (withdraw()) {
+        completeExceptionally(new LockTimeoutException(resource(), target, timeout));
+      }
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      return withdraw() && super.cancel(mayInterruptIfRunning);
+    }
+
+    /** Withdraws the local conversion if it started; false once it changed the lease's mode. */
+    private boolean withdraw() {
+      CompletableFuture<Lease> started;
+      synchronized (this) {
+        if (isDone()) {
+          return false;
+        }
+        started = local;
+        if (started == null) {
+          // Not started: startLocal, under this monitor, will see this future done.
+          closeQuietly(next);
+          return true;
+        }
+      }
+      return started.cancel(false);
+    }
   }
 
   @Override

@@ -139,7 +139,7 @@ final class DiskLock implements Lock {
                       error instanceof CancellationException ? error : unwrapCompletion(error));
                   return;
                 }
-                DiskLease diskLease = manager.granted(lease, slot, claim, lver);
+                DiskLease diskLease = manager.granted(lease, slot, claim, lver, options);
                 if (!result.complete(diskLease)) {
                   diskLease.release();
                 }

@@ -26,7 +26,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -35,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
@@ -251,9 +249,13 @@ public final class DiskLocks implements LockManager {
     return local.lock(resource, b.build());
   }
 
-  DiskLease granted(Lease localLease, int slot, SlotClaims.Claim claim, Long lver) {
-    DiskLease lease = new DiskLease(localLease, this, slot, claim, lver == null ? 0 : lver, events);
+  DiskLease granted(
+      Lease localLease, int slot, SlotClaims.Claim claim, Long lver, LockOptions options) {
+    DiskLease lease =
+        new DiskLease(
+            localLease, this, slot, claim, lver == null ? 0 : lver, events, options.listeners());
     leases.put(localLease, lease);
+    lease.followLocal();
     if (host.state() != LeaseState.GRANTED) {
       lease.hostChanged(host.state(), "this host's delta lease is " + host.state());
     }
@@ -270,26 +272,6 @@ public final class DiskLocks implements LockManager {
 
   void schedule(Runnable task, Duration delay) {
     worker.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  boolean awaitConversion(CompletableFuture<Lease> conversion, Duration timeout)
-      throws InterruptedException {
-    try {
-      if (timeout == null) {
-        conversion.get();
-      } else {
-        conversion.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      }
-      return true;
-    } catch (TimeoutException e) {
-      conversion.cancel(false);
-      return false;
-    } catch (InterruptedException e) {
-      conversion.cancel(false);
-      throw e;
-    } catch (ExecutionException e) {
-      throw unwrap(e.getCause(), "conversion", null);
-    }
   }
 
   private boolean holdsLeases() {
