@@ -17,15 +17,19 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class RecordCodecTest {
+  static final UUID SET = UUID.randomUUID();
+
   private static final UUID DISK = UUID.randomUUID();
 
   @Test
   void everyRecordRoundTrips() {
-    DiskHeader h = new DiskHeader(1, DISK, "alpha", 16, DiskTiming.defaults());
+    DiskHeader h =
+        new DiskHeader(DiskHeader.CURRENT_VERSION, DISK, SET, "alpha", 16, DiskTiming.defaults());
     assertThat(RecordCodec.decodeHeader(RecordCodec.encodeHeader(h)).value()).contains(h);
 
     HeartbeatSlot s =
-        new HeartbeatSlot(7, 3, 99, SlotState.MASTER, 2, true, 7, 4, List.of(1, 7, 255));
+        new HeartbeatSlot(
+            7, 3, 99, SlotState.MASTER, 2, true, 7, 4, List.of(1, 7, 255), "test-host");
     assertThat(RecordCodec.decodeSlot(RecordCodec.encodeSlot(DISK, s), DISK, 7).value())
         .contains(s);
 
@@ -52,10 +56,12 @@ class RecordCodecTest {
   void tornWriteOfAnyPrefixIsCaught() {
     ByteBuffer older =
         RecordCodec.encodeSlot(
-            DISK, new HeartbeatSlot(2, 1, 10, SlotState.RUN, 0, true, 1, 1, List.of(1, 2)));
+            DISK,
+            new HeartbeatSlot(2, 1, 10, SlotState.RUN, 0, true, 1, 1, List.of(1, 2), "test-host"));
     ByteBuffer newer =
         RecordCodec.encodeSlot(
-            DISK, new HeartbeatSlot(2, 1, 11, SlotState.RUN, 0, true, 1, 1, List.of(1, 2)));
+            DISK,
+            new HeartbeatSlot(2, 1, 11, SlotState.RUN, 0, true, 1, 1, List.of(1, 2), "test-host"));
     for (int k = 1; k < 8; k++) {
       ByteBuffer torn = ByteBuffer.allocate(RecordCodec.SIZE);
       torn.put(newer.slice(0, k * 512))

@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reaches each disk through its own fault-injecting view.
  */
 final class SimCluster {
+  static final UUID SET = UUID.randomUUID();
+
   static final DiskTiming TIMING =
       new DiskTiming(
           Duration.ofMillis(100),
@@ -50,7 +52,8 @@ final class SimCluster {
     this.slots = slots;
     for (int i = 0; i < diskCount; i++) {
       MemoryBlockDevice d = new MemoryBlockDevice("disk" + i, (1 + 2 * slots) * 4096);
-      DiskHeader h = new DiskHeader(1, UUID.randomUUID(), "sim", slots, TIMING);
+      DiskHeader h =
+          new DiskHeader(DiskHeader.CURRENT_VERSION, UUID.randomUUID(), SET, "sim", slots, TIMING);
       DiskFormatter.format(d, h, false);
       disks.add(d);
       headers.add(h);
@@ -94,7 +97,8 @@ final class SimCluster {
                 clock.view(node * 7_919_000_000L),
                 List.of(events::add, event -> checkStatusShows(node, event)),
                 Runnable::run,
-                () -> {}));
+                () -> {},
+                "sim-node-" + node));
     e.prepare();
     engines.put(node, e);
     views.put(node, mine);

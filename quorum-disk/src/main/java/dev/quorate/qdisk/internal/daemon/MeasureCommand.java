@@ -53,7 +53,9 @@ final class MeasureCommand implements Callable<Integer> {
     Duration deadline = iv.multipliedBy(tko).minus(iv).minus(io);
     DiskTiming t = new DiskTiming(iv, tko, 2, io, deadline, deadline.plus(io).plus(iv)).check();
     Path disk = file != null ? file : Files.createTempFile("qdisk-measure", ".img");
-    DiskHeader h = new DiskHeader(1, UUID.randomUUID(), "measure", nodes, t);
+    DiskHeader h =
+        new DiskHeader(
+            DiskHeader.CURRENT_VERSION, UUID.randomUUID(), UUID.randomUUID(), "measure", nodes, t);
     Files.write(disk, new byte[(int) h.requiredBytes()]);
     try (FileBlockDevice d = FileBlockDevice.open(disk, true)) {
       DiskFormatter.format(d, h, true);

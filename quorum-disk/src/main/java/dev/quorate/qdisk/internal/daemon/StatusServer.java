@@ -14,7 +14,12 @@ final class StatusServer implements AutoCloseable {
   private final HttpServer server;
 
   StatusServer(int port, QuorumDisk qdisk) throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 8);
+    } catch (java.net.BindException e) {
+      throw new java.net.BindException(
+          "status.port " + port + " on 127.0.0.1: " + e.getMessage() + "; choose a free port");
+    }
     server.createContext(
         "/status",
         ex -> send(ex, "application/json", Json.write(StatusRender.map(qdisk.status(), 1))));

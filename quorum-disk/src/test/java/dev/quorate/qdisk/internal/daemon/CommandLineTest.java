@@ -182,7 +182,8 @@ class CommandLineTest {
           Layout.slotOffset(2),
           RecordCodec.encodeSlot(
               h.diskId(),
-              new HeartbeatSlot(2, 3, Long.MAX_VALUE, SlotState.RUN, 0, true, 0, 0, List.of())));
+              new HeartbeatSlot(
+                  2, 3, Long.MAX_VALUE, SlotState.RUN, 0, true, 0, 0, List.of(), "test-host")));
     }
     Path cfg = config("cluster.name=alpha", "node.id=2", "disks=" + disk);
     assertRefusedUnchanged(disk, 4, "sequence at its maximum", "run", "-c", cfg.toString());
