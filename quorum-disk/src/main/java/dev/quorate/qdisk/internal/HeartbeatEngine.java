@@ -53,7 +53,7 @@ public final class HeartbeatEngine implements QuorumDisk {
   private enum Phase {
     NEW,
     RUNNING,
-    /** Another process writes the slot: refused before the first heartbeat. */
+    /** Refused before the first write: the slot is unreadable, exhausted or in use. */
     REFUSED,
     FENCED,
     CLOSED
@@ -144,7 +144,14 @@ public final class HeartbeatEngine implements QuorumDisk {
     if (!phase.compareAndSet(Phase.NEW, Phase.RUNNING)) {
       throw new IllegalStateException("quorum disk engine already started or closed");
     }
-    StartState s = StartState.read(cfg.disks(), self, majority);
+    StartState s;
+    try {
+      s = StartState.read(cfg.disks(), self, majority);
+    } catch (RuntimeException e) {
+      // Refused before writing: close() must not write a STOPPED record either.
+      phase.set(Phase.REFUSED);
+      throw e;
+    }
     current =
         new HeartbeatSlot(
             self,

@@ -134,7 +134,7 @@ class CommandLineTest {
       d.write(0, h.clear());
     }
     assertRefusedUnchanged(
-        v9, 4, "format version 9; this build reads version 1", "dump", "-d", v9.toString());
+        v9, 4, "format version 9; this build reads version 2 only", "dump", "-d", v9.toString());
   }
 
   @Test
