@@ -36,8 +36,7 @@ public final class DiskReader {
           d.kind() == Decoded.Kind.ZERO
               ? ": the disk is not formatted; run `qdisk format` first"
               : ": refusing to use it";
-      throw new QuorateException(
-          ErrorCode.CORRUPT_DATA, device.name() + ": header " + d.detail() + hint);
+      throw new QuorateException(ErrorCode.CORRUPT_DATA, device.name() + ": " + d.detail() + hint);
     }
     DiskHeader h = d.value().orElseThrow();
     if (size < h.requiredBytes()) {

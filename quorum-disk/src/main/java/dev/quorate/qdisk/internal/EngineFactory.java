@@ -130,16 +130,7 @@ public final class EngineFactory {
         channels.add(new DiskChannel(d, headers.get(i)));
         continue;
       }
-      String problem = problems.get(i).getMessage();
-      LOG.warn(
-          "{} is not usable and is left out until it holds a header of disk set {}: {};"
-              + " running on {} of {} disks (a majority): replace it with `qdisk replace-disk`",
-          d.name(),
-          first.setId(),
-          problem,
-          usable,
-          devices.size());
-      channels.add(DiskChannel.unusable(d, first, problem));
+      channels.add(DiskChannel.unusable(d, first, problems.get(i).getMessage()));
     }
     return channels;
   }
@@ -155,6 +146,19 @@ public final class EngineFactory {
       DiskClock clock,
       List<Consumer<QuorumDiskEvent>> listeners) {
     List<DiskChannel> plain = channels(devices, cluster, nodeId);
+    long usable = plain.stream().filter(DiskChannel::joined).count();
+    for (DiskChannel c : plain) {
+      if (!c.joined()) {
+        LOG.warn(
+            "{} is not usable and is left out until it holds a header of disk set {}: {};"
+                + " running on {} of {} disks (a majority): replace it with `qdisk replace-disk`",
+            c.device().name(),
+            c.header().setId(),
+            c.health().lastError(),
+            usable,
+            plain.size());
+      }
+    }
     // Before anything is written: a watchdog whose timeout the deadline cannot cover refuses.
     selfFence.verify(plain.get(0).header().timing());
     Duration io = plain.get(0).header().timing().ioTimeout();

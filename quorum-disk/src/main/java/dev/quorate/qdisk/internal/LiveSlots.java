@@ -11,7 +11,9 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.IntPredicate;
 
 /**
@@ -111,8 +113,24 @@ public final class LiveSlots {
     return out;
   }
 
-  /** Joins the advances into one sentence. */
+  /** Describes the advances, one clause per node with the disks it was seen advancing on. */
   public static String describe(List<Advance> advances) {
-    return String.join("; ", advances.stream().map(Advance::describe).toList());
+    Map<Integer, List<Advance>> byNode = new TreeMap<>();
+    for (Advance a : advances) {
+      byNode.computeIfAbsent(a.after().nodeId(), n -> new ArrayList<>()).add(a);
+    }
+    List<String> out = new ArrayList<>();
+    for (List<Advance> seen : byNode.values()) {
+      Advance first = seen.get(0);
+      out.add(
+          first.describe()
+              + (seen.size() == 1
+                  ? ""
+                  : ", and on "
+                      + String.join(
+                          ", ",
+                          seen.subList(1, seen.size()).stream().map(Advance::device).toList())));
+    }
+    return String.join("; ", out);
   }
 }

@@ -53,7 +53,7 @@ class DuplicateNodeIdIT {
 
       Process owner = d.process(2);
       Process second = d.start("second2", 2, disk, 0, EXIT);
-      assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("the second process stops").isTrue();
       String secondOut = Files.readString(d.output("second2"));
       assertThat(second.exitValue()).as(secondOut).isEqualTo(4);
       assertThat(secondOut)
