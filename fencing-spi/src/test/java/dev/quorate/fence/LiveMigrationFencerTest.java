@@ -122,6 +122,34 @@ class LiveMigrationFencerTest {
   }
 
   @Test
+  void eachDecisionIsLoggedOnceAndAWithdrawalOnce() throws Exception {
+    // Regression: the recheck right before the agent logged the whole decision a second time.
+    try (LogCapture logs = new LogCapture()) {
+      fence(level(FenceScope.HOST, "ipmi-h1", "h1"), guard());
+
+      assertThat(logs.lines()).filteredOn(LiveMigrationFencerTest::guardDecision).hasSize(1);
+    }
+    try (LogCapture logs = new LogCapture()) {
+      fence(
+          level(FenceScope.HOST, "ipmi-h1", "h1"),
+          migratingAfterTheDecision(guard(), () -> migrate("node-a", "h2")));
+
+      assertThat(logs.lines())
+          .filteredOn(LiveMigrationFencerTest::guardDecision)
+          .satisfiesExactly(
+              decided -> assertThat(decided).startsWith("fence guard allows level 1"),
+              withdrawn ->
+                  assertThat(withdrawn)
+                      .startsWith("fence guard withdraws its decision for node-a")
+                      .contains("REFUSED_PLACEMENT_CHANGED"));
+    }
+  }
+
+  private static boolean guardDecision(String line) {
+    return line.matches("fence guard (allows|refuses|withdraws) .*");
+  }
+
+  @Test
   void theTargetMigratesOffTheHostToBePowerCycled() throws Exception {
     FenceGuard guard = migratingAfterTheDecision(guard(), () -> migrate("node-a", "h2"));
 

@@ -33,6 +33,25 @@ public interface BlockDevice extends Closeable {
   }
 
   /**
+   * Opens a block device or a plain file for reading only, with {@code O_DIRECT} where its file
+   * system allows it: for monitors and tools that inspect a disk without the right to change it.
+   * Every write fails with an {@link IOException}.
+   *
+   * <pre>{@code
+   * try (BlockDevice disk = BlockDevice.openReadOnly(Path.of("/dev/disk/by-id/qdisk"))) {
+   *   DiskSnapshot snapshot = DiskSnapshot.read(disk);
+   * }
+   * }</pre>
+   *
+   * @param path the device or file; it must exist
+   * @return the open device
+   * @throws IOException if it cannot be opened for reading
+   */
+  static BlockDevice openReadOnly(Path path) throws IOException {
+    return FileBlockDevice.openReadOnly(path);
+  }
+
+  /**
    * Returns a name for messages, such as the path.
    *
    * @return the name

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Three quorum-disk daemons (the module's standalone daemon, each its own JVM) on three disk files.
+ * Three quorum-disk daemons (the quorum-disk/daemon module, each its own JVM) on three disk files.
  * Timing is 2.5 times DaemonClusterIT's (500 ms interval, tko 10) so that a loaded machine does not
  * look like a failed node.
  */

@@ -1,19 +1,16 @@
 package dev.quorate.reliability;
 
-import dev.quorate.qdisk.DiskHeader;
+import dev.quorate.lock.QuorateException;
+import dev.quorate.qdisk.BlockDevice;
+import dev.quorate.qdisk.DiskSnapshot;
 import dev.quorate.qdisk.HeartbeatSlot;
-import dev.quorate.qdisk.internal.Decoded;
-import dev.quorate.qdisk.internal.Layout;
-import dev.quorate.qdisk.internal.RecordCodec;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +23,7 @@ import java.util.Map;
 final class SlotWatcher implements AutoCloseable {
   static final long PERIOD_MILLIS = 20;
 
-  private final List<Path> disks;
+  private final List<BlockDevice> disks = new ArrayList<>();
   private final int nodes;
   private final BufferedWriter log;
   private final Map<String, Long> lastSeen = new HashMap<>();
@@ -34,7 +31,10 @@ final class SlotWatcher implements AutoCloseable {
   private volatile boolean running = true;
 
   SlotWatcher(Path dir, List<Path> disks, int nodes) throws IOException {
-    this.disks = disks;
+    for (Path disk : disks) {
+      // Read-only and opened once: the nemesis changes the files in place, never replaces them.
+      this.disks.add(BlockDevice.openReadOnly(disk));
+    }
     this.nodes = nodes;
     this.log = Files.newBufferedWriter(dir.resolve("slots.log"), StandardCharsets.UTF_8);
     this.thread = new Thread(this::watch, "slot-watcher");
@@ -56,34 +56,24 @@ final class SlotWatcher implements AutoCloseable {
   }
 
   private void sample(int d) {
-    try (FileChannel ch = FileChannel.open(disks.get(d), StandardOpenOption.READ)) {
-      ByteBuffer all = ByteBuffer.allocate(Layout.headerAndSlotsLength(nodes));
-      ch.read(all, 0);
+    try {
+      DiskSnapshot snapshot = DiskSnapshot.read(disks.get(d));
       long now = System.nanoTime();
-      Decoded<DiskHeader> header = RecordCodec.decodeHeader(block(all, 0));
-      if (header.value().isEmpty()) {
-        return; // a lost disk: nothing to read on it
-      }
-      for (int n = 1; n <= nodes; n++) {
-        Decoded<HeartbeatSlot> slot =
-            RecordCodec.decodeSlot(
-                block(all, (int) Layout.slotOffset(n)), header.value().get().diskId(), n);
-        if (slot.value().isPresent()) {
-          HeartbeatSlot s = slot.value().get();
-          String key = d + "/" + n + "/" + s.incarnation();
-          Long before = lastSeen.put(key, s.sequence());
-          if (before == null || before != s.sequence()) {
-            write(new SlotWrite(now, d, n, s.incarnation(), s.sequence()).line());
-          }
+      for (HeartbeatSlot s : snapshot.slots().values()) {
+        if (s.nodeId() > nodes) {
+          continue;
+        }
+        String key = d + "/" + s.nodeId() + "/" + s.incarnation();
+        Long before = lastSeen.put(key, s.sequence());
+        if (before == null || before != s.sequence()) {
+          write(new SlotWrite(now, d, s.nodeId(), s.incarnation(), s.sequence()).line());
         }
       }
+    } catch (QuorateException e) {
+      return; // a lost or wiped disk: nothing to read on it
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static ByteBuffer block(ByteBuffer all, int offset) {
-    return all.duplicate().position(offset).limit(offset + DiskHeader.BLOCK_SIZE).slice();
   }
 
   private synchronized void write(String line) throws IOException {
@@ -93,8 +83,9 @@ final class SlotWatcher implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    // No interrupt: it would close the devices' channels under a read (ClosedByInterrupt); the
+    // loop sees the flag within one period.
     running = false;
-    thread.interrupt();
     try {
       thread.join(5000);
     } catch (InterruptedException e) {
@@ -102,6 +93,9 @@ final class SlotWatcher implements AutoCloseable {
     }
     synchronized (this) {
       log.close();
+    }
+    for (BlockDevice disk : disks) {
+      disk.close();
     }
   }
 }

@@ -28,7 +28,11 @@ class ModuleDescriptorsTest {
           "lock-zk", "dev.quorate.zk",
           "fencing-spi", "dev.quorate.fence",
           "quorum-disk", "dev.quorate.qdisk",
+          "quorum-disk/daemon", "dev.quorate.qdisk.daemon",
           "samples", "dev.quorate.samples");
+
+  /** The test suites, to which no production module exports its internals. */
+  private static final Set<String> SUITES = Set.of("dev.quorate.reliability", "dev.quorate.bench");
 
   @Test
   void onlyApiPackagesAreExportedToEveryone() throws IOException {
@@ -47,6 +51,28 @@ class ModuleDescriptorsTest {
         .extracting(ModuleDescriptor.Exports::source)
         .containsExactlyInAnyOrder("dev.quorate.lock", "dev.quorate.quorum");
     assertThat(descriptor("samples").exports()).isEmpty();
+    assertThat(descriptor("quorum-disk/daemon").exports()).isEmpty();
+  }
+
+  @Test
+  void internalsAreExportedToNoTestSuite() throws IOException {
+    for (String module : MODULES.keySet()) {
+      assertThat(descriptor(module).exports())
+          .filteredOn(ModuleDescriptor.Exports::isQualified)
+          .flatExtracting(ModuleDescriptor.Exports::targets)
+          .as("qualified exports of %s", module)
+          .doesNotContainAnyElementsOf(SUITES);
+    }
+  }
+
+  @Test
+  void theQuorumDiskLibraryRequiresNoCommandLineOrHttpServer() throws IOException {
+    assertThat(descriptor("quorum-disk").requires())
+        .extracting(ModuleDescriptor.Requires::name)
+        .doesNotContain("info.picocli", "jdk.httpserver", "ch.qos.logback.classic");
+    assertThat(descriptor("quorum-disk/daemon").requires())
+        .extracting(ModuleDescriptor.Requires::name)
+        .contains("dev.quorate.qdisk", "info.picocli", "jdk.httpserver");
   }
 
   @Test

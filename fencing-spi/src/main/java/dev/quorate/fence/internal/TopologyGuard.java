@@ -82,23 +82,7 @@ public final class TopologyGuard implements TopologyFenceGuard {
 
   @Override
   public FenceDecision decide(FenceProposal proposal) {
-    return decide(proposal, reads());
-  }
-
-  private DecisionReads reads() {
-    return new DecisionReads(settings.placement(), settings.inventory());
-  }
-
-  private FenceDecision decide(FenceProposal proposal, DecisionReads reads) {
-    FenceDecision decision;
-    try {
-      decision = evaluate(proposal, reads);
-    } catch (RuntimeException e) {
-      // A failing tie-breaker or vote source leaves the question open: refuse, and say why.
-      decision =
-          FenceDecision.refuse(
-              FenceReason.REFUSED_GUARD_FAILED, "the guard could not decide: " + e);
-    }
+    FenceDecision decision = decideQuietly(proposal, reads());
     FenceRequest request = proposal.request();
     String what = request.action().protocolName() + " of " + request.target();
     if (decision.allowed()) {
@@ -121,6 +105,21 @@ public final class TopologyGuard implements TopologyFenceGuard {
           decision.explanation());
     }
     return decision;
+  }
+
+  private DecisionReads reads() {
+    return new DecisionReads(settings.placement(), settings.inventory());
+  }
+
+  /** Decides without logging: {@link #decide} logs a decision, the recheck only a withdrawal. */
+  private FenceDecision decideQuietly(FenceProposal proposal, DecisionReads reads) {
+    try {
+      return evaluate(proposal, reads);
+    } catch (RuntimeException e) {
+      // A failing tie-breaker or vote source leaves the question open: refuse, and say why.
+      return FenceDecision.refuse(
+          FenceReason.REFUSED_GUARD_FAILED, "the guard could not decide: " + e);
+    }
   }
 
   private FenceDecision evaluate(FenceProposal proposal, DecisionReads reads) {
@@ -263,29 +262,35 @@ public final class TopologyGuard implements TopologyFenceGuard {
   @Override
   public FenceDecision recheck(FenceProposal proposal, FenceDecision allowed) {
     DecisionReads reads = reads();
-    FenceDecision now = decide(proposal, reads);
-    if (allowed.placement().isEmpty()) {
-      return now;
-    }
-    SortedSet<String> moved = moves(proposal, allowed.placement(), reads);
+    FenceDecision now = decideQuietly(proposal, reads);
+    SortedSet<String> moved =
+        allowed.placement().isEmpty()
+            ? new TreeSet<>()
+            : moves(proposal, allowed.placement(), reads);
+    FenceDecision result;
     if (moved.isEmpty()) {
       // Nothing the first decision relied on moved: the new decision stands, whatever it says
       // (a quorum lost or an inventory gone stale meanwhile refuses with its own reason).
-      return now;
+      result = now;
+    } else {
+      result =
+          FenceDecision.refuse(
+              FenceReason.REFUSED_PLACEMENT_CHANGED,
+              "the placement moved between the decision and the agent: "
+                  + String.join(", ", moved)
+                  + (now.allowed()
+                      ? "; the level no longer does what was decided"
+                      : "; decided again: " + now.reason() + " " + now.explanation()));
     }
-    FenceDecision refusal =
-        FenceDecision.refuse(
-            FenceReason.REFUSED_PLACEMENT_CHANGED,
-            "the placement moved between the decision and the agent: "
-                + String.join(", ", moved)
-                + (now.allowed()
-                    ? "; the level no longer does what was decided"
-                    : "; decided again: " + now.reason() + " " + now.explanation()));
-    log.warn(
-        "fence guard withdraws its decision for {}: {}",
-        proposal.request().target(),
-        refusal.explanation());
-    return refusal;
+    if (!result.allowed()) {
+      // The decision was logged when it was made; only its withdrawal is news.
+      log.warn(
+          "fence guard withdraws its decision for {}: {} {}",
+          proposal.request().target(),
+          result.reason(),
+          result.explanation());
+    }
+    return result;
   }
 
   /**

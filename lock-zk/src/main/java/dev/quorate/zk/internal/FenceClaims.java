@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.api.transaction.CuratorTransactionResult;
@@ -50,8 +48,8 @@ public final class FenceClaims {
   private final FenceClock clock;
   private final Duration abandonAfter;
 
-  /** Slot path and version to when this member first saw it abandoned, on its own clock. */
-  private final Map<String, Long> abandonedSince = new ConcurrentHashMap<>();
+  /** When this member first saw each slot version abandoned, on its own clock. */
+  private final LossSightings abandonedSince = new LossSightings();
 
   /**
    * Creates the protocol over a connected client.
@@ -158,7 +156,6 @@ public final class FenceClaims {
               ? client.getData().storingStatIn(stat).forPath(path)
               : client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
       if (data == null || data.length == 0) {
-        abandonedSince.keySet().removeIf(k -> k.startsWith(path + "@"));
         return new Slot(path, stat.getVersion(), null, false, 0);
       }
       FenceClaimOwner owner;
@@ -176,7 +173,7 @@ public final class FenceClaims {
         return new Slot(path, stat.getVersion(), owner, true, 0);
       }
       long now = clock.nanoTime();
-      long first = abandonedSince.computeIfAbsent(path + "@" + stat.getVersion(), k -> now);
+      long first = abandonedSince.firstSeen(path, stat.getVersion(), now);
       return new Slot(path, stat.getVersion(), owner, false, now - first);
     } catch (QuorateException e) {
       throw e;

@@ -133,7 +133,9 @@ public final class InventoryPublication implements AutoCloseable {
                 + published.cluster());
       }
       write(
-          nodes.viewPath(occupant.cluster(), occupant.member()), InventoryNodes.encode(published));
+          nodes.viewPath(occupant.cluster(), occupant.member()),
+          InventoryNodes.encode(published),
+          CreateMode.EPHEMERAL);
       view = published;
     } finally {
       lock.unlock();
@@ -327,7 +329,10 @@ public final class InventoryPublication implements AutoCloseable {
       }
       writeOccupant(occupant);
       if (view != null) {
-        write(nodes.viewPath(occupant.cluster(), occupant.member()), InventoryNodes.encode(view));
+        write(
+            nodes.viewPath(occupant.cluster(), occupant.member()),
+            InventoryNodes.encode(view),
+            CreateMode.EPHEMERAL);
       }
     } catch (RuntimeException e) {
       log.error(
@@ -345,33 +350,11 @@ public final class InventoryPublication implements AutoCloseable {
    * says where the member runs, the child that its session lives.
    */
   private void writeOccupant(Occupant o) {
-    String path = nodes.occupantPath(o.cluster(), o.member());
-    byte[] data = InventoryNodes.encode(o);
-    try {
-      for (int attempt = 1; ; attempt++) {
-        Stat stat = client.checkExists().forPath(path);
-        try {
-          if (stat == null) {
-            client.create().creatingParentContainersIfNeeded().forPath(path, data);
-          } else {
-            client.setData().withVersion(stat.getVersion()).forPath(path, data);
-          }
-          break;
-        } catch (KeeperException.NodeExistsException
-            | KeeperException.BadVersionException
-            | KeeperException.NoNodeException e) {
-          if (attempt == ATTEMPTS) {
-            throw new QuorateException(
-                ErrorCode.IO_FAILURE, "inventory node " + path + " kept changing while written");
-          }
-        }
-      }
-    } catch (QuorateException e) {
-      throw e;
-    } catch (Exception e) {
-      throw ZkNodes.failure("write the inventory node " + path, e);
-    }
-    write(nodes.sessionPath(o.cluster(), o.member()), new byte[0]);
+    write(
+        nodes.occupantPath(o.cluster(), o.member()),
+        InventoryNodes.encode(o),
+        CreateMode.PERSISTENT);
+    write(nodes.sessionPath(o.cluster(), o.member()), new byte[0], CreateMode.EPHEMERAL);
   }
 
   /** Deletes the persistent record at the version read, unless it changed meanwhile. */
@@ -390,23 +373,18 @@ public final class InventoryPublication implements AutoCloseable {
   }
 
   /**
-   * Makes the ephemeral node hold the data in our session: set it if ours, create it if missing,
-   * and replace one left by another session (an earlier run of this member whose session has not
-   * expired yet, after a restart), which would otherwise vanish later and take the occupant with
-   * it.
+   * Makes the node hold the data: create it if missing, set it if persistent or ours. An ephemeral
+   * node of another session (an earlier run of this member whose session has not expired yet, after
+   * a restart) is replaced, as it would otherwise vanish later and take the occupant with it.
    */
-  private void write(String path, byte[] data) {
+  private void write(String path, byte[] data, CreateMode mode) {
     try {
       for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
         Stat stat = client.checkExists().forPath(path);
         try {
           if (stat == null) {
-            client
-                .create()
-                .creatingParentContainersIfNeeded()
-                .withMode(CreateMode.EPHEMERAL)
-                .forPath(path, data);
-          } else if (stat.getEphemeralOwner() == nodes.session()) {
+            client.create().creatingParentContainersIfNeeded().withMode(mode).forPath(path, data);
+          } else if (!mode.isEphemeral() || stat.getEphemeralOwner() == nodes.session()) {
             client.setData().withVersion(stat.getVersion()).forPath(path, data);
           } else {
             log.warn(

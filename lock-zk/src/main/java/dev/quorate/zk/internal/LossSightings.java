@@ -4,12 +4,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * When this member first saw each lost holder's session gone (its record's session child deleted),
- * on the monotonic clock: the {@code lostAtNanos} a recovery gate counts a self-fence deadline
- * from. A holder whose session still lives is not entered. Kept per manager rather than per
- * request, so a caller that gives up and asks again (a {@code tryAcquire} in a loop) does not start
- * the count anew each time and wait forever. Bounded: the least recently asked are forgotten, which
- * only restarts their count (later, so on the safe side).
+ * When this member first saw each node's owner gone (a lost holder's record whose session child was
+ * deleted, a fence claim slot whose owner child was), on the monotonic clock: the moment a recovery
+ * gate counts a self-fence deadline from, or a claim's abandonment is measured from. A node whose
+ * owner still lives is not entered. Kept per manager rather than per request, so a caller that
+ * gives up and asks again (a {@code tryAcquire} in a loop) does not start the count anew each time
+ * and wait forever. Bounded: the least recently asked are forgotten, which only restarts their
+ * count (later, so on the safe side).
  */
 final class LossSightings {
   private static final int MAX_ENTRIES = 4096;
@@ -25,15 +26,25 @@ final class LossSightings {
       };
 
   /**
-   * Returns when the record at {@code path}, created at {@code czxid}, was first seen lost; now if
-   * never before.
+   * Returns when the node at {@code path}, in the incarnation {@code version} (a holder record's
+   * czxid, a claim slot's data version), was first seen without its owner; now if never before.
+   *
+   * @param path the node's path
+   * @param version which incarnation of the node
+   * @param nowNanos the monotonic clock now
+   * @return the first sighting, at most {@code nowNanos}
    */
-  synchronized long firstSeen(String path, long czxid, long nowNanos) {
-    return firstSeen.computeIfAbsent(path + "@" + czxid, key -> nowNanos);
+  synchronized long firstSeen(String path, long version, long nowNanos) {
+    return firstSeen.computeIfAbsent(path + "@" + version, key -> nowNanos);
   }
 
-  /** Forgets a record this member deleted. */
-  synchronized void forget(String path, long czxid) {
-    firstSeen.remove(path + "@" + czxid);
+  /**
+   * Forgets a node this member deleted.
+   *
+   * @param path the node's path
+   * @param version its incarnation
+   */
+  synchronized void forget(String path, long version) {
+    firstSeen.remove(path + "@" + version);
   }
 }

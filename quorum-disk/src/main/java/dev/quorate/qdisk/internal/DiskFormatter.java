@@ -68,13 +68,11 @@ public final class DiskFormatter {
    */
   static void refuseLive(List<BlockDevice> devices, DiskClock clock) throws IOException {
     List<BlockDevice> formatted = new ArrayList<>();
-    List<DiskHeader> old = new ArrayList<>();
     Duration window = Duration.ZERO;
     for (BlockDevice d : devices) {
       Optional<DiskHeader> h = readValidHeader(d);
       if (h.isPresent()) {
         formatted.add(d);
-        old.add(h.get());
         Duration w = LiveSlots.window(h.get().timing());
         window = w.compareTo(window) > 0 ? w : window;
       }
@@ -84,7 +82,7 @@ public final class DiskFormatter {
     }
     List<LiveSlots.Advance> live;
     try {
-      live = LiveSlots.watch(formatted, old, n -> true, window, clock);
+      live = LiveSlots.watch(formatted, n -> true, window, clock);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new QuorateException(

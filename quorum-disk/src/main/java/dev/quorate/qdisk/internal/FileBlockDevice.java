@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,40 +29,53 @@ public final class FileBlockDevice implements BlockDevice {
   private final Path path;
   private final FileChannel channel;
   private final boolean direct;
+  private final boolean readOnly;
   private ByteBuffer scratch;
 
-  private FileBlockDevice(Path path, FileChannel channel, boolean direct) {
+  private FileBlockDevice(Path path, FileChannel channel, boolean direct, boolean readOnly) {
     this.path = path;
     this.channel = channel;
     this.direct = direct;
+    this.readOnly = readOnly;
     this.scratch = aligned(BLOCK);
   }
 
   /**
-   * Opens {@code path}; with {@code tryDirect}, probes O_DIRECT with one aligned read of block 0
-   * and falls back to buffered DSYNC I/O with a warning when the file system refuses it.
+   * Opens {@code path} for reading and writing; with {@code tryDirect}, probes O_DIRECT with one
+   * aligned read of block 0 and falls back to buffered DSYNC I/O with a warning when the file
+   * system refuses it.
    */
   public static FileBlockDevice open(Path path, boolean tryDirect) throws IOException {
+    return open(path, tryDirect, false);
+  }
+
+  /**
+   * Opens {@code path} for reading only (a write fails), with O_DIRECT where the file system allows
+   * it: inspecting a disk needs no write permission and can never change it.
+   */
+  public static FileBlockDevice openReadOnly(Path path) throws IOException {
+    return open(path, true, true);
+  }
+
+  private static FileBlockDevice open(Path path, boolean tryDirect, boolean readOnly)
+      throws IOException {
     if (!Files.exists(path)) {
       throw new java.nio.file.NoSuchFileException(path.toString(), null, "no such device or file");
     }
-    OpenOption[] plain = {
-      StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DSYNC
-    };
+    Set<OpenOption> plain =
+        readOnly
+            ? Set.of(StandardOpenOption.READ)
+            : Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DSYNC);
     if (tryDirect) {
+      Set<OpenOption> direct = new HashSet<>(plain);
+      direct.add(ExtendedOpenOption.DIRECT);
       FileChannel ch = null;
       try {
-        ch =
-            FileChannel.open(
-                path,
-                StandardOpenOption.READ,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.DSYNC,
-                ExtendedOpenOption.DIRECT);
+        ch = FileChannel.open(path, direct);
         if (sizeOf(path, ch) >= BLOCK) {
           ch.read(aligned(BLOCK), 0);
         }
-        return new FileBlockDevice(path, ch, true);
+        return new FileBlockDevice(path, ch, true, readOnly);
       } catch (IOException | UnsupportedOperationException e) {
         if (ch != null) {
           ch.close();
@@ -72,7 +87,7 @@ public final class FileBlockDevice implements BlockDevice {
             e.toString());
       }
     }
-    return new FileBlockDevice(path, FileChannel.open(path, plain), false);
+    return new FileBlockDevice(path, FileChannel.open(path, plain), false, readOnly);
   }
 
   /** Tells whether O_DIRECT is in use. */
@@ -122,6 +137,9 @@ public final class FileBlockDevice implements BlockDevice {
 
   @Override
   public synchronized void write(long offset, ByteBuffer src) throws IOException {
+    if (readOnly) {
+      throw new IOException(path + ": opened read-only, refusing to write at " + offset);
+    }
     int len = checkAligned(offset, src.remaining());
     ByteBuffer buf = scratch(len);
     buf.put(src).flip();

@@ -2,12 +2,11 @@ package dev.quorate.qdisk.internal;
 
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.DiskHeader;
+import dev.quorate.qdisk.DiskSnapshot;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.SlotState;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,35 +56,28 @@ public final class LiveSlots {
   }
 
   /**
-   * Reads the slots of each disk ({@code headers.get(i)} for {@code devices.get(i)}) whose node
-   * {@code nodes} accepts, waits {@code window}, reads again and returns the slots that advanced.
+   * Reads the slots of each of {@code devices} (each with a valid header) whose node {@code nodes}
+   * accepts, waits {@code window}, reads again and returns the slots that advanced.
    *
    * @throws IOException if a disk cannot be read
    * @throws InterruptedException if interrupted while waiting
+   * @throws dev.quorate.lock.QuorateException if a disk has no valid header
    */
   public static List<Advance> watch(
-      List<BlockDevice> devices,
-      List<DiskHeader> headers,
-      IntPredicate nodes,
-      Duration window,
-      DiskClock clock)
+      List<BlockDevice> devices, IntPredicate nodes, Duration window, DiskClock clock)
       throws IOException, InterruptedException {
-    List<List<Optional<HeartbeatSlot>>> before = new ArrayList<>();
-    for (int i = 0; i < devices.size(); i++) {
-      before.add(read(devices.get(i), headers.get(i)));
+    List<DiskSnapshot> before = new ArrayList<>();
+    for (BlockDevice d : devices) {
+      before.add(DiskSnapshot.read(d));
     }
     clock.sleep(window);
     List<Advance> out = new ArrayList<>();
     for (int i = 0; i < devices.size(); i++) {
-      List<Optional<HeartbeatSlot>> after = read(devices.get(i), headers.get(i));
-      for (int n = 1; n <= after.size(); n++) {
-        Optional<HeartbeatSlot> a = after.get(n - 1);
-        Optional<HeartbeatSlot> b = before.get(i).get(n - 1);
-        if (nodes.test(n)
-            && a.isPresent()
-            && a.get().state() != SlotState.EMPTY
-            && advanced(b, a.get())) {
-          out.add(new Advance(devices.get(i).name(), b.orElse(HeartbeatSlot.empty(n)), a.get()));
+      DiskSnapshot after = DiskSnapshot.read(devices.get(i));
+      for (HeartbeatSlot a : after.slots().values()) {
+        Optional<HeartbeatSlot> b = before.get(i).slot(a.nodeId());
+        if (nodes.test(a.nodeId()) && a.state() != SlotState.EMPTY && advanced(b, a)) {
+          out.add(new Advance(devices.get(i).name(), b.orElse(HeartbeatSlot.empty(a.nodeId())), a));
         }
       }
     }
@@ -96,21 +88,6 @@ public final class LiveSlots {
     return before.isEmpty()
         || before.get().incarnation() != after.incarnation()
         || before.get().sequence() < after.sequence();
-  }
-
-  private static List<Optional<HeartbeatSlot>> read(BlockDevice d, DiskHeader h)
-      throws IOException {
-    ByteBuffer all = ByteBuffer.allocate(Layout.headerAndSlotsLength(h.slotCount()));
-    d.read(0, all);
-    all.flip();
-    List<Optional<HeartbeatSlot>> out = new ArrayList<>();
-    for (int n = 1; n <= h.slotCount(); n++) {
-      out.add(
-          RecordCodec.decodeSlot(
-                  all.slice(n * DiskHeader.BLOCK_SIZE, DiskHeader.BLOCK_SIZE), h.diskId(), n)
-              .value());
-    }
-    return out;
   }
 
   /** Describes the advances, one clause per node with the disks it was seen advancing on. */

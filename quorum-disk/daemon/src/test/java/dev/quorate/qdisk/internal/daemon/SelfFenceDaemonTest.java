@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(30)
 class SelfFenceDaemonTest {
   /** The unit file as shipped; the module's tests run in the module's directory. */
-  static final Path UNIT = Path.of("..", "docs", "quorum-disk", "quorate-qdisk.service");
+  static final Path UNIT = Path.of("..", "..", "docs", "quorum-disk", "quorate-qdisk.service");
 
   @TempDir Path dir;
   private Path disk;

@@ -63,7 +63,6 @@ final class ValidateCommand implements Callable<Integer> {
       List<LiveSlots.Advance> active =
           LiveSlots.watch(
               usable.stream().map(DiskChannel::device).toList(),
-              usable.stream().map(DiskChannel::header).toList(),
               n -> n == c.nodeId(),
               LiveSlots.window(t),
               DiskClock.system());
