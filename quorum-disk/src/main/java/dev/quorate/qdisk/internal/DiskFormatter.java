@@ -143,6 +143,14 @@ public final class DiskFormatter {
                 + old.value().orElseThrow().diskId()
                 + "); use --force to overwrite it");
       }
+      if (old.kind() == Decoded.Kind.BAD_VERSION) {
+        throw new QuorateException(
+            ErrorCode.REFUSED,
+            device.name()
+                + ": "
+                + old.detail()
+                + "; stop every node still using it, then format it with --force");
+      }
       if (!old.isValid() && !zero) {
         throw new QuorateException(
             ErrorCode.REFUSED,

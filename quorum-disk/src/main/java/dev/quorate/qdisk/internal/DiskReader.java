@@ -34,7 +34,8 @@ public final class DiskReader {
     if (!d.isValid()) {
       String hint =
           d.kind() == Decoded.Kind.ZERO
-              ? ": the disk is not formatted; run `qdisk format` first"
+              ? ": the disk is not formatted (a new set: `qdisk format`; a disk of a running set:"
+                  + " `qdisk replace-disk`)"
               : ": refusing to use it";
       throw new QuorateException(ErrorCode.CORRUPT_DATA, device.name() + ": " + d.detail() + hint);
     }

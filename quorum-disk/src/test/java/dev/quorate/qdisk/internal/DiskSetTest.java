@@ -202,6 +202,31 @@ class DiskSetTest {
   }
 
   @Test
+  void aDiskOfTheFormerVersionIsFormattedOnlyWithForce() throws Exception {
+    SimCluster c = new SimCluster(1, 4);
+    MemoryBlockDevice old = c.disks.get(0);
+    old.write(0, RecordCodecTest.versionOneHeader());
+    DiskHeader fresh =
+        new DiskHeader(
+            DiskHeader.CURRENT_VERSION,
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            "sim",
+            4,
+            SimCluster.TIMING);
+    assertThatThrownBy(
+            () -> DiskFormatter.formatSet(List.of(old), List.of(fresh), false, c.beatingClock()))
+        .isInstanceOf(QuorateException.class)
+        .hasMessageContaining("disk0: header has format version 1; this build reads version 2")
+        .hasMessageContaining("format it with --force");
+    assertThatThrownBy(() -> EngineFactory.channels(List.of(old), "sim", 1))
+        .isInstanceOf(QuorateException.class)
+        .hasMessageContaining("format version 1");
+    DiskFormatter.formatSet(List.of(old), List.of(fresh), true, c.beatingClock());
+    assertThat(DiskReader.readHeader(old, "sim")).isEqualTo(fresh);
+  }
+
+  @Test
   void formatRefusesADiskWithLiveHeartbeatsAndWritesNothing() throws Exception {
     SimCluster c = running(1, 2);
     byte[] before = block(c.disks.get(0), 0);

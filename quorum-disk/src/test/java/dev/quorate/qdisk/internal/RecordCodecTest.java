@@ -40,7 +40,16 @@ class RecordCodecTest {
 
   @Test
   void aDiskOfTheFormerFormatVersionIsRefusedByNameNotDecoded() {
-    // A version 1 header: the cluster name where version 2 has the set UUID.
+    Decoded<DiskHeader> d = RecordCodec.decodeHeader(versionOneHeader());
+    assertThat(d.kind()).isEqualTo(Kind.BAD_VERSION);
+    assertThat(d.detail())
+        .isEqualTo(
+            "header has format version 1; this build reads version 2 only: format the disk"
+                + " again with this build");
+  }
+
+  /** A version 1 header: the cluster name where version 2 has the set UUID. */
+  static ByteBuffer versionOneHeader() {
     ByteBuffer v1 = ByteBuffer.allocate(RecordCodec.SIZE);
     v1.putLong(RecordCodec.HEADER_MAGIC).putInt(1).putLong(7).putLong(9);
     v1.putInt(16).putLong(1_000_000_000L).putInt(5).putInt(2);
@@ -48,12 +57,7 @@ class RecordCodecTest {
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(v1.slice(0, RecordCodec.CRC_AT));
     v1.putInt(RecordCodec.CRC_AT, (int) crc.getValue()).clear();
-    Decoded<DiskHeader> d = RecordCodec.decodeHeader(v1);
-    assertThat(d.kind()).isEqualTo(Kind.BAD_VERSION);
-    assertThat(d.detail())
-        .isEqualTo(
-            "header has format version 1; this build reads version 2 only: format the disk"
-                + " again with this build");
+    return v1;
   }
 
   @Test
