@@ -70,7 +70,7 @@ public final class DiskFormatter {
     List<BlockDevice> formatted = new ArrayList<>();
     Duration window = Duration.ZERO;
     for (BlockDevice d : devices) {
-      Optional<DiskHeader> h = readValidHeader(d);
+      Optional<DiskHeader> h = readBlock0(d).value();
       if (h.isPresent()) {
         formatted.add(d);
         Duration w = LiveSlots.window(h.get().timing());
@@ -100,11 +100,12 @@ public final class DiskFormatter {
     }
   }
 
-  static Optional<DiskHeader> readValidHeader(BlockDevice d) throws IOException {
+  /** Reads and decodes block 0, whatever it holds. */
+  static Decoded<DiskHeader> readBlock0(BlockDevice d) throws IOException {
     ByteBuffer block0 = ByteBuffer.allocate(DiskHeader.BLOCK_SIZE);
     d.read(0, block0);
     block0.flip();
-    return RecordCodec.decodeHeader(block0).value();
+    return RecordCodec.decodeHeader(block0);
   }
 
   /**
@@ -127,10 +128,7 @@ public final class DiskFormatter {
               + header.requiredBytes()
               + " bytes)");
     }
-    ByteBuffer block0 = ByteBuffer.allocate(DiskHeader.BLOCK_SIZE);
-    device.read(0, block0);
-    block0.flip();
-    Decoded<DiskHeader> old = RecordCodec.decodeHeader(block0);
+    Decoded<DiskHeader> old = readBlock0(device);
     boolean zero = old.kind() == Decoded.Kind.ZERO;
     if (!force) {
       if (old.isValid() && !old.value().orElseThrow().clusterName().equals(header.clusterName())) {

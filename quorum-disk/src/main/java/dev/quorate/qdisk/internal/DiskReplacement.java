@@ -7,7 +7,6 @@ import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -116,10 +115,7 @@ public final class DiskReplacement {
     if (d.size() < DiskHeader.BLOCK_SIZE) {
       return;
     }
-    ByteBuffer b = ByteBuffer.allocate(DiskHeader.BLOCK_SIZE);
-    d.read(0, b);
-    b.flip();
-    Decoded<DiskHeader> h = RecordCodec.decodeHeader(b);
+    Decoded<DiskHeader> h = DiskFormatter.readBlock0(d);
     if (h.kind() == Decoded.Kind.BAD_MAGIC) {
       throw new QuorateException(
           ErrorCode.REFUSED,
