@@ -7,6 +7,8 @@ module dev.quorate.samples {
   requires dev.quorate.zk;
   requires dev.quorate.fence;
   requires dev.quorate.qdisk;
+  requires dev.quorate.nbd; // the VMs' token-fenced disks
+  requires dev.quorate.vm; // the VMs: QEMU guests
   requires zookeeper; // the demo's lock server
   requires info.picocli;
 

@@ -110,7 +110,8 @@ public final class QuorumDiskBuilder {
    *
    * @return the engine, not yet started
    * @throws ConfigurationException if there are not 1, 3 or 5 disks, no self-fence action, a disk
-   *     listed twice, headers that disagree, or unsafe timing
+   *     listed twice, headers that disagree, unsafe timing, or a minimum score above the sum of the
+   *     heuristics' scores
    * @throws dev.quorate.lock.QuorateException if a disk is unformatted, foreign, corrupt, too
    *     short, or cannot be opened
    */
@@ -121,6 +122,19 @@ public final class QuorumDiskBuilder {
     }
     if (minScore < 0) {
       throw new ConfigurationException("minimum score " + minScore + " must be 0 or more");
+    }
+    int sum = heuristics.stream().mapToInt(Heuristic::score).sum();
+    if (minScore > sum) {
+      // qdiskd documents min_score <= the sum: above it, this node is silently never eligible.
+      throw new ConfigurationException(
+          "minimum score "
+              + minScore
+              + " is above the sum of the heuristics' scores ("
+              + sum
+              + "): node "
+              + nodeId
+              + " could never be master; use at most "
+              + sum);
     }
     List<BlockDevice> all = new ArrayList<>(devices);
     try {

@@ -9,11 +9,12 @@ import picocli.CommandLine;
 
 /**
  * The README's main job. By default the VM failover demo ({@link FailoverDemo}): two simulated
- * physical hosts, VMs as processes, an embedded ZooKeeper lock server, a quorum disk file and a
- * simulated power switch. With {@code ledger}, the embedded-lock sample ({@link LedgerDemo}):
- * writer JVMs share a ledger file under a ZooKeeper lock, and a frozen writer's stale write is
- * refused. With {@code tour}, a one-JVM tour of the in-process lock manager. Exits 0 when every
- * scenario behaved as promised, 1 otherwise, 2 on a usage error.
+ * physical hosts, QEMU guests on a token-fenced NBD server (the guest image's directory in the
+ * system property {@value FailoverDemo#GUEST_PROPERTY}), an embedded ZooKeeper lock server, a
+ * quorum disk file and a simulated power switch. With {@code ledger}, the embedded-lock sample
+ * ({@link LedgerDemo}): writer JVMs share a ledger file under a ZooKeeper lock, and a frozen
+ * writer's stale write is refused. With {@code tour}, a one-JVM tour of the in-process lock
+ * manager. Exits 0 when every scenario behaved as promised, 1 otherwise, 2 on a usage error.
  */
 public final class Demo {
   private static final String USAGE =
@@ -56,7 +57,8 @@ public final class Demo {
     boolean ok =
         which.equals("tour")
             ? new LedgerTour(work, System.out).run()
-            : new FailoverDemo(work, System.out).run();
+            : new FailoverDemo(work, System.getProperty(FailoverDemo.GUEST_PROPERTY), System.out)
+                .run();
     System.exit(ok ? 0 : 1);
   }
 }

@@ -134,6 +134,30 @@ public interface QemuGuest extends AutoCloseable {
   MigrationResult migrateTo(QemuGuest target, Duration timeout) throws InterruptedException;
 
   /**
+   * Live-migrates the running guest to an incoming instance that another process owns (the QEMU of
+   * another host's cluster manager), through that instance's {@link #migrationSocket()}. Returns
+   * when QEMU reports the migration completed: the source is stopped for good and the target
+   * resumes the guest; its owner sees the resume. This instance is left in {@link
+   * GuestStatus#POSTMIGRATE}.
+   *
+   * @param incomingSocket the target's {@link #migrationSocket()}
+   * @param timeout bound on the whole migration
+   * @return QEMU's measured downtime and totals; {@code elapsed} ends at the completion
+   * @throws VmException REFUSED with QEMU's error when the migration fails, LOCK_TIMEOUT when it
+   *     does not complete in time
+   * @throws InterruptedException if interrupted while waiting
+   */
+  MigrationResult migrateTo(Path incomingSocket, Duration timeout) throws InterruptedException;
+
+  /**
+   * Returns where an instance built with {@link QemuGuestBuilder#incomingMigration()} listens for
+   * the migration stream.
+   *
+   * @return {@code <runtimeDir>/<name>.migrate}
+   */
+  Path migrationSocket();
+
+  /**
    * Returns the console lines printed so far.
    *
    * @return a snapshot, oldest first

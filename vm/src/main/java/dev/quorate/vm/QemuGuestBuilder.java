@@ -40,6 +40,7 @@ public final class QemuGuestBuilder {
   private Duration commandTimeout = Duration.ofSeconds(10);
   private Duration startTimeout = Duration.ofSeconds(60);
   private boolean incoming;
+  private boolean paused;
 
   QemuGuestBuilder(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
@@ -68,6 +69,7 @@ public final class QemuGuestBuilder {
     b.commandTimeout = config.commandTimeout();
     b.startTimeout = config.startTimeout();
     b.incoming = config.incoming();
+    b.paused = config.paused();
     return b;
   }
 
@@ -222,6 +224,18 @@ public final class QemuGuestBuilder {
   }
 
   /**
+   * Starts the guest with its CPUs stopped (QEMU's {@code -S}): QEMU opens the disk at {@link
+   * QemuGuest#start()}, and the guest boots at {@link QemuGuest#cont()}. A cluster manager claims a
+   * token-fenced disk this way before it fences the old host, and boots only after the fence.
+   *
+   * @return this builder
+   */
+  public QemuGuestBuilder startPaused() {
+    this.paused = true;
+    return this;
+  }
+
+  /**
    * Builds the guest; nothing runs until {@link QemuGuest#start()}.
    *
    * @return the guest
@@ -253,7 +267,8 @@ public final class QemuGuestBuilder {
             qemuBinary,
             commandTimeout,
             startTimeout,
-            incoming);
+            incoming,
+            paused);
     for (Path socket : config.socketPaths()) {
       if (socket.toString().length() > MAX_SOCKET_PATH) {
         throw new IllegalStateException(

@@ -8,7 +8,6 @@ import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.MailboxMessage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,8 +30,7 @@ public final class DiskChannel {
   private final BlockDevice device;
   private volatile DiskHeader header;
   private volatile boolean joined;
-  private long failures;
-  private volatile DiskHealth health;
+  private final DiskHealthTracker health;
 
   /** A disk whose header was already validated. */
   public DiskChannel(BlockDevice device, DiskHeader header) {
@@ -43,7 +41,12 @@ public final class DiskChannel {
     this.device = device;
     this.header = header;
     this.joined = joined;
-    this.health = new DiskHealth(device.name(), false, Duration.ZERO, 0, problem);
+    this.health = new DiskHealthTracker(device.name());
+    if (!joined) {
+      // Failing from the start: logged once (WARN) and shown in status until the disk holds a
+      // header of the set.
+      health.record(false, 0, 0, problem);
+    }
   }
 
   /**
@@ -134,11 +137,12 @@ public final class DiskChannel {
         errors.add("mailbox: " + e.getMessage());
       }
     }
-    boolean verified =
-        written
-            && headerOk
-            && slots.get(mine.nodeId() - 1).value().filter(mine::equals).isPresent();
-    if (written && headerOk && !verified) {
+    // The mailbox counts too: a disk truncated after the slots renewed "fine" while this node
+    // could no longer read an eviction on it.
+    boolean readBack =
+        headerOk && slots.get(mine.nodeId() - 1).value().filter(mine::equals).isPresent();
+    boolean verified = written && readBack && mailbox != null;
+    if (written && headerOk && !readBack) {
       errors.add("own slot read back differs from the write (lost or torn write)");
     }
     return report(start, clock, verified, slots, mailbox, foreign, errors);
@@ -152,17 +156,9 @@ public final class DiskChannel {
       Decoded<MailboxMessage> mailbox,
       Optional<String> foreign,
       List<String> errors) {
-    long latency = clock.nanoTime() - start;
-    if (!verified) {
-      failures++;
-    }
-    health =
-        new DiskHealth(
-            device.name(),
-            verified,
-            Duration.ofNanos(latency),
-            failures,
-            String.join("; ", errors));
+    long end = clock.nanoTime();
+    long latency = end - start;
+    health.record(verified, latency, end, String.join("; ", errors));
     return new Round(verified, slots, mailbox, latency, foreign);
   }
 
@@ -247,6 +243,6 @@ public final class DiskChannel {
   }
 
   public DiskHealth health() {
-    return health;
+    return health.health();
   }
 }

@@ -34,8 +34,8 @@ public final class DiskReader {
     if (!d.isValid()) {
       String hint =
           d.kind() == Decoded.Kind.ZERO
-              ? ": the disk is not formatted (a new set: `qdisk format`; a disk of a running set:"
-                  + " `qdisk replace-disk`)"
+              ? ": the disk is not formatted: format it (the daemon's `format` command), or bring"
+                  + " it into a running set with `replace-disk`"
               : ": refusing to use it";
       throw new QuorateException(ErrorCode.CORRUPT_DATA, device.name() + ": " + d.detail() + hint);
     }

@@ -20,13 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** Validates the disks against each other and wires a production engine. */
 public final class EngineFactory {
-  private static final Logger LOG = LoggerFactory.getLogger(EngineFactory.class);
-
   private EngineFactory() {}
 
   /**
@@ -130,7 +126,19 @@ public final class EngineFactory {
         channels.add(new DiskChannel(d, headers.get(i)));
         continue;
       }
-      channels.add(DiskChannel.unusable(d, first, problems.get(i).getMessage()));
+      channels.add(
+          DiskChannel.unusable(
+              d,
+              first,
+              problems.get(i).getMessage()
+                  + "; the node runs on "
+                  + usable
+                  + " of "
+                  + devices.size()
+                  + " disks (a majority) and writes nothing to this one until it holds a header"
+                  + " of disk set "
+                  + first.setId()
+                  + ": replace it with `replace-disk`"));
     }
     return channels;
   }
@@ -146,19 +154,6 @@ public final class EngineFactory {
       DiskClock clock,
       List<Consumer<QuorumDiskEvent>> listeners) {
     List<DiskChannel> plain = channels(devices, cluster, nodeId);
-    long usable = plain.stream().filter(DiskChannel::joined).count();
-    for (DiskChannel c : plain) {
-      if (!c.joined()) {
-        LOG.warn(
-            "{} is not usable and is left out until it holds a header of disk set {}: {};"
-                + " running on {} of {} disks (a majority): replace it with `qdisk replace-disk`",
-            c.device().name(),
-            c.header().setId(),
-            c.health().lastError(),
-            usable,
-            plain.size());
-      }
-    }
     // Before anything is written: a watchdog whose timeout the deadline cannot cover refuses.
     selfFence.verify(plain.get(0).header().timing());
     Duration io = plain.get(0).header().timing().ioTimeout();

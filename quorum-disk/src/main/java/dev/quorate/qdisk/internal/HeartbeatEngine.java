@@ -330,7 +330,15 @@ public final class HeartbeatEngine implements QuorumDisk {
                     + " is DOWN after "
                     + cfg.timing().tko()
                     + " heartbeats without a change");
-        case RESTARTED -> emit(Kind.NODE_RESTARTED, p.nodeId, 0, "node " + p.nodeId + " restarted");
+        case RESTARTED ->
+            emit(
+                Kind.NODE_RESTARTED,
+                p.nodeId,
+                0,
+                "node "
+                    + p.nodeId
+                    + " restarted: incarnation "
+                    + p.last().map(HeartbeatSlot::incarnation).orElse(0L));
         case STOPPED -> emit(Kind.NODE_STOPPED, p.nodeId, 0, "node " + p.nodeId + " stopped");
         case UNDEAD ->
             emit(
@@ -359,7 +367,7 @@ public final class HeartbeatEngine implements QuorumDisk {
         selfMaster = true;
         LOG.info("node {} is master, term {}", self, election.term());
       }
-      case ABDICATED -> endTenure("gave up the master role");
+      case ABDICATED -> endTenure(abdication(eligible, renewedNow));
       case NONE -> {}
     }
     if (election.state() == SlotState.MASTER && t1 < until) {
@@ -380,6 +388,20 @@ public final class HeartbeatEngine implements QuorumDisk {
           election.term(),
           "master is now " + (master == 0 ? "none" : "node " + master));
     }
+  }
+
+  /** Why the election made this master step down, in the order Election checks. */
+  private String abdication(boolean eligible, boolean renewedNow) {
+    if (!eligible) {
+      return "gave up the master role: heuristics score below the minimum, not eligible";
+    }
+    if (!renewedNow) {
+      return "gave up the master role: no renewal on a majority of disks in time";
+    }
+    return Election.masterAmong(peers.values())
+        .map(
+            m -> "gave up the master role: node " + m.nodeId() + " claims it with term " + m.term())
+        .orElse("gave up the master role");
   }
 
   private void endTenure(String why) {

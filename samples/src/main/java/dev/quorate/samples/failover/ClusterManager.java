@@ -14,9 +14,12 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumEvent;
 import dev.quorate.quorum.QuorumState;
-import java.io.IOException;
+import dev.quorate.vm.QemuGuest;
+import dev.quorate.vm.VmException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,45 +33,47 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One host's resource manager: it runs VMs under their locks ({@code vm/<name>}, EX) and recovers
- * the VMs of a host that left the membership. Recovery, in order: take the VM's lock (granted once
- * the lost host's ZooKeeper session has expired, and only with quorum), claim the VM's disk with
- * the new token (from then on the disk rejects the old instance: resource fencing), power the lost
- * host off through the fence guard and the power switch (node fencing), and boot the VM here. A
- * planned switchover needs none of that: the holder's blocking callback stops the VM cleanly and
- * releases the lock to the host that asked for it.
+ * One host's resource manager: it runs VMs (QEMU guests) under their locks ({@code vm/<name>}, EX)
+ * and recovers the VMs of a host that left the membership. Recovery, in order: take the VM's lock
+ * (granted once the lost host's ZooKeeper session has expired, and only with quorum), claim the
+ * VM's disk with the new token (QEMU starts with its CPUs stopped and opens the disk's NBD export
+ * with the token: from then on the server refuses the old instance, resource fencing), power the
+ * lost host off through the fence guard and the power switch (node fencing), and boot the VM here.
+ * A planned switchover needs none of that: the holder's blocking callback stops the VM and releases
+ * the lock to the host that asked for it. A live migration hands the lock over while the guest runs
+ * on: the destination opens the disk as a standby with its new token, and the export moves to that
+ * token at the guest's first write there, after the source stopped for good.
  *
  * <p>Every decision runs on one worker thread, so recovery, switchover and commands never
  * interleave.
  */
 final class ClusterManager {
   /** A VM running on this host, with the lease that allows it. */
-  private record Running(Lease lease, Process process) {}
+  private record Running(Lease lease, QemuGuest guest) {}
 
   private final HostConfig config;
   private final Emitter out;
   private final LockManager locks;
   private final Fencer fencer;
   private final VmRunner vms;
-  private final StorageClient storage;
   private final ExecutorService worker;
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+
+  /** VMs whose lock goes to the host they migrate to; the guest runs on until sent there. */
+  private final Set<String> outgoing = new TreeSet<>();
+
+  /** Guests whose lock was handed over for a migration that has not run yet. */
+  private final Map<String, QemuGuest> handedOver = new ConcurrentHashMap<>();
+
   private final Set<MemberId> lost = new TreeSet<>();
   private final Set<String> stopped = new TreeSet<>();
 
-  ClusterManager(
-      HostConfig config,
-      Emitter out,
-      LockManager locks,
-      Fencer fencer,
-      VmRunner vms,
-      StorageClient storage) {
+  ClusterManager(HostConfig config, Emitter out, LockManager locks, Fencer fencer, VmRunner vms) {
     this.config = config;
     this.out = out;
     this.locks = locks;
     this.fencer = fencer;
     this.vms = vms;
-    this.storage = storage;
     this.worker =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -173,13 +178,13 @@ final class ClusterManager {
             + "'s ZooKeeper session expires",
         "peer",
         peer);
-    List<Lease> taken = new ArrayList<>();
+    Map<String, Running> taken = new LinkedHashMap<>();
     // Two hosts: every VM not running here ran on the lost peer.
     for (String vm : config.vms()) {
       if (!running.containsKey(vm)) {
         acquire(vm, DemoTiming.ZK_SESSION.multipliedBy(4))
-            .filter(lease -> claim(vm, lease))
-            .ifPresent(taken::add);
+            .ifPresent(
+                lease -> claim(vm, lease).ifPresent(g -> taken.put(vm, new Running(lease, g))));
       }
     }
     out.emit(
@@ -216,15 +221,16 @@ final class ClusterManager {
         result.reason().name(),
         "ms",
         Long.toString(result.elapsed().toMillis()));
-    for (Lease lease : taken) {
-      String vm = lease.resource().substring("vm/".length());
-      if (result.succeeded()) {
-        boot(vm, lease);
-      } else {
-        lease.release();
-        out.emit("error", vm + " not restarted: " + peer + " could not be fenced", "vm", vm);
-      }
-    }
+    taken.forEach(
+        (vm, claimed) -> {
+          if (result.succeeded()) {
+            boot(vm, claimed);
+          } else {
+            stopVm(claimed.guest());
+            claimed.lease().release();
+            out.emit("error", vm + " not restarted: " + peer + " could not be fenced", "vm", vm);
+          }
+        });
   }
 
   private FenceResult fence(String target, FenceAction action, String why) {
@@ -237,10 +243,8 @@ final class ClusterManager {
   }
 
   private void startNow(String vm, Duration timeout) {
-    Optional<Lease> lease = acquire(vm, timeout);
-    if (lease.isPresent() && claim(vm, lease.get())) {
-      boot(vm, lease.get());
-    }
+    acquire(vm, timeout)
+        .ifPresent(lease -> claim(vm, lease).ifPresent(g -> boot(vm, new Running(lease, g))));
   }
 
   private Optional<Lease> acquire(String vm, Duration timeout) {
@@ -269,98 +273,208 @@ final class ClusterManager {
     }
   }
 
-  /** Shows the new token to the disk first: from now on it rejects every older holder. */
-  private boolean claim(String vm, Lease lease) {
+  /**
+   * Opens the VM's disk with the new token before anything else: QEMU starts with its CPUs stopped,
+   * and once it runs the NBD server refuses every older token.
+   */
+  private Optional<QemuGuest> claim(String vm, Lease lease) {
     FencingToken token = lease.token();
     try {
-      Optional<FencingToken> newer = storage.write(vm, token, config.host(), "claim");
-      if (newer.isPresent()) {
-        out.emit("error", vm + ": disk rejects token " + token + ", it saw " + newer.get());
-        lease.release();
-        return false;
-      }
-    } catch (IOException e) {
-      out.emit("error", vm + ": cannot reach the shared storage: " + e.getMessage());
-      lease.release();
-      return false;
-    }
-    out.emit(
-        "claim",
-        vm + ": disk claimed with token " + token + "; it now rejects every older token",
-        "vm",
-        vm,
-        "token",
-        token.toString());
-    return true;
-  }
-
-  private void boot(String vm, Lease lease) {
-    try {
-      Process process = vms.start(vm, lease.token());
-      running.put(vm, new Running(lease, process));
-      lease.addListener(
-          event -> {
-            if (event.to() == LeaseState.LOST) {
-              later(() -> lost(vm, event.cause()));
-            }
-          });
+      QemuGuest guest = vms.claim(vm, token);
       out.emit(
-          "vm-started",
-          vm + " booting here (pid " + process.pid() + ") with token " + lease.token(),
+          "claim",
+          vm
+              + ": disk opened on the NBD server with token "
+              + token
+              + " (QEMU pid "
+              + guest.pid().orElseThrow()
+              + ", CPUs stopped); the server refuses every older token now",
           "vm",
           vm,
           "token",
-          lease.token().toString(),
-          "pid",
-          Long.toString(process.pid()));
-    } catch (IOException e) {
-      lease.release();
-      out.emit("error", vm + ": cannot start its process: " + e.getMessage(), "vm", vm);
+          token.toString());
+      return Optional.of(guest);
+    } catch (VmException e) {
+      out.emit("error", vm + ": cannot claim its disk: " + e.getMessage(), "vm", vm);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
+    lease.release();
+    return Optional.empty();
   }
 
-  /** The blocking callback: another host waits for the VM. Stop it cleanly and let go. */
+  private void boot(String vm, Running claimed) {
+    Lease lease = claimed.lease();
+    try {
+      vms.boot(claimed.guest(), lease.token());
+    } catch (VmException e) {
+      stopVm(claimed.guest());
+      lease.release();
+      out.emit("error", vm + ": cannot boot: " + e.getMessage(), "vm", vm);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    run(vm, claimed);
+    out.emit(
+        "vm-started",
+        vm
+            + " booting here (QEMU pid "
+            + claimed.guest().pid().orElseThrow()
+            + ") with token "
+            + lease.token(),
+        "vm",
+        vm,
+        "token",
+        lease.token().toString());
+  }
+
+  /** Keeps a VM that runs here, and stops it if its lease is lost. */
+  private void run(String vm, Running vmHere) {
+    running.put(vm, vmHere);
+    vmHere
+        .lease()
+        .addListener(
+            event -> {
+              if (event.to() == LeaseState.LOST) {
+                later(() -> lost(vm, event.cause()));
+              }
+            });
+  }
+
+  /** The source of a live migration: the next request for the VM's lock gets it at once. */
+  void migrateOut(String vm) {
+    later(
+        () -> {
+          outgoing.add(vm);
+          out.emit(
+              "migrate-out", vm + ": ready to hand its lock over for a live migration", "vm", vm);
+        });
+  }
+
+  /**
+   * The destination of a live migration: takes the VM's lock (the source hands it over), starts an
+   * incoming QEMU whose disk is a standby open with the new token, and says where the source may
+   * send the guest.
+   */
+  void migrateIn(String vm, Duration timeout) {
+    later(
+        () -> {
+          Optional<Lease> lease = acquire(vm, timeout);
+          if (lease.isEmpty()) {
+            return;
+          }
+          FencingToken token = lease.get().token();
+          try {
+            QemuGuest incoming = vms.receive(vm, token);
+            run(vm, new Running(lease.get(), incoming));
+            vms.awaitResume(incoming, token);
+            out.emit(
+                "incoming",
+                vm
+                    + ": waiting for the guest (QEMU pid "
+                    + incoming.pid().orElseThrow()
+                    + "), disk opened as standby with token "
+                    + token,
+                "vm",
+                vm,
+                "token",
+                token.toString(),
+                "socket",
+                incoming.migrationSocket().toString());
+          } catch (VmException e) {
+            lease.get().release();
+            out.emit("error", vm + ": cannot receive it: " + e.getMessage(), "vm", vm);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+  }
+
+  /** Sends a VM whose lock was handed over to the incoming QEMU at {@code socket}. */
+  void send(String vm, Path socket) {
+    later(
+        () -> {
+          QemuGuest guest = handedOver.remove(vm);
+          if (guest == null) {
+            out.emit("error", vm + ": no handed-over guest to send", "vm", vm);
+            return;
+          }
+          try {
+            vms.send(guest, socket);
+          } catch (VmException e) {
+            out.emit("error", vm + ": live migration failed: " + e.getMessage(), "vm", vm);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            stopVm(guest);
+          }
+        });
+  }
+
+  /**
+   * The blocking callback: another host waits for the VM. Stop it and let go, or, for a live
+   * migration, let go while the guest runs on until it is sent.
+   */
   private void handOver(String vm) {
     Running vmHere = running.remove(vm);
     if (vmHere == null) {
       return; // not running here (yet): the lease is released where it was taken
     }
-    out.emit("blocking", "another host asks for " + vm + ": shutting it down cleanly", "vm", vm);
-    int exit = stopVm(vmHere.process());
+    if (outgoing.remove(vm)) {
+      handedOver.put(vm, vmHere.guest());
+      vmHere.lease().release();
+      out.emit(
+          "released",
+          vm
+              + ": lock handed over for the live migration; the guest runs on with token "
+              + vmHere.lease().token()
+              + " until it is sent",
+          "vm",
+          vm,
+          "live",
+          "true");
+      return;
+    }
+    out.emit("blocking", "another host asks for " + vm + ": stopping it (QMP quit)", "vm", vm);
+    stopVm(vmHere.guest());
     vmHere.lease().release();
-    out.emit("released", vm + " stopped (exit " + exit + ") and its lock released", "vm", vm);
+    out.emit("released", vm + " stopped and its lock released", "vm", vm);
   }
 
   private void lost(String vm, String cause) {
     Running vmHere = running.remove(vm);
     if (vmHere != null) {
-      vmHere.process().destroyForcibly();
+      stopVm(vmHere.guest());
       out.emit("error", vm + ": lease LOST (" + cause + "); VM stopped", "vm", vm);
     }
   }
 
-  private int stopVm(Process process) {
+  private void stopVm(QemuGuest guest) {
     try {
-      return vms.stop(process, Duration.ofSeconds(5));
+      vms.stop(guest);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      return -1;
+      guest.close();
+    } catch (VmException e) {
+      out.emit("error", guest.name() + ": cannot stop QEMU: " + e.getMessage());
     }
   }
 
-  /** Stops every VM cleanly and releases its lock; waits for the worker to finish. */
+  /** Stops every VM and releases its lock; waits for the worker to finish. */
   void shutdown() throws InterruptedException {
     worker.execute(
         () -> {
           for (String vm : List.copyOf(running.keySet())) {
             Running vmHere = running.remove(vm);
-            stopVm(vmHere.process());
+            stopVm(vmHere.guest());
             vmHere.lease().release();
           }
+          handedOver.values().forEach(this::stopVm);
         });
     worker.shutdown();
-    worker.awaitTermination(15, TimeUnit.SECONDS);
+    worker.awaitTermination(30, TimeUnit.SECONDS);
   }
 
   private String names(SortedSet<MemberId> members) {

@@ -1,11 +1,18 @@
 package dev.quorate.samples.failover;
 
 import dev.quorate.lock.FencingToken;
+import dev.quorate.lock.TokenGuard;
+import dev.quorate.nbd.NbdServer;
+import dev.quorate.nbd.NbdServerBuilder;
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.QuorumDisk;
+import dev.quorate.vm.GuestDisk;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -14,24 +21,31 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The two-host cluster of scenarios 1 and 3, and what it stands on: the lock server, the quorum
- * disk file, the shared storage and the power switch, all in the working directory.
+ * The two-host cluster of scenarios 1, 3 and 4, and what it stands on: the lock server, the quorum
+ * disk file, the NBD server with one token-fenced disk per VM, the shared storage scenario 2's
+ * members heartbeat on, and the power switch, all in the working directory.
  */
 final class DemoCluster implements AutoCloseable {
   static final List<String> VMS = List.of("vm-1", "vm-2");
   static final Map<String, Integer> MEMBERS = Map.of("host-a", 1, "host-b", 2);
-  static final Duration WAIT = Duration.ofSeconds(20);
+
+  /** The bound on every awaited event: a guest's boot under TCG on a loaded machine included. */
+  static final Duration WAIT = Duration.ofSeconds(60);
 
   final Path work;
   final Timeline timeline;
   final PowerSwitch power;
-  final DiskWatch disks;
+  final ExportWatch exports;
   private final LockServer lockServer;
+  private final NbdServer nbd;
+  private final Map<String, TokenGuard> guards = new LinkedHashMap<>();
   final SharedStorage storage;
+  private final String guestDir;
   private final Map<String, HostProcess> hosts = new LinkedHashMap<>();
 
-  private DemoCluster(Path work, Timeline timeline) throws Exception {
+  private DemoCluster(Path work, String guestDir, Timeline timeline) throws Exception {
     this.work = work;
+    this.guestDir = guestDir;
     this.timeline = timeline;
     this.power = PowerSwitch.in(work);
     power.install();
@@ -45,15 +59,50 @@ final class DemoCluster implements AutoCloseable {
     timeline.say(
         "quorum disk: %s formatted (1 vote to the partition of its master)",
         work.resolve("qdisk.img"));
-    this.disks = new DiskWatch(timeline);
-    this.storage = SharedStorage.start(work.resolve("storage"), disks);
+    this.exports = new ExportWatch(timeline);
+    this.nbd = startNbd(Files.createDirectories(work.resolve("disks")));
     timeline.say(
-        "shared storage: one disk per VM in %s, each behind a TokenGuard", work.resolve("storage"));
+        "NBD server: 127.0.0.1:%d, one 4 MiB disk per VM in %s; a guest opens"
+            + " <vm>@<fencing token>, a newer token revokes the older connections",
+        nbd.port(), work.resolve("disks"));
+    this.storage = SharedStorage.start();
+  }
+
+  private NbdServer startNbd(Path dir) throws IOException {
+    NbdServerBuilder builder =
+        NbdServer.builder().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    for (String vm : VMS) {
+      Path image = disk(vm);
+      try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
+        file.setLength(4L << 20);
+      }
+      TokenGuard guard = TokenGuard.persistent(dir.resolve(vm + ".img.token"));
+      // The demo reads the disk under the bare guard: its reads are no requests of a guest.
+      guards.put(vm, guard);
+      builder.export(vm, image, exports.watch(vm, guard));
+    }
+    NbdServer server = builder.build();
+    server.start();
+    return server;
+  }
+
+  Path disk(String vm) {
+    return work.resolve("disks").resolve(vm + ".img");
+  }
+
+  /**
+   * Reads the VM's disk back, under its export's guard (with its newest token), so no write of the
+   * NBD server is half-applied while it is read.
+   */
+  DiskHistory history(String vm) {
+    TokenGuard guard = guards.get(vm);
+    return new DiskHistory(
+        vm, guard.access(guard.highest().orElseThrow(), () -> GuestDisk.read(disk(vm))));
   }
 
   /** Prepares everything but the hosts. */
-  static DemoCluster prepare(Path work, Timeline timeline) throws Exception {
-    return new DemoCluster(work, timeline);
+  static DemoCluster prepare(Path work, String guestDir, Timeline timeline) throws Exception {
+    return new DemoCluster(work, guestDir, timeline);
   }
 
   /**
@@ -83,7 +132,8 @@ final class DemoCluster implements AutoCloseable {
         MEMBERS.get(host),
         work,
         lockServer.connectString(),
-        storage.port(),
+        nbd.port(),
+        guestDir,
         VMS,
         MEMBERS,
         "host-a");
@@ -128,15 +178,44 @@ final class DemoCluster implements AutoCloseable {
         .orElseThrow(() -> new IllegalStateException("no " + kind + " of " + vm + " on " + host));
   }
 
-  /** Waits for the disk's report of the first write with {@code token}. */
-  Timeline.Entry awaitBoot(int from, String vm, FencingToken token) throws InterruptedException {
+  /** Waits for the host's report of the guest's first record under {@code token}. */
+  Timeline.Entry awaitBoot(int from, String host, String vm, FencingToken token)
+      throws InterruptedException {
     return timeline
         .await(
             from,
-            "first write of " + vm + " with token " + token,
+            "first record of " + vm + " with token " + token,
             WAIT,
-            e -> e.is(vm, "boot") && e.event().get("token").equals(token.toString()))
+            e ->
+                e.is(host, "vm-boot")
+                    && e.event().get("vm").equals(vm)
+                    && e.event().get("token").equals(token.toString()))
         .orElseThrow(() -> new IllegalStateException(vm + " never wrote with " + token));
+  }
+
+  /**
+   * Reads back every VM's disk and checks its history: no record of an older token after a newer
+   * one, one writer per token epoch, every record whole (its CRC checked).
+   */
+  void checkDisks() {
+    for (String vm : VMS) {
+      DiskHistory history = history(vm);
+      List<String> violations = history.violations();
+      timeline.check(
+          violations.isEmpty() && !history.records().isEmpty(),
+          "%s's disk read back: %d records, every CRC whole, tokens never go back, one writer"
+              + " per epoch [%s]%s",
+          vm,
+          history.records().size(),
+          String.join("; ", history.epochs()),
+          violations.isEmpty() ? "" : " VIOLATED: " + String.join("; ", violations));
+    }
+  }
+
+  /** The pid of the QEMU that runs {@code vm} on {@code host}, from QEMU's pid file. */
+  long qemuPid(String host, String vm) throws IOException {
+    Path file = VmRunner.runtimeDir(work, host).resolve(vm + ".pid");
+    return Long.parseLong(Files.readString(file).trim());
   }
 
   static FencingToken token(Timeline.Entry entry) {
@@ -156,6 +235,7 @@ final class DemoCluster implements AutoCloseable {
     }
     Processes.killAll(work.resolve("power"));
     storage.close();
+    nbd.close();
     lockServer.close();
     if (interrupted) {
       Thread.currentThread().interrupt();

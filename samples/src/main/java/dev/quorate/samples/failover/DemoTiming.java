@@ -27,8 +27,12 @@ final class DemoTiming {
   /** ZooKeeper's tick; sessions may last 2 to 20 ticks. */
   static final Duration ZK_TICK = Duration.ofMillis(250);
 
-  /** How long after a host's crash its leases are given to others. */
-  static final Duration ZK_SESSION = Duration.ofSeconds(2);
+  /**
+   * How long after a host's crash its leases are given to others: 4 s, so that a cluster manager
+   * starved of CPU for a moment (software-emulated guests beside it on 2 cores) keeps its session;
+   * the quorum disk's detection takes 3 s anyway.
+   */
+  static final Duration ZK_SESSION = Duration.ofSeconds(4);
 
   /** A quorum-disk heartbeat younger than this vetoes fencing its node. */
   static final Duration LIVENESS_WINDOW = Duration.ofSeconds(1);
@@ -36,7 +40,7 @@ final class DemoTiming {
   /** The fence delay for the host that should win a fence race (the quorum disk's first master). */
   static final Duration FENCE_DELAY = Duration.ofMillis(500);
 
-  /** How often a VM writes to its disk. */
+  /** How often a guest writes a record to its disk (and a member of scenario 2 heartbeats). */
   static final Duration VM_WRITE_INTERVAL = Duration.ofMillis(100);
 
   /** Scenario 2's members are out of the membership after this long without a heartbeat. */
@@ -64,6 +68,6 @@ final class DemoTiming {
             + " ms (default 10 s); fence delay for host-a "
             + FENCE_DELAY.toMillis()
             + " ms against fence races",
-        "VMs write to their disks every " + VM_WRITE_INTERVAL.toMillis() + " ms");
+        "guests write a record to their disks every " + VM_WRITE_INTERVAL.toMillis() + " ms");
   }
 }

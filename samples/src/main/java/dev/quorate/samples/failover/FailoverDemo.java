@@ -3,37 +3,47 @@ package dev.quorate.samples.failover;
 import dev.quorate.lock.FencingToken;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
  * The README's main job: the seed paper's "physical/physical with fail-/switchover of virtual
  * machines" on one machine. Two simulated physical hosts run a small cluster manager each (a
- * process of its own), VMs are processes writing to disks on a shared storage, a ZooKeeper server
- * grants one lock per VM, a quorum disk file breaks the tie of the two hosts, and a simulated power
- * switch fences through the topology-aware guard. Three scenarios: a failover after a host is lost,
- * a host power cycle the guard refuses, and a planned switchover.
+ * process of its own); the VMs are real QEMU guests whose disks are exports of a token-fenced NBD
+ * server; a ZooKeeper server grants one lock per VM, a quorum disk file breaks the tie of the two
+ * hosts, and a simulated power switch fences through the topology-aware guard. Four scenarios: a
+ * failover after a host is lost, a host power cycle the guard refuses, a cold switchover and a
+ * switchover by live migration. Without QEMU or the guest image it says why and fails.
  *
  * <pre>{@code
- * boolean ok = new FailoverDemo(Files.createTempDirectory("quorate-demo-"), System.out).run();
+ * boolean ok =
+ *     new FailoverDemo(Files.createTempDirectory("quorate-demo-"), "vm/target/guest", System.out)
+ *         .run();
  * }</pre>
  */
 public final class FailoverDemo {
+  /** The system property {@code bin/demo} sets to the guest image's directory: {@value}. */
+  public static final String GUEST_PROPERTY = "quorate.guest";
+
   private final Path work;
+  private final String guestDir;
   private final PrintStream out;
 
   /**
    * Prepares a run.
    *
    * @param work an empty working directory; everything the demo creates goes there
+   * @param guestDir the guest image's directory, made by {@code bin/lib/build-guest.sh DIR}
    * @param out where the timeline goes
    */
-  public FailoverDemo(Path work, PrintStream out) {
+  public FailoverDemo(Path work, String guestDir, PrintStream out) {
     this.work = work;
+    this.guestDir = guestDir;
     this.out = out;
   }
 
   /**
-   * Runs the three scenarios.
+   * Runs the four scenarios.
    *
    * @return true if every scenario behaved as promised
    * @throws InterruptedException if interrupted
@@ -42,11 +52,19 @@ public final class FailoverDemo {
     Timeline timeline = new Timeline(out);
     out.println("Quorate demo: VM failover and switchover between two simulated physical hosts");
     out.println("working directory: " + work + " (logs in logs/)");
+    DemoGuest guest;
+    try {
+      guest = DemoGuest.locate(guestDir);
+    } catch (IllegalStateException e) {
+      out.println("demo FAILED: it cannot run QEMU guests: " + e.getMessage());
+      return false;
+    }
+    out.println("guests: QEMU (TCG), kernel " + guest.kernel() + ", 128 MiB, one virtio disk each");
     out.println("timing shortened for the demo (production defaults in brackets):");
     DemoTiming.describe().forEach(line -> out.println("  " + line));
     Thread cleanup = new Thread(() -> Processes.killAll(work.resolve("power")), "demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
-    try (DemoCluster cluster = DemoCluster.prepare(work, timeline)) {
+    try (DemoCluster cluster = DemoCluster.prepare(work, guestDir, timeline)) {
       timeline.scene(
           "Setup: two hosts, each with a cluster manager; vm-1 on host-a, vm-2 on host-b");
       int from = timeline.mark();
@@ -59,20 +77,17 @@ public final class FailoverDemo {
       cluster.host("host-b").send("start vm-2");
       Timeline.Entry vm1 = cluster.await(from, "host-a", "vm-started", "vm-1");
       Timeline.Entry vm2 = cluster.await(from, "host-b", "vm-started", "vm-2");
-      cluster.awaitBoot(from, "vm-1", DemoCluster.token(vm1));
-      cluster.awaitBoot(from, "vm-2", DemoCluster.token(vm2));
+      cluster.awaitBoot(from, "host-a", "vm-1", DemoCluster.token(vm1));
+      cluster.awaitBoot(from, "host-b", "vm-2", DemoCluster.token(vm2));
 
       Map<String, Long> failover = new HostFailover(cluster).run(vm1, vm2);
       new RefusedHostFence(cluster).run();
-      FencingToken current =
-          DemoCluster.token(
-              timeline
-                  .since(0, e -> e.is("host-b", "vm-started") && e.event().get("vm").equals("vm-1"))
-                  .get(0));
-      new Switchover(cluster).run(current, failover);
+      Map<String, Long> cold = new Switchover(cluster).run(leaseOfVm1(timeline, "host-b"));
+      Map<String, Long> live = new LiveMigration(cluster).run(leaseOfVm1(timeline, "host-a"));
+      timeline.scene("Outages compared");
+      OutageTable.print(timeline, failover, cold, live);
       timeline.scene("Shutdown");
-      timeline.say(
-          "stopping both hosts cleanly: VMs shut down, locks released, disk slots STOPPED");
+      timeline.say("stopping both hosts cleanly: QEMU quit, locks released, disk slots STOPPED");
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
@@ -88,5 +103,12 @@ public final class FailoverDemo {
             : "demo FAILED after %d ms: see UNEXPECTED above and the logs in " + work + "/logs%n",
         timeline.totalMillis());
     return timeline.ok();
+  }
+
+  /** The token of the latest lease of vm-1 on {@code host}. */
+  private static FencingToken leaseOfVm1(Timeline timeline, String host) {
+    List<Timeline.Entry> leases =
+        timeline.since(0, e -> e.is(host, "lease") && e.event().get("vm").equals("vm-1"));
+    return DemoCluster.token(leases.get(leases.size() - 1));
   }
 }

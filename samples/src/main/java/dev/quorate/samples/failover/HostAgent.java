@@ -28,6 +28,7 @@ import dev.quorate.zk.ZkLockManager;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
@@ -56,7 +57,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * </ul>
  *
  * <p>It reads commands on stdin ({@code start <vm>}, {@code take <vm>}, {@code unfence <host>},
- * {@code quit}) and prints {@link AgentEvent} lines on stdout.
+ * {@code migrate-out <vm>}, {@code migrate-in <vm>}, {@code send <vm> <socket>}, {@code quit}) and
+ * prints {@link AgentEvent} lines on stdout.
  */
 public final class HostAgent {
   static final String CLUSTER = "quorate-demo";
@@ -168,15 +170,15 @@ public final class HostAgent {
             .retryPause(Duration.ofMillis(200))
             .build();
 
-    try (StorageClient storage = new StorageClient(config.storagePort(), Duration.ofSeconds(5))) {
+    DemoGuest guest = DemoGuest.locate(config.guest());
+    try {
       ClusterManager manager =
           new ClusterManager(
               config,
               out,
               locks,
               fencer,
-              new VmRunner(config.host(), config.work(), config.storagePort(), power),
-              storage);
+              new VmRunner(config.host(), config.work(), config.nbdPort(), guest, power, out));
       managerRef.set(manager);
       quorum.addListener(manager::onQuorum);
       disk.start();
@@ -217,6 +219,10 @@ public final class HostAgent {
         // A switchover: wait for the holder's blocking callback to hand the VM over.
         case "take" -> manager.start(words[1], Duration.ofSeconds(20));
         case "unfence" -> manager.unfence(words[1]);
+        // A live migration: the source hands the lock over, the destination receives the guest.
+        case "migrate-out" -> manager.migrateOut(words[1]);
+        case "migrate-in" -> manager.migrateIn(words[1], Duration.ofSeconds(20));
+        case "send" -> manager.send(words[1], Path.of(words[2]));
         case "quit" -> {
           return;
         }

@@ -16,7 +16,8 @@ import java.util.Optional;
  * @param id this host's member id, also its quorum disk slot
  * @param work the demo's working directory
  * @param zk the lock server's connect string
- * @param storagePort the shared storage's port
+ * @param nbdPort the port of the NBD server with the VMs' disks
+ * @param guest the directory of the guest image ({@link DemoGuest#locate})
  * @param vms every VM of the cluster
  * @param members every member's name and id
  * @param preferred the host that gets a fence delay (it should win a fence race)
@@ -26,7 +27,8 @@ record HostConfig(
     int id,
     Path work,
     String zk,
-    int storagePort,
+    int nbdPort,
+    String guest,
     List<String> vms,
     Map<String, Integer> members,
     String preferred) {
@@ -48,7 +50,8 @@ record HostConfig(
         a.getInt("id"),
         Path.of(a.get("work")),
         a.get("zk"),
-        a.getInt("storage"),
+        a.getInt("nbd"),
+        a.get("guest"),
         List.of(a.get("vms").split(",")),
         members,
         a.get("preferred"));
@@ -62,7 +65,8 @@ record HostConfig(
         "--id", Integer.toString(id),
         "--work", work.toString(),
         "--zk", zk,
-        "--storage", Integer.toString(storagePort),
+        "--nbd", Integer.toString(nbdPort),
+        "--guest", guest,
         "--vms", String.join(",", vms),
         "--members", String.join(",", entries.stream().sorted().toList()),
         "--preferred", preferred);

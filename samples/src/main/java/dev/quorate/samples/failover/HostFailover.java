@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Scenario 1: host-a's cluster manager dies (SIGKILL) while its VM runs on, unaware. host-b must
- * notice through the quorum disk, regain quorum with the disk's vote, take vm-1's lock, shut the
- * old instance out of the disk, power host-a off through the guard, and boot vm-1 itself.
+ * Scenario 1: host-a's cluster manager dies (SIGKILL) while its QEMU guest runs on, unaware. host-b
+ * must notice through the quorum disk, regain quorum with the disk's vote, take vm-1's lock, open
+ * vm-1's disk on the NBD server with the new token (the stale guest's writes are refused from then
+ * on), power host-a off through the guard (its agent and its QEMU processes), and boot vm-1.
  */
 final class HostFailover {
   private final DemoCluster cluster;
@@ -22,7 +23,7 @@ final class HostFailover {
   /**
    * Runs the scenario.
    *
-   * @param vm1 host-a's lease event for vm-1 (its token and the VM's pid)
+   * @param vm1 host-a's lease event for vm-1 (its token)
    * @param vm2 host-b's lease event for vm-2, which must live through host-a's loss
    * @return the milestones in milliseconds after the kill, for the comparison in scenario 3
    */
@@ -33,17 +34,18 @@ final class HostFailover {
     timeline.note(
         "Expected: host-b sees host-a DOWN on the quorum disk, regains quorum with the disk's vote,");
     timeline.note(
-        "takes vm-1's lock once host-a's ZooKeeper session expires, claims vm-1's disk (the old");
+        "takes vm-1's lock once host-a's ZooKeeper session expires, opens vm-1's disk on the NBD");
     timeline.note(
-        "instance is now rejected), powers host-a off after the guard allows it, and boots vm-1.");
+        "server with the new token (the stale guest's writes are refused there), powers host-a");
+    timeline.note("off after the guard allows it, and boots vm-1.");
     FencingToken oldToken = DemoCluster.token(vm1);
-    long oldPid = Long.parseLong(vm1.event().get("pid"));
+    long oldPid = cluster.qemuPid("host-a", "vm-1");
     HostProcess hostA = cluster.host("host-a");
     int from = timeline.mark();
     long kill = System.nanoTime();
     hostA.crash();
     timeline.say(
-        "kill -9 host-a's cluster manager (pid %d); vm-1 (pid %d, token %s) is still writing",
+        "kill -9 host-a's cluster manager (pid %d); vm-1 (QEMU pid %d, token %s) writes on",
         hostA.pid(), oldPid, oldToken);
 
     Map<String, Long> at = new LinkedHashMap<>();
@@ -73,13 +75,16 @@ final class HostFailover {
         oldToken);
     at.put("lock granted, new token", Timeline.millis(kill, lease.atNanos()));
     Timeline.Entry claim = cluster.await(from, "host-b", "claim", "vm-1");
-    at.put("disk claimed", Timeline.millis(kill, claim.atNanos()));
-
+    at.put("disk claimed (NBD open, new token)", Timeline.millis(kill, claim.atNanos()));
+    timeline.check(
+        Processes.running(oldPid),
+        "the stale vm-1 (QEMU pid %d) still runs when host-b has claimed its disk",
+        oldPid);
     timeline.await(
         from,
-        "a rejected write of the stale vm-1",
+        "refused request of the stale vm-1",
         DemoCluster.WAIT,
-        e -> e.is("vm-1", "stale") && e.event().get("token").equals(oldToken.toString()));
+        e -> e.is("nbd", "refused") && e.event().get("token").equals(oldToken.toString()));
     Timeline.Entry guard =
         timeline
             .await(from, "the guard's decision", DemoCluster.WAIT, e -> e.is("host-b", "guard"))
@@ -100,29 +105,31 @@ final class HostFailover {
     at.put("fenced (power off)", Timeline.millis(kill, fence.atNanos()));
     timeline.check(
         !Processes.running(oldPid) && cluster.power.power("host-a").equals("off"),
-        "the old vm-1 (pid %d) is gone and host-a's plug is off",
+        "the stale vm-1 (QEMU pid %d) is gone and host-a's plug is off",
         oldPid);
 
     Timeline.Entry started = cluster.await(from, "host-b", "vm-started", "vm-1");
     at.put("VM started on the new host", Timeline.millis(kill, started.atNanos()));
-    Timeline.Entry boot = cluster.awaitBoot(from, "vm-1", newToken);
+    Timeline.Entry boot = cluster.awaitBoot(from, "host-b", "vm-1", newToken);
     at.put("VM writes again: outage ends", Timeline.millis(kill, boot.atNanos()));
+    at.put("guest's boot (cont to first record)", Long.parseLong(boot.event().get("ms")));
 
-    long stale = cluster.disks.rejected("vm-1", oldToken);
+    long stale = cluster.exports.refused("vm-1", oldToken);
     timeline.check(
         stale > 0,
-        "vm-1's disk rejected %d writes of the stale instance (token %s)",
+        "the NBD server refused %d request(s) of the stale vm-1 (token %s)",
         stale,
         oldToken);
+    cluster.checkDisks();
     FencingToken vm2Token = DemoCluster.token(vm2);
-    OptionalLong vm2Last = cluster.disks.lastAccepted("vm-2", vm2Token);
+    OptionalLong vm2Last = cluster.exports.lastAccepted("vm-2", vm2Token);
     timeline.check(
         vm2Last.isPresent()
-            && vm2Last.getAsLong() > boot.atNanos() - DemoTiming.VM_WRITE_INTERVAL.toNanos() * 10
+            && vm2Last.getAsLong() > fence.atNanos()
             && timeline
                 .since(from, e -> e.is("host-b", "lease") && e.event().get("vm").equals("vm-2"))
                 .isEmpty(),
-        "vm-2 kept running on host-b with its token %s throughout",
+        "vm-2 kept running on host-b with its token %s throughout (it wrote after the fence)",
         vm2Token);
     timeline.say(
         "failover done: vm-1 writes again %d ms after host-a was lost",

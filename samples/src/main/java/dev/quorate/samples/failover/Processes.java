@@ -40,11 +40,15 @@ final class Processes {
     }
   }
 
-  /** Kills every demo process still connected to a plug of the power switch (clean-up). */
+  /**
+   * Kills every demo process (cluster managers, members, QEMU guests) still connected to a plug of
+   * the power switch (clean-up).
+   */
   static void killAll(Path powerDir) {
     if (!Files.isDirectory(powerDir)) {
       return;
     }
+    String runDir = powerDir.resolveSibling("run") + "/";
     try (DirectoryStream<Path> plugs = Files.newDirectoryStream(powerDir)) {
       for (Path plug : plugs) {
         Path pids = plug.resolve("pids");
@@ -54,7 +58,9 @@ final class Processes {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(pids)) {
           for (Path file : files) {
             long pid = Long.parseLong(file.getFileName().toString());
-            ProcessHandle.of(pid).filter(Processes::ours).ifPresent(ProcessHandle::destroyForcibly);
+            ProcessHandle.of(pid)
+                .filter(p -> ours(p, runDir))
+                .ifPresent(ProcessHandle::destroyForcibly);
           }
         }
       }
@@ -63,9 +69,10 @@ final class Processes {
     }
   }
 
-  private static boolean ours(ProcessHandle process) {
+  /** A Java process of the demo's package, or a QEMU with its sockets in the demo's run/. */
+  private static boolean ours(ProcessHandle process, String runDir) {
     return process.info().arguments().stream()
         .flatMap(java.util.Arrays::stream)
-        .anyMatch(arg -> arg.startsWith(MARK));
+        .anyMatch(arg -> arg.startsWith(MARK) || arg.contains(runDir));
   }
 }

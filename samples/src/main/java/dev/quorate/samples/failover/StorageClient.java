@@ -1,6 +1,5 @@
 package dev.quorate.samples.failover;
 
-import dev.quorate.lock.FencingToken;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -10,9 +9,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 
-/** A connection to {@link SharedStorage}, for VMs and cluster managers. Not thread-safe. */
+/** A connection to {@link SharedStorage}, for the members of scenario 2. Not thread-safe. */
 final class StorageClient implements AutoCloseable {
   private final Socket socket;
   private final BufferedReader in;
@@ -26,24 +24,6 @@ final class StorageClient implements AutoCloseable {
     this.out =
         new PrintWriter(
             new OutputStreamWriter(socket.getOutputStream(), StandardCharsets.UTF_8), true);
-  }
-
-  /**
-   * Writes to a disk.
-   *
-   * @return empty if the disk accepted the token, else the newer token it had accepted
-   * @throws IOException if the storage is gone or answers nonsense
-   */
-  Optional<FencingToken> write(String disk, FencingToken token, String host, String text)
-      throws IOException {
-    String answer = ask("WRITE " + disk + " " + token + " " + host + " " + text);
-    if (answer.equals("OK")) {
-      return Optional.empty();
-    }
-    if (answer.startsWith("STALE ")) {
-      return Optional.of(FencingToken.parse(answer.substring("STALE ".length())));
-    }
-    throw new IOException("shared storage refused the write: " + answer);
   }
 
   /** Sends a heartbeat of a cluster member. */

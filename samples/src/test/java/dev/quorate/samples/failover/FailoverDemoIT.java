@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -15,21 +17,75 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the README's main job exactly as bin/demo does: the shaded jar in a JVM of its own. */
-@Timeout(120)
+@Timeout(300)
 class FailoverDemoIT {
   @Test
-  void demoKeepsEveryPromiseAndShowsTheFailoverAndTheRefusedFence(@TempDir Path work)
+  void demoKeepsEveryPromiseWithRealGuests(@TempDir Path work) throws Exception {
+    String guest = TestGuest.directory();
+    Result demo = runDemo(work, Map.of(), "-D" + FailoverDemo.GUEST_PROPERTY + "=" + guest);
+    String text = demo.output();
+
+    assertThat(demo.exit()).as(text).isZero();
+    assertThat(text)
+        .doesNotContain("UNEXPECTED")
+        .contains("every scenario behaved as promised")
+        // Scenario 1: quorum with the disk's vote, the NBD claim, the guard, the fence, the boot.
+        .contains("quorum disk: host-a DOWN")
+        .contains("quorum: quorate [MAJORITY] 2 of 3 expected votes present")
+        .containsPattern(
+            "export vm-1 opened with token \\S+; every connection with \\S+ is revoked")
+        .containsPattern("export vm-1 REFUSED a request with stale token")
+        .contains("ALLOWED_SURVIVORS_QUORATE")
+        .contains("fence host-a: SUCCEEDED FENCED")
+        .containsPattern("the NBD server refused \\d+ request\\(s\\) of the stale vm-1")
+        .contains("tokens never go back, one writer per epoch")
+        .contains("failover done: vm-1 writes again")
+        // Scenario 2: the refused host power cycle, the VM-level fence instead.
+        .contains("REFUSED REFUSED_SURVIVORS_NOT_QUORATE")
+        .contains("ALLOWED ALLOWED_VM_LEVEL")
+        .contains("fence node-a: SUCCEEDED FENCED at level 2")
+        // Scenario 3: cold switchover without fencing.
+        .contains("another host asks for vm-1: stopping it (QMP quit)")
+        .contains("no fencing during the switchover")
+        // Scenario 4: live migration, the export taken over by the standby's first write.
+        .contains("lock handed over for the live migration")
+        .contains("disk opened as standby with token")
+        .contains("live migration completed")
+        .containsPattern("export vm-1 taken over, at the standby's first write, by token")
+        .contains("the guest never saw an I/O error")
+        .contains("no fencing during the live migration")
+        .containsPattern("VM writes again: outage ends +\\d+ ms +\\d+ ms +-")
+        .containsPattern("guest's boot \\(cont to first record\\) +\\d+ ms +\\d+ ms")
+        .containsPattern("guest-visible gap \\(records\\) +- +- +\\d+ ms");
+    assertThat(leftovers(work)).as("no demo process (JVM or QEMU) outlives the demo").isEmpty();
+  }
+
+  @Test
+  void withoutQemuTheDemoSaysWhyAndFails(@TempDir Path work) throws Exception {
+    // A PATH without QEMU (java is started by its full path).
+    Result demo = runDemo(work, Map.of("PATH", work.toString()), "-Dquorate.guest=" + work);
+
+    assertThat(demo.exit()).as(demo.output()).isEqualTo(1);
+    assertThat(demo.output())
+        .contains("demo FAILED: it cannot run QEMU guests: qemu-system-x86_64 is not on the PATH")
+        .doesNotContain("Scenario");
+  }
+
+  private record Result(int exit, String output) {}
+
+  private static Result runDemo(Path work, Map<String, String> env, String property)
       throws Exception {
     Path jar = Path.of(System.getProperty("quorate.demo.jar", "target/quorate-samples-all.jar"));
     assertThat(jar).as("the shaded jar, built in the package phase").isRegularFile();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process demo =
-        new ProcessBuilder(java, "-jar", jar.toString(), work.toString())
-            .redirectErrorStream(true)
-            .start();
+    List<String> command = new ArrayList<>(List.of(java, property, "-jar", jar.toString()));
+    command.add(work.toString());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process demo = builder.start();
     CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> readAll(demo));
     try {
-      assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("the demo ends within 90 s").isTrue();
+      assertThat(demo.waitFor(240, TimeUnit.SECONDS)).as("the demo ends within 240 s").isTrue();
     } finally {
       demo.descendants().forEach(ProcessHandle::destroyForcibly);
       demo.destroyForcibly();
@@ -37,27 +93,7 @@ class FailoverDemoIT {
     String text = output.get(10, TimeUnit.SECONDS);
     Files.writeString(work.resolve("demo-output.txt"), text);
     System.out.println(text);
-
-    assertThat(demo.exitValue()).as(text).isZero();
-    assertThat(text)
-        .doesNotContain("UNEXPECTED")
-        .contains("every scenario behaved as promised")
-        // Scenario 1: quorum with the disk's vote, the guard, the fence, the restart.
-        .contains("quorum disk: host-a DOWN")
-        .contains("quorum: quorate [MAJORITY] 2 of 3 expected votes present")
-        .contains("ALLOWED_SURVIVORS_QUORATE")
-        .contains("fence host-a: SUCCEEDED FENCED")
-        .contains("disk REJECTED a write of the stale instance on host-a")
-        .contains("failover done: vm-1 writes again")
-        // Scenario 2: the refused host power cycle, the VM-level fence instead.
-        .contains("REFUSED REFUSED_SURVIVORS_NOT_QUORATE")
-        .contains("ALLOWED ALLOWED_VM_LEVEL")
-        .contains("fence node-a: SUCCEEDED FENCED at level 2")
-        // Scenario 3: switchover without fencing, compared with the failover.
-        .contains("another host asks for vm-1: shutting it down cleanly")
-        .contains("no fencing during the switchover")
-        .containsPattern("VM writes again: outage ends +\\d+ ms +\\d+ ms");
-    assertThat(leftovers(work)).as("no demo process outlives the demo").isEmpty();
+    return new Result(demo.exitValue(), text);
   }
 
   private static List<Long> leftovers(Path work) {

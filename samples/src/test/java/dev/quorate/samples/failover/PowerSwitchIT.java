@@ -30,9 +30,18 @@ class PowerSwitchIT {
         new ProcessBuilder(
                 "sh", "-c", "while :; do sleep 1; done", "dev.quorate.samples.failover.Stand-in")
             .start();
+    // A stand-in for a guest's QEMU: its command line names a pid file in the demo's run/.
+    Process qemu =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "while :; do sleep 1; done",
+                VmRunner.runtimeDir(work, "host-x").resolve("vm-1.pid").toString())
+            .start();
     Process stranger = new ProcessBuilder("sh", "-c", "while :; do sleep 1; done").start();
     try {
       power.connect("host-x", vm.pid());
+      power.connect("host-x", qemu.pid());
       power.connect("host-x", stranger.pid());
       FenceAgent agent = power.agents().agent(PowerSwitch.AGENT);
       FenceDevice device =
@@ -47,6 +56,7 @@ class PowerSwitchIT {
       FenceOutcome off = agent.perform(request);
       assertThat(off.succeeded()).as(off.toString()).isTrue();
       assertThat(vm.waitFor(5, TimeUnit.SECONDS)).as("the powered process is killed").isTrue();
+      assertThat(qemu.waitFor(5, TimeUnit.SECONDS)).as("the host's QEMU is killed").isTrue();
       assertThat(stranger.isAlive()).as("a pid that is not the demo's is never killed").isTrue();
       assertThat(agent.status(request).power()).isEqualTo(PowerStatus.OFF);
       assertThat(power.power("host-x")).isEqualTo("off");
@@ -57,6 +67,7 @@ class PowerSwitchIT {
       assertThat(agent.metadata(Duration.ofSeconds(10)).toString()).contains("fence_demo_power");
     } finally {
       vm.destroyForcibly();
+      qemu.destroyForcibly();
       stranger.destroyForcibly();
     }
   }

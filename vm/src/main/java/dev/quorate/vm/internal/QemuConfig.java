@@ -21,6 +21,8 @@ import java.util.List;
  * @param commandTimeout bound per QMP command and process exit
  * @param startTimeout bound on start-up
  * @param incoming whether this instance waits for an incoming migration
+ * @param paused whether the guest's CPUs wait for {@code cont} (QEMU's {@code -S}); its disk is
+ *     opened at start all the same
  */
 public record QemuConfig(
     String name,
@@ -34,7 +36,8 @@ public record QemuConfig(
     String qemuBinary,
     Duration commandTimeout,
     Duration startTimeout,
-    boolean incoming) {
+    boolean incoming,
+    boolean paused) {
 
   /**
    * The monitor this object owns; QEMU connects to it as a client, so no wait for a file to appear.
@@ -103,6 +106,9 @@ public record QemuConfig(
     cmd.addAll(List.of("-qmp", "unix:" + qmpSocket() + ",server=on,wait=off"));
     if (incoming) {
       cmd.addAll(List.of("-incoming", "unix:" + migrationSocket()));
+    }
+    if (paused) {
+      cmd.add("-S");
     }
     return cmd;
   }

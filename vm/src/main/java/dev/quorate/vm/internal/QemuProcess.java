@@ -241,8 +241,32 @@ public final class QemuProcess implements QemuGuest {
           "migration target must be built with incomingMigration(), not " + target);
     }
     long deadline = System.nanoTime() + timeout.toNanos();
+    CompletableFuture<Map<String, Object>> resumed =
+        incoming.qmp().nextEvent(e -> "RESUME".equals(e.get("event")));
+    long t0 = System.nanoTime();
+    MigrationResult completed = migrate(incoming.config.migrationSocket(), deadline);
+    QmpClient.await(resumed, "resume after migration", incoming.name(), left(deadline));
+    return new MigrationResult(
+        completed.downtime(),
+        completed.totalTime(),
+        completed.transferredBytes(),
+        Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  @Override
+  public MigrationResult migrateTo(Path incomingSocket, Duration timeout)
+      throws InterruptedException {
+    return migrate(incomingSocket, System.nanoTime() + timeout.toNanos());
+  }
+
+  @Override
+  public Path migrationSocket() {
+    return config.migrationSocket();
+  }
+
+  /** Migrates to {@code socket} and returns at QEMU's completion; elapsed ends there. */
+  private MigrationResult migrate(Path socket, long deadline) throws InterruptedException {
     QmpClient source = qmp();
-    QmpClient dest = incoming.qmp();
     source.execute(
         "migrate-set-capabilities",
         Map.of("capabilities", List.of(Map.of("capability", "events", "state", true))),
@@ -259,15 +283,11 @@ public final class QemuProcess implements QemuGuest {
                 "MIGRATION".equals(e.get("event"))
                     && e.get("data") instanceof Map<?, ?> d
                     && List.of("completed", "failed", "cancelled").contains(d.get("status")));
-    CompletableFuture<Map<String, Object>> resumed =
-        dest.nextEvent(e -> "RESUME".equals(e.get("event")));
     long t0 = System.nanoTime();
-    source.execute(
-        "migrate",
-        Map.of("uri", "unix:" + incoming.config.migrationSocket()),
-        config.commandTimeout());
+    source.execute("migrate", Map.of("uri", "unix:" + socket), config.commandTimeout());
     Map<String, Object> end =
         QmpClient.await(finished, "end of its migration", name(), left(deadline));
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
     Map<?, ?> info = (Map<?, ?>) source.execute("query-migrate", Map.of(), config.commandTimeout());
     if (!"completed".equals(((Map<?, ?>) end.get("data")).get("status"))) {
       throw new VmException(
@@ -275,14 +295,12 @@ public final class QemuProcess implements QemuGuest {
           "migration of "
               + name()
               + " to "
-              + incoming.config.runtimeDir()
+              + socket
               + " ended "
               + ((Map<?, ?>) end.get("data")).get("status")
               + ": "
               + info.get("error-desc"));
     }
-    QmpClient.await(resumed, "resume after migration", incoming.name(), left(deadline));
-    Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
     long transferred =
         info.get("ram") instanceof Map<?, ?> ram && ram.get("transferred") instanceof Long l
             ? l

@@ -173,7 +173,7 @@ class DaemonClusterIT {
                       .build(),
                   HttpResponse.BodyHandlers.ofString())
               .body();
-      assertThat(metrics).contains("qdisk_master{node=\"1\"} 1").contains("qdisk_peer_up");
+      assertThat(metrics).contains("qdisk_master_node 1").contains("qdisk_peer_up");
       Daemons.assertNoOverlap(d.tenures(1, 2, 3));
     }
   }

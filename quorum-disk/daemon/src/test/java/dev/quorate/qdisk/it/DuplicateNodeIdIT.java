@@ -85,7 +85,7 @@ class DuplicateNodeIdIT {
       Process p = d.start(3, disk, taken.getLocalPort());
       assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
       String out = Files.readString(d.output("node3"));
-      assertThat(p.exitValue()).as(out).isEqualTo(5);
+      assertThat(p.exitValue()).as(out).isEqualTo(3);
       assertThat(out).contains("status.port " + taken.getLocalPort());
       try (FileBlockDevice f = FileBlockDevice.open(disk.get(0), true)) {
         HeartbeatSlot slot =

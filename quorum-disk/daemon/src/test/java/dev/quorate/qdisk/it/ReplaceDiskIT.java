@@ -78,8 +78,8 @@ class ReplaceDiskIT {
       Result validate = Daemons.toolResult(dir, "validate", "-c", cfg.toString());
       assertThat(validate.exit()).as(validate.output()).isZero();
       assertThat(validate.output())
-          .contains("warning: " + bad + " is not usable, so the node runs on 2 of 3 disks")
-          .contains("header is all zeros");
+          .contains("warning: " + bad + ": header is all zeros")
+          .contains("the node runs on 2 of 3 disks (a majority)");
 
       d.start("node1", 1, disks, port1, EXIT);
       d.start("node2", 2, disks, port2, EXIT);

@@ -51,7 +51,17 @@ class WatchdogDaemonIT {
       d.start(1, disk, 0);
       d.start(2, disk, 0, watchdog());
       await().atMost(START).until(() -> d.logged(1, "NODE_UP", 2) && written().length() >= 3);
-      assertThat(Daemons.tool(dir, "message", "-d", disk.get(0).toString(), "--slot", "2", "reset"))
+      assertThat(
+              Daemons.tool(
+                  dir,
+                  "message",
+                  "-d",
+                  disk.get(0).toString(),
+                  "--cluster",
+                  "it",
+                  "--slot",
+                  "2",
+                  "reset"))
           .isZero();
       Process victim = d.process(2);
       assertThat(victim.waitFor(20, TimeUnit.SECONDS)).isTrue();

@@ -6,6 +6,7 @@ import dev.quorate.qdisk.Heuristic;
 import dev.quorate.qdisk.SelfFence;
 import dev.quorate.qdisk.WatchdogDevice;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ record DaemonConfig(
           "heuristics.min-score");
   private static final Pattern HEURISTIC =
       Pattern.compile("heuristic\\.([A-Za-z0-9_-]+)\\.(tcp|command|score|timeout)");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
+  private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m)");
 
   static DaemonConfig load(Path file) {
     List<String> lines;
@@ -121,8 +122,37 @@ record DaemonConfig(
     int port = integer(src, v, "status.port", "0", 0, 65535);
     Path tenure = v.containsKey("tenure.log") ? Path.of(v.get("tenure.log")) : null;
     int minScore = integer(src, v, "heuristics.min-score", "0", 0, Integer.MAX_VALUE);
+    List<Heuristic> heuristics = heuristics(src, v);
+    checkMinScore(src, v.containsKey("heuristics.min-score"), minScore, heuristics);
     return new DaemonConfig(
-        cluster, node, disks, fence, watchdog, port, tenure, minScore, heuristics(src, v));
+        cluster, node, disks, fence, watchdog, port, tenure, minScore, heuristics);
+  }
+
+  /**
+   * A min-score that nothing can reach would leave the node never eligible to be master, silently;
+   * one without heuristics would be ignored, silently (qdiskd requires min_score <= the sum).
+   */
+  private static void checkMinScore(
+      String src, boolean given, int minScore, List<Heuristic> heuristics) {
+    if (given && heuristics.isEmpty()) {
+      throw new ConfigurationException(
+          src
+              + ": heuristics.min-score "
+              + minScore
+              + " is set but no heuristic is configured: add heuristic.<name>.{tcp,command,score}"
+              + " or remove the key");
+    }
+    int sum = heuristics.stream().mapToInt(Heuristic::score).sum();
+    if (minScore > sum) {
+      throw new ConfigurationException(
+          src
+              + ": heuristics.min-score "
+              + minScore
+              + " is above the sum of the heuristics' scores ("
+              + sum
+              + "): the node could never be eligible to be master; use at most "
+              + sum);
+    }
   }
 
   private static WatchdogDevice watchdog(String src, Map<String, String> v) {
@@ -198,14 +228,32 @@ record DaemonConfig(
     Matcher m = DURATION.matcher(text.strip());
     if (!m.matches()) {
       throw new ConfigurationException(
-          src + ": " + key + " '" + text + "' is not a duration: expected e.g. 200ms, 2s or 1m");
+          src
+              + ": "
+              + key
+              + " '"
+              + text
+              + "' is not a duration: expected e.g. 200ms, 1.5s, 2s or 1m");
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      default -> Duration.ofMinutes(n);
-    };
+    BigDecimal unit =
+        switch (m.group(2)) {
+          case "ms" -> BigDecimal.ONE;
+          case "s" -> BigDecimal.valueOf(1000);
+          default -> BigDecimal.valueOf(60_000);
+        };
+    BigDecimal millis = new BigDecimal(m.group(1)).multiply(unit);
+    try {
+      return Duration.ofMillis(millis.longValueExact());
+    } catch (ArithmeticException e) {
+      throw new ConfigurationException(
+          src
+              + ": "
+              + key
+              + " '"
+              + text
+              + "' is not a whole number of milliseconds (or too long): expected e.g. 1.5s or"
+              + " 1500ms");
+    }
   }
 
   private static String required(String src, Map<String, String> v, String key) {

@@ -40,11 +40,36 @@ final class DiskOptions {
     return config != null ? DaemonConfig.load(config).cluster() : cluster;
   }
 
-  /** Opens every disk (buffered reads would do, but direct I/O sees what other hosts wrote). */
+  /**
+   * Opens every disk for reading and writing (direct I/O where allowed: it sees what other hosts
+   * wrote); only for commands that write.
+   */
   static List<BlockDevice> open(List<Path> paths) throws IOException {
+    return openAll(paths, p -> FileBlockDevice.open(p, true));
+  }
+
+  /**
+   * Opens every disk read-only, for commands that only inspect: they work on a write-protected disk
+   * and can never change one.
+   */
+  static List<BlockDevice> openReadOnly(List<Path> paths) throws IOException {
+    return openAll(paths, BlockDevice::openReadOnly);
+  }
+
+  /** How one disk is opened. */
+  private interface Opener {
+    BlockDevice open(Path path) throws IOException;
+  }
+
+  private static List<BlockDevice> openAll(List<Path> paths, Opener opener) throws IOException {
     List<BlockDevice> out = new ArrayList<>();
-    for (Path p : paths) {
-      out.add(FileBlockDevice.open(p, true));
+    try {
+      for (Path p : paths) {
+        out.add(opener.open(p));
+      }
+    } catch (IOException | RuntimeException e) {
+      closeAll(out); // the disks opened before the one that failed
+      throw e;
     }
     return out;
   }

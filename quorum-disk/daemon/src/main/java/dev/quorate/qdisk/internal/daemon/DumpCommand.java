@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Prints every record of every disk, as text or JSON. */
+/** Prints every record of every disk, as text or JSON; read-only. */
 @Command(name = "dump", description = "Print the header, every slot and every mailbox.")
 final class DumpCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -21,7 +21,7 @@ final class DumpCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<BlockDevice> devices = DiskOptions.open(where.paths());
+    List<BlockDevice> devices = DiskOptions.openReadOnly(where.paths());
     try {
       List<Object> maps = new ArrayList<>();
       for (BlockDevice d : devices) {
@@ -35,6 +35,7 @@ final class DumpCommand implements Callable<Integer> {
       if (json) {
         spec.commandLine().getOut().println(Json.write(maps));
       }
+      spec.commandLine().getOut().flush();
     } finally {
       DiskOptions.closeAll(devices);
     }

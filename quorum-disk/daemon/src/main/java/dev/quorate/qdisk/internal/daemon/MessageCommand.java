@@ -1,5 +1,6 @@
 package dev.quorate.qdisk.internal.daemon;
 
+import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
@@ -8,17 +9,32 @@ import dev.quorate.qdisk.MailboxMessage;
 import dev.quorate.qdisk.MessageType;
 import dev.quorate.qdisk.internal.DiskReader;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** Writes a message to one node's mailbox on every disk and reads it back. */
-@Command(name = "message", description = "Send test, reset, off or clear to a node's mailbox.")
+/**
+ * Writes a message to one node's mailbox on every disk and reads it back. The disks must be of the
+ * cluster named (a message on another cluster's disk would fence a stranger), and test, reset and
+ * off go only to a node that heartbeats: a message to an empty, stopped or dead slot is read by
+ * nobody, and "delivered" would be a lie.
+ */
+@Command(
+    name = "message",
+    description = "Send test, reset, off or clear to a running node's mailbox on every disk.")
 final class MessageCommand implements Callable<Integer> {
+  /** What an operator may send; evict is the master's alone. */
+  static final List<MessageType> OPERATOR_TYPES =
+      List.of(MessageType.TEST, MessageType.RESET, MessageType.OFF, MessageType.CLEAR);
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Mixin DiskOptions where;
@@ -31,29 +47,38 @@ final class MessageCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    MessageType t = MessageType.fromName(type);
-    if (t == MessageType.EVICT) {
-      throw new dev.quorate.lock.ConfigurationException(
-          "evict is written by the master only: use reset or off");
+    MessageType t = operatorType(type);
+    String cluster = where.clusterOrNull();
+    if (cluster == null) {
+      throw new ConfigurationException(
+          "message needs --cluster or --config: it writes only to disks of the cluster named");
     }
     List<BlockDevice> devices = DiskOptions.open(where.paths());
     try {
       List<DiskHeader> headers = new ArrayList<>();
       for (BlockDevice d : devices) {
-        DiskHeader h = DiskOptions.header(d, where.clusterOrNull());
+        DiskHeader h = DiskOptions.header(d, cluster);
         DiskReader.checkSlot(h, slot, d.name());
         headers.add(h);
       }
-      long incarnation = 0;
-      for (int i = 0; i < devices.size(); i++) {
-        incarnation =
-            Math.max(
-                incarnation,
-                DiskReader.readSlot(devices.get(i), headers.get(i), slot)
-                    .value()
-                    .map(s -> s.incarnation())
-                    .orElse(0L));
+      ClusterView.NodeRow target =
+          StatusCommand.observe(devices, cluster).nodes().stream()
+              .filter(n -> n.node() == slot)
+              .findFirst()
+              .orElse(null);
+      if (t != MessageType.CLEAR && (target == null || !target.heartbeating())) {
+        throw new QuorateException(
+            ErrorCode.REFUSED,
+            "node "
+                + slot
+                + " is not running ("
+                + (target == null ? "its slot is empty" : "slot " + target.slot().state())
+                + (target == null || target.heartbeating() ? "" : ", not heartbeating")
+                + "): nobody would read a "
+                + name(t)
+                + " message; nothing written");
       }
+      long incarnation = target == null ? 0 : target.slot().incarnation();
       long id = System.nanoTime() & Long.MAX_VALUE;
       MailboxMessage m = new MailboxMessage(slot, t, 0, incarnation, id);
       int ok = 0;
@@ -70,11 +95,35 @@ final class MessageCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
-              "%s delivered to node %d (incarnation %d) on %d of %d" + " disks%n",
-              t.name().toLowerCase(java.util.Locale.ROOT), slot, incarnation, ok, devices.size());
+              "%s delivered to node %d (incarnation %d) on %d of %d disks%n",
+              name(t), slot, incarnation, ok, devices.size());
     } finally {
       DiskOptions.closeAll(devices);
     }
     return 0;
+  }
+
+  private MessageType operatorType(String text) {
+    String valid =
+        OPERATOR_TYPES.stream().map(MessageCommand::name).collect(Collectors.joining(", "));
+    MessageType t =
+        Arrays.stream(MessageType.values())
+            .filter(x -> name(x).equals(text.toLowerCase(Locale.ROOT)))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new ParameterException(
+                        spec.commandLine(),
+                        "unknown message type '" + text + "': expected one of " + valid));
+    if (!OPERATOR_TYPES.contains(t)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "message type '" + text + "' is written by the master only: expected one of " + valid);
+    }
+    return t;
+  }
+
+  private static String name(MessageType t) {
+    return t.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -50,7 +50,13 @@ public final class QdiskCommand implements Runnable {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", "qdisk-logback.xml");
     }
-    int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    int code = execute(out, err, args);
+    // A command that prints with print() rather than println() leaves its text in the writer's
+    // buffer; System.exit would drop it (dump printed nothing without --json).
+    out.flush();
+    err.flush();
     if (code != Integer.MIN_VALUE) {
       System.exit(code);
     }
@@ -59,6 +65,13 @@ public final class QdiskCommand implements Runnable {
   /** Runs without exiting; for tests. */
   static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new QdiskCommand());
+    // Every subcommand answers --help (before its required options are checked) and shows the
+    // default of each option, so no @Command can forget either.
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      sub.getCommandSpec().mixinStandardHelpOptions(true);
+      sub.getCommandSpec().usageMessage().showDefaultValues(true);
+    }
+    cl.getCommandSpec().usageMessage().showDefaultValues(true);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler(

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", description = "Run the quorum disk daemon until SIGTERM.")
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+  private static final EventLines LINES = new EventLines();
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -57,13 +58,15 @@ final class RunCommand implements Callable<Integer> {
     for (Heuristic h : c.heuristics()) {
       b.heuristic(h, c.minScore());
     }
+    DaemonMetrics metrics = new DaemonMetrics(1, System::nanoTime);
     b.listener(e -> log(e, events));
+    b.listener(metrics::onEvent);
     QuorumDisk qdisk = b.build();
     // Every local check before the first write: build() wrote nothing, and a status port that is
     // taken ends the run here, before start() claims the slot.
     StatusServer server;
     try {
-      server = c.statusPort() > 0 ? new StatusServer(c.statusPort(), qdisk) : null;
+      server = c.statusPort() > 0 ? new StatusServer(c.statusPort(), qdisk, metrics) : null;
     } catch (IOException | RuntimeException e) {
       qdisk.close();
       throw e;
@@ -114,9 +117,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private static void log(QuorumDiskEvent e, BufferedWriter events) {
-    if (e.kind() != QuorumDiskEvent.Kind.TENURE) {
-      LOG.info("{} node={} term={}: {}", e.kind(), e.nodeId(), e.term(), e.detail());
-    }
+    LINES.line(e).ifPresent(l -> LOG.atLevel(l.level()).log(l.text()));
     if (events == null) {
       return;
     }

@@ -9,11 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Renders a running engine's status as JSON and as Prometheus text. */
+/** Renders a running engine's status for {@code /status} (JSON). */
 final class StatusRender {
   private StatusRender() {}
 
-  static Map<String, Object> map(QuorumDiskStatus s, int votes) {
+  static Map<String, Object> map(QuorumDiskStatus s, int votes, long nowNanos) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("node", s.nodeId());
     m.put("incarnation", s.incarnation());
@@ -50,76 +50,21 @@ final class StatusRender {
     for (DiskHealth d : s.disks()) {
       Map<String, Object> o = new LinkedHashMap<>();
       o.put("name", d.name());
+      o.put("state", d.state().name());
       o.put("renewed", d.renewed());
       o.put("latencyMicros", d.lastLatency().toNanos() / 1000);
+      o.put("renewals", d.renewals());
       o.put("failures", d.failures());
+      o.put("consecutiveFailures", d.consecutiveFailures());
+      o.put(
+          "lastSuccessAgoMillis",
+          d.lastSuccessNanos().isPresent()
+              ? (nowNanos - d.lastSuccessNanos().getAsLong()) / 1_000_000
+              : null);
       o.put("lastError", d.lastError());
       disks.add(o);
     }
     m.put("disks", disks);
     return m;
-  }
-
-  static String prometheus(QuorumDiskStatus s, int votes) {
-    StringBuilder p = new StringBuilder();
-    String self = "{node=\"" + s.nodeId() + "\"}";
-    gauge(
-        p,
-        "qdisk_master",
-        "node id of the recognised master, 0 for none",
-        self,
-        s.master().orElse(0));
-    gauge(
-        p,
-        "qdisk_votes",
-        "votes the disk gives to this node's partition",
-        self,
-        s.master().isPresent() ? votes : 0);
-    gauge(p, "qdisk_term", "highest master term seen", self, s.term());
-    gauge(p, "qdisk_fenced", "1 if this node fenced itself", self, s.fenced() ? 1 : 0);
-    gauge(p, "qdisk_heartbeats_total", "heartbeats run", self, s.heartbeats());
-    gauge(p, "qdisk_own_misses_total", "heartbeats without majority renewal", self, s.ownMisses());
-    p.append("# HELP qdisk_peer_up 1 if the peer is UP\n# TYPE qdisk_peer_up gauge\n");
-    for (NodeStatus n : s.nodes()) {
-      if (n.incarnation() > 0) {
-        p.append("qdisk_peer_up{peer=\"")
-            .append(n.nodeId())
-            .append("\",liveness=\"")
-            .append(n.liveness())
-            .append("\"} ")
-            .append(n.liveness() == NodeLiveness.UP ? 1 : 0)
-            .append('\n');
-      }
-    }
-    p.append("# HELP qdisk_peer_misses_total heartbeats without a change of the peer\n");
-    p.append("# TYPE qdisk_peer_misses_total counter\n");
-    for (NodeStatus n : s.nodes()) {
-      if (n.incarnation() > 0) {
-        p.append("qdisk_peer_misses_total{peer=\"")
-            .append(n.nodeId())
-            .append("\"} ")
-            .append(n.totalMisses())
-            .append('\n');
-      }
-    }
-    p.append("# HELP qdisk_io_latency_seconds last heartbeat I/O latency per disk\n");
-    p.append("# TYPE qdisk_io_latency_seconds gauge\n");
-    for (DiskHealth d : s.disks()) {
-      p.append("qdisk_io_latency_seconds{disk=\"")
-          .append(d.name())
-          .append("\"} ")
-          .append(d.lastLatency().toNanos() / 1e9)
-          .append('\n');
-    }
-    return p.toString();
-  }
-
-  private static void gauge(StringBuilder p, String name, String help, String labels, long v) {
-    p.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    p.append("# TYPE ")
-        .append(name)
-        .append(name.endsWith("_total") ? " counter" : " gauge")
-        .append('\n');
-    p.append(name).append(labels).append(' ').append(v).append('\n');
   }
 }
