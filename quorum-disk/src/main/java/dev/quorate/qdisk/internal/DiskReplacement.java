@@ -38,7 +38,7 @@ public final class DiskReplacement {
       throw new ConfigurationException(
           set.size()
               + " disks configured: a disk can be replaced in a set of 3 or 5 only, whose"
-              + " majority stays healthy without it; format a single disk with `qdisk format`");
+              + " majority stays healthy without it; format a single disk with `format`");
     }
     BlockDevice replaced = set.get(target);
     int majority = set.size() / 2 + 1;

@@ -84,7 +84,7 @@ public final class EngineFactory {
                 + " to disk set "
                 + first.setId()
                 + ": disks formatted separately cannot be mixed in one list; list the disks of one"
-                + " set, and bring a new disk into a set with `qdisk replace-disk`");
+                + " set, and bring a new disk into a set with `replace-disk`");
       } else if (!first.sameSet(h)) {
         throw new ConfigurationException(
             d.name()

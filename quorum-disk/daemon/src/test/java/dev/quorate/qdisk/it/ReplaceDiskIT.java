@@ -45,7 +45,8 @@ class ReplaceDiskIT {
   }
 
   private static boolean renewed(int port, Path disk) throws Exception {
-    return status(port).contains("\"name\":\"" + disk + "\",\"renewed\":true");
+    return status(port)
+        .contains("\"name\":\"" + disk + "\",\"state\":\"HEALTHY\",\"renewed\":true");
   }
 
   @Test
@@ -86,7 +87,8 @@ class ReplaceDiskIT {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> d.logged(1, "NODE_UP", 2) && d.logged(2, "NODE_UP", 1));
-      assertThat(status(port1)).contains("\"name\":\"" + bad + "\",\"renewed\":false");
+      assertThat(status(port1))
+          .contains("\"name\":\"" + bad + "\",\"state\":\"FAILING\",\"renewed\":false");
 
       Result replaced =
           Daemons.toolResult(dir, "replace-disk", "-c", cfg.toString(), "-d", bad.toString());
