@@ -2,6 +2,10 @@
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
+# reliability's partitions: network namespaces, veth pairs and blackhole routes made with `ip`;
+# its clock-step fault: libfaketime, preloaded into one lock client.
+command -v ip >/dev/null 2>&1 || need_apt+=(iproute2)
+compgen -G "/usr/lib/*/faketime/libfaketime.so.1" >/dev/null || need_apt+=(libfaketime)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing: ${need_apt[*]}" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_apt[@]}"

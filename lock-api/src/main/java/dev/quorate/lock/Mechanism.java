@@ -24,7 +24,9 @@ public record Mechanism(Kind kind, int toleratedFailures, String detail) {
     /** Redundant lock manager: a master lock server with hot standbys; a majority must live. */
     RLM,
     /** Distributed lock manager: the lock service runs inside every cluster member. */
-    DLM
+    DLM,
+    /** Storage leases: locks kept on shared disks (delta leases and Disk Paxos); no lock server. */
+    STORAGE_LEASE
   }
 
   /**

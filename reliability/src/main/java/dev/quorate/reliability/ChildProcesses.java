@@ -23,13 +23,29 @@ final class ChildProcesses implements AutoCloseable {
   /** Starts {@code java <jvmOptions> -cp <our classpath> <main> <args>}, output to {@code log}. */
   Process java(List<String> jvmOptions, String main, List<String> args, Path log)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
+    return java(List.of(), jvmOptions, System.getProperty("java.class.path"), main, args, log);
+  }
+
+  /**
+   * Starts {@code <enter> java <jvmOptions> -cp <classPath> <main> <args>}, output to {@code log}.
+   * {@code enter} is a command prefix that execs its arguments in place (as {@code ip netns exec}
+   * does), so the returned process is the JVM itself and signals reach it.
+   */
+  Process java(
+      List<String> enter,
+      List<String> jvmOptions,
+      String classPath,
+      String main,
+      List<String> args,
+      Path log)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(enter);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(classPath);
     cmd.add(main);
     cmd.addAll(args);
     Process process =

@@ -21,15 +21,15 @@ final class ClientCommand implements Callable<Integer> {
   @Option(names = "--session", required = true, converter = DurationConverter.class)
   Duration session;
 
-  @Option(names = "--resource-port", required = true)
-  int resourcePort;
+  @Option(names = "--resource", required = true, description = "host:port of the resource")
+  String resource;
 
   @Option(names = "--writes", defaultValue = "3")
   int writes;
 
   @Override
   public Integer call() throws Exception {
-    new LockClient(id, dir, writes).run(connect, session, resourcePort);
+    new LockClient(id, dir, writes).run(connect, session, ResourceAddress.parse(resource));
     return 0;
   }
 }

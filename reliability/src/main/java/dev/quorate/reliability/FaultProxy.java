@@ -2,6 +2,7 @@ package dev.quorate.reliability;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
@@ -17,18 +18,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class FaultProxy implements AutoCloseable {
   private final ServerSocket listener;
-  private final int upstreamPort;
+  private final InetSocketAddress upstream;
   private final Set<ProxiedConnection> connections = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean cut = new AtomicBoolean();
   private final AtomicBoolean createReplyArmed = new AtomicBoolean();
   private final AtomicBoolean createReplyLost = new AtomicBoolean();
 
   FaultProxy(int upstreamPort) throws IOException {
-    this.upstreamPort = upstreamPort;
-    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread t = new Thread(this::accept, "proxy-" + upstreamPort);
+    this(
+        InetAddress.getLoopbackAddress(),
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), upstreamPort));
+  }
+
+  /** A proxy listening on a free port of {@code listen}, forwarding to {@code upstream}. */
+  FaultProxy(InetAddress listen, InetSocketAddress upstream) throws IOException {
+    this.upstream = upstream;
+    this.listener = new ServerSocket(0, 50, listen);
+    Thread t = new Thread(this::accept, "proxy-" + upstream);
     t.setDaemon(true);
     t.start();
+  }
+
+  InetAddress address() {
+    return listener.getInetAddress();
   }
 
   int port() {
@@ -39,7 +51,7 @@ final class FaultProxy implements AutoCloseable {
     while (!listener.isClosed()) {
       try {
         Socket client = listener.accept();
-        ProxiedConnection c = new ProxiedConnection(this, client, cut.get() ? -1 : upstreamPort);
+        ProxiedConnection c = new ProxiedConnection(this, client, cut.get() ? null : upstream);
         connections.add(c);
         c.start();
       } catch (IOException e) {

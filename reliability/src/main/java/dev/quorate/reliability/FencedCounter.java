@@ -19,6 +19,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link TokenGuard}; in the control run it checks nothing, so a stale holder's write lands. Either
  * way it logs every write it accepted in the order it accepted them, which is the order the checker
  * trusts.
+ *
+ * <p>The log is the record of what was accepted: a write is logged (to the page cache, which a
+ * SIGKILL does not lose) before the counter file is updated and before the client hears OK. A
+ * resource killed between the two finds one more accept in its log than in its counter file when it
+ * starts again, and takes the log's value: an acknowledged increment is never lost across a
+ * restart. The persistent guard likewise keeps the highest token across the restart.
  */
 final class FencedCounter implements AutoCloseable {
   /** The outcome of one increment. */
@@ -36,7 +42,31 @@ final class FencedCounter implements AutoCloseable {
     this.counterFile =
         FileChannel.open(
             dir.resolve("counter"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    this.log = Files.newBufferedWriter(dir.resolve("resource.log"), StandardCharsets.UTF_8);
+    this.value = Math.max(readCounter(dir), lastLogged(dir));
+    this.log =
+        Files.newBufferedWriter(
+            dir.resolve("resource.log"),
+            StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND);
+    writeCounter(value);
+  }
+
+  /** The value of the last accepted write in the log, 0 if none. */
+  private static long lastLogged(Path dir) throws IOException {
+    Path file = dir.resolve("resource.log");
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    long last = 0;
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      String[] f = line.split(" ");
+      // A SIGKILL can cut the last line short; a short line was never acknowledged.
+      if (f[0].equals("accept") && f.length == 6) {
+        last = Long.parseLong(f[5]);
+      }
+    }
+    return last;
   }
 
   Outcome increment(String client, long seq, FencingToken token) {
@@ -63,18 +93,21 @@ final class FencedCounter implements AutoCloseable {
   // Runs under the guard (or the control lock), so log order is acceptance order.
   private long write(String client, long seq, FencingToken token) {
     long next = value + 1;
+    synchronizedLog(
+        "accept " + System.nanoTime() + " " + client + " " + seq + " " + token + " " + next);
     try {
-      ByteBuffer text =
-          ByteBuffer.wrap(String.format("%020d%n", next).getBytes(StandardCharsets.US_ASCII));
-      counterFile.write(text, 0);
+      writeCounter(next);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     value = next;
     lastWriter = client + " " + System.nanoTime();
-    synchronizedLog(
-        "accept " + System.nanoTime() + " " + client + " " + seq + " " + token + " " + next);
     return next;
+  }
+
+  private void writeCounter(long v) throws IOException {
+    counterFile.write(
+        ByteBuffer.wrap(String.format("%020d%n", v).getBytes(StandardCharsets.US_ASCII)), 0);
   }
 
   private synchronized void synchronizedLog(String line) {

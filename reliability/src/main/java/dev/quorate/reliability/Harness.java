@@ -1,6 +1,7 @@
 package dev.quorate.reliability;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,114 +14,172 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * One run: starts the ensemble, the resource and the clients as processes, lets the nemesis work,
+ * One run: starts the ensemble, the resource and the clients as processes (each server and client
+ * in a network namespace of its own when the run has a {@link NetworkLab}), lets the nemesis work,
  * stops everything in order and leaves in {@code dir} what the {@link Checker} reads.
  */
 final class Harness {
   private final Path dir;
   private final RunSettings settings;
+  private final NetworkLab lab;
+  private final Map<String, List<FaultProxy>> proxies = new LinkedHashMap<>();
+  private ZkEnsemble ensemble;
 
-  Harness(Path dir, RunSettings settings) {
+  /**
+   * @param lab the run's network, or null to run everything on loopback (no partition faults)
+   */
+  Harness(Path dir, RunSettings settings, NetworkLab lab) {
     this.dir = dir;
     this.settings = settings;
+    this.lab = lab;
   }
 
   void run() throws Exception {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("settings.txt"), settings.describe() + "\n");
-    List<FaultProxy> allProxies = new ArrayList<>();
     try (ChildProcesses processes = new ChildProcesses()) {
-      ZkEnsemble ensemble = new ZkEnsemble(processes, dir, RunSettings.TICK_MILLIS);
+      ensemble =
+          new ZkEnsemble(
+              processes,
+              dir,
+              settings.servers(),
+              RunSettings.TICK_MILLIS,
+              lab,
+              ZkServers.classPath(settings.zookeeper()));
       ensemble.startAll();
       Poll.until("the ensemble serves", Duration.ofSeconds(120), ensemble::serving);
+      ensemble.requireVersion(settings.zookeeper());
 
-      List<String> resourceArgs = new ArrayList<>(List.of("resource", "--dir", dir.toString()));
-      if (!settings.fenced()) {
-        resourceArgs.add("--unfenced");
-      }
-      Process resource =
-          processes.java(jvm(), Chaos.MAIN, resourceArgs, dir.resolve("resource.out"));
+      InetAddress resourceAddress =
+          lab == null ? InetAddress.getLoopbackAddress() : InetAddress.getByName(lab.hostAddress());
+      int[] resourcePort = {0};
+      Cast cast =
+          new Cast(
+              dir,
+              clientIds(),
+              (id, ownClock) ->
+                  startClient(processes, id, ownClock, resourceAddress, resourcePort[0]),
+              (id, ownClock) -> startResource(processes, resourceAddress, resourcePort[0]));
+      cast.startResource();
       Path portFile = dir.resolve("resource.port");
       Poll.until("the resource listens", Duration.ofSeconds(60), () -> Files.exists(portFile));
-      int resourcePort = Integer.parseInt(Files.readString(portFile).trim());
+      resourcePort[0] = Integer.parseInt(Files.readString(portFile).trim());
+      ResourceAddress resource = new ResourceAddress(resourceAddress, resourcePort[0]);
 
-      Map<String, Process> clients = new LinkedHashMap<>();
-      Map<String, List<FaultProxy>> proxies = new LinkedHashMap<>();
       List<String> clocks = new ArrayList<>();
-      for (int i = 1; i <= RunSettings.CLIENTS; i++) {
-        String id = "client-" + i;
-        List<FaultProxy> theirs = new ArrayList<>();
-        for (int s = 1; s <= ZkEnsemble.SIZE; s++) {
-          theirs.add(new FaultProxy(ensemble.clientPort(s)));
-        }
-        allProxies.addAll(theirs);
-        proxies.put(id, theirs);
-        String connect =
-            theirs.stream().map(p -> "127.0.0.1:" + p.port()).collect(Collectors.joining(","));
+      for (String id : cast.clientIds()) {
         long spawned = System.nanoTime();
-        clients.put(
-            id,
-            processes.java(
-                jvm(),
-                Chaos.MAIN,
-                clientArgs(id, connect, resourcePort),
-                dir.resolve(id + ".out")));
+        cast.startClient(id);
         clocks.add(ClockCheck.await(dir.resolve(id + ".history"), id, spawned));
       }
       Files.write(dir.resolve("clocks.log"), clocks);
       Poll.until(
           "every client has written once",
           Duration.ofSeconds(120),
-          () -> clients.keySet().stream().allMatch(this::hasWritten));
+          () -> cast.clientIds().stream().allMatch(this::hasWritten));
 
       long deadline = System.nanoTime() + settings.duration().toNanos();
-      new Nemesis(
-              dir,
-              ensemble,
-              clients,
-              proxies,
-              resourcePort,
-              settings.session(),
-              settings.gap(),
-              settings.faults(),
-              settings.seed())
-          .run(deadline);
+      new Nemesis(dir, ensemble, cast, proxies, resource, lab, settings).run(deadline);
 
-      stopClients(clients);
+      stopClients(cast);
       Files.writeString(
           dir.resolve("shutdown.log"),
           "lock-nodes-left "
               + LockNodes.awaitNone(ensemble.connectString(), settings.session())
               + "\n");
-      try (ResourceConnection c = new ResourceConnection(resourcePort)) {
+      try (ResourceConnection c = resource.connect()) {
         c.stopServer();
       }
-      if (!resource.waitFor(30, TimeUnit.SECONDS)) {
+      if (!cast.resource().waitFor(30, TimeUnit.SECONDS)) {
         throw new IllegalStateException("the resource did not stop within 30 s");
       }
       ensemble.stopAll();
     } finally {
-      for (FaultProxy p : allProxies) {
-        p.close();
+      for (List<FaultProxy> theirs : proxies.values()) {
+        for (FaultProxy p : theirs) {
+          p.close();
+        }
       }
     }
   }
 
-  private List<String> clientArgs(String id, String connect, int resourcePort) {
-    return List.of(
-        "client",
-        "--id",
-        id,
-        "--dir",
-        dir.toString(),
-        "--connect",
-        connect,
-        "--session",
-        settings.session().toMillis() + "ms",
-        "--resource-port",
-        Integer.toString(resourcePort),
-        "--writes",
-        Integer.toString(settings.writes()));
+  static List<String> clientIds() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= RunSettings.CLIENTS; i++) {
+      ids.add("client-" + i);
+    }
+    return ids;
+  }
+
+  /**
+   * Starts a client, with its own proxies to every server the first time (a restarted client gets
+   * the same proxies, so the proxy faults keep working on it).
+   */
+  private Process startClient(
+      ChildProcesses processes,
+      String id,
+      boolean ownClock,
+      InetAddress resourceAddress,
+      int resourcePort)
+      throws IOException {
+    List<FaultProxy> theirs = proxies.get(id);
+    if (theirs == null) {
+      theirs = new ArrayList<>();
+      for (int s = 1; s <= settings.servers(); s++) {
+        InetAddress listen =
+            lab == null
+                ? InetAddress.getLoopbackAddress()
+                : InetAddress.getByName(lab.proxyAddress(s));
+        theirs.add(new FaultProxy(listen, ensemble.clientAddress(s)));
+      }
+      proxies.put(id, theirs);
+    }
+    String connect =
+        theirs.stream()
+            .map(p -> p.address().getHostAddress() + ":" + p.port())
+            .collect(Collectors.joining(","));
+    List<String> enter = new ArrayList<>(lab == null ? List.of() : lab.enter(id));
+    if (ownClock) {
+      enter.addAll(FakeClock.wrap(FakeClock.library().orElseThrow(), dir, id));
+    }
+    return processes.java(
+        enter,
+        jvm(),
+        System.getProperty("java.class.path"),
+        Chaos.MAIN,
+        List.of(
+            "client",
+            "--id",
+            id,
+            "--dir",
+            dir.toString(),
+            "--connect",
+            connect,
+            "--session",
+            settings.session().toMillis() + "ms",
+            "--resource",
+            resourceAddress.getHostAddress() + ":" + resourcePort,
+            "--writes",
+            Integer.toString(settings.writes())),
+        dir.resolve(id + ".out"));
+  }
+
+  private Process startResource(ChildProcesses processes, InetAddress address, int port)
+      throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "resource",
+                "--dir",
+                dir.toString(),
+                "--bind",
+                address.getHostAddress(),
+                "--port",
+                Integer.toString(port)));
+    if (!settings.fenced()) {
+      args.add("--unfenced");
+    }
+    return processes.java(jvm(), Chaos.MAIN, args, dir.resolve("resource.out"));
   }
 
   private static List<String> jvm() {
@@ -136,10 +195,10 @@ final class Harness {
     }
   }
 
-  private void stopClients(Map<String, Process> clients) throws Exception {
+  private void stopClients(Cast cast) throws Exception {
     Files.writeString(dir.resolve("stop"), "stop\n");
     List<String> exits = new ArrayList<>();
-    for (Map.Entry<String, Process> e : clients.entrySet()) {
+    for (Map.Entry<String, Process> e : cast.clientProcesses()) {
       Process p = e.getValue();
       boolean stopped = p.waitFor(90, TimeUnit.SECONDS);
       if (!stopped) {

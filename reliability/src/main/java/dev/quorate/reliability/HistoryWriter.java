@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * One client's history file, one event a line, flushed at once: a client paused with SIGSTOP must
@@ -16,7 +17,27 @@ final class HistoryWriter implements AutoCloseable {
   private final BufferedWriter out;
 
   HistoryWriter(Path file) throws IOException {
-    out = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+    // Appends: a client killed by the nemesis is followed by a new one with the same history.
+    out =
+        Files.newBufferedWriter(
+            file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+  }
+
+  /**
+   * The highest acquire sequence number in {@code file}, 0 if none: a successor goes on from it.
+   */
+  static long lastSeq(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return 0;
+    }
+    long last = 0;
+    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+      String[] f = line.split(" ");
+      if (f[0].equals("invoke") && f.length > 2) {
+        last = Math.max(last, Long.parseLong(f[2]));
+      }
+    }
+    return last;
   }
 
   void event(String kind, Object... fields) throws IOException {

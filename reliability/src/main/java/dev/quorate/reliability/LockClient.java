@@ -41,7 +41,7 @@ final class LockClient {
     this.writes = writes;
   }
 
-  void run(String connect, Duration session, int resourcePort) throws Exception {
+  void run(String connect, Duration session, ResourceAddress resourceAddress) throws Exception {
     CuratorFramework curator =
         CuratorFrameworkFactory.builder()
             .connectString(connect)
@@ -50,8 +50,10 @@ final class LockClient {
             .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 25))
             .build();
     curator.getConnectionStateListenable().addListener((c, state) -> publishSession(c, state));
-    try (HistoryWriter history = new HistoryWriter(dir.resolve(id + ".history"));
-        ResourceConnection resource = new ResourceConnection(resourcePort)) {
+    Path file = dir.resolve(id + ".history");
+    long first = HistoryWriter.lastSeq(file) + 1;
+    try (HistoryWriter history = new HistoryWriter(file);
+        ResourceLink resource = new ResourceLink(resourceAddress)) {
       history.event("start");
       curator.start();
       try (ZkLockManager manager =
@@ -61,7 +63,7 @@ final class LockClient {
               .connectionTimeout(Duration.ofSeconds(60))
               .build()) {
         Lock lock = manager.lock(LOCK);
-        for (long seq = 1; !Files.exists(dir.resolve("stop")); seq++) {
+        for (long seq = first; !Files.exists(dir.resolve("stop")); seq++) {
           cycle(lock, seq, history, resource);
         }
       }
@@ -71,9 +73,13 @@ final class LockClient {
     }
   }
 
-  private void cycle(Lock lock, long seq, HistoryWriter history, ResourceConnection resource)
-      throws IOException, InterruptedException {
-    history.event("invoke", seq);
+  private void cycle(Lock lock, long seq, HistoryWriter history, ResourceLink resource)
+      throws Exception {
+    // Connected before the acquire: a resource that restarts must not hold the lock hostage.
+    resource.awaitConnected();
+    // The wall clock rides along so that a step of it (see FakeClock) shows in the history; the
+    // checker reads only the monotonic stamps.
+    history.event("invoke", seq, System.currentTimeMillis());
     Optional<Lease> granted;
     try {
       granted = lock.tryAcquire(LockMode.EX, ACQUIRE_BOUND);
@@ -93,7 +99,16 @@ final class LockClient {
         // after this line is exactly what the token at the resource is for.
         lease.checkValid();
         for (int i = 0; i < writes; i++) {
-          long value = resource.increment(id, seq, token, i);
+          long value;
+          try {
+            value = resource.connection().increment(id, seq, token, i);
+          } catch (IOException e) {
+            // The resource died (or its connection broke) with this write in flight: it may or
+            // may not have been applied. Say so, and stop writing on this grant.
+            history.event("unknown", seq, token, i);
+            resource.drop();
+            break;
+          }
           if (value < 0) {
             history.event("stale", seq, token);
             break;

@@ -24,40 +24,46 @@ import org.apache.zookeeper.ZooKeeper;
 final class Nemesis {
   private final Path dir;
   private final ZkEnsemble ensemble;
-  private final Map<String, Process> clients;
+  private final Cast cast;
   private final Map<String, List<FaultProxy>> proxies;
-  private final int resourcePort;
+  private final ResourceAddress resourceAddress;
   private final Duration session;
   private final Duration gap;
   private final List<Fault> rotation;
   private final Random random;
+  private final Partitions partitions;
 
+  /**
+   * @param lab the run's network, or null when the rotation has no fault that needs one
+   */
   Nemesis(
       Path dir,
       ZkEnsemble ensemble,
-      Map<String, Process> clients,
+      Cast cast,
       Map<String, List<FaultProxy>> proxies,
-      int resourcePort,
-      Duration session,
-      Duration gap,
-      List<Fault> rotation,
-      long seed) {
+      ResourceAddress resourceAddress,
+      NetworkLab lab,
+      RunSettings settings) {
     this.dir = dir;
     this.ensemble = ensemble;
-    this.clients = clients;
+    this.cast = cast;
     this.proxies = proxies;
-    this.resourcePort = resourcePort;
-    this.session = session;
-    this.gap = gap;
-    this.rotation = List.copyOf(rotation);
-    this.random = new Random(seed);
+    this.resourceAddress = resourceAddress;
+    this.session = settings.session();
+    this.gap = settings.gap();
+    this.rotation = List.copyOf(settings.faults());
+    this.random = new Random(settings.seed());
+    this.partitions = lab == null ? null : new Partitions(lab, ensemble, cast.clientIds(), random);
   }
 
-  /** Runs the schedule until {@code deadline} (a {@link System#nanoTime()} value). */
+  /**
+   * Runs the schedule until {@code deadline} (a {@link System#nanoTime()} value), and at least once
+   * through the whole rotation: every fault type is injected however slow the machine is.
+   */
   void run(long deadline) throws Exception {
     try (BufferedWriter log =
         Files.newBufferedWriter(dir.resolve("faults.log"), StandardCharsets.UTF_8)) {
-      for (int i = 0; System.nanoTime() < deadline; i++) {
+      for (int i = 0; i < rotation.size() || System.nanoTime() < deadline; i++) {
         FaultRecord r = inject(rotation.get(i % rotation.size()));
         log.write(r.line());
         log.newLine();
@@ -75,6 +81,16 @@ final class Nemesis {
       case CUT_HOLDER -> cutHolder();
       case EXPIRE_SESSION -> expireHolder();
       case LOSE_CREATE_REPLY -> loseCreateReply();
+      case KILL_HOLDER -> killHolder();
+      case KILL_WAITER -> killWaiter();
+      case KILL_RESOURCE -> killResource();
+      case CLOCK_STEP -> new ClockStep(dir, cast).inject(notTheWriter());
+      case PARTITION_LEADER ->
+          strikeHolder(fault, holder -> partitions().apply(partitions().leaderWith(holder)));
+      case ISOLATE_HOLDER ->
+          strikeHolder(fault, holder -> partitions().apply(partitions().isolate(holder)));
+      case BRIDGE, RING, CLIENT_TO_ONE_SERVER -> partition(fault);
+      case FLAP_LINK -> flap();
     };
   }
 
@@ -82,7 +98,7 @@ final class Nemesis {
     awaitServing();
     int lead = ensemble.leader().orElseThrow();
     List<Integer> followers = new ArrayList<>();
-    for (int id = 1; id <= ZkEnsemble.SIZE; id++) {
+    for (int id = 1; id <= ensemble.size(); id++) {
       if (id != lead) {
         followers.add(id);
       }
@@ -98,9 +114,9 @@ final class Nemesis {
   }
 
   private FaultRecord pauseHolder() throws Exception {
-    try (ResourceConnection resource = new ResourceConnection(resourcePort)) {
+    try (ResourceConnection resource = resourceAddress.connect()) {
       String holder = trapHolder(resource);
-      Process p = clients.get(holder);
+      Process p = cast.client(holder);
       long start = System.nanoTime();
       ChildProcesses.signal(p, "STOP");
       resource.spring(); // the reply waits in the stopped holder's socket
@@ -114,27 +130,140 @@ final class Nemesis {
   }
 
   private FaultRecord cutHolder() throws Exception {
-    try (ResourceConnection resource = new ResourceConnection(resourcePort)) {
+    return strikeHolder(Fault.CUT_HOLDER, holder -> proxies.get(holder).forEach(FaultProxy::cut));
+  }
+
+  /** A way to cut a caught holder off: its proxies, drop rules in its namespace, a partition. */
+  private interface Strike {
+    void cut(String holder) throws Exception;
+  }
+
+  /**
+   * Catches a holder inside its critical section, cuts it off, lets its held-back write go once
+   * another client wrote, keeps it cut off past its session timeout, then heals.
+   */
+  private FaultRecord strikeHolder(Fault fault, Strike strike) throws Exception {
+    try (ResourceConnection resource = resourceAddress.connect()) {
       String holder = trapHolder(resource);
       long start = System.nanoTime();
-      proxies.get(holder).forEach(FaultProxy::cut);
       try {
+        strike.cut(holder);
         awaitOtherWriter(resource, holder);
         resource.spring();
         long rest = beyondSession() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         if (rest > 0) {
-          Thread.sleep(rest); // partitioned past the session timeout
+          Thread.sleep(rest); // cut off past the session timeout
         }
       } finally {
         resource.spring();
         proxies.get(holder).forEach(FaultProxy::heal);
+        if (partitions != null) {
+          partitions.heal();
+        }
       }
-      return new FaultRecord(Fault.CUT_HOLDER, holder, start, System.nanoTime(), true);
+      awaitServing();
+      return new FaultRecord(fault, holder, start, System.nanoTime(), true);
     }
   }
 
+  /** A partition of the servers (and clients) held past the session timeout, then healed. */
+  private FaultRecord partition(Fault fault) throws Exception {
+    awaitServing();
+    Partitions.Plan plan =
+        switch (fault) {
+          case BRIDGE -> partitions().bridge();
+          case RING -> partitions().ring();
+          default -> partitions().clientToOne();
+        };
+    long start = System.nanoTime();
+    try {
+      partitions().apply(plan);
+      Thread.sleep(beyondSession()); // how long the partition lasts
+    } finally {
+      partitions().heal();
+    }
+    long end = System.nanoTime();
+    awaitServing();
+    return new FaultRecord(fault, plan.name(), start, end, true);
+  }
+
+  /** A server's link down and up five times, one second each. */
+  private FaultRecord flap() throws Exception {
+    awaitServing();
+    String server = "zk" + (1 + random.nextInt(ensemble.size()));
+    long start = System.nanoTime();
+    try {
+      for (int i = 0; i < 5; i++) {
+        partitions().linkDown(server);
+        Thread.sleep(1000); // down
+        partitions().heal();
+        Thread.sleep(1000); // up
+      }
+    } finally {
+      partitions().heal();
+    }
+    long end = System.nanoTime();
+    awaitServing();
+    return new FaultRecord(Fault.FLAP_LINK, server, start, end, true);
+  }
+
+  private Partitions partitions() {
+    if (partitions == null) {
+      throw new IllegalStateException("a partition fault in a run without network namespaces");
+    }
+    return partitions;
+  }
+
+  /** SIGKILLs the holder inside its critical section; a new client takes its place. */
+  private FaultRecord killHolder() throws Exception {
+    try (ResourceConnection resource = resourceAddress.connect()) {
+      String caught = resource.trap(10_000);
+      String holder = caught != null && cast.clientIds().contains(caught) ? caught : holder();
+      long start = System.nanoTime();
+      try {
+        cast.killAndRestartClient(holder);
+      } finally {
+        resource.spring(); // the held-back reply goes to a dead socket
+      }
+      return new FaultRecord(Fault.KILL_HOLDER, holder, start, System.nanoTime(), caught != null);
+    }
+  }
+
+  /** SIGKILLs a client that did not write last: it waits for the lock or is acquiring it. */
+  private FaultRecord killWaiter() throws Exception {
+    String victim = notTheWriter();
+    long start = System.nanoTime();
+    cast.killAndRestartClient(victim);
+    return new FaultRecord(Fault.KILL_WAITER, victim, start, System.nanoTime(), true);
+  }
+
+  /** A client that did not write last: it waits for the lock or acquires it. */
+  private String notTheWriter() throws IOException {
+    List<String> others = new ArrayList<>(cast.clientIds());
+    others.remove(holder());
+    return others.get(random.nextInt(others.size()));
+  }
+
+  /** SIGKILLs the resource in the middle of the clients' writes and starts it again. */
+  private FaultRecord killResource() throws Exception {
+    long start = System.nanoTime();
+    cast.killResource();
+    cast.startResource();
+    Poll.until(
+        "the resource accepts connections again",
+        Duration.ofSeconds(60),
+        () -> {
+          try (ResourceConnection c = resourceAddress.connect()) {
+            return c.lastWriter() != null;
+          } catch (IOException refused) {
+            return false;
+          }
+        });
+    return new FaultRecord(Fault.KILL_RESOURCE, "resource", start, System.nanoTime(), true);
+  }
+
   private FaultRecord expireHolder() throws Exception {
-    try (ResourceConnection resource = new ResourceConnection(resourcePort)) {
+    try (ResourceConnection resource = resourceAddress.connect()) {
       String holder = trapHolder(resource);
       try {
         long start = System.nanoTime();
@@ -181,7 +310,7 @@ final class Nemesis {
    */
   private String trapHolder(ResourceConnection resource) throws IOException {
     String caught = resource.trap(10_000);
-    return caught != null && clients.containsKey(caught) ? caught : holder();
+    return caught != null && cast.clientIds().contains(caught) ? caught : holder();
   }
 
   /** Waits, bounded, until another client's write was accepted: the lock has moved on. */
@@ -197,7 +326,7 @@ final class Nemesis {
   }
 
   private FaultRecord loseCreateReply() throws Exception {
-    List<String> ids = new ArrayList<>(clients.keySet());
+    List<String> ids = cast.clientIds();
     String victim = ids.get(random.nextInt(ids.size()));
     List<FaultProxy> theirs = proxies.get(victim);
     long start = System.nanoTime();
@@ -214,13 +343,13 @@ final class Nemesis {
 
   /** The client that wrote last: the holder, or the one that held the lock a moment ago. */
   private String holder() throws IOException {
-    try (ResourceConnection c = new ResourceConnection(resourcePort)) {
+    try (ResourceConnection c = resourceAddress.connect()) {
       String who = c.lastWriter();
-      if (clients.containsKey(who)) {
+      if (cast.clientIds().contains(who)) {
         return who;
       }
     }
-    List<String> ids = new ArrayList<>(clients.keySet());
+    List<String> ids = cast.clientIds();
     return ids.get(random.nextInt(ids.size()));
   }
 

@@ -4,7 +4,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -22,27 +22,28 @@ final class ProxiedConnection {
 
   private final FaultProxy proxy;
   private final Socket client;
-  private final int upstreamPort;
+  private final InetSocketAddress upstream;
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Socket server;
   private volatile boolean tainted;
   private volatile int doomedXid = NO_XID;
 
-  ProxiedConnection(FaultProxy proxy, Socket client, int upstreamPort) {
+  ProxiedConnection(FaultProxy proxy, Socket client, InetSocketAddress upstream) {
     this.proxy = proxy;
     this.client = client;
-    this.upstreamPort = upstreamPort;
+    this.upstream = upstream;
   }
 
   void start() {
-    if (upstreamPort < 0) {
+    if (upstream == null) {
       // Accepted while cut: hold the socket and say nothing until the heal closes it.
       tainted = true;
       daemon(() -> drain(client), "proxy-held");
       return;
     }
     try {
-      server = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+      server = new Socket();
+      server.connect(upstream, 3_000);
       server.setTcpNoDelay(true);
       client.setTcpNoDelay(true);
     } catch (IOException e) {

@@ -22,12 +22,12 @@ final class Report {
             "overlapping writes       %d  (accepted behind a newer token)%n", r.overlaps()));
     out.append(
         String.format(
-            "%-18s %6s %9s %9s %9s%n", "fault", "count", "no-effect", "p50 ms", "p99 ms"));
+            "%-20s %6s %9s %9s %9s%n", "fault", "count", "no-effect", "p50 ms", "p99 ms"));
     for (Map.Entry<Fault, Integer> e : r.faults().entrySet()) {
       List<Long> times = r.recoveryMillis().getOrDefault(e.getKey(), List.of());
       out.append(
           String.format(
-              "%-18s %6d %9d %9s %9s%n",
+              "%-20s %6d %9d %9s %9s%n",
               e.getKey(),
               e.getValue(),
               r.faultsWithoutEffect().getOrDefault(e.getKey(), 0),

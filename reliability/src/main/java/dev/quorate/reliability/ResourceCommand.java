@@ -1,5 +1,6 @@
 package dev.quorate.reliability;
 
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,12 +12,21 @@ final class ResourceCommand implements Callable<Integer> {
   @Option(names = "--dir", required = true)
   Path dir;
 
+  @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to listen on.")
+  String bind;
+
+  @Option(
+      names = "--port",
+      defaultValue = "0",
+      description = "Port (0: any; a restart reuses one).")
+  int port;
+
   @Option(names = "--unfenced", description = "Accept every write: the control run.")
   boolean unfenced;
 
   @Override
   public Integer call() throws Exception {
-    ResourceServer.run(dir, !unfenced);
+    ResourceServer.run(dir, !unfenced, InetAddress.getByName(bind), port);
     return 0;
   }
 }

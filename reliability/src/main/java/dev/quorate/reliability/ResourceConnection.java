@@ -15,8 +15,8 @@ final class ResourceConnection implements AutoCloseable {
   private final BufferedReader in;
   private final PrintWriter out;
 
-  ResourceConnection(int port) throws IOException {
-    socket = new Socket(InetAddress.getLoopbackAddress(), port);
+  ResourceConnection(InetAddress host, int port) throws IOException {
+    socket = new Socket(host, port);
     socket.setSoTimeout(60_000);
     socket.setTcpNoDelay(true);
     in =

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -33,17 +34,21 @@ final class ResourceServer {
     this.counter = counter;
   }
 
-  /** Runs until STOP; writes its port to {@code <dir>/resource.port} once it listens. */
-  static void run(Path dir, boolean fenced) throws IOException, InterruptedException {
+  /**
+   * Runs until STOP; writes its port to {@code <dir>/resource.port} once it listens. Started again
+   * after a SIGKILL, it recovers the counter from its files (see {@link FencedCounter}).
+   */
+  static void run(Path dir, boolean fenced, InetAddress bind, int port)
+      throws IOException, InterruptedException {
     try (FencedCounter counter = new FencedCounter(dir, fenced);
-        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+        ServerSocket server = new ServerSocket(port, 50, bind)) {
       ResourceServer rs = new ResourceServer(counter);
       Thread acceptor = new Thread(() -> rs.accept(server), "resource-accept");
       acceptor.setDaemon(true);
       acceptor.start();
       Path tmp = dir.resolve("resource.port.tmp");
       Files.writeString(tmp, Integer.toString(server.getLocalPort()));
-      Files.move(tmp, dir.resolve("resource.port"));
+      Files.move(tmp, dir.resolve("resource.port"), StandardCopyOption.REPLACE_EXISTING);
       rs.stopped.await();
     }
   }

@@ -1,9 +1,11 @@
 package dev.quorate.reliability;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     description =
-        "Runs 3 ZooKeeper servers, 3 lock clients and a fenced counter as processes, injects "
+        "Runs 3 or 5 ZooKeeper servers, 3 lock clients and a fenced counter as processes (servers "
+            + "and clients in network namespaces of their own where the machine allows), injects "
             + "faults, then checks the histories. Exit 0 only if the fenced run has no violation and "
             + "the control run shows overlapping writes.")
 final class RunCommand implements Callable<Integer> {
@@ -43,8 +46,39 @@ final class RunCommand implements Callable<Integer> {
       description = "Quiet time after each fault (default 5s).")
   Duration gap = Duration.ofSeconds(5);
 
+  @Option(
+      names = "--servers",
+      description = "ZooKeeper servers in the ensemble: 3 or 5 (default 3; the ring needs 5).")
+  int servers = 3;
+
+  @Option(
+      names = "--zookeeper",
+      description = "The servers' ZooKeeper version (default: the one Quorate is built with).")
+  String zookeeper = ZkServers.builtIn();
+
+  @Option(
+      names = "--control-zookeeper",
+      description = "The control run's ZooKeeper version (default: that of --zookeeper).")
+  String controlZookeeper;
+
   @Override
   public Integer call() throws Exception {
+    if (servers != 3 && servers != 5) {
+      throw new ParameterException(spec.commandLine(), "--servers must be 3 or 5, got " + servers);
+    }
+    if (controlZookeeper == null) {
+      controlZookeeper = zookeeper;
+    }
+    for (String[] v :
+        List.of(
+            new String[] {"--zookeeper", zookeeper},
+            new String[] {"--control-zookeeper", controlZookeeper})) {
+      if (!ZkServers.available().contains(v[1])) {
+        throw new ParameterException(
+            spec.commandLine(),
+            v[0] + " " + v[1] + " is not available; available: " + ZkServers.available());
+      }
+    }
     if (!(controlMinutes >= 0)) {
       throw new ParameterException(
           spec.commandLine(), "--control-minutes must be >= 0, got " + controlMinutes);
@@ -62,48 +96,101 @@ final class RunCommand implements Callable<Integer> {
     }
     long s = run.seed();
     System.out.println("run directory " + root + ", seed " + s);
-    Outcome outcome = runBoth(root, run.minutes, controlMinutes, session, gap, s);
+    Outcome outcome =
+        runBoth(
+            root,
+            run.minutes,
+            controlMinutes,
+            session,
+            gap,
+            s,
+            servers,
+            List.of(zookeeper, controlZookeeper));
     System.out.print(outcome.text());
     Files.writeString(root.resolve("report.txt"), outcome.text(), StandardCharsets.UTF_8);
     return outcome.passed() ? 0 : 1;
   }
 
-  /** The text of both reports and whether the suite passed. */
-  record Outcome(String text, boolean passed, CheckResult fenced, CheckResult control) {}
+  /**
+   * The text of both reports, whether the suite passed, and the faults the fenced run had (all of
+   * them, unless the machine cannot make network namespaces or the ensemble is too small for a
+   * ring; the text then says which were left out and why).
+   */
+  record Outcome(
+      String text, boolean passed, CheckResult fenced, CheckResult control, List<Fault> faults) {}
 
   static Outcome runBoth(
-      Path root, double minutes, double controlMinutes, Duration session, Duration gap, long seed)
+      Path root,
+      double minutes,
+      double controlMinutes,
+      Duration session,
+      Duration gap,
+      long seed,
+      int servers,
+      List<String> zookeepers)
       throws Exception {
     long started = System.nanoTime();
-    RunSettings fencedRun =
-        settings(minutes, true, Arrays.asList(Fault.values()), session, gap, seed);
-    new Harness(root.resolve("fenced"), fencedRun).run();
-    CheckResult fenced = Checker.check(RunRecord.read(root.resolve("fenced")));
     StringBuilder text = new StringBuilder();
-    text.append(fencedRun.describe()).append('\n').append(Report.render("fenced run", fenced));
-    boolean passed = fenced.passed();
-    CheckResult control = null;
-    if (controlMinutes > 0) {
-      List<Fault> biting =
-          Arrays.stream(Fault.values()).filter(Fault::letsStaleHolderWrite).toList();
-      RunSettings controlRun = settings(controlMinutes, false, biting, session, gap, seed + 1);
-      new Harness(root.resolve("control"), controlRun).run();
-      control = Checker.check(RunRecord.read(root.resolve("control")));
-      text.append('\n')
-          .append(controlRun.describe())
-          .append('\n')
-          .append(Report.render("control run", control));
-      if (control.overlaps() == 0) {
-        text.append("FAIL: the control run shows no overlapping writes: the faults did not bite\n");
-        passed = false;
+    List<Fault> faults = new ArrayList<>(Arrays.asList(Fault.values()));
+    NetworkLab lab = null;
+    try {
+      lab = NetworkLab.build(servers, Harness.clientIds());
+    } catch (IOException e) {
+      List<Fault> left = faults.stream().filter(Fault::needsNamespaces).toList();
+      faults.removeAll(left);
+      text.append("network namespaces cannot be made here, so the partition faults ")
+          .append(left)
+          .append(" are left out; the proxy faults stay. Reason: ")
+          .append(e.getMessage())
+          .append('\n');
+    }
+    if (FakeClock.library().isEmpty()) {
+      faults.remove(Fault.CLOCK_STEP);
+      text.append(
+          "CLOCK_STEP left out: libfaketime is not installed (Debian: apt-get install libfaketime)\n");
+    }
+    if (lab != null && servers < 4) {
+      faults.remove(Fault.RING);
+      text.append("RING left out: with ")
+          .append(servers)
+          .append(" servers every two are neighbours\n");
+    }
+    try {
+      RunSettings fencedRun =
+          settings(minutes, true, faults, session, gap, seed, servers, zookeepers.get(0));
+      new Harness(root.resolve("fenced"), fencedRun, lab).run();
+      CheckResult fenced = Checker.check(RunRecord.read(root.resolve("fenced")));
+      text.append(fencedRun.describe()).append('\n').append(Report.render("fenced run", fenced));
+      boolean passed = fenced.passed();
+      CheckResult control = null;
+      if (controlMinutes > 0) {
+        List<Fault> biting = faults.stream().filter(Fault::letsStaleHolderWrite).toList();
+        RunSettings controlRun =
+            settings(
+                controlMinutes, false, biting, session, gap, seed + 1, servers, zookeepers.get(1));
+        new Harness(root.resolve("control"), controlRun, lab).run();
+        control = Checker.check(RunRecord.read(root.resolve("control")));
+        text.append('\n')
+            .append(controlRun.describe())
+            .append('\n')
+            .append(Report.render("control run", control));
+        if (control.overlaps() == 0) {
+          text.append(
+              "FAIL: the control run shows no overlapping writes: the faults did not bite\n");
+          passed = false;
+        }
+      }
+      text.append(
+          String.format(
+              "%nwall time %d s; %s%n",
+              Duration.ofNanos(System.nanoTime() - started).toSeconds(),
+              passed ? "PASSED" : "FAILED"));
+      return new Outcome(text.toString(), passed, fenced, control, List.copyOf(faults));
+    } finally {
+      if (lab != null) {
+        lab.close();
       }
     }
-    text.append(
-        String.format(
-            "%nwall time %d s; %s%n",
-            Duration.ofNanos(System.nanoTime() - started).toSeconds(),
-            passed ? "PASSED" : "FAILED"));
-    return new Outcome(text.toString(), passed, fenced, control);
   }
 
   static RunSettings settings(
@@ -112,8 +199,18 @@ final class RunCommand implements Callable<Integer> {
       List<Fault> faults,
       Duration session,
       Duration gap,
-      long seed) {
+      long seed,
+      int servers,
+      String zookeeper) {
     return new RunSettings(
-        Duration.ofMillis(Math.round(minutes * 60_000)), fenced, faults, session, gap, 3, seed);
+        Duration.ofMillis(Math.round(minutes * 60_000)),
+        fenced,
+        faults,
+        session,
+        gap,
+        3,
+        seed,
+        servers,
+        zookeeper);
   }
 }

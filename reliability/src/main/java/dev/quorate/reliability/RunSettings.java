@@ -14,6 +14,8 @@ import java.util.List;
  * @param gap the quiet time after each fault
  * @param writes increments per grant
  * @param seed the nemesis's random choices
+ * @param servers the ensemble's size
+ * @param zookeeper the servers' ZooKeeper version (see {@link ZkServers})
  */
 record RunSettings(
     Duration duration,
@@ -22,16 +24,21 @@ record RunSettings(
     Duration session,
     Duration gap,
     int writes,
-    long seed) {
+    long seed,
+    int servers,
+    String zookeeper) {
   static final int CLIENTS = 3;
   static final int TICK_MILLIS = 500;
 
   String describe() {
     return String.format(
-        "%s run: %d s of faults %s, session %d ms, gap %d ms, %d writes per grant, seed %d",
+        "%s run: %d s of faults (at least one rotation) %s, %d ZooKeeper %s servers, session %d ms, gap %d ms,"
+            + " %d writes per grant, seed %d",
         fenced ? "fenced" : "control",
         duration.toSeconds(),
         faults,
+        servers,
+        zookeeper,
         session.toMillis(),
         gap.toMillis(),
         writes,

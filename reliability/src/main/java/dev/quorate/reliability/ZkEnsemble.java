@@ -3,6 +3,7 @@ package dev.quorate.reliability;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,24 +14,59 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * Three ZooKeeper servers, each a {@code QuorumPeerMain} JVM with its own data directory, killed
- * with SIGKILL and restarted on the same configuration by the nemesis.
+ * A ZooKeeper ensemble, each server a {@code QuorumPeerMain} JVM with its own data directory,
+ * killed with SIGKILL and restarted on the same configuration by the nemesis. On loopback with free
+ * ports, or each server in its own namespace of a {@link NetworkLab} on its own address; the
+ * servers' class path is that of the chosen {@link ZkServers} version.
  */
 final class ZkEnsemble {
   static final String MAIN = "org.apache.zookeeper.server.quorum.QuorumPeerMain";
-  static final int SIZE = 3;
 
   private final ChildProcesses processes;
   private final Path dir;
-  private final List<Integer> clientPorts;
-  private final Process[] servers = new Process[SIZE];
+  private final NetworkLab lab;
+  private final String classPath;
+  private final List<InetSocketAddress> clientAddresses = new ArrayList<>();
+  private final Process[] servers;
 
-  ZkEnsemble(ChildProcesses processes, Path dir, int tickMillis) throws IOException {
+  /**
+   * @param lab the run's network, or null for loopback
+   */
+  ZkEnsemble(
+      ChildProcesses processes,
+      Path dir,
+      int size,
+      int tickMillis,
+      NetworkLab lab,
+      String classPath)
+      throws IOException {
     this.processes = processes;
     this.dir = dir;
-    List<Integer> ports = FreePorts.take(SIZE * 3);
-    this.clientPorts = ports.subList(0, SIZE);
-    for (int id = 1; id <= SIZE; id++) {
+    this.lab = lab;
+    this.classPath = classPath;
+    this.servers = new Process[size];
+    List<String> hosts = new ArrayList<>();
+    List<Integer> ports = new ArrayList<>();
+    if (lab == null) {
+      ports.addAll(FreePorts.take(size * 3));
+      for (int id = 1; id <= size; id++) {
+        hosts.add("127.0.0.1");
+      }
+    } else {
+      // One namespace per server: every server may use the same ports on its own address.
+      for (int id = 1; id <= size; id++) {
+        hosts.add(lab.address("zk" + id));
+      }
+      for (int port : List.of(2181, 2888, 3888)) {
+        for (int id = 1; id <= size; id++) {
+          ports.add(port);
+        }
+      }
+    }
+    for (int id = 1; id <= size; id++) {
+      clientAddresses.add(new InetSocketAddress(hosts.get(id - 1), ports.get(id - 1)));
+    }
+    for (int id = 1; id <= size; id++) {
       Path data = dir.resolve("zk" + id);
       Files.createDirectories(data);
       Files.writeString(data.resolve("myid"), Integer.toString(id));
@@ -39,8 +75,8 @@ final class ZkEnsemble {
       cfg.add("initLimit=20");
       cfg.add("syncLimit=5");
       cfg.add("dataDir=" + data);
-      cfg.add("clientPort=" + clientPorts.get(id - 1));
-      cfg.add("clientPortAddress=127.0.0.1");
+      cfg.add("clientPort=" + ports.get(id - 1));
+      cfg.add("clientPortAddress=" + hosts.get(id - 1));
       cfg.add("maxClientCnxns=0");
       cfg.add("admin.enableServer=false");
       cfg.add("4lw.commands.whitelist=srvr");
@@ -48,17 +84,23 @@ final class ZkEnsemble {
       // fsync per transaction buys nothing here and would halve the acquisitions per second.
       cfg.add("forceSync=no");
       cfg.add("autopurge.purgeInterval=1");
-      for (int peer = 1; peer <= SIZE; peer++) {
+      for (int peer = 1; peer <= size; peer++) {
         cfg.add(
             "server."
                 + peer
-                + "=127.0.0.1:"
-                + ports.get(SIZE + peer - 1)
+                + "="
+                + hosts.get(peer - 1)
                 + ":"
-                + ports.get(2 * SIZE + peer - 1));
+                + ports.get(size + peer - 1)
+                + ":"
+                + ports.get(2 * size + peer - 1));
       }
       Files.write(config(id), cfg);
     }
+  }
+
+  int size() {
+    return servers.length;
   }
 
   private Path config(int id) {
@@ -66,7 +108,7 @@ final class ZkEnsemble {
   }
 
   void startAll() throws IOException {
-    for (int id = 1; id <= SIZE; id++) {
+    for (int id = 1; id <= size(); id++) {
       start(id);
     }
   }
@@ -74,7 +116,9 @@ final class ZkEnsemble {
   void start(int id) throws IOException {
     servers[id - 1] =
         processes.java(
+            lab == null ? List.of() : lab.enter("zk" + id),
             List.of("-Xmx160m", "-Dzookeeper.jmx.log4j.disable=true"),
+            classPath,
             MAIN,
             List.of(config(id).toString()),
             dir.resolve("zk" + id + ".out"));
@@ -92,18 +136,20 @@ final class ZkEnsemble {
     }
   }
 
-  int clientPort(int id) {
-    return clientPorts.get(id - 1);
+  InetSocketAddress clientAddress(int id) {
+    return clientAddresses.get(id - 1);
   }
 
   String connectString() {
-    return clientPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+    return clientAddresses.stream()
+        .map(a -> a.getHostString() + ":" + a.getPort())
+        .collect(Collectors.joining(","));
   }
 
   /** The server that says it leads, if one does right now. */
   Optional<Integer> leader() {
-    for (int id = 1; id <= SIZE; id++) {
-      if (mode(clientPort(id)).contains("Mode: leader")) {
+    for (int id = 1; id <= size(); id++) {
+      if (mode(clientAddress(id)).contains("Mode: leader")) {
         return Optional.of(id);
       }
     }
@@ -112,16 +158,35 @@ final class ZkEnsemble {
 
   /** True when every server answers and one of them leads. */
   boolean serving() {
-    for (int id = 1; id <= SIZE; id++) {
-      if (!mode(clientPort(id)).contains("Mode: ")) {
+    for (int id = 1; id <= size(); id++) {
+      if (!mode(clientAddress(id)).contains("Mode: ")) {
         return false;
       }
     }
     return leader().isPresent();
   }
 
-  private static String mode(int clientPort) {
-    try (Socket socket = new Socket("127.0.0.1", clientPort)) {
+  /**
+   * Fails unless every server reports {@code version} (srvr): the chosen class path took effect.
+   */
+  void requireVersion(String version) {
+    for (int id = 1; id <= size(); id++) {
+      String srvr = mode(clientAddress(id));
+      if (!srvr.contains("Zookeeper version: " + version + "-")) {
+        throw new IllegalStateException(
+            "zk"
+                + id
+                + " should run ZooKeeper "
+                + version
+                + " but reports: "
+                + srvr.lines().findFirst().orElse(""));
+      }
+    }
+  }
+
+  private static String mode(InetSocketAddress server) {
+    try (Socket socket = new Socket()) {
+      socket.connect(server, 2000);
       socket.setSoTimeout(2000);
       OutputStream out = socket.getOutputStream();
       out.write("srvr".getBytes(StandardCharsets.US_ASCII));

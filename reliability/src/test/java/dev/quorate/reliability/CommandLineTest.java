@@ -34,6 +34,19 @@ class CommandLineTest {
   }
 
   @Test
+  void anEnsembleSizeOtherThanThreeOrFiveIsRefused() {
+    assertThat(errorOf("run", "--servers", "4")).contains("--servers must be 3 or 5, got 4");
+  }
+
+  @Test
+  void aZooKeeperVersionWithoutServersIsRefusedWithThoseAvailable() {
+    assertThat(errorOf("run", "--zookeeper", "3.4.14"))
+        .contains("--zookeeper 3.4.14 is not available; available: [" + ZkServers.builtIn());
+    assertThat(errorOf("run", "--control-zookeeper", "3.7"))
+        .contains("--control-zookeeper 3.7 is not available");
+  }
+
+  @Test
   void aDurationWithoutUnitIsRefusedWithAnExample() {
     assertThat(errorOf("run", "--gap", "5")).contains("'5' is not a duration").contains("e.g. 4s");
   }

@@ -57,6 +57,7 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void conversionToTheHeldModeChangesNothing() throws Exception {
+    assumeModes(LockMode.PW);
     String resource = freshResource();
     try (Lease lease = grant(manager(), resource, LockMode.PW)) {
       FencingToken token = lease.token();
@@ -149,6 +150,7 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void onlyProtectedOrExclusiveWritersMaySetTheValueBlock() throws Exception {
+    assumeModes(LockMode.PW);
     String resource = freshResource();
     try (Lease reader = grant(manager(), resource, LockMode.PR)) {
       assertThatThrownBy(() -> reader.setValueBlock(ValueBlock.ofLong(1)))
@@ -162,6 +164,7 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void blockingCallbackNamesTheWaitingModeAndSkipsCompatibleRequests() throws Exception {
+    assumeModes(LockMode.PW);
     String resource = freshResource();
     BlockingRecorder holderCallbacks = new BlockingRecorder();
     Lease holder = manager().lock(resource, holderCallbacks.options()).acquire(LockMode.PR);
@@ -193,6 +196,7 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void conversionThatLiftsAConstraintWakesTheConversionBehindIt() throws Exception {
+    assumeModes(LockMode.CW);
     String resource = freshResource();
     BlockingRecorder readerCallbacks = new BlockingRecorder();
     Lease reader = manager().lock(resource, readerCallbacks.options()).acquire(LockMode.PR);
@@ -246,6 +250,7 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void valueBlockIsWrittenOnDownConversionFromExclusiveToProtectedWrite() throws Exception {
+    assumeModes(LockMode.PW);
     String resource = freshResource();
     try (Lease writer = grant(manager(), resource, LockMode.EX)) {
       writer.setValueBlock(ValueBlock.ofLong(5));

@@ -78,6 +78,7 @@ public abstract class GrantingTck extends TckSupport {
   @ParameterizedTest(name = "{0} held, {1} asked")
   @MethodSource("everyPairOfModes")
   void compatibilityMatrixDecidesConcurrentGrants(LockMode held, LockMode asked) throws Exception {
+    assumeModes(held, asked);
     String resource = freshResource();
     try (Lease first = grant(manager(), resource, held)) {
       if (held.compatibleWith(asked)) {
@@ -91,6 +92,7 @@ public abstract class GrantingTck extends TckSupport {
 
   @Test
   void sharedModesAreHeldByManyMembersAtOnce() throws Exception {
+    assumeModes(LockMode.PW);
     String resource = freshResource();
     List<Lease> readers = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
@@ -174,6 +176,7 @@ public abstract class GrantingTck extends TckSupport {
 
   @Test
   void requestCompatibleWithHoldersAndWaitersIsGrantedAtOnce() throws Exception {
+    assumeModes(LockMode.PW);
     String resource = freshResource();
     BlockingRecorder writerCallbacks = new BlockingRecorder();
     Lease writer = manager().lock(resource, writerCallbacks.options()).acquire(LockMode.PW);
@@ -225,6 +228,7 @@ public abstract class GrantingTck extends TckSupport {
 
   @Test
   void leaseReportsWhatWasGranted() throws Exception {
+    assumeModes(LockMode.PW);
     String resource = freshResource();
     try (Lease lease = grant(manager(), resource, LockMode.PW)) {
       assertThat(lease.resource()).isEqualTo(resource);

@@ -8,6 +8,7 @@ import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseEvent;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.Lock;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
@@ -15,6 +16,7 @@ import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -117,6 +119,7 @@ public abstract class LockManagerTck extends ConversionTck {
 
   @Test
   void asyncAcquireOfAFreeLockCompletes() throws Exception {
+    assumeModes(LockMode.PW);
     Lease lease =
         manager()
             .lock(freshResource())
@@ -251,6 +254,36 @@ public abstract class LockManagerTck extends ConversionTck {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("-0.001");
     grant(manager, "x".repeat(256), LockMode.EX).release();
+  }
+
+  @Test
+  void unsupportedModesAreRefusedWithAClearError() throws Exception {
+    String resource = freshResource();
+    // A bounded wait, so that a manager that queues the request fails here instead of hanging.
+    LockOptions bounded = LockOptions.builder().acquireTimeout(REFUSAL_WINDOW).build();
+    try (Lease held = grant(manager(), resource, LockMode.EX)) {
+      for (LockMode mode : EnumSet.complementOf(EnumSet.copyOf(supportedModes()))) {
+        Lock lock = manager().lock(resource, bounded);
+        assertThatThrownBy(() -> lock.acquire(mode))
+            .isInstanceOf(QuorateException.class)
+            .isNotInstanceOf(LockTimeoutException.class)
+            .hasMessageContaining(mode.name());
+        assertThatThrownBy(() -> lock.tryAcquire(mode, Duration.ZERO))
+            .isInstanceOf(QuorateException.class)
+            .hasMessageContaining(mode.name());
+        assertThatThrownBy(
+                () -> lock.acquireAsync(mode).get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+            .satisfiesAnyOf(
+                e -> assertThat(e).isInstanceOf(QuorateException.class),
+                e -> assertThat(e).cause().isInstanceOf(QuorateException.class))
+            .hasMessageContaining(mode.name())
+            .hasMessageNotContaining("not granted within");
+        assertThatThrownBy(() -> held.convert(mode))
+            .isInstanceOf(QuorateException.class)
+            .hasMessageContaining(mode.name());
+        assertThat(held.mode()).isEqualTo(LockMode.EX);
+      }
+    }
   }
 
   @Test

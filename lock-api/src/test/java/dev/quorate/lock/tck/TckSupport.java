@@ -8,13 +8,16 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -59,6 +62,28 @@ public abstract class TckSupport {
    */
   protected LockManager newPeer(LockManager first) throws Exception {
     return first;
+  }
+
+  /**
+   * Returns the modes this implementation grants. Tests that need another mode are skipped, and
+   * {@link LockManagerTck} checks that every other mode is refused with a clear error. The default
+   * is every mode; a manager may leave out any but NL, PR and EX.
+   *
+   * @return the supported modes
+   */
+  protected Set<LockMode> supportedModes() {
+    return EnumSet.allOf(LockMode.class);
+  }
+
+  /**
+   * Skips the calling test unless the implementation supports every mode given.
+   *
+   * @param modes the modes the test uses
+   */
+  protected final void assumeModes(LockMode... modes) {
+    Assumptions.assumeTrue(
+        supportedModes().containsAll(List.of(modes)),
+        () -> "the manager under test does not offer all of " + List.of(modes));
   }
 
   @BeforeEach

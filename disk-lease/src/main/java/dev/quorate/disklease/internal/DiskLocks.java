@@ -1,0 +1,399 @@
+package dev.quorate.disklease.internal;
+
+import dev.quorate.disklease.LeaseArea;
+import dev.quorate.disklease.internal.LeaseValue.Holder;
+import dev.quorate.disklease.internal.LeaseValue.SlotMode;
+import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseLostException;
+import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.Lock;
+import dev.quorate.lock.LockManager;
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
+import dev.quorate.lock.Mechanism;
+import dev.quorate.lock.QuorateException;
+import dev.quorate.qdisk.BlockDevice;
+import dev.quorate.qdisk.DiskClock;
+import dev.quorate.qdisk.SelfFence;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disk lock manager: this host's delta lease ({@link HostLease}), its claims on resource slots
+ * ({@link SlotClaims}) and an in-process manager that orders the host's own requests.
+ */
+public final class DiskLocks implements LockManager {
+  private static final Logger LOG = LoggerFactory.getLogger(DiskLocks.class);
+
+  /** The modes this manager offers: those whose compatibility shared and exclusive slots keep. */
+  public static final Set<LockMode> MODES =
+      EnumSet.of(LockMode.NL, LockMode.CR, LockMode.PR, LockMode.EX);
+
+  private final LeaseArea area;
+  private final LeaseDisks disks;
+  private final DiskClock clock;
+  private final HostLease host;
+  private final SlotClaims claims;
+  private final LockManager local = LockManager.inProcess();
+  private final ScheduledExecutorService worker;
+  private final ScheduledExecutorService renewer;
+  private final ExecutorService events;
+  private final Map<Lease, DiskLease> leases = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final String detail;
+
+  private DiskLocks(
+      LeaseArea area,
+      LeaseDisks disks,
+      DiskClock clock,
+      DeltaLease delta,
+      String hostName,
+      SelfFence selfFence,
+      List<String> paths) {
+    this.area = area;
+    this.disks = disks;
+    this.clock = clock;
+    this.worker = Executors.newSingleThreadScheduledExecutor(daemon("quorate-disk-lease-paxos"));
+    this.renewer = Executors.newScheduledThreadPool(2, daemon("quorate-disk-lease-renewal"));
+    this.events = Executors.newSingleThreadExecutor(daemon("quorate-disk-lease-events"));
+    int hostId = delta.hostId();
+    this.host =
+        new HostLease(
+            delta, area.timing(), clock, renewer, selfFence, this::holdsLeases, this::hostChanged);
+    this.claims =
+        new SlotClaims(
+            new PaxosLease(disks, area, hostId),
+            new HostWatch(disks, area, clock),
+            new Holder(hostId, delta.generation()),
+            worker,
+            area.timing().renewalInterval());
+    this.detail =
+        "storage leases on "
+            + paths.size()
+            + " disk(s) "
+            + paths
+            + ", host id "
+            + hostId
+            + " ('"
+            + hostName
+            + "')";
+  }
+
+  /**
+   * Opens the disks, checks they hold one lease area, and acquires the host id; blocks for up to
+   * host_expiry when the id's record was left by a crashed holder.
+   *
+   * @throws ConfigurationException if the disks are not 1, 3 or 5, hold different areas, or the
+   *     host id is out of range
+   * @throws QuorateException with REFUSED if another live host holds the host id
+   */
+  public static LockManager open(
+      List<Path> paths, int hostId, String hostName, SelfFence selfFence, DiskClock clock)
+      throws InterruptedException {
+    if (paths.size() != 1 && paths.size() != 3 && paths.size() != 5) {
+      throw new ConfigurationException(
+          "a disk lock manager needs 1, 3 or 5 lease disks (a strict majority decides), got "
+              + paths.size()
+              + ": "
+              + paths);
+    }
+    List<BlockDevice> devices = new ArrayList<>();
+    try {
+      for (Path p : paths) {
+        devices.add(BlockDevice.open(p));
+      }
+    } catch (IOException e) {
+      closeAll(devices);
+      throw new QuorateException(
+          ErrorCode.IO_FAILURE, "cannot open lease disks " + paths + ": " + e, e);
+    }
+    return openDevices(devices, hostId, hostName, selfFence, clock);
+  }
+
+  /**
+   * Opens a manager on open devices, which it closes; {@link #open(List, int, String, SelfFence,
+   * DiskClock)} for devices that tests wrap to inject faults.
+   */
+  static LockManager openDevices(
+      List<BlockDevice> devices, int hostId, String hostName, SelfFence selfFence, DiskClock clock)
+      throws InterruptedException {
+    LeaseArea area = null;
+    try {
+      for (BlockDevice d : devices) {
+        LeaseArea found = LeaseArea.read(d);
+        if (area != null && !area.equals(found)) {
+          throw new ConfigurationException(
+              "lease disk "
+                  + d.name()
+                  + " holds area "
+                  + found
+                  + " but "
+                  + devices.get(0).name()
+                  + " holds "
+                  + area);
+        }
+        area = found;
+      }
+    } catch (IOException | RuntimeException e) {
+      closeAll(devices);
+      if (e instanceof RuntimeException) {
+        throw (RuntimeException) e;
+      }
+      throw new QuorateException(ErrorCode.IO_FAILURE, "cannot read lease disks: " + e, e);
+    }
+    if (hostId < 1 || hostId > area.hostSlots()) {
+      closeAll(devices);
+      throw new ConfigurationException(
+          "host id " + hostId + " not in 1.." + area.hostSlots() + " of the lease area");
+    }
+    try {
+      selfFence.verify(DiskTimings.of(area.timing()));
+    } catch (RuntimeException e) {
+      closeAll(devices);
+      throw e;
+    }
+    LeaseDisks disks = new LeaseDisks(devices, area.timing().ioTimeout());
+    DeltaLease delta = new DeltaLease(disks, area, clock, hostId, hostName);
+    try {
+      delta.acquire();
+    } catch (InterruptedException | RuntimeException e) {
+      disks.close();
+      throw e;
+    }
+    DiskLocks manager =
+        new DiskLocks(
+            area,
+            disks,
+            clock,
+            delta,
+            hostName,
+            selfFence,
+            devices.stream().map(BlockDevice::name).toList());
+    manager.host.start();
+    return manager;
+  }
+
+  @Override
+  public Lock lock(String resource) {
+    return lock(resource, LockOptions.defaults());
+  }
+
+  @Override
+  public Lock lock(String resource, LockOptions options) {
+    requireOpen();
+    local.lock(resource, options); // checks the name
+    return new DiskLock(this, resource, options, slotOf(resource));
+  }
+
+  @Override
+  public Mechanism mechanism() {
+    return new Mechanism(Mechanism.Kind.STORAGE_LEASE, (disks.count() - 1) / 2, detail);
+  }
+
+  int slotOf(String resource) {
+    CRC32C crc = new CRC32C();
+    crc.update(resource.getBytes(StandardCharsets.UTF_8));
+    return (int) (crc.getValue() % area.resourceSlots());
+  }
+
+  /** Claims the slot for a mode; null for NL, which conflicts with nothing. */
+  SlotClaims.Claim claim(int slot, LockMode mode) {
+    requireOpen();
+    if (host.state() == LeaseState.LOST) {
+      throw new LeaseLostException(
+          ErrorCode.LEASE_LOST, "this host lost its delta lease; no lease can be granted");
+    }
+    return switch (mode) {
+      case NL -> null;
+      case EX -> claims.claim(slot, SlotMode.EXCLUSIVE);
+      default -> claims.claim(slot, SlotMode.SHARED);
+    };
+  }
+
+  Lock localLock(String resource, LockOptions options, long deadline) {
+    LockOptions.Builder b = LockOptions.builder();
+    if (deadline != Long.MAX_VALUE) {
+      b.acquireTimeout(Duration.ofNanos(Math.max(0, deadline - clock.nanoTime())));
+    }
+    options
+        .blockingCallback()
+        .ifPresent(
+            cb ->
+                b.onBlocking(
+                    (held, wanted) -> {
+                      // The holder's own handle, once its grant has reached it.
+                      Lease shown = leases.get(held);
+                      cb.onBlocking(shown == null ? held : shown, wanted);
+                    }));
+    return local.lock(resource, b.build());
+  }
+
+  DiskLease granted(Lease localLease, int slot, SlotClaims.Claim claim, Long lver) {
+    DiskLease lease = new DiskLease(localLease, this, slot, claim, lver == null ? 0 : lver, events);
+    leases.put(localLease, lease);
+    if (host.state() != LeaseState.GRANTED) {
+      lease.hostChanged(host.state(), "this host's delta lease is " + host.state());
+    }
+    return lease;
+  }
+
+  void ended(DiskLease lease) {
+    leases.remove(lease.local());
+  }
+
+  long deadline(Duration timeout) {
+    return clock.nanoTime() + timeout.toNanos();
+  }
+
+  void schedule(Runnable task, Duration delay) {
+    worker.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  boolean awaitConversion(CompletableFuture<Lease> conversion, Duration timeout)
+      throws InterruptedException {
+    try {
+      if (timeout == null) {
+        conversion.get();
+      } else {
+        conversion.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      }
+      return true;
+    } catch (TimeoutException e) {
+      conversion.cancel(false);
+      return false;
+    } catch (InterruptedException e) {
+      conversion.cancel(false);
+      throw e;
+    } catch (ExecutionException e) {
+      throw unwrap(e.getCause(), "conversion", null);
+    }
+  }
+
+  private boolean holdsLeases() {
+    return !leases.isEmpty() || claims.holdsAny();
+  }
+
+  private void hostChanged(LeaseState state, String why) {
+    if (state == LeaseState.LOST) {
+      claims.fail(new LeaseLostException(ErrorCode.LEASE_LOST, "host lease lost: " + why));
+    }
+    for (DiskLease lease : List.copyOf(leases.values())) {
+      lease.hostChanged(state, why);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    claims.fail(new QuorateException(ErrorCode.CLOSED, "the disk lock manager is closed"));
+    // Closing the local manager first fails its waiters; releasing a lease first would grant them.
+    local.close();
+    for (DiskLease lease : List.copyOf(leases.values())) {
+      lease.hostChanged(LeaseState.LOST, "the disk lock manager is closed");
+    }
+    try {
+      if (host.state() != LeaseState.LOST) {
+        worker
+            .submit(
+                () -> {
+                  claims.releaseAll();
+                  return null;
+                })
+            .get();
+        host.stop();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      LOG.warn("releasing the leases on close failed", e.getCause());
+    } finally {
+      shutdownThreads();
+    }
+  }
+
+  private void shutdownThreads() {
+    worker.shutdownNow();
+    renewer.shutdownNow();
+    events.shutdown();
+    disks.close();
+  }
+
+  private void requireOpen() {
+    if (closed.get()) {
+      throw new QuorateException(ErrorCode.CLOSED, "the disk lock manager is closed");
+    }
+  }
+
+  static void requireSupported(LockMode mode) {
+    if (!MODES.contains(mode)) {
+      throw new QuorateException(
+          ErrorCode.REFUSED,
+          "the disk lock manager does not offer "
+              + mode
+              + ": shared and exclusive slots keep the compatibility of "
+              + MODES
+              + " only");
+    }
+  }
+
+  static void requireNotNegative(Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+    }
+  }
+
+  /** The exception a caller sees for a failed stage. */
+  static RuntimeException unwrap(Throwable failure, String resource, LockMode mode) {
+    Throwable t = failure;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof RuntimeException) {
+      return (RuntimeException) t; // QuorateException, CancellationException among them
+    }
+    return new QuorateException(ErrorCode.IO_FAILURE, resource + " " + mode + ": " + t, t);
+  }
+
+  private static void closeAll(List<BlockDevice> devices) {
+    for (BlockDevice d : devices) {
+      try {
+        d.close();
+      } catch (IOException e) {
+        LOG.warn("closing {}: {}", d.name(), e.toString());
+      }
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,208 @@
+package dev.quorate.disklease.internal;
+
+import dev.quorate.disklease.LeaseArea;
+import dev.quorate.disklease.internal.LeaseValue.Holder;
+import dev.quorate.disklease.internal.LeaseValue.SlotMode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One host's side of the Disk Paxos leases of a lease area (Gafni and Lamport): each resource slot
+ * has a leader block holding the last committed {@link LeaseValue} and one {@link Ballot} block per
+ * host. Instance {@code lver + 1} decides who holds the slot after the value of instance {@code
+ * lver}; a strict majority of disks must answer each phase. Not thread-safe per slot: the caller
+ * runs one proposal per slot at a time.
+ */
+final class PaxosLease {
+  /** Ballots are {@code round x BALLOT_HOSTS + hostId}: unique per host, ordered by round. */
+  private static final long BALLOT_HOSTS = LeaseArea.MAX_HOSTS + 1L;
+
+  private final LeaseDisks disks;
+  private final LeaseArea area;
+  private final int hostId;
+
+  PaxosLease(LeaseDisks disks, LeaseArea area, int hostId) {
+    this.disks = disks;
+    this.area = area;
+    this.hostId = hostId;
+  }
+
+  private long leaderBlock(int slot) {
+    return 1L + area.hostSlots() + (long) slot * (1 + area.hostSlots());
+  }
+
+  /** What one disk holds for a slot. */
+  private record Region(Optional<LeaseValue> leader, List<Ballot> ballots) {}
+
+  private Region decodeRegion(LeaseDisks.Io io, int slot) throws IOException {
+    long first = leaderBlock(slot);
+    ByteBuffer all = io.read(first, 1 + area.hostSlots());
+    Optional<LeaseValue> leader =
+        AreaCodec.decodeLeader(all.slice(0, AreaCodec.SIZE), area.areaId(), io.where(first));
+    List<Ballot> ballots = new ArrayList<>();
+    for (int h = 1; h <= area.hostSlots(); h++) {
+      AreaCodec.decodeBallot(
+              all.slice(h * AreaCodec.SIZE, AreaCodec.SIZE), area.areaId(), h, io.where(first + h))
+          .ifPresent(ballots::add);
+    }
+    return new Region(leader, ballots);
+  }
+
+  /**
+   * Reads the slot's committed value: the highest lease version among a majority of disks.
+   *
+   * @throws dev.quorate.lock.QuorateException with IO_FAILURE if no majority answers
+   */
+  LeaseValue readLeader(int slot) throws InterruptedException {
+    List<Region> regions = readRegions(slot, "read resource slot " + slot);
+    return regions.stream()
+        .flatMap(r -> r.leader().stream())
+        .max(Comparator.comparingLong(LeaseValue::lver))
+        .orElse(LeaseValue.NEVER_USED);
+  }
+
+  private List<Region> readRegions(int slot, String what) throws InterruptedException {
+    List<LeaseDisks.Outcome<Region>> outcomes = disks.onEach(1, io -> decodeRegion(io, slot));
+    DeltaLease.requireMajority(outcomes, what);
+    List<Region> regions = new ArrayList<>();
+    outcomes.stream().filter(LeaseDisks.Outcome::ok).forEach(o -> regions.add(o.value()));
+    return regions;
+  }
+
+  /**
+   * Runs instance {@code wanted.lver()} for {@code wanted}.
+   *
+   * @return the value the instance decided (ours or another host's), or empty if this attempt was
+   *     overtaken by a higher ballot or a newer instance, or too few disks answered: read the
+   *     leader again and retry
+   */
+  Optional<LeaseValue> propose(int slot, LeaseValue wanted) throws InterruptedException {
+    long lver = wanted.lver();
+    List<LeaseDisks.Outcome<Region>> before = disks.onEach(1, io -> decodeRegion(io, slot));
+    if (okCount(before) < disks.majority()) {
+      return Optional.empty();
+    }
+    long highest = 0;
+    Ballot mine = null;
+    for (LeaseDisks.Outcome<Region> o : before) {
+      if (!o.ok()) {
+        continue;
+      }
+      for (Ballot b : o.value().ballots()) {
+        if (b.lver() > lver) {
+          return Optional.empty();
+        }
+        if (b.lver() == lver) {
+          highest = Math.max(highest, b.mbal());
+          if (b.hostId() == hostId && (mine == null || b.mbal() > mine.mbal())) {
+            mine = b;
+          }
+        }
+      }
+    }
+    long mbal = (highest / BALLOT_HOSTS + 1) * BALLOT_HOSTS + hostId;
+    // Phase 1: announce mbal, keeping what this host accepted earlier in this instance.
+    Ballot prepare =
+        mine != null && mine.bal() > 0
+            ? new Ballot(hostId, lver, mbal, mine.bal(), mine.value())
+            : new Ballot(hostId, lver, mbal, 0, wanted);
+    Optional<List<Ballot>> seen = phase(slot, prepare);
+    if (seen.isEmpty()) {
+      return Optional.empty();
+    }
+    LeaseValue chosen = wanted;
+    long chosenBal = 0;
+    for (Ballot b : seen.get()) {
+      if (b.lver() == lver && b.bal() > chosenBal) {
+        chosen = b.value();
+        chosenBal = b.bal();
+      }
+    }
+    // Phase 2: accept the chosen value at mbal.
+    if (phase(slot, new Ballot(hostId, lver, mbal, mbal, chosen)).isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(chosen);
+  }
+
+  /**
+   * Writes this host's ballot block and reads all others on every disk.
+   *
+   * @return the blocks read from a majority, or empty if too few disks answered, or a block shows a
+   *     higher ballot of this instance or any newer instance
+   */
+  private Optional<List<Ballot>> phase(int slot, Ballot own) throws InterruptedException {
+    long block = leaderBlock(slot) + hostId;
+    List<LeaseDisks.Outcome<Region>> outcomes =
+        disks.onEach(
+            2,
+            io -> {
+              io.write(block, AreaCodec.encodeBallot(area.areaId(), own));
+              return decodeRegion(io, slot);
+            });
+    if (okCount(outcomes) < disks.majority()) {
+      return Optional.empty();
+    }
+    List<Ballot> all = new ArrayList<>();
+    for (LeaseDisks.Outcome<Region> o : outcomes) {
+      if (!o.ok()) {
+        continue;
+      }
+      for (Ballot b : o.value().ballots()) {
+        if (b.lver() > own.lver() || (b.lver() == own.lver() && b.mbal() > own.mbal())) {
+          return Optional.empty();
+        }
+        all.add(b);
+      }
+    }
+    return Optional.of(all);
+  }
+
+  private static int okCount(List<? extends LeaseDisks.Outcome<?>> outcomes) {
+    return (int) outcomes.stream().filter(LeaseDisks.Outcome::ok).count();
+  }
+
+  /** Writes a decided value as the slot's leader on every disk; a majority must take it. */
+  void commit(int slot, LeaseValue decided) throws InterruptedException {
+    long block = leaderBlock(slot);
+    DeltaLease.requireMajority(
+        disks.onEach(
+            1,
+            io -> {
+              io.write(block, AreaCodec.encodeLeader(area.areaId(), decided));
+              return null;
+            }),
+        "commit resource slot " + slot);
+  }
+
+  /**
+   * Moves the slot to {@code wanted} for {@code me}: reads the leader, asks the policy, proposes
+   * and commits, and helps commit another host's decision before trying again.
+   *
+   * @return the committed value that gives this host what it wanted, or empty if a live holder
+   *     stands in the way (try again after a renewal interval)
+   */
+  Optional<LeaseValue> acquire(int slot, Holder me, SlotMode wanted, SlotPolicy.Liveness liveness)
+      throws InterruptedException {
+    for (int attempt = 0; attempt < 8; attempt++) {
+      LeaseValue current = readLeader(slot);
+      Optional<LeaseValue> next = SlotPolicy.next(current, me, wanted, liveness);
+      if (next.isEmpty() || next.get().equals(current)) {
+        return next;
+      }
+      Optional<LeaseValue> decided = propose(slot, next.get());
+      if (decided.isPresent()) {
+        commit(slot, decided.get());
+        if (decided.get().equals(next.get())) {
+          return decided;
+        }
+      }
+    }
+    // Eight rounds overtaken by other proposers: report contention as waiting, not as failure.
+    return Optional.empty();
+  }
+}

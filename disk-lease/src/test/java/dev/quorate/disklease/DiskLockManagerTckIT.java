@@ -1,0 +1,66 @@
+package dev.quorate.disklease;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quorate.lock.LockManager;
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.Mechanism;
+import dev.quorate.lock.tck.LockManagerTck;
+import dev.quorate.qdisk.SelfFence;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The TCK on three file-backed lease disks. Every manager is a host of its own (its own host id and
+ * delta lease); the TCK's peer is the manager itself, as the TCK allows, because the disk manager
+ * orders requests inside one host only (see docs/storage-leases.md).
+ */
+@Timeout(120)
+class DiskLockManagerTckIT extends LockManagerTck {
+  private static final int HOSTS = 8;
+  private static final AtomicInteger NEXT_HOST = new AtomicInteger();
+  private static List<Path> disks;
+
+  @BeforeAll
+  static void formatDisks() throws IOException {
+    LeaseArea area = LeaseArea.create(HOSTS, 256, LeaseTiming.forIoTimeout(Duration.ofMillis(250)));
+    disks = LeaseFiles.onTmpfs("disk-lease-tck", 3, area);
+  }
+
+  @Override
+  protected LockManager newManager() throws Exception {
+    // Managers are closed after each test, releasing their ids; a test opens at most three.
+    int id = NEXT_HOST.getAndIncrement() % HOSTS + 1;
+    return DiskLockManager.builder()
+        .disks(disks)
+        .hostId(id)
+        .hostName("tck-host-" + id)
+        .selfFence(SelfFence.callback(reason -> {}))
+        .build();
+  }
+
+  @Override
+  protected Set<LockMode> supportedModes() {
+    return DiskLockManager.MODES;
+  }
+
+  @Override
+  protected int chainLength() {
+    return 200;
+  }
+
+  @Test
+  void reportsStorageLeasesThatSurviveOneDiskOfThree() throws Exception {
+    Mechanism mechanism = manager().mechanism();
+    assertThat(mechanism.kind()).isEqualTo(Mechanism.Kind.STORAGE_LEASE);
+    assertThat(mechanism.toleratedFailures()).isEqualTo(1);
+    assertThat(mechanism.detail()).contains("3 disk(s)");
+  }
+}
