@@ -36,6 +36,7 @@ final class DemoCluster implements AutoCloseable {
   final Timeline timeline;
   final PowerSwitch power;
   final ExportWatch exports;
+  final HostNetwork network;
   private final LockServer lockServer;
   private final NbdServer nbd;
   private final Map<String, TokenGuard> guards = new LinkedHashMap<>();
@@ -43,15 +44,18 @@ final class DemoCluster implements AutoCloseable {
   private final String guestDir;
   private final Map<String, HostProcess> hosts = new LinkedHashMap<>();
 
-  private DemoCluster(Path work, String guestDir, Timeline timeline) throws Exception {
+  private DemoCluster(Path work, String guestDir, Timeline timeline, HostNetwork network)
+      throws Exception {
     this.work = work;
+    this.network = network;
     this.guestDir = guestDir;
     this.timeline = timeline;
     this.power = PowerSwitch.in(work);
     power.install();
     timeline.say(
         "power switch: %s (fence-agents stdin protocol), one plug per host", power.program());
-    this.lockServer = LockServer.start(work.resolve("zk"), DemoTiming.ZK_TICK);
+    this.lockServer =
+        LockServer.start(work.resolve("zk"), DemoTiming.ZK_TICK, network.serviceAddress());
     timeline.say(
         "lock server: one ZooKeeper server (SLM) at %s, outside both hosts",
         lockServer.connectString());
@@ -62,15 +66,16 @@ final class DemoCluster implements AutoCloseable {
     this.exports = new ExportWatch(timeline);
     this.nbd = startNbd(Files.createDirectories(work.resolve("disks")));
     timeline.say(
-        "NBD server: 127.0.0.1:%d, one 4 MiB disk per VM in %s; a guest opens"
+        "NBD server: %s, one 4 MiB disk per VM in %s; a guest opens"
             + " <vm>@<fencing token>, a newer token revokes the older connections",
-        nbd.port(), work.resolve("disks"));
+        nbdAddress(), work.resolve("disks"));
     this.storage = SharedStorage.start();
   }
 
   private NbdServer startNbd(Path dir) throws IOException {
     NbdServerBuilder builder =
-        NbdServer.builder().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        NbdServer.builder()
+            .bind(new InetSocketAddress(InetAddress.getByName(network.serviceAddress()), 0));
     for (String vm : VMS) {
       Path image = disk(vm);
       try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
@@ -84,6 +89,10 @@ final class DemoCluster implements AutoCloseable {
     NbdServer server = builder.build();
     server.start();
     return server;
+  }
+
+  private String nbdAddress() {
+    return network.serviceAddress() + ":" + nbd.port();
   }
 
   Path disk(String vm) {
@@ -101,8 +110,9 @@ final class DemoCluster implements AutoCloseable {
   }
 
   /** Prepares everything but the hosts. */
-  static DemoCluster prepare(Path work, String guestDir, Timeline timeline) throws Exception {
-    return new DemoCluster(work, guestDir, timeline);
+  static DemoCluster prepare(Path work, String guestDir, Timeline timeline, HostNetwork network)
+      throws Exception {
+    return new DemoCluster(work, guestDir, timeline, network);
   }
 
   /**
@@ -132,7 +142,7 @@ final class DemoCluster implements AutoCloseable {
         MEMBERS.get(host),
         work,
         lockServer.connectString(),
-        nbd.port(),
+        nbdAddress(),
         guestDir,
         VMS,
         MEMBERS,
@@ -143,7 +153,7 @@ final class DemoCluster implements AutoCloseable {
   HostProcess boot(String host) throws IOException, InterruptedException {
     power.plug(host);
     int from = timeline.mark();
-    HostProcess process = HostProcess.boot(config(host), timeline, power);
+    HostProcess process = HostProcess.boot(config(host), timeline, power, network);
     hosts.put(host, process);
     timeline.await(from, host + " ready", WAIT, e -> e.is(host, "ready"));
     return process;
@@ -210,6 +220,26 @@ final class DemoCluster implements AutoCloseable {
           String.join("; ", history.epochs()),
           violations.isEmpty() ? "" : " VIOLATED: " + String.join("; ", violations));
     }
+  }
+
+  /**
+   * Checks that the host's cluster manager and the VM's QEMU run in the host's network namespace,
+   * if the hosts have namespaces.
+   */
+  void checkNamespace(String host, String vm) throws IOException {
+    if (network.reason().isPresent()) {
+      return;
+    }
+    long agent = hosts.get(host).pid();
+    long qemu = qemuPid(host, vm);
+    timeline.check(
+        network.holds(host, agent) && network.holds(host, qemu),
+        "%s's cluster manager (pid %d) and %s's QEMU (pid %d) run in network namespace %s",
+        host,
+        agent,
+        vm,
+        qemu,
+        network.namespace(host).orElseThrow());
   }
 
   /** The pid of the QEMU that runs {@code vm} on {@code host}, from QEMU's pid file. */

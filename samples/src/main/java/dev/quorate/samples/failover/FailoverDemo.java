@@ -52,6 +52,13 @@ public final class FailoverDemo {
     Timeline timeline = new Timeline(out);
     out.println("Quorate demo: VM failover and switchover between two simulated physical hosts");
     out.println("working directory: " + work + " (logs in logs/)");
+    try (HostNetwork network = HostNetwork.open(DemoCluster.MEMBERS)) {
+      out.println(network.describe());
+      return run(timeline, network);
+    }
+  }
+
+  private boolean run(Timeline timeline, HostNetwork network) throws InterruptedException {
     DemoGuest guest;
     try {
       guest = DemoGuest.locate(guestDir);
@@ -62,9 +69,15 @@ public final class FailoverDemo {
     out.println("guests: QEMU (TCG), kernel " + guest.kernel() + ", 128 MiB, one virtio disk each");
     out.println("timing shortened for the demo (production defaults in brackets):");
     DemoTiming.describe().forEach(line -> out.println("  " + line));
-    Thread cleanup = new Thread(() -> Processes.killAll(work.resolve("power")), "demo-cleanup");
+    Thread cleanup =
+        new Thread(
+            () -> {
+              Processes.killAll(work.resolve("power"));
+              network.close();
+            },
+            "demo-cleanup");
     Runtime.getRuntime().addShutdownHook(cleanup);
-    try (DemoCluster cluster = DemoCluster.prepare(work, guestDir, timeline)) {
+    try (DemoCluster cluster = DemoCluster.prepare(work, guestDir, timeline, network)) {
       timeline.scene(
           "Setup: two hosts, each with a cluster manager; vm-1 on host-a, vm-2 on host-b");
       int from = timeline.mark();
@@ -79,6 +92,8 @@ public final class FailoverDemo {
       Timeline.Entry vm2 = cluster.await(from, "host-b", "vm-started", "vm-2");
       cluster.awaitBoot(from, "host-a", "vm-1", DemoCluster.token(vm1));
       cluster.awaitBoot(from, "host-b", "vm-2", DemoCluster.token(vm2));
+      cluster.checkNamespace("host-a", "vm-1");
+      cluster.checkNamespace("host-b", "vm-2");
 
       Map<String, Long> failover = new HostFailover(cluster).run(vm1, vm2);
       new RefusedHostFence(cluster).run();

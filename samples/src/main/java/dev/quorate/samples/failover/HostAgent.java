@@ -178,7 +178,7 @@ public final class HostAgent {
               out,
               locks,
               fencer,
-              new VmRunner(config.host(), config.work(), config.nbdPort(), guest, power, out));
+              new VmRunner(config.host(), config.work(), config.nbd(), guest, power, out));
       managerRef.set(manager);
       quorum.addListener(manager::onQuorum);
       disk.start();

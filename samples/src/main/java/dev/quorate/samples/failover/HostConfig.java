@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param id this host's member id, also its quorum disk slot
  * @param work the demo's working directory
  * @param zk the lock server's connect string
- * @param nbdPort the port of the NBD server with the VMs' disks
+ * @param nbd the NBD server with the VMs' disks, {@code <address>:<port>}
  * @param guest the directory of the guest image ({@link DemoGuest#locate})
  * @param vms every VM of the cluster
  * @param members every member's name and id
@@ -27,7 +27,7 @@ record HostConfig(
     int id,
     Path work,
     String zk,
-    int nbdPort,
+    String nbd,
     String guest,
     List<String> vms,
     Map<String, Integer> members,
@@ -50,7 +50,7 @@ record HostConfig(
         a.getInt("id"),
         Path.of(a.get("work")),
         a.get("zk"),
-        a.getInt("nbd"),
+        a.get("nbd"),
         a.get("guest"),
         List.of(a.get("vms").split(",")),
         members,
@@ -65,7 +65,7 @@ record HostConfig(
         "--id", Integer.toString(id),
         "--work", work.toString(),
         "--zk", zk,
-        "--nbd", Integer.toString(nbdPort),
+        "--nbd", nbd,
         "--guest", guest,
         "--vms", String.join(",", vms),
         "--members", String.join(",", entries.stream().sorted().toList()),

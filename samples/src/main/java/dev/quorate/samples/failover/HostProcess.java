@@ -23,13 +23,20 @@ final class HostProcess {
     this.process = process;
   }
 
-  /** Boots the host: starts its cluster manager and plugs it into the power switch. */
-  static HostProcess boot(HostConfig config, Timeline timeline, PowerSwitch power)
+  /**
+   * Boots the host: starts its cluster manager (in the host's network namespace, if it has one) and
+   * plugs it into the power switch.
+   */
+  static HostProcess boot(
+      HostConfig config, Timeline timeline, PowerSwitch power, HostNetwork network)
       throws IOException {
     Path logs = Files.createDirectories(config.work().resolve("logs"));
     Path log = logs.resolve(config.host() + ".log");
     Process process =
-        new ProcessBuilder(ChildJvm.command(HostAgent.class, "96m", log, config.toArgs()))
+        new ProcessBuilder(
+                // ip netns exec execs the JVM in place: the pid plugged in is the JVM's.
+                network.on(
+                    config.host(), ChildJvm.command(HostAgent.class, "96m", log, config.toArgs())))
             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();
     power.connect(config.host(), process.pid());

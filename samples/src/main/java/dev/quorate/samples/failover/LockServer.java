@@ -17,10 +17,12 @@ import org.apache.zookeeper.server.embedded.ZooKeeperServerEmbedded;
  */
 public final class LockServer implements AutoCloseable {
   private final ZooKeeperServerEmbedded server;
+  private final String address;
   private final int port;
 
-  private LockServer(ZooKeeperServerEmbedded server, int port) {
+  private LockServer(ZooKeeperServerEmbedded server, String address, int port) {
     this.server = server;
+    this.address = address;
     this.port = port;
   }
 
@@ -33,12 +35,25 @@ public final class LockServer implements AutoCloseable {
    * @throws Exception if the server does not start within 30 s
    */
   public static LockServer start(Path dir, Duration tick) throws Exception {
-    int port = freePort();
+    return start(dir, tick, "127.0.0.1");
+  }
+
+  /**
+   * Starts a server on a free port of {@code address} with its data in {@code dir}.
+   *
+   * @param dir the server's directory
+   * @param tick ZooKeeper's tick: sessions last 2 to 20 ticks
+   * @param address a local IPv4 address to listen on, such as {@code 127.0.0.1}
+   * @return the running server
+   * @throws Exception if the server does not start within 30 s
+   */
+  public static LockServer start(Path dir, Duration tick, String address) throws Exception {
+    int port = freePort(address);
     Path data = Files.createDirectories(dir.resolve("data"));
     Properties config = new Properties();
     config.setProperty("tickTime", Long.toString(tick.toMillis()));
     config.setProperty("clientPort", Integer.toString(port));
-    config.setProperty("clientPortAddress", "127.0.0.1");
+    config.setProperty("clientPortAddress", address);
     config.setProperty("dataDir", data.toString());
     config.setProperty("admin.enableServer", "false");
     ZooKeeperServerEmbedded server =
@@ -49,20 +64,20 @@ public final class LockServer implements AutoCloseable {
             .exitHandler(ExitHandler.LOG_ONLY)
             .build();
     server.start(Duration.ofSeconds(30).toMillis());
-    return new LockServer(server, port);
+    return new LockServer(server, address, port);
   }
 
   /**
    * Returns the connect string of the server.
    *
-   * @return {@code 127.0.0.1:<port>}
+   * @return {@code <address>:<port>}, such as {@code 127.0.0.1:2181}
    */
   public String connectString() {
-    return "127.0.0.1:" + port;
+    return address + ":" + port;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+  private static int freePort(String address) throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(address))) {
       return socket.getLocalPort();
     }
   }

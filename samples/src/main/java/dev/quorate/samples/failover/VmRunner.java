@@ -30,15 +30,15 @@ final class VmRunner {
 
   private final String host;
   private final Path runtimeDir;
-  private final int nbdPort;
+  private final String nbd;
   private final DemoGuest guest;
   private final PowerSwitch power;
   private final Emitter out;
 
-  VmRunner(String host, Path work, int nbdPort, DemoGuest guest, PowerSwitch power, Emitter out) {
+  VmRunner(String host, Path work, String nbd, DemoGuest guest, PowerSwitch power, Emitter out) {
     this.host = host;
     this.runtimeDir = runtimeDir(work, host);
-    this.nbdPort = nbdPort;
+    this.nbd = nbd;
     this.guest = guest;
     this.power = power;
     this.out = out;
@@ -72,7 +72,7 @@ final class VmRunner {
 
   private QemuGuest launch(QemuGuestBuilder builder, String vm, ExportName export)
       throws InterruptedException {
-    QemuGuest qemu = builder.disk(URI.create("nbd://127.0.0.1:" + nbdPort + "/" + export)).build();
+    QemuGuest qemu = builder.disk(URI.create("nbd://" + nbd + "/" + export)).build();
     try {
       qemu.start();
     } catch (VmException e) {

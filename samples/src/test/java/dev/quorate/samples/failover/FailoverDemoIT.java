@@ -26,6 +26,20 @@ class FailoverDemoIT {
     String text = demo.output();
 
     assertThat(demo.exit()).as(text).isZero();
+    if (namespacesPossible()) {
+      assertThat(text)
+          .containsPattern("hosts: network namespaces qrt\\d+-host-a, qrt\\d+-host-b")
+          .containsPattern("lock server: .* at 169\\.254\\.\\d+\\.1:\\d+")
+          .containsPattern(
+              "ok: host-a's cluster manager \\(pid \\d+\\) and vm-1's QEMU \\(pid \\d+\\) run in"
+                  + " network namespace qrt\\d+-host-a")
+          .containsPattern(
+              "ok: host-b's cluster manager \\(pid \\d+\\) and vm-2's QEMU \\(pid \\d+\\) run in"
+                  + " network namespace qrt\\d+-host-b");
+    } else {
+      assertThat(text).contains("hosts: NO network namespaces (");
+    }
+    assertThat(namespacesOf(demo)).as("the demo removes its namespaces").isEmpty();
     assertThat(text)
         .doesNotContain("UNEXPECTED")
         .contains("every scenario behaved as promised")
@@ -63,15 +77,43 @@ class FailoverDemoIT {
   @Test
   void withoutQemuTheDemoSaysWhyAndFails(@TempDir Path work) throws Exception {
     // A PATH without QEMU (java is started by its full path).
-    Result demo = runDemo(work, Map.of("PATH", work.toString()), "-Dquorate.guest=" + work);
+    Result demo =
+        runDemo(
+            work,
+            Map.of("PATH", work.toString(), HostNetwork.SWITCH, "off"),
+            "-Dquorate.guest=" + work);
 
     assertThat(demo.exit()).as(demo.output()).isEqualTo(1);
     assertThat(demo.output())
+        .contains(
+            "hosts: NO network namespaces (QUORATE_DEMO_NAMESPACES=off forbids them); every host"
+                + " shares this machine's loopback")
         .contains("demo FAILED: it cannot run QEMU guests: qemu-system-x86_64 is not on the PATH")
         .doesNotContain("Scenario");
   }
 
-  private record Result(int exit, String output) {}
+  private record Result(int exit, String output, long pid) {}
+
+  /** Root with iproute2's ip: what the demo needs for its hosts' namespaces. */
+  private static boolean namespacesPossible() throws IOException {
+    return Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)
+        && java.util.Arrays.stream(System.getenv("PATH").split(":"))
+            .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, "ip")))
+        && System.getenv(HostNetwork.SWITCH) == null;
+  }
+
+  /** The network namespaces named after the demo's pid that still exist. */
+  private static List<String> namespacesOf(Result demo) throws IOException {
+    Path named = Path.of("/run/netns");
+    if (!Files.isDirectory(named)) {
+      return List.of();
+    }
+    try (var list = Files.list(named)) {
+      return list.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("qrt" + demo.pid() + "-"))
+          .toList();
+    }
+  }
 
   private static Result runDemo(Path work, Map<String, String> env, String property)
       throws Exception {
@@ -93,7 +135,7 @@ class FailoverDemoIT {
     String text = output.get(10, TimeUnit.SECONDS);
     Files.writeString(work.resolve("demo-output.txt"), text);
     System.out.println(text);
-    return new Result(demo.exitValue(), text);
+    return new Result(demo.exitValue(), text, demo.pid());
   }
 
   private static List<Long> leftovers(Path work) {
