@@ -10,21 +10,30 @@ import java.util.UUID;
  * valid header and is refused.
  *
  * <pre>{@code
- * DiskHeader header = new DiskHeader(1, UUID.randomUUID(), "alpha", 16, DiskTiming.defaults());
+ * UUID set = UUID.randomUUID(); // shared by every disk formatted together
+ * DiskHeader header =
+ *     new DiskHeader(DiskHeader.CURRENT_VERSION, UUID.randomUUID(), set, "alpha", 16, DiskTiming.defaults());
  * long bytes = header.requiredBytes(); // (1 + 2 x 16) x 4096
  * }</pre>
  *
  * @param version the format version, {@link #CURRENT_VERSION} for disks this build writes
  * @param diskId the disk's UUID, repeated in every record so a block from another disk is refused
+ * @param setId the disk set's UUID: the same on every disk formatted together (or brought into the
+ *     set by {@code replace-disk}), so that disks of separate formats cannot be mixed in one node's
+ *     list
  * @param clusterName the owning cluster's name, 1 to 64 bytes of UTF-8
  * @param slotCount the number of heartbeat slots (and mailboxes), from 1 to {@link #MAX_SLOTS}
  * @param timing the shared timing
  */
 public record DiskHeader(
-    int version, UUID diskId, String clusterName, int slotCount, DiskTiming timing) {
+    int version, UUID diskId, UUID setId, String clusterName, int slotCount, DiskTiming timing) {
 
-  /** The format version this build writes and reads. */
-  public static final int CURRENT_VERSION = 1;
+  /**
+   * The format version this build writes and reads. Version 2 added the disk set's UUID to the
+   * header and the writer's host to every heartbeat slot; version 1 disks are refused with a
+   * request to re-format.
+   */
+  public static final int CURRENT_VERSION = 2;
 
   /** The most slots a disk may have (node ids 1 to 255, as in SBD). */
   public static final int MAX_SLOTS = 255;
@@ -37,6 +46,7 @@ public record DiskHeader(
    *
    * @param version the format version
    * @param diskId the disk's UUID
+   * @param setId the disk set's UUID
    * @param clusterName the cluster's name
    * @param slotCount the number of slots
    * @param timing the shared timing
@@ -45,6 +55,7 @@ public record DiskHeader(
    */
   public DiskHeader {
     Objects.requireNonNull(diskId, "diskId");
+    Objects.requireNonNull(setId, "setId");
     Objects.requireNonNull(clusterName, "clusterName");
     Objects.requireNonNull(timing, "timing");
     checkClusterName(clusterName);
@@ -73,6 +84,22 @@ public record DiskHeader(
               + "' is invalid: expected 1 to 64 bytes of UTF-8 without control characters");
     }
     return name;
+  }
+
+  /**
+   * Returns whether {@code other} describes a disk of the same set that nodes may use in place of
+   * this one: the same set, cluster, version, slot count and timing (the disk UUID may differ, as
+   * it does after {@code replace-disk}).
+   *
+   * @param other another disk's header
+   * @return true if a running node may adopt {@code other} in place of this header
+   */
+  public boolean sameSet(DiskHeader other) {
+    return version == other.version
+        && setId.equals(other.setId)
+        && clusterName.equals(other.clusterName)
+        && slotCount == other.slotCount
+        && timing.equals(other.timing);
   }
 
   /**

@@ -8,7 +8,8 @@ import java.util.Objects;
  * #sequence()} changes, timed on their own clocks; nothing here is a timestamp.
  *
  * <pre>{@code
- * HeartbeatSlot mine = HeartbeatSlot.empty(2).next(SlotState.RUN, 1, true, 1, 7, List.of(1, 2, 3));
+ * HeartbeatSlot mine =
+ *     HeartbeatSlot.empty(2).withHost("vm2 pid 4242").next(SlotState.RUN, 1, true, 1, 7, List.of(1, 2, 3));
  * }</pre>
  *
  * @param nodeId the owner's node id, equal to the slot number
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param vote the node id the owner wants (or accepts) as master, 0 for none
  * @param term the master term the owner last saw or holds; raised by each new master
  * @param upNodes the node ids the owner currently sees UP, ascending
+ * @param host the writer's host and process ("vm2 pid 4242"), at most {@link #MAX_HOST_BYTES} bytes
+ *     of UTF-8: names both processes when two run with one node id
  */
 public record HeartbeatSlot(
     int nodeId,
@@ -30,7 +33,11 @@ public record HeartbeatSlot(
     boolean eligible,
     int vote,
     long term,
-    List<Integer> upNodes) {
+    List<Integer> upNodes,
+    String host) {
+
+  /** The longest host label a slot stores, in bytes of UTF-8. */
+  public static final int MAX_HOST_BYTES = 64;
 
   /**
    * Validates and copies.
@@ -44,10 +51,16 @@ public record HeartbeatSlot(
    * @param vote the vote
    * @param term the term
    * @param upNodes the nodes seen UP
-   * @throws IllegalArgumentException if a number is out of range
+   * @param host the writer's host label
+   * @throws IllegalArgumentException if a number is out of range or the host label too long
    */
   public HeartbeatSlot {
     Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(host, "host");
+    if (host.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_HOST_BYTES) {
+      throw new IllegalArgumentException(
+          "host label '" + host + "' is longer than " + MAX_HOST_BYTES + " bytes of UTF-8");
+    }
     upNodes = List.copyOf(upNodes);
     if (nodeId < 1 || nodeId > DiskHeader.MAX_SLOTS) {
       throw new IllegalArgumentException("node id " + nodeId + " out of range 1..255");
@@ -69,7 +82,19 @@ public record HeartbeatSlot(
    * @return an EMPTY slot with incarnation and sequence 0
    */
   public static HeartbeatSlot empty(int nodeId) {
-    return new HeartbeatSlot(nodeId, 0, 0, SlotState.EMPTY, 0, false, 0, 0, List.of());
+    return new HeartbeatSlot(nodeId, 0, 0, SlotState.EMPTY, 0, false, 0, 0, List.of(), "");
+  }
+
+  /**
+   * Returns this record with another host label.
+   *
+   * @param label the writer's host and process
+   * @return a copy naming {@code label}
+   * @throws IllegalArgumentException if the label is too long
+   */
+  public HeartbeatSlot withHost(String label) {
+    return new HeartbeatSlot(
+        nodeId, incarnation, sequence, state, score, eligible, vote, term, upNodes, label);
   }
 
   /**
@@ -100,6 +125,7 @@ public record HeartbeatSlot(
         nowEligible,
         newVote,
         newTerm,
-        up);
+        up,
+        host);
   }
 }

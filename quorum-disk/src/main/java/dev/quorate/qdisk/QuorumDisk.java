@@ -69,11 +69,17 @@ public interface QuorumDisk extends AutoCloseable {
   }
 
   /**
-   * Starts heartbeating: takes a new incarnation, clears eviction messages left for earlier
-   * incarnations, and runs a heartbeat every interval on a thread of its own.
+   * Starts heartbeating: takes a new incarnation and claims the node's slot, which blocks for at
+   * least {@code tko} intervals: it writes a claim record and reads the slot that long, so a second
+   * process configured with the same node id is found before this one ever votes (the running one
+   * finds the claim in its slot and fences itself with {@link SelfFenceReason#DUPLICATE_NODE_ID}).
+   * Then it clears eviction messages left for earlier incarnations and runs a heartbeat every
+   * interval on a thread of its own.
    *
    * @throws dev.quorate.lock.QuorateException if the node's slot cannot be read on a majority of
-   *     disks, or its sequence or incarnation is at its maximum; nothing is written then
+   *     disks, or its sequence or incarnation is at its maximum (nothing is written then); REFUSED,
+   *     naming the slot and both processes' incarnations and hosts, if another process advanced the
+   *     slot during the claim
    * @throws IllegalStateException if already started or closed
    */
   void start();

@@ -24,7 +24,14 @@ class DiskSnapshotTest {
   void aReadOnlyDeviceShowsEverySlotAndRefusesToWrite() throws Exception {
     Path file = dir.resolve("disk");
     Files.write(file, new byte[(1 + 2 * 4) * DiskHeader.BLOCK_SIZE]);
-    DiskHeader header = new DiskHeader(1, UUID.randomUUID(), "alpha", 4, DiskTiming.defaults());
+    DiskHeader header =
+        new DiskHeader(
+            DiskHeader.CURRENT_VERSION,
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            "alpha",
+            4,
+            DiskTiming.defaults());
     HeartbeatSlot two = HeartbeatSlot.empty(2).next(SlotState.RUN, 1, true, 1, 7, List.of(1, 2));
     try (BlockDevice disk = BlockDevice.open(file)) {
       QuorumDisk.format(disk, header, false);

@@ -10,22 +10,51 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One disk of one node: per heartbeat, one write of the node's own slot, one read of the header and
- * every slot, one read of the node's mailbox. The read covers the header so a disk that was wiped,
- * truncated or re-formatted under a running node stops counting at once.
+ * One disk of one node: per heartbeat, one read of the node's own slot (a record this process did
+ * not write there means a second process with the same node id), one write of it, one read of the
+ * header and every slot, one read of the node's mailbox. The read covers the header so a disk that
+ * was wiped, truncated or re-formatted under a running node stops counting at once.
+ *
+ * <p>A disk is written only while its header is verified ("joined"). A disk whose header is bad, at
+ * start or later, is read each heartbeat until it holds a header of the same disk set, which it
+ * then adopts: that is how {@code replace-disk} brings a new disk into a running set.
  */
 public final class DiskChannel {
+  private static final Logger LOG = LoggerFactory.getLogger(DiskChannel.class);
+
   private final BlockDevice device;
-  private final DiskHeader header;
+  private volatile DiskHeader header;
+  private volatile boolean joined;
   private final DiskHealthTracker health;
 
   /** A disk whose header was already validated. */
   public DiskChannel(BlockDevice device, DiskHeader header) {
+    this(device, header, true, "");
+  }
+
+  private DiskChannel(BlockDevice device, DiskHeader header, boolean joined, String problem) {
     this.device = device;
     this.header = header;
+    this.joined = joined;
     this.health = new DiskHealthTracker(device.name());
+    if (!joined) {
+      // Failing from the start: logged once (WARN) and shown in status until the disk holds a
+      // header of the set.
+      health.record(false, 0, 0, problem);
+    }
+  }
+
+  /**
+   * A disk whose header was refused at start: nothing is written to it until it holds a header of
+   * the set of {@code expected} (a header read from a healthy disk of the set).
+   */
+  static DiskChannel unusable(BlockDevice device, DiskHeader expected, String problem) {
+    return new DiskChannel(device, expected, false, problem);
   }
 
   /** The result of one heartbeat on this disk. */
@@ -33,7 +62,8 @@ public final class DiskChannel {
       boolean renewed,
       List<Decoded<HeartbeatSlot>> slots,
       Decoded<MailboxMessage> mailbox,
-      long latencyNanos) {
+      long latencyNanos,
+      Optional<String> foreignWriter) {
     /** The decoded slot of {@code nodeId}, or null when the slots could not be read. */
     Decoded<HeartbeatSlot> slot(int nodeId) {
       return slots.isEmpty() ? null : slots.get(nodeId - 1);
@@ -44,6 +74,18 @@ public final class DiskChannel {
   public Round heartbeat(HeartbeatSlot mine, DiskClock clock) {
     long start = clock.nanoTime();
     List<String> errors = new ArrayList<>();
+    if (!joined && !join(errors)) {
+      return report(start, clock, false, List.of(), null, Optional.empty(), errors);
+    }
+    Optional<String> foreign = Optional.empty();
+    try {
+      Decoded<HeartbeatSlot> own = DiskReader.readSlot(device, header, mine.nodeId());
+      if (own.isValid() && SlotOwnership.foreign(own.value().get(), mine)) {
+        foreign = Optional.of(SlotOwnership.conflict(device.name(), mine, own.value().get()));
+      }
+    } catch (IOException e) {
+      errors.add("read own slot: " + e.getMessage());
+    }
     boolean written = false;
     try {
       device.write(Layout.slotOffset(mine.nodeId()), RecordCodec.encodeSlot(header.diskId(), mine));
@@ -61,7 +103,19 @@ public final class DiskChannel {
       Decoded<DiskHeader> h = RecordCodec.decodeHeader(all.slice(0, DiskHeader.BLOCK_SIZE));
       headerOk = h.value().filter(header::equals).isPresent();
       if (!headerOk) {
-        errors.add("header: " + (h.isValid() ? "changed under a running node" : h.detail()));
+        if (h.isValid() && header.sameSet(h.value().get())) {
+          // Re-formatted into this set by replace-disk: this round's write carried the old disk
+          // UUID, so it does not count; the next one writes with the new.
+          adopt(h.value().get());
+          errors.add("header: replaced by disk " + header.diskId() + " of the same set");
+        } else {
+          joined = false;
+          errors.add(
+              "header: "
+                  + (h.isValid() ? changed(h.value().get()) : h.detail())
+                  + "; not written until it holds a header of disk set "
+                  + header.setId());
+        }
       } else {
         slots = new ArrayList<>(n);
         for (int node = 1; node <= n; node++) {
@@ -91,14 +145,75 @@ public final class DiskChannel {
     if (written && headerOk && !readBack) {
       errors.add("own slot read back differs from the write (lost or torn write)");
     }
+    return report(start, clock, verified, slots, mailbox, foreign, errors);
+  }
+
+  private Round report(
+      long start,
+      DiskClock clock,
+      boolean verified,
+      List<Decoded<HeartbeatSlot>> slots,
+      Decoded<MailboxMessage> mailbox,
+      Optional<String> foreign,
+      List<String> errors) {
     long end = clock.nanoTime();
     long latency = end - start;
     health.record(verified, latency, end, String.join("; ", errors));
-    return new Round(verified, slots, mailbox, latency);
+    return new Round(verified, slots, mailbox, latency, foreign);
   }
 
-  /** Delivers {@code m} (write, read back). */
+  /** Reads the header of a disk not written to; adopts it if it is one of the set. */
+  private boolean join(List<String> errors) {
+    try {
+      ByteBuffer b = ByteBuffer.allocate(DiskHeader.BLOCK_SIZE);
+      device.read(0, b);
+      b.flip();
+      Decoded<DiskHeader> h = RecordCodec.decodeHeader(b);
+      if (h.isValid() && (h.value().get().equals(header) || header.sameSet(h.value().get()))) {
+        adopt(h.value().get());
+        return true;
+      }
+      errors.add(
+          "header: "
+              + (h.isValid() ? changed(h.value().get()) : h.detail())
+              + "; not written until it holds a header of disk set "
+              + header.setId());
+    } catch (IOException e) {
+      errors.add("read: " + e.getMessage());
+    }
+    return false;
+  }
+
+  private void adopt(DiskHeader h) {
+    if (!h.equals(header)) {
+      LOG.warn(
+          "{}: now disk {} of set {} (was disk {}): using it again",
+          device.name(),
+          h.diskId(),
+          h.setId(),
+          header.diskId());
+    } else {
+      LOG.warn("{}: its header is valid again: using it again", device.name());
+    }
+    header = h;
+    joined = true;
+  }
+
+  private String changed(DiskHeader h) {
+    return "changed under a running node: now disk "
+        + h.diskId()
+        + " of set "
+        + h.setId()
+        + ", cluster '"
+        + h.clusterName()
+        + "'";
+  }
+
+  /** Delivers {@code m} (write, read back); false on a disk not written to. */
   public boolean deliver(MailboxMessage m) {
+    if (!joined) {
+      return false;
+    }
     try {
       return DiskReader.deliver(device, header, m);
     } catch (IOException e) {
@@ -106,9 +221,17 @@ public final class DiskChannel {
     }
   }
 
-  /** Writes {@code mine} once, for the final STOPPED record. */
+  /** Writes {@code mine} once (the claim, the final STOPPED record). */
   public void writeOnly(HeartbeatSlot mine) throws IOException {
+    if (!joined) {
+      throw new IOException(device.name() + ": header not verified; nothing written");
+    }
     device.write(Layout.slotOffset(mine.nodeId()), RecordCodec.encodeSlot(header.diskId(), mine));
+  }
+
+  /** Whether this node writes the disk: its header is one of the set. */
+  public boolean joined() {
+    return joined;
   }
 
   public BlockDevice device() {

@@ -3,29 +3,109 @@ package dev.quorate.qdisk.internal;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
+import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.MailboxMessage;
 import dev.quorate.qdisk.MessageType;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Writes a fresh layout. Checks everything before the first write, so a refusal writes nothing;
- * then wipes the old header, writes every slot and mailbox, and writes the new header last: a
- * format cut short leaves a disk without a header, which every command refuses.
+ * Writes a fresh layout. Checks everything before the first write, so a refusal writes nothing:
+ * sizes, foreign data, and live heartbeats (a disk whose slots advance over a read window is in use
+ * by running nodes, which a new header would make fence themselves). Then it wipes the old header,
+ * writes every slot and mailbox, and writes the new header last: a format cut short leaves a disk
+ * without a header, which every command refuses.
  */
 public final class DiskFormatter {
   private DiskFormatter() {}
 
-  /** Formats {@code device} with {@code header}; {@code force} overwrites foreign data. */
+  /** Formats {@code device} with {@code header}; {@code force} overwrites foreign or live data. */
   public static void format(BlockDevice device, DiskHeader header, boolean force)
       throws IOException {
-    boolean zero = check(device, header, force);
-    if (!zero) {
-      device.write(0, ByteBuffer.allocate(DiskHeader.BLOCK_SIZE));
+    formatSet(List.of(device), List.of(header), force, DiskClock.system());
+  }
+
+  /**
+   * Formats {@code devices.get(i)} with {@code headers.get(i)}, after checking all of them; {@code
+   * force} overwrites another cluster's disk, foreign data and disks with live heartbeats.
+   *
+   * @throws QuorateException REFUSED naming the disk and the live nodes, or why else it is refused
+   */
+  public static void formatSet(
+      List<BlockDevice> devices, List<DiskHeader> headers, boolean force, DiskClock clock)
+      throws IOException {
+    List<Boolean> zero = new ArrayList<>();
+    for (int i = 0; i < devices.size(); i++) {
+      zero.add(check(devices.get(i), headers.get(i), force));
     }
+    if (!force) {
+      refuseLive(devices, clock);
+    }
+    for (int i = 0; i < devices.size(); i++) {
+      if (!zero.get(i)) {
+        devices.get(i).write(0, ByteBuffer.allocate(DiskHeader.BLOCK_SIZE));
+      }
+      writeLayout(devices.get(i), headers.get(i));
+    }
+  }
+
+  /** Writes a fresh layout without the checks: the caller made its own. */
+  static void overwrite(BlockDevice device, DiskHeader header) throws IOException {
+    check(device, header, true);
+    device.write(0, ByteBuffer.allocate(DiskHeader.BLOCK_SIZE));
     writeLayout(device, header);
+  }
+
+  /**
+   * Refuses if a node heartbeats on any of {@code devices} that holds a valid header: their slots
+   * are read twice, a {@link LiveSlots#window} of the longest timing apart.
+   */
+  static void refuseLive(List<BlockDevice> devices, DiskClock clock) throws IOException {
+    List<BlockDevice> formatted = new ArrayList<>();
+    Duration window = Duration.ZERO;
+    for (BlockDevice d : devices) {
+      Optional<DiskHeader> h = readBlock0(d).value();
+      if (h.isPresent()) {
+        formatted.add(d);
+        Duration w = LiveSlots.window(h.get().timing());
+        window = w.compareTo(window) > 0 ? w : window;
+      }
+    }
+    if (formatted.isEmpty()) {
+      return;
+    }
+    List<LiveSlots.Advance> live;
+    try {
+      live = LiveSlots.watch(formatted, n -> true, window, clock);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new QuorateException(
+          ErrorCode.CLOSED, "interrupted while checking for live heartbeats", e);
+    }
+    if (!live.isEmpty()) {
+      throw new QuorateException(
+          ErrorCode.REFUSED,
+          "live heartbeats within "
+              + window.toMillis()
+              + " ms: "
+              + LiveSlots.describe(live)
+              + "; a new header would make every running node of the disk fence itself: stop"
+              + " them first, or use --force");
+    }
+  }
+
+  /** Reads and decodes block 0, whatever it holds. */
+  static Decoded<DiskHeader> readBlock0(BlockDevice d) throws IOException {
+    ByteBuffer block0 = ByteBuffer.allocate(DiskHeader.BLOCK_SIZE);
+    d.read(0, block0);
+    block0.flip();
+    return RecordCodec.decodeHeader(block0);
   }
 
   /**
@@ -48,10 +128,7 @@ public final class DiskFormatter {
               + header.requiredBytes()
               + " bytes)");
     }
-    ByteBuffer block0 = ByteBuffer.allocate(DiskHeader.BLOCK_SIZE);
-    device.read(0, block0);
-    block0.flip();
-    Decoded<DiskHeader> old = RecordCodec.decodeHeader(block0);
+    Decoded<DiskHeader> old = readBlock0(device);
     boolean zero = old.kind() == Decoded.Kind.ZERO;
     if (!force) {
       if (old.isValid() && !old.value().orElseThrow().clusterName().equals(header.clusterName())) {
@@ -63,6 +140,14 @@ public final class DiskFormatter {
                 + "' (disk "
                 + old.value().orElseThrow().diskId()
                 + "); use --force to overwrite it");
+      }
+      if (old.kind() == Decoded.Kind.BAD_VERSION) {
+        throw new QuorateException(
+            ErrorCode.REFUSED,
+            device.name()
+                + ": "
+                + old.detail()
+                + "; stop every node still using it, then format it with --force");
       }
       if (!old.isValid() && !zero) {
         throw new QuorateException(

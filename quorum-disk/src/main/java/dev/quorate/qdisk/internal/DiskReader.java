@@ -34,10 +34,10 @@ public final class DiskReader {
     if (!d.isValid()) {
       String hint =
           d.kind() == Decoded.Kind.ZERO
-              ? ": the disk is not formatted; format it first (the daemon's `format` command)"
+              ? ": the disk is not formatted: format it (the daemon's `format` command), or bring"
+                  + " it into a running set with `replace-disk`"
               : ": refusing to use it";
-      throw new QuorateException(
-          ErrorCode.CORRUPT_DATA, device.name() + ": header " + d.detail() + hint);
+      throw new QuorateException(ErrorCode.CORRUPT_DATA, device.name() + ": " + d.detail() + hint);
     }
     DiskHeader h = d.value().orElseThrow();
     if (size < h.requiredBytes()) {

@@ -25,7 +25,16 @@ import java.util.function.Consumer;
 public final class EngineFactory {
   private EngineFactory() {}
 
-  /** Validates and returns channels for {@code devices}, all of cluster {@code cluster}. */
+  /**
+   * Validates and returns channels for {@code devices}, all of cluster {@code cluster}. A disk
+   * whose header cannot be used (unreadable, unformatted, corrupt, another cluster's) is tolerated
+   * while a strict majority of the list is usable: it gets a channel that writes nothing until the
+   * disk holds a header of the set again, and a warning naming it is logged.
+   *
+   * @throws ConfigurationException if the count is not 1, 3 or 5, a disk is listed twice, or usable
+   *     disks belong to different sets or disagree on slots or timing
+   * @throws QuorateException if fewer than a majority of the disks are usable
+   */
   public static List<DiskChannel> channels(List<BlockDevice> devices, String cluster, int nodeId) {
     if (devices.size() != 1 && devices.size() != 3 && devices.size() != 5) {
       throw new ConfigurationException(
@@ -33,16 +42,27 @@ public final class EngineFactory {
               + " disks configured: use 1, 3 or 5, so that a strict majority exists"
               + " and survives the loss of a minority");
     }
-    List<DiskChannel> channels = new ArrayList<>();
+    int majority = devices.size() / 2 + 1;
+    List<DiskHeader> headers = new ArrayList<>();
+    Map<Integer, QuorateException> problems = new java.util.TreeMap<>();
     Map<UUID, String> seen = new HashMap<>();
     DiskHeader first = null;
+    String firstName = null;
     for (BlockDevice d : devices) {
       DiskHeader h;
       try {
         h = DiskReader.readHeader(d, cluster);
+      } catch (QuorateException e) {
+        problems.put(headers.size(), e);
+        headers.add(null);
+        continue;
       } catch (IOException e) {
-        throw new QuorateException(
-            ErrorCode.IO_FAILURE, d.name() + ": cannot read the header: " + e.getMessage(), e);
+        problems.put(
+            headers.size(),
+            new QuorateException(
+                ErrorCode.IO_FAILURE, d.name() + ": cannot read the header: " + e.getMessage(), e));
+        headers.add(null);
+        continue;
       }
       String twice = seen.put(h.diskId(), d.name());
       if (twice != null) {
@@ -51,22 +71,74 @@ public final class EngineFactory {
       }
       if (first == null) {
         first = h;
+        firstName = d.name();
         DiskReader.checkSlot(h, nodeId, d.name());
         h.timing().check();
-      } else if (h.slotCount() != first.slotCount() || !h.timing().equals(first.timing())) {
+      } else if (!h.setId().equals(first.setId())) {
+        throw new ConfigurationException(
+            d.name()
+                + " belongs to disk set "
+                + h.setId()
+                + " but "
+                + firstName
+                + " to disk set "
+                + first.setId()
+                + ": disks formatted separately cannot be mixed in one list; list the disks of one"
+                + " set, and bring a new disk into a set with `replace-disk`");
+      } else if (!first.sameSet(h)) {
         throw new ConfigurationException(
             d.name()
                 + " was formatted with "
                 + h.slotCount()
                 + " slots and "
                 + h.timing()
-                + ", unlike the first disk ("
+                + ", unlike "
+                + firstName
+                + " ("
                 + first.slotCount()
                 + " slots, "
                 + first.timing()
                 + "): format all disks of a node alike");
       }
-      channels.add(new DiskChannel(d, h));
+      headers.add(h);
+    }
+    int usable = devices.size() - problems.size();
+    if (usable < majority) {
+      QuorateException firstProblem = problems.values().iterator().next();
+      if (devices.size() == 1) {
+        throw firstProblem;
+      }
+      throw new QuorateException(
+          firstProblem.code(),
+          usable
+              + " of "
+              + devices.size()
+              + " disks are usable, fewer than a majority of "
+              + majority
+              + ": "
+              + String.join("; ", problems.values().stream().map(Throwable::getMessage).toList()),
+          firstProblem);
+    }
+    List<DiskChannel> channels = new ArrayList<>();
+    for (int i = 0; i < devices.size(); i++) {
+      BlockDevice d = devices.get(i);
+      if (headers.get(i) != null) {
+        channels.add(new DiskChannel(d, headers.get(i)));
+        continue;
+      }
+      channels.add(
+          DiskChannel.unusable(
+              d,
+              first,
+              problems.get(i).getMessage()
+                  + "; the node runs on "
+                  + usable
+                  + " of "
+                  + devices.size()
+                  + " disks (a majority) and writes nothing to this one until it holds a header"
+                  + " of disk set "
+                  + first.setId()
+                  + ": replace it with `replace-disk`"));
     }
     return channels;
   }
@@ -122,6 +194,7 @@ public final class EngineFactory {
             clock,
             List.copyOf(listeners),
             ioPool,
-            resources));
+            resources,
+            SlotOwnership.localLabel()));
   }
 }

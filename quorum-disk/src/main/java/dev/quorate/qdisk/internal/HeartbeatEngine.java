@@ -47,11 +47,14 @@ public final class HeartbeatEngine implements QuorumDisk {
       DiskClock clock,
       List<Consumer<QuorumDiskEvent>> listeners,
       Executor ioExecutor,
-      AutoCloseable resources) {}
+      AutoCloseable resources,
+      String host) {}
 
   private enum Phase {
     NEW,
     RUNNING,
+    /** Refused before the first write: the slot is unreadable, exhausted or in use. */
+    REFUSED,
     FENCED,
     CLOSED
   }
@@ -94,11 +97,30 @@ public final class HeartbeatEngine implements QuorumDisk {
         peers.put(n, new PeerTracker(n));
       }
     }
+    // A status before the first heartbeat (a status server bound before start) says INIT.
+    current = new HeartbeatSlot(self, 0, 0, SlotState.INIT, 0, false, 0, 0, List.of(), cfg.host());
+    publish();
   }
 
+  /**
+   * Claims the slot (a claim record, then at least {@code tko} intervals of reading that nobody
+   * else advances it), then starts heartbeating.
+   *
+   * @throws QuorateException REFUSED naming both processes if another process writes the slot
+   */
   @Override
   public void start() {
-    prepare();
+    StartState s = begin();
+    HeartbeatSlot claim = current.next(SlotState.INIT, 0, false, 0, 0, List.of());
+    try {
+      SlotClaim.run(cfg.disks(), claim, cfg.timing(), cfg.clock(), majority);
+    } catch (QuorateException e) {
+      phase.set(Phase.REFUSED);
+      LOG.error("node {}: {}", self, e.getMessage());
+      throw e;
+    }
+    current = claim;
+    finishStart(s);
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -110,17 +132,42 @@ public final class HeartbeatEngine implements QuorumDisk {
   }
 
   /**
-   * Reads the node's own slot on every disk, takes the next incarnation and continues the sequence;
+   * Starts without claiming the slot, for tests that tick engines in lockstep on a fake clock:
+   * reads the node's own slot on every disk, takes the next incarnation and continues the sequence;
    * clears fencing messages left for earlier incarnations. Writes nothing on refusal.
    */
   public void prepare() {
+    finishStart(begin());
+  }
+
+  private StartState begin() {
     if (!phase.compareAndSet(Phase.NEW, Phase.RUNNING)) {
       throw new IllegalStateException("quorum disk engine already started or closed");
     }
-    StartState s = StartState.read(cfg.disks(), self, majority);
+    StartState s;
+    try {
+      s = StartState.read(cfg.disks(), self, majority);
+    } catch (RuntimeException e) {
+      // Refused before writing: close() must not write a STOPPED record either.
+      phase.set(Phase.REFUSED);
+      throw e;
+    }
     current =
         new HeartbeatSlot(
-            self, s.incarnation(), s.sequence(), SlotState.INIT, 0, false, 0, 0, List.of());
+            self,
+            s.incarnation(),
+            s.sequence(),
+            SlotState.INIT,
+            0,
+            false,
+            0,
+            0,
+            List.of(),
+            cfg.host());
+    return s;
+  }
+
+  private void finishStart(StartState s) {
     for (DiskChannel d : cfg.disks()) {
       for (MailboxMessage stale : s.staleMessages()) {
         LOG.warn("node {}: clearing {} left for an earlier incarnation", self, stale);
@@ -128,7 +175,12 @@ public final class HeartbeatEngine implements QuorumDisk {
       }
     }
     lastRenewal = cfg.clock().nanoTime();
-    LOG.info("node {} starts incarnation {} at sequence {}", self, s.incarnation(), s.sequence());
+    LOG.info(
+        "node {} starts incarnation {} at sequence {} as '{}'",
+        self,
+        current.incarnation(),
+        current.sequence(),
+        cfg.host());
     publish();
   }
 
@@ -176,6 +228,15 @@ public final class HeartbeatEngine implements QuorumDisk {
         cfg.selfFence().renewed(t0);
       } else {
         ownMisses++;
+      }
+      Optional<String> foreign =
+          rounds.stream()
+              .map(DiskChannel.Round::foreignWriter)
+              .flatMap(Optional::stream)
+              .findFirst();
+      if (foreign.isPresent()) {
+        fence(SelfFenceReason.DUPLICATE_NODE_ID, foreign.get());
+        return;
       }
       if (readMailbox(rounds)) {
         return;

@@ -17,9 +17,11 @@ import java.util.zip.CRC32C;
 
 /**
  * Encodes and decodes the three records, each one 4096-byte block: magic (8), version (4), disk
- * UUID (16), the record's fields, and a CRC32C of everything before it in the last 4 bytes. The CRC
- * sits at the end of the block on purpose: a write torn after k x 512 bytes leaves the old CRC
- * behind new leading bytes, so it can never pass as valid.
+ * UUID (16), the record's fields, and a CRC32C of everything before it in the last 4 bytes. Version
+ * 2 put the disk set's UUID first in the header's fields and the writer's host label last in the
+ * slot's; a block of another version is refused by name, never decoded field by field. The CRC sits
+ * at the end of the block on purpose: a write torn after k x 512 bytes leaves the old CRC behind
+ * new leading bytes, so it can never pass as valid.
  */
 public final class RecordCodec {
   static final int SIZE = DiskHeader.BLOCK_SIZE;
@@ -41,6 +43,7 @@ public final class RecordCodec {
   public static ByteBuffer encodeHeader(DiskHeader h) {
     ByteBuffer b = prefix(HEADER_MAGIC, h.version(), h.diskId());
     DiskTiming t = h.timing();
+    b.putLong(h.setId().getMostSignificantBits()).putLong(h.setId().getLeastSignificantBits());
     b.putInt(h.slotCount());
     b.putLong(t.interval().toNanos()).putInt(t.tko()).putInt(t.tkoUp());
     b.putLong(t.ioTimeout().toNanos()).putLong(t.renewalDeadline().toNanos());
@@ -60,6 +63,7 @@ public final class RecordCodec {
     UUID id = new UUID(b.getLong(12), b.getLong(20));
     b.position(FIELDS_AT);
     try {
+      UUID set = new UUID(b.getLong(), b.getLong());
       int slots = b.getInt();
       DiskTiming timing =
           new DiskTiming(
@@ -76,7 +80,8 @@ public final class RecordCodec {
       byte[] name = new byte[len];
       b.get(name);
       return Decoded.valid(
-          new DiskHeader(b.getInt(8), id, new String(name, StandardCharsets.UTF_8), slots, timing));
+          new DiskHeader(
+              b.getInt(8), id, set, new String(name, StandardCharsets.UTF_8), slots, timing));
     } catch (RuntimeException e) {
       return Decoded.bad(Kind.BAD_FIELD, "header field invalid: " + e.getMessage());
     }
@@ -93,6 +98,8 @@ public final class RecordCodec {
       view[n >>> 3] |= (byte) (1 << (n & 7));
     }
     b.put(view);
+    byte[] host = s.host().getBytes(StandardCharsets.UTF_8);
+    b.putShort((short) host.length).put(host);
     return seal(b);
   }
 
@@ -125,8 +132,26 @@ public final class RecordCodec {
           }
         }
       }
+      int hostLength = b.getShort();
+      if (hostLength < 0 || hostLength > HeartbeatSlot.MAX_HOST_BYTES) {
+        return Decoded.bad(
+            Kind.BAD_FIELD,
+            "slot " + nodeId + " host label length " + hostLength + " not in 0..64");
+      }
+      byte[] host = new byte[hostLength];
+      b.get(host);
       return Decoded.valid(
-          new HeartbeatSlot(owner, incarnation, sequence, state, score, eligible, vote, term, up));
+          new HeartbeatSlot(
+              owner,
+              incarnation,
+              sequence,
+              state,
+              score,
+              eligible,
+              vote,
+              term,
+              up,
+              new String(host, StandardCharsets.UTF_8)));
     } catch (RuntimeException e) {
       return Decoded.bad(Kind.BAD_FIELD, "slot " + nodeId + " field invalid: " + e.getMessage());
     }
@@ -214,7 +239,8 @@ public final class RecordCodec {
               + " has format version "
               + version
               + "; this build reads version "
-              + DiskHeader.CURRENT_VERSION);
+              + DiskHeader.CURRENT_VERSION
+              + " only: format the disk again with this build");
     }
     if (diskId != null) {
       UUID id = new UUID(b.getLong(12), b.getLong(20));

@@ -21,6 +21,10 @@ record StartState(long incarnation, long sequence, List<MailboxMessage> staleMes
     List<MailboxMessage> stale = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     for (DiskChannel d : disks) {
+      if (!d.joined()) {
+        problems.add(d.device().name() + ": " + d.health().lastError());
+        continue;
+      }
       try {
         Decoded<HeartbeatSlot> s = DiskReader.readSlot(d.device(), d.header(), self);
         if (s.isValid()) {

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(20)
 class DeviceTest {
+  static final UUID SET = UUID.randomUUID();
+
   @TempDir Path dir;
 
   @Test
@@ -25,7 +27,14 @@ class DeviceTest {
     Path file = dir.resolve("disk");
     Files.write(file, new byte[(1 + 2 * 8) * 4096]);
     try (FileBlockDevice dev = FileBlockDevice.open(file, true)) {
-      DiskHeader h = new DiskHeader(1, UUID.randomUUID(), "alpha", 8, DiskTiming.defaults());
+      DiskHeader h =
+          new DiskHeader(
+              DiskHeader.CURRENT_VERSION,
+              UUID.randomUUID(),
+              SET,
+              "alpha",
+              8,
+              DiskTiming.defaults());
       DiskFormatter.format(dev, h, false);
       assertThat(DiskReader.readHeader(dev, "alpha")).isEqualTo(h);
       assertThat(DiskReader.readSlot(dev, h, 8).isValid()).isTrue();
@@ -63,6 +72,7 @@ class DeviceTest {
   }
 
   private static DiskHeader header(String cluster) {
-    return new DiskHeader(1, UUID.randomUUID(), cluster, 8, DiskTiming.defaults());
+    return new DiskHeader(
+        DiskHeader.CURRENT_VERSION, UUID.randomUUID(), SET, cluster, 8, DiskTiming.defaults());
   }
 }

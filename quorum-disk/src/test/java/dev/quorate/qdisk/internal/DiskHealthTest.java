@@ -53,7 +53,14 @@ class DiskHealthTest {
   void aDiskTruncatedBehindTheSlotsDoesNotRenewAndIsLoggedOncePerChange() throws Exception {
     Path file = dir.resolve("disk");
     Files.write(file, new byte[(1 + 2 * SLOTS) * DiskHeader.BLOCK_SIZE]);
-    DiskHeader h = new DiskHeader(1, UUID.randomUUID(), "alpha", SLOTS, DiskTiming.defaults());
+    DiskHeader h =
+        new DiskHeader(
+            DiskHeader.CURRENT_VERSION,
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            "alpha",
+            SLOTS,
+            DiskTiming.defaults());
     try (FileBlockDevice device = FileBlockDevice.open(file, true)) {
       DiskFormatter.format(device, h, false);
       DiskChannel disk = new DiskChannel(device, h);

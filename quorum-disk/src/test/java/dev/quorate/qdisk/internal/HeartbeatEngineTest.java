@@ -310,7 +310,8 @@ class HeartbeatEngineTest {
   void startRefusesASlotWhoseSequenceIsAtItsMaximumAndWritesNothing() throws Exception {
     SimCluster c = new SimCluster(1, 3);
     HeartbeatSlot max =
-        new HeartbeatSlot(2, 4, Long.MAX_VALUE, SlotState.RUN, 0, true, 0, 0, List.of());
+        new HeartbeatSlot(
+            2, 4, Long.MAX_VALUE, SlotState.RUN, 0, true, 0, 0, List.of(), "test-host");
     c.disks
         .get(0)
         .write(Layout.slotOffset(2), RecordCodec.encodeSlot(c.headers.get(0).diskId(), max));

@@ -40,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(20)
 class PoisonPillAgentTest {
+  static final UUID SET = UUID.randomUUID();
+
   @TempDir Path dir;
   private Path disk;
   private DiskHeader header;
@@ -49,14 +51,17 @@ class PoisonPillAgentTest {
   void format() throws Exception {
     disk = dir.resolve("d.img");
     Files.write(disk, new byte[9 * 4096]);
-    header = new DiskHeader(1, UUID.randomUUID(), "alpha", 4, SimCluster.TIMING);
+    header =
+        new DiskHeader(
+            DiskHeader.CURRENT_VERSION, UUID.randomUUID(), SET, "alpha", 4, SimCluster.TIMING);
     try (FileBlockDevice d = FileBlockDevice.open(disk, false)) {
       DiskFormatter.format(d, header, false);
       d.write(
           Layout.slotOffset(3),
           RecordCodec.encodeSlot(
               header.diskId(),
-              new HeartbeatSlot(3, 7, 100, SlotState.RUN, 0, true, 1, 1, List.of(1, 3))));
+              new HeartbeatSlot(
+                  3, 7, 100, SlotState.RUN, 0, true, 1, 1, List.of(1, 3), "test-host")));
     }
   }
 
@@ -80,7 +85,7 @@ class PoisonPillAgentTest {
           Layout.slotOffset(3),
           RecordCodec.encodeSlot(
               header.diskId(),
-              new HeartbeatSlot(3, 7, sequence, state, 0, true, 1, 1, List.of(1, 3))));
+              new HeartbeatSlot(3, 7, sequence, state, 0, true, 1, 1, List.of(1, 3), "test-host")));
     }
   }
 

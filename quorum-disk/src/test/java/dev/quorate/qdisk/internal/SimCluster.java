@@ -1,6 +1,7 @@
 package dev.quorate.qdisk.internal;
 
 import dev.quorate.qdisk.BlockDevice;
+import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.QuorumDiskEvent;
@@ -22,6 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * reaches each disk through its own fault-injecting view.
  */
 final class SimCluster {
+  /** One set per simulated cluster: disks of two clusters are of two formats. */
+  final UUID set = UUID.randomUUID();
+
   static final DiskTiming TIMING =
       new DiskTiming(
           Duration.ofMillis(100),
@@ -44,13 +48,15 @@ final class SimCluster {
   final List<String> eventsAheadOfStatus = new CopyOnWriteArrayList<>();
 
   final Set<Integer> paused = new HashSet<>();
+  private List<FaultyBlockDevice> lastViews;
   private final int slots;
 
   SimCluster(int diskCount, int slots) throws Exception {
     this.slots = slots;
     for (int i = 0; i < diskCount; i++) {
       MemoryBlockDevice d = new MemoryBlockDevice("disk" + i, (1 + 2 * slots) * 4096);
-      DiskHeader h = new DiskHeader(1, UUID.randomUUID(), "sim", slots, TIMING);
+      DiskHeader h =
+          new DiskHeader(DiskHeader.CURRENT_VERSION, UUID.randomUUID(), set, "sim", slots, TIMING);
       DiskFormatter.format(d, h, false);
       disks.add(d);
       headers.add(h);
@@ -61,9 +67,13 @@ final class SimCluster {
     return start(node, (reason, detail) -> fenced.put(node, reason));
   }
 
-  /** Starts {@code node} with its own self-fence action. */
-  HeartbeatEngine start(int node, SelfFence fence) {
+  /**
+   * An engine for {@code node} on its own fault-injecting views, neither started nor ticked by
+   * {@link #beat()}: a second process with the same node id.
+   */
+  HeartbeatEngine create(int node, SelfFence fence, DiskClock nodeClock, String host) {
     List<FaultyBlockDevice> mine = new ArrayList<>();
+    lastViews = mine;
     List<DiskChannel> channels = new ArrayList<>();
     for (int i = 0; i < disks.size(); i++) {
       FaultyBlockDevice f = new FaultyBlockDevice(disks.get(i));
@@ -83,21 +93,26 @@ final class SimCluster {
             return 1;
           }
         };
-    HeartbeatEngine e =
-        new HeartbeatEngine(
-            new HeartbeatEngine.Config(
-                node,
-                TIMING,
-                channels,
-                fence,
-                board,
-                clock.view(node * 7_919_000_000L),
-                List.of(events::add, event -> checkStatusShows(node, event)),
-                Runnable::run,
-                () -> {}));
+    return new HeartbeatEngine(
+        new HeartbeatEngine.Config(
+            node,
+            TIMING,
+            channels,
+            fence,
+            board,
+            nodeClock,
+            List.of(events::add, event -> checkStatusShows(node, event)),
+            Runnable::run,
+            () -> {},
+            host));
+  }
+
+  /** Starts {@code node} with its own self-fence action. */
+  HeartbeatEngine start(int node, SelfFence fence) {
+    HeartbeatEngine e = create(node, fence, clock.view(node * 7_919_000_000L), "sim-node-" + node);
     e.prepare();
     engines.put(node, e);
-    views.put(node, mine);
+    views.put(node, lastViews);
     fenced.remove(node);
     return e;
   }
@@ -149,6 +164,26 @@ final class SimCluster {
       beat();
     }
     throw new AssertionError("condition not reached in " + max + " beats");
+  }
+
+  /**
+   * A clock whose sleep beats the cluster, one interval at a time: a claim or a read window then
+   * sees the running nodes write, as it would in real time.
+   */
+  DiskClock beatingClock() {
+    DiskClock base = clock.view(0);
+    return new DiskClock() {
+      @Override
+      public long nanoTime() {
+        return base.nanoTime();
+      }
+
+      @Override
+      public void sleep(Duration d) {
+        long beats = Math.max(1, d.toNanos() / TIMING.interval().toNanos());
+        beat((int) beats);
+      }
+    };
   }
 
   BlockDevice view(int node, int disk) {

@@ -122,7 +122,12 @@ final class DemoCluster implements AutoCloseable {
   private static void formatQuorumDisk(Path image) throws IOException {
     DiskHeader header =
         new DiskHeader(
-            DiskHeader.CURRENT_VERSION, UUID.randomUUID(), HostAgent.CLUSTER, 4, DemoTiming.DISK);
+            DiskHeader.CURRENT_VERSION,
+            UUID.randomUUID(),
+            UUID.randomUUID(),
+            HostAgent.CLUSTER,
+            4,
+            DemoTiming.DISK);
     try (RandomAccessFile file = new RandomAccessFile(image.toFile(), "rw")) {
       file.setLength(header.requiredBytes());
     }

@@ -26,7 +26,7 @@ final class Daemons implements AutoCloseable {
   record Tenure(int node, long term, long from, long until) {}
 
   private final Path dir;
-  private final Map<Integer, Process> processes = new HashMap<>();
+  private final Map<String, Process> processes = new HashMap<>();
 
   Daemons(Path dir) {
     this.dir = dir;
@@ -53,24 +53,7 @@ final class Daemons implements AutoCloseable {
    */
   static List<Path> format(Path dir, int count) throws IOException, InterruptedException {
     List<Path> files = new ArrayList<>();
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "format",
-                "--cluster",
-                "it",
-                "--slots",
-                "4",
-                "--interval",
-                "300ms",
-                "--tko",
-                "10",
-                "--io-timeout",
-                "250ms",
-                "--renewal-deadline",
-                "2400ms",
-                "--msgwait",
-                "3000ms"));
+    List<String> args = formatArgs();
     for (int i = 0; i < count; i++) {
       Path f = dir.resolve("disk" + i + ".img");
       Files.write(f, new byte[9 * 4096]);
@@ -82,15 +65,48 @@ final class Daemons implements AutoCloseable {
     return files;
   }
 
+  /** The ITs' {@code format} command line without its disks. */
+  static List<String> formatArgs() {
+    return new ArrayList<>(
+        List.of(
+            "format",
+            "--cluster",
+            "it",
+            "--slots",
+            "4",
+            "--interval",
+            "300ms",
+            "--tko",
+            "10",
+            "--io-timeout",
+            "250ms",
+            "--renewal-deadline",
+            "2400ms",
+            "--msgwait",
+            "3000ms"));
+  }
+
   /** Runs a qdisk command to completion; returns its exit code. */
   static int tool(Path dir, String... args) throws IOException, InterruptedException {
+    return toolResult(dir, args).exit();
+  }
+
+  /** What a finished qdisk command printed (stdout and stderr) and its exit code. */
+  record Result(int exit, String output) {}
+
+  /** Runs a qdisk command to completion; returns its exit code and output. */
+  static Result toolResult(Path dir, String... args) throws IOException, InterruptedException {
+    Path out = dir.resolve("tool-" + System.nanoTime() + ".out");
     Process p =
         new ProcessBuilder(java(args))
             .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("tool-" + System.nanoTime() + ".out").toFile())
+            .redirectOutput(out.toFile())
             .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return p.exitValue();
+    String text = Files.readString(out);
+    System.out.println("----- qdisk " + String.join(" ", args) + " (exit " + p.exitValue() + ")");
+    System.out.print(text);
+    return new Result(p.exitValue(), text);
   }
 
   Path config(int node, List<Path> disks, int statusPort) throws IOException {
@@ -100,7 +116,13 @@ final class Daemons implements AutoCloseable {
   /** A config whose self-fence lines are {@code selfFence}. */
   Path config(int node, List<Path> disks, int statusPort, List<String> selfFence)
       throws IOException {
-    Path cfg = dir.resolve("node" + node + ".properties");
+    return config("node" + node, node, disks, statusPort, selfFence);
+  }
+
+  /** A config file {@code name}.properties whose event log is {@code name}.events. */
+  Path config(String name, int node, List<Path> disks, int statusPort, List<String> selfFence)
+      throws IOException {
+    Path cfg = dir.resolve(name + ".properties");
     List<String> lines =
         new ArrayList<>(
             List.of(
@@ -108,14 +130,18 @@ final class Daemons implements AutoCloseable {
                 "node.id=" + node,
                 "disks=" + String.join(",", disks.stream().map(Path::toString).toList()),
                 "status.port=" + statusPort,
-                "tenure.log=" + eventLog(node)));
+                "tenure.log=" + eventLog(name)));
     lines.addAll(selfFence);
     Files.write(cfg, lines);
     return cfg;
   }
 
   Path eventLog(int node) {
-    return dir.resolve("node" + node + ".events");
+    return eventLog("node" + node);
+  }
+
+  Path eventLog(String name) {
+    return dir.resolve(name + ".events");
   }
 
   Process start(int node, List<Path> disks, int statusPort) throws IOException {
@@ -125,19 +151,31 @@ final class Daemons implements AutoCloseable {
   /** Starts a daemon whose self-fence lines are {@code selfFence}. */
   Process start(int node, List<Path> disks, int statusPort, List<String> selfFence)
       throws IOException {
-    Path cfg = config(node, disks, statusPort, selfFence);
+    return start("node" + node, node, disks, statusPort, selfFence);
+  }
+
+  /**
+   * Starts a daemon named {@code name} (its config, output and event log files): a second process
+   * with a node id already running gets a name of its own.
+   */
+  Process start(String name, int node, List<Path> disks, int statusPort, List<String> selfFence)
+      throws IOException {
+    Path cfg = config(name, node, disks, statusPort, selfFence);
     Process p =
         new ProcessBuilder(java("run", "-c", cfg.toString()))
             .redirectErrorStream(true)
-            .redirectOutput(
-                ProcessBuilder.Redirect.appendTo(dir.resolve("node" + node + ".out").toFile()))
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(output(name).toFile()))
             .start();
-    processes.put(node, p);
+    processes.put(name, p);
     return p;
   }
 
+  Path output(String name) {
+    return dir.resolve(name + ".out");
+  }
+
   Process process(int node) {
-    return processes.get(node);
+    return processes.get("node" + node);
   }
 
   void signal(int node, String signal) throws IOException, InterruptedException {
@@ -148,12 +186,16 @@ final class Daemons implements AutoCloseable {
   }
 
   List<Event> events(int node) {
+    return events("node" + node);
+  }
+
+  List<Event> events(String name) {
     List<Event> out = new ArrayList<>();
     try {
-      if (!Files.exists(eventLog(node))) {
+      if (!Files.exists(eventLog(name))) {
         return out;
       }
-      for (String line : Files.readAllLines(eventLog(node))) {
+      for (String line : Files.readAllLines(eventLog(name))) {
         Matcher m = LINE.matcher(line);
         if (m.matches()) {
           out.add(
@@ -226,9 +268,9 @@ final class Daemons implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    for (int node : processes.keySet()) {
-      echo(dir.resolve("node" + node + ".out"));
-      echo(eventLog(node));
+    for (String name : processes.keySet()) {
+      echo(output(name));
+      echo(eventLog(name));
     }
   }
 

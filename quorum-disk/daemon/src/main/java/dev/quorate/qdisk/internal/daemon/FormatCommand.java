@@ -1,6 +1,7 @@
 package dev.quorate.qdisk.internal.daemon;
 
 import dev.quorate.qdisk.BlockDevice;
+import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.internal.DiskFormatter;
@@ -12,7 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Formats 1, 3 or 5 disks; checks all of them before writing to any. */
+/**
+ * Formats 1, 3 or 5 disks as one set; checks all of them (sizes, foreign data, live heartbeats)
+ * before writing to any.
+ */
 @Command(name = "format", description = "Write a fresh quorum disk layout; the header last.")
 final class FormatCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -47,7 +51,11 @@ final class FormatCommand implements Callable<Integer> {
   @Option(names = "--msgwait", defaultValue = "5s", description = "poison pill wait")
   String msgwait;
 
-  @Option(names = "--force", description = "overwrite another cluster's disk or foreign data")
+  @Option(
+      names = "--force",
+      description =
+          "overwrite another cluster's disk, foreign data, or a disk with live heartbeats"
+              + " (its running nodes fence themselves)")
   boolean force;
 
   @Override
@@ -67,26 +75,31 @@ final class FormatCommand implements Callable<Integer> {
     }
     List<BlockDevice> devices = DiskOptions.open(disks);
     try {
+      // One set: the disks of one format, and only they, may be listed together.
+      UUID set = UUID.randomUUID();
       List<DiskHeader> headers =
           devices.stream()
               .map(
                   d ->
                       new DiskHeader(
-                          DiskHeader.CURRENT_VERSION, UUID.randomUUID(), cluster, slots, timing))
+                          DiskHeader.CURRENT_VERSION,
+                          UUID.randomUUID(),
+                          set,
+                          cluster,
+                          slots,
+                          timing))
               .toList();
+      DiskFormatter.formatSet(devices, headers, force, DiskClock.system());
       for (int i = 0; i < devices.size(); i++) {
-        DiskFormatter.check(devices.get(i), headers.get(i), force);
-      }
-      for (int i = 0; i < devices.size(); i++) {
-        DiskFormatter.format(devices.get(i), headers.get(i), force);
         spec.commandLine()
             .getOut()
             .printf(
-                "formatted %s: cluster %s, %d slots, disk %s, detection %d ms%n",
+                "formatted %s: cluster %s, %d slots, disk %s of set %s, detection %d ms%n",
                 devices.get(i).name(),
                 cluster,
                 slots,
                 headers.get(i).diskId(),
+                set,
                 timing.detectionTime().toMillis());
       }
     } finally {

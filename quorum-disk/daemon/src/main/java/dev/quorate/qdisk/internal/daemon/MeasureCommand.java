@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,7 +56,9 @@ final class MeasureCommand implements Callable<Integer> {
     Duration deadline = iv.multipliedBy(tko).minus(iv).minus(io);
     DiskTiming t = new DiskTiming(iv, tko, 2, io, deadline, deadline.plus(io).plus(iv)).check();
     Path disk = file != null ? file : Files.createTempFile("qdisk-measure", ".img");
-    DiskHeader h = new DiskHeader(1, UUID.randomUUID(), "measure", nodes, t);
+    DiskHeader h =
+        new DiskHeader(
+            DiskHeader.CURRENT_VERSION, UUID.randomUUID(), UUID.randomUUID(), "measure", nodes, t);
     Files.write(disk, new byte[(int) h.requiredBytes()]);
     try (FileBlockDevice d = FileBlockDevice.open(disk, true)) {
       DiskFormatter.format(d, h, true);
@@ -79,7 +84,19 @@ final class MeasureCommand implements Callable<Integer> {
                   })
               .build());
     }
-    engines.forEach(QuorumDisk::start);
+    // Each start claims its slot for tko intervals first: claim all slots at once.
+    ExecutorService starters = Executors.newFixedThreadPool(engines.size());
+    try {
+      List<Future<?>> started = new ArrayList<>();
+      for (QuorumDisk e : engines) {
+        started.add(starters.submit(e::start));
+      }
+      for (Future<?> f : started) {
+        f.get();
+      }
+    } finally {
+      starters.shutdown();
+    }
     long warm = System.nanoTime() + iv.multipliedBy(tko * 3L).toNanos();
     while (System.nanoTime() < warm || engines.get(nodes - 1).currentMaster().isEmpty()) {
       Thread.sleep(iv.toMillis());

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       DumpCommand.class,
       MessageCommand.class,
       ValidateCommand.class,
+      ReplaceDiskCommand.class,
       MeasureCommand.class,
       TestWatchdogCommand.class
     },
@@ -104,7 +105,7 @@ public final class QdiskCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         new CommandLine(this),
-        "a command is required: format, run, status, dump, message, validate, measure"
-            + " or test-watchdog");
+        "a command is required: format, run, status, dump, message, validate, replace-disk,"
+            + " measure or test-watchdog");
   }
 }

@@ -62,9 +62,24 @@ final class RunCommand implements Callable<Integer> {
     b.listener(e -> log(e, events));
     b.listener(metrics::onEvent);
     QuorumDisk qdisk = b.build();
-    qdisk.start();
-    StatusServer server =
-        c.statusPort() > 0 ? new StatusServer(c.statusPort(), qdisk, metrics) : null;
+    // Every local check before the first write: build() wrote nothing, and a status port that is
+    // taken ends the run here, before start() claims the slot.
+    StatusServer server;
+    try {
+      server = c.statusPort() > 0 ? new StatusServer(c.statusPort(), qdisk, metrics) : null;
+    } catch (IOException | RuntimeException e) {
+      qdisk.close();
+      throw e;
+    }
+    try {
+      qdisk.start();
+    } catch (RuntimeException e) {
+      if (server != null) {
+        server.close();
+      }
+      qdisk.close();
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

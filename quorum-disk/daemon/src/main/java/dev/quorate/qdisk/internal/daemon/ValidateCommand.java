@@ -1,10 +1,14 @@
 package dev.quorate.qdisk.internal.daemon;
 
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
+import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.WatchdogDevice;
 import dev.quorate.qdisk.internal.DiskChannel;
 import dev.quorate.qdisk.internal.EngineFactory;
+import dev.quorate.qdisk.internal.LiveSlots;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,8 +17,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Checks a config file and its disks without writing anything. */
-@Command(name = "validate", description = "Check a config file and its disks; writes nothing.")
+/**
+ * Checks a config file and its disks without writing anything: a majority of usable disks of one
+ * set (a warning names each unusable one), and that no other process heartbeats in the node's slot.
+ */
+@Command(
+    name = "validate",
+    description =
+        "Check a config file and its disks, and that the node's slot is not in use; writes"
+            + " nothing.")
 final class ValidateCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -37,7 +48,30 @@ final class ValidateCommand implements Callable<Integer> {
     List<BlockDevice> devices = DiskOptions.openReadOnly(c.disks());
     try {
       List<DiskChannel> channels = EngineFactory.channels(devices, c.cluster(), c.nodeId());
-      DiskTiming t = channels.get(0).header().timing();
+      List<DiskChannel> usable = channels.stream().filter(DiskChannel::joined).toList();
+      for (DiskChannel bad : channels) {
+        if (!bad.joined()) {
+          spec.commandLine().getOut().printf("warning: %s%n", bad.health().lastError());
+        }
+      }
+      DiskTiming t = usable.get(0).header().timing();
+      List<LiveSlots.Advance> active =
+          LiveSlots.watch(
+              usable.stream().map(DiskChannel::device).toList(),
+              n -> n == c.nodeId(),
+              LiveSlots.window(t),
+              DiskClock.system());
+      if (!active.isEmpty()) {
+        throw new QuorateException(
+            ErrorCode.REFUSED,
+            "slot "
+                + c.nodeId()
+                + " is active: "
+                + LiveSlots.describe(active)
+                + "; a process with node.id="
+                + c.nodeId()
+                + " runs already: stop it, or give this node its own id");
+      }
       spec.commandLine()
           .getOut()
           .printf(
@@ -47,7 +81,7 @@ final class ValidateCommand implements Callable<Integer> {
               c.nodeId(),
               c.cluster(),
               channels.size(),
-              channels.get(0).header().slotCount(),
+              usable.get(0).header().slotCount(),
               t.interval().toMillis(),
               t.tko(),
               t.detectionTime().toMillis(),

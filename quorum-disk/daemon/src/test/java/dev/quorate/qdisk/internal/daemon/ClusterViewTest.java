@@ -22,18 +22,26 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(10)
 class ClusterViewTest {
   private static final DiskHeader HEADER =
-      new DiskHeader(1, UUID.randomUUID(), "alpha", 4, DiskTiming.defaults());
+      new DiskHeader(
+          DiskHeader.CURRENT_VERSION,
+          UUID.randomUUID(),
+          UUID.randomUUID(),
+          "alpha",
+          4,
+          DiskTiming.defaults());
 
   /** A node's slot in the first read and in the second. */
   private record Beat(HeartbeatSlot before, HeartbeatSlot after) {}
 
   private static Beat running(int node, SlotState state, long term) {
-    HeartbeatSlot a = new HeartbeatSlot(node, 1, 10, state, 0, true, 0, term, List.of());
+    HeartbeatSlot a =
+        new HeartbeatSlot(node, 1, 10, state, 0, true, 0, term, List.of(), "test-host");
     return new Beat(a, a.next(state, 0, true, 0, term, List.of()));
   }
 
   private static Beat silent(int node, SlotState state, long term) {
-    HeartbeatSlot a = new HeartbeatSlot(node, 1, 10, state, 0, true, 0, term, List.of());
+    HeartbeatSlot a =
+        new HeartbeatSlot(node, 1, 10, state, 0, true, 0, term, List.of(), "test-host");
     return new Beat(a, a);
   }
 

@@ -135,7 +135,7 @@ class CommandLineTest {
       d.write(0, h.clear());
     }
     assertRefusedUnchanged(
-        v9, 4, "format version 9; this build reads version 1", "dump", "-d", v9.toString());
+        v9, 4, "format version 9; this build reads version 2 only", "dump", "-d", v9.toString());
   }
 
   @Test
@@ -185,7 +185,8 @@ class CommandLineTest {
           Layout.slotOffset(2),
           RecordCodec.encodeSlot(
               h.diskId(),
-              new HeartbeatSlot(2, 3, Long.MAX_VALUE, SlotState.RUN, 0, true, 0, 0, List.of())));
+              new HeartbeatSlot(
+                  2, 3, Long.MAX_VALUE, SlotState.RUN, 0, true, 0, 0, List.of(), "test-host")));
     }
     Path cfg = config("cluster.name=alpha", "node.id=2", "disks=" + disk);
     assertRefusedUnchanged(disk, 4, "sequence at its maximum", "run", "-c", cfg.toString());

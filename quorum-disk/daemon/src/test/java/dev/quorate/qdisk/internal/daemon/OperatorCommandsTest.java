@@ -125,7 +125,7 @@ class OperatorCommandsTest {
     assertThat(out).doesNotContain("delivered");
     assertThat(Files.readAllBytes(disk)).isEqualTo(before);
 
-    writeSlot(new HeartbeatSlot(3, 4, 77, SlotState.RUN, 0, true, 0, 1, List.of(3)));
+    writeSlot(new HeartbeatSlot(3, 4, 77, SlotState.RUN, 0, true, 0, 1, List.of(3), "test-host"));
     byte[] dead = Files.readAllBytes(disk);
     assertThat(run("message", "-d", disk.toString(), "--cluster", "alpha", "--slot", "3", "off"))
         .isEqualTo(4);
