@@ -2,18 +2,22 @@ package dev.quorate.disklease;
 
 import dev.quorate.disklease.internal.ProcessTree;
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.SelfFence;
+import dev.quorate.qdisk.SelfFenceReason;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +60,7 @@ public final class LeasedCommand {
   private final String resource;
   private final List<String> command;
   private final Duration killGrace;
+  private final AtomicBoolean busy = new AtomicBoolean();
   private final AtomicReference<Process> running = new AtomicReference<>();
   private final Object killing = new Object();
   private volatile String lostBecause; // set once the lease was lost
@@ -104,7 +109,7 @@ public final class LeasedCommand {
     Objects.requireNonNull(then, "then");
     return new SelfFence() {
       @Override
-      public void verify(dev.quorate.qdisk.DiskTiming timing) {
+      public void verify(DiskTiming timing) {
         then.verify(timing);
       }
 
@@ -119,7 +124,7 @@ public final class LeasedCommand {
       }
 
       @Override
-      public void fence(dev.quorate.qdisk.SelfFenceReason reason, String detail) {
+      public void fence(SelfFenceReason reason, String detail) {
         leaseLost("self-fence (" + reason + "): " + detail);
         then.fence(reason, detail);
       }
@@ -138,7 +143,7 @@ public final class LeasedCommand {
    * @throws IllegalStateException if this command is already running
    */
   public Result run(LockManager locks) throws InterruptedException {
-    if (running.get() != null) {
+    if (!busy.compareAndSet(false, true)) {
       throw new IllegalStateException("the command for " + resource + " is already running");
     }
     lostBecause = null;
@@ -152,14 +157,17 @@ public final class LeasedCommand {
       Process process = start(lease);
       try {
         int status = process.waitFor();
-        synchronized (killing) {
-          running.set(null);
-        }
         return new Result(status, lease.token(), Optional.ofNullable(lostBecause));
       } catch (InterruptedException e) {
         end(process, "interrupted");
         throw e;
+      } finally {
+        synchronized (killing) {
+          running.set(null);
+        }
       }
+    } finally {
+      busy.set(false);
     }
   }
 
@@ -171,8 +179,7 @@ public final class LeasedCommand {
       // Under the lock a loss either came before (no start) or finds the process to end.
       lease.checkValid();
       if (lostBecause != null) {
-        throw new QuorateException(
-            dev.quorate.lock.ErrorCode.LEASE_LOST, "not started: " + lostBecause);
+        throw new QuorateException(ErrorCode.LEASE_LOST, "not started: " + lostBecause);
       }
       try {
         Process p = builder.start();
@@ -182,7 +189,7 @@ public final class LeasedCommand {
         return p;
       } catch (IOException e) {
         throw new QuorateException(
-            dev.quorate.lock.ErrorCode.IO_FAILURE,
+            ErrorCode.IO_FAILURE,
             "cannot start " + command + " for " + resource + ": " + e.getMessage(),
             e);
       }

@@ -2,6 +2,8 @@ package dev.quorate.disklease.internal;
 
 import dev.quorate.disklease.LeaseArea;
 import dev.quorate.disklease.LeaseTiming;
+import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,7 +39,7 @@ final class AreaFormat {
     for (Path p : paths) {
       try (BlockDevice d = BlockDevice.openReadOnly(p)) {
         if (d.size() < area.sizeBytes()) {
-          throw new dev.quorate.lock.ConfigurationException(
+          throw new ConfigurationException(
               "disk "
                   + p
                   + " has "
@@ -57,8 +59,12 @@ final class AreaFormat {
         }
         try {
           LeaseArea found = LeaseArea.read(d);
+          if (old.isPresent() && !old.get().equals(found)) {
+            // Only the first area's hosts are watched; another area's hosts could be live.
+            refusals.add(p + " holds lease area " + found.areaId() + ", not " + old.get().areaId());
+          }
           old = old.isPresent() ? old : Optional.of(found);
-        } catch (dev.quorate.lock.QuorateException e) {
+        } catch (QuorateException e) {
           refusals.add(p + " holds data that is no lease area (" + e.getMessage() + ")");
         }
       }
@@ -138,7 +144,7 @@ final class AreaFormat {
   private static boolean sameArea(BlockDevice d, LeaseArea old) throws IOException {
     try {
       return LeaseArea.read(d).equals(old);
-    } catch (dev.quorate.lock.QuorateException e) {
+    } catch (QuorateException e) {
       return false;
     }
   }

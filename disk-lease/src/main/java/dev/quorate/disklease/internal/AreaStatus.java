@@ -2,6 +2,7 @@ package dev.quorate.disklease.internal;
 
 import dev.quorate.disklease.LeaseArea;
 import dev.quorate.disklease.LeaseTiming;
+import dev.quorate.lock.ConfigurationException;
 import dev.quorate.qdisk.BlockDevice;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -71,7 +73,7 @@ final class AreaStatus {
             "  %-6d %-6d %-10s %s%n",
             e.getKey(),
             v.lver(),
-            v.mode().name().toLowerCase(java.util.Locale.ROOT),
+            v.mode().name().toLowerCase(Locale.ROOT),
             holders.isEmpty() ? "-" : String.join(", ", holders));
       }
       if (slots.isEmpty()) {
@@ -83,7 +85,7 @@ final class AreaStatus {
           LeaseValue v = slots.getOrDefault(slot, LeaseValue.NEVER_USED);
           out.printf(
               "resource %s: slot %d, %s, lver %d%n",
-              name.strip(), slot, v.mode().name().toLowerCase(java.util.Locale.ROOT), v.lver());
+              name.strip(), slot, v.mode().name().toLowerCase(Locale.ROOT), v.lver());
         }
       }
       out.println("(a grant's fencing token is LVER.N, N counting the holder's local grants)");
@@ -101,7 +103,7 @@ final class AreaStatus {
         devices.add(d);
         LeaseArea found = LeaseArea.read(d);
         if (area != null && !area.equals(found)) {
-          throw new dev.quorate.lock.ConfigurationException(
+          throw new ConfigurationException(
               "lease disk "
                   + p
                   + " holds area "
@@ -124,10 +126,13 @@ final class AreaStatus {
   }
 
   private static String state(AreaView.HostState s) {
-    return s.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return s.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   private static String holderState(LeaseValue.Holder h, List<AreaView.HostRow> hosts) {
+    if (h.hostId() < 1 || h.hostId() > hosts.size()) {
+      return "host id out of the area's range";
+    }
     AreaView.HostRow row = hosts.get(h.hostId() - 1);
     if (row.record().isEmpty() || row.record().get().generation() != h.generation()) {
       return "stale: host id now at generation "
