@@ -18,7 +18,6 @@ import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.SelfFence;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +34,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -212,9 +210,7 @@ public final class DiskLocks implements LockManager {
   }
 
   int slotOf(String resource) {
-    CRC32C crc = new CRC32C();
-    crc.update(resource.getBytes(StandardCharsets.UTF_8));
-    return (int) (crc.getValue() % area.resourceSlots());
+    return SlotNames.slotOf(resource, area.resourceSlots());
   }
 
   /** Claims the slot for a mode; null for NL, which conflicts with nothing. */
