@@ -10,15 +10,13 @@ import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.ValueBlock;
+import dev.quorate.lock.internal.LeaseEvents;
 import dev.quorate.lock.internal.Requests;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A grant of the disk lock manager: a local grant of this host's in-process manager, which orders
@@ -27,13 +25,10 @@ import org.slf4j.LoggerFactory;
  * with the local grant number, so it rises with every disk grant and with every local one.
  */
 final class DiskLease implements Lease {
-  private static final Logger LOG = LoggerFactory.getLogger(DiskLease.class);
-
   private final Lease local;
   private final DiskLocks manager;
   private final int slot;
-  private final Executor events;
-  private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
+  private final LeaseEvents events; // emitted under this lease's monitor, so they keep their order
   private SlotClaims.Claim claim; // guarded by this; null for NL
   private long lver; // guarded by this
   private LeaseState state = LeaseState.GRANTED; // guarded by this
@@ -44,15 +39,14 @@ final class DiskLease implements Lease {
       int slot,
       SlotClaims.Claim claim,
       long lver,
-      Executor events,
+      Executor delivery,
       List<LeaseListener> initial) {
     this.local = local;
     this.manager = manager;
     this.slot = slot;
     this.claim = claim;
     this.lver = lver;
-    this.events = events;
-    this.listeners.addAll(initial);
+    this.events = new LeaseEvents(this, delivery, initial);
   }
 
   /**
@@ -242,12 +236,12 @@ final class DiskLease implements Lease {
 
   @Override
   public void addListener(LeaseListener listener) {
-    listeners.add(listener);
+    events.add(listener);
   }
 
   @Override
   public void removeListener(LeaseListener listener) {
-    listeners.remove(listener);
+    events.remove(listener);
   }
 
   @Override
@@ -274,7 +268,7 @@ final class DiskLease implements Lease {
       if (state.isFinal() || state == host) {
         return;
       }
-      emit(state, host, why);
+      events.emit(state, host, why);
       state = host;
     }
   }
@@ -292,7 +286,7 @@ final class DiskLease implements Lease {
       if (state.isFinal()) {
         return false;
       }
-      emit(state, to, why);
+      events.emit(state, to, why);
       state = to;
       held = claim;
       claim = null;
@@ -300,22 +294,6 @@ final class DiskLease implements Lease {
     manager.ended(this);
     closeQuietly(held);
     return true;
-  }
-
-  /** Queues an event; called under this lease's monitor, so events keep their order. */
-  private void emit(LeaseState from, LeaseState to, String why) {
-    LeaseEvent event = new LeaseEvent(this, from, to, why);
-    List<LeaseListener> hearing = List.copyOf(listeners);
-    events.execute(
-        () -> {
-          for (LeaseListener l : hearing) {
-            try {
-              l.onTransition(event);
-            } catch (RuntimeException e) {
-              LOG.warn("lease listener failed on {}", event, e);
-            }
-          }
-        });
   }
 
   private static void closeQuietly(SlotClaims.Claim c) {
