@@ -1,6 +1,7 @@
 package dev.quorate.qdisk;
 
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.qdisk.internal.Problems;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -120,7 +121,8 @@ public record WatchdogDevice(Path device, Path sysfs, Optional<Duration> expecte
                       + " watchdog.sysfs (the /sys/class/watchdog/watchdogN directory of this"
                       + " device) or declare the timeout you set with watchdog.timeout"));
     } catch (IOException e) {
-      throw new ConfigurationException("watchdog " + device + ": cannot read " + file + ": " + e);
+      throw new ConfigurationException(
+          "watchdog " + device + ": cannot read " + file + ": " + Problems.describe(e));
     }
     long seconds;
     try {

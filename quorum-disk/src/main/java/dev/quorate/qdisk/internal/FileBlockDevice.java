@@ -84,7 +84,7 @@ public final class FileBlockDevice implements BlockDevice {
             "{}: O_DIRECT refused ({}); using DSYNC through the page cache. On a device shared"
                 + " between hosts this can hide another host's writes: use a block device.",
             path,
-            e.toString());
+            Problems.describe(e));
       }
     }
     return new FileBlockDevice(path, FileChannel.open(path, plain), false, readOnly);

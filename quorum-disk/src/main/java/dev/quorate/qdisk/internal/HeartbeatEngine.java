@@ -22,8 +22,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -121,13 +121,17 @@ public final class HeartbeatEngine implements QuorumDisk {
     }
     current = claim;
     finishStart(s);
-    scheduler =
-        Executors.newSingleThreadScheduledExecutor(
+    ScheduledThreadPoolExecutor beats =
+        new ScheduledThreadPoolExecutor(
+            1,
             r -> {
               Thread t = new Thread(r, "qdisk-heartbeat-" + self);
               t.setDaemon(true);
               return t;
             });
+    // close() lets a beat in flight finish and drops the next one.
+    beats.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    scheduler = beats;
     scheduler.execute(this::loop);
   }
 
@@ -168,12 +172,26 @@ public final class HeartbeatEngine implements QuorumDisk {
   }
 
   private void finishStart(StartState s) {
-    for (DiskChannel d : cfg.disks()) {
-      for (MailboxMessage stale : s.staleMessages()) {
-        LOG.warn("node {}: clearing {} left for an earlier incarnation", self, stale);
-        d.deliver(new MailboxMessage(self, MessageType.CLEAR, self, 0, stale.messageId() + 1));
-      }
+    // The same message sits on every disk: one line per message, one CLEAR per disk.
+    List<MailboxMessage> stale = s.staleMessages().stream().distinct().toList();
+    for (MailboxMessage m : stale) {
+      LOG.warn(
+          "node {}: clearing the {} message from {} left for incarnation {} (this is {})",
+          self,
+          m.type(),
+          m.sender() == 0 ? "the message command or a fence agent" : "node " + m.sender(),
+          m.targetIncarnation(),
+          s.incarnation());
     }
+    stale.stream()
+        .mapToLong(MailboxMessage::messageId)
+        .max()
+        .ifPresent(
+            last -> {
+              for (DiskChannel d : cfg.disks()) {
+                d.deliver(new MailboxMessage(self, MessageType.CLEAR, self, 0, last + 1));
+              }
+            });
     lastRenewal = cfg.clock().nanoTime();
     LOG.info(
         "node {} starts incarnation {} at sequence {} as '{}'",
@@ -218,6 +236,11 @@ public final class HeartbeatEngine implements QuorumDisk {
           current.next(
               election.state(), score, eligible, election.vote(), election.term(), upIds());
       List<DiskChannel.Round> rounds = runRounds(mine);
+      if (phase.get() != Phase.RUNNING) {
+        // Stopped while this beat's I/O ran (and maybe failed because of it): close() ends the
+        // tenure as a clean stop; a failed round must not be reported as a lost majority.
+        return;
+      }
       long t1 = cfg.clock().nanoTime();
       current = mine;
       heartbeats++;
@@ -527,7 +550,9 @@ public final class HeartbeatEngine implements QuorumDisk {
   public void close() {
     Phase before = phase.getAndSet(Phase.CLOSED);
     if (scheduler != null) {
-      scheduler.shutdownNow();
+      // No interrupt: an interrupted FileChannel closes, and the STOPPED record could not be
+      // written.
+      scheduler.shutdown();
       try {
         scheduler.awaitTermination(cfg.timing().interval().toMillis() * 2, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
@@ -544,7 +569,10 @@ public final class HeartbeatEngine implements QuorumDisk {
             d.writeOnly(stopped);
           } catch (java.io.IOException e) {
             LOG.warn(
-                "node {}: could not mark {} stopped: {}", self, d.device().name(), e.toString());
+                "node {}: could not mark {} stopped: {}",
+                self,
+                d.device().name(),
+                Problems.describe(e));
           }
         }
         current = stopped;
@@ -564,7 +592,7 @@ public final class HeartbeatEngine implements QuorumDisk {
     try {
       cfg.resources().close();
     } catch (Exception e) {
-      LOG.warn("node {}: closing disks failed: {}", self, e.toString());
+      LOG.warn("node {}: closing disks failed: {}", self, Problems.describe(e));
     }
   }
 

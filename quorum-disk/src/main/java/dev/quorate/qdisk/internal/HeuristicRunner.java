@@ -49,7 +49,7 @@ public final class HeuristicRunner implements ScoreBoard, AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       passing.put(h.name(), false);
-      LOG.warn("heuristic {} failed: {}", h.name(), e.toString());
+      LOG.warn("heuristic {} failed: {}", h.name(), Problems.describe(e));
     }
   }
 

@@ -74,7 +74,7 @@ public final class WatchdogFence implements SelfFence {
             "watchdog {} cannot be opened ({}): this node would run without its self-fence;"
                 + " halting with {}",
             watchdog.device(),
-            e.toString(),
+            Problems.describe(e),
             EXIT_STATUS);
         halt.accept(EXIT_STATUS);
         return;
@@ -87,7 +87,7 @@ public final class WatchdogFence implements SelfFence {
       out.flush();
     } catch (IOException e) {
       // Not petting is the safe failure: the watchdog will reset the node.
-      LOG.error("cannot pet watchdog {}: {}", watchdog.device(), e.toString());
+      LOG.error("cannot pet watchdog {}: {}", watchdog.device(), Problems.describe(e));
     }
   }
 
@@ -107,7 +107,7 @@ public final class WatchdogFence implements SelfFence {
       LOG.error(
           "watchdog {}: magic close failed ({}); it may still reset this machine",
           watchdog.device(),
-          e.toString());
+          Problems.describe(e));
     }
     out = null;
   }

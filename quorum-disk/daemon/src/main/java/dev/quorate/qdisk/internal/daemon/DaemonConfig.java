@@ -5,6 +5,7 @@ import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.Heuristic;
 import dev.quorate.qdisk.SelfFence;
 import dev.quorate.qdisk.WatchdogDevice;
+import dev.quorate.qdisk.internal.Problems;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ record DaemonConfig(
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new ConfigurationException("cannot read config " + file + ": " + e);
+      throw new ConfigurationException("cannot read config " + file + ": " + Problems.describe(e));
     }
     Map<String, String> values = new LinkedHashMap<>();
     for (int i = 0; i < lines.size(); i++) {

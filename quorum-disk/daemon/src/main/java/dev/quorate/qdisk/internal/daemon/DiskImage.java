@@ -35,6 +35,7 @@ record DiskImage(
     m.put("device", device);
     m.put("version", header.version());
     m.put("diskId", header.diskId().toString());
+    m.put("setId", header.setId().toString());
     m.put("cluster", header.clusterName());
     m.put("slots", header.slotCount());
     Map<String, Object> t = new LinkedHashMap<>();
@@ -91,10 +92,11 @@ record DiskImage(
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
-            "%s: cluster %s, disk %s, version %s, %s slots%n  timing %s%n",
+            "%s: cluster %s, disk %s of set %s, version %s, %s slots%n  timing %s%n",
             device,
             m.get("cluster"),
             m.get("diskId"),
+            m.get("setId"),
             m.get("version"),
             m.get("slots"),
             m.get("timing")));

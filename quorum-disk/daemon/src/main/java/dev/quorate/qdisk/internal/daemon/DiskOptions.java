@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 /** Which disks and cluster a tool works on: from a config file, or given directly. */
@@ -20,7 +21,8 @@ final class DiskOptions {
 
   @Option(
       names = {"-d", "--disk"},
-      description = "a disk (repeat for 3 or 5)")
+      description = "a disk (repeat for 3 or 5)",
+      showDefaultValue = Visibility.NEVER)
   List<Path> disks = new ArrayList<>();
 
   @Option(names = "--cluster", description = "the cluster the disks must belong to")

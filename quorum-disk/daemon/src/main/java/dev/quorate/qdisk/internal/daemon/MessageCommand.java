@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,7 +40,11 @@ final class MessageCommand implements Callable<Integer> {
 
   @Mixin DiskOptions where;
 
-  @Option(names = "--slot", required = true, description = "target node id")
+  @Option(
+      names = "--slot",
+      required = true,
+      description = "target node id",
+      showDefaultValue = Visibility.NEVER)
   int slot;
 
   @Parameters(index = "0", description = "test, reset, off or clear")

@@ -5,6 +5,7 @@ import dev.quorate.qdisk.QuorumDisk;
 import dev.quorate.qdisk.QuorumDiskBuilder;
 import dev.quorate.qdisk.QuorumDiskEvent;
 import dev.quorate.qdisk.SelfFence;
+import dev.quorate.qdisk.internal.Problems;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -98,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
                       events.close();
                     }
                   } catch (IOException e) {
-                    LOG.warn("closing event log: {}", e.toString());
+                    LOG.warn("closing event log: {}", Problems.describe(e));
                   }
                   stopped.countDown();
                 },

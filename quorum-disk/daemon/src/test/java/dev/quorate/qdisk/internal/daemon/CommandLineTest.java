@@ -79,6 +79,17 @@ class CommandLineTest {
   }
 
   @Test
+  void dumpNamesTheDiskSetInTextAndJson() throws Exception {
+    String formatted = out;
+    String set = formatted.replaceFirst("(?s).* of set ([0-9a-f-]{36}).*", "$1");
+    assertThat(set).as(formatted).hasSize(36);
+    assertThat(run("dump", "-d", disk.toString())).as(err).isZero();
+    assertThat(out).contains(" of set " + set + ", version 2");
+    assertThat(run("dump", "-d", disk.toString(), "--json")).as(err).isZero();
+    assertThat(out).contains("\"setId\":\"" + set + "\"");
+  }
+
+  @Test
   void dumpAndStatusAndValidateWorkOnAGoodDisk() throws Exception {
     assertThat(run("dump", "-d", disk.toString())).isZero();
     assertThat(out).contains("cluster alpha").contains("EMPTY");

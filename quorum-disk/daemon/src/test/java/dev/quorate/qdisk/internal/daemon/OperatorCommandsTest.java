@@ -80,6 +80,17 @@ class OperatorCommandsTest {
   }
 
   @Test
+  void helpShowsNoDefaultForARequiredOrRepeatedOption() {
+    run("message", "--help");
+    assertThat(out)
+        .contains("--slot=<slot>")
+        .doesNotContain("Default: 0")
+        .doesNotContain("Default: []");
+    run("status", "--help");
+    assertThat(out).contains("--disk=<disks>").doesNotContain("Default: []");
+  }
+
+  @Test
   void statusOfAnIdleDiskSaysNoVoteWithExitTwo() throws Exception {
     byte[] before = Files.readAllBytes(disk);
     assertThat(run("status", "-d", disk.toString(), "--cluster", "alpha")).as(err).isEqualTo(2);
