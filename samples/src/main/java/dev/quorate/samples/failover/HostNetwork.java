@@ -200,12 +200,37 @@ final class HostNetwork implements AutoCloseable {
     return Optional.ofNullable(namespaces.get(host));
   }
 
-  /** Sets the host's link down (cut off) or up. */
+  /**
+   * Sets the host's link down (cut off) or up. Up returns once both ends carry traffic again, with
+   * the host's neighbour cache emptied: an address it failed to resolve while cut off would
+   * otherwise answer "No route to host" for a while after the link is back.
+   */
   void link(String host, int id, boolean up) throws IOException {
-    if (!namespaces.containsKey(host)) {
+    String ns = namespaces.get(host);
+    if (ns == null) {
       throw new IllegalStateException(host + " has no link of its own: " + describe());
     }
-    ip("link", "set", run + "-" + id, up ? "up" : "down");
+    String link = run + "-" + id;
+    ip("link", "set", link, up ? "up" : "down");
+    if (!up) {
+      return;
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(COMMAND_SECONDS);
+    while (!(operational(List.of("link", "show", link))
+        && operational(List.of("-n", ns, "link", "show", "eth0")))) {
+      if (System.nanoTime() > deadline) {
+        throw new IOException(
+            host + "'s link " + link + " is not up " + COMMAND_SECONDS + " s after 'link set up'");
+      }
+      Thread.onSpinWait();
+    }
+    ip("-n", ns, "neigh", "flush", "all");
+  }
+
+  /** True if the interface `ip ARGS` shows is up with a carrier. */
+  private static boolean operational(List<String> showArgs) throws IOException {
+    String shown = String.join(" ", output(showArgs.toArray(String[]::new)));
+    return shown.contains("state UP") && !shown.contains("NO-CARRIER");
   }
 
   /** Removes the namespaces and the bridge (their veth pairs go with them). */
