@@ -135,9 +135,9 @@ public final class DiskLocks implements LockManager {
 
   /**
    * Opens a manager on open devices, which it closes; {@link #open(List, int, String, SelfFence,
-   * DiskClock)} for devices that tests wrap to inject faults.
+   * DiskClock)} for devices that tests and the fault suite wrap to inject faults.
    */
-  static LockManager openDevices(
+  public static LockManager openDevices(
       List<BlockDevice> devices, int hostId, String hostName, SelfFence selfFence, DiskClock clock)
       throws InterruptedException {
     LeaseArea area = null;
