@@ -147,7 +147,8 @@ final class Checker {
               "state",
               "reported",
               "self-fence",
-              "open-failed" -> {
+              "open-failed",
+              "rejoin" -> {
             // context only
           }
           default -> violations.add(client + ": unknown history line: " + line);

@@ -66,10 +66,19 @@ final class DiskLeaseClient {
     try (HistoryWriter history = new HistoryWriter(file);
         ResourceLink resource = new ResourceLink(resourceAddress)) {
       history.event("start");
-      try (LockManager manager = openManager(disks, hostId, history)) {
-        Lock lock = manager.lock(LockClient.LOCK);
-        for (long seq = first; !Files.exists(dir.resolve("stop")); seq++) {
-          cycle(lock, seq, history, resource);
+      long seq = first;
+      while (!Files.exists(dir.resolve("stop"))) {
+        // A host whose delta lease was lost (it self-fenced) rejoins with a new manager, as a
+        // fenced host does after its reset: its old manager grants nothing any more.
+        try (LockManager manager = openManager(disks, hostId, history)) {
+          Lock lock = manager.lock(LockClient.LOCK);
+          boolean hostAlive = true;
+          for (; hostAlive && !Files.exists(dir.resolve("stop")); seq++) {
+            hostAlive = cycle(lock, seq, history, resource);
+          }
+        }
+        if (!Files.exists(dir.resolve("stop"))) {
+          history.event("rejoin");
         }
       }
       history.event("end");
@@ -110,20 +119,24 @@ final class DiskLeaseClient {
     }
   }
 
-  private void cycle(Lock lock, long seq, HistoryWriter history, ResourceLink resource)
+  /** One acquire-write-release; false when the host lost its delta lease and must rejoin. */
+  private boolean cycle(Lock lock, long seq, HistoryWriter history, ResourceLink resource)
       throws Exception {
     resource.awaitConnected();
     history.event("invoke", seq, System.currentTimeMillis());
     Optional<Lease> granted;
     try {
       granted = lock.tryAcquire(LockMode.EX, ACQUIRE_BOUND);
+    } catch (LeaseLostException e) {
+      history.event("fail", seq, e.getClass().getSimpleName());
+      return false;
     } catch (QuorateException e) {
       history.event("fail", seq, e.getClass().getSimpleName());
-      return;
+      return true;
     }
     if (granted.isEmpty()) {
       history.event("fail", seq, "timeout");
-      return;
+      return true;
     }
     try (Lease lease = granted.get()) {
       FencingToken token = lease.token();
@@ -165,6 +178,7 @@ final class DiskLeaseClient {
       history.event("fail", seq, e.getClass().getSimpleName());
     }
     history.event("release", seq);
+    return true;
   }
 
   /** A refused holder's lease must say it is no longer safe: SUSPECT or LOST, within the bound. */
