@@ -7,18 +7,31 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A lease disk that counts its reads and writes (4 KiB blocks each), and can die: from {@link
- * #die()} on every I/O fails, as it does for a host that crashed or lost its storage path. Other
- * hosts see its delta lease stop changing, which is all a host's death looks like on a disk.
+ * A lease disk that counts its reads and writes (4 KiB blocks each; renewals apart), and can die:
+ * from {@link #die()} on every I/O fails, as it does for a host that crashed or lost its storage
+ * path. Other hosts see its delta lease stop changing, which is all a host's death looks like on a
+ * disk.
  */
 final class CountingDisk implements BlockDevice {
   private final BlockDevice disk;
+  private final long slotsStart;
   private final AtomicLong reads = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong hostLeaseIos = new AtomicLong();
   private final AtomicBoolean dead = new AtomicBoolean();
 
-  CountingDisk(BlockDevice disk) {
+  /**
+   * @param slotsStart the offset of the first resource slot block: I/O below it is the header's and
+   *     the delta leases' (renewals), counted apart
+   */
+  CountingDisk(BlockDevice disk, long slotsStart) {
     this.disk = disk;
+    this.slotsStart = slotsStart;
+  }
+
+  /** Reads and writes of the header and the delta leases. */
+  long hostLeaseIos() {
+    return hostLeaseIos.get();
   }
 
   long reads() {
@@ -48,7 +61,7 @@ final class CountingDisk implements BlockDevice {
     if (dead.get()) {
       throw new IOException("host died: no I/O to " + name());
     }
-    reads.incrementAndGet();
+    count(offset, reads);
     disk.read(offset, dst);
   }
 
@@ -57,8 +70,15 @@ final class CountingDisk implements BlockDevice {
     if (dead.get()) {
       throw new IOException("host died: no I/O to " + name());
     }
-    writes.incrementAndGet();
+    count(offset, writes);
     disk.write(offset, src);
+  }
+
+  private void count(long offset, AtomicLong kind) {
+    kind.incrementAndGet();
+    if (offset < slotsStart) {
+      hostLeaseIos.incrementAndGet();
+    }
   }
 
   @Override
