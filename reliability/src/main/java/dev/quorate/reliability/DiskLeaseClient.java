@@ -85,12 +85,34 @@ final class DiskLeaseClient {
     }
   }
 
-  /**
-   * Opens the manager; a host that starts while the disks do not answer in time (a disk fault, or a
-   * loaded machine's first I/O) records that and tries again, as a host's service manager would,
-   * within {@link #OPEN_BOUND}. Any other refusal (a duplicate host id) ends the process.
-   */
   private LockManager openManager(List<Path> disks, int hostId, HistoryWriter history)
+      throws Exception {
+    return openWithRetry(
+        disks,
+        dir,
+        hostId,
+        id,
+        SelfFence.callback(reason -> selfFence(history, reason)),
+        failure -> history.event("open-failed", failure.code()));
+  }
+
+  /** Told of each failed attempt to open the manager. */
+  interface OpenFailure {
+    void failed(QuorateException e) throws IOException;
+  }
+
+  /**
+   * Opens a manager; a host that starts while the disks do not answer in time (a disk fault, or a
+   * loaded machine's first I/O in a new JVM) is told, and tries again, as a host's service manager
+   * would, within {@link #OPEN_BOUND}. Any other refusal (a duplicate host id) is thrown at once.
+   */
+  static LockManager openWithRetry(
+      List<Path> disks,
+      Path dir,
+      int hostId,
+      String name,
+      SelfFence selfFence,
+      OpenFailure onFailure)
       throws Exception {
     long deadline = System.nanoTime() + OPEN_BOUND.toNanos();
     while (true) {
@@ -98,14 +120,14 @@ final class DiskLeaseClient {
         return DiskLockManager.builder()
             .devices(open(disks, dir))
             .hostId(hostId)
-            .hostName(id)
-            .selfFence(SelfFence.callback(reason -> selfFence(history, reason)))
+            .hostName(name)
+            .selfFence(selfFence)
             .build();
       } catch (QuorateException e) {
         if (e.code() != ErrorCode.IO_FAILURE || System.nanoTime() > deadline) {
           throw e;
         }
-        history.event("open-failed", e.code());
+        onFailure.failed(e);
         Thread.sleep(OPEN_BACKOFF.toMillis()); // back-off before the host tries its disks again
       }
     }

@@ -1,9 +1,9 @@
 package dev.quorate.reliability;
 
-import dev.quorate.disklease.DiskLockManager;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.qdisk.SelfFence;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -56,11 +56,13 @@ final class DiskLeaseClientCommand implements Callable<Integer> {
 
   private int probe() throws Exception {
     try (LockManager m =
-        DiskLockManager.builder()
-            .devices(DiskLeaseClient.open(disks, dir))
-            .hostId(hostId)
-            .hostName(id)
-            .build()) {
+        DiskLeaseClient.openWithRetry(
+            disks,
+            dir,
+            hostId,
+            id,
+            SelfFence.exit(),
+            e -> System.out.println("open failed, trying again: " + e.getMessage()))) {
       System.out.println("ACCEPTED: host id " + hostId + " granted to " + id + " (" + m + ")");
       return DUPLICATE_ACCEPTED;
     } catch (QuorateException e) {
