@@ -224,7 +224,10 @@ public final class DiskLocks implements LockManager {
     requireOpen();
     if (host.state() == LeaseState.LOST) {
       throw new LeaseLostException(
-          ErrorCode.LEASE_LOST, "this host lost its delta lease; no lease can be granted");
+          ErrorCode.LEASE_LOST,
+          "this host lost its delta lease (or did not renew it within renewal_deadline "
+              + area.timing().renewalDeadline().toMillis()
+              + " ms on its own clock); no lease can be granted");
     }
     return switch (mode) {
       case NL -> null;
