@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -221,7 +222,7 @@ final class DiskLeaseClient {
       history.event("reported", seq, token, state);
     } catch (TimeoutException e) {
       history.event("unreported", seq, token, reportBound.toMillis() + "ms");
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("the report future failed", e);
     }
   }
