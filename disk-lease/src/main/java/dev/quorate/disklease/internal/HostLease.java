@@ -81,6 +81,17 @@ final class HostLease {
   }
 
   private void renewOnce() {
+    // A renewal that starts past the deadline (the host was paused) must not bring the host lease
+    // back: others may have taken this host's leases since host_expiry.
+    if (pastDeadline()) {
+      lose(
+          "host id "
+              + delta.hostId()
+              + " not renewed within renewal_deadline "
+              + timing.renewalDeadline().toMillis()
+              + " ms");
+      return;
+    }
     String failure;
     try {
       if (delta.renew()) {

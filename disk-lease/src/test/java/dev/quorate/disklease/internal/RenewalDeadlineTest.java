@@ -1,18 +1,24 @@
 package dev.quorate.disklease.internal;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorate.disklease.LeaseTiming;
+import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseLostException;
+import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.SelfFence;
+import dev.quorate.qdisk.SelfFenceReason;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +52,32 @@ class RenewalDeadlineTest {
       assertThatThrownBy(() -> host.lock("vm/web-1").acquire(LockMode.EX))
           .isInstanceOf(LeaseLostException.class)
           .hasMessageContaining("renewal_deadline");
+    }
+  }
+
+  /**
+   * Regression (bin/chaos disk-lease, control run, after the fix above): the renewer ran first
+   * after the pause, its renewal succeeded (nobody writes a dead host's delta lease) and made the
+   * host lease GRANTED again, although others had taken its leases meanwhile.
+   */
+  @Test
+  void aRenewalPastTheDeadlineLosesTheHostLeaseInsteadOfRenewingIt() throws Exception {
+    AreaFiles files = new AreaFiles(dir, 1, SLOW);
+    FakeClock clock = new FakeClock();
+    List<BlockDevice> devices = new ArrayList<>();
+    for (Path p : files.paths) {
+      devices.add(BlockDevice.open(p));
+    }
+    AtomicReference<SelfFenceReason> fenced = new AtomicReference<>();
+    try (LockManager host =
+        DiskLocks.openDevices(devices, 1, "node-a", SelfFence.callback(fenced::set), clock)) {
+      Lease held = host.lock("vm/web-1").acquire(LockMode.EX);
+      clock.advance(SLOW.renewalDeadline().plusSeconds(1));
+      // The next renewal runs within one renewal interval (6 s) of real time.
+      Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> fenced.get() != null);
+      assertThat(held.state()).isEqualTo(LeaseState.LOST);
+      assertThatThrownBy(() -> host.lock("vm/web-2").acquire(LockMode.EX))
+          .isInstanceOf(LeaseLostException.class);
     }
   }
 }
