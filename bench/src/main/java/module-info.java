@@ -5,6 +5,7 @@
 module dev.quorate.bench {
   requires dev.quorate.lock;
   requires dev.quorate.zk;
+  requires dev.quorate.disklease;
   requires curator.framework;
   requires curator.client;
   requires curator.recipes;

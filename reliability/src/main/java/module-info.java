@@ -7,6 +7,7 @@ module dev.quorate.reliability {
   requires dev.quorate.lock;
   requires dev.quorate.zk;
   requires dev.quorate.qdisk;
+  requires dev.quorate.disklease;
   requires curator.framework;
   requires curator.client;
   requires zookeeper; // the servers it starts, and a second handle to end a session

@@ -4,6 +4,7 @@ import dev.quorate.disklease.internal.DiskLocks;
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
+import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.SelfFence;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ public final class DiskLockManager {
   public static final Set<LockMode> MODES = DiskLocks.MODES;
 
   private List<Path> disks;
+  private List<BlockDevice> devices;
   private int hostId;
   private String hostName;
   private SelfFence selfFence = SelfFence.exit();
@@ -66,6 +68,20 @@ public final class DiskLockManager {
    */
   public DiskLockManager disks(List<Path> paths) {
     this.disks = List.copyOf(paths);
+    this.devices = null;
+    return this;
+  }
+
+  /**
+   * Sets the lease disks as open devices instead of paths, for devices that count or fault their
+   * I/O (benchmarks, the fault suite); the manager closes them. Replaces {@link #disks}.
+   *
+   * @param open 1, 3 or 5 devices formatted with one area
+   * @return this builder
+   */
+  public DiskLockManager devices(List<BlockDevice> open) {
+    this.devices = List.copyOf(open);
+    this.disks = null;
     return this;
   }
 
@@ -126,7 +142,7 @@ public final class DiskLockManager {
    *     dev.quorate.lock.ErrorCode#IO_FAILURE} if no majority of disks answers
    */
   public LockManager build() throws InterruptedException {
-    if (disks == null) {
+    if (disks == null && devices == null) {
       throw new ConfigurationException("disk lock manager: no lease disks given");
     }
     if (hostName == null
@@ -134,6 +150,14 @@ public final class DiskLockManager {
         || hostName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64) {
       throw new ConfigurationException(
           "disk lock manager: host name '" + hostName + "' must be 1 to 64 bytes");
+    }
+    if (devices != null) {
+      if (devices.size() != 1 && devices.size() != 3 && devices.size() != 5) {
+        throw new ConfigurationException(
+            "a disk lock manager needs 1, 3 or 5 lease disks (a strict majority decides), got "
+                + devices.size());
+      }
+      return DiskLocks.openDevices(devices, hostId, hostName, selfFence, clock);
     }
     return DiskLocks.open(disks, hostId, hostName, selfFence, clock);
   }

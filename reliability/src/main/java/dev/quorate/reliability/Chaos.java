@@ -21,7 +21,9 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       ClientCommand.class,
       ResourceCommand.class,
-      QdiskCommand.class
+      QdiskCommand.class,
+      DiskLeaseCommand.class,
+      DiskLeaseClientCommand.class
     })
 public final class Chaos implements Runnable {
   static final String MAIN = Chaos.class.getName();
@@ -45,6 +47,6 @@ public final class Chaos implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        new CommandLine(this), "a subcommand is required: run, check, qdisk");
+        new CommandLine(this), "a subcommand is required: run, check, qdisk, disk-lease");
   }
 }

@@ -20,9 +20,10 @@ import java.util.concurrent.TimeUnit;
  * a token lower than one it had accepted; the counter equals the writes the resource accepted,
  * every acknowledged write is among them (none lost, across resource restarts too), and every
  * accepted write was acknowledged to a client holding that token, or its outcome is in doubt
- * because the client was killed or the resource died with it in flight; no lock node is left; every
- * client stopped cleanly; the clocks agree; and after every fault the lock was granted again within
- * {@link #LIVENESS_BOUND_NANOS}.
+ * because the client was killed or the resource died with it in flight; a holder whose write was
+ * refused as stale saw its lease turn SUSPECT or LOST; no lock node is left; every client stopped
+ * cleanly; the clocks agree; and after every fault the lock was granted again within {@link
+ * #LIVENESS_BOUND_NANOS}.
  */
 final class Checker {
   static final long LIVENESS_BOUND_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -51,7 +52,10 @@ final class Checker {
     uniqueTokens();
     tokenOrderIsGrantOrder();
     long overlaps = resourceOrder();
-    if (run.lockNodesLeft() != 0) {
+    // -1: the run has no lock nodes (disk leases keep their locks on the lease disks).
+    if (run.lockNodesLeft() == RunRecord.UNKNOWN) {
+      violations.add("the run did not record the lock nodes left after shutdown");
+    } else if (run.lockNodesLeft() > 0) {
       violations.add(run.lockNodesLeft() + " lock nodes left after shutdown");
     }
     for (String exit : run.exits()) {
@@ -129,7 +133,22 @@ final class Checker {
               inDoubt.add(client + " " + last.seq() + " " + last.token());
             }
           }
-          case "start", "end", "release", "lost", "fail" -> {
+          case "unreported" ->
+              violations.add(
+                  client
+                      + ": the resource refused a stale write but the lease never reported SUSPECT"
+                      + " or LOST: "
+                      + line);
+          case "start",
+              "end",
+              "release",
+              "lost",
+              "fail",
+              "state",
+              "reported",
+              "self-fence",
+              "open-failed",
+              "rejoin" -> {
             // context only
           }
           default -> violations.add(client + ": unknown history line: " + line);

@@ -1,5 +1,8 @@
 package dev.quorate.reliability;
 
+import java.util.Arrays;
+import java.util.List;
+
 /** The faults the nemesis injects, one at a time. */
 enum Fault {
   /** SIGKILL a follower, restart it after a while. */
@@ -39,7 +42,30 @@ enum Fault {
    * Drop rules in the holder's namespace only: it hears no server for longer than its session, the
    * servers stay up, so the session ends by timeout alone.
    */
-  ISOLATE_HOLDER;
+  ISOLATE_HOLDER,
+  /** Disk leases: one of three lease disks fails every I/O for a while, for every host. */
+  LOSE_DISK,
+  /** Disk leases: writes to one disk land half (the rest keeps the old bytes) and fail. */
+  TORN_WRITES,
+  /** Disk leases: writes to one of three disks report success but never land. */
+  LOST_WRITES,
+  /** Disk leases: writes to one disk stall past the I/O timeout, then land late. */
+  STALLED_WRITES,
+  /** Disk leases: a second host starts with the host id of a live one; it must be refused. */
+  DUPLICATE_HOST_ID;
+
+  /** The faults of the ZooKeeper run ({@code bin/chaos run}). */
+  static List<Fault> zookeeperFaults() {
+    return Arrays.stream(values()).filter(f -> !f.diskLeaseOnly()).toList();
+  }
+
+  /** True for the faults that only the disk-lease run injects. */
+  boolean diskLeaseOnly() {
+    return switch (this) {
+      case LOSE_DISK, TORN_WRITES, LOST_WRITES, STALLED_WRITES, DUPLICATE_HOST_ID -> true;
+      default -> false;
+    };
+  }
 
   /** The faults that let a stale holder write, the only ones the control run needs. */
   boolean letsStaleHolderWrite() {

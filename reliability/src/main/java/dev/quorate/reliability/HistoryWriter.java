@@ -40,7 +40,8 @@ final class HistoryWriter implements AutoCloseable {
     return last;
   }
 
-  void event(String kind, Object... fields) throws IOException {
+  // Synchronized: a disk-lease client writes lease state changes from the manager's event thread.
+  synchronized void event(String kind, Object... fields) throws IOException {
     StringBuilder line = new StringBuilder(kind);
     line.append(' ').append(System.nanoTime());
     for (Object f : fields) {
@@ -52,7 +53,7 @@ final class HistoryWriter implements AutoCloseable {
   }
 
   @Override
-  public void close() throws IOException {
+  public synchronized void close() throws IOException {
     out.close();
   }
 }

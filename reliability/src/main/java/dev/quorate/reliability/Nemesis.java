@@ -91,6 +91,8 @@ final class Nemesis {
           strikeHolder(fault, holder -> partitions().apply(partitions().isolate(holder)));
       case BRIDGE, RING, CLIENT_TO_ONE_SERVER -> partition(fault);
       case FLAP_LINK -> flap();
+      case LOSE_DISK, TORN_WRITES, LOST_WRITES, STALLED_WRITES, DUPLICATE_HOST_ID ->
+          throw new IllegalArgumentException(fault + " is a disk-lease fault (see DiskNemesis)");
     };
   }
 

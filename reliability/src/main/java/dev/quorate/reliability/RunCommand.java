@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -131,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
       throws Exception {
     long started = System.nanoTime();
     StringBuilder text = new StringBuilder();
-    List<Fault> faults = new ArrayList<>(Arrays.asList(Fault.values()));
+    List<Fault> faults = new ArrayList<>(Fault.zookeeperFaults());
     NetworkLab lab = null;
     try {
       lab = NetworkLab.build(servers, Harness.clientIds());

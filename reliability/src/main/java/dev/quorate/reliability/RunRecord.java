@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * @param counter the counter's final value, read from its file
  * @param faults the faults the nemesis injected
  * @param clocks the harness's clock checks, one line per client
- * @param lockNodesLeft lock nodes in the ensemble after the clients stopped
+ * @param lockNodesLeft lock nodes in the ensemble after the clients stopped; -1 for a run without
+ *     lock nodes (disk leases), {@link #UNKNOWN} when a ZooKeeper run left no {@code shutdown.log}
  * @param exits how each client ended
  */
 record RunRecord(
@@ -31,6 +32,9 @@ record RunRecord(
     List<String> clocks,
     int lockNodesLeft,
     List<String> exits) {
+
+  /** {@link #lockNodesLeft} of a ZooKeeper run that did not record it. */
+  static final int UNKNOWN = -2;
 
   static RunRecord read(Path dir) throws IOException {
     Map<String, List<String>> histories = new TreeMap<>();
@@ -45,8 +49,12 @@ record RunRecord(
       faults.add(FaultRecord.parse(l));
     }
     String shutdown = String.join(" ", lines(dir.resolve("shutdown.log")));
-    int left = shutdown.isBlank() ? -1 : Integer.parseInt(shutdown.trim().split(" ")[1]);
-    boolean fenced = String.join("", lines(dir.resolve("settings.txt"))).startsWith("fenced");
+    String settings = String.join("", lines(dir.resolve("settings.txt")));
+    boolean fenced = settings.startsWith("fenced");
+    int left =
+        !shutdown.isBlank()
+            ? Integer.parseInt(shutdown.trim().split(" ")[1])
+            : settings.contains("lease disk") ? -1 : UNKNOWN;
     return new RunRecord(
         fenced,
         histories,

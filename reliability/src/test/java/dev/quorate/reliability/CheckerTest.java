@@ -71,6 +71,32 @@ class CheckerTest {
   }
 
   @Test
+  void aStaleHolderWhoseLeaseNeverReportedTheLossIsAViolation() {
+    Run reported = good();
+    reported
+        .histories
+        .get("client-1")
+        .addAll(List.of("stale 41 2 102.0", "state 42 2 102.0 LOST", "reported 43 2 102.0 LOST"));
+    assertThat(Checker.check(reported.record()).violations()).isEmpty();
+
+    Run silent = good();
+    silent.histories.get("client-1").addAll(List.of("stale 41 2 102.0", "unreported 43 2 102.0"));
+    assertThat(Checker.check(silent.record()).violations())
+        .anyMatch(v -> v.contains("never reported SUSPECT or LOST"));
+  }
+
+  @Test
+  void aDiskLeaseRunHasNoLockNodesButAZooKeeperRunMustCountThem() {
+    Run disk = good();
+    disk.nodesLeft = -1;
+    assertThat(Checker.check(disk.record()).violations()).isEmpty();
+    Run unrecorded = good();
+    unrecorded.nodesLeft = RunRecord.UNKNOWN;
+    assertThat(Checker.check(unrecorded.record()).violations())
+        .anyMatch(v -> v.contains("did not record the lock nodes"));
+  }
+
+  @Test
   void aTokenGrantedTwiceIsAViolation() {
     Run run = good().cycle("client-2", 2, 50, 60, "101.0");
     assertThat(Checker.check(run.record()).violations())

@@ -131,9 +131,9 @@ public final class DiskLocks implements LockManager {
 
   /**
    * Opens a manager on open devices, which it closes; {@link #open(List, int, String, SelfFence,
-   * DiskClock)} for devices that tests wrap to inject faults.
+   * DiskClock)} for devices that tests and the fault suite wrap to inject faults.
    */
-  static LockManager openDevices(
+  public static LockManager openDevices(
       List<BlockDevice> devices, int hostId, String hostName, SelfFence selfFence, DiskClock clock)
       throws InterruptedException {
     LeaseArea area = null;
@@ -218,7 +218,10 @@ public final class DiskLocks implements LockManager {
     requireOpen();
     if (host.state() == LeaseState.LOST) {
       throw new LeaseLostException(
-          ErrorCode.LEASE_LOST, "this host lost its delta lease; no lease can be granted");
+          ErrorCode.LEASE_LOST,
+          "this host lost its delta lease (or did not renew it within renewal_deadline "
+              + area.timing().renewalDeadline().toMillis()
+              + " ms on its own clock); no lease can be granted");
     }
     return switch (mode) {
       case NL -> null;

@@ -67,10 +67,31 @@ final class HostLease {
   }
 
   synchronized LeaseState state() {
+    // A host continued after a pause past its deadline runs before its renewer does: past the
+    // deadline on this host's own clock the host lease is lost, whatever the flag says yet.
+    if (state != LeaseState.LOST && renewals != null && pastDeadline()) {
+      return LeaseState.LOST;
+    }
     return state;
   }
 
+  /** True once renewal_deadline has passed since the last successful renewal started. */
+  private boolean pastDeadline() {
+    return clock.nanoTime() - (delta.lastRenewalStart() + timing.renewalDeadline().toNanos()) >= 0;
+  }
+
   private void renewOnce() {
+    // A renewal that starts past the deadline (the host was paused) must not bring the host lease
+    // back: others may have taken this host's leases since host_expiry.
+    if (pastDeadline()) {
+      lose(
+          "host id "
+              + delta.hostId()
+              + " not renewed within renewal_deadline "
+              + timing.renewalDeadline().toMillis()
+              + " ms");
+      return;
+    }
     String failure;
     try {
       if (delta.renew()) {

@@ -1,0 +1,88 @@
+package dev.quorate.bench;
+
+import dev.quorate.qdisk.BlockDevice;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A lease disk that counts its reads and writes (4 KiB blocks each; renewals apart), and can die:
+ * from {@link #die()} on every I/O fails, as it does for a host that crashed or lost its storage
+ * path. Other hosts see its delta lease stop changing, which is all a host's death looks like on a
+ * disk.
+ */
+final class CountingDisk implements BlockDevice {
+  private final BlockDevice disk;
+  private final long slotsStart;
+  private final AtomicLong reads = new AtomicLong();
+  private final AtomicLong writes = new AtomicLong();
+  private final AtomicLong hostLeaseIos = new AtomicLong();
+  private final AtomicBoolean dead = new AtomicBoolean();
+
+  /**
+   * @param slotsStart the offset of the first resource slot block: I/O below it is the header's and
+   *     the delta leases' (renewals), counted apart
+   */
+  CountingDisk(BlockDevice disk, long slotsStart) {
+    this.disk = disk;
+    this.slotsStart = slotsStart;
+  }
+
+  /** Reads and writes of the header and the delta leases. */
+  long hostLeaseIos() {
+    return hostLeaseIos.get();
+  }
+
+  long reads() {
+    return reads.get();
+  }
+
+  long writes() {
+    return writes.get();
+  }
+
+  void die() {
+    dead.set(true);
+  }
+
+  @Override
+  public String name() {
+    return disk.name();
+  }
+
+  @Override
+  public long size() throws IOException {
+    return disk.size();
+  }
+
+  @Override
+  public void read(long offset, ByteBuffer dst) throws IOException {
+    if (dead.get()) {
+      throw new IOException("host died: no I/O to " + name());
+    }
+    count(offset, reads);
+    disk.read(offset, dst);
+  }
+
+  @Override
+  public void write(long offset, ByteBuffer src) throws IOException {
+    if (dead.get()) {
+      throw new IOException("host died: no I/O to " + name());
+    }
+    count(offset, writes);
+    disk.write(offset, src);
+  }
+
+  private void count(long offset, AtomicLong kind) {
+    kind.incrementAndGet();
+    if (offset < slotsStart) {
+      hostLeaseIos.incrementAndGet();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    disk.close();
+  }
+}

@@ -1,0 +1,184 @@
+package dev.quorate.reliability;
+
+import dev.quorate.disklease.LeaseArea;
+import dev.quorate.qdisk.BlockDevice;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One disk-lease run: formats the lease disks (files in the run directory), starts the fenced
+ * counter and three hosts as processes, lets the {@link DiskNemesis} work, stops everything and
+ * leaves in {@code dir} what the {@link Checker} reads.
+ */
+final class DiskLeaseHarness {
+  private static final int RESOURCE_SLOTS = 8;
+
+  private final Path dir;
+  private final DiskRunSettings settings;
+  private final List<Path> disks = new ArrayList<>();
+
+  DiskLeaseHarness(Path dir, DiskRunSettings settings) {
+    this.dir = dir;
+    this.settings = settings;
+  }
+
+  void run() throws Exception {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("settings.txt"), settings.describe() + "\n");
+    formatDisks();
+    try (ChildProcesses processes = new ChildProcesses()) {
+      InetAddress loopback = InetAddress.getLoopbackAddress();
+      int[] resourcePort = {0};
+      Cast cast =
+          new Cast(
+              dir,
+              Harness.clientIds(),
+              (id, ownClock) ->
+                  host(
+                      processes,
+                      id,
+                      hostId(id),
+                      loopback,
+                      resourcePort[0],
+                      dir.resolve(id + ".out"),
+                      false),
+              (id, ownClock) -> startResource(processes, loopback));
+      cast.startResource();
+      Path portFile = dir.resolve("resource.port");
+      Poll.until("the resource listens", Duration.ofSeconds(60), () -> Files.exists(portFile));
+      resourcePort[0] = Integer.parseInt(Files.readString(portFile).trim());
+      ResourceAddress resource = new ResourceAddress(loopback, resourcePort[0]);
+
+      List<String> clocks = new ArrayList<>();
+      for (String id : cast.clientIds()) {
+        long spawned = System.nanoTime();
+        cast.startClient(id);
+        clocks.add(ClockCheck.await(dir.resolve(id + ".history"), id, spawned));
+      }
+      Files.write(dir.resolve("clocks.log"), clocks);
+      Poll.until(
+          "every host has written once",
+          Duration.ofSeconds(120),
+          () -> cast.clientIds().stream().allMatch(this::hasWritten));
+
+      long deadline = System.nanoTime() + settings.duration().toNanos();
+      new DiskNemesis(
+              dir,
+              cast,
+              resource,
+              settings,
+              (victim, log) ->
+                  host(processes, "duplicate-of-" + victim, hostId(victim), loopback, 0, log, true))
+          .run(deadline);
+
+      FaultyDisk.heal(dir);
+      stopClients(cast);
+      try (ResourceConnection c = resource.connect()) {
+        c.stopServer();
+      }
+      if (!cast.resource().waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the resource did not stop within 30 s");
+      }
+    }
+  }
+
+  /** client-N is host id N. */
+  private static int hostId(String clientId) {
+    return Integer.parseInt(clientId.substring(clientId.lastIndexOf('-') + 1));
+  }
+
+  private void formatDisks() throws IOException {
+    LeaseArea area = LeaseArea.create(DiskRunSettings.HOSTS, RESOURCE_SLOTS, settings.timing());
+    for (int i = 0; i < settings.disks(); i++) {
+      Path file = dir.resolve("lease-disk-" + i);
+      try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+        f.setLength(area.sizeBytes());
+      }
+      try (BlockDevice d = BlockDevice.open(file)) {
+        area.format(d);
+      }
+      disks.add(file);
+    }
+  }
+
+  private Process host(
+      ChildProcesses processes,
+      String id,
+      int hostId,
+      InetAddress resourceAddress,
+      int resourcePort,
+      Path log,
+      boolean probe)
+      throws IOException {
+    List<String> args =
+        new ArrayList<>(List.of("disk-client", "--id", id, "--dir", dir.toString()));
+    for (Path d : disks) {
+      args.add("--disk");
+      args.add(d.toString());
+    }
+    args.addAll(List.of("--host-id", Integer.toString(hostId)));
+    if (probe) {
+      args.add("--duplicate-probe");
+    } else {
+      args.addAll(
+          List.of(
+              "--resource",
+              resourceAddress.getHostAddress() + ":" + resourcePort,
+              "--writes",
+              Integer.toString(settings.writes()),
+              "--report-bound",
+              settings.timing().hostExpiry().multipliedBy(2).toMillis() + "ms"));
+    }
+    return processes.java(List.of("-Xmx64m"), Chaos.MAIN, args, log);
+  }
+
+  private Process startResource(ChildProcesses processes, InetAddress address) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "resource",
+                "--dir",
+                dir.toString(),
+                "--bind",
+                address.getHostAddress(),
+                "--port",
+                "0"));
+    if (!settings.fenced()) {
+      args.add("--unfenced");
+    }
+    return processes.java(List.of("-Xmx64m"), Chaos.MAIN, args, dir.resolve("resource.out"));
+  }
+
+  private boolean hasWritten(String id) {
+    try {
+      return Files.readAllLines(dir.resolve(id + ".history"), StandardCharsets.UTF_8).stream()
+          .anyMatch(l -> l.startsWith("ack "));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void stopClients(Cast cast) throws Exception {
+    Files.writeString(dir.resolve("stop"), "stop\n");
+    List<String> exits = new ArrayList<>();
+    for (Map.Entry<String, Process> e : cast.clientProcesses()) {
+      Process p = e.getValue();
+      boolean stopped = p.waitFor(90, TimeUnit.SECONDS);
+      if (!stopped) {
+        ChildProcesses.killNow(p);
+      }
+      exits.add(
+          e.getKey() + " " + (stopped ? "exit " + p.exitValue() : "killed: did not stop in 90 s"));
+    }
+    Files.write(dir.resolve("exits.log"), exits);
+  }
+}
