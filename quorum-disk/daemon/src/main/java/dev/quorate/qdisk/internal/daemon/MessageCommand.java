@@ -8,6 +8,7 @@ import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.MailboxMessage;
 import dev.quorate.qdisk.MessageType;
 import dev.quorate.qdisk.internal.DiskReader;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,10 +24,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * Writes a message to one node's mailbox on every disk and reads it back. The disks must be of the
- * cluster named (a message on another cluster's disk would fence a stranger), and test, reset and
- * off go only to a node that heartbeats: a message to an empty, stopped or dead slot is read by
- * nobody, and "delivered" would be a lie.
+ * Writes a message to one node's mailbox on every usable disk and reads it back (a failing disk is
+ * left out with a warning, as the daemons leave it out; a majority must take it). The disks must be
+ * of the cluster named (a message on another cluster's disk would fence a stranger), and test,
+ * reset and off go only to a node that heartbeats: a message to an empty, stopped or dead slot is
+ * read by nobody, and "delivered" would be a lie.
  */
 @Command(
     name = "message",
@@ -60,14 +62,51 @@ final class MessageCommand implements Callable<Integer> {
     }
     List<BlockDevice> devices = DiskOptions.open(where.paths());
     try {
+      // A failing disk is left out, as the daemons leave it out; a majority must be usable.
+      List<BlockDevice> usable = new ArrayList<>();
       List<DiskHeader> headers = new ArrayList<>();
+      List<String> unusable = new ArrayList<>();
       for (BlockDevice d : devices) {
-        DiskHeader h = DiskOptions.header(d, cluster);
+        DiskHeader h;
+        try {
+          h = DiskOptions.header(d, null);
+        } catch (IOException | QuorateException e) {
+          unusable.add(e.getMessage());
+          continue;
+        }
+        if (!cluster.equals(h.clusterName())) {
+          throw new QuorateException(
+              ErrorCode.CORRUPT_DATA,
+              d.name() + " belongs to cluster '" + h.clusterName() + "', not '" + cluster + "'");
+        }
+        if (!headers.isEmpty() && !headers.get(0).setId().equals(h.setId())) {
+          throw new QuorateException(
+              ErrorCode.CORRUPT_DATA,
+              d.name()
+                  + " is of another disk set than "
+                  + usable.get(0).name()
+                  + "; nothing written");
+        }
         DiskReader.checkSlot(h, slot, d.name());
+        usable.add(d);
         headers.add(h);
       }
+      int majority = devices.size() / 2 + 1;
+      if (usable.size() < majority) {
+        throw new QuorateException(
+            ErrorCode.CORRUPT_DATA,
+            "only "
+                + usable.size()
+                + " of "
+                + devices.size()
+                + " disks are usable, a majority is needed; nothing written: "
+                + String.join("; ", unusable));
+      }
+      for (String problem : unusable) {
+        spec.commandLine().getErr().printf("warning: left out: %s%n", problem);
+      }
       ClusterView.NodeRow target =
-          StatusCommand.observe(devices, cluster).nodes().stream()
+          StatusCommand.observe(usable, cluster).nodes().stream()
               .filter(n -> n.node() == slot)
               .findFirst()
               .orElse(null);
@@ -87,12 +126,12 @@ final class MessageCommand implements Callable<Integer> {
       long id = System.nanoTime() & Long.MAX_VALUE;
       MailboxMessage m = new MailboxMessage(slot, t, 0, incarnation, id);
       int ok = 0;
-      for (int i = 0; i < devices.size(); i++) {
-        if (DiskReader.deliver(devices.get(i), headers.get(i), m)) {
+      for (int i = 0; i < usable.size(); i++) {
+        if (DiskReader.deliver(usable.get(i), headers.get(i), m)) {
           ok++;
         }
       }
-      if (ok < devices.size() / 2 + 1) {
+      if (ok < majority) {
         throw new QuorateException(
             ErrorCode.IO_FAILURE,
             "message read back on only " + ok + " of " + devices.size() + " disks");

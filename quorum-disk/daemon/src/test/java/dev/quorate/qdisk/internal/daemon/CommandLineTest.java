@@ -104,6 +104,56 @@ class CommandLineTest {
   }
 
   @Test
+  void aMessageGoesToTheUsableDisksWhileOneOfThreeFails() throws Exception {
+    // Regression: one short disk refused the whole message, so no poison pill could be sent.
+    List<String> disks = new java.util.ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      Path p = dir.resolve("set" + i + ".img");
+      Files.write(p, new byte[(1 + 2 * 4) * 4096]);
+      disks.add(p.toString());
+    }
+    assertThat(
+            run(
+                "format",
+                "-d",
+                disks.get(0),
+                "-d",
+                disks.get(1),
+                "-d",
+                disks.get(2),
+                "--cluster",
+                "alpha",
+                "--slots",
+                "4"))
+        .as(err)
+        .isZero();
+    Path failing = Path.of(disks.get(2));
+    Files.write(failing, java.util.Arrays.copyOf(Files.readAllBytes(failing), 5 * 4096));
+    String[] message = {
+      "message",
+      "-d",
+      disks.get(0),
+      "-d",
+      disks.get(1),
+      "-d",
+      disks.get(2),
+      "--cluster",
+      "alpha",
+      "--slot",
+      "3",
+      "clear"
+    };
+
+    assertThat(run(message)).as(err).isZero();
+    assertThat(out).contains("clear delivered to node 3 (incarnation 0) on 2 of 3 disks");
+    assertThat(err).contains("warning: left out: " + failing).contains("shorter than the layout");
+
+    Files.write(Path.of(disks.get(1)), new byte[(1 + 2 * 4) * 4096]); // a second one wiped
+    assertRefusedUnchanged(
+        Path.of(disks.get(0)), 4, "only 1 of 3 disks are usable, a majority is needed", message);
+  }
+
+  @Test
   void anAllZeroDiskIsRefused() throws Exception {
     Path zero = dir.resolve("zero.img");
     Files.write(zero, new byte[9 * 4096]);
