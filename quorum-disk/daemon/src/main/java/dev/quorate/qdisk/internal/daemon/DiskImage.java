@@ -92,14 +92,21 @@ record DiskImage(
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
-            "%s: cluster %s, disk %s of set %s, version %s, %s slots%n  timing %s%n",
+            "%s: cluster %s, disk %s of set %s, version %s, %s slots%n"
+                + "  timing: interval %d ms, tko %d, tko-up %d, io timeout %d ms,"
+                + " renewal deadline %d ms, msgwait %d ms%n",
             device,
             m.get("cluster"),
             m.get("diskId"),
             m.get("setId"),
             m.get("version"),
             m.get("slots"),
-            m.get("timing")));
+            header.timing().interval().toMillis(),
+            header.timing().tko(),
+            header.timing().tkoUp(),
+            header.timing().ioTimeout().toMillis(),
+            header.timing().renewalDeadline().toMillis(),
+            header.timing().msgwait().toMillis()));
     out.append(
         String.format(
             "  %-4s %-8s %-11s %-12s %-5s %-5s %s%n",

@@ -92,7 +92,12 @@ class CommandLineTest {
   @Test
   void dumpAndStatusAndValidateWorkOnAGoodDisk() throws Exception {
     assertThat(run("dump", "-d", disk.toString())).isZero();
-    assertThat(out).contains("cluster alpha").contains("EMPTY");
+    assertThat(out)
+        .contains("cluster alpha")
+        .contains("EMPTY")
+        .contains(
+            "timing: interval 200 ms, tko 10, tko-up 2, io timeout 150 ms, renewal deadline 1200"
+                + " ms, msgwait 1600 ms");
     assertThat(run("dump", "-d", disk.toString(), "--json")).isZero();
     assertThat(out).startsWith("[{\"device\"").contains("\"cluster\":\"alpha\"");
     Path cfg = config("cluster.name=alpha", "node.id=2", "disks=" + disk);
