@@ -8,7 +8,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One host's side of the Disk Paxos leases of a lease area (Gafni and Lamport): each resource slot
@@ -24,6 +26,9 @@ final class PaxosLease {
   private final LeaseDisks disks;
   private final LeaseArea area;
   private final int hostId;
+
+  /** Per slot, the highest lease version {@link #acquire} returned: the newest token handed out. */
+  private final Map<Integer, Long> granted = new ConcurrentHashMap<>();
 
   PaxosLease(LeaseDisks disks, LeaseArea area, int hostId) {
     this.disks = disks;
@@ -58,11 +63,36 @@ final class PaxosLease {
    * @throws dev.quorate.lock.QuorateException with IO_FAILURE if no majority answers
    */
   LeaseValue readLeader(int slot) throws InterruptedException {
-    List<Region> regions = readRegions(slot, "read resource slot " + slot);
+    return leaderOf(readRegions(slot, "read resource slot " + slot));
+  }
+
+  private static LeaseValue leaderOf(List<Region> regions) {
     return regions.stream()
         .flatMap(r -> r.leader().stream())
         .max(Comparator.comparingLong(LeaseValue::lver))
         .orElse(LeaseValue.NEVER_USED);
+  }
+
+  /**
+   * The lowest lease version the slot's committed value can have: one below the newest instance a
+   * ballot block names (its proposer read that version as committed), and no lower than the last
+   * one {@link #acquire} returned to this host. A leader below it is a stale block, for instance an
+   * old leader brought back by a late write on some disks while the disks holding the newer one did
+   * not answer.
+   */
+  private long floor(int slot, List<Region> regions) {
+    long ballots =
+        regions.stream()
+            .flatMap(r -> r.ballots().stream())
+            .mapToLong(b -> b.lver() - 1)
+            .max()
+            .orElse(0);
+    return Math.max(ballots, granted.getOrDefault(slot, 0L));
+  }
+
+  private Optional<LeaseValue> grant(int slot, Optional<LeaseValue> value) {
+    value.ifPresent(v -> granted.merge(slot, v.lver(), Math::max));
+    return value;
   }
 
   private List<Region> readRegions(int slot, String what) throws InterruptedException {
@@ -189,16 +219,22 @@ final class PaxosLease {
   Optional<LeaseValue> acquire(int slot, Holder me, SlotMode wanted, SlotPolicy.Liveness liveness)
       throws InterruptedException {
     for (int attempt = 0; attempt < 8; attempt++) {
-      LeaseValue current = readLeader(slot);
+      List<Region> regions = readRegions(slot, "read resource slot " + slot);
+      LeaseValue current = leaderOf(regions);
+      if (current.lver() < floor(slot, regions)) {
+        // A stale leader: never grant from it (its lver would send the token backwards) nor build
+        // on it; read again, and wait if the disks holding the newer value stay silent.
+        continue;
+      }
       Optional<LeaseValue> next = SlotPolicy.next(current, me, wanted, liveness);
       if (next.isEmpty() || next.get().equals(current)) {
-        return next;
+        return grant(slot, next);
       }
       Optional<LeaseValue> decided = propose(slot, next.get());
       if (decided.isPresent()) {
         commit(slot, decided.get());
         if (decided.get().equals(next.get())) {
-          return decided;
+          return grant(slot, decided);
         }
       }
     }

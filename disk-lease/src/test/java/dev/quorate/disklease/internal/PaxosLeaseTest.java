@@ -2,9 +2,14 @@ package dev.quorate.disklease.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quorate.disklease.LeaseArea;
 import dev.quorate.disklease.internal.LeaseValue.Holder;
 import dev.quorate.disklease.internal.LeaseValue.SlotMode;
+import dev.quorate.qdisk.BlockDevice;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,5 +155,56 @@ class PaxosLeaseTest {
         .as("host 2 learns host 1's decision instead of overriding it")
         .isEmpty();
     assertThat(b.readLeader(5)).isEqualTo(wanted);
+  }
+
+  private static ByteBuffer readLeaderBlock(AreaFiles files, int disk, int slot) throws Exception {
+    try (FileChannel ch = FileChannel.open(files.paths.get(disk), StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.allocate(LeaseArea.BLOCK_SIZE);
+      ch.read(b, leaderOffset(files, slot));
+      return b.flip();
+    }
+  }
+
+  private static void writeLeaderBlock(AreaFiles files, int disk, int slot, ByteBuffer content)
+      throws Exception {
+    try (FileChannel ch = FileChannel.open(files.paths.get(disk), StandardOpenOption.WRITE)) {
+      ch.write(content.duplicate(), leaderOffset(files, slot));
+    }
+  }
+
+  private static long leaderOffset(AreaFiles files, int slot) {
+    int hosts = files.area.hostSlots();
+    return (1L + hosts + (long) slot * (1 + hosts)) * LeaseArea.BLOCK_SIZE;
+  }
+
+  @Test
+  void aStaleLeaderBroughtBackByALateWriteNeverSendsTheTokenBackwards() throws Exception {
+    AreaFiles files = new AreaFiles(dir, 3, AreaFiles.FAST);
+    List<BlockDevice> devices = new ArrayList<>();
+    for (Path p : files.paths) {
+      devices.add(BlockDevice.open(p));
+    }
+    CuttableDevice disk1 = new CuttableDevice(devices.get(1));
+    devices.set(1, disk1);
+    LeaseDisks disks = new LeaseDisks(devices, files.area.timing().ioTimeout());
+    opened.add(disks);
+    PaxosLease a = new PaxosLease(disks, files.area, 1);
+    Holder me = new Holder(1, 1);
+    int slot = 4;
+    assertThat(a.acquire(slot, me, SlotMode.EXCLUSIVE, ALL_LIVE).orElseThrow().lver()).isEqualTo(1);
+    ByteBuffer old = readLeaderBlock(files, 0, slot);
+    a.acquire(slot, me, SlotMode.FREE, ALL_LIVE).orElseThrow();
+    LeaseValue held = a.acquire(slot, me, SlotMode.EXCLUSIVE, ALL_LIVE).orElseThrow();
+    assertThat(held.lver()).isEqualTo(3);
+    // Disk 0: a write of the lver-1 leader, stalled until now, lands late. Disk 2 missed the
+    // commits of lver 2 and 3 and still holds lver 1. Only disk 1 holds lver 3, and it does not
+    // answer this host: the majority that answers shows lver 1, naming this host.
+    writeLeaderBlock(files, 0, slot, old);
+    writeLeaderBlock(files, 2, slot, old);
+    disk1.cut();
+    Optional<LeaseValue> again = a.acquire(slot, me, SlotMode.EXCLUSIVE, ALL_LIVE);
+    assertThat(again.stream().map(LeaseValue::lver).toList())
+        .as("lver granted after host 1 held lver %d", held.lver())
+        .allSatisfy(lver -> assertThat(lver).isGreaterThanOrEqualTo(held.lver()));
   }
 }
