@@ -60,7 +60,18 @@ public final class TokenFile {
    *     file, or {@link ErrorCode#IO_FAILURE} if it cannot be read
    */
   public static TokenFile open(Path path) {
-    TokenFile file = new TokenFile(path.toAbsolutePath());
+    Path absolute = path.toAbsolutePath();
+    Path real;
+    try {
+      // One in-JVM lock per file, however it is spelled (./, .., a symlinked directory).
+      real = absolute.getParent().toRealPath().resolve(absolute.getFileName());
+    } catch (IOException e) {
+      throw new QuorateException(
+          ErrorCode.IO_FAILURE,
+          "cannot open token file " + path + ": its directory: " + e.getMessage(),
+          e);
+    }
+    TokenFile file = new TokenFile(real);
     file.locked(file::read); // refuse a corrupt or unreadable file now, not at the first access
     return file;
   }
@@ -71,6 +82,12 @@ public final class TokenFile {
    * @throws QuorateException with {@link ErrorCode#IO_FAILURE} if the OS lock cannot be taken
    */
   <T> T locked(Supplier<T> work) {
+    if (inThisJvm.isHeldByCurrentThread()) {
+      // Re-entered from inside a guarded action (a toString, a highest()): both locks are held
+      // already, and a second OS lock on the file would fail and, closing its channel, drop the
+      // first one while the action still runs.
+      return work.get();
+    }
     inThisJvm.lock();
     try (FileChannel channel =
         FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

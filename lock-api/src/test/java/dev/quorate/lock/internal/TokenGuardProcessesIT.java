@@ -73,6 +73,43 @@ class TokenGuardProcessesIT {
         .contains(FencingToken.of(logged.get(logged.size() - 1)));
   }
 
+  @Test
+  void anActionThatReentersTheGuardKeepsTheFileLockedForOtherProcesses() throws Exception {
+    // Regression: a guard read inside the guarded action (highest(), a toString in a log line)
+    // took the OS lock a second time, failed, and closing its channel dropped the first lock.
+    Path tokens = dir.resolve("reentered.token");
+    TokenGuard guard = TokenGuard.persistent(tokens);
+    String probed =
+        guard.access(
+            FencingToken.of(7),
+            () -> {
+              assertThat(guard.highest()).contains(FencingToken.of(7));
+              return probe(dir.resolve("reentered.token.lock"));
+            });
+    assertThat(probed).as("another process's try of the lock during the action").isEqualTo("held");
+    assertThat(probe(dir.resolve("reentered.token.lock"))).as("after the action").isEqualTo("free");
+  }
+
+  /** What a {@link LockProbe} process finds on the lock file now. */
+  private String probe(Path lockFile) {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    try {
+      Process process =
+          new ProcessBuilder(
+                  java.toString(),
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  LockProbe.class.getName(),
+                  lockFile.toString())
+              .redirectErrorStream(true)
+              .start();
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    } catch (IOException | InterruptedException e) {
+      throw new AssertionError("the lock probe could not run", e);
+    }
+  }
+
   private Process start(Path tokens, Path log, int first) throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     Process process =
