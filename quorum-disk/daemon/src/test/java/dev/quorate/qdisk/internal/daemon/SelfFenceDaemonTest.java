@@ -3,6 +3,8 @@ package dev.quorate.qdisk.internal.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.SelfFence;
 import dev.quorate.qdisk.SelfFenceReason;
 import java.io.PrintWriter;
@@ -103,6 +105,9 @@ class SelfFenceDaemonTest {
     assertThat(unitStatuses("RestartPreventExitStatus"))
         .as("RestartPreventExitStatus in %s must name SelfFence.EXIT_STATUS", UNIT)
         .contains(SelfFence.EXIT_STATUS);
+    assertThat(unitStatuses("RestartPreventExitStatus"))
+        .as("a node refused as a duplicate id (a disk refusal) must not be restarted into the slot")
+        .contains(QdiskCommand.exitCode(new QuorateException(ErrorCode.REFUSED, "duplicate")));
     assertThat(unitStatuses("SuccessExitStatus"))
         .as("a self-fence must not count as a clean stop")
         .doesNotContain(SelfFence.EXIT_STATUS);
