@@ -1,4 +1,5 @@
-# Sourced by the bin/ scripts: makes sure Java 17+ and Maven 3.8+ are present.
+# Sourced by the bin/ scripts and .ci/run: installs what the build, the tests and the demo need
+# when it is missing (Java 17+, Maven 3.8+, iproute2, libfaketime, fence-agents, QEMU, busybox).
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
