@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -124,7 +125,7 @@ final class HostNetwork implements AutoCloseable {
     ip("link", "add", bridge, "type", "bridge");
     ip("addr", "add", address + "/24", "dev", bridge);
     ip("link", "set", bridge, "up");
-    for (Map.Entry<String, Integer> host : hosts.entrySet()) {
+    for (Map.Entry<String, Integer> host : new TreeMap<>(hosts).entrySet()) {
       int id = host.getValue();
       if (id < 1 || id > 253) {
         throw new IOException("member id " + id + " of " + host.getKey() + " is not in 1..253");
