@@ -3,15 +3,14 @@ package dev.quorate.zk.internal;
 import dev.quorate.lock.ConversionDeadlockException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
-import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.ValueBlock;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * The conversion of one lease. A conversion creates a node in the new mode that keeps the lease's
@@ -22,205 +21,195 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>On a lock with a recovery gate, an up-conversion that the queue grants is also held back until
  * every lost holder beside the lease is recovered ({@link RecoveryCheck#admitConversion}).
  *
- * <p>All methods but {@link #start} run on the lease's steps.
+ * <p>The conversion keeps its own bookkeeping (the pending node, its future); what changes the
+ * lease (its node, mode, token and value block) it returns as a {@link LeaseMachine.Converted} for
+ * the lease to apply. It never calls the lease. All methods run on the lease's steps.
  */
 final class ZkConversion {
-  private final ZkLease lease;
+  private final ZkNodes nodes;
+  private final String container;
+  private final String resource;
+  private final LeaseWatch watch;
+  private final RecoveryCheck recovery;
+  private final Consumer<LeaseMachine.Event> events;
   private ZkNodes.Created pending;
   private LockMode target;
   private Outcome future;
   private boolean tryOnce;
 
-  ZkConversion(ZkLease lease) {
-    this.lease = lease;
+  /**
+   * @param recovery the lock's recovery check, or null if ungated
+   * @param events where a re-evaluation the gate asks for is posted, as {@code BlockerGone}
+   */
+  ZkConversion(
+      ZkNodes nodes,
+      String container,
+      String resource,
+      LeaseWatch watch,
+      RecoveryCheck recovery,
+      Consumer<LeaseMachine.Event> events) {
+    this.nodes = nodes;
+    this.container = container;
+    this.resource = resource;
+    this.watch = watch;
+    this.recovery = recovery;
+    this.events = events;
   }
 
-  CompletableFuture<Lease> start(LockMode to, Duration timeout) {
-    Outcome result = new Outcome();
-    lease.steps.execute(() -> begin(to, timeout, result));
-    if (timeout != null && !timeout.isZero()) {
-      // The deadline runs on the lease's steps, like the grant: whichever comes first wins, so a
-      // conversion reported as timed out has surely left the lease in its old mode.
-      lease.service.afterTimeout(
-          timeout,
-          result,
-          () ->
-              lease.steps.execute(
-                  () -> {
-                    if (future == result) {
-                      fail(new LockTimeoutException(lease.resource, to, timeout));
-                    }
-                  }));
-    }
-    result.whenComplete(
-        (converted, failure) -> {
-          if (failure != null) {
-            lease.steps.execute(() -> cancel(result));
-          }
-        });
-    return result;
-  }
-
-  private void begin(LockMode to, Duration timeout, Outcome result) {
-    if (lease.state() != LeaseState.GRANTED) {
-      result.completeExceptionally(lease.notGranted());
-      return;
-    }
+  /**
+   * Begins a conversion of the lease held as {@code held} to {@code to}.
+   *
+   * @return the conversion, if it was granted at once
+   */
+  Optional<LeaseMachine.Converted> begin(
+      LeaseMachine.State held, LockMode to, boolean tryOnce, Outcome result) {
     if (future != null) {
       result.completeExceptionally(
           new IllegalStateException(
-              "a conversion of " + lease + " to " + target + " is already pending"));
-      return;
+              "a conversion of the lease on '"
+                  + resource
+                  + "' to "
+                  + target
+                  + " is already pending"));
+      return Optional.empty();
     }
-    LockMode from = lease.mode();
+    LockMode from = held.mode();
     try {
       if (from == to || from.covers(to)) {
         if (!result.claim()) {
-          return; // withdrawn by its caller before it began
+          return Optional.empty(); // withdrawn by its caller before it began
         }
-        if (from != to) {
-          convertDown(to);
-        }
-        lease.completeLater(result);
-      } else {
-        target = to;
-        future = result;
-        tryOnce = timeout != null && timeout.isZero();
-        pending = lease.nodes.create(lease.container, prefix(to));
-        evaluate();
+        // A down-conversion never waits: the new node asks for less than the old one holds.
+        ZkNodes.Created node = from == to ? held.node() : nodes.create(container, prefix(held, to));
+        return Optional.of(new LeaseMachine.Converted(node, to, null, result));
       }
+      target = to;
+      future = result;
+      this.tryOnce = tryOnce;
+      pending = nodes.create(container, prefix(held, to));
+      return evaluate(held, false);
     } catch (QuorateException e) {
       if (future == result) {
-        pending = null;
-        future = null;
-        target = null;
+        clear();
       }
       result.completeExceptionally(e);
+      return Optional.empty();
     }
   }
 
-  private String prefix(LockMode to) {
-    LockNode held = LockNode.parse(lease.node.name()).orElseThrow();
-    return LockNode.conversionPrefix(to, held.position());
+  private static String prefix(LeaseMachine.State held, LockMode to) {
+    LockNode node = LockNode.parse(held.node().name()).orElseThrow();
+    return LockNode.conversionPrefix(to, node.position());
   }
 
-  /** A down-conversion never waits: the new node asks for less than the old one holds. */
-  private void convertDown(LockMode to) {
-    ZkNodes.Created created = lease.nodes.create(lease.container, prefix(to));
-    ZkNodes.Created old = lease.node;
-    // VMS: a PW or EX holder's staged value is written on any down-conversion (only they stage).
-    ValueBlock write = lease.convertedDown(created, to);
-    lease.watch.ownNode();
-    if (write != null) {
-      lease.nodes.release(lease.container, old.path(), write, lease.valueVersion);
-      lease.valueVersion(lease.nodes.readValue(lease.container).version());
-    } else {
-      lease.nodes.delete(old.path());
-    }
-  }
-
-  /** Grants the pending conversion if the queue allows it; else watches the nearest blocker. */
-  void evaluate() {
-    if (pending == null || future == null || !lease.isHeld()) {
-      return;
+  /**
+   * Decides the pending conversion of the lease held as {@code held}: granted if the queue allows
+   * it, else it watches the queue (or fails: deadlock, try-once, manager {@code closed}).
+   *
+   * @return the conversion, if granted now
+   */
+  Optional<LeaseMachine.Converted> evaluate(LeaseMachine.State held, boolean closed) {
+    if (pending == null || future == null || !held.phase().held()) {
+      return Optional.empty();
     }
     if (future.isDone()) {
       cancel(future);
-      return;
+      return Optional.empty();
     }
-    if (lease.service.isClosed()) {
+    if (closed) {
       // close() may free our blockers before it reaches this lease: never grant after close.
       fail(
           new QuorateException(
-              ErrorCode.CLOSED,
-              "lock manager closed; conversion on '" + lease.resource + "' failed"));
-      return;
+              ErrorCode.CLOSED, "lock manager closed; conversion on '" + resource + "' failed"),
+          true);
+      return Optional.empty();
     }
     try {
       // Unlike a request, a conversion can be freed without any node going away (a waiter it
       // waited for starts to queue behind it instead), so it watches the whole queue.
-      QueueSnapshot queue = lease.watch.queueForConversion();
+      QueueSnapshot queue = watch.queueForConversion();
       LockNode me = queue.find(pending.name()).orElse(null);
       if (me == null) {
         fail(
             new QuorateException(
-                ErrorCode.LEASE_LOST, "conversion node " + pending.path() + " vanished"));
-        return;
-      }
-      if (queue.deadlocks(me)) {
-        fail(new ConversionDeadlockException(lease.resource, lease.mode(), target));
-        return;
-      }
-      List<LockNode> blockers = queue.blockers(me);
-      if (blockers.isEmpty()) {
-        RecoveryCheck recovery = lease.recovery();
-        if (recovery != null
-            && !recovery.proceed(
+                ErrorCode.LEASE_LOST, "conversion node " + pending.path() + " vanished"),
+            true);
+      } else if (queue.deadlocks(me)) {
+        fail(new ConversionDeadlockException(resource, held.mode(), target), true);
+      } else if (queue.blockers(me).isEmpty()) {
+        if (recovery == null
+            || recovery.proceed(
                 recovery.admitConversion(queue, me),
                 tryOnce,
-                () -> fail(new LockTimeoutException(lease.resource, target, Duration.ZERO)),
-                this::evaluate)) {
-          return;
+                () -> fail(new LockTimeoutException(resource, target, Duration.ZERO), true),
+                () -> events.accept(new LeaseMachine.BlockerGone()))) {
+          return grant();
         }
-        grant();
       } else if (tryOnce) {
-        fail(new LockTimeoutException(lease.resource, target, Duration.ZERO));
+        fail(new LockTimeoutException(resource, target, Duration.ZERO), true);
       }
     } catch (QuorateException e) {
       if (tryOnce || e.code() != ErrorCode.CONNECTION_LOSS) {
-        fail(e);
+        fail(e, true);
       }
       // Else connection trouble: re-evaluated when the connection is back.
     }
+    return Optional.empty();
   }
 
-  private void grant() {
+  private Optional<LeaseMachine.Converted> grant() {
     if (!future.claim()) {
       cancel(future); // withdrawn by its caller at this very moment: the lease keeps its mode
-      return;
+      return Optional.empty();
     }
-    ZkNodes.Created old = lease.node;
-    lease.convertedUp(pending, target, lease.nodes.readValue(lease.container));
-    Outcome done = future;
-    pending = null;
-    future = null;
-    target = null;
-    lease.watch.ownNode();
-    lease.nodes.delete(old.path());
-    lease.watch.waiters();
-    lease.completeLater(done);
+    LeaseMachine.Converted done =
+        new LeaseMachine.Converted(pending, target, nodes.reads().readValue(container), future);
+    clear();
+    return Optional.of(done);
+  }
+
+  /** Fails the conversion that would complete {@code which} if it still waits (its deadline). */
+  void timeout(Outcome which, LockMode to, Duration timeout) {
+    if (future == which) {
+      fail(new LockTimeoutException(resource, to, timeout), true);
+    }
   }
 
   /** Withdraws the conversion that would complete {@code which}; the lease keeps its mode. */
-  private void cancel(CompletableFuture<Lease> which) {
+  void cancel(CompletableFuture<Lease> which) {
     if (future == which && pending != null) {
-      lease.nodes.delete(pending.path());
-      pending = null;
-      future = null;
-      target = null;
+      nodes.delete(pending.path());
+      clear();
     }
+  }
+
+  private void clear() {
+    pending = null;
+    future = null;
+    target = null;
+  }
+
+  /**
+   * Fails a pending conversion (lease lost, released, deadlock) and deletes its node, waiting for
+   * the delete only while the lease is {@code held}.
+   */
+  void fail(QuorateException why, boolean held) {
+    if (future == null) {
+      return;
+    }
+    Outcome failed = future;
+    if (pending != null && held) {
+      nodes.delete(pending.path());
+    } else if (pending != null) {
+      nodes.deleteInBackground(pending.path());
+    }
+    clear();
+    failed.completeExceptionally(why);
   }
 
   /** Whether a conversion waits; only then is a failure worth building (with its stack trace). */
   boolean inProgress() {
     return future != null;
-  }
-
-  /** Fails a pending conversion (lease lost, released, deadlock) and deletes its node. */
-  void fail(QuorateException why) {
-    if (future == null) {
-      return;
-    }
-    Outcome failed = future;
-    if (pending != null && lease.isHeld()) {
-      lease.nodes.delete(pending.path());
-    } else if (pending != null) {
-      lease.nodes.deleteInBackground(pending.path());
-    }
-    pending = null;
-    future = null;
-    target = null;
-    failed.completeExceptionally(why);
   }
 
   /**

@@ -192,7 +192,7 @@ public final class ZkLockService implements ZkLockManager {
     return new MultiRequest(this, names, mode).acquire(timeout);
   }
 
-  void forget(ZkLease lease) {
+  void forget(Lease lease) {
     active.remove(lease);
   }
 
@@ -240,18 +240,16 @@ public final class ZkLockService implements ZkLockManager {
     Objects.requireNonNull(mode, "mode");
     checkOpen();
     // A request with its own blocking callback needs its own node: the callback is per node. So
-    // does a gated one: its holder record is per node, and a cached grant would outlive it. One
-    // with
-    // listeners from its options too, for now: a cohort's local grants do not take listeners yet.
+    // does a gated one: its holder record is per node, and a cached grant would outlive it.
+    // Listeners from the options go to the local grant, which hears every transition from then on.
     if (cohorting
         && mode == LockMode.EX
         && options.blockingCallback().isEmpty()
-        && options.recoveryGate().isEmpty()
-        && options.listeners().isEmpty()) {
+        && options.recoveryGate().isEmpty()) {
       boolean tryOnce = timeout != null && timeout.isZero();
       Cohort.Answer answer;
       do {
-        answer = cohort(resource).request(tryOnce);
+        answer = cohort(resource).request(tryOnce, options.listeners());
       } while (answer instanceof Cohort.Retired);
       if (answer instanceof Cohort.Local local) {
         CompletableFuture<Lease> lease = local.lease();
@@ -301,7 +299,7 @@ public final class ZkLockService implements ZkLockManager {
       // close() may have swept the set before this lease joined it.
       lease.closeByManager();
     } else {
-      lease.start();
+      lease.start(callerWaits);
     }
     CompletableFuture<Lease> future = lease.granted();
     if (timeout != null && !timeout.isZero()) {
@@ -364,12 +362,7 @@ public final class ZkLockService implements ZkLockManager {
       default -> {}
     }
     for (ZkLease lease : active) {
-      switch (state) {
-        case SUSPENDED -> lease.watch.connectionSuspended();
-        case RECONNECTED, CONNECTED -> lease.watch.connectionRestored();
-        case LOST -> lease.watch.sessionLost();
-        default -> {}
-      }
+      lease.connection(state);
     }
   }
 
