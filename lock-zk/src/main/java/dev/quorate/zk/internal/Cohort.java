@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Cohort {
   private final ZkLockService service;
+  private final Cohorts cohorts;
   private final String resource;
   private final int handoffBound;
 
@@ -96,8 +97,14 @@ final class Cohort {
   /**
    * @param notCaching if not null, a retired cohort of this resource had stopped caching
    */
-  Cohort(ZkLockService service, String resource, int handoffBound, NotCaching.Since notCaching) {
+  Cohort(
+      ZkLockService service,
+      Cohorts cohorts,
+      String resource,
+      int handoffBound,
+      NotCaching.Since notCaching) {
     this.service = service;
+    this.cohorts = cohorts;
     this.resource = resource;
     this.handoffBound = handoffBound;
     if (notCaching != null) {
@@ -160,7 +167,7 @@ final class Cohort {
   private CohortLease grantLocally(List<LeaseListener> listeners) {
     if (contended) {
       handoffsWhileContended++;
-      service.handedOffWhileContended(handoffsWhileContended);
+      cohorts.handedOffWhileContended(handoffsWhileContended);
     }
     holder = new CohortLease(this, grant.lease(), sequence++, listeners);
     return holder;
@@ -322,7 +329,7 @@ final class Cohort {
       retired = true;
       notCaching = caching ? null : new NotCaching.Since(queueChangesAtLastGrant, uncachedGrants);
     }
-    service.retire(resource, this, notCaching);
+    cohorts.retire(resource, this, notCaching);
   }
 
   /** Grants the next local waiter, or queues the waiters in ZooKeeper again. */

@@ -8,8 +8,6 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.lock.internal.LeaseEvents;
-import dev.quorate.zk.internal.LeaseMachine.Effect;
-import dev.quorate.zk.internal.LeaseMachine.Event;
 import dev.quorate.zk.internal.LeaseMachine.State;
 import java.time.Duration;
 import java.util.Optional;
@@ -20,9 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out the {@link LeaseMachine.Effect}s of one {@link ZkLease}, on its steps: the ZooKeeper
- * calls (through {@link ZkNodes}, {@link LeaseWatch}, {@link ZkConversion}, {@link LeaseEnds}) and
- * the futures and listeners of its holder. What an effect reads comes back as the {@link Event} it
+ * Carries out the {@link LeaseEffect}s of one {@link ZkLease}, on its steps: the ZooKeeper calls
+ * (through {@link ZkNodes}, {@link LeaseWatch}, {@link ZkConversion}, {@link LeaseEnds}) and the
+ * futures and listeners of its holder. What an effect reads comes back as the {@link LeaseInput} it
  * returns, which the lease applies next; what arrives later (a watch, a poll) is posted. It never
  * calls the lease. It keeps the holder's staged value block, which only the holder writes.
  */
@@ -35,11 +33,12 @@ final class LeaseSteps {
   private final LeaseMachine.Rules rules;
   private final Lease lease;
   private final CompletableFuture<Lease> granted;
+  private final CompletableFuture<Void> ended;
   private final LeaseEvents events;
   private final BlockingCallback blockingCallback;
   private final boolean callerWaits;
   private final Executor steps;
-  private final Consumer<Event> post;
+  private final Consumer<LeaseInput> post;
   private final RecoveryCheck recovery;
   private final LeaseWatch watch;
   private final ZkConversion conversion;
@@ -53,6 +52,8 @@ final class LeaseSteps {
 
   /**
    * @param lease the lease handed to its requester and to its conversions' callers
+   * @param granted the requester's future
+   * @param ended completed when the manager need not know the lease any more
    * @param steps the lease's serial steps, where every effect runs
    * @param post posts an event to the lease's steps
    * @param recovery the lock's recovery check, or null if ungated
@@ -62,11 +63,12 @@ final class LeaseSteps {
       LeaseMachine.Rules rules,
       Lease lease,
       CompletableFuture<Lease> granted,
+      CompletableFuture<Void> ended,
       LeaseEvents events,
       BlockingCallback blockingCallback,
       boolean callerWaits,
       Executor steps,
-      Consumer<Event> post,
+      Consumer<LeaseInput> post,
       RecoveryCheck recovery) {
     this.service = service;
     this.nodes = service.nodes();
@@ -74,6 +76,7 @@ final class LeaseSteps {
     this.rules = rules;
     this.lease = lease;
     this.granted = granted;
+    this.ended = ended;
     this.events = events;
     this.blockingCallback = blockingCallback;
     this.callerWaits = callerWaits;
@@ -81,59 +84,70 @@ final class LeaseSteps {
     this.post = post;
     this.recovery = recovery;
     this.watch = new LeaseWatch(nodes.reads(), container, post);
-    this.conversion = new ZkConversion(nodes, container, rules.resource(), watch, recovery, post);
+    this.conversion =
+        new ZkConversion(
+            nodes,
+            container,
+            rules.resource(),
+            watch,
+            recovery,
+            steps,
+            post,
+            service::afterTimeout);
     this.ends = new LeaseEnds(service, nodes, container, recovery);
   }
 
   /**
    * Carries out {@code effect} in state {@code s}; returns what it read, for the lease to apply.
    */
-  Optional<Event> run(Effect effect, State s) {
-    if (effect instanceof LeaseMachine.Create c) {
+  Optional<LeaseInput> run(LeaseEffect effect, State s) {
+    if (effect instanceof LeaseEffect.Create c) {
       ends.requeue(c.old());
       return Optional.of(create(s));
-    } else if (effect instanceof LeaseMachine.ReadQueue r) {
+    } else if (effect instanceof LeaseEffect.ReadQueue r) {
       return Optional.of(readQueue(r.read()));
-    } else if (effect instanceof LeaseMachine.Admit a) {
+    } else if (effect instanceof LeaseEffect.Admit a) {
       return admit(a);
-    } else if (effect instanceof LeaseMachine.WatchBlocker w) {
+    } else if (effect instanceof LeaseEffect.WatchBlocker w) {
       watch.waitFor(w.nearest());
-    } else if (effect instanceof LeaseMachine.Grant) {
+    } else if (effect instanceof LeaseEffect.Grant) {
       grant();
-    } else if (effect instanceof LeaseMachine.FailRequest f) {
+    } else if (effect instanceof LeaseEffect.FailRequest f) {
       granted.completeExceptionally(f.failure());
-    } else if (effect instanceof LeaseMachine.DeleteRequest d) {
+    } else if (effect instanceof LeaseEffect.DeleteRequest d) {
       ends.withdraw(d.node());
-    } else if (effect instanceof LeaseMachine.Forget) {
-      service.forget(lease);
-    } else if (effect instanceof LeaseMachine.Emit e) {
+    } else if (effect instanceof LeaseEffect.Forget) {
+      ended.complete(null);
+    } else if (effect instanceof LeaseEffect.Emit e) {
       events.emit(e.from(), e.to(), e.cause());
-    } else if (effect instanceof LeaseMachine.WatchOwnNode w) {
+    } else if (effect instanceof LeaseEffect.WatchOwnNode w) {
       if (w.background()) {
         watch.ownNodeInBackground(s.node().path());
       } else {
         watch.ownNode(s.node().path());
       }
-    } else if (effect instanceof LeaseMachine.NotifyWaiters n) {
+    } else if (effect instanceof LeaseEffect.NotifyWaiters n) {
       notifyWaiters(n.later(), s);
-    } else if (effect instanceof LeaseMachine.CheckOwnNode) {
+    } else if (effect instanceof LeaseEffect.CheckOwnNode) {
       return checkOwnNode(s);
-    } else if (effect instanceof LeaseMachine.EvaluateConversion) {
-      return conversion.evaluate(s, service.isClosed()).map(Event.class::cast);
-    } else if (effect instanceof LeaseMachine.BeginConversion b) {
-      return conversion.begin(s, b.to(), b.tryOnce(), b.outcome()).map(Event.class::cast);
-    } else if (effect instanceof LeaseMachine.RefuseConversion r) {
+    } else if (effect instanceof LeaseEffect.EvaluateConversion) {
+      return conversion.evaluate(s, service.isClosed()).map(LeaseInput.class::cast);
+    } else if (effect instanceof LeaseEffect.BeginConversion b) {
+      return conversion
+          .begin(s, b.to(), b.tryOnce(), b.outcome(), service.isClosed())
+          .map(LeaseInput.class::cast);
+    } else if (effect instanceof LeaseEffect.RefuseConversion r) {
       r.outcome().completeExceptionally(s.notGranted(rules.resource()));
-    } else if (effect instanceof LeaseMachine.FailConversion f) {
+    } else if (effect instanceof LeaseEffect.FailConversion f) {
       if (conversion.inProgress()) {
         conversion.fail(conversionFailure(f.code(), f.why()), s.phase().held());
       }
-    } else if (effect instanceof LeaseMachine.CompleteConversion c) {
+    } else if (effect instanceof LeaseEffect.CompleteConversion c) {
       // Off the steps: a caller's continuation may call release(), which waits for them.
       service.pool().execute(() -> c.outcome().complete(lease));
-    } else if (effect instanceof LeaseMachine.RetireNode r) {
+    } else if (effect instanceof LeaseEffect.RetireNode r) {
       return retire(r, s);
-    } else if (effect instanceof LeaseMachine.EndHeld e) {
+    } else if (effect instanceof LeaseEffect.EndHeld e) {
       end(e, s);
     } else {
       throw new IllegalArgumentException("unknown lease effect " + effect);
@@ -141,54 +155,54 @@ final class LeaseSteps {
     return Optional.empty();
   }
 
-  private Event create(State s) {
+  private LeaseInput create(State s) {
     if (granted.isDone()) {
-      return new LeaseMachine.Withdraw(null); // timed out or interrupted before it was queued
+      return new LeaseInput.Withdraw(null); // timed out or interrupted before it was queued
     }
     try {
       ZkNodes.Queued queued =
           nodes.createQueued(container, LockNode.requestPrefix(s.mode()), watch.queueSinceCreate());
-      return new LeaseMachine.Created(queued.created(), queued.read());
+      return new LeaseInput.Created(queued.created(), queued.read());
     } catch (QuorateException e) {
-      return new LeaseMachine.CreateFailed(e);
+      return new LeaseInput.CreateFailed(e);
     }
   }
 
   /** Lists the queue, or takes {@code pipelined} (read right after our create). */
-  private Event readQueue(ZkReads.Pipelined pipelined) {
+  private LeaseInput readQueue(ZkReads.Pipelined pipelined) {
     if (service.isClosed()) {
-      return new LeaseMachine.Close();
+      return new LeaseInput.Close();
     }
     if (granted.isDone()) {
-      return new LeaseMachine.Withdraw(null); // its requester gave up: nobody would hold it
+      return new LeaseInput.Withdraw(null); // its requester gave up: nobody would hold it
     }
     try {
       ZkReads.Pipelined read =
           pipelined != null ? pipelined : nodes.reads().queueAndValue(container);
-      return new LeaseMachine.QueueRead(read.queue(), read);
+      return new LeaseInput.QueueRead(read.queue(), read);
     } catch (QuorateException e) {
       return failedRead(e);
     }
   }
 
-  private Event failedRead(QuorateException e) {
+  private LeaseInput failedRead(QuorateException e) {
     // On CONNECTION_LOSS the connection listener makes the lease look again once it is back.
     log.debug("reading the queue of {} failed", container, e);
-    return new LeaseMachine.ReadFailed(e);
+    return new LeaseInput.ReadFailed(e);
   }
 
-  private Optional<Event> admit(LeaseMachine.Admit a) {
+  private Optional<LeaseInput> admit(LeaseEffect.Admit a) {
     try {
       if (recovery != null
           && !recovery.proceed(
               recovery.admit(a.queue(), a.me()),
               rules.tryOnce(),
-              () -> post.accept(new LeaseMachine.Refused()),
-              () -> post.accept(new LeaseMachine.BlockerGone()))) {
+              () -> post.accept(new LeaseInput.Refused()),
+              () -> post.accept(new LeaseInput.BlockerGone()))) {
         return Optional.empty();
       }
       ZkReads.Pipelined read = a.read();
-      return Optional.of(new LeaseMachine.Admitted(read.valueBlock(), read.watchesQueue()));
+      return Optional.of(new LeaseInput.Admitted(read.valueBlock(), read.watchesQueue()));
     } catch (QuorateException e) {
       return Optional.of(failedRead(e));
     }
@@ -198,7 +212,7 @@ final class LeaseSteps {
     if (callerWaits) {
       // The only continuations are a blocked caller and our own bookkeeping: nothing that blocks.
       if (!granted.complete(lease)) {
-        post.accept(new LeaseMachine.Release()); // the requester gave up at this very moment
+        post.accept(new LeaseInput.Release()); // the requester gave up at this very moment
       }
     } else {
       // Completed off the steps: a caller's continuation may call release(), which waits for them.
@@ -208,7 +222,7 @@ final class LeaseSteps {
               () -> {
                 if (!granted.complete(lease)) {
                   // The requester gave up at this very moment; nobody will hold the grant.
-                  post.accept(new LeaseMachine.Release());
+                  post.accept(new LeaseInput.Release());
                 }
               });
     }
@@ -220,7 +234,7 @@ final class LeaseSteps {
     }
     if (later) {
       // A step of its own, after the grant's completion: the holder need not wait for this read.
-      post.accept(new LeaseMachine.WaitersChanged());
+      post.accept(new LeaseInput.WaitersChanged());
       return;
     }
     for (LockMode wanted : watch.newWaiters(s.node().name())) {
@@ -228,9 +242,9 @@ final class LeaseSteps {
     }
   }
 
-  private Optional<Event> checkOwnNode(State s) {
+  private Optional<LeaseInput> checkOwnNode(State s) {
     try {
-      return Optional.of(new LeaseMachine.NodeChecked(nodes.reads().exists(s.node().path())));
+      return Optional.of(new LeaseInput.NodeChecked(nodes.reads().exists(s.node().path())));
     } catch (QuorateException e) {
       return Optional.empty(); // still no connection; the next state change decides
     }
@@ -249,7 +263,7 @@ final class LeaseSteps {
    * to write the next one with; if that read fails the old version stays, so a later write is
    * refused rather than overwriting a newer value.
    */
-  private Optional<Event> retire(LeaseMachine.RetireNode r, State s) {
+  private Optional<LeaseInput> retire(LeaseEffect.RetireNode r, State s) {
     ValueBlock write = r.writeStaged() ? staged : null;
     if (write == null) {
       nodes.delete(r.old().path());
@@ -257,7 +271,7 @@ final class LeaseSteps {
     }
     nodes.release(container, r.old().path(), write, s.value().version());
     try {
-      return Optional.of(new LeaseMachine.ValueRead(nodes.reads().readValue(container)));
+      return Optional.of(new LeaseInput.ValueRead(nodes.reads().readValue(container)));
     } catch (QuorateException e) {
       log.warn("value block of {} not read back after a down-conversion", container, e);
       return Optional.empty();
@@ -266,7 +280,7 @@ final class LeaseSteps {
     }
   }
 
-  private void end(LeaseMachine.EndHeld e, State s) {
+  private void end(LeaseEffect.EndHeld e, State s) {
     switch (e.end()) {
       case RELEASED -> {
         ValueBlock write = s.mode().writesValueBlock() ? staged : null;
@@ -290,22 +304,7 @@ final class LeaseSteps {
 
   /** Starts a conversion to {@code target} within {@code timeout} (null: no bound). */
   CompletableFuture<Lease> convert(LockMode target, Duration timeout) {
-    ZkConversion.Outcome result = new ZkConversion.Outcome();
-    boolean tryOnce = timeout != null && timeout.isZero();
-    post.accept(new LeaseMachine.ConversionAsked(target, tryOnce, result));
-    if (timeout != null && !tryOnce) {
-      // The deadline runs on the lease's steps, like the grant: whichever comes first wins, so a
-      // conversion reported as timed out has surely left the lease in its old mode.
-      service.afterTimeout(
-          timeout, result, () -> steps.execute(() -> conversion.timeout(result, target, timeout)));
-    }
-    result.whenComplete(
-        (converted, failure) -> {
-          if (failure != null) {
-            steps.execute(() -> conversion.cancel(result));
-          }
-        });
-    return result;
+    return conversion.start(target, timeout);
   }
 
   ValueBlock staged() {

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The watches of one {@link ZkLease}: the node it waits behind, its own node (deleted by anyone
  * else means LOST), the queue (for blocking callbacks and conversions). A watcher only posts a
- * {@link LeaseMachine.Event} to the lease's steps; it decides nothing and writes nothing of the
- * lease's: the lease's transition function tells what a change means in the state it is in.
+ * {@link LeaseInput} to the lease's steps; it decides nothing and writes nothing of the lease's:
+ * the lease's transition function tells what a change means in the state it is in.
  *
  * <p>Each watcher is one object for the life of the lease: ZooKeeper keeps a watcher once per path,
  * so setting it again (after a reconnect, a conversion) never piles up duplicate notifications.
@@ -27,7 +27,7 @@ final class LeaseWatch {
 
   private final ZkReads nodes;
   private final String container;
-  private final Consumer<LeaseMachine.Event> events;
+  private final Consumer<LeaseInput> events;
   private final Set<String> blockingNotified = new HashSet<>();
 
   private final Watcher blocker;
@@ -38,27 +38,27 @@ final class LeaseWatch {
   /**
    * @param events posts an event to the lease's steps
    */
-  LeaseWatch(ZkReads nodes, String container, Consumer<LeaseMachine.Event> events) {
+  LeaseWatch(ZkReads nodes, String container, Consumer<LeaseInput> events) {
     this.nodes = nodes;
     this.container = container;
     this.events = events;
-    this.blocker = changed(new LeaseMachine.BlockerGone());
+    this.blocker = changed(new LeaseInput.BlockerGone());
     this.ownNode =
         event -> {
           if (event.getType() == EventType.NodeDeleted) {
-            events.accept(new LeaseMachine.NodeDeleted(event.getPath()));
+            events.accept(new LeaseInput.NodeDeleted(event.getPath()));
           } else if (event.getType() != EventType.None) {
-            events.accept(new LeaseMachine.NodeChanged());
+            events.accept(new LeaseInput.NodeChanged());
           }
         };
     // Left by the listing pipelined with the create. A lease granted by that listing relies on it
     // to hear of its node's deletion (any change of the queue fires it): on the first change it
     // checks its node and watches it from then on, as every other holder does.
-    this.queueSinceCreate = changed(new LeaseMachine.NodeChanged());
-    this.queue = changed(new LeaseMachine.WaitersChanged());
+    this.queueSinceCreate = changed(new LeaseInput.NodeChanged());
+    this.queue = changed(new LeaseInput.WaitersChanged());
   }
 
-  private Watcher changed(LeaseMachine.Event posted) {
+  private Watcher changed(LeaseInput posted) {
     return event -> {
       if (event.getType() != EventType.None) {
         events.accept(posted);
@@ -73,7 +73,7 @@ final class LeaseWatch {
   /** Waits for the nearest node that blocks the request; if it is gone, looks again at once. */
   void waitFor(LockNode nearest) {
     if (!nodes.watch(container + "/" + nearest.name(), blocker)) {
-      events.accept(new LeaseMachine.BlockerGone());
+      events.accept(new LeaseInput.BlockerGone());
     }
   }
 
@@ -86,7 +86,7 @@ final class LeaseWatch {
   void ownNode(String path) {
     try {
       if (!nodes.watch(path, ownNode)) {
-        events.accept(new LeaseMachine.NodeDeleted(path));
+        events.accept(new LeaseInput.NodeDeleted(path));
       }
     } catch (QuorateException e) {
       log.debug("cannot watch {}; the connection listener will check it", path, e);
@@ -95,7 +95,7 @@ final class LeaseWatch {
 
   /** Like {@link #ownNode} without waiting for the answer: the grant need not wait for it. */
   void ownNodeInBackground(String path) {
-    nodes.watchInBackground(path, ownNode, () -> events.accept(new LeaseMachine.NodeDeleted(path)));
+    nodes.watchInBackground(path, ownNode, () -> events.accept(new LeaseInput.NodeDeleted(path)));
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.quorate.lock.QuorateException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  * every lost holder beside the lease is recovered ({@link RecoveryCheck#admitConversion}).
  *
  * <p>The conversion keeps its own bookkeeping (the pending node, its future); what changes the
- * lease (its node, mode, token and value block) it returns as a {@link LeaseMachine.Converted} for
+ * lease (its node, mode, token and value block) it returns as a {@link LeaseInput.Converted} for
  * the lease to apply. It never calls the lease. All methods run on the lease's steps.
  */
 final class ZkConversion {
@@ -31,7 +32,9 @@ final class ZkConversion {
   private final String resource;
   private final LeaseWatch watch;
   private final RecoveryCheck recovery;
-  private final Consumer<LeaseMachine.Event> events;
+  private final Executor steps;
+  private final Consumer<LeaseInput> events;
+  private final Timer afterTimeout;
   private ZkNodes.Created pending;
   private LockMode target;
   private Outcome future;
@@ -39,7 +42,9 @@ final class ZkConversion {
 
   /**
    * @param recovery the lock's recovery check, or null if ungated
-   * @param events where a re-evaluation the gate asks for is posted, as {@code BlockerGone}
+   * @param steps the lease's serial steps
+   * @param events posts an event to the lease's steps
+   * @param afterTimeout the manager's timer, for conversion deadlines
    */
   ZkConversion(
       ZkNodes nodes,
@@ -47,22 +52,56 @@ final class ZkConversion {
       String resource,
       LeaseWatch watch,
       RecoveryCheck recovery,
-      Consumer<LeaseMachine.Event> events) {
+      Executor steps,
+      Consumer<LeaseInput> events,
+      Timer afterTimeout) {
     this.nodes = nodes;
     this.container = container;
     this.resource = resource;
     this.watch = watch;
     this.recovery = recovery;
+    this.steps = steps;
     this.events = events;
+    this.afterTimeout = afterTimeout;
+  }
+
+  /** The manager's timer: runs an action after a timeout unless a future completes first. */
+  @FunctionalInterface
+  interface Timer {
+    void schedule(Duration timeout, CompletableFuture<?> until, Runnable action);
   }
 
   /**
-   * Begins a conversion of the lease held as {@code held} to {@code to}.
+   * Asks the lease for a conversion to {@code target} within {@code timeout} (null: no bound);
+   * called by the holder. The lease's transition function decides whether it may {@link #begin}.
+   */
+  CompletableFuture<Lease> start(LockMode target, Duration timeout) {
+    Outcome result = new Outcome();
+    boolean tryOnce = timeout != null && timeout.isZero();
+    events.accept(new LeaseInput.ConversionAsked(target, tryOnce, result));
+    if (timeout != null && !tryOnce) {
+      // The deadline runs on the lease's steps, like the grant: whichever comes first wins, so a
+      // conversion reported as timed out has surely left the lease in its old mode.
+      afterTimeout.schedule(
+          timeout, result, () -> steps.execute(() -> timeout(result, target, timeout)));
+    }
+    result.whenComplete(
+        (converted, failure) -> {
+          if (failure != null) {
+            steps.execute(() -> cancel(result));
+          }
+        });
+    return result;
+  }
+
+  /**
+   * Begins a conversion of the lease held as {@code held} to {@code to}; none is granted once the
+   * manager is {@code closed}.
    *
    * @return the conversion, if it was granted at once
    */
-  Optional<LeaseMachine.Converted> begin(
-      LeaseMachine.State held, LockMode to, boolean tryOnce, Outcome result) {
+  Optional<LeaseInput.Converted> begin(
+      LeaseMachine.State held, LockMode to, boolean tryOnce, Outcome result, boolean closed) {
     if (future != null) {
       result.completeExceptionally(
           new IllegalStateException(
@@ -81,13 +120,13 @@ final class ZkConversion {
         }
         // A down-conversion never waits: the new node asks for less than the old one holds.
         ZkNodes.Created node = from == to ? held.node() : nodes.create(container, prefix(held, to));
-        return Optional.of(new LeaseMachine.Converted(node, to, null, result));
+        return Optional.of(new LeaseInput.Converted(node, to, null, result));
       }
       target = to;
       future = result;
       this.tryOnce = tryOnce;
       pending = nodes.create(container, prefix(held, to));
-      return evaluate(held, false);
+      return evaluate(held, closed);
     } catch (QuorateException e) {
       if (future == result) {
         clear();
@@ -108,7 +147,7 @@ final class ZkConversion {
    *
    * @return the conversion, if granted now
    */
-  Optional<LeaseMachine.Converted> evaluate(LeaseMachine.State held, boolean closed) {
+  Optional<LeaseInput.Converted> evaluate(LeaseMachine.State held, boolean closed) {
     if (pending == null || future == null || !held.phase().held()) {
       return Optional.empty();
     }
@@ -128,21 +167,22 @@ final class ZkConversion {
       // Unlike a request, a conversion can be freed without any node going away (a waiter it
       // waited for starts to queue behind it instead), so it watches the whole queue.
       QueueSnapshot queue = watch.queueForConversion();
-      LockNode me = queue.find(pending.name()).orElse(null);
-      if (me == null) {
+      Rule rule = decide(queue, pending.name());
+      if (rule == Rule.VANISHED) {
         fail(
             new QuorateException(
                 ErrorCode.LEASE_LOST, "conversion node " + pending.path() + " vanished"),
             true);
-      } else if (queue.deadlocks(me)) {
+      } else if (rule == Rule.DEADLOCK) {
         fail(new ConversionDeadlockException(resource, held.mode(), target), true);
-      } else if (queue.blockers(me).isEmpty()) {
+      } else if (rule == Rule.GRANT) {
+        LockNode me = queue.find(pending.name()).orElseThrow();
         if (recovery == null
             || recovery.proceed(
                 recovery.admitConversion(queue, me),
                 tryOnce,
                 () -> fail(new LockTimeoutException(resource, target, Duration.ZERO), true),
-                () -> events.accept(new LeaseMachine.BlockerGone()))) {
+                () -> events.accept(new LeaseInput.BlockerGone()))) {
           return grant();
         }
       } else if (tryOnce) {
@@ -157,13 +197,37 @@ final class ZkConversion {
     return Optional.empty();
   }
 
-  private Optional<LeaseMachine.Converted> grant() {
+  /** What the queue rules say of a pending conversion. */
+  enum Rule {
+    /** Its node is not in the queue any more. */
+    VANISHED,
+    /** It waits on a conversion that waits on it: the newer one fails. */
+    DEADLOCK,
+    /** Nothing blocks it. */
+    GRANT,
+    /** It waits. */
+    WAIT
+  }
+
+  /** The queue rules for the pending conversion node {@code name}: a pure function of the queue. */
+  static Rule decide(QueueSnapshot queue, String name) {
+    LockNode me = queue.find(name).orElse(null);
+    if (me == null) {
+      return Rule.VANISHED;
+    }
+    if (queue.deadlocks(me)) {
+      return Rule.DEADLOCK;
+    }
+    return queue.blockers(me).isEmpty() ? Rule.GRANT : Rule.WAIT;
+  }
+
+  private Optional<LeaseInput.Converted> grant() {
     if (!future.claim()) {
       cancel(future); // withdrawn by its caller at this very moment: the lease keeps its mode
       return Optional.empty();
     }
-    LeaseMachine.Converted done =
-        new LeaseMachine.Converted(pending, target, nodes.reads().readValue(container), future);
+    LeaseInput.Converted done =
+        new LeaseInput.Converted(pending, target, nodes.reads().readValue(container), future);
     clear();
     return Optional.of(done);
   }

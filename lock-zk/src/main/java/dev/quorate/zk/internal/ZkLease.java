@@ -11,7 +11,6 @@ import dev.quorate.lock.internal.LeaseEvents;
 import dev.quorate.lock.internal.LosableLease;
 import dev.quorate.lock.internal.Requests;
 import dev.quorate.lock.internal.SerialExecutor;
-import dev.quorate.zk.internal.LeaseMachine.Event;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +43,7 @@ final class ZkLease implements LosableLease, CohortGrant {
   private final LeaseMachine.Rules rules;
   private final LeaseSteps effects;
   private final CompletableFuture<Lease> granted = new CompletableFuture<>();
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
   /**
    * Set by the holder's {@link #release()}: the lease is RELEASED for its holder from then on,
@@ -81,6 +81,7 @@ final class ZkLease implements LosableLease, CohortGrant {
             rules,
             this,
             granted,
+            ended,
             events,
             options.blockingCallback().orElse(null),
             callerWaits,
@@ -92,7 +93,7 @@ final class ZkLease implements LosableLease, CohortGrant {
   // ---- the state and its one transition function ----
 
   /** Posts {@code event} to the lease's steps. */
-  private void post(Event event) {
+  private void post(LeaseInput event) {
     steps.execute(() -> apply(event));
   }
 
@@ -100,14 +101,14 @@ final class ZkLease implements LosableLease, CohortGrant {
    * Applies {@code event}, on the steps: the one place the lease's state changes. What an effect
    * reads is applied at once, before the next effect, so effects always see the state they follow.
    */
-  private void apply(Event event) {
+  private void apply(LeaseInput event) {
     LeaseMachine.State now = state;
     if (releaseAsked.get() && !now.releaseAsked()) {
       now = now.withReleaseAsked(); // the holder let go: a loss found now is its release
     }
     LeaseMachine.Step step = LeaseMachine.next(rules, now, event);
     state = step.state();
-    for (LeaseMachine.Effect effect : step.effects()) {
+    for (LeaseEffect effect : step.effects()) {
       effects.run(effect, state).ifPresent(this::apply);
     }
   }
@@ -116,13 +117,17 @@ final class ZkLease implements LosableLease, CohortGrant {
     return granted;
   }
 
+  /** Completed once the lease is over (withdrawn, released, lost): the manager forgets it. */
+  CompletableFuture<Void> ended() {
+    return ended;
+  }
+
   /**
    * Starts the request. A caller that waits for the answer anyway runs the first step itself: the
    * create's reply then wakes the caller directly instead of a thread that wakes the caller.
    */
   void start(boolean here) {
-    Runnable create =
-        () -> effects.run(new LeaseMachine.Create(null), state).ifPresent(this::apply);
+    Runnable create = () -> effects.run(new LeaseEffect.Create(null), state).ifPresent(this::apply);
     if (here) {
       steps.executeHere(create);
     } else {
@@ -132,22 +137,22 @@ final class ZkLease implements LosableLease, CohortGrant {
 
   /** Starts a request whose node a {@link MultiRequest} created together with others. */
   void startCreated(ZkNodes.Queued queued) {
-    post(new LeaseMachine.Created(queued.created(), queued.read()));
+    post(new LeaseInput.Created(queued.created(), queued.read()));
   }
 
   /** Withdraws a request that was not granted; releases one that was. */
   void withdraw() {
-    post(new LeaseMachine.Withdraw(null));
+    post(new LeaseInput.Withdraw(null));
   }
 
   /** Tells the lease what the manager's connection listener heard, in the order it heard it. */
   void connection(ConnectionState change) {
     switch (change) {
-      case SUSPENDED -> post(new LeaseMachine.Suspended());
+      case SUSPENDED -> post(new LeaseInput.Suspended());
       case RECONNECTED, CONNECTED ->
           // The session is read in the step: the one current when the lease looks.
-          steps.execute(() -> apply(new LeaseMachine.Reconnected(service.currentSession())));
-      case LOST -> post(new LeaseMachine.SessionLost());
+          steps.execute(() -> apply(new LeaseInput.Reconnected(service.currentSession())));
+      case LOST -> post(new LeaseInput.SessionLost());
       default -> {}
     }
   }
@@ -157,7 +162,7 @@ final class ZkLease implements LosableLease, CohortGrant {
     CompletableFuture<Void> done = new CompletableFuture<>();
     steps.execute(
         () -> {
-          apply(new LeaseMachine.Close());
+          apply(new LeaseInput.Close());
           done.complete(null);
         });
     return done;
@@ -171,7 +176,7 @@ final class ZkLease implements LosableLease, CohortGrant {
    */
   @Override
   public void abandon(String cause) {
-    post(new LeaseMachine.Abandon(cause));
+    post(new LeaseInput.Abandon(cause));
   }
 
   // ---- the grant, as its cohort sees it ----
@@ -301,7 +306,7 @@ final class ZkLease implements LosableLease, CohortGrant {
     CompletableFuture<Void> answered = new CompletableFuture<>();
     Runnable step =
         () -> {
-          apply(new LeaseMachine.Release());
+          apply(new LeaseInput.Release());
           effects.released().whenComplete((done, failure) -> answered.complete(null));
         };
     if (rules.gated()) {

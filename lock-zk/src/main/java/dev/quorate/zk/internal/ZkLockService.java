@@ -20,8 +20,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +34,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
@@ -62,13 +61,12 @@ public final class ZkLockService implements ZkLockManager {
   private final ScheduledThreadPoolExecutor timers;
   private final ZkNodes nodes;
   private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
-  private final boolean cohorting;
-  private final int localHandoffBound;
-  private final Map<String, Cohort> cohorts = new ConcurrentHashMap<>();
-  private final NotCaching notCaching = new NotCaching();
+
+  /** Null unless the manager is cohorting. */
+  private final Cohorts cohorts;
+
   private final ValuedContainers valuedContainers = new ValuedContainers();
   private final LossSightings lossSightings = new LossSightings();
-  private final AtomicInteger mostHandoffsWhileContended = new AtomicInteger();
   private final ConnectionStateListener connectionListener = this::onConnectionState;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -88,8 +86,7 @@ public final class ZkLockService implements ZkLockManager {
     this.mechanism = settings.mechanism();
     this.acls = settings.acls();
     this.operationTimeout = settings.operationTimeout();
-    this.cohorting = settings.cohorting();
-    this.localHandoffBound = settings.localHandoffBound();
+    this.cohorts = settings.cohorting() ? new Cohorts(this, settings.localHandoffBound()) : null;
     this.owner = ownerId().getBytes(StandardCharsets.UTF_8);
     this.member = settings.member();
     // Its threads end when idle: nothing to shut down, and events queued at close still run.
@@ -176,6 +173,7 @@ public final class ZkLockService implements ZkLockManager {
   /** Adds a lease that a {@link MultiRequest} starts; closed at once if the manager is. */
   void track(ZkLease lease) {
     active.add(lease);
+    lease.ended().thenRun(() -> active.remove(lease));
     if (closed.get()) {
       lease.closeByManager();
     }
@@ -239,52 +237,18 @@ public final class ZkLockService implements ZkLockManager {
       String resource, LockMode mode, LockOptions options, Duration timeout, boolean callerWaits) {
     Objects.requireNonNull(mode, "mode");
     checkOpen();
-    // A request with its own blocking callback needs its own node: the callback is per node. So
-    // does a gated one: its holder record is per node, and a cached grant would outlive it.
-    // Listeners from the options go to the local grant, which hears every transition from then on.
-    if (cohorting
-        && mode == LockMode.EX
-        && options.blockingCallback().isEmpty()
-        && options.recoveryGate().isEmpty()) {
-      boolean tryOnce = timeout != null && timeout.isZero();
-      Cohort.Answer answer;
-      do {
-        answer = cohort(resource).request(tryOnce, options.listeners());
-      } while (answer instanceof Cohort.Retired);
-      if (answer instanceof Cohort.Local local) {
-        CompletableFuture<Lease> lease = local.lease();
-        if (timeout != null && !tryOnce) {
-          afterTimeout(
-              timeout,
-              lease,
-              () -> lease.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
-        }
-        return lease;
+    if (cohorts != null) {
+      Optional<CompletableFuture<Lease>> local = cohorts.request(resource, mode, options, timeout);
+      if (local.isPresent()) {
+        return local.get();
       }
     }
     return requestFromZooKeeper(resource, mode, options, timeout, callerWaits);
   }
 
-  Cohort cohort(String resource) {
-    return cohorts.computeIfAbsent(
-        resource, name -> new Cohort(this, name, localHandoffBound, notCaching.take(name)));
-  }
-
-  /** Notes how many local grants a cohort made after another member asked; for tests. */
-  void handedOffWhileContended(int handoffs) {
-    mostHandoffsWhileContended.accumulateAndGet(handoffs, Math::max);
-  }
-
   /** The most local grants any cohort made under one node after another member asked for it. */
   int mostHandoffsWhileContended() {
-    return mostHandoffsWhileContended.get();
-  }
-
-  void retire(String resource, Cohort cohort, NotCaching.Since notCachingSince) {
-    if (notCachingSince != null) {
-      notCaching.put(resource, notCachingSince);
-    }
-    cohorts.remove(resource, cohort);
+    return cohorts == null ? 0 : cohorts.mostHandoffsWhileContended();
   }
 
   /** A request with a lock node of its own. */
@@ -295,6 +259,7 @@ public final class ZkLockService implements ZkLockManager {
         new ZkLease(
             this, resource, mode, options, timeout != null && timeout.isZero(), callerWaits);
     active.add(lease);
+    lease.ended().thenRun(() -> active.remove(lease));
     if (closed.get()) {
       // close() may have swept the set before this lease joined it.
       lease.closeByManager();
@@ -371,7 +336,9 @@ public final class ZkLockService implements ZkLockManager {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    cohorts.values().forEach(Cohort::close);
+    if (cohorts != null) {
+      cohorts.close();
+    }
     List<CompletableFuture<Void>> done = active.stream().map(ZkLease::closeByManager).toList();
     try {
       CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))
