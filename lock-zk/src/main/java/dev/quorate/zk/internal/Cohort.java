@@ -44,25 +44,7 @@ final class Cohort {
   private int handoffsWhileContended;
   private boolean closed;
 
-  /**
-   * Whether a grant is kept after the last local release. Off after a grant that served one local
-   * holder only and then had to go to another member (keeping it only made that member wait for a
-   * callback); on again as soon as a new grant shows that nobody else touched the queue since our
-   * last one, which {@link #queueChangesAtLastGrant} tells: our delete and our create are then the
-   * only two changes in between.
-   */
-  private boolean caching = true;
-
-  private int queueChangesAtLastGrant = -1;
-
-  /**
-   * Grants not cached since caching stopped. Every {@link #PROBE_EVERY}th is cached again as a
-   * probe: under steady contention a grant that is kept may serve several local holders before the
-   * callback comes (then caching is on again), which the queue's child version cannot show.
-   */
-  private int uncachedGrants;
-
-  private static final int PROBE_EVERY = 8;
+  private final GrantCaching caching;
 
   /** Left the manager's map when idle; a request that still finds it goes to a new cohort. */
   private boolean retired;
@@ -75,24 +57,8 @@ final class Cohort {
    */
   private record Waiter(CompletableFuture<Lease> future, List<LeaseListener> listeners) {}
 
-  /** What a cohort answers a request. */
-  sealed interface Answer permits Local, ToZooKeeper, Retired {}
-
-  /**
-   * Served by this cohort.
-   *
-   * @param lease completed with the local grant, or exceptionally
-   */
-  record Local(CompletableFuture<Lease> lease) implements Answer {}
-
-  /** Not for a cohort: a try-once request while the member holds no grant; ask ZooKeeper. */
-  record ToZooKeeper() implements Answer {}
-
-  /** This cohort left the manager's map when idle: ask the one that replaced it. */
-  record Retired() implements Answer {}
-
-  private static final Answer TO_ZOOKEEPER = new ToZooKeeper();
-  private static final Answer RETIRED = new Retired();
+  private static final CohortAnswer TO_ZOOKEEPER = new CohortAnswer.ToZooKeeper();
+  private static final CohortAnswer RETIRED = new CohortAnswer.Retired();
 
   /**
    * @param notCaching if not null, a retired cohort of this resource had stopped caching
@@ -107,11 +73,7 @@ final class Cohort {
     this.cohorts = cohorts;
     this.resource = resource;
     this.handoffBound = handoffBound;
-    if (notCaching != null) {
-      caching = false;
-      queueChangesAtLastGrant = notCaching.queueChanges();
-      uncachedGrants = notCaching.uncachedGrants();
-    }
+    this.caching = new GrantCaching(notCaching);
   }
 
   /**
@@ -119,7 +81,7 @@ final class Cohort {
    *
    * @param listeners listeners from the lock's options: they hear every transition of the grant
    */
-  Answer request(boolean tryOnce, List<LeaseListener> listeners) {
+  CohortAnswer request(boolean tryOnce, List<LeaseListener> listeners) {
     CompletableFuture<Lease> future = new CompletableFuture<>();
     boolean ask = false;
     synchronized (this) {
@@ -128,11 +90,11 @@ final class Cohort {
       }
       if (closed) {
         future.completeExceptionally(closedFailure());
-        return new Local(future);
+        return new CohortAnswer.Local(future);
       }
       if (holder == null && waiters.isEmpty() && mayGrantLocally()) {
         future.complete(grantLocally(listeners));
-        return new Local(future);
+        return new CohortAnswer.Local(future);
       }
       if (tryOnce) {
         if (grant == null && !requesting) {
@@ -140,7 +102,7 @@ final class Cohort {
         }
         future.completeExceptionally(
             new LockTimeoutException(resource, LockMode.EX, Duration.ZERO));
-        return new Local(future);
+        return new CohortAnswer.Local(future);
       }
       waiters.add(new Waiter(future, listeners));
       if (grant == null && !requesting) {
@@ -157,7 +119,7 @@ final class Cohort {
     if (ask) {
       askZooKeeper();
     }
-    return new Local(future);
+    return new CohortAnswer.Local(future);
   }
 
   private boolean mayGrantLocally() {
@@ -205,16 +167,7 @@ final class Cohort {
     synchronized (this) {
       requesting = false;
       grant = lease;
-      int changes = lease.queueChangesAtGrant();
-      if (!caching && queueChangesAtLastGrant >= 0 && changes == queueChangesAtLastGrant + 2) {
-        caching = true;
-      } else if (!caching && ++uncachedGrants >= PROBE_EVERY) {
-        caching = true;
-      }
-      if (caching) {
-        uncachedGrants = 0;
-      }
-      queueChangesAtLastGrant = changes;
+      caching.granted(lease.queueChangesAtGrant());
       sequence = 0;
       contended = blockedEarly == lease.lease();
       blockedEarly = null;
@@ -300,12 +253,12 @@ final class Cohort {
     }
     boolean unusable = !grant.usable();
     boolean yield = contended && (waiters.isEmpty() || handoffsWhileContended >= handoffBound);
-    boolean notWorthKeeping = !caching && holder == null && waiters.isEmpty();
+    boolean notWorthKeeping = !caching.on() && holder == null && waiters.isEmpty();
     if (!unusable && !yield && !notWorthKeeping && !closed) {
       return null;
     }
     if (yield) {
-      caching = sequence > 1;
+      caching.yielded(sequence);
     }
     CohortGrant taken = grant;
     grant = null;
@@ -327,7 +280,7 @@ final class Cohort {
         return;
       }
       retired = true;
-      notCaching = caching ? null : new NotCaching.Since(queueChangesAtLastGrant, uncachedGrants);
+      notCaching = caching.remembered();
     }
     cohorts.retire(resource, this, notCaching);
   }

@@ -43,11 +43,11 @@ final class Cohorts {
       return Optional.empty();
     }
     boolean tryOnce = timeout != null && timeout.isZero();
-    Cohort.Answer answer;
+    CohortAnswer answer;
     do {
       answer = cohort(resource).request(tryOnce, options.listeners());
-    } while (answer instanceof Cohort.Retired);
-    if (!(answer instanceof Cohort.Local local)) {
+    } while (answer instanceof CohortAnswer.Retired);
+    if (!(answer instanceof CohortAnswer.Local local)) {
       return Optional.empty();
     }
     CompletableFuture<Lease> lease = local.lease();

@@ -1,12 +1,10 @@
 package dev.quorate.zk.internal;
 
 import dev.quorate.lock.ErrorCode;
-import dev.quorate.lock.FencingToken;
-import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
-import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.zk.internal.LeaseStatus.Phase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,25 +20,6 @@ import java.util.List;
 final class LeaseMachine {
   private LeaseMachine() {}
 
-  /** Where a request is in its life; the holder sees it from GRANTED on. */
-  enum Phase {
-    CREATING,
-    WAITING,
-    GRANTED,
-    SUSPECT,
-    WITHDRAWN,
-    RELEASED,
-    LOST;
-
-    boolean held() {
-      return this == GRANTED || this == SUSPECT;
-    }
-
-    boolean over() {
-      return this == WITHDRAWN || this == RELEASED || this == LOST;
-    }
-  }
-
   /**
    * What does not change over a request's life.
    *
@@ -51,87 +30,13 @@ final class LeaseMachine {
   record Rules(String resource, boolean tryOnce, boolean gated) {}
 
   /**
-   * The state of one lease.
-   *
-   * @param phase where it is
-   * @param node its lock node, or null while none is ours
-   * @param mode the mode held (or asked for, until granted)
-   * @param token the czxid of the node that was granted last; 0 before the grant
-   * @param value the value block read at the grant, with the version to write it back with
-   * @param releaseAsked the holder called release(): a loss found before that step ran is a release
-   */
-  record State(
-      Phase phase,
-      ZkNodes.Created node,
-      LockMode mode,
-      long token,
-      ZkReads.Value value,
-      boolean releaseAsked) {
-    static State requesting(LockMode mode) {
-      return new State(Phase.CREATING, null, mode, 0, null, false);
-    }
-
-    State phase(Phase next) {
-      return new State(next, node, mode, token, value, releaseAsked);
-    }
-
-    State node(ZkNodes.Created next) {
-      return new State(phase, next, mode, token, value, releaseAsked);
-    }
-
-    State value(ZkReads.Value next) {
-      return new State(phase, node, mode, token, next, releaseAsked);
-    }
-
-    State withReleaseAsked() {
-      return new State(phase, node, mode, token, value, true);
-    }
-
-    /** The state as the holder sees it: RELEASED from its release() on, unless LOST first. */
-    LeaseState holderView() {
-      if (releaseAsked && phase != Phase.LOST) {
-        return LeaseState.RELEASED;
-      }
-      return switch (phase) {
-        case CREATING, WAITING, GRANTED -> LeaseState.GRANTED;
-        case SUSPECT -> LeaseState.SUSPECT;
-        case WITHDRAWN, RELEASED -> LeaseState.RELEASED;
-        case LOST -> LeaseState.LOST;
-      };
-    }
-
-    /** Why the holder may not use the lease in this state. */
-    LeaseLostException notGranted(String resource) {
-      String what =
-          "lease on '"
-              + resource
-              + "' (token "
-              + (token == 0 ? null : FencingToken.of(token))
-              + ")";
-      return switch (holderView()) {
-        case SUSPECT ->
-            new LeaseLostException(
-                ErrorCode.LEASE_SUSPECT,
-                what + " is SUSPECT: connection to ZooKeeper suspended; stop using the resource");
-        case LOST -> new LeaseLostException(ErrorCode.LEASE_LOST, what + " is lost");
-        default -> new LeaseLostException(ErrorCode.LEASE_RELEASED, what + " was released");
-      };
-    }
-
-    /** The state the holder saw before this transition. */
-    LeaseState seen() {
-      return phase == Phase.SUSPECT ? LeaseState.SUSPECT : LeaseState.GRANTED;
-    }
-  }
-
-  /**
    * A transition: the next state and what to do, in order.
    *
    * @param state the next state
    * @param effects what the lease must do
    */
-  record Step(State state, List<LeaseEffect> effects) {
-    static Step stay(State state) {
+  record Step(LeaseStatus state, List<LeaseEffect> effects) {
+    static Step stay(LeaseStatus state) {
       return new Step(state, List.of());
     }
   }
@@ -141,7 +46,7 @@ final class LeaseMachine {
    * switch over sealed types yet: one test per event, in the order of {@link LeaseInput}'s
    * records.)
    */
-  static Step next(Rules rules, State s, LeaseInput event) {
+  static Step next(Rules rules, LeaseStatus s, LeaseInput event) {
     Phase phase = s.phase();
     if (event instanceof LeaseInput.Created c) {
       return created(s, c);
@@ -212,7 +117,7 @@ final class LeaseMachine {
     throw new IllegalArgumentException("unknown lease event " + event);
   }
 
-  private static Step created(State s, LeaseInput.Created c) {
+  private static Step created(LeaseStatus s, LeaseInput.Created c) {
     if (s.phase() != Phase.CREATING) {
       // Withdrawn (or the manager closed) before the node came: nobody will wait on it.
       return new Step(s, List.of(new LeaseEffect.DeleteRequest(c.node())));
@@ -221,7 +126,7 @@ final class LeaseMachine {
         s.phase(Phase.WAITING).node(c.node()), List.of(new LeaseEffect.ReadQueue(c.read())));
   }
 
-  private static Step queueRead(Rules rules, State s, LeaseInput.QueueRead r) {
+  private static Step queueRead(Rules rules, LeaseStatus s, LeaseInput.QueueRead r) {
     if (s.phase() != Phase.WAITING) {
       return Step.stay(s);
     }
@@ -245,16 +150,17 @@ final class LeaseMachine {
    * whose reply was lost) goes first: the lease never reached the caller, and left behind it would
    * gate this very request as a lost holder.
    */
-  private static Step requeue(State s) {
+  private static Step requeue(LeaseStatus s) {
     return new Step(s.phase(Phase.CREATING).node(null), List.of(new LeaseEffect.Create(s.node())));
   }
 
-  private static Step admitted(State s, LeaseInput.Admitted a) {
+  private static Step admitted(LeaseStatus s, LeaseInput.Admitted a) {
     if (s.phase() != Phase.WAITING) {
       return Step.stay(s);
     }
-    State granted =
-        new State(Phase.GRANTED, s.node(), s.mode(), s.node().czxid(), a.value(), s.releaseAsked());
+    LeaseStatus granted =
+        new LeaseStatus(
+            Phase.GRANTED, s.node(), s.mode(), s.node().czxid(), a.value(), s.releaseAsked());
     // A listing that granted us left a watch on the queue, which also fires when our node is
     // deleted: no watch of its own is needed until the queue changes.
     List<LeaseEffect> effects =
@@ -267,11 +173,11 @@ final class LeaseMachine {
     return new Step(granted, effects);
   }
 
-  private static Step whenHeld(State s, LeaseEffect effect) {
+  private static Step whenHeld(LeaseStatus s, LeaseEffect effect) {
     return s.phase().held() ? new Step(s, List.of(effect)) : Step.stay(s);
   }
 
-  private static Step reconnected(State s, long session) {
+  private static Step reconnected(LeaseStatus s, long session) {
     if (s.phase().held()) {
       return session != s.node().session()
           ? lose(s, "ZooKeeper session expired")
@@ -286,7 +192,7 @@ final class LeaseMachine {
     return Step.stay(s);
   }
 
-  private static Step nodeChecked(State s, boolean exists) {
+  private static Step nodeChecked(LeaseStatus s, boolean exists) {
     if (!s.phase().held()) {
       return Step.stay(s);
     }
@@ -309,7 +215,7 @@ final class LeaseMachine {
   }
 
   /** Withdraws a request that was not granted, telling its requester {@code failure} if given. */
-  private static Step withdraw(State s, QuorateException failure) {
+  private static Step withdraw(LeaseStatus s, QuorateException failure) {
     if (s.phase() != Phase.CREATING && s.phase() != Phase.WAITING) {
       return Step.stay(s);
     }
@@ -324,7 +230,7 @@ final class LeaseMachine {
     return new Step(s.phase(Phase.WITHDRAWN), List.copyOf(effects));
   }
 
-  private static Step release(State s) {
+  private static Step release(LeaseStatus s) {
     if (!s.phase().held()) {
       return Step.stay(s);
     }
@@ -338,12 +244,13 @@ final class LeaseMachine {
             new LeaseEffect.EndHeld(LeaseEffect.End.RELEASED, s.node())));
   }
 
-  private static Step lose(State s, String cause) {
+  private static Step lose(LeaseStatus s, String cause) {
     return end(s, LeaseEffect.End.LOST, ErrorCode.LEASE_LOST, "is lost", cause);
   }
 
   /** Ends a held lease as LOST, or as RELEASED if its holder let go first (as state() told it). */
-  private static Step end(State s, LeaseEffect.End end, ErrorCode code, String why, String cause) {
+  private static Step end(
+      LeaseStatus s, LeaseEffect.End end, ErrorCode code, String why, String cause) {
     if (!s.phase().held()) {
       return Step.stay(s);
     }
@@ -359,7 +266,7 @@ final class LeaseMachine {
             new LeaseEffect.Forget()));
   }
 
-  private static Step converted(State s, LeaseInput.Converted c) {
+  private static Step converted(LeaseStatus s, LeaseInput.Converted c) {
     if (!s.phase().held()) {
       return Step.stay(s);
     }
@@ -368,8 +275,8 @@ final class LeaseMachine {
           s, List.of(new LeaseEffect.CompleteConversion(c.outcome()))); // to the mode it holds
     }
     boolean up = c.value() != null;
-    State next =
-        new State(
+    LeaseStatus next =
+        new LeaseStatus(
             s.phase(),
             c.node(),
             c.mode(),
@@ -391,7 +298,7 @@ final class LeaseMachine {
     return new Step(next, effects);
   }
 
-  private static LockTimeoutException timedOut(Rules rules, State s) {
+  private static LockTimeoutException timedOut(Rules rules, LeaseStatus s) {
     return new LockTimeoutException(rules.resource(), s.mode(), Duration.ZERO);
   }
 

@@ -8,7 +8,6 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.lock.internal.LeaseEvents;
-import dev.quorate.zk.internal.LeaseMachine.State;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -100,7 +99,7 @@ final class LeaseSteps {
   /**
    * Carries out {@code effect} in state {@code s}; returns what it read, for the lease to apply.
    */
-  Optional<LeaseInput> run(LeaseEffect effect, State s) {
+  Optional<LeaseInput> run(LeaseEffect effect, LeaseStatus s) {
     if (effect instanceof LeaseEffect.Create c) {
       ends.requeue(c.old());
       return Optional.of(create(s));
@@ -155,7 +154,7 @@ final class LeaseSteps {
     return Optional.empty();
   }
 
-  private LeaseInput create(State s) {
+  private LeaseInput create(LeaseStatus s) {
     if (granted.isDone()) {
       return new LeaseInput.Withdraw(null); // timed out or interrupted before it was queued
     }
@@ -228,7 +227,7 @@ final class LeaseSteps {
     }
   }
 
-  private void notifyWaiters(boolean later, State s) {
+  private void notifyWaiters(boolean later, LeaseStatus s) {
     if (blockingCallback == null) {
       return;
     }
@@ -242,7 +241,7 @@ final class LeaseSteps {
     }
   }
 
-  private Optional<LeaseInput> checkOwnNode(State s) {
+  private Optional<LeaseInput> checkOwnNode(LeaseStatus s) {
     try {
       return Optional.of(new LeaseInput.NodeChecked(nodes.reads().exists(s.node().path())));
     } catch (QuorateException e) {
@@ -263,7 +262,7 @@ final class LeaseSteps {
    * to write the next one with; if that read fails the old version stays, so a later write is
    * refused rather than overwriting a newer value.
    */
-  private Optional<LeaseInput> retire(LeaseEffect.RetireNode r, State s) {
+  private Optional<LeaseInput> retire(LeaseEffect.RetireNode r, LeaseStatus s) {
     ValueBlock write = r.writeStaged() ? staged : null;
     if (write == null) {
       nodes.delete(r.old().path());
@@ -280,7 +279,7 @@ final class LeaseSteps {
     }
   }
 
-  private void end(LeaseEffect.EndHeld e, State s) {
+  private void end(LeaseEffect.EndHeld e, LeaseStatus s) {
     switch (e.end()) {
       case RELEASED -> {
         ValueBlock write = s.mode().writesValueBlock() ? staged : null;

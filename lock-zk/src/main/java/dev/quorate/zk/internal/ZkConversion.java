@@ -101,7 +101,7 @@ final class ZkConversion {
    * @return the conversion, if it was granted at once
    */
   Optional<LeaseInput.Converted> begin(
-      LeaseMachine.State held, LockMode to, boolean tryOnce, Outcome result, boolean closed) {
+      LeaseStatus held, LockMode to, boolean tryOnce, Outcome result, boolean closed) {
     if (future != null) {
       result.completeExceptionally(
           new IllegalStateException(
@@ -136,7 +136,7 @@ final class ZkConversion {
     }
   }
 
-  private static String prefix(LeaseMachine.State held, LockMode to) {
+  private static String prefix(LeaseStatus held, LockMode to) {
     LockNode node = LockNode.parse(held.node().name()).orElseThrow();
     return LockNode.conversionPrefix(to, node.position());
   }
@@ -147,7 +147,7 @@ final class ZkConversion {
    *
    * @return the conversion, if granted now
    */
-  Optional<LeaseInput.Converted> evaluate(LeaseMachine.State held, boolean closed) {
+  Optional<LeaseInput.Converted> evaluate(LeaseStatus held, boolean closed) {
     if (pending == null || future == null || !held.phase().held()) {
       return Optional.empty();
     }

@@ -28,12 +28,12 @@ import org.apache.curator.framework.state.ConnectionState;
  * create, the listing and the value block read go out together: one round trip decides an
  * uncontended request.
  *
- * <p>The lease owns its state: one {@link LeaseMachine.State}, changed only by {@link
- * LeaseMachine#next} in {@link #apply}, on {@link #steps}, one event at a time. Its watches ({@link
- * LeaseWatch}) post events, its conversion ({@link ZkConversion}) returns what it decided, and
- * {@link LeaseSteps} carries out the effects and returns what they read. Calls run one way: the
- * manager calls the lease, the lease its steps, they the watch, conversion and nodes. Getters read
- * the volatile state.
+ * <p>The lease owns its state: one {@link LeaseStatus}, changed only by {@link LeaseMachine#next}
+ * in {@link #apply}, on {@link #steps}, one event at a time. Its watches ({@link LeaseWatch}) post
+ * events, its conversion ({@link ZkConversion}) returns what it decided, and {@link LeaseSteps}
+ * carries out the effects and returns what they read. Calls run one way: the manager calls the
+ * lease, the lease its steps, they the watch, conversion and nodes. Getters read the volatile
+ * state.
  */
 final class ZkLease implements LosableLease, CohortGrant {
   private final ZkLockService service;
@@ -52,7 +52,7 @@ final class ZkLease implements LosableLease, CohortGrant {
   private final AtomicBoolean releaseAsked = new AtomicBoolean();
 
   /** Written only by {@link #apply}, on the steps. */
-  private volatile LeaseMachine.State state;
+  private volatile LeaseStatus state;
 
   ZkLease(
       ZkLockService service,
@@ -66,7 +66,7 @@ final class ZkLease implements LosableLease, CohortGrant {
     this.steps = new SerialExecutor(service.pool());
     this.events = new LeaseEvents(this, service.pool(), options.listeners());
     this.rules = new LeaseMachine.Rules(resource, tryOnce, options.recoveryGate().isPresent());
-    this.state = LeaseMachine.State.requesting(mode);
+    this.state = LeaseStatus.requesting(mode);
     RecoveryCheck recovery =
         options
             .recoveryGate()
@@ -102,7 +102,7 @@ final class ZkLease implements LosableLease, CohortGrant {
    * reads is applied at once, before the next effect, so effects always see the state they follow.
    */
   private void apply(LeaseInput event) {
-    LeaseMachine.State now = state;
+    LeaseStatus now = state;
     if (releaseAsked.get() && !now.releaseAsked()) {
       now = now.withReleaseAsked(); // the holder let go: a loss found now is its release
     }
@@ -232,13 +232,13 @@ final class ZkLease implements LosableLease, CohortGrant {
 
   @Override
   public LeaseState state() {
-    LeaseMachine.State now = state;
+    LeaseStatus now = state;
     return (releaseAsked.get() ? now.withReleaseAsked() : now).holderView();
   }
 
   @Override
   public void checkValid() {
-    if (state.phase() != LeaseMachine.Phase.GRANTED || releaseAsked.get()) {
+    if (state.phase() != LeaseStatus.Phase.GRANTED || releaseAsked.get()) {
       throw (releaseAsked.get() ? state.withReleaseAsked() : state).notGranted(resource);
     }
   }

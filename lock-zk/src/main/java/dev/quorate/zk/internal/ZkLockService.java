@@ -22,20 +22,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
@@ -60,18 +55,15 @@ public final class ZkLockService implements ZkLockManager {
   private final Executor pool;
   private final ScheduledThreadPoolExecutor timers;
   private final ZkNodes nodes;
-  private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
+  private final ActiveLeases active;
 
   /** Null unless the manager is cohorting. */
   private final Cohorts cohorts;
 
   private final ValuedContainers valuedContainers = new ValuedContainers();
   private final LossSightings lossSightings = new LossSightings();
-  private final ConnectionStateListener connectionListener = this::onConnectionState;
+  private final ConnectionStateListener connectionListener;
   private final AtomicBoolean closed = new AtomicBoolean();
-
-  /** Completed when the connection is suspended or lost; a fresh one once it is back. */
-  private volatile CompletableFuture<Void> connectionDown = new CompletableFuture<>();
 
   /**
    * Creates the service on a started client.
@@ -95,6 +87,8 @@ public final class ZkLockService implements ZkLockManager {
     this.timers = DaemonThreads.timers("quorate-zk-timer");
     this.nodes =
         new ZkNodes(new ZkSession(client, acls, owner.clone(), operationTimeout, valuedContainers));
+    this.active = new ActiveLeases(client, operationTimeout);
+    this.connectionListener = active::connectionChanged;
     // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
     client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
   }
@@ -173,7 +167,6 @@ public final class ZkLockService implements ZkLockManager {
   /** Adds a lease that a {@link MultiRequest} starts; closed at once if the manager is. */
   void track(ZkLease lease) {
     active.add(lease);
-    lease.ended().thenRun(() -> active.remove(lease));
     if (closed.get()) {
       lease.closeByManager();
     }
@@ -188,10 +181,6 @@ public final class ZkLockService implements ZkLockManager {
     Requests.checkTimeout(timeout);
     checkOpen();
     return new MultiRequest(this, names, mode).acquire(timeout);
-  }
-
-  void forget(Lease lease) {
-    active.remove(lease);
   }
 
   @Override
@@ -259,7 +248,6 @@ public final class ZkLockService implements ZkLockManager {
         new ZkLease(
             this, resource, mode, options, timeout != null && timeout.isZero(), callerWaits);
     active.add(lease);
-    lease.ended().thenRun(() -> active.remove(lease));
     if (closed.get()) {
       // close() may have swept the set before this lease joined it.
       lease.closeByManager();
@@ -300,35 +288,8 @@ public final class ZkLockService implements ZkLockManager {
    * Waits for ZooKeeper's answer to an operation sent for {@code lease}, while the connection is up
    * and at most the operation timeout: never for a connection that is suspended or lost.
    */
-  void awaitWhileConnected(CompletableFuture<Void> answered, ZkLease lease) {
-    CompletableFuture<Void> down = connectionDown;
-    if (down.isDone() || !isConnected()) {
-      return;
-    }
-    try {
-      CompletableFuture.anyOf(answered, down).get(operationTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      // It goes on in the background; the lease is over for the holder already.
-      log.warn("release of {} still in progress after {}", lease, operationTimeout, e);
-    }
-  }
-
-  private void onConnectionState(CuratorFramework source, ConnectionState state) {
-    log.debug("connection state {}", state);
-    switch (state) {
-      case SUSPENDED, LOST -> connectionDown.complete(null);
-      case CONNECTED, RECONNECTED -> {
-        if (connectionDown.isDone()) {
-          connectionDown = new CompletableFuture<>();
-        }
-      }
-      default -> {}
-    }
-    for (ZkLease lease : active) {
-      lease.connection(state);
-    }
+  void awaitWhileConnected(CompletableFuture<Void> answered, Lease lease) {
+    active.awaitWhileConnected(answered, lease);
   }
 
   @Override
@@ -339,15 +300,7 @@ public final class ZkLockService implements ZkLockManager {
     if (cohorts != null) {
       cohorts.close();
     }
-    List<CompletableFuture<Void>> done = active.stream().map(ZkLease::closeByManager).toList();
-    try {
-      CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))
-          .get(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      log.warn("lock manager closed before every lock node was deleted", e);
-    }
+    active.closeAll();
     client.getConnectionStateListenable().removeListener(connectionListener);
     if (ownsClient) {
       // Closing the session deletes whatever ephemeral node is left.

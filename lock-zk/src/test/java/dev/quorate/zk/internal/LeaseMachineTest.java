@@ -8,9 +8,8 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
-import dev.quorate.zk.internal.LeaseMachine.Phase;
-import dev.quorate.zk.internal.LeaseMachine.State;
 import dev.quorate.zk.internal.LeaseMachine.Step;
+import dev.quorate.zk.internal.LeaseStatus.Phase;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,15 +31,16 @@ class LeaseMachineTest {
   private static final ZkNodes.Created OTHER = node(LockNode.requestPrefix(LockMode.EX), 1);
   private static final ZkReads.Value VALUE = new ZkReads.Value(ValueBlock.empty(), 3, 5);
 
-  private static Step next(LeaseMachine.Rules rules, State s, LeaseInput event) {
+  private static Step next(LeaseMachine.Rules rules, LeaseStatus s, LeaseInput event) {
     return LeaseMachine.next(rules, s, event);
   }
 
-  private static State waiting() {
-    return next(WAITS, State.requesting(LockMode.EX), new LeaseInput.Created(MINE, null)).state();
+  private static LeaseStatus waiting() {
+    return next(WAITS, LeaseStatus.requesting(LockMode.EX), new LeaseInput.Created(MINE, null))
+        .state();
   }
 
-  private static State granted() {
+  private static LeaseStatus granted() {
     return next(WAITS, waiting(), new LeaseInput.Admitted(VALUE, true)).state();
   }
 
@@ -70,8 +70,9 @@ class LeaseMachineTest {
     assertThat(waits.effects())
         .containsExactly(new LeaseEffect.WatchBlocker(blocked.find(OTHER.name()).orElseThrow()));
 
-    State tryOnce =
-        next(TRY_ONCE, State.requesting(LockMode.EX), new LeaseInput.Created(MINE, null)).state();
+    LeaseStatus tryOnce =
+        next(TRY_ONCE, LeaseStatus.requesting(LockMode.EX), new LeaseInput.Created(MINE, null))
+            .state();
     Step fails = next(TRY_ONCE, tryOnce, new LeaseInput.QueueRead(blocked, null));
     assertThat(fails.state().phase()).isEqualTo(Phase.WITHDRAWN);
     assertThat(fails.effects().get(0))
@@ -96,8 +97,8 @@ class LeaseMachineTest {
 
   @Test
   void aNodeCreatedAfterTheRequestWasWithdrawnIsDeleted() {
-    State withdrawn =
-        next(WAITS, State.requesting(LockMode.EX), new LeaseInput.Withdraw(null)).state();
+    LeaseStatus withdrawn =
+        next(WAITS, LeaseStatus.requesting(LockMode.EX), new LeaseInput.Withdraw(null)).state();
     assertThat(withdrawn.phase()).isEqualTo(Phase.WITHDRAWN);
     Step late = next(WAITS, withdrawn, new LeaseInput.Created(MINE, null));
     assertThat(late.effects()).containsExactly(new LeaseEffect.DeleteRequest(MINE));
@@ -126,7 +127,7 @@ class LeaseMachineTest {
 
   @Test
   void aLossFoundAfterTheHolderAskedToReleaseIsItsRelease() {
-    State releasing = granted().withReleaseAsked();
+    LeaseStatus releasing = granted().withReleaseAsked();
     Step step = next(WAITS, releasing, new LeaseInput.SessionLost());
     assertThat(step.state().phase()).isEqualTo(Phase.RELEASED);
     assertThat(step.effects())
@@ -182,14 +183,14 @@ class LeaseMachineTest {
   @Test
   void aConversionIsRefusedUnlessGrantedAndAppliedUpWithANewTokenDownWithTheOldOne() {
     ZkConversion.Outcome outcome = new ZkConversion.Outcome();
-    State suspect = next(WAITS, granted(), new LeaseInput.Suspended()).state();
+    LeaseStatus suspect = next(WAITS, granted(), new LeaseInput.Suspended()).state();
     assertThat(
             next(WAITS, suspect, new LeaseInput.ConversionAsked(LockMode.PR, false, outcome))
                 .effects())
         .containsExactly(new LeaseEffect.RefuseConversion(outcome));
 
     ZkNodes.Created up = node(LockNode.conversionPrefix(LockMode.EX, 2), 9);
-    State pr = new State(Phase.GRANTED, MINE, LockMode.PR, MINE.czxid(), VALUE, false);
+    LeaseStatus pr = new LeaseStatus(Phase.GRANTED, MINE, LockMode.PR, MINE.czxid(), VALUE, false);
     Step converted = next(WAITS, pr, new LeaseInput.Converted(up, LockMode.EX, VALUE, outcome));
     assertThat(converted.state().token()).isEqualTo(up.czxid());
     assertThat(converted.state().mode()).isEqualTo(LockMode.EX);

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.ValueBlock;
-import dev.quorate.zk.internal.LeaseMachine.Phase;
-import dev.quorate.zk.internal.LeaseMachine.State;
+import dev.quorate.zk.internal.LeaseStatus.Phase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,7 @@ class QueueRulesProperties {
 
   /** One member's lease and what the conversion and the effects left for the test to do. */
   static final class Member {
-    State state;
+    LeaseStatus state;
     ZkNodes.Created pending; // a conversion node not yet granted (the conversion's own)
     LockMode target;
     ZkNodes.Created retiring; // the old node, still to be deleted after a conversion
@@ -104,7 +103,7 @@ class QueueRulesProperties {
         case REQUEST -> {
           if (m == null) {
             m = new Member();
-            m.state = State.requesting(action.mode());
+            m.state = LeaseStatus.requesting(action.mode());
             ZkNodes.Created node = queue.create(LockNode.requestPrefix(action.mode()));
             apply(m, new LeaseInput.Created(node, null), queue);
             members[action.lease()] = m;
