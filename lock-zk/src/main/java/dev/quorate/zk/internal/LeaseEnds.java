@@ -50,7 +50,8 @@ final class LeaseEnds {
    * @return ZooKeeper's answer for an ungated lock (never, if it only can after a reconnect);
    *     completed at once for a gated one, whose transaction runs (and retries) here
    */
-  CompletableFuture<ZkNodes.Release> release(ZkNodes.Created node, ValueBlock write, int version) {
+  private CompletableFuture<ZkNodes.Release> release(
+      ZkNodes.Created node, ValueBlock write, int version) {
     if (recovery == null) {
       return nodes.release(container, node.path(), write, version);
     }
@@ -59,8 +60,30 @@ final class LeaseEnds {
     return CompletableFuture.completedFuture(ZkNodes.Release.DELETED);
   }
 
+  /**
+   * Ends a held node as {@code end} says, writing {@code write} (if not null) on a release.
+   *
+   * @return ZooKeeper's answer to a release; completed at once for the other ends
+   */
+  CompletableFuture<ZkNodes.Release> end(
+      LeaseEffect.End end, ZkNodes.Created node, ValueBlock write, int version) {
+    switch (end) {
+      case RELEASED -> {
+        return release(node, write, version);
+      }
+      case LOST -> nodes.deleteInBackground(node.path());
+      case CLOSED ->
+          // LOST under threads that may still use the resource: a gated lease keeps its record
+          // (and its session child, which ends with the session), so the next holder waits for
+          // the gate as for any lost holder.
+          nodes.delete(node.path());
+      case ABANDONED -> abandon(node);
+    }
+    return CompletableFuture.completedFuture(ZkNodes.Release.DELETED);
+  }
+
   /** Gives a held node up as lost: on a gated lock its record stays, for the recovery gate. */
-  void abandon(ZkNodes.Created node) {
+  private void abandon(ZkNodes.Created node) {
     if (recovery != null) {
       recorded().abandon(node.path(), recovery.recordPath(node.name()));
     } else {

@@ -5,6 +5,7 @@ import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.lock.internal.LeaseEvents;
@@ -31,8 +32,8 @@ final class LeaseSteps {
   private final String container;
   private final LeaseMachine.Rules rules;
   private final Lease lease;
-  private final CompletableFuture<Lease> granted;
-  private final CompletableFuture<Void> ended;
+  private final CompletableFuture<Lease> granted = new CompletableFuture<>();
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
   private final LeaseEvents events;
   private final BlockingCallback blockingCallback;
   private final boolean callerWaits;
@@ -51,37 +52,36 @@ final class LeaseSteps {
 
   /**
    * @param lease the lease handed to its requester and to its conversions' callers
-   * @param granted the requester's future
-   * @param ended completed when the manager need not know the lease any more
    * @param steps the lease's serial steps, where every effect runs
    * @param post posts an event to the lease's steps
-   * @param recovery the lock's recovery check, or null if ungated
+   * @param options the lock's options: blocking callback, recovery gate
    */
   LeaseSteps(
       ZkLockService service,
       LeaseMachine.Rules rules,
       Lease lease,
-      CompletableFuture<Lease> granted,
-      CompletableFuture<Void> ended,
       LeaseEvents events,
-      BlockingCallback blockingCallback,
+      LockOptions options,
       boolean callerWaits,
       Executor steps,
-      Consumer<LeaseInput> post,
-      RecoveryCheck recovery) {
+      Consumer<LeaseInput> post) {
     this.service = service;
     this.nodes = service.nodes();
     this.container = service.container(rules.resource());
     this.rules = rules;
     this.lease = lease;
-    this.granted = granted;
-    this.ended = ended;
     this.events = events;
-    this.blockingCallback = blockingCallback;
+    this.blockingCallback = options.blockingCallback().orElse(null);
     this.callerWaits = callerWaits;
     this.steps = steps;
     this.post = post;
-    this.recovery = recovery;
+    this.recovery =
+        options
+            .recoveryGate()
+            .map(
+                gate ->
+                    new RecoveryCheck(service, container, rules.resource(), gate, service.member()))
+            .orElse(null);
     this.watch = new LeaseWatch(nodes.reads(), container, post);
     this.conversion =
         new ZkConversion(
@@ -280,20 +280,26 @@ final class LeaseSteps {
   }
 
   private void end(LeaseEffect.EndHeld e, LeaseStatus s) {
-    switch (e.end()) {
-      case RELEASED -> {
-        ValueBlock write = s.mode().writesValueBlock() ? staged : null;
-        staged = null;
-        released = ends.release(e.node(), write, s.value() == null ? -1 : s.value().version());
-      }
-      case LOST -> nodes.deleteInBackground(e.node().path());
-      case CLOSED ->
-          // LOST under threads that may still use the resource: a gated lease keeps its record
-          // (and its session child, which ends with the session), so the next holder waits for
-          // the gate as for any lost holder.
-          nodes.delete(e.node().path());
-      case ABANDONED -> ends.abandon(e.node());
+    ValueBlock write = null;
+    if (e.end() == LeaseEffect.End.RELEASED) {
+      write = s.mode().writesValueBlock() ? staged : null;
+      staged = null;
     }
+    CompletableFuture<ZkNodes.Release> answer =
+        ends.end(e.end(), e.node(), write, s.value() == null ? -1 : s.value().version());
+    if (e.end() == LeaseEffect.End.RELEASED) {
+      released = answer;
+    }
+  }
+
+  /** The requester's future. */
+  CompletableFuture<Lease> granted() {
+    return granted;
+  }
+
+  /** Completed once the lease is over: the manager need not know it any more. */
+  CompletableFuture<Void> ended() {
+    return ended;
   }
 
   /** ZooKeeper's answer to the release sent by the last {@code EndHeld(RELEASED)}; on the steps. */

@@ -42,8 +42,6 @@ final class ZkLease implements LosableLease, CohortGrant {
   private final LeaseEvents events;
   private final LeaseMachine.Rules rules;
   private final LeaseSteps effects;
-  private final CompletableFuture<Lease> granted = new CompletableFuture<>();
-  private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
   /**
    * Set by the holder's {@link #release()}: the lease is RELEASED for its holder from then on,
@@ -67,27 +65,8 @@ final class ZkLease implements LosableLease, CohortGrant {
     this.events = new LeaseEvents(this, service.pool(), options.listeners());
     this.rules = new LeaseMachine.Rules(resource, tryOnce, options.recoveryGate().isPresent());
     this.state = LeaseStatus.requesting(mode);
-    RecoveryCheck recovery =
-        options
-            .recoveryGate()
-            .map(
-                gate ->
-                    new RecoveryCheck(
-                        service, service.container(resource), resource, gate, service.member()))
-            .orElse(null);
     this.effects =
-        new LeaseSteps(
-            service,
-            rules,
-            this,
-            granted,
-            ended,
-            events,
-            options.blockingCallback().orElse(null),
-            callerWaits,
-            steps,
-            this::post,
-            recovery);
+        new LeaseSteps(service, rules, this, events, options, callerWaits, steps, this::post);
   }
 
   // ---- the state and its one transition function ----
@@ -114,12 +93,12 @@ final class ZkLease implements LosableLease, CohortGrant {
   }
 
   CompletableFuture<Lease> granted() {
-    return granted;
+    return effects.granted();
   }
 
   /** Completed once the lease is over (withdrawn, released, lost): the manager forgets it. */
   CompletableFuture<Void> ended() {
-    return ended;
+    return effects.ended();
   }
 
   /**
