@@ -130,10 +130,10 @@ final class LeaseSteps {
     } else if (effect instanceof LeaseEffect.CheckOwnNode) {
       return checkOwnNode(s);
     } else if (effect instanceof LeaseEffect.EvaluateConversion) {
-      return conversion.evaluate(s, service.isClosed()).map(LeaseInput.class::cast);
+      return conversion.evaluate(s, service::isClosed).map(LeaseInput.class::cast);
     } else if (effect instanceof LeaseEffect.BeginConversion b) {
       return conversion
-          .begin(s, b.to(), b.tryOnce(), b.outcome(), service.isClosed())
+          .begin(s, b.to(), b.tryOnce(), b.outcome(), service::isClosed)
           .map(LeaseInput.class::cast);
     } else if (effect instanceof LeaseEffect.RefuseConversion r) {
       r.outcome().completeExceptionally(s.notGranted(rules.resource()));

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -101,7 +102,7 @@ final class ZkConversion {
    * @return the conversion, if it was granted at once
    */
   Optional<LeaseInput.Converted> begin(
-      LeaseStatus held, LockMode to, boolean tryOnce, Outcome result, boolean closed) {
+      LeaseStatus held, LockMode to, boolean tryOnce, Outcome result, BooleanSupplier closed) {
     if (future != null) {
       result.completeExceptionally(
           new IllegalStateException(
@@ -147,7 +148,7 @@ final class ZkConversion {
    *
    * @return the conversion, if granted now
    */
-  Optional<LeaseInput.Converted> evaluate(LeaseStatus held, boolean closed) {
+  Optional<LeaseInput.Converted> evaluate(LeaseStatus held, BooleanSupplier closed) {
     if (pending == null || future == null || !held.phase().held()) {
       return Optional.empty();
     }
@@ -155,12 +156,7 @@ final class ZkConversion {
       cancel(future);
       return Optional.empty();
     }
-    if (closed) {
-      // close() may free our blockers before it reaches this lease: never grant after close.
-      fail(
-          new QuorateException(
-              ErrorCode.CLOSED, "lock manager closed; conversion on '" + resource + "' failed"),
-          true);
+    if (failIfClosed(closed)) {
       return Optional.empty();
     }
     try {
@@ -175,7 +171,7 @@ final class ZkConversion {
             true);
       } else if (rule == Rule.DEADLOCK) {
         fail(new ConversionDeadlockException(resource, held.mode(), target), true);
-      } else if (rule == Rule.GRANT) {
+      } else if (rule == Rule.GRANT && !failIfClosed(closed)) {
         LockNode me = queue.find(pending.name()).orElseThrow();
         if (recovery == null
             || recovery.proceed(
@@ -195,6 +191,21 @@ final class ZkConversion {
       // Else connection trouble: re-evaluated when the connection is back.
     }
     return Optional.empty();
+  }
+
+  /**
+   * Fails the conversion if the manager is closed. Asked again after the listing: close() sets the
+   * flag before it deletes any node, so a listing freed by close() is never taken for a grant.
+   */
+  private boolean failIfClosed(BooleanSupplier closed) {
+    if (!closed.getAsBoolean()) {
+      return false;
+    }
+    fail(
+        new QuorateException(
+            ErrorCode.CLOSED, "lock manager closed; conversion on '" + resource + "' failed"),
+        true);
+    return true;
   }
 
   /** What the queue rules say of a pending conversion. */
