@@ -30,6 +30,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
@@ -118,11 +119,24 @@ public final class HostAgent {
         };
     QuorumDisk disk =
         QuorumDisk.builder(config.id(), CLUSTER)
-            .disk(config.work().resolve("qdisk.img"))
+            // Over the host's link: a host cut off from the network loses the disk too.
+            .disk(NbdDisk.open(config.nbd(), DemoCluster.QUORUM_DISK, Duration.ofSeconds(1)))
             .selfFence(
                 SelfFence.callback(
                     reason -> {
-                      out.emit("self-fence", config.host() + " fences itself: " + reason);
+                      // A real host's watchdog reboots it: its guests die with it.
+                      ClusterManager manager = managerRef.get();
+                      List<String> killed = manager == null ? List.of() : manager.selfFence();
+                      out.emit(
+                          "self-fence",
+                          config.host()
+                              + " fences itself: "
+                              + reason
+                              + "; its guests die with it"
+                              + (killed.isEmpty()
+                                  ? ""
+                                  : ": " + String.join(", ", killed) + " killed")
+                              + ", its cluster manager halts");
                       Runtime.getRuntime().halt(70);
                     }))
             .listener(
