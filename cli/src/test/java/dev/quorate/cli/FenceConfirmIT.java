@@ -104,8 +104,7 @@ class FenceConfirmIT {
       assertThat(last.reason()).isEqualTo(FenceReason.CONFIRMED_BY_OPERATOR);
       assertThat(last.explanation())
           .isEqualTo("operator alice confirmed by hand that db-b is down: PDU outlet 4 is off");
-      assertThat(FenceRecoveryGate.of(history).recovered("db-b", heldSince, 0))
-          .isTrue();
+      assertThat(FenceRecoveryGate.of(history).recovered("db-b", heldSince, 0)).isTrue();
 
       CliProcess.Result listed =
           CliProcess.run("fence", "history", "--connect", connect, "--target", "db-b");
