@@ -53,7 +53,7 @@ import picocli.CommandLine.Spec;
 public final class Quorate implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  private Quorate() {}
+  Quorate() {}
 
   /** Without a subcommand: the usage, as a usage error. */
   @Override
