@@ -38,6 +38,7 @@ final class QuorumDiskReader {
     }
     List<Status.DiskSlot> slots =
         snapshot.slots().values().stream()
+            .filter(s -> s.state() != SlotState.EMPTY) // never used: nothing to show
             .map(
                 s ->
                     new Status.DiskSlot(
