@@ -89,11 +89,7 @@ final class FenceCommand implements Callable<Integer> {
         description = "only the newest N records (default: all)")
     int limit = Integer.MAX_VALUE;
 
-    @Option(
-        names = "--fence-path",
-        paramLabel = "PATH",
-        description = "the fence coordinators' root (default: ${DEFAULT-VALUE})")
-    String fencePath = "/quorate/fence";
+    @Mixin FencePath fencePath;
 
     @Option(names = "--json", description = "print a JSON array (schema in docs/cli.md)")
     boolean json;
@@ -103,7 +99,7 @@ final class FenceCommand implements Callable<Integer> {
       List<Status.FenceEntry> entries = new ArrayList<>();
       try (Ensemble ensemble = Ensemble.open(ensembleOptions.resolve(System.getenv()))) {
         for (Map.Entry<String, FenceHistory> h :
-            histories(ensemble, fencePath, cluster).entrySet()) {
+            histories(ensemble, fencePath.value, cluster).entrySet()) {
           List<FenceRecord> records;
           try {
             records = h.getValue().records();

@@ -61,17 +61,9 @@ final class FenceConfirm implements Callable<Integer> {
       description = "who confirms, recorded as the requester (default: the login name)")
   String operator = System.getProperty("user.name");
 
-  @Option(
-      names = "--fence-path",
-      paramLabel = "PATH",
-      description = "the fence coordinators' root (default: ${DEFAULT-VALUE})")
-  String fencePath = "/quorate/fence";
+  @Mixin FencePath fencePath;
 
-  @Option(
-      names = "--inventory-path",
-      paramLabel = "PATH",
-      description = "the host inventory's root (default: ${DEFAULT-VALUE})")
-  String inventoryPath = "/quorate/inventory";
+  @Mixin InventoryPath inventoryPath;
 
   @Option(names = "--json", description = "print the appended record as JSON")
   boolean json;
@@ -85,7 +77,8 @@ final class FenceConfirm implements Callable<Integer> {
     EnsembleSettings settings = ensembleOptions.resolve(System.getenv());
     FenceRecord record;
     try (Ensemble ensemble = Ensemble.open(settings)) {
-      FenceHistory history = FenceCommand.histories(ensemble, fencePath, cluster).get(cluster);
+      FenceHistory history =
+          FenceCommand.histories(ensemble, fencePath.value, cluster).get(cluster);
       try {
         check(ensemble, history, settings.timeout());
         record = FenceRecord.confirmation(Instant.now(), target, operator.strip(), reason.strip());
@@ -107,10 +100,10 @@ final class FenceConfirm implements Callable<Integer> {
   private void check(Ensemble ensemble, FenceHistory history, Duration timeout) throws Exception {
     Set<String> known = new TreeSet<>();
     history.records().forEach(r -> known.add(r.target()));
-    if (StatusReader.exists(ensemble.client(), inventoryPath)) {
+    if (StatusReader.exists(ensemble.client(), inventoryPath.value)) {
       try (ZkHostInventory inventory =
           ZkHostInventory.builder(ensemble.client())
-              .rootPath(inventoryPath)
+              .rootPath(inventoryPath.value)
               .readTimeout(timeout)
               .connectionTimeout(timeout)
               .build()) {
@@ -127,7 +120,7 @@ final class FenceConfirm implements Callable<Integer> {
                 "refused: "
                     + o.qualifiedName()
                     + " is not down: its ZooKeeper session lives (the host inventory at "
-                    + inventoryPath
+                    + inventoryPath.value
                     + " shows it connected, on "
                     + o.host()
                     + "). Fence it, or stop it and confirm again once its session has ended");

@@ -10,6 +10,20 @@ import java.util.Map;
 final class Json {
   private Json() {}
 
+  /**
+   * Makes a JSON object of keys and values in this order.
+   *
+   * @param keysAndValues key, value, key, value...
+   * @return the object, in order
+   */
+  static Map<String, Object> object(Object... keysAndValues) {
+    Map<String, Object> object = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      object.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return object;
+  }
+
   static String write(Object value) {
     StringBuilder out = new StringBuilder();
     write(out, value);

@@ -1,8 +1,6 @@
 package dev.quorate.cli;
 
 import java.io.PrintWriter;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -98,11 +96,12 @@ public final class Quorate implements Callable<Integer> {
               e instanceof CommandFailure f ? f : Failures.translate(e, "the ensemble");
           err.println("quorate: " + failure.getMessage());
           if (wantsJson(parsed)) {
-            Map<String, Object> error = new LinkedHashMap<>();
-            error.put("schema", "quorate-error/1");
-            error.put("exitCode", failure.exitCode());
-            error.put("error", failure.getMessage());
-            out.println(Json.write(error));
+            out.println(
+                Json.write(
+                    Json.object(
+                        "schema", "quorate-error/1",
+                        "exitCode", failure.exitCode(),
+                        "error", failure.getMessage())));
           }
           return failure.exitCode();
         });

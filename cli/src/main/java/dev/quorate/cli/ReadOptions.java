@@ -1,6 +1,7 @@
 package dev.quorate.cli;
 
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the clusters publish, for the commands that read them; defaults are the libraries'. */
@@ -11,11 +12,7 @@ final class ReadOptions {
       description = "show only this cluster of the host inventory")
   String cluster;
 
-  @Option(
-      names = "--inventory-path",
-      paramLabel = "PATH",
-      description = "the host inventory's root (default: ${DEFAULT-VALUE})")
-  String inventoryPath = "/quorate/inventory";
+  @Mixin InventoryPath inventoryPath;
 
   @Option(
       names = "--members-path",
@@ -23,11 +20,7 @@ final class ReadOptions {
       description = "ZkMembership's root (default: ${DEFAULT-VALUE})")
   String membersPath = "/quorate/members";
 
-  @Option(
-      names = "--fence-path",
-      paramLabel = "PATH",
-      description = "the fence coordinators' root (default: ${DEFAULT-VALUE})")
-  String fencePath = "/quorate/fence";
+  @Mixin FencePath fencePath;
 
   @Option(
       names = "--arbiter-path",

@@ -1,7 +1,8 @@
 package dev.quorate.cli;
 
+import static dev.quorate.cli.Json.object;
+
 import dev.quorate.fence.FenceRecord;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,127 +16,111 @@ final class StatusJson {
   private StatusJson() {}
 
   static String write(Status s) {
-    Map<String, Object> root = new LinkedHashMap<>();
-    root.put("schema", SCHEMA);
-    root.put("connect", s.connect());
-    root.put("readAt", s.readAt().toString());
-    root.put("health", s.health().name());
-    root.put("exitCode", s.health().exitCode());
-    root.put("clusters", s.clusters().stream().map(StatusJson::cluster).toList());
-    root.put(
-        "hosts",
-        s.hosts().stream()
-            .map(
-                h -> {
-                  Map<String, Object> m = new LinkedHashMap<>();
-                  m.put("name", h.name());
-                  m.put("occupants", h.occupants().stream().map(StatusJson::member).toList());
-                  return m;
-                })
-            .toList());
-    root.put("membership", s.membership().map(StatusJson::membership).orElse(null));
-    root.put("arbiter", s.arbiter().map(StatusJson::arbiter).orElse(null));
-    root.put("quorumDisk", s.quorumDisk().map(StatusJson::quorumDisk).orElse(null));
-    root.put("fences", s.fences().stream().map(e -> fence(e.cluster(), e.record())).toList());
-    root.put("problems", s.problems());
-    return Json.write(root);
+    return Json.write(
+        object(
+            "schema", SCHEMA,
+            "connect", s.connect(),
+            "readAt", s.readAt().toString(),
+            "health", s.health().name(),
+            "exitCode", s.health().exitCode(),
+            "clusters", s.clusters().stream().map(StatusJson::cluster).toList(),
+            "hosts",
+                s.hosts().stream()
+                    .map(
+                        h ->
+                            object(
+                                "name", h.name(),
+                                "occupants",
+                                    h.occupants().stream().map(StatusJson::member).toList()))
+                    .toList(),
+            "membership", s.membership().map(StatusJson::membership).orElse(null),
+            "arbiter", s.arbiter().map(StatusJson::arbiter).orElse(null),
+            "quorumDisk", s.quorumDisk().map(StatusJson::quorumDisk).orElse(null),
+            "fences", s.fences().stream().map(e -> fence(e.cluster(), e.record())).toList(),
+            "problems", s.problems()));
   }
 
   private static Map<String, Object> cluster(Status.ClusterState c) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", c.name());
-    m.put("health", c.health().name());
-    m.put("why", c.why());
-    Map<String, Object> quorum = new LinkedHashMap<>();
-    quorum.put("quorate", c.quorate());
-    quorum.put("threshold", c.threshold());
-    quorum.put("expectedVotes", c.expectedVotes());
-    quorum.put("partitionVotes", c.partitionVotes());
-    quorum.put(
-        "partition",
+    List<String> partition =
         c.members().stream()
             .filter(Status.MemberState::inPartition)
             .map(Status.MemberState::name)
-            .toList());
-    m.put("quorum", quorum);
-    m.put("members", c.members().stream().map(StatusJson::member).toList());
-    return m;
+            .toList();
+    return object(
+        "name", c.name(),
+        "health", c.health().name(),
+        "why", c.why(),
+        "quorum",
+            object(
+                "quorate", c.quorate(),
+                "threshold", c.threshold(),
+                "expectedVotes", c.expectedVotes(),
+                "partitionVotes", c.partitionVotes(),
+                "partition", partition),
+        "members", c.members().stream().map(StatusJson::member).toList());
   }
 
   private static Map<String, Object> member(Status.MemberState o) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("cluster", o.cluster());
-    m.put("name", o.name());
-    m.put("host", o.host());
-    m.put("votes", o.votes());
-    m.put("role", o.role());
-    m.put("connected", o.connected());
-    m.put("inPartition", o.inPartition());
-    return m;
+    return object(
+        "cluster", o.cluster(),
+        "name", o.name(),
+        "host", o.host(),
+        "votes", o.votes(),
+        "role", o.role(),
+        "connected", o.connected(),
+        "inPartition", o.inPartition());
   }
 
   private static Map<String, Object> membership(Status.MembershipState s) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("path", s.path());
-    m.put("health", s.health().name());
-    m.put(
+    return object(
+        "path", s.path(),
+        "health", s.health().name(),
         "members",
-        s.members().stream()
-            .map(
-                r -> {
-                  Map<String, Object> e = new LinkedHashMap<>();
-                  e.put("id", r.id());
-                  e.put("votes", r.votes());
-                  e.put("host", r.host());
-                  e.put("incarnation", r.incarnation());
-                  e.put("quorate", r.quorate());
-                  return e;
-                })
-            .toList());
-    return m;
+            s.members().stream()
+                .map(
+                    r ->
+                        object(
+                            "id", r.id(),
+                            "votes", r.votes(),
+                            "host", r.host(),
+                            "incarnation", r.incarnation(),
+                            "quorate", r.quorate()))
+                .toList());
   }
 
   private static Map<String, Object> arbiter(Status.ArbiterState a) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("path", a.path());
-    m.put("votedPartition", a.votedPartition());
-    m.put("tokenOwner", a.tokenOwner() == 0 ? null : a.tokenOwner());
-    m.put(
+    return object(
+        "path", a.path(),
+        "votedPartition", a.votedPartition(),
+        "tokenOwner", a.tokenOwner() == 0 ? null : a.tokenOwner(),
         "reports",
-        a.reports().stream()
-            .map(
-                r -> {
-                  Map<String, Object> e = new LinkedHashMap<>();
-                  e.put("member", r.member());
-                  e.put("partition", r.partition());
-                  e.put("score", r.score());
-                  e.put("casting", r.casting());
-                  return e;
-                })
-            .toList());
-    return m;
+            a.reports().stream()
+                .map(
+                    r ->
+                        object(
+                            "member", r.member(),
+                            "partition", r.partition(),
+                            "score", r.score(),
+                            "casting", r.casting()))
+                .toList());
   }
 
   private static Map<String, Object> quorumDisk(Status.QuorumDiskState d) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("path", d.path());
-    m.put("cluster", d.cluster());
-    m.put("master", d.master() == 0 ? null : d.master());
-    m.put(
+    return object(
+        "path", d.path(),
+        "cluster", d.cluster(),
+        "master", d.master() == 0 ? null : d.master(),
         "slots",
-        d.slots().stream()
-            .map(
-                s -> {
-                  Map<String, Object> e = new LinkedHashMap<>();
-                  e.put("node", s.node());
-                  e.put("state", s.state());
-                  e.put("host", s.host());
-                  e.put("term", s.term());
-                  e.put("sequence", s.sequence());
-                  return e;
-                })
-            .toList());
-    return m;
+            d.slots().stream()
+                .map(
+                    s ->
+                        object(
+                            "node", s.node(),
+                            "state", s.state(),
+                            "host", s.host(),
+                            "term", s.term(),
+                            "sequence", s.sequence()))
+                .toList());
   }
 
   /**
@@ -146,18 +131,17 @@ final class StatusJson {
    * @return the JSON object
    */
   static Map<String, Object> fence(String cluster, FenceRecord r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("cluster", cluster);
-    m.put("requestedAt", r.requestedAt().toString());
-    m.put("finishedAt", r.finishedAt().toString());
-    m.put("requester", r.requester());
-    m.put("target", r.target());
-    m.put("action", r.action().protocolName());
-    m.put("level", r.level());
-    m.put("devices", List.copyOf(r.devices()));
-    m.put("status", r.status().name());
-    m.put("reason", r.reason().name());
-    m.put("explanation", r.explanation());
-    return m;
+    return object(
+        "cluster", cluster,
+        "requestedAt", r.requestedAt().toString(),
+        "finishedAt", r.finishedAt().toString(),
+        "requester", r.requester(),
+        "target", r.target(),
+        "action", r.action().protocolName(),
+        "level", r.level(),
+        "devices", List.copyOf(r.devices()),
+        "status", r.status().name(),
+        "reason", r.reason().name(),
+        "explanation", r.explanation());
   }
 }

@@ -69,10 +69,10 @@ final class StatusReader {
     List<String> problems = new ArrayList<>();
     InventoryView inventory = InventoryView.of(List.of(), List.of(), 0);
     Set<String> connected = Set.of();
-    if (exists(client, options.inventoryPath)) {
+    if (exists(client, options.inventoryPath.value)) {
       try (ZkHostInventory reader =
           ZkHostInventory.builder(client)
-              .rootPath(options.inventoryPath)
+              .rootPath(options.inventoryPath.value)
               .readTimeout(readTimeout)
               .connectionTimeout(readTimeout)
               .build()) {
@@ -89,7 +89,7 @@ final class StatusReader {
             "no cluster '"
                 + options.cluster
                 + "' in the host inventory at "
-                + options.inventoryPath
+                + options.inventoryPath.value
                 + "; clusters there: "
                 + (names.isEmpty() ? "none" : String.join(", ", names)));
       }
@@ -112,7 +112,7 @@ final class StatusReader {
       health = Health.NO_QUORUM;
       problems.add(
           "nothing is published at "
-              + options.inventoryPath
+              + options.inventoryPath.value
               + " (host inventory) or "
               + options.membersPath
               + " (membership): no cluster shows quorum");
@@ -181,7 +181,7 @@ final class StatusReader {
   private List<Status.FenceEntry> fences(CuratorFramework client, Set<String> shown) {
     List<Status.FenceEntry> entries = new ArrayList<>();
     for (Map.Entry<String, FenceHistory> h :
-        ZkFenceCoordinator.histories(client, options.fencePath).entrySet()) {
+        ZkFenceCoordinator.histories(client, options.fencePath.value).entrySet()) {
       if (options.cluster != null && !shown.contains(h.getKey())) {
         continue;
       }

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -91,12 +90,13 @@ final class StatusServer implements AutoCloseable {
     try {
       latest.set(StatusJson.write(status.read()));
     } catch (CommandFailure e) {
-      Map<String, Object> error = new LinkedHashMap<>();
-      error.put("schema", "quorate-error/1");
-      error.put("readAt", Instant.now().toString());
-      error.put("exitCode", e.exitCode());
-      error.put("error", e.getMessage());
-      latest.set(Json.write(error));
+      latest.set(
+          Json.write(
+              Json.object(
+                  "schema", "quorate-error/1",
+                  "readAt", Instant.now().toString(),
+                  "exitCode", e.exitCode(),
+                  "error", e.getMessage())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

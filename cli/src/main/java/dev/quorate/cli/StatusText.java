@@ -25,7 +25,9 @@ final class StatusText {
             m.votes() == 1 ? "vote" : "votes",
             m.role(),
             m.connected() ? "connected" : "DOWN",
-            m.inPartition() ? "in partition" : m.connected() && c.quorate() ? "OUTSIDE partition" : "");
+            m.inPartition()
+                ? "in partition"
+                : m.connected() && c.quorate() ? "OUTSIDE partition" : "");
       }
     }
     if (!s.hosts().isEmpty()) {

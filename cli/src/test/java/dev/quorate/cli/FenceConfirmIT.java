@@ -38,35 +38,13 @@ class FenceConfirmIT {
       shop.recordFence("db-a", "db-b"); // an earlier fence: the cluster has a shared history
       String connect = server.getConnectString();
 
-      CliProcess.Result live =
-          CliProcess.run(
-              "fence",
-              "confirm",
-              "db-b",
-              "--cluster",
-              "shop",
-              "--reason",
-              "looked dead",
-              "--operator",
-              "alice",
-              "--connect",
-              connect);
+      CliProcess.Result live = confirm(connect, "db-b", "looked dead");
       assertThat(live.exitCode()).as("%s", live).isEqualTo(3);
       assertThat(live.err())
           .contains("refused: shop/db-b is not down: its ZooKeeper session lives")
           .contains("on h2");
 
-      CliProcess.Result typo =
-          CliProcess.run(
-              "fence",
-              "confirm",
-              "db-x",
-              "--cluster",
-              "shop",
-              "--reason",
-              "r",
-              "--connect",
-              connect);
+      CliProcess.Result typo = confirm(connect, "db-x", "r");
       assertThat(typo.exitCode()).as("%s", typo).isEqualTo(64);
       assertThat(typo.err()).contains("known: db-a, db-b");
 
@@ -81,20 +59,7 @@ class FenceConfirmIT {
       Instant heldSince = Instant.now().plusMillis(1);
       assertThat(FenceRecoveryGate.of(history).recovered("db-b", heldSince, 0)).isFalse();
       await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(heldSince));
-      CliProcess.Result done =
-          CliProcess.run(
-              "fence",
-              "confirm",
-              "db-b",
-              "--cluster",
-              "shop",
-              "--reason",
-              "PDU outlet 4 is off",
-              "--operator",
-              "alice",
-              "--connect",
-              connect,
-              "--json");
+      CliProcess.Result done = confirm(connect, "db-b", "PDU outlet 4 is off", "--json");
       assertThat(done.exitCode()).as("%s", done).isEqualTo(0);
       assertThat(done.out())
           .contains("\"requester\":\"alice\"")
@@ -119,5 +84,25 @@ class FenceConfirmIT {
               });
       assertThat(List.of(listed.err())).containsExactly("");
     }
+  }
+
+  private static CliProcess.Result confirm(
+      String connect, String target, String reason, String... more) throws Exception {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "fence",
+                "confirm",
+                target,
+                "--cluster",
+                "shop",
+                "--reason",
+                reason,
+                "--operator",
+                "alice",
+                "--connect",
+                connect));
+    args.addAll(List.of(more));
+    return CliProcess.run(args.toArray(String[]::new));
   }
 }
