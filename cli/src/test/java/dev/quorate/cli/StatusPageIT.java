@@ -85,6 +85,12 @@ class StatusPageIT {
             Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/)").matcher(String.valueOf(first));
         assertThat(url.find()).as("serve's first line: %s", first).isTrue();
 
+        int port = Integer.parseInt(url.group(1).replaceAll(".*:(\\d+)/", "$1"));
+        assertThat(statusLine(port, "127.0.0.1:" + port)).isEqualTo("HTTP/1.1 200 OK");
+        // A page of another origin whose DNS name was rebound to 127.0.0.1 gets nothing.
+        assertThat(statusLine(port, "attacker.example:" + port))
+            .isEqualTo("HTTP/1.1 403 Forbidden");
+
         browser =
             new ProcessBuilder("node", "status-page.mjs", url.group(1), SHOTS.toString())
                 .directory(BrowserTools.E2E.toFile())
@@ -148,5 +154,20 @@ class StatusPageIT {
       assertThat(line).as("the browser script reported").doesNotStartWith("ERROR");
     }
     throw new AssertionError("the browser script ended before phase " + name);
+  }
+
+  /** The status line of a GET of /api/status sent with this Host header. */
+  private static String statusLine(int port, String host) throws java.io.IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /api/status HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+    }
   }
 }
