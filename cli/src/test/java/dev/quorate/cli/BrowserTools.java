@@ -26,8 +26,11 @@ final class BrowserTools {
       missing(
           CHROMIUM + " is missing: apt-get install -y chromium (bin/lib/install-prerequisites.sh)");
     }
-    if (run(List.of("node", "--version"), E2E, 30) != 0) {
+    String version = nodeVersion();
+    if (version == null) {
       missing("node is missing: apt-get install -y nodejs npm (bin/lib/install-prerequisites.sh)");
+    } else if (!version.matches("v(2\\d|[3-9]\\d|\\d{3,})\\..*")) {
+      missing("node " + version + " is too old: playwright-core 1.64 needs Node.js 20 or later");
     }
     if (!Files.isDirectory(E2E.resolve("node_modules/playwright-core"))) {
       int npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), E2E, 300);
@@ -35,6 +38,24 @@ final class BrowserTools {
         missing(
             "npm ci in " + E2E + " failed (exit " + npm + "): playwright-core is not installed");
       }
+    }
+  }
+
+  /** The output of {@code node --version}, or null if node does not run. */
+  private static String nodeVersion() throws InterruptedException {
+    try {
+      Process process = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+      String out =
+          new String(
+                  process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .strip();
+      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        process.destroyForcibly();
+        return null;
+      }
+      return out;
+    } catch (IOException e) {
+      return null; // not installed
     }
   }
 

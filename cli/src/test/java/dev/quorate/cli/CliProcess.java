@@ -28,12 +28,16 @@ final class CliProcess {
     }
   }
 
+  /** The JVM options bin/quorate starts the command with: a short run needs no C2 compiler. */
+  static final List<String> START_FAST = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
   private CliProcess() {}
 
   static Result run(Map<String, String> environment, String... args)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(START_FAST);
     command.add("-jar");
     command.add(JAR.toString());
     command.addAll(List.of(args));

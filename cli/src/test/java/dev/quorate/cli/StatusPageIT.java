@@ -61,20 +61,23 @@ class StatusPageIT {
                       .cluster("shop")
                       .map(v -> v.partition().size() == 3)
                       .orElse(false));
+      List<String> command =
+          new java.util.ArrayList<>(
+              List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      command.addAll(CliProcess.START_FAST);
+      command.addAll(
+          List.of(
+              "-jar",
+              CliProcess.JAR.toString(),
+              "serve",
+              "--connect",
+              server.getConnectString(),
+              "--port",
+              "0",
+              "--interval",
+              "300ms"));
       Process serve =
-          new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-jar",
-                  CliProcess.JAR.toString(),
-                  "serve",
-                  "--connect",
-                  server.getConnectString(),
-                  "--port",
-                  "0",
-                  "--interval",
-                  "300ms")
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
-              .start();
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       Process browser = null;
       try {
         String first =
