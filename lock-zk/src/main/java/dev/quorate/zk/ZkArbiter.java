@@ -6,6 +6,7 @@ import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.VoteSource;
+import dev.quorate.zk.internal.ArbiterNodes;
 import dev.quorate.zk.internal.ArbiterSession;
 import dev.quorate.zk.internal.CuratorClients;
 import java.time.Duration;
@@ -162,6 +163,91 @@ public final class ZkArbiter implements AutoCloseable {
     if (ownedClient != null) {
       ownedClient.close();
     }
+  }
+
+  /**
+   * What a witness holds, as an operator's tool reads it: each member's newest report and the
+   * partition holding the arbiter's vote.
+   *
+   * @param reports each reporting member's newest report, by ascending member id
+   * @param casting the members that count the arbiter's vote for their partition now
+   * @param votedPartition the partition named by the vote token, or empty if nobody holds it
+   * @param tokenOwner the member whose session holds the vote token, or empty
+   */
+  public record Observation(
+      List<ArbiterReport> reports,
+      java.util.Set<MemberId> casting,
+      java.util.Optional<SortedSet<MemberId>> votedPartition,
+      java.util.Optional<MemberId> tokenOwner) {
+    /**
+     * Copies.
+     *
+     * @param reports the reports
+     * @param casting the casting members
+     * @param votedPartition the voted partition
+     * @param tokenOwner the token's owner
+     */
+    public Observation {
+      reports = List.copyOf(reports);
+      casting = java.util.Set.copyOf(casting);
+      Objects.requireNonNull(votedPartition, "votedPartition");
+      Objects.requireNonNull(tokenOwner, "tokenOwner");
+    }
+  }
+
+  /**
+   * Reads, without reporting or watching, what the members report to an arbiter's witness and who
+   * holds its vote.
+   *
+   * <pre>{@code
+   * ZkArbiter.Observation seen = ZkArbiter.observe(witnessCurator, "/quorate/arbiter");
+   * seen.votedPartition().ifPresent(p -> System.out.println("arbiter votes for " + p));
+   * }</pre>
+   *
+   * @param curator a started, connected client of the witness
+   * @param rootPath the arbiter's root path (default {@code /quorate/arbiter})
+   * @return the observation; no reports and no vote when no member reports there
+   * @throws IllegalArgumentException if the path is not absolute or ends in {@code /}
+   * @throws dev.quorate.lock.QuorateException with {@link dev.quorate.lock.ErrorCode#REFUSED}
+   *     naming the path if an ACL refuses this client, {@link
+   *     dev.quorate.lock.ErrorCode#CORRUPT_DATA} naming a node that is not the arbiter's, {@link
+   *     dev.quorate.lock.ErrorCode#CONNECTION_LOSS} if ZooKeeper fails
+   */
+  public static Observation observe(CuratorFramework curator, String rootPath) {
+    String root = BuilderChecks.rootPath(rootPath, "/quorate/arbiter");
+    ArbiterNodes.Observed seen;
+    try {
+      seen = ArbiterNodes.observe(Objects.requireNonNull(curator, "curator"), root);
+    } catch (IllegalArgumentException e) {
+      throw new dev.quorate.lock.QuorateException(
+          dev.quorate.lock.ErrorCode.CORRUPT_DATA, e.getMessage(), e);
+    } catch (org.apache.zookeeper.KeeperException.NoAuthException e) {
+      throw new dev.quorate.lock.QuorateException(
+          dev.quorate.lock.ErrorCode.REFUSED,
+          "the ACL of " + e.getPath() + " refuses to read it to this client",
+          e);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new dev.quorate.lock.QuorateException(
+          dev.quorate.lock.ErrorCode.CONNECTION_LOSS, "cannot read the arbiter at " + root, e);
+    }
+    List<ArbiterReport> reports = new ArrayList<>();
+    java.util.Set<MemberId> casting = new java.util.TreeSet<>();
+    seen.reports()
+        .forEach(
+            (id, stored) -> {
+              reports.add(stored.report());
+              if (stored.castingVote()) {
+                casting.add(id);
+              }
+            });
+    return new Observation(
+        reports,
+        casting,
+        seen.token().map(ArbiterNodes.Token::partition),
+        seen.token().map(ArbiterNodes.Token::owner));
   }
 
   /** Options for a {@link ZkArbiter}. Not thread-safe. */

@@ -123,6 +123,39 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
     return new Builder(curator, cluster, member);
   }
 
+  /**
+   * Opens, without claiming anything or creating any node, the fence history of every cluster that
+   * has one under a coordinator root: for an operator's tool that lists recent fences or appends a
+   * {@link FenceRecord#confirmation} (every member's fencer and recovery gate read it).
+   *
+   * <pre>{@code
+   * ZkFenceCoordinator.histories(curator, "/quorate/fence")
+   *     .forEach((cluster, history) -> history.records().forEach(System.out::println));
+   * }</pre>
+   *
+   * @param curator a started, connected client
+   * @param rootPath the coordinators' root path (default {@code /quorate/fence})
+   * @return cluster name to its history, sorted by name; empty if no cluster has one
+   * @throws IllegalArgumentException if the path is not absolute or ends in {@code /}
+   * @throws QuorateException with {@link dev.quorate.lock.ErrorCode#REFUSED} naming the path if its
+   *     ACL refuses this client, {@link dev.quorate.lock.ErrorCode#CONNECTION_LOSS} if ZooKeeper
+   *     fails
+   */
+  public static java.util.SortedMap<String, FenceHistory> histories(
+      CuratorFramework curator, String rootPath) {
+    String clusters = BuilderChecks.rootPath(rootPath, "/quorate/fence") + "/clusters";
+    Objects.requireNonNull(curator, "curator");
+    java.util.SortedMap<String, FenceHistory> out = new java.util.TreeMap<>();
+    for (String cluster : childrenOf(curator, clusters)) {
+      String history = clusters + "/" + cluster + "/history";
+      if (!childrenOf(curator, clusters + "/" + cluster).contains("history")) {
+        continue; // only claims so far
+      }
+      out.put(cluster, new ZkFenceHistory(curator, history));
+    }
+    return out;
+  }
+
   @Override
   public FenceHistory history() {
     return history;
@@ -252,10 +285,19 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
   }
 
   private List<String> children(String path) {
+    return childrenOf(client, path);
+  }
+
+  private static List<String> childrenOf(CuratorFramework client, String path) {
     try {
       return client.getChildren().forPath(path);
     } catch (KeeperException.NoNodeException e) {
       return List.of();
+    } catch (KeeperException.NoAuthException e) {
+      throw new QuorateException(
+          dev.quorate.lock.ErrorCode.REFUSED,
+          "the ACL of " + path + " refuses to list it to this client",
+          e);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();

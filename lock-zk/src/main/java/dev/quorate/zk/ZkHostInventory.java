@@ -260,6 +260,22 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
   }
 
   /**
+   * Returns the occupants whose member's ZooKeeper session lives now. An occupant not listed has
+   * crashed, hung, been fenced or been cut off from ZooKeeper; its record stays (see the class
+   * comment), and only its own cluster's view tells whether the cluster still counts it.
+   *
+   * <pre>{@code
+   * Set<String> live = inventory.connected(); // e.g. [cluster-1/db-a, cluster-1/db-b]
+   * }</pre>
+   *
+   * @return qualified names ({@link Occupant#qualifiedName()}), sorted
+   * @throws QuorateException like {@link #read()}
+   */
+  public Set<String> connected() {
+    return bounded("read which occupants are connected", nodes::connected);
+  }
+
+  /**
    * Returns the live placement of one cluster's members, read from their occupancy nodes.
    *
    * @param cluster the cluster's name

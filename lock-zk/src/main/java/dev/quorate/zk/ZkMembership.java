@@ -6,6 +6,7 @@ import dev.quorate.quorum.Membership;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.zk.internal.CuratorClients;
 import dev.quorate.zk.internal.MembershipSession;
+import dev.quorate.zk.internal.ZkMemberNodes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,54 @@ public final class ZkMembership implements AutoCloseable {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * What one member publishes in its member node, as an operator's tool reads it.
+   *
+   * @param member the member's id, votes and host
+   * @param incarnation one per ZooKeeper session the member registered with, from 1
+   * @param quorate whether the member considered itself quorate when it last wrote its node
+   */
+  public record Registration(Member member, long incarnation, boolean quorate) {
+    /**
+     * Checks.
+     *
+     * @param member the member
+     * @param incarnation the incarnation
+     * @param quorate its own view of its quorum
+     * @throws NullPointerException if {@code member} is null
+     */
+    public Registration {
+      Objects.requireNonNull(member, "member");
+    }
+  }
+
+  /**
+   * Reads, without registering, the members registered now under a membership root: each member's
+   * newest node (an older session's node may linger until its session expires). A node that is not
+   * a member record is skipped and logged.
+   *
+   * <pre>{@code
+   * ZkMembership.read(curator, "/quorate/members")
+   *     .forEach(r -> System.out.println(r.member() + (r.quorate() ? " quorate" : "")));
+   * }</pre>
+   *
+   * @param curator a started, connected client
+   * @param rootPath the membership's root path (default {@code /quorate/members})
+   * @return the registered members, by member id; empty if none has registered
+   * @throws IllegalArgumentException if the path is not absolute or ends in {@code /}
+   * @throws dev.quorate.lock.QuorateException with {@link dev.quorate.lock.ErrorCode#REFUSED}
+   *     naming the path if its ACL refuses this client, {@link
+   *     dev.quorate.lock.ErrorCode#CONNECTION_LOSS} if ZooKeeper fails
+   * @throws InterruptedException if interrupted
+   */
+  public static List<Registration> read(CuratorFramework curator, String rootPath)
+      throws InterruptedException {
+    String root = BuilderChecks.rootPath(rootPath, "/quorate/members");
+    return ZkMemberNodes.readNewest(Objects.requireNonNull(curator, "curator"), root).stream()
+        .map(r -> new Registration(r.member(), r.incarnation(), r.quorate()))
+        .toList();
   }
 
   /**

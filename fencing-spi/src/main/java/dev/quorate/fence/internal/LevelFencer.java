@@ -125,24 +125,7 @@ public final class LevelFencer implements Fencer {
               + target
               + ": it is not a fence target of this fencer (no level is configured for it)");
     }
-    Instant now = clock.now();
-    FenceRecord record =
-        new FenceRecord(
-            now,
-            now,
-            operator,
-            target,
-            FenceAction.OFF,
-            0,
-            List.of(),
-            Status.SUCCEEDED,
-            FenceReason.CONFIRMED_BY_OPERATOR,
-            "operator "
-                + operator
-                + " confirmed by hand that "
-                + target
-                + " is down"
-                + (reason.isBlank() ? "" : ": " + reason));
+    FenceRecord record = FenceRecord.confirmation(clock.now(), target, operator, reason);
     history.append(record);
     lastFencedNanos.put(target, clock.nanoTime());
     log.warn("fence of {} confirmed by hand by {}: {}", target, operator, reason);

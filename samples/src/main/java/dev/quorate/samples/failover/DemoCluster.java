@@ -71,6 +71,10 @@ final class DemoCluster implements AutoCloseable {
     timeline.say(
         "quorum disk: %s formatted (1 vote to the partition of its master)",
         work.resolve("qdisk.img"));
+    timeline.say(
+        "watch the cluster from another terminal: bin/quorate status --connect %s --qdisk %s"
+            + " (or bin/quorate serve --connect %s, a live page)",
+        lockServer.connectString(), work.resolve("qdisk.img"), lockServer.connectString());
     this.exports = new ExportWatch(timeline);
     this.nbd = startNbd(Files.createDirectories(work.resolve("disks")));
     timeline.say(

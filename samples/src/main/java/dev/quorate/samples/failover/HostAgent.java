@@ -1,6 +1,5 @@
 package dev.quorate.samples.failover;
 
-import dev.quorate.fence.FenceHistory;
 import dev.quorate.fence.FenceLevel;
 import dev.quorate.fence.FenceScope;
 import dev.quorate.fence.FenceTopology;
@@ -169,14 +168,11 @@ public final class HostAgent {
 
     TopologyFenceGuard guard = guard(config, policy, quorum, disk);
     PowerSwitch power = PowerSwitch.in(config.work());
+    // The inventory entry, quorum view and shared fence history that `bin/quorate status` reads.
+    ClusterPublication published = ClusterPublication.open(config, quorum);
     Fencer fencer =
         Fencer.builder(fenceTopology(config, power), power.agents(), AgentReports.guard(guard, out))
-            .history(
-                FenceHistory.open(
-                    config
-                        .work()
-                        .resolve("logs")
-                        .resolve("fence-history-" + config.host() + ".jsonl")))
+            .coordinator(published.fenceCoordinator())
             .deadline(Duration.ofSeconds(15))
             .maxAttempts(2)
             .retryPause(Duration.ofMillis(200))
@@ -214,6 +210,7 @@ public final class HostAgent {
       manager.shutdown();
     } finally {
       membership.shutdownNow();
+      published.close();
       disk.close();
       quorum.close();
       locks.close();
