@@ -173,10 +173,8 @@ class DeltaLeaseTest {
   @Test
   void aTornRenewalOnTheOnlyDiskIsRepairedByTheNextRenewal() throws Exception {
     AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
-    List<TearingDevice> devices = new ArrayList<>();
-    LeaseDisks disks = files.open(d -> add(devices, new TearingDevice(d)));
-    opened.add(disks);
-    DeltaLease a = new DeltaLease(disks, files.area, new FakeClock(), 6, "node-a");
+    List<CuttableDevice> devices = new ArrayList<>();
+    DeltaLease a = tearing(files, devices, 6);
     a.acquire();
     devices.get(0).tearAfter(0);
     assertThat(a.renew()).as("the torn renewal").isFalse();
@@ -187,10 +185,8 @@ class DeltaLeaseTest {
   @Test
   void aHostIdWhoseLastWriteToreIsTakenOnlyAfterExpiry() throws Exception {
     AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
-    List<TearingDevice> devices = new ArrayList<>();
-    LeaseDisks disks = files.open(d -> add(devices, new TearingDevice(d)));
-    opened.add(disks);
-    DeltaLease a = new DeltaLease(disks, files.area, new FakeClock(), 7, "node-a");
+    List<CuttableDevice> devices = new ArrayList<>();
+    DeltaLease a = tearing(files, devices, 7);
     a.acquire();
     devices.get(0).tearAfter(0);
     assertThat(a.renew()).isFalse(); // and node-a dies with its block torn
@@ -206,8 +202,19 @@ class DeltaLeaseTest {
     assertThatThrownBy(a::renew).hasMessageContaining("'node-b'");
   }
 
-  private static <T> T add(List<T> list, T item) {
-    list.add(item);
-    return item;
+  /**
+   * Host 'node-a' with {@code id} on disks whose writes can tear, which land in {@code devices}.
+   */
+  private DeltaLease tearing(AreaFiles files, List<CuttableDevice> devices, int id)
+      throws Exception {
+    LeaseDisks disks =
+        files.open(
+            d -> {
+              CuttableDevice c = new CuttableDevice(d);
+              devices.add(c);
+              return c;
+            });
+    opened.add(disks);
+    return new DeltaLease(disks, files.area, new FakeClock(), id, "node-a");
   }
 }

@@ -214,11 +214,11 @@ class PaxosLeaseTest {
   @ValueSource(ints = {0, 1, 2})
   void aTornBallotOrLeaderWriteOnTheOnlyDiskLeavesTheSlotUsable(int whole) throws Exception {
     AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
-    List<TearingDevice> tearing = new ArrayList<>();
+    List<CuttableDevice> tearing = new ArrayList<>();
     LeaseDisks disks =
         files.open(
             d -> {
-              TearingDevice t = new TearingDevice(d);
+              CuttableDevice t = new CuttableDevice(d);
               tearing.add(t);
               return t;
             });
