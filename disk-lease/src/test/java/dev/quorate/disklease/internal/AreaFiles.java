@@ -28,6 +28,16 @@ final class AreaFiles {
     return open(d -> d);
   }
 
+  /** Opens the disks through {@link CuttableDevice}s, which it adds to {@code devices}. */
+  LeaseDisks openCuttable(List<CuttableDevice> devices) throws IOException {
+    return open(
+        d -> {
+          CuttableDevice c = new CuttableDevice(d);
+          devices.add(c);
+          return c;
+        });
+  }
+
   /** Opens the disks as one host sees them, each through {@code wrap}. */
   LeaseDisks open(UnaryOperator<BlockDevice> wrap) throws IOException {
     List<BlockDevice> devices = new ArrayList<>();

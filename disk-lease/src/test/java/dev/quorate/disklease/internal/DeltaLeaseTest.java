@@ -207,13 +207,7 @@ class DeltaLeaseTest {
    */
   private DeltaLease tearing(AreaFiles files, List<CuttableDevice> devices, int id)
       throws Exception {
-    LeaseDisks disks =
-        files.open(
-            d -> {
-              CuttableDevice c = new CuttableDevice(d);
-              devices.add(c);
-              return c;
-            });
+    LeaseDisks disks = files.openCuttable(devices);
     opened.add(disks);
     return new DeltaLease(disks, files.area, new FakeClock(), id, "node-a");
   }

@@ -215,13 +215,7 @@ class PaxosLeaseTest {
   void aTornBallotOrLeaderWriteOnTheOnlyDiskLeavesTheSlotUsable(int whole) throws Exception {
     AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
     List<CuttableDevice> tearing = new ArrayList<>();
-    LeaseDisks disks =
-        files.open(
-            d -> {
-              CuttableDevice t = new CuttableDevice(d);
-              tearing.add(t);
-              return t;
-            });
+    LeaseDisks disks = files.openCuttable(tearing);
     opened.add(disks);
     PaxosLease a = new PaxosLease(disks, files.area, 1);
     Holder ha = new Holder(1, 1);

@@ -48,22 +48,7 @@ class DiskSetTest {
   @Test
   void aRecordOfAnotherProcessInTheOwnSlotFencesWithDuplicateNodeId() throws Exception {
     SimCluster c = running(1, 3);
-    HeartbeatSlot mine = DiskReader.readSlot(c.disks.get(0), c.headers.get(0), 2).value().get();
-    HeartbeatSlot other =
-        new HeartbeatSlot(
-            2,
-            mine.incarnation() + 1,
-            mine.sequence(),
-            SlotState.INIT,
-            0,
-            false,
-            0,
-            0,
-            List.of(),
-            "other-host pid 7");
-    c.disks
-        .get(0)
-        .write(Layout.slotOffset(2), RecordCodec.encodeSlot(c.headers.get(0).diskId(), other));
+    c.writeForeignRecord(2);
     c.beat();
     assertThat(c.fenced)
         .containsEntry(2, SelfFenceReason.DUPLICATE_NODE_ID)

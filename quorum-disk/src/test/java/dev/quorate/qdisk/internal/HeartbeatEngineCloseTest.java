@@ -34,42 +34,12 @@ class HeartbeatEngineCloseTest {
     HeartbeatEngine master = c.engines.get(1);
     FaultyBlockDevice disk = c.faults(1, 0);
     disk.onWrite(new IoError()).onRead(new IoError());
-    CountDownLatch stall = disk.stallAll();
-
-    Thread beat = new Thread(master::tick, "beat");
-    beat.start();
-    awaitState(beat, Thread.State.TIMED_WAITING);
-    Thread stop = new Thread(master::close, "stop");
-    stop.start();
-    // close() marks the engine closed, then waits for the heartbeat's lock.
-    awaitState(stop, Thread.State.BLOCKED);
-    stall.countDown();
-    beat.join();
-    stop.join();
+    stopDuringABeat(master, disk);
 
     assertThat(c.events)
         .filteredOn(e -> e.kind() == QuorumDiskEvent.Kind.TENURE_ENDED)
         .extracting(QuorumDiskEvent::detail)
         .containsExactly("stopped cleanly");
-  }
-
-  private static void writeForeignRecord(SimCluster c, int node) throws Exception {
-    HeartbeatSlot mine = DiskReader.readSlot(c.disks.get(0), c.headers.get(0), node).value().get();
-    HeartbeatSlot other =
-        new HeartbeatSlot(
-            node,
-            mine.incarnation() + 1,
-            1,
-            SlotState.INIT,
-            0,
-            false,
-            0,
-            0,
-            List.of(),
-            "other-host pid 7");
-    c.disks
-        .get(0)
-        .write(Layout.slotOffset(node), RecordCodec.encodeSlot(c.headers.get(0).diskId(), other));
   }
 
   /** A stop that overtakes the beat finding a second writer in the node's own slot. */
@@ -79,17 +49,8 @@ class HeartbeatEngineCloseTest {
     SimCluster c = new SimCluster(1, 4);
     HeartbeatEngine engine = c.start(1);
     c.beat(2);
-    writeForeignRecord(c, 1);
-    CountDownLatch stall = c.faults(1, 0).stallAll();
-    Thread beat = new Thread(engine::tick, "beat");
-    beat.start();
-    awaitState(beat, Thread.State.TIMED_WAITING);
-    Thread stop = new Thread(engine::close, "stop");
-    stop.start();
-    awaitState(stop, Thread.State.BLOCKED);
-    stall.countDown();
-    beat.join();
-    stop.join();
+    c.writeForeignRecord(1);
+    stopDuringABeat(engine, c.faults(1, 0));
 
     HeartbeatSlot slot = DiskReader.readSlot(c.disks.get(0), c.headers.get(0), 1).value().get();
     assertThat(slot.state()).as("the slot is another process's").isNotEqualTo(SlotState.STOPPED);
@@ -116,10 +77,26 @@ class HeartbeatEngineCloseTest {
         });
     c.beat(2);
     assertThat(petted).hasSize(2);
-    writeForeignRecord(c, 1);
+    c.writeForeignRecord(1);
     c.beat();
     assertThat(c.fenced).containsEntry(1, SelfFenceReason.DUPLICATE_NODE_ID);
     assertThat(petted).as("renewals counted").hasSize(2);
+  }
+
+  /** Closes {@code engine} while a heartbeat's I/O on {@code disk} is stalled, then lets it go. */
+  private static void stopDuringABeat(HeartbeatEngine engine, FaultyBlockDevice disk)
+      throws InterruptedException {
+    CountDownLatch stall = disk.stallAll();
+    Thread beat = new Thread(engine::tick, "beat");
+    beat.start();
+    awaitState(beat, Thread.State.TIMED_WAITING);
+    Thread stop = new Thread(engine::close, "stop");
+    stop.start();
+    // close() marks the engine closed, then waits for the heartbeat's lock.
+    awaitState(stop, Thread.State.BLOCKED);
+    stall.countDown();
+    beat.join();
+    stop.join();
   }
 
   private static void awaitState(Thread t, Thread.State state) {
