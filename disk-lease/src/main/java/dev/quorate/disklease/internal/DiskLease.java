@@ -137,6 +137,11 @@ final class DiskLease implements Lease {
         next == null ? CompletableFuture.completedFuture(null) : next.granted();
     covered.whenComplete(
         (grantedLver, failure) -> {
+          if (failure instanceof CancellationException) {
+            // The claim was closed by a withdrawal (a cancel or the caller's timeout) before the
+            // disks granted it: the withdrawal completes the conversion, with its own outcome.
+            return;
+          }
           if (failure != null) {
             result.fail(DiskLocks.unwrap(failure, resource(), mode));
             return;

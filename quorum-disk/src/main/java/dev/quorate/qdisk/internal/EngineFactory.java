@@ -20,9 +20,13 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Validates the disks against each other and wires a production engine. */
 public final class EngineFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineFactory.class);
+
   private EngineFactory() {}
 
   /**
@@ -120,16 +124,18 @@ public final class EngineFactory {
           firstProblem);
     }
     List<DiskChannel> channels = new ArrayList<>();
+    DiskIds ids = new DiskIds();
     for (int i = 0; i < devices.size(); i++) {
       BlockDevice d = devices.get(i);
       if (headers.get(i) != null) {
-        channels.add(new DiskChannel(d, headers.get(i)));
+        channels.add(new DiskChannel(d, headers.get(i), ids));
         continue;
       }
       channels.add(
           DiskChannel.unusable(
               d,
               first,
+              ids,
               problems.get(i).getMessage()
                   + "; the node runs on "
                   + usable
@@ -159,7 +165,11 @@ public final class EngineFactory {
     Duration io = plain.get(0).header().timing().ioTimeout();
     List<DiskChannel> timed = new ArrayList<>();
     for (DiskChannel c : plain) {
-      timed.add(new DiskChannel(new TimedBlockDevice(c.device(), io), c.header()));
+      if (!c.joined()) {
+        // Reported once here, where the node runs; validate prints it itself.
+        LOG.warn("disk {} failing: {}", c.device().name(), c.health().lastError());
+      }
+      timed.add(c.through(new TimedBlockDevice(c.device(), io)));
     }
     ScoreBoard scores =
         heuristics.isEmpty()

@@ -4,6 +4,7 @@ import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.DiskTiming;
+import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.QuorumDiskEvent;
 import dev.quorate.qdisk.SelfFence;
 import dev.quorate.qdisk.SelfFenceReason;
@@ -184,6 +185,29 @@ final class SimCluster {
         beat((int) beats);
       }
     };
+  }
+
+  /**
+   * Writes into {@code node}'s slot on disk 0 a record of another process with the same node id (a
+   * newer incarnation, another host label), as a second process started with that id does.
+   */
+  void writeForeignRecord(int node) throws java.io.IOException {
+    HeartbeatSlot mine = DiskReader.readSlot(disks.get(0), headers.get(0), node).value().get();
+    HeartbeatSlot other =
+        new HeartbeatSlot(
+            node,
+            mine.incarnation() + 1,
+            mine.sequence(),
+            dev.quorate.qdisk.SlotState.INIT,
+            0,
+            false,
+            0,
+            0,
+            List.of(),
+            "other-host pid 7");
+    disks
+        .get(0)
+        .write(Layout.slotOffset(node), RecordCodec.encodeSlot(headers.get(0).diskId(), other));
   }
 
   BlockDevice view(int node, int disk) {
