@@ -151,6 +151,9 @@ final class Cohort {
       handoffsWhileContended++;
       service.handedOffWhileContended(handoffsWhileContended);
     }
+    if (sequence > 0) {
+      service.cachedGrant(); // the node served a holder before: this grant cost no ZooKeeper call
+    }
     holder = new CohortLease(this, grant, sequence++);
     return holder;
   }

@@ -61,6 +61,8 @@ public final class ZkLockService implements ZkLockManager {
   private final Executor pool;
   private final ScheduledThreadPoolExecutor timers;
   private final ZkNodes nodes;
+  private final ZkRevocations revocations;
+  private final List<Runnable> cachedGrantHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
   private final boolean cohorting;
   private final int localHandoffBound;
@@ -98,6 +100,7 @@ public final class ZkLockService implements ZkLockManager {
     this.timers = DaemonThreads.timers("quorate-zk-timer");
     this.nodes =
         new ZkNodes(new ZkSession(client, acls, owner.clone(), operationTimeout, valuedContainers));
+    this.revocations = new ZkRevocations(client, paths, acls);
     // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
     client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
   }
@@ -225,6 +228,21 @@ public final class ZkLockService implements ZkLockManager {
     return mechanism;
   }
 
+  @Override
+  public dev.quorate.lock.LockInspection inspect(String resource) {
+    ResourceNames.check(resource);
+    checkOpen();
+    return revocations.inspect(resource);
+  }
+
+  @Override
+  public dev.quorate.lock.Revocation revoke(
+      String resource, dev.quorate.lock.FencingToken token, String requestedBy, String reason) {
+    dev.quorate.lock.internal.Revocations.check(resource, token, requestedBy, reason);
+    checkOpen();
+    return revocations.revoke(resource, token, requestedBy, reason);
+  }
+
   private void checkOpen() {
     if (closed.get()) {
       throw new QuorateException(ErrorCode.CLOSED, "lock manager is closed");
@@ -270,6 +288,20 @@ public final class ZkLockService implements ZkLockManager {
   Cohort cohort(String resource) {
     return cohorts.computeIfAbsent(
         resource, name -> new Cohort(this, name, localHandoffBound, notCaching.take(name)));
+  }
+
+  /**
+   * Adds a hook run on every grant a cohort serves from a lock node this member already held (no
+   * ZooKeeper traffic): the metrics' cached-grant counter. Must be quick; runs under the cohort.
+   *
+   * @param hook what to run
+   */
+  public void onCachedGrant(Runnable hook) {
+    cachedGrantHooks.add(Objects.requireNonNull(hook, "hook"));
+  }
+
+  void cachedGrant() {
+    cachedGrantHooks.forEach(Runnable::run);
   }
 
   /** Notes how many local grants a cohort made after another member asked; for tests. */
