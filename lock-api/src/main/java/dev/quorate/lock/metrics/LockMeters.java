@@ -2,6 +2,7 @@ package dev.quorate.lock.metrics;
 
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseEvent;
+import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
@@ -9,23 +10,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-/**
- * The meters of one measured manager, and the grant times of its leases. A lease's end may be heard
- * (on the manager's event thread) before its grant is noted (on the caller's thread): both sides go
- * through one atomic {@code compute} per lease, so every hold is recorded once.
- */
+/** The meters of one measured manager. */
 final class LockMeters {
   private final MeterRegistry registry;
   private final String mechanism;
-
-  /** A lease's grant time (Long), or how it ended (String) if that was heard first. */
-  private final Map<Lease, Object> grantedAt = new ConcurrentHashMap<>();
 
   private final Counter revocations;
 
@@ -48,19 +40,19 @@ final class LockMeters {
     waited(mode, start, outcome);
   }
 
-  /** Records a grant of {@code lease}, requested at {@code start}. */
+  /**
+   * Records a grant of {@code lease}, requested at {@code start}, and listens to the lease from now
+   * on. A lease that ended before the listener was added is seen ended by the state check after
+   * adding it; only {@link HeldLease} records its end, once.
+   */
   void granted(LockMode mode, long start, Lease lease) {
     waited(mode, start, "granted");
-    long at = now();
-    grantedAt.compute(
-        lease,
-        (l, seen) -> {
-          if (seen == null) {
-            return at;
-          }
-          hold(mode, (String) seen, 0); // ended before the caller had it
-          return null;
-        });
+    HeldLease held = new HeldLease(this, now());
+    lease.addListener(held);
+    LeaseState now = lease.state();
+    if (now.isFinal()) {
+      held.ended(lease, now);
+    }
   }
 
   private void waited(LockMode mode, long start, String outcome) {
@@ -71,36 +63,24 @@ final class LockMeters {
         .record(now() - start, TimeUnit.NANOSECONDS);
   }
 
-  /** Hears every transition of every lease of the measured locks. */
+  /** Counts one transition of a measured lease. */
   void transition(LeaseEvent event) {
     Counter.builder("quorate.lock.transitions")
         .description("lease state transitions")
         .tags("mechanism", mechanism, "from", lower(event.from()), "to", lower(event.to()))
         .register(registry)
         .increment();
-    if (event.to().isFinal() && !event.from().isFinal()) {
-      long at = now();
-      String end = lower(event.to());
-      grantedAt.compute(
-          event.lease(),
-          (lease, start) -> {
-            if (start == null) {
-              return end; // the caller's side records it when it notes the grant
-            }
-            hold(lease.mode(), end, at - (Long) start);
-            return null;
-          });
-    }
   }
 
   void revoked() {
     revocations.increment();
   }
 
-  private void hold(LockMode mode, String end, long nanos) {
+  /** Records how long a lease was held, by its mode at the end and how it ended. */
+  void hold(LockMode mode, LeaseState end, long nanos) {
     Timer.builder("quorate.lock.hold")
         .description("time from a grant to the end of its lease")
-        .tags("mechanism", mechanism, "mode", mode.name(), "end", end)
+        .tags("mechanism", mechanism, "mode", mode.name(), "end", lower(end))
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
   }

@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * Measures a {@link LockManager} into a Micrometer {@link MeterRegistry}: how long requests wait
  * and with what outcome, how long leases are held, every state transition, and revocations. The
- * decorator observes through the public API (each lock's options get one more {@link
- * dev.quorate.lock.LeaseListener}); the manager itself is unchanged. Micrometer is an optional
+ * decorator observes through the public API (a {@link dev.quorate.lock.LeaseListener} added to each
+ * lease as it is granted); the manager and its options are unchanged. Micrometer is an optional
  * dependency of Quorate: add {@code io.micrometer:micrometer-core} to use this class.
  *
  * <pre>{@code
@@ -24,10 +24,11 @@ import java.util.Objects;
  *   <li>{@code quorate_lock_wait_seconds} (timer; {@code mode}, {@code outcome} = {@code granted},
  *       {@code timeout}, {@code interrupted}, {@code cancelled} or {@code failed}): from request to
  *       answer. Its {@code _count} with {@code outcome="granted"} counts grants.
- *   <li>{@code quorate_lock_hold_seconds} (timer; {@code mode} as granted, {@code end} = {@code
+ *   <li>{@code quorate_lock_hold_seconds} (timer; {@code mode} at the end, {@code end} = {@code
  *       released} or {@code lost}): from grant to the end of the lease.
  *   <li>{@code quorate_lock_transitions_total} (counter; {@code from}, {@code to}): lease state
- *       transitions, such as GRANTED to SUSPECT and SUSPECT to LOST.
+ *       transitions, such as GRANTED to SUSPECT and SUSPECT to LOST (heard from just after the
+ *       grant: one in that instant is not counted, though the lease's end always is).
  *   <li>{@code quorate_lock_revocations_total} (counter): revocations made through this manager.
  * </ul>
  *

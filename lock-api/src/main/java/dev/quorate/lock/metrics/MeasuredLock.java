@@ -11,12 +11,10 @@ import java.util.concurrent.CompletableFuture;
 /** A lock whose requests are timed; the inner lock does the work. */
 final class MeasuredLock implements Lock {
   private final Lock inner;
-  private final LockOptions options;
   private final LockMeters meters;
 
-  MeasuredLock(Lock inner, LockOptions options, LockMeters meters) {
+  MeasuredLock(Lock inner, LockMeters meters) {
     this.inner = inner;
-    this.options = options;
     this.meters = meters;
   }
 
@@ -25,10 +23,9 @@ final class MeasuredLock implements Lock {
     return inner.resource();
   }
 
-  /** The options as the user gave them (the inner lock's carry our listener too). */
   @Override
   public LockOptions options() {
-    return options;
+    return inner.options();
   }
 
   @Override

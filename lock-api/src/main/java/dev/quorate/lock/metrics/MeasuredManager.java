@@ -25,17 +25,7 @@ final class MeasuredManager implements LockManager {
 
   @Override
   public Lock lock(String resource, LockOptions options) {
-    return new MeasuredLock(inner.lock(resource, listened(options)), options, meters);
-  }
-
-  /** The user's options with one more listener: ours, which hears every lease from its grant on. */
-  private LockOptions listened(LockOptions options) {
-    LockOptions.Builder builder = LockOptions.builder();
-    options.acquireTimeout().ifPresent(builder::acquireTimeout);
-    options.blockingCallback().ifPresent(builder::onBlocking);
-    options.recoveryGate().ifPresent(builder::recoveryGate);
-    options.listeners().forEach(builder::listener);
-    return builder.listener(meters::transition).build();
+    return new MeasuredLock(inner.lock(resource, options), meters);
   }
 
   @Override
