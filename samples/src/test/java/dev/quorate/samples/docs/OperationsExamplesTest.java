@@ -24,7 +24,8 @@ class OperationsExamplesTest {
       assertThat(done.token()).isEqualTo(lease.token());
       assertThat(lease.state()).isEqualTo(LeaseState.LOST);
       assertThat(registry.scrape())
-          .contains("quorate_lock_wait_seconds_count{mechanism=\"slm\",mode=\"EX\",outcome=\"granted\"} 1")
+          .contains(
+              "quorate_lock_wait_seconds_count{mechanism=\"slm\",mode=\"EX\",outcome=\"granted\"} 1")
           .contains("quorate_lock_revocations_total{mechanism=\"slm\"} 1");
     }
   }
