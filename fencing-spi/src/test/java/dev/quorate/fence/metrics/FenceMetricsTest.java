@@ -43,8 +43,7 @@ class FenceMetricsTest {
 
     assertThat(count(registry, "allowed", "allowed_vm_level", "decide")).isEqualTo(1);
     assertThat(count(registry, "refused", "refused_survivors_not_quorate", "decide")).isEqualTo(2);
-    assertThat(count(registry, "refused", "refused_survivors_not_quorate", "recheck"))
-        .isEqualTo(1);
+    assertThat(count(registry, "refused", "refused_survivors_not_quorate", "recheck")).isEqualTo(1);
   }
 
   private static double count(
