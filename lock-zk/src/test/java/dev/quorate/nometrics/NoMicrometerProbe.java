@@ -45,9 +45,9 @@ public final class NoMicrometerProbe {
             .connectString(args[0])
             .sessionTimeout(Duration.ofSeconds(5))
             .build()) {
-      try (Lease lease = zk.lock("probe").acquire(LockMode.EX)) {
-        System.out.println("zookeeper holders: " + zk.inspect("probe").holders().size());
-      }
+      Lease lease = zk.lock("probe").acquire(LockMode.EX);
+      System.out.println("zookeeper holders: " + zk.inspect("probe").holders().size());
+      lease.release();
     }
   }
 }
