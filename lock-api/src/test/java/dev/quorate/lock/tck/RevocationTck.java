@@ -152,6 +152,22 @@ public abstract class RevocationTck extends ConversionTck {
   }
 
   @Test
+  void theHistoryKeepsTheLastSixteenRevocations() throws Exception {
+    if (!inspectsAndRevokes()) {
+      return;
+    }
+    String resource = freshResource();
+    for (int i = 0; i < 17; i++) {
+      Lease lease = grant(manager(), resource, LockMode.EX);
+      manager().revoke(resource, lease.token(), "ops", "revocation " + i);
+    }
+    List<Revocation> kept = peer().inspect(resource).revocations();
+    assertThat(kept).hasSize(16);
+    assertThat(kept.get(0).reason()).isEqualTo("revocation 1");
+    assertThat(kept.get(15).reason()).isEqualTo("revocation 16");
+  }
+
+  @Test
   void revokeRefusesABlankRequesterOrReason() throws Exception {
     if (!inspectsAndRevokes()) {
       return;
