@@ -9,9 +9,12 @@
  */
 module dev.quorate.lock {
   requires org.slf4j;
+  // Optional: only dev.quorate.lock.metrics uses it, and only when the application measures.
+  requires static micrometer.core;
 
   exports dev.quorate.lock;
   exports dev.quorate.quorum;
+  exports dev.quorate.lock.metrics;
   // Shared implementation of the ZooKeeper and disk managers (provider selection, request helpers);
   // not API (a small SPI package for third-party managers is to replace it).
   exports dev.quorate.lock.internal to

@@ -161,6 +161,17 @@ public final class GatedLockManager implements LockManager {
   }
 
   @Override
+  public dev.quorate.lock.LockInspection inspect(String resource) {
+    return inner.inspect(resource);
+  }
+
+  @Override
+  public dev.quorate.lock.Revocation revoke(
+      String resource, dev.quorate.lock.FencingToken token, String requestedBy, String reason) {
+    return inner.revoke(resource, token, requestedBy, reason);
+  }
+
+  @Override
   public void close() {
     quorum.removeListener(revoker);
     inner.close();

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * and callbacks ({@link ConversionTck}), and here: timeouts, interrupts, the asynchronous entry
  * points, release, listeners, close, and argument checks.
  */
-public abstract class LockManagerTck extends ConversionTck {
+public abstract class LockManagerTck extends RevocationTck {
 
   @Test
   void tryAcquireGivesUpAfterItsTimeoutAndWithdrawsTheRequest() throws Exception {

@@ -131,6 +131,9 @@ final class Cohort {
       handoffsWhileContended++;
       cohorts.handedOffWhileContended(handoffsWhileContended);
     }
+    if (sequence > 0) {
+      service.cachedGrant(); // the node served a holder before: this grant cost no ZooKeeper call
+    }
     holder = new CohortLease(this, grant.lease(), sequence++, listeners);
     return holder;
   }

@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -55,6 +56,8 @@ public final class ZkLockService implements ZkLockManager {
   private final Executor pool;
   private final ScheduledThreadPoolExecutor timers;
   private final ZkNodes nodes;
+  private final ZkRevocations revocations;
+  private final List<Runnable> cachedGrantHooks = new CopyOnWriteArrayList<>();
   private final ActiveLeases active;
 
   /** Null unless the manager is cohorting. */
@@ -89,6 +92,7 @@ public final class ZkLockService implements ZkLockManager {
         new ZkNodes(new ZkSession(client, acls, owner.clone(), operationTimeout, valuedContainers));
     this.active = new ActiveLeases(client, operationTimeout);
     this.connectionListener = active::connectionChanged;
+    this.revocations = new ZkRevocations(client, paths, acls);
     // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
     client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
   }
@@ -212,6 +216,21 @@ public final class ZkLockService implements ZkLockManager {
     return mechanism;
   }
 
+  @Override
+  public dev.quorate.lock.LockInspection inspect(String resource) {
+    ResourceNames.check(resource);
+    checkOpen();
+    return revocations.inspect(resource);
+  }
+
+  @Override
+  public dev.quorate.lock.Revocation revoke(
+      String resource, dev.quorate.lock.FencingToken token, String requestedBy, String reason) {
+    dev.quorate.lock.internal.Revocations.check(resource, token, requestedBy, reason);
+    checkOpen();
+    return revocations.revoke(resource, token, requestedBy, reason);
+  }
+
   private void checkOpen() {
     if (closed.get()) {
       throw new QuorateException(ErrorCode.CLOSED, "lock manager is closed");
@@ -233,6 +252,20 @@ public final class ZkLockService implements ZkLockManager {
       }
     }
     return requestFromZooKeeper(resource, mode, options, timeout, callerWaits);
+  }
+
+  /**
+   * Adds a hook run on every grant a cohort serves from a lock node this member already held (no
+   * ZooKeeper traffic): the metrics' cached-grant counter. Must be quick; runs under the cohort.
+   *
+   * @param hook what to run
+   */
+  public void onCachedGrant(Runnable hook) {
+    cachedGrantHooks.add(Objects.requireNonNull(hook, "hook"));
+  }
+
+  void cachedGrant() {
+    cachedGrantHooks.forEach(Runnable::run);
   }
 
   /** The most local grants any cohort made under one node after another member asked for it. */
