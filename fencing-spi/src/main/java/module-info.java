@@ -10,9 +10,6 @@ module dev.quorate.fence {
   requires org.slf4j;
 
   exports dev.quorate.fence;
-  // The history codec, for the ZooKeeper history of lock-zk: one format for files and nodes.
-  exports dev.quorate.fence.internal to
-      dev.quorate.zk;
 
   uses dev.quorate.fence.FenceAgent;
 }

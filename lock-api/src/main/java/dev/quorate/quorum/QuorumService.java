@@ -3,7 +3,7 @@ package dev.quorate.quorum;
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.internal.SerialExecutor;
+import dev.quorate.lock.spi.SerialExecutor;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.List;

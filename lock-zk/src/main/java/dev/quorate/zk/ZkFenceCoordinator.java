@@ -3,8 +3,8 @@ package dev.quorate.zk;
 import dev.quorate.fence.FenceClock;
 import dev.quorate.fence.FenceCoordinator;
 import dev.quorate.fence.FenceHistory;
+import dev.quorate.fence.FenceNames;
 import dev.quorate.fence.FenceRecord;
-import dev.quorate.fence.internal.OptionRules;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.zk.internal.CuratorClients;
 import dev.quorate.zk.internal.FenceClaimOwner;
@@ -139,7 +139,7 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
    */
   @Override
   public Claim claimTarget(String target, Duration timeout) throws InterruptedException {
-    OptionRules.checkName("fence target", target);
+    FenceNames.check("fence target", target);
     Objects.requireNonNull(timeout, "timeout");
     long start = clock.nanoTime();
     String slot = targets + "/" + target;
@@ -191,11 +191,10 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
    */
   @Override
   public Claim claimHosts(String target, Set<String> hostNames) {
-    OptionRules.checkName("fence target", target);
+    FenceNames.check("fence target", target);
     List<String> slots = new ArrayList<>();
     slots.add(hostFence);
-    new TreeSet<>(hostNames)
-        .forEach(h -> slots.add(hosts + "/" + OptionRules.checkName("host", h)));
+    new TreeSet<>(hostNames).forEach(h -> slots.add(hosts + "/" + FenceNames.check("host", h)));
     try {
       slots.forEach(claims::ensureSlot);
       FenceClaimOwner mine = owner(target, hostNames, history.lastSequence());
@@ -230,7 +229,7 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
    * @throws QuorateException if ZooKeeper cannot be read or written, or a claim node is corrupt
    */
   public List<String> releaseAbandoned(String operator, String reason) {
-    OptionRules.checkName("operator", operator);
+    FenceNames.check("operator", operator);
     Objects.requireNonNull(reason, "reason");
     List<String> released = new ArrayList<>();
     for (String slot : slotsOfAnyCluster()) {
@@ -370,8 +369,8 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
 
     private Builder(CuratorFramework curator, String cluster, String member) {
       this.curator = Objects.requireNonNull(curator, "curator");
-      this.cluster = OptionRules.checkName("cluster", cluster);
-      this.member = OptionRules.checkName("member", member);
+      this.cluster = FenceNames.check("cluster", cluster);
+      this.member = FenceNames.check("member", member);
     }
 
     /**

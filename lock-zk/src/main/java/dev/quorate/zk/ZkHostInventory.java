@@ -1,12 +1,12 @@
 package dev.quorate.zk;
 
 import dev.quorate.fence.ClusterView;
+import dev.quorate.fence.FenceNames;
 import dev.quorate.fence.HostInventory;
 import dev.quorate.fence.InventoryView;
 import dev.quorate.fence.Occupant;
 import dev.quorate.fence.Placement;
 import dev.quorate.fence.PlacementSource;
-import dev.quorate.fence.internal.OptionRules;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.quorum.MemberId;
@@ -195,7 +195,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
 
       @Override
       public void moveTo(String host) {
-        publication.moveTo(OptionRules.checkName("host", host));
+        publication.moveTo(FenceNames.check("host", host));
       }
 
       @Override
@@ -240,8 +240,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
    */
   public boolean forget(String cluster, String member) {
     checkOpen();
-    return nodes.forget(
-        OptionRules.checkName("cluster", cluster), OptionRules.checkName("member", member));
+    return nodes.forget(FenceNames.check("cluster", cluster), FenceNames.check("member", member));
   }
 
   /**
@@ -267,7 +266,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
    * @throws dev.quorate.lock.ConfigurationException if the name is invalid
    */
   public PlacementSource placement(String cluster) {
-    OptionRules.checkName("cluster", cluster);
+    FenceNames.check("cluster", cluster);
     return new PlacementSource() {
       @Override
       public Placement read() {

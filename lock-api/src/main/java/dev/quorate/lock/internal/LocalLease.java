@@ -10,6 +10,8 @@ import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.ValueBlock;
+import dev.quorate.lock.spi.LeaseEvents;
+import dev.quorate.lock.spi.Requests;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
