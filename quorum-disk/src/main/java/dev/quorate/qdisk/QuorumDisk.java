@@ -1,6 +1,8 @@
 package dev.quorate.qdisk;
 
 import dev.quorate.fence.LivenessSource;
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.QuorateException;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.TieContext;
@@ -61,11 +63,19 @@ public interface QuorumDisk extends AutoCloseable {
    * @param device the disk
    * @param header the layout and timing to write
    * @param force overwrite a disk that holds another cluster's or unknown data
-   * @throws IOException if the disk cannot be read or written
-   * @throws dev.quorate.lock.QuorateException if the disk is refused (too small, foreign data)
+   * @throws dev.quorate.lock.QuorateException with {@link dev.quorate.lock.ErrorCode#IO_FAILURE} if
+   *     the disk cannot be read or written (the cause says why), or another code if the disk is
+   *     refused (too small, foreign data)
    */
-  static void format(BlockDevice device, DiskHeader header, boolean force) throws IOException {
-    dev.quorate.qdisk.internal.DiskFormatter.format(device, header, force);
+  static void format(BlockDevice device, DiskHeader header, boolean force) {
+    try {
+      dev.quorate.qdisk.internal.DiskFormatter.format(device, header, force);
+    } catch (IOException e) {
+      throw new QuorateException(
+          ErrorCode.IO_FAILURE,
+          "cannot format " + device + " for cluster " + header.clusterName() + ": " + e,
+          e);
+    }
   }
 
   /**
