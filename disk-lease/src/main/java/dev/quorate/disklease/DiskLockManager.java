@@ -6,7 +6,7 @@ import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -110,7 +110,7 @@ public final class DiskLockManager {
   /**
    * Sets what this host does when it loses its delta lease while holding leases.
    *
-   * @param action the self-fence, such as {@link SelfFence#watchdog(Path)}
+   * @param action the self-fence, such as {@link dev.quorate.qdisk.WatchdogDevice#selfFence()}
    * @return this builder
    */
   public DiskLockManager selfFence(SelfFence action) {

@@ -4,6 +4,7 @@ import dev.quorate.fence.LivenessSource;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.SelfFenceReason;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.TieContext;
 import dev.quorate.quorum.VoteSource;
@@ -23,7 +24,7 @@ import java.util.OptionalLong;
  * ends before any peer may declare it DOWN, so a new master's tenure never overlaps the old one's.
  * A node that is paused (SIGSTOP, a frozen VM) cannot run code: when it resumes it finds its
  * deadline expired or an eviction in its mailbox and fences itself before acting; only a watchdog
- * ({@link SelfFence#watchdog}) also bounds what it does in the instant it resumes.
+ * ({@link WatchdogDevice#selfFence()}) also bounds what it does in the instant it resumes.
  *
  * <pre>{@code
  * try (QuorumDisk qdisk =

@@ -2,6 +2,7 @@ package dev.quorate.qdisk;
 
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.qdisk.internal.EngineFactory;
+import dev.quorate.quorum.SelfFence;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import java.util.function.Consumer;
  * QuorumDisk qdisk = QuorumDisk.builder(1, "alpha")
  *     .disk(Path.of("/dev/sdb")).disk(Path.of("/dev/sdc")).disk(Path.of("/dev/sdd"))
  *     .heuristic(Heuristic.tcp("gw", "10.0.0.1", 22, 1, Duration.ofSeconds(1)), 1)
- *     .selfFence(SelfFence.watchdog(Path.of("/dev/watchdog")))
+ *     .selfFence(WatchdogDevice.of(Path.of("/dev/watchdog")).selfFence())
  *     .build();
  * }</pre>
  */

@@ -16,7 +16,8 @@ import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.qdisk.DiskTiming;
+import dev.quorate.quorum.SelfFence;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -166,7 +167,8 @@ public final class DiskLocks implements LockManager {
           "host id " + hostId + " not in 1.." + area.hostSlots() + " of the lease area");
     }
     try {
-      selfFence.verify(DiskTimings.of(area.timing()));
+      DiskTiming timing = DiskTimings.of(area.timing());
+      selfFence.verify(timing.interval(), timing.renewalDeadline());
     } catch (RuntimeException e) {
       closeAll(devices);
       throw e;

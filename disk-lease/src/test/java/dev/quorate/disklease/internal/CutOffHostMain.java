@@ -5,7 +5,7 @@ import dev.quorate.disklease.LeasedCommand;
 import dev.quorate.lock.LockManager;
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;

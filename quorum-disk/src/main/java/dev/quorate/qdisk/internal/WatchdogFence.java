@@ -1,10 +1,9 @@
 package dev.quorate.qdisk.internal;
 
 import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.DiskTiming;
-import dev.quorate.qdisk.SelfFence;
-import dev.quorate.qdisk.SelfFenceReason;
 import dev.quorate.qdisk.WatchdogDevice;
+import dev.quorate.quorum.SelfFence;
+import dev.quorate.quorum.SelfFenceReason;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -48,13 +47,13 @@ public final class WatchdogFence implements SelfFence {
   }
 
   @Override
-  public synchronized void verify(DiskTiming timing) {
-    timeout = WatchdogDevice.check(watchdog.readTimeout(), timing);
+  public synchronized void verify(Duration interval, Duration renewalDeadline) {
+    timeout = WatchdogDevice.check(watchdog.readTimeout(), interval, renewalDeadline);
     LOG.info(
         "watchdog {}: timeout {} ms, within renewal deadline {} ms",
         watchdog.device(),
         timeout.toMillis(),
-        timing.renewalDeadline().toMillis());
+        renewalDeadline.toMillis());
   }
 
   @Override

@@ -4,8 +4,8 @@ import dev.quorate.qdisk.Heuristic;
 import dev.quorate.qdisk.QuorumDisk;
 import dev.quorate.qdisk.QuorumDiskBuilder;
 import dev.quorate.qdisk.QuorumDiskEvent;
-import dev.quorate.qdisk.SelfFence;
 import dev.quorate.qdisk.internal.Problems;
+import dev.quorate.quorum.SelfFence;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
                 StandardOpenOption.APPEND);
     SelfFence fence =
         new HaltingSelfFence(
-            c.selfFence().equals("watchdog") ? SelfFence.watchdog(c.watchdog()) : SelfFence.exit(),
+            c.selfFence().equals("watchdog") ? c.watchdog().selfFence() : SelfFence.exit(),
             Runtime.getRuntime()::halt);
     QuorumDiskBuilder b = QuorumDisk.builder(c.nodeId(), c.cluster()).selfFence(fence);
     c.disks().forEach(b::disk);
