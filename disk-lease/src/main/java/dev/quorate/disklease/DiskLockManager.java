@@ -4,8 +4,8 @@ import dev.quorate.disklease.internal.DiskLocks;
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.quorum.SelfFence;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +47,7 @@ public final class DiskLockManager {
   private int hostId;
   private String hostName;
   private SelfFence selfFence = SelfFence.exit();
-  private DiskClock clock = DiskClock.system();
+  private MonotonicClock clock = MonotonicClock.system();
 
   private DiskLockManager() {}
 
@@ -124,7 +124,7 @@ public final class DiskLockManager {
    * @param diskClock the clock
    * @return this builder
    */
-  public DiskLockManager clock(DiskClock diskClock) {
+  public DiskLockManager clock(MonotonicClock diskClock) {
     this.clock = Objects.requireNonNull(diskClock, "diskClock");
     return this;
   }

@@ -1,10 +1,10 @@
 package dev.quorate.zk;
 
-import dev.quorate.fence.FenceClock;
 import dev.quorate.fence.FenceCoordinator;
 import dev.quorate.fence.FenceHistory;
 import dev.quorate.fence.FenceNames;
 import dev.quorate.fence.FenceRecord;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.zk.internal.CuratorClients;
 import dev.quorate.zk.internal.FenceClaimOwner;
@@ -87,7 +87,7 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
 
   private final String cluster;
   private final String member;
-  private final FenceClock clock;
+  private final MonotonicClock clock;
   private final Duration abandonAfter;
   private final FenceClaims claims;
   private final ZkFenceHistory history;
@@ -365,7 +365,7 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
     private String rootPath = "/quorate/fence";
     private Duration abandonAfter = Duration.ofMinutes(10);
     private Duration connectionTimeout = Duration.ofSeconds(15);
-    private FenceClock clock = FenceClock.system();
+    private MonotonicClock clock = MonotonicClock.system();
 
     private Builder(CuratorFramework curator, String cluster, String member) {
       this.curator = Objects.requireNonNull(curator, "curator");
@@ -419,7 +419,7 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
      * @param clock the clock
      * @return this builder
      */
-    public Builder clock(FenceClock clock) {
+    public Builder clock(MonotonicClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }

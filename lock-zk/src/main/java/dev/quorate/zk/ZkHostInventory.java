@@ -8,6 +8,7 @@ import dev.quorate.fence.Occupant;
 import dev.quorate.fence.Placement;
 import dev.quorate.fence.PlacementSource;
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumService;
@@ -27,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -84,7 +84,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
   private final CuratorFramework client;
   private final InventoryNodes nodes;
   private final Duration readTimeout;
-  private final LongSupplier nanoClock;
+  private final MonotonicClock nanoClock;
   private final ExecutorService executor;
   private final Set<InventoryPublication> publications = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -254,7 +254,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
    */
   @Override
   public InventoryView read() {
-    long stamp = nanoClock.getAsLong();
+    long stamp = nanoClock.nanoTime();
     return bounded("read the host inventory", () -> nodes.read(stamp));
   }
 
@@ -270,7 +270,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
     return new PlacementSource() {
       @Override
       public Placement read() {
-        long stamp = nanoClock.getAsLong();
+        long stamp = nanoClock.nanoTime();
         return bounded("read the placement of " + cluster, () -> nodes.placement(cluster, stamp));
       }
 
@@ -339,7 +339,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
     private String rootPath = "/quorate/inventory";
     private Duration readTimeout = Duration.ofSeconds(5);
     private Duration connectionTimeout = Duration.ofSeconds(15);
-    private LongSupplier nanoClock = System::nanoTime;
+    private MonotonicClock nanoClock = MonotonicClock.system();
 
     private Builder(CuratorFramework curator) {
       this.curator = Objects.requireNonNull(curator, "curator");
@@ -389,7 +389,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
      * @param nanoClock monotonic nanoseconds
      * @return this builder
      */
-    public Builder clock(LongSupplier nanoClock) {
+    public Builder clock(MonotonicClock nanoClock) {
       this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
       return this;
     }

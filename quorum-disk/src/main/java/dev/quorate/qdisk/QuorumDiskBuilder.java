@@ -1,6 +1,7 @@
 package dev.quorate.qdisk;
 
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.internal.EngineFactory;
 import dev.quorate.quorum.SelfFence;
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class QuorumDiskBuilder {
   private final List<Consumer<QuorumDiskEvent>> listeners = new ArrayList<>();
   private int minScore;
   private SelfFence selfFence;
-  private DiskClock clock = DiskClock.system();
+  private MonotonicClock clock = MonotonicClock.system();
 
   QuorumDiskBuilder(int nodeId, String clusterName) {
     this.nodeId = nodeId;
@@ -101,7 +102,7 @@ public final class QuorumDiskBuilder {
    * @param diskClock the clock
    * @return this builder
    */
-  public QuorumDiskBuilder clock(DiskClock diskClock) {
+  public QuorumDiskBuilder clock(MonotonicClock diskClock) {
     this.clock = Objects.requireNonNull(diskClock, "diskClock");
     return this;
   }

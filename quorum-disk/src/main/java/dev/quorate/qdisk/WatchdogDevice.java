@@ -1,6 +1,7 @@
 package dev.quorate.qdisk;
 
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.internal.Problems;
 import dev.quorate.qdisk.internal.WatchdogFence;
 import dev.quorate.quorum.SelfFence;
@@ -168,7 +169,7 @@ public record WatchdogDevice(Path device, Path sysfs, Optional<Duration> expecte
    * @return the action
    */
   public SelfFence selfFence() {
-    return new WatchdogFence(this, DiskClock.system(), Runtime.getRuntime()::halt);
+    return new WatchdogFence(this, MonotonicClock.system(), Runtime.getRuntime()::halt);
   }
 
   /**

@@ -4,8 +4,8 @@ import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockManagerProvider;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.WatchdogDevice;
 import dev.quorate.quorum.SelfFence;
 import java.net.InetAddress;
@@ -70,7 +70,7 @@ public final class DiskLeaseProvider implements LockManagerProvider {
           hostId,
           hostName,
           selfFence(settings.getOrDefault(PREFIX + "self-fence", "exit")),
-          DiskClock.system());
+          MonotonicClock.system());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new QuorateException(

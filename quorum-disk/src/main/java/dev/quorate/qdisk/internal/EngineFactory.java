@@ -2,9 +2,9 @@ package dev.quorate.qdisk.internal;
 
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.Heuristic;
@@ -152,7 +152,7 @@ public final class EngineFactory {
       SelfFence selfFence,
       List<Heuristic> heuristics,
       int minScore,
-      DiskClock clock,
+      MonotonicClock clock,
       List<Consumer<QuorumDiskEvent>> listeners) {
     List<DiskChannel> plain = channels(devices, cluster, nodeId);
     // Before anything is written: a watchdog whose timeout the deadline cannot cover refuses.

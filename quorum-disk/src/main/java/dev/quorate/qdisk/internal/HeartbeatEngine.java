@@ -1,8 +1,8 @@
 package dev.quorate.qdisk.internal;
 
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.MailboxMessage;
@@ -44,7 +44,7 @@ public final class HeartbeatEngine implements QuorumDisk {
       List<DiskChannel> disks,
       SelfFence selfFence,
       ScoreBoard scores,
-      DiskClock clock,
+      MonotonicClock clock,
       List<Consumer<QuorumDiskEvent>> listeners,
       Executor ioExecutor,
       AutoCloseable resources,

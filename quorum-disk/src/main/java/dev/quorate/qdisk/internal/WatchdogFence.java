@@ -1,6 +1,6 @@
 package dev.quorate.qdisk.internal;
 
-import dev.quorate.qdisk.DiskClock;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.WatchdogDevice;
 import dev.quorate.quorum.SelfFence;
 import dev.quorate.quorum.SelfFenceReason;
@@ -27,7 +27,7 @@ public final class WatchdogFence implements SelfFence {
   }
 
   private final WatchdogDevice watchdog;
-  private final DiskClock clock;
+  private final MonotonicClock clock;
   private final IntConsumer halt;
   private FileOutputStream out;
   private State state = State.IDLE;
@@ -40,7 +40,7 @@ public final class WatchdogFence implements SelfFence {
    * @param clock waits for the reset while fencing
    * @param halt ends the process with a status; {@code Runtime.getRuntime()::halt} outside tests
    */
-  public WatchdogFence(WatchdogDevice watchdog, DiskClock clock, IntConsumer halt) {
+  public WatchdogFence(WatchdogDevice watchdog, MonotonicClock clock, IntConsumer halt) {
     this.watchdog = watchdog;
     this.clock = clock;
     this.halt = halt;
