@@ -13,7 +13,7 @@ import java.util.stream.Collectors;
  * The data of the arbiter's nodes on the witness, as {@code key=value} lines: one ephemeral report
  * per member session, and the ephemeral vote token naming the partition that holds the vote.
  */
-public final class ArbiterNodes {
+final class ArbiterNodes {
   private ArbiterNodes() {}
 
   /**

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param incarnation increases each time the member registers again after losing its session
  * @param quorate whether the member reported itself quorate when it last wrote the node
  */
-public record MemberRecord(Member member, long incarnation, boolean quorate) {
+record MemberRecord(Member member, long incarnation, boolean quorate) {
   /**
    * Validates the record.
    *

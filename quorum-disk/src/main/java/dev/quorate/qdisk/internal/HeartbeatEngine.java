@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * The heartbeat loop of one node. {@link #tick()} is one heartbeat and runs on one thread at a
  * time; {@link #currentMaster()} and {@link #status()} read volatile fields from any thread.
  */
-public final class HeartbeatEngine implements QuorumDisk {
+final class HeartbeatEngine implements QuorumDisk {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatEngine.class);
 
   /** Everything the engine needs; built by {@link EngineFactory} or by tests. */
