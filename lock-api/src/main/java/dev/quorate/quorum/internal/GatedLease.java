@@ -121,7 +121,19 @@ final class GatedLease implements Lease {
 
   @Override
   public LeaseState state() {
-    return revoked() != null ? LeaseState.LOST : inner.state();
+    if (revoked() != null) {
+      return LeaseState.LOST;
+    }
+    lock.lock();
+    try {
+      // A release is a transition at once (see release()); the inner lease may still say GRANTED.
+      if (last.isFinal()) {
+        return last;
+      }
+    } finally {
+      lock.unlock();
+    }
+    return inner.state();
   }
 
   @Override

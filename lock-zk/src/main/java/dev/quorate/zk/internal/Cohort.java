@@ -2,6 +2,7 @@ package dev.quorate.zk.internal;
 
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseListener;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
@@ -26,80 +27,61 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Cohort {
   private final ZkLockService service;
+  private final Cohorts cohorts;
   private final String resource;
   private final int handoffBound;
 
-  private ZkLease grant;
+  private CohortGrant grant;
 
   /** A grant whose blocking callback came before the grant itself reached this cohort. */
   private Lease blockedEarly;
 
   private boolean requesting;
   private CohortLease holder;
-  private final ArrayDeque<CompletableFuture<Lease>> waiters = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
   private long sequence;
   private boolean contended;
   private int handoffsWhileContended;
   private boolean closed;
 
-  /**
-   * Whether a grant is kept after the last local release. Off after a grant that served one local
-   * holder only and then had to go to another member (keeping it only made that member wait for a
-   * callback); on again as soon as a new grant shows that nobody else touched the queue since our
-   * last one, which {@link #queueChangesAtLastGrant} tells: our delete and our create are then the
-   * only two changes in between.
-   */
-  private boolean caching = true;
-
-  private int queueChangesAtLastGrant = -1;
-
-  /**
-   * Grants not cached since caching stopped. Every {@link #PROBE_EVERY}th is cached again as a
-   * probe: under steady contention a grant that is kept may serve several local holders before the
-   * callback comes (then caching is on again), which the queue's child version cannot show.
-   */
-  private int uncachedGrants;
-
-  private static final int PROBE_EVERY = 8;
+  private final GrantCaching caching;
 
   /** Left the manager's map when idle; a request that still finds it goes to a new cohort. */
   private boolean retired;
 
-  /** What a cohort answers a request. */
-  sealed interface Answer permits Local, ToZooKeeper, Retired {}
-
   /**
-   * Served by this cohort.
+   * A local request that waits.
    *
-   * @param lease completed with the local grant, or exceptionally
+   * @param future completed with its local grant
+   * @param listeners the listeners from its lock's options, given to the grant
    */
-  record Local(CompletableFuture<Lease> lease) implements Answer {}
+  private record Waiter(CompletableFuture<Lease> future, List<LeaseListener> listeners) {}
 
-  /** Not for a cohort: a try-once request while the member holds no grant; ask ZooKeeper. */
-  record ToZooKeeper() implements Answer {}
-
-  /** This cohort left the manager's map when idle: ask the one that replaced it. */
-  record Retired() implements Answer {}
-
-  private static final Answer TO_ZOOKEEPER = new ToZooKeeper();
-  private static final Answer RETIRED = new Retired();
+  private static final CohortAnswer TO_ZOOKEEPER = new CohortAnswer.ToZooKeeper();
+  private static final CohortAnswer RETIRED = new CohortAnswer.Retired();
 
   /**
    * @param notCaching if not null, a retired cohort of this resource had stopped caching
    */
-  Cohort(ZkLockService service, String resource, int handoffBound, NotCaching.Since notCaching) {
+  Cohort(
+      ZkLockService service,
+      Cohorts cohorts,
+      String resource,
+      int handoffBound,
+      NotCaching.Since notCaching) {
     this.service = service;
+    this.cohorts = cohorts;
     this.resource = resource;
     this.handoffBound = handoffBound;
-    if (notCaching != null) {
-      caching = false;
-      queueChangesAtLastGrant = notCaching.queueChanges();
-      uncachedGrants = notCaching.uncachedGrants();
-    }
+    this.caching = new GrantCaching(notCaching);
   }
 
-  /** Takes a local request, unless it is not for this cohort. */
-  Answer request(boolean tryOnce) {
+  /**
+   * Takes a local request, unless it is not for this cohort.
+   *
+   * @param listeners listeners from the lock's options: they hear every transition of the grant
+   */
+  CohortAnswer request(boolean tryOnce, List<LeaseListener> listeners) {
     CompletableFuture<Lease> future = new CompletableFuture<>();
     boolean ask = false;
     synchronized (this) {
@@ -108,11 +90,11 @@ final class Cohort {
       }
       if (closed) {
         future.completeExceptionally(closedFailure());
-        return new Local(future);
+        return new CohortAnswer.Local(future);
       }
       if (holder == null && waiters.isEmpty() && mayGrantLocally()) {
-        future.complete(grantLocally());
-        return new Local(future);
+        future.complete(grantLocally(listeners));
+        return new CohortAnswer.Local(future);
       }
       if (tryOnce) {
         if (grant == null && !requesting) {
@@ -120,9 +102,9 @@ final class Cohort {
         }
         future.completeExceptionally(
             new LockTimeoutException(resource, LockMode.EX, Duration.ZERO));
-        return new Local(future);
+        return new CohortAnswer.Local(future);
       }
-      waiters.add(future);
+      waiters.add(new Waiter(future, listeners));
       if (grant == null && !requesting) {
         requesting = true;
         ask = true;
@@ -137,21 +119,19 @@ final class Cohort {
     if (ask) {
       askZooKeeper();
     }
-    return new Local(future);
+    return new CohortAnswer.Local(future);
   }
 
   private boolean mayGrantLocally() {
-    return grant != null
-        && grant.state() == LeaseState.GRANTED
-        && (!contended || handoffsWhileContended < handoffBound);
+    return grant != null && grant.usable() && (!contended || handoffsWhileContended < handoffBound);
   }
 
-  private CohortLease grantLocally() {
+  private CohortLease grantLocally(List<LeaseListener> listeners) {
     if (contended) {
       handoffsWhileContended++;
-      service.handedOffWhileContended(handoffsWhileContended);
+      cohorts.handedOffWhileContended(handoffsWhileContended);
     }
-    holder = new CohortLease(this, grant, sequence++);
+    holder = new CohortLease(this, grant.lease(), sequence++, listeners);
     return holder;
   }
 
@@ -169,13 +149,13 @@ final class Cohort {
           if (failure != null) {
             failed(failure);
           } else {
-            granted((ZkLease) lease);
+            granted((CohortGrant) lease);
           }
         });
   }
 
-  private void granted(ZkLease lease) {
-    lease.addListener(
+  private void granted(CohortGrant lease) {
+    lease.onChange(
         event -> {
           if (event.to() == LeaseState.LOST) {
             lost(lease);
@@ -183,22 +163,13 @@ final class Cohort {
             dispatch(); // back from SUSPECT: local waiters may go on
           }
         });
-    ZkLease giveUp = null;
+    CohortGrant giveUp = null;
     synchronized (this) {
       requesting = false;
       grant = lease;
-      int changes = lease.queueChangesAtGrant;
-      if (!caching && queueChangesAtLastGrant >= 0 && changes == queueChangesAtLastGrant + 2) {
-        caching = true;
-      } else if (!caching && ++uncachedGrants >= PROBE_EVERY) {
-        caching = true;
-      }
-      if (caching) {
-        uncachedGrants = 0;
-      }
-      queueChangesAtLastGrant = changes;
+      caching.granted(lease.queueChangesAtGrant());
       sequence = 0;
-      contended = blockedEarly == lease;
+      contended = blockedEarly == lease.lease();
       blockedEarly = null;
       handoffsWhileContended = 0;
       if (waiters.isEmpty()) {
@@ -210,7 +181,7 @@ final class Cohort {
   }
 
   private void failed(Throwable failure) {
-    List<CompletableFuture<Lease>> failing;
+    List<Waiter> failing;
     synchronized (this) {
       requesting = false;
       failing = new ArrayList<>(waiters);
@@ -220,14 +191,14 @@ final class Cohort {
         failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
             ? failure.getCause()
             : failure;
-    failing.forEach(waiter -> waiter.completeExceptionally(cause));
+    failing.forEach(waiter -> waiter.future().completeExceptionally(cause));
   }
 
-  private void lost(ZkLease lease) {
+  private void lost(CohortGrant lease) {
     synchronized (this) {
       if (grant == lease) {
         grant = null;
-        if (holder != null && holder.grant == lease) {
+        if (holder != null && holder.grant == lease.lease()) {
           // The holder hears LOST and holds nothing any more; its release() is then a no-op, so
           // waiting for it would leave the local waiters queued for ever.
           holder = null;
@@ -241,15 +212,15 @@ final class Cohort {
     retireIfIdle();
   }
 
-  private synchronized void withdrawn(CompletableFuture<Lease> waiter) {
-    waiters.remove(waiter);
+  private synchronized void withdrawn(CompletableFuture<Lease> future) {
+    waiters.removeIf(waiter -> waiter.future() == future);
   }
 
   /** Another member waits: give the grant up now if nobody here holds it, else soon. */
   private void onBlocking(Lease lease, LockMode wanted) {
-    ZkLease giveUp;
+    CohortGrant giveUp;
     synchronized (this) {
-      if (lease != grant) {
+      if (grant == null || lease != grant.lease()) {
         if (grant == null && requesting) {
           blockedEarly = lease;
         }
@@ -263,7 +234,7 @@ final class Cohort {
 
   /** The holder released: hand over locally, or give the ZooKeeper grant up. */
   void released(CohortLease lease) {
-    ZkLease giveUp;
+    CohortGrant giveUp;
     synchronized (this) {
       if (holder != lease) {
         return;
@@ -276,27 +247,27 @@ final class Cohort {
   }
 
   /** Under the lock: detaches and returns the grant if it must go to ZooKeeper now. */
-  private ZkLease takeGrantIfDone() {
+  private CohortGrant takeGrantIfDone() {
     if (grant == null) {
       return null;
     }
-    boolean unusable = grant.state() != LeaseState.GRANTED;
+    boolean unusable = !grant.usable();
     boolean yield = contended && (waiters.isEmpty() || handoffsWhileContended >= handoffBound);
-    boolean notWorthKeeping = !caching && holder == null && waiters.isEmpty();
+    boolean notWorthKeeping = !caching.on() && holder == null && waiters.isEmpty();
     if (!unusable && !yield && !notWorthKeeping && !closed) {
       return null;
     }
     if (yield) {
-      caching = sequence > 1;
+      caching.yielded(sequence);
     }
-    ZkLease taken = grant;
+    CohortGrant taken = grant;
     grant = null;
     return taken;
   }
 
-  private void giveUp(ZkLease lease) {
+  private void giveUp(CohortGrant lease) {
     if (lease != null) {
-      lease.release();
+      lease.giveUp();
     }
     retireIfIdle();
   }
@@ -309,18 +280,18 @@ final class Cohort {
         return;
       }
       retired = true;
-      notCaching = caching ? null : new NotCaching.Since(queueChangesAtLastGrant, uncachedGrants);
+      notCaching = caching.remembered();
     }
-    service.retire(resource, this, notCaching);
+    cohorts.retire(resource, this, notCaching);
   }
 
   /** Grants the next local waiter, or queues the waiters in ZooKeeper again. */
   private void dispatch() {
-    CompletableFuture<Lease> next = null;
+    Waiter next = null;
     CohortLease granted = null;
     boolean ask = false;
     synchronized (this) {
-      if (grant != null && !grant.isHeld()) {
+      if (grant != null && !grant.held()) {
         grant = null; // lost before this cohort heard of it
       }
       while (holder == null && !waiters.isEmpty()) {
@@ -332,8 +303,8 @@ final class Cohort {
           break;
         }
         next = waiters.poll();
-        if (!next.isDone()) {
-          granted = grantLocally();
+        if (!next.future().isDone()) {
+          granted = grantLocally(next.listeners());
           break;
         }
         next = null;
@@ -342,14 +313,14 @@ final class Cohort {
     if (ask) {
       askZooKeeper();
     }
-    if (next != null && !next.complete(granted)) {
+    if (next != null && !next.future().complete(granted)) {
       granted.release(); // the requester gave up at this very moment
     }
   }
 
   /** Converting needs a lease of one's own: the holder takes the grant and leaves the cohort. */
   synchronized boolean detach(CohortLease lease) {
-    if (holder != lease || grant != lease.grant) {
+    if (holder != lease || grant == null || grant.lease() != lease.grant) {
       return false;
     }
     grant = null;
@@ -362,13 +333,13 @@ final class Cohort {
   }
 
   void close() {
-    List<CompletableFuture<Lease>> failing;
+    List<Waiter> failing;
     synchronized (this) {
       closed = true;
       failing = new ArrayList<>(waiters);
       waiters.clear();
     }
-    failing.forEach(waiter -> waiter.completeExceptionally(closedFailure()));
+    failing.forEach(waiter -> waiter.future().completeExceptionally(closedFailure()));
   }
 
   ZkLockService service() {

@@ -13,6 +13,7 @@ import dev.quorate.lock.spi.Forwarded;
 import dev.quorate.lock.spi.LeaseEvents;
 import dev.quorate.lock.spi.Requests;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,18 +24,23 @@ import java.util.concurrent.CompletableFuture;
  */
 final class CohortLease implements Lease {
   private final Cohort cohort;
-  final ZkLease grant;
+  final Lease grant;
   private final FencingToken token;
   private final LeaseEvents events;
   private final LeaseListener forward = this::forward;
   private volatile LeaseState ended;
   private volatile boolean detached;
 
-  CohortLease(Cohort cohort, ZkLease grant, long sequence) {
+  /**
+   * @param grant the member's ZooKeeper grant, lent to this holder
+   * @param sequence the local grant's place under that grant: the token's {@code minor}
+   * @param listeners listeners from the lock's options, hearing every transition from the grant on
+   */
+  CohortLease(Cohort cohort, Lease grant, long sequence, List<LeaseListener> listeners) {
     this.cohort = cohort;
     this.grant = grant;
     this.token = new FencingToken(grant.token().major(), sequence);
-    this.events = new LeaseEvents(this, cohort.service().pool());
+    this.events = new LeaseEvents(this, cohort.service().pool(), listeners);
     grant.addListener(forward);
   }
 

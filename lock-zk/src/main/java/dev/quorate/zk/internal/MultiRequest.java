@@ -207,11 +207,11 @@ final class MultiRequest {
    */
   private List<ZkNodes.Queued> read(List<String> paths, String protection, long session) {
     ZkNodes nodes = service.nodes();
-    List<ZkNodes.Pipelined> reads = new ArrayList<>();
+    List<ZkReads.Pipelined> reads = new ArrayList<>();
     for (String resource : resources) {
-      reads.add(nodes.queueAndValue(service.container(resource)));
+      reads.add(nodes.reads().queueAndValue(service.container(resource)));
     }
-    Stat stat = nodes.stat(paths.get(0));
+    Stat stat = nodes.reads().stat(paths.get(0));
     if (stat == null || stat.getEphemeralOwner() != session) {
       throw new QuorateException(
           ErrorCode.CONNECTION_LOSS, "ZooKeeper session changed while queueing on " + resources);
@@ -221,7 +221,7 @@ final class MultiRequest {
     for (int i = 0; i < paths.size(); i++) {
       String path = paths.get(i);
       String name = path.substring(path.lastIndexOf('/') + 1);
-      ZkNodes.Pipelined read = reads.get(i);
+      ZkReads.Pipelined read = reads.get(i);
       QueueSnapshot queue = read.queue();
       for (LockNode node : queue.nodes()) {
         String other = service.container(resources.get(i)) + "/" + node.name();

@@ -70,15 +70,20 @@ final class RecoveryCheck {
     }
   }
 
-  private final ZkLease lease;
+  private final ZkLockService service;
+  private final String container;
+  private final String resource;
   private final RecoveryGate gate;
   private final String member;
   private final Map<Long, Lost> lost = new HashMap<>();
   private final Set<Long> withheld = new HashSet<>();
   private Duration nextPoll = FIRST_POLL;
 
-  RecoveryCheck(ZkLease lease, RecoveryGate gate, String member) {
-    this.lease = lease;
+  RecoveryCheck(
+      ZkLockService service, String container, String resource, RecoveryGate gate, String member) {
+    this.service = service;
+    this.container = container;
+    this.resource = resource;
     this.gate = gate;
     this.member = member;
   }
@@ -97,7 +102,7 @@ final class RecoveryCheck {
   }
 
   private String recordPath(long position) {
-    return lease.container + "/" + HolderRecord.name(position);
+    return container + "/" + HolderRecord.name(position);
   }
 
   /**
@@ -105,7 +110,7 @@ final class RecoveryCheck {
    * grant: true to grant it now. Withheld, a request that may not wait fails at once ({@code
    * failNow}); any other asks again after {@link #nextPoll()} (its timeout, an interrupt or close
    * withdraw it as for any wait, after which {@code evaluate} finds nothing to do). Changed, it is
-   * evaluated again at once.
+   * evaluated again at once. {@code evaluate} posts the evaluation to the lease's steps.
    */
   boolean proceed(Verdict verdict, boolean tryOnce, Runnable failNow, Runnable evaluate) {
     switch (verdict) {
@@ -116,12 +121,12 @@ final class RecoveryCheck {
         if (tryOnce) {
           failNow.run();
         } else {
-          lease.service.later(nextPoll(), () -> lease.steps.execute(evaluate));
+          service.later(nextPoll(), evaluate);
         }
         return false;
       }
       default -> {
-        lease.steps.execute(evaluate);
+        evaluate.run();
         return false;
       }
     }
@@ -181,7 +186,7 @@ final class RecoveryCheck {
           log.warn(
               "lock '{}' withheld from member {} until its lost holder {} (granted {}{}) is fenced"
                   + " or confirmed down",
-              lease.resource,
+              resource,
               member,
               holder.owner(),
               holder.heldSince(),
@@ -206,7 +211,7 @@ final class RecoveryCheck {
         log.info(
             "lost holder {} of '{}' is recovered per the gate; granting the lock",
             holder.owner(),
-            lease.resource);
+            resource);
         return true;
       }
       return false;
@@ -216,7 +221,7 @@ final class RecoveryCheck {
           "recovery gate {} failed for lost holder {} of '{}'; lock withheld",
           gate,
           holder.owner(),
-          lease.resource,
+          resource,
           e);
       return false;
     }
@@ -225,7 +230,7 @@ final class RecoveryCheck {
   /** Reads a lost holder's record and whether its session child lives; null if it is gone. */
   private Lost read(long position) {
     String path = recordPath(position);
-    CuratorFramework client = lease.service.client();
+    CuratorFramework client = service.client();
     Stat stat = new Stat();
     byte[] data;
     boolean sessionLives;
@@ -241,7 +246,7 @@ final class RecoveryCheck {
     Long ended =
         sessionLives
             ? null
-            : lease.service.lossSightings().firstSeen(path, stat.getCzxid(), System.nanoTime());
+            : service.lossSightings().firstSeen(path, stat.getCzxid(), System.nanoTime());
     // ZooKeeper's ctime: the leader's wall clock when the grant was recorded (see docs/fencing.md).
     return new Lost(path, stat.getCzxid(), owner, Instant.ofEpochMilli(stat.getCtime()), ended);
   }
@@ -253,13 +258,13 @@ final class RecoveryCheck {
    * child gone since it was read, our node gone): the caller evaluates again.
    */
   private boolean write(LockNode me, List<Long> lostNow, boolean recorded) {
-    CuratorFramework client = lease.service.client();
-    List<ACL> acls = lease.service.acls();
+    CuratorFramework client = service.client();
+    List<ACL> acls = service.acls();
     String mine = recordPath(me.position());
     byte[] data = member.getBytes(StandardCharsets.UTF_8);
     try {
       List<CuratorOp> ops = new ArrayList<>();
-      ops.add(client.transactionOp().check().forPath(lease.container + "/" + me.name()));
+      ops.add(client.transactionOp().check().forPath(container + "/" + me.name()));
       if (recorded) {
         ops.add(client.transactionOp().check().forPath(mine));
       } else {
@@ -286,7 +291,7 @@ final class RecoveryCheck {
       for (long position : lostNow) {
         Lost gone = lost.remove(position);
         if (gone != null) {
-          lease.service.lossSightings().forget(gone.path(), gone.czxid());
+          service.lossSightings().forget(gone.path(), gone.czxid());
         }
       }
       nextPoll = FIRST_POLL;
@@ -296,7 +301,7 @@ final class RecoveryCheck {
         | KeeperException.NotEmptyException e) {
       return false;
     } catch (Exception e) {
-      throw ZkNodes.failure("record the grant of " + lease.container + "/" + me.name(), e);
+      throw ZkNodes.failure("record the grant of " + container + "/" + me.name(), e);
     }
   }
 }

@@ -3,15 +3,16 @@ package dev.quorate.zk.internal;
 import dev.quorate.lock.ConversionDeadlockException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
-import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.ValueBlock;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The conversion of one lease. A conversion creates a node in the new mode that keeps the lease's
@@ -22,205 +23,268 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>On a lock with a recovery gate, an up-conversion that the queue grants is also held back until
  * every lost holder beside the lease is recovered ({@link RecoveryCheck#admitConversion}).
  *
- * <p>All methods but {@link #start} run on the lease's steps.
+ * <p>The conversion keeps its own bookkeeping (the pending node, its future); what changes the
+ * lease (its node, mode, token and value block) it returns as a {@link LeaseInput.Converted} for
+ * the lease to apply. It never calls the lease. All methods run on the lease's steps.
  */
 final class ZkConversion {
-  private final ZkLease lease;
+  private final ZkNodes nodes;
+  private final String container;
+  private final String resource;
+  private final LeaseWatch watch;
+  private final RecoveryCheck recovery;
+  private final Executor steps;
+  private final Consumer<LeaseInput> events;
+  private final Timer afterTimeout;
   private ZkNodes.Created pending;
   private LockMode target;
   private Outcome future;
   private boolean tryOnce;
 
-  ZkConversion(ZkLease lease) {
-    this.lease = lease;
+  /**
+   * @param recovery the lock's recovery check, or null if ungated
+   * @param steps the lease's serial steps
+   * @param events posts an event to the lease's steps
+   * @param afterTimeout the manager's timer, for conversion deadlines
+   */
+  ZkConversion(
+      ZkNodes nodes,
+      String container,
+      String resource,
+      LeaseWatch watch,
+      RecoveryCheck recovery,
+      Executor steps,
+      Consumer<LeaseInput> events,
+      Timer afterTimeout) {
+    this.nodes = nodes;
+    this.container = container;
+    this.resource = resource;
+    this.watch = watch;
+    this.recovery = recovery;
+    this.steps = steps;
+    this.events = events;
+    this.afterTimeout = afterTimeout;
   }
 
-  CompletableFuture<Lease> start(LockMode to, Duration timeout) {
+  /** The manager's timer: runs an action after a timeout unless a future completes first. */
+  @FunctionalInterface
+  interface Timer {
+    void schedule(Duration timeout, CompletableFuture<?> until, Runnable action);
+  }
+
+  /**
+   * Asks the lease for a conversion to {@code target} within {@code timeout} (null: no bound);
+   * called by the holder. The lease's transition function decides whether it may {@link #begin}.
+   */
+  CompletableFuture<Lease> start(LockMode target, Duration timeout) {
     Outcome result = new Outcome();
-    lease.steps.execute(() -> begin(to, timeout, result));
-    if (timeout != null && !timeout.isZero()) {
+    boolean tryOnce = timeout != null && timeout.isZero();
+    events.accept(new LeaseInput.ConversionAsked(target, tryOnce, result));
+    if (timeout != null && !tryOnce) {
       // The deadline runs on the lease's steps, like the grant: whichever comes first wins, so a
       // conversion reported as timed out has surely left the lease in its old mode.
-      lease.service.afterTimeout(
-          timeout,
-          result,
-          () ->
-              lease.steps.execute(
-                  () -> {
-                    if (future == result) {
-                      fail(new LockTimeoutException(lease.resource, to, timeout));
-                    }
-                  }));
+      afterTimeout.schedule(
+          timeout, result, () -> steps.execute(() -> timeout(result, target, timeout)));
     }
     result.whenComplete(
         (converted, failure) -> {
           if (failure != null) {
-            lease.steps.execute(() -> cancel(result));
+            steps.execute(() -> cancel(result));
           }
         });
     return result;
   }
 
-  private void begin(LockMode to, Duration timeout, Outcome result) {
-    if (lease.state() != LeaseState.GRANTED) {
-      result.completeExceptionally(lease.notGranted());
-      return;
-    }
+  /**
+   * Begins a conversion of the lease held as {@code held} to {@code to}; none is granted once the
+   * manager is {@code closed}.
+   *
+   * @return the conversion, if it was granted at once
+   */
+  Optional<LeaseInput.Converted> begin(
+      LeaseStatus held, LockMode to, boolean tryOnce, Outcome result, BooleanSupplier closed) {
     if (future != null) {
       result.completeExceptionally(
           new IllegalStateException(
-              "a conversion of " + lease + " to " + target + " is already pending"));
-      return;
+              "a conversion of the lease on '"
+                  + resource
+                  + "' to "
+                  + target
+                  + " is already pending"));
+      return Optional.empty();
     }
-    LockMode from = lease.mode();
+    LockMode from = held.mode();
     try {
       if (from == to || from.covers(to)) {
         if (!result.claim()) {
-          return; // withdrawn by its caller before it began
+          return Optional.empty(); // withdrawn by its caller before it began
         }
-        if (from != to) {
-          convertDown(to);
-        }
-        lease.completeLater(result);
-      } else {
-        target = to;
-        future = result;
-        tryOnce = timeout != null && timeout.isZero();
-        pending = lease.nodes.create(lease.container, prefix(to));
-        evaluate();
+        // A down-conversion never waits: the new node asks for less than the old one holds.
+        ZkNodes.Created node = from == to ? held.node() : nodes.create(container, prefix(held, to));
+        return Optional.of(new LeaseInput.Converted(node, to, null, result));
       }
+      target = to;
+      future = result;
+      this.tryOnce = tryOnce;
+      pending = nodes.create(container, prefix(held, to));
+      return evaluate(held, closed);
     } catch (QuorateException e) {
       if (future == result) {
-        pending = null;
-        future = null;
-        target = null;
+        clear();
       }
       result.completeExceptionally(e);
+      return Optional.empty();
     }
   }
 
-  private String prefix(LockMode to) {
-    LockNode held = LockNode.parse(lease.node.name()).orElseThrow();
-    return LockNode.conversionPrefix(to, held.position());
+  private static String prefix(LeaseStatus held, LockMode to) {
+    LockNode node = LockNode.parse(held.node().name()).orElseThrow();
+    return LockNode.conversionPrefix(to, node.position());
   }
 
-  /** A down-conversion never waits: the new node asks for less than the old one holds. */
-  private void convertDown(LockMode to) {
-    ZkNodes.Created created = lease.nodes.create(lease.container, prefix(to));
-    ZkNodes.Created old = lease.node;
-    // VMS: a PW or EX holder's staged value is written on any down-conversion (only they stage).
-    ValueBlock write = lease.convertedDown(created, to);
-    lease.watch.ownNode();
-    if (write != null) {
-      lease.nodes.release(lease.container, old.path(), write, lease.valueVersion);
-      lease.valueVersion(lease.nodes.readValue(lease.container).version());
-    } else {
-      lease.nodes.delete(old.path());
-    }
-  }
-
-  /** Grants the pending conversion if the queue allows it; else watches the nearest blocker. */
-  void evaluate() {
-    if (pending == null || future == null || !lease.isHeld()) {
-      return;
+  /**
+   * Decides the pending conversion of the lease held as {@code held}: granted if the queue allows
+   * it, else it watches the queue (or fails: deadlock, try-once, manager {@code closed}).
+   *
+   * @return the conversion, if granted now
+   */
+  Optional<LeaseInput.Converted> evaluate(LeaseStatus held, BooleanSupplier closed) {
+    if (pending == null || future == null || !held.phase().held()) {
+      return Optional.empty();
     }
     if (future.isDone()) {
       cancel(future);
-      return;
+      return Optional.empty();
     }
-    if (lease.service.isClosed()) {
-      // close() may free our blockers before it reaches this lease: never grant after close.
-      fail(
-          new QuorateException(
-              ErrorCode.CLOSED,
-              "lock manager closed; conversion on '" + lease.resource + "' failed"));
-      return;
+    if (failIfClosed(closed)) {
+      return Optional.empty();
     }
     try {
       // Unlike a request, a conversion can be freed without any node going away (a waiter it
       // waited for starts to queue behind it instead), so it watches the whole queue.
-      QueueSnapshot queue = lease.watch.queueForConversion();
-      LockNode me = queue.find(pending.name()).orElse(null);
-      if (me == null) {
+      QueueSnapshot queue = watch.queueForConversion();
+      Rule rule = decide(queue, pending.name());
+      if (rule == Rule.VANISHED) {
         fail(
             new QuorateException(
-                ErrorCode.LEASE_LOST, "conversion node " + pending.path() + " vanished"));
-        return;
-      }
-      if (queue.deadlocks(me)) {
-        fail(new ConversionDeadlockException(lease.resource, lease.mode(), target));
-        return;
-      }
-      List<LockNode> blockers = queue.blockers(me);
-      if (blockers.isEmpty()) {
-        RecoveryCheck recovery = lease.recovery();
-        if (recovery != null
-            && !recovery.proceed(
+                ErrorCode.LEASE_LOST, "conversion node " + pending.path() + " vanished"),
+            true);
+      } else if (rule == Rule.DEADLOCK) {
+        fail(new ConversionDeadlockException(resource, held.mode(), target), true);
+      } else if (rule == Rule.GRANT && !failIfClosed(closed)) {
+        LockNode me = queue.find(pending.name()).orElseThrow();
+        if (recovery == null
+            || recovery.proceed(
                 recovery.admitConversion(queue, me),
                 tryOnce,
-                () -> fail(new LockTimeoutException(lease.resource, target, Duration.ZERO)),
-                this::evaluate)) {
-          return;
+                () -> fail(new LockTimeoutException(resource, target, Duration.ZERO), true),
+                () -> events.accept(new LeaseInput.BlockerGone()))) {
+          return grant();
         }
-        grant();
       } else if (tryOnce) {
-        fail(new LockTimeoutException(lease.resource, target, Duration.ZERO));
+        fail(new LockTimeoutException(resource, target, Duration.ZERO), true);
       }
     } catch (QuorateException e) {
       if (tryOnce || e.code() != ErrorCode.CONNECTION_LOSS) {
-        fail(e);
+        fail(e, true);
       }
       // Else connection trouble: re-evaluated when the connection is back.
     }
+    return Optional.empty();
   }
 
-  private void grant() {
+  /**
+   * Fails the conversion if the manager is closed. Asked again after the listing: close() sets the
+   * flag before it deletes any node, so a listing freed by close() is never taken for a grant.
+   */
+  private boolean failIfClosed(BooleanSupplier closed) {
+    if (!closed.getAsBoolean()) {
+      return false;
+    }
+    fail(
+        new QuorateException(
+            ErrorCode.CLOSED, "lock manager closed; conversion on '" + resource + "' failed"),
+        true);
+    return true;
+  }
+
+  /** What the queue rules say of a pending conversion. */
+  enum Rule {
+    /** Its node is not in the queue any more. */
+    VANISHED,
+    /** It waits on a conversion that waits on it: the newer one fails. */
+    DEADLOCK,
+    /** Nothing blocks it. */
+    GRANT,
+    /** It waits. */
+    WAIT
+  }
+
+  /** The queue rules for the pending conversion node {@code name}: a pure function of the queue. */
+  static Rule decide(QueueSnapshot queue, String name) {
+    LockNode me = queue.find(name).orElse(null);
+    if (me == null) {
+      return Rule.VANISHED;
+    }
+    if (queue.deadlocks(me)) {
+      return Rule.DEADLOCK;
+    }
+    return queue.blockers(me).isEmpty() ? Rule.GRANT : Rule.WAIT;
+  }
+
+  private Optional<LeaseInput.Converted> grant() {
     if (!future.claim()) {
       cancel(future); // withdrawn by its caller at this very moment: the lease keeps its mode
-      return;
+      return Optional.empty();
     }
-    ZkNodes.Created old = lease.node;
-    lease.convertedUp(pending, target, lease.nodes.readValue(lease.container));
-    Outcome done = future;
-    pending = null;
-    future = null;
-    target = null;
-    lease.watch.ownNode();
-    lease.nodes.delete(old.path());
-    lease.watch.waiters();
-    lease.completeLater(done);
+    LeaseInput.Converted done =
+        new LeaseInput.Converted(pending, target, nodes.reads().readValue(container), future);
+    clear();
+    return Optional.of(done);
+  }
+
+  /** Fails the conversion that would complete {@code which} if it still waits (its deadline). */
+  void timeout(Outcome which, LockMode to, Duration timeout) {
+    if (future == which) {
+      fail(new LockTimeoutException(resource, to, timeout), true);
+    }
   }
 
   /** Withdraws the conversion that would complete {@code which}; the lease keeps its mode. */
-  private void cancel(CompletableFuture<Lease> which) {
+  void cancel(CompletableFuture<Lease> which) {
     if (future == which && pending != null) {
-      lease.nodes.delete(pending.path());
-      pending = null;
-      future = null;
-      target = null;
+      nodes.delete(pending.path());
+      clear();
     }
+  }
+
+  private void clear() {
+    pending = null;
+    future = null;
+    target = null;
+  }
+
+  /**
+   * Fails a pending conversion (lease lost, released, deadlock) and deletes its node, waiting for
+   * the delete only while the lease is {@code held}.
+   */
+  void fail(QuorateException why, boolean held) {
+    if (future == null) {
+      return;
+    }
+    Outcome failed = future;
+    if (pending != null && held) {
+      nodes.delete(pending.path());
+    } else if (pending != null) {
+      nodes.deleteInBackground(pending.path());
+    }
+    clear();
+    failed.completeExceptionally(why);
   }
 
   /** Whether a conversion waits; only then is a failure worth building (with its stack trace). */
   boolean inProgress() {
     return future != null;
-  }
-
-  /** Fails a pending conversion (lease lost, released, deadlock) and deletes its node. */
-  void fail(QuorateException why) {
-    if (future == null) {
-      return;
-    }
-    Outcome failed = future;
-    if (pending != null && lease.isHeld()) {
-      lease.nodes.delete(pending.path());
-    } else if (pending != null) {
-      lease.nodes.deleteInBackground(pending.path());
-    }
-    pending = null;
-    future = null;
-    target = null;
-    failed.completeExceptionally(why);
   }
 
   /**

@@ -1,30 +1,21 @@
 package dev.quorate.zk.internal;
 
-import dev.quorate.lock.BlockingCallback;
-import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseListener;
-import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
-import dev.quorate.lock.LockTimeoutException;
-import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.RecoveryGate;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.lock.spi.LeaseEvents;
 import dev.quorate.lock.spi.LosableLease;
 import dev.quorate.lock.spi.Requests;
 import dev.quorate.lock.spi.SerialExecutor;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.curator.framework.state.ConnectionState;
 
 /**
  * One request and, once granted, its lease.
@@ -33,38 +24,24 @@ import org.slf4j.LoggerFactory;
  * created with Curator's protection so that a create whose reply was lost finds its node instead of
  * leaving an orphan. The {@link QueueSnapshot} rules decide from one {@code getChildren} whether it
  * is granted; if not, it watches only the nearest node that blocks it. The token is the node's
- * {@code czxid}. A granted lease watches its own node: deletion by anyone else means LOST (a lease
- * granted by the listing pipelined with its create is covered by that listing's queue watch until
- * the queue first changes). The create, the listing and, where the resource has one, the value
- * block read go out together: one round trip decides an uncontended request.
+ * {@code czxid}. A granted lease watches its own node: deletion by anyone else means LOST. The
+ * create, the listing and the value block read go out together: one round trip decides an
+ * uncontended request.
  *
- * <p>Every step runs on {@link #steps}, one at a time, so the state below needs no lock; getters
- * read volatile fields. ZooKeeper calls happen in the steps, never on ZooKeeper's event thread.
+ * <p>The lease owns its state: one {@link LeaseStatus}, changed only by {@link LeaseMachine#next}
+ * in {@link #apply}, on {@link #steps}, one event at a time. Its watches ({@link LeaseWatch}) post
+ * events, its conversion ({@link ZkConversion}) returns what it decided, and {@link LeaseSteps}
+ * carries out the effects and returns what they read. Calls run one way: the manager calls the
+ * lease, the lease its steps, they the watch, conversion and nodes. Getters read the volatile
+ * state.
  */
-final class ZkLease implements LosableLease {
-  private static final Logger log = LoggerFactory.getLogger(ZkLease.class);
-
-  /** The life of a request; the holder sees it from GRANTED on. */
-  enum Phase {
-    CREATING,
-    WAITING,
-    GRANTED,
-    SUSPECT,
-    WITHDRAWN,
-    RELEASED,
-    LOST
-  }
-
-  final ZkLockService service;
-  final ZkNodes nodes;
-  final String resource;
-  final String container;
-  final SerialExecutor steps;
+final class ZkLease implements LosableLease, CohortGrant {
+  private final ZkLockService service;
+  private final String resource;
+  private final SerialExecutor steps;
   private final LeaseEvents events;
-  private final BlockingCallback blockingCallback;
-  private final boolean tryOnce;
-  private final boolean callerWaits;
-  private final CompletableFuture<Lease> granted = new CompletableFuture<>();
+  private final LeaseMachine.Rules rules;
+  private final LeaseSteps effects;
 
   /**
    * Set by the holder's {@link #release()}: the lease is RELEASED for its holder from then on,
@@ -72,24 +49,8 @@ final class ZkLease implements LosableLease {
    */
   private final AtomicBoolean releaseAsked = new AtomicBoolean();
 
-  final ZkConversion conversion;
-  final LeaseWatch watch;
-
-  /** Null unless the lock has a recovery gate. */
-  private final RecoveryCheck recovery;
-
-  private volatile Phase phase = Phase.CREATING;
-  private volatile LockMode mode;
-  private volatile FencingToken token;
-  private volatile ValueBlock valueBlock = ValueBlock.empty();
-  private volatile ValueBlock staged;
-  int valueVersion = -1;
-
-  /** The resource queue's child version read with the grant; see {@link Cohort}. */
-  volatile int queueChangesAtGrant = -1;
-
-  ZkNodes.Created node;
-  long session;
+  /** Written only by {@link #apply}, on the steps. */
+  private volatile LeaseStatus state;
 
   ZkLease(
       ZkLockService service,
@@ -99,365 +60,88 @@ final class ZkLease implements LosableLease {
       boolean tryOnce,
       boolean callerWaits) {
     this.service = service;
-    this.nodes = service.nodes();
     this.resource = resource;
-    this.container = service.container(resource);
-    this.mode = mode;
-    this.blockingCallback = options.blockingCallback().orElse(null);
-    this.tryOnce = tryOnce;
-    this.callerWaits = callerWaits;
     this.steps = new SerialExecutor(service.pool());
     this.events = new LeaseEvents(this, service.pool(), options.listeners());
-    RecoveryGate recoveryGate = options.recoveryGate().orElse(null);
-    this.conversion = new ZkConversion(this);
-    this.watch = new LeaseWatch(this);
-    this.recovery =
-        recoveryGate == null ? null : new RecoveryCheck(this, recoveryGate, service.member());
+    this.rules = new LeaseMachine.Rules(resource, tryOnce, options.recoveryGate().isPresent());
+    this.state = LeaseStatus.requesting(mode);
+    this.effects =
+        new LeaseSteps(service, rules, this, events, options, callerWaits, steps, this::post);
+  }
+
+  // ---- the state and its one transition function ----
+
+  /** Posts {@code event} to the lease's steps. */
+  private void post(LeaseInput event) {
+    steps.execute(() -> apply(event));
+  }
+
+  /**
+   * Applies {@code event}, on the steps: the one place the lease's state changes. What an effect
+   * reads is applied at once, before the next effect, so effects always see the state they follow.
+   */
+  private void apply(LeaseInput event) {
+    LeaseStatus now = state;
+    if (releaseAsked.get() && !now.releaseAsked()) {
+      now = now.withReleaseAsked(); // the holder let go: a loss found now is its release
+    }
+    LeaseMachine.Step step = LeaseMachine.next(rules, now, event);
+    state = step.state();
+    for (LeaseEffect effect : step.effects()) {
+      effects.run(effect, state).ifPresent(this::apply);
+    }
   }
 
   CompletableFuture<Lease> granted() {
-    return granted;
+    return effects.granted();
   }
 
-  /** The recovery check of a gated lock; null if ungated. */
-  RecoveryCheck recovery() {
-    return recovery;
+  /** Completed once the lease is over (withdrawn, released, lost): the manager forgets it. */
+  CompletableFuture<Void> ended() {
+    return effects.ended();
   }
 
   /**
    * Starts the request. A caller that waits for the answer anyway runs the first step itself: the
    * create's reply then wakes the caller directly instead of a thread that wakes the caller.
    */
-  void start() {
-    if (callerWaits) {
-      steps.executeHere(this::create);
+  void start(boolean here) {
+    Runnable create = () -> effects.run(new LeaseEffect.Create(null), state).ifPresent(this::apply);
+    if (here) {
+      steps.executeHere(create);
     } else {
-      steps.execute(this::create);
+      steps.execute(create);
     }
   }
 
   /** Starts a request whose node a {@link MultiRequest} created together with others. */
   void startCreated(ZkNodes.Queued queued) {
-    steps.execute(
-        () -> {
-          if (phase != Phase.CREATING) {
-            nodes.delete(queued.created().path()); // withdrawn (manager closed) before it came
-            return;
-          }
-          node = queued.created();
-          session = node.session();
-          phase = Phase.WAITING;
-          if (granted.isDone()) {
-            withdrawNow();
-            return;
-          }
-          evaluate(queued.read());
-        });
-  }
-
-  // ---- requesting ----
-
-  void create() {
-    if (phase != Phase.CREATING) {
-      return;
-    }
-    if (granted.isDone()) {
-      phase = Phase.WITHDRAWN;
-      service.forget(this);
-      return;
-    }
-    try {
-      ZkNodes.Queued queued =
-          nodes.createQueued(container, LockNode.requestPrefix(mode), watch.queueSinceCreate());
-      node = queued.created();
-      session = node.session();
-      phase = Phase.WAITING;
-      evaluate(queued.read());
-    } catch (QuorateException e) {
-      phase = Phase.WITHDRAWN;
-      service.forget(this);
-      granted.completeExceptionally(e);
-    }
-  }
-
-  void evaluate() {
-    evaluate(null);
-  }
-
-  /**
-   * Queues the request again after its node went (its session ended, or someone deleted it). A
-   * record at its old position (written by a grant whose reply was lost) goes first: the lease
-   * never reached the caller, and left behind it would gate this very request as a lost holder.
-   */
-  void requeue() {
-    if (recovery != null && node != null) {
-      new RecordedEnd(service, nodes).withdraw(node.path(), recordPath());
-    }
-    phase = Phase.CREATING;
-    create();
-  }
-
-  /** Decides the request from {@code pipelined} (read right after our create), or reads again. */
-  private void evaluate(ZkNodes.Pipelined pipelined) {
-    if (phase != Phase.WAITING) {
-      return;
-    }
-    if (service.isClosed()) {
-      granted.completeExceptionally(
-          new QuorateException(
-              ErrorCode.CLOSED, "lock manager closed; request on '" + resource + "' failed"));
-      withdrawNow();
-      return;
-    }
-    if (granted.isDone()) {
-      withdrawNow();
-      return;
-    }
-    try {
-      ZkNodes.Pipelined read = pipelined != null ? pipelined : nodes.queueAndValue(container);
-      QueueSnapshot queue = read.queue();
-      LockNode me = queue.find(node.name()).orElse(null);
-      if (me == null) {
-        // Our node vanished while waiting (session expired, or someone deleted it): queue again.
-        requeue();
-        return;
-      }
-      List<LockNode> blockers = queue.blockers(me);
-      if (blockers.isEmpty()) {
-        if (recovery != null
-            && !recovery.proceed(
-                recovery.admit(queue, me),
-                tryOnce,
-                () -> {
-                  granted.completeExceptionally(
-                      new LockTimeoutException(resource, mode, Duration.ZERO));
-                  withdrawNow();
-                },
-                this::evaluate)) {
-          return;
-        }
-        grant(read.valueBlock(), read.watchesQueue());
-      } else if (tryOnce) {
-        granted.completeExceptionally(new LockTimeoutException(resource, mode, Duration.ZERO));
-        withdrawNow();
-      } else {
-        watch.waitFor(blockers.get(blockers.size() - 1));
-      }
-    } catch (QuorateException e) {
-      if (tryOnce || e.code() != ErrorCode.CONNECTION_LOSS) {
-        granted.completeExceptionally(e);
-        withdrawNow();
-      } else {
-        // The connection listener re-evaluates once the client is back.
-        log.debug("evaluating {} failed, waiting for the connection", node.path(), e);
-      }
-    }
-  }
-
-  /** The holder record to delete with the node on a clean release, or null if ungated. */
-  private String recordPath() {
-    return recovery == null ? null : recovery.recordPath(node.name());
-  }
-
-  /**
-   * @param queueWatched the listing that granted us left a watch on the queue, which also fires
-   *     when our node is deleted: no watch of its own is needed until the queue changes
-   */
-  private void grant(ZkNodes.Value value, boolean queueWatched) {
-    valueBlock = value.block();
-    valueVersion = value.version();
-    queueChangesAtGrant = value.childChanges();
-    token = FencingToken.of(node.czxid());
-    phase = Phase.GRANTED;
-    if (!queueWatched) {
-      watch.ownNodeInBackground();
-    }
-    if (callerWaits) {
-      // The only continuations are a blocked caller and our own bookkeeping: nothing that blocks.
-      if (!granted.complete(this)) {
-        steps.execute(this::releaseNow); // the requester gave up at this very moment
-      }
-    } else {
-      // Completed off the steps: a caller's continuation may call release(), which waits for them.
-      service
-          .pool()
-          .execute(
-              () -> {
-                if (!granted.complete(this)) {
-                  // The requester gave up at this very moment; nobody will hold the grant.
-                  steps.execute(this::releaseNow);
-                }
-              });
-    }
-    if (blockingCallback != null) {
-      // A step of its own, after the completion: the holder need not wait for this read.
-      steps.execute(watch::waiters);
-    }
-  }
-
-  /** Completes a conversion's future off the steps, for the reason given in {@link #grant}. */
-  void completeLater(CompletableFuture<Lease> future) {
-    service.pool().execute(() -> future.complete(this));
+    post(new LeaseInput.Created(queued.created(), queued.read()));
   }
 
   /** Withdraws a request that was not granted; releases one that was. */
   void withdraw() {
-    steps.execute(this::withdrawNow);
+    post(new LeaseInput.Withdraw(null));
   }
 
-  private void withdrawNow() {
-    switch (phase) {
-      case CREATING, WAITING -> {
-        phase = Phase.WITHDRAWN;
-        if (node != null && recovery != null) {
-          // A grant whose reply was lost may have written our record: it goes with the node.
-          new RecordedEnd(service, nodes).withdraw(node.path(), recordPath());
-        } else if (node != null) {
-          nodes.delete(node.path());
-        }
-        service.forget(this);
-      }
-      case GRANTED, SUSPECT -> releaseNow();
+  /** Tells the lease what the manager's connection listener heard, in the order it heard it. */
+  void connection(ConnectionState change) {
+    switch (change) {
+      case SUSPENDED -> post(new LeaseInput.Suspended());
+      case RECONNECTED, CONNECTED ->
+          // The session is read in the step: the one current when the lease looks.
+          steps.execute(() -> apply(new LeaseInput.Reconnected(service.currentSession())));
+      case LOST -> post(new LeaseInput.SessionLost());
       default -> {}
     }
   }
 
-  // ---- transitions applied for the watch and the conversion, on the steps ----
-
-  /** The connection was suspended: a GRANTED lease turns SUSPECT. */
-  void suspect() {
-    if (phase == Phase.GRANTED) {
-      phase = Phase.SUSPECT;
-      emit(LeaseState.GRANTED, LeaseState.SUSPECT, "connection to ZooKeeper suspended");
-    }
-  }
-
-  /** Back within the session, the node still there: a SUSPECT lease is GRANTED again. */
-  void grantedAgain() {
-    if (phase == Phase.SUSPECT) {
-      phase = Phase.GRANTED;
-      emit(LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session");
-    }
-  }
-
-  boolean isWaiting() {
-    return phase == Phase.WAITING;
-  }
-
-  /**
-   * A down-conversion: the lease holds {@code mode} on {@code node} now, with the same token.
-   *
-   * @return the staged value block to write as the old node goes, or null
-   */
-  ValueBlock convertedDown(ZkNodes.Created node, LockMode mode) {
-    this.node = node;
-    this.mode = mode;
-    ValueBlock write = staged;
-    staged = null;
-    return write;
-  }
-
-  /** An up-conversion granted: a new grant on {@code node}, its czxid the new token. */
-  void convertedUp(ZkNodes.Created node, LockMode mode, ZkNodes.Value value) {
-    this.node = node;
-    this.mode = mode;
-    this.token = FencingToken.of(node.czxid());
-    this.valueVersion = value.version();
-    this.valueBlock = staged != null ? staged : value.block();
-  }
-
-  void valueVersion(int version) {
-    this.valueVersion = version;
-  }
-
-  /** Tells this holder, on the event thread, that a request for {@code wanted} waits on it. */
-  void notifyBlocking(LockMode wanted) {
-    if (blockingCallback != null) {
-      events.blocking(blockingCallback, wanted);
-    }
-  }
-
-  boolean hasBlockingCallback() {
-    return blockingCallback != null;
-  }
-
-  /** Released, lost or withdrawn: nothing that happens to the node matters any more. */
-  boolean isOver() {
-    Phase now = phase;
-    return now == Phase.RELEASED || now == Phase.LOST || now == Phase.WITHDRAWN;
-  }
-
-  boolean isHeld() {
-    return phase == Phase.GRANTED || phase == Phase.SUSPECT;
-  }
-
-  void emit(LeaseState from, LeaseState to, String cause) {
-    events.emit(from, to, cause);
-  }
-
-  void lose(String cause) {
-    if (releaseAsked.get()) {
-      releaseNow(); // the holder let go first: it hears RELEASED, as state() told it
-      return;
-    }
-    LeaseState from = state();
-    phase = Phase.LOST;
-    emit(from, LeaseState.LOST, cause);
-    conversion.fail(notGranted());
-    // Best effort: the node is gone already unless only our view of the session was lost.
-    nodes.deleteInBackground(node.path());
-    service.forget(this);
-  }
-
-  /**
-   * Ends a held lease as released; sends the deletes in the background.
-   *
-   * @return completed when ZooKeeper answered the delete (or will only later)
-   */
-  private CompletableFuture<Void> releaseNow() {
-    if (!isHeld()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    LeaseState from = phase == Phase.SUSPECT ? LeaseState.SUSPECT : LeaseState.GRANTED;
-    if (conversion.inProgress()) {
-      conversion.fail(
-          new LeaseLostException(
-              ErrorCode.LEASE_RELEASED, "lease " + this + " was released while converting"));
-    }
-    phase = Phase.RELEASED;
-    emit(from, LeaseState.RELEASED, "released by holder");
-    ValueBlock write = mode.writesValueBlock() ? staged : null;
-    staged = null;
-    String record = recordPath();
-    service.forget(this);
-    if (record != null) {
-      new RecordedEnd(service, nodes).release(container, node.path(), write, valueVersion, record);
-      return CompletableFuture.completedFuture(null);
-    }
-    return nodes.release(container, node.path(), write, valueVersion);
-  }
-
+  /** Closes the lease with the manager: a waiting request fails, a held lease is LOST. */
   CompletableFuture<Void> closeByManager() {
     CompletableFuture<Void> done = new CompletableFuture<>();
     steps.execute(
         () -> {
-          QuorateException closed =
-              new QuorateException(
-                  ErrorCode.CLOSED, "lock manager closed; request on '" + resource + "' failed");
-          if (phase == Phase.CREATING || phase == Phase.WAITING) {
-            granted.completeExceptionally(closed);
-            withdrawNow();
-          } else if (isHeld()) {
-            LeaseState from = state();
-            conversion.fail(closed); // while held: its node goes now, not in the background
-            phase = Phase.LOST;
-            emit(from, LeaseState.LOST, "lock manager closed");
-            // The lease turns LOST, not RELEASED, under threads that may still use the resource:
-            // a gated lease keeps its record (and its session child, which ends with the session),
-            // so the next holder waits for the gate as for any lost holder.
-            nodes.delete(node.path());
-            service.forget(this);
-          }
+          apply(new LeaseInput.Close());
           done.complete(null);
         });
     return done;
@@ -466,29 +150,45 @@ final class ZkLease implements LosableLease {
   /**
    * Gives the lease up as lost (the quorum gate's revocation): the lock node and the record's
    * session child go, the record stays, so the next holder asks the recovery gate and may count a
-   * self-fence deadline from now (this member lost its quorum: its watchdog stops it).
+   * self-fence deadline from now. Returns at once: the caller (often interrupted, its quorum gone)
+   * never waits for ZooKeeper; the lease's steps end it.
    */
   @Override
   public void abandon(String cause) {
-    awaitStep(
-        () -> {
-          if (!isHeld()) {
-            return;
-          }
-          LeaseState from = state();
-          conversion.fail(
-              new LeaseLostException(ErrorCode.LEASE_LOST, "lease " + this + " lost: " + cause));
-          phase = Phase.LOST;
-          emit(from, LeaseState.LOST, cause);
-          String record = recordPath();
-          if (record != null) {
-            new RecordedEnd(service, nodes).abandon(node.path(), record);
-          } else {
-            nodes.delete(node.path());
-          }
-          service.forget(this);
-        },
-        "abandonment");
+    post(new LeaseInput.Abandon(cause));
+  }
+
+  // ---- the grant, as its cohort sees it ----
+
+  @Override
+  public boolean usable() {
+    return state() == LeaseState.GRANTED;
+  }
+
+  @Override
+  public boolean held() {
+    return state.phase().held();
+  }
+
+  @Override
+  public int queueChangesAtGrant() {
+    ZkReads.Value value = state.value();
+    return value == null ? -1 : value.childChanges();
+  }
+
+  @Override
+  public Lease lease() {
+    return this;
+  }
+
+  @Override
+  public void onChange(LeaseListener listener) {
+    addListener(listener);
+  }
+
+  @Override
+  public void giveUp() {
+    release();
   }
 
   // ---- the Lease API ----
@@ -500,62 +200,47 @@ final class ZkLease implements LosableLease {
 
   @Override
   public LockMode mode() {
-    return mode;
+    return state.mode();
   }
 
   @Override
   public FencingToken token() {
-    return token;
+    long token = state.token();
+    return token == 0 ? null : FencingToken.of(token);
   }
 
   @Override
   public LeaseState state() {
-    Phase now = phase;
-    if (releaseAsked.get() && now != Phase.LOST) {
-      return LeaseState.RELEASED;
-    }
-    return switch (now) {
-      case CREATING, WAITING, GRANTED -> LeaseState.GRANTED;
-      case SUSPECT -> LeaseState.SUSPECT;
-      case WITHDRAWN, RELEASED -> LeaseState.RELEASED;
-      case LOST -> LeaseState.LOST;
-    };
+    LeaseStatus now = state;
+    return (releaseAsked.get() ? now.withReleaseAsked() : now).holderView();
   }
 
   @Override
   public void checkValid() {
-    if (phase != Phase.GRANTED || releaseAsked.get()) {
-      throw notGranted();
+    if (state.phase() != LeaseStatus.Phase.GRANTED || releaseAsked.get()) {
+      throw (releaseAsked.get() ? state.withReleaseAsked() : state).notGranted(resource);
     }
-  }
-
-  LeaseLostException notGranted() {
-    String what = "lease on '" + resource + "' (token " + token + ")";
-    return switch (state()) {
-      case SUSPECT ->
-          new LeaseLostException(
-              ErrorCode.LEASE_SUSPECT,
-              what + " is SUSPECT: connection to ZooKeeper suspended; stop using the resource");
-      case LOST -> new LeaseLostException(ErrorCode.LEASE_LOST, what + " is lost");
-      default -> new LeaseLostException(ErrorCode.LEASE_RELEASED, what + " was released");
-    };
   }
 
   @Override
   public ValueBlock valueBlock() {
-    return valueBlock;
+    ValueBlock mine = effects.staged();
+    if (mine != null) {
+      return mine;
+    }
+    ZkReads.Value read = state.value();
+    return read == null ? ValueBlock.empty() : read.block();
   }
 
   @Override
   public void setValueBlock(ValueBlock value) {
     Objects.requireNonNull(value, "value");
     checkValid();
-    if (!mode.writesValueBlock()) {
+    if (!mode().writesValueBlock()) {
       throw new IllegalStateException(
-          "only a PW or EX holder may set the value block of '" + resource + "', held: " + mode);
+          "only a PW or EX holder may set the value block of '" + resource + "', held: " + mode());
     }
-    staged = value;
-    valueBlock = value;
+    effects.stage(value);
   }
 
   @Override
@@ -567,13 +252,13 @@ final class ZkLease implements LosableLease {
   public boolean tryConvert(LockMode target, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(target, "mode");
     Requests.checkTimeout(timeout);
-    return Requests.awaitConversionWithin(conversion.start(target, timeout), timeout);
+    return Requests.awaitConversionWithin(effects.convert(target, timeout), timeout);
   }
 
   @Override
   public CompletableFuture<Lease> convertAsync(LockMode target) {
     Objects.requireNonNull(target, "mode");
-    return conversion.start(target, null);
+    return effects.convert(target, null);
   }
 
   @Override
@@ -598,36 +283,18 @@ final class ZkLease implements LosableLease {
       return;
     }
     CompletableFuture<Void> answered = new CompletableFuture<>();
-    Runnable step = () -> releaseNow().whenComplete((done, failure) -> answered.complete(null));
-    if (recovery == null) {
+    Runnable step =
+        () -> {
+          apply(new LeaseInput.Release());
+          effects.released().whenComplete((done, failure) -> answered.complete(null));
+        };
+    if (rules.gated()) {
+      steps.execute(step); // the holder record's transaction waits for its connection
+    } else {
       // On this thread when no step runs: the delete goes out before the holder's next request.
       steps.executeHere(step);
-    } else {
-      steps.execute(step); // the holder record's transaction waits for its connection
     }
     service.awaitWhileConnected(answered, this);
-  }
-
-  /** Runs {@code step} and waits for it at most the operation timeout. */
-  private void awaitStep(Runnable step, String what) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    // On this thread when no step runs: the delete's reply then wakes the holder directly.
-    steps.executeHere(
-        () -> {
-          try {
-            step.run();
-          } finally {
-            done.complete(null);
-          }
-        });
-    try {
-      done.get(service.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      // It goes on in the background; the lease is over for the holder already.
-      log.warn("{} of {} still in progress", what, this, e);
-    }
   }
 
   @Override
@@ -637,6 +304,6 @@ final class ZkLease implements LosableLease {
 
   @Override
   public String toString() {
-    return "Lease[" + resource + ", " + mode + ", token " + token + ", " + state() + "]";
+    return "Lease[" + resource + ", " + mode() + ", token " + token() + ", " + state() + "]";
   }
 }

@@ -20,23 +20,17 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.data.ACL;
 import org.slf4j.Logger;
@@ -61,19 +55,15 @@ public final class ZkLockService implements ZkLockManager {
   private final Executor pool;
   private final ScheduledThreadPoolExecutor timers;
   private final ZkNodes nodes;
-  private final Set<ZkLease> active = ConcurrentHashMap.newKeySet();
-  private final boolean cohorting;
-  private final int localHandoffBound;
-  private final Map<String, Cohort> cohorts = new ConcurrentHashMap<>();
-  private final NotCaching notCaching = new NotCaching();
+  private final ActiveLeases active;
+
+  /** Null unless the manager is cohorting. */
+  private final Cohorts cohorts;
+
   private final ValuedContainers valuedContainers = new ValuedContainers();
   private final LossSightings lossSightings = new LossSightings();
-  private final AtomicInteger mostHandoffsWhileContended = new AtomicInteger();
-  private final ConnectionStateListener connectionListener = this::onConnectionState;
+  private final ConnectionStateListener connectionListener;
   private final AtomicBoolean closed = new AtomicBoolean();
-
-  /** Completed when the connection is suspended or lost; a fresh one once it is back. */
-  private volatile CompletableFuture<Void> connectionDown = new CompletableFuture<>();
 
   /**
    * Creates the service on a started client.
@@ -88,8 +78,7 @@ public final class ZkLockService implements ZkLockManager {
     this.mechanism = settings.mechanism();
     this.acls = settings.acls();
     this.operationTimeout = settings.operationTimeout();
-    this.cohorting = settings.cohorting();
-    this.localHandoffBound = settings.localHandoffBound();
+    this.cohorts = settings.cohorting() ? new Cohorts(this, settings.localHandoffBound()) : null;
     this.owner = ownerId().getBytes(StandardCharsets.UTF_8);
     this.member = settings.member();
     // Its threads end when idle: nothing to shut down, and events queued at close still run.
@@ -98,6 +87,8 @@ public final class ZkLockService implements ZkLockManager {
     this.timers = DaemonThreads.timers("quorate-zk-timer");
     this.nodes =
         new ZkNodes(new ZkSession(client, acls, owner.clone(), operationTimeout, valuedContainers));
+    this.active = new ActiveLeases(client, operationTimeout);
+    this.connectionListener = active::connectionChanged;
     // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
     client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
   }
@@ -192,10 +183,6 @@ public final class ZkLockService implements ZkLockManager {
     return new MultiRequest(this, names, mode).acquire(timeout);
   }
 
-  void forget(ZkLease lease) {
-    active.remove(lease);
-  }
-
   @Override
   public Lock lock(String resource) {
     return lock(resource, LockOptions.defaults());
@@ -239,54 +226,18 @@ public final class ZkLockService implements ZkLockManager {
       String resource, LockMode mode, LockOptions options, Duration timeout, boolean callerWaits) {
     Objects.requireNonNull(mode, "mode");
     checkOpen();
-    // A request with its own blocking callback needs its own node: the callback is per node. So
-    // does a gated one: its holder record is per node, and a cached grant would outlive it. One
-    // with
-    // listeners from its options too, for now: a cohort's local grants do not take listeners yet.
-    if (cohorting
-        && mode == LockMode.EX
-        && options.blockingCallback().isEmpty()
-        && options.recoveryGate().isEmpty()
-        && options.listeners().isEmpty()) {
-      boolean tryOnce = timeout != null && timeout.isZero();
-      Cohort.Answer answer;
-      do {
-        answer = cohort(resource).request(tryOnce);
-      } while (answer instanceof Cohort.Retired);
-      if (answer instanceof Cohort.Local local) {
-        CompletableFuture<Lease> lease = local.lease();
-        if (timeout != null && !tryOnce) {
-          afterTimeout(
-              timeout,
-              lease,
-              () -> lease.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
-        }
-        return lease;
+    if (cohorts != null) {
+      Optional<CompletableFuture<Lease>> local = cohorts.request(resource, mode, options, timeout);
+      if (local.isPresent()) {
+        return local.get();
       }
     }
     return requestFromZooKeeper(resource, mode, options, timeout, callerWaits);
   }
 
-  Cohort cohort(String resource) {
-    return cohorts.computeIfAbsent(
-        resource, name -> new Cohort(this, name, localHandoffBound, notCaching.take(name)));
-  }
-
-  /** Notes how many local grants a cohort made after another member asked; for tests. */
-  void handedOffWhileContended(int handoffs) {
-    mostHandoffsWhileContended.accumulateAndGet(handoffs, Math::max);
-  }
-
   /** The most local grants any cohort made under one node after another member asked for it. */
   int mostHandoffsWhileContended() {
-    return mostHandoffsWhileContended.get();
-  }
-
-  void retire(String resource, Cohort cohort, NotCaching.Since notCachingSince) {
-    if (notCachingSince != null) {
-      notCaching.put(resource, notCachingSince);
-    }
-    cohorts.remove(resource, cohort);
+    return cohorts == null ? 0 : cohorts.mostHandoffsWhileContended();
   }
 
   /** A request with a lock node of its own. */
@@ -301,7 +252,7 @@ public final class ZkLockService implements ZkLockManager {
       // close() may have swept the set before this lease joined it.
       lease.closeByManager();
     } else {
-      lease.start();
+      lease.start(callerWaits);
     }
     CompletableFuture<Lease> future = lease.granted();
     if (timeout != null && !timeout.isZero()) {
@@ -337,40 +288,8 @@ public final class ZkLockService implements ZkLockManager {
    * Waits for ZooKeeper's answer to an operation sent for {@code lease}, while the connection is up
    * and at most the operation timeout: never for a connection that is suspended or lost.
    */
-  void awaitWhileConnected(CompletableFuture<Void> answered, ZkLease lease) {
-    CompletableFuture<Void> down = connectionDown;
-    if (down.isDone() || !isConnected()) {
-      return;
-    }
-    try {
-      CompletableFuture.anyOf(answered, down).get(operationTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      // It goes on in the background; the lease is over for the holder already.
-      log.warn("release of {} still in progress after {}", lease, operationTimeout, e);
-    }
-  }
-
-  private void onConnectionState(CuratorFramework source, ConnectionState state) {
-    log.debug("connection state {}", state);
-    switch (state) {
-      case SUSPENDED, LOST -> connectionDown.complete(null);
-      case CONNECTED, RECONNECTED -> {
-        if (connectionDown.isDone()) {
-          connectionDown = new CompletableFuture<>();
-        }
-      }
-      default -> {}
-    }
-    for (ZkLease lease : active) {
-      switch (state) {
-        case SUSPENDED -> lease.watch.connectionSuspended();
-        case RECONNECTED, CONNECTED -> lease.watch.connectionRestored();
-        case LOST -> lease.watch.sessionLost();
-        default -> {}
-      }
-    }
+  void awaitWhileConnected(CompletableFuture<Void> answered, Lease lease) {
+    active.awaitWhileConnected(answered, lease);
   }
 
   @Override
@@ -378,16 +297,10 @@ public final class ZkLockService implements ZkLockManager {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    cohorts.values().forEach(Cohort::close);
-    List<CompletableFuture<Void>> done = active.stream().map(ZkLease::closeByManager).toList();
-    try {
-      CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))
-          .get(operationTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      log.warn("lock manager closed before every lock node was deleted", e);
+    if (cohorts != null) {
+      cohorts.close();
     }
+    active.closeAll();
     client.getConnectionStateListenable().removeListener(connectionListener);
     if (ownsClient) {
       // Closing the session deletes whatever ephemeral node is left.

@@ -5,9 +5,6 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.ACLBackgroundPathAndBytesable;
 import org.apache.curator.framework.api.BackgroundPathAndBytesable;
@@ -34,21 +31,19 @@ final class ZkNodes {
    */
   record Created(String path, String name, long czxid, long session) {}
 
-  /**
-   * The value block of a resource and the version to write it back with.
-   *
-   * @param block the value
-   * @param version the container node's data version
-   * @param childChanges the container's child version: how many times its queue changed
-   */
-  record Value(ValueBlock block, int version, int childChanges) {}
-
   private final ZkSession session;
   private final CuratorFramework client;
+  private final ZkReads reads;
 
   ZkNodes(ZkSession session) {
     this.session = session;
     this.client = session.client();
+    this.reads = new ZkReads(session);
+  }
+
+  /** The reads and watches over the same session. */
+  ZkReads reads() {
+    return reads;
   }
 
   /**
@@ -96,7 +91,7 @@ final class ZkNodes {
    * @param read the queue listing that contains the node and the value block, or null if it must be
    *     read again
    */
-  record Queued(Created created, Pipelined read) {}
+  record Queued(Created created, ZkReads.Pipelined read) {}
 
   /**
    * Creates our node and, without waiting for the reply, lists the queue and reads the value block
@@ -108,20 +103,21 @@ final class ZkNodes {
   Queued createQueued(String container, String prefix, Watcher queueWatch) {
     CompletableFuture<org.apache.curator.framework.api.CuratorEvent> reply =
         new CompletableFuture<>();
-    Pipelined read;
+    ZkReads.Pipelined read;
     try {
       lockNodeCreate(new Stat())
           .inBackground((c, event) -> reply.complete(event))
           .forPath(container + "/" + prefix, session.owner());
-      read = queueAndValueInBackground(container, queueWatch);
+      read = reads.queueAndValueInBackground(container, queueWatch);
     } catch (Exception e) {
       throw failure("create a lock node under " + container, e);
     }
     org.apache.curator.framework.api.CuratorEvent event;
     try {
       // The three answers arrive together, in order: wake up once, for the last of them.
-      await(CompletableFuture.allOf(reply, read.children(), read.value()).handle((v, e) -> v));
-      event = await(reply);
+      reads.await(
+          CompletableFuture.allOf(reply, read.children(), read.value()).handle((v, e) -> v));
+      event = reads.await(reply);
     } catch (Exception e) {
       // Curator may still finish the create; a node nobody waits for must not block others.
       reply.thenAccept(
@@ -163,10 +159,11 @@ final class ZkNodes {
     return acls == null ? create : create.withACL(acls, true);
   }
 
-  private Queued queued(String container, String prefix, String path, Stat stat, Pipelined read) {
-    if (stat == null || stat.getCzxid() == 0 || stat.getEphemeralOwner() != currentSession()) {
+  private Queued queued(
+      String container, String prefix, String path, Stat stat, ZkReads.Pipelined read) {
+    if (stat == null || stat.getCzxid() == 0 || stat.getEphemeralOwner() != session.currentId()) {
       // A retried create, or one of a session that is ending: let the careful path sort it out.
-      Stat found = stat(path);
+      Stat found = reads.stat(path);
       if (found == null || found.getEphemeralOwner() != session.currentId()) {
         if (found != null) {
           deleteInBackground(path);
@@ -184,10 +181,6 @@ final class ZkNodes {
       return new Queued(created, null);
     }
     return new Queued(created, queue.find(name).isPresent() ? read : null);
-  }
-
-  private long currentSession() {
-    return session.currentId();
   }
 
   /** Deletes, in the background, the children of {@code container} whose names start so. */
@@ -209,239 +202,17 @@ final class ZkNodes {
     }
   }
 
-  /** The Stat of {@code path}, or null if it does not exist. */
-  Stat stat(String path) {
-    try {
-      return client.checkExists().forPath(path);
-    } catch (Exception e) {
-      throw failure("check " + path, e);
-    }
-  }
-
-  QueueSnapshot queue(String container) {
-    try {
-      return new QueueSnapshot(client.getChildren().forPath(container));
-    } catch (KeeperException.NoNodeException e) {
-      return new QueueSnapshot(List.of());
-    } catch (Exception e) {
-      throw failure("list " + container, e);
-    }
-  }
-
-  QueueSnapshot watchQueue(String container, Watcher watcher) {
-    try {
-      return new QueueSnapshot(client.getChildren().usingWatcher(watcher).forPath(container));
-    } catch (KeeperException.NoNodeException e) {
-      return new QueueSnapshot(List.of());
-    } catch (Exception e) {
-      throw failure("watch " + container, e);
-    }
-  }
-
-  /** Sets {@code watcher} on {@code path}; false if the node does not exist (no watch is left). */
-  boolean watch(String path, Watcher watcher) {
-    try {
-      Stat stat = client.checkExists().usingWatcher(watcher).forPath(path);
-      // A watch left on a missing node is harmless: names carry a UUID and never come back.
-      return stat != null;
-    } catch (Exception e) {
-      throw failure("watch " + path, e);
-    }
-  }
-
-  boolean exists(String path) {
-    try {
-      return client.checkExists().forPath(path) != null;
-    } catch (Exception e) {
-      throw failure("check " + path, e);
-    }
-  }
-
-  Value readValue(String container) {
-    try {
-      Stat stat = new Stat();
-      byte[] data = client.getData().storingStatIn(stat).forPath(container);
-      return value(container, data, stat);
-    } catch (Exception e) {
-      throw failure("read the value block of " + container, e);
-    }
-  }
-
-  private static Value value(String container, byte[] data, Stat stat) {
-    if (data == null || data.length == 0) {
-      return new Value(ValueBlock.empty(), stat.getVersion(), stat.getCversion());
-    }
-    if (data.length > ValueBlock.MAX_BYTES) {
-      log.warn("value block of {} has {} bytes; ignoring it", container, data.length);
-      return new Value(ValueBlock.empty(), stat.getVersion(), stat.getCversion());
-    }
-    return new Value(ValueBlock.of(data), stat.getVersion(), stat.getCversion());
-  }
-
-  /**
-   * Sends a listing of the queue and, pipelined behind it on the same session, a read of the value
-   * block, waiting for neither (the answers complete the returned reads): one round trip instead of
-   * two. ZooKeeper answers a session's requests in order from a state that only moves forward, so a
-   * value read after a listing that shows the last writer gone is the value it wrote on release.
-   */
-  Pipelined queueAndValue(String container) {
-    try {
-      return queueAndValueInBackground(container, null);
-    } catch (Exception e) {
-      throw failure("list " + container, e);
-    }
-  }
-
-  /**
-   * Sends the listing and, if the container was seen with a value block lately, the value read
-   * behind it; waits for neither. Otherwise the listing's Stat answers for the value block when the
-   * container has no data (the usual case), and only a container with data is read after all.
-   */
-  private Pipelined queueAndValueInBackground(String container, Watcher queueWatch)
-      throws Exception {
-    CompletableFuture<Value> value = new CompletableFuture<>();
-    CompletableFuture<List<String>> children = new CompletableFuture<>();
-    ValuedContainers valued = session.valuedContainers();
-    boolean readValue = valued.contains(container);
-    var listing = client.getChildren();
-    (queueWatch == null ? listing : listing.usingWatcher(queueWatch))
-        .inBackground(
-            (c, event) -> {
-              int code = event.getResultCode();
-              if (code == KeeperException.Code.OK.intValue()) {
-                children.complete(event.getChildren());
-                if (!readValue) {
-                  Stat stat = event.getStat();
-                  if (stat != null && stat.getDataLength() == 0) {
-                    value.complete(
-                        new Value(ValueBlock.empty(), stat.getVersion(), stat.getCversion()));
-                  } else {
-                    valued.add(container);
-                    readValue(container, value);
-                  }
-                }
-              } else if (code == KeeperException.Code.NONODE.intValue()) {
-                children.complete(List.of());
-                if (!readValue) {
-                  value.completeExceptionally(
-                      KeeperException.create(KeeperException.Code.NONODE, container));
-                }
-              } else {
-                KeeperException failure =
-                    KeeperException.create(KeeperException.Code.get(code), container);
-                children.completeExceptionally(failure);
-                if (!readValue) {
-                  value.completeExceptionally(failure);
-                }
-              }
-            })
-        .forPath(container);
-    if (readValue) {
-      readValue(container, value);
-    }
-    return new Pipelined(this, container, children, value, queueWatch != null);
-  }
-
-  private void readValue(String container, CompletableFuture<Value> value) {
-    try {
-      client
-          .getData()
-          .inBackground(
-              (c, event) -> {
-                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
-                  Value read = value(container, event.getData(), event.getStat());
-                  if (read.block().isEmpty()) {
-                    session.valuedContainers().remove(container);
-                  }
-                  value.complete(read);
-                } else {
-                  value.completeExceptionally(
-                      KeeperException.create(
-                          KeeperException.Code.get(event.getResultCode()), container));
-                }
-              })
-          .forPath(container);
-    } catch (Exception e) {
-      value.completeExceptionally(e);
-    }
-  }
-
-  /**
-   * A queue listing and the value block read right behind it, both on their way.
-   *
-   * @param nodes where to wait
-   * @param container the resource's container node
-   * @param children the listing, once it arrives
-   * @param value the value block, once it arrives
-   * @param watchesQueue whether the listing left a watch on the queue: it fires on any change,
-   *     including the deletion of our node by someone else
-   */
-  record Pipelined(
-      ZkNodes nodes,
-      String container,
-      CompletableFuture<List<String>> children,
-      CompletableFuture<Value> value,
-      boolean watchesQueue) {
-    /** Waits for the listing. */
-    QueueSnapshot queue() {
-      try {
-        return new QueueSnapshot(nodes.await(children));
-      } catch (Exception e) {
-        throw failure("list " + container, e);
-      }
-    }
-
-    /** Waits for the value block. */
-    Value valueBlock() {
-      return nodes.value(container, value);
-    }
-  }
-
-  /** Waits for the value block read pipelined behind a listing. */
-  Value value(String container, CompletableFuture<Value> pending) {
-    try {
-      return await(pending);
-    } catch (Exception e) {
-      throw failure("read the value block of " + container, e);
-    }
-  }
-
-  private <T> T await(CompletableFuture<T> future) throws Exception {
-    try {
-      return future.get(session.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      throw e;
-    } catch (TimeoutException e) {
-      throw new KeeperException.OperationTimeoutException();
-    }
-  }
-
-  /**
-   * Watches our held node without waiting for the answer; {@code gone} runs if it no longer exists.
-   */
-  void watchInBackground(String path, Watcher watcher, Runnable gone) {
-    try {
-      client
-          .checkExists()
-          .usingWatcher(watcher)
-          .inBackground(
-              (c, event) -> {
-                if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
-                  gone.run();
-                } else if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
-                  log.debug(
-                      "cannot watch {} ({}); the connection listener checks it",
-                      path,
-                      event.getResultCode());
-                }
-              })
-          .forPath(path);
-    } catch (Exception e) {
-      log.debug("cannot watch {}; the connection listener checks it", path, e);
-    }
+  /** What a release did with the value block it was asked to write. */
+  enum Release {
+    /** No value block was staged: the node was deleted. */
+    DELETED,
+    /** The value block was written and the node deleted, in one transaction. */
+    VALUE_WRITTEN,
+    /**
+     * The transaction failed (another holder wrote since the version read, the node was gone, the
+     * session ended): the value block was not written; the node is deleted on its own.
+     */
+    VALUE_NOT_WRITTEN
   }
 
   /**
@@ -449,29 +220,32 @@ final class ZkNodes {
    * transaction, checked against {@code version} so that a holder that lost its lease never
    * overwrites a newer value. Sent in the background, never waiting for a connection: a delete that
    * fails for want of one is retried by Curator until it succeeds or the session ends (and with it
-   * the node).
+   * the node); a transaction that fails is not retried, so its value block is not written, and the
+   * answer says so.
    *
-   * @return completed when ZooKeeper answered the delete (never, if it only can after a reconnect)
+   * @return completed when ZooKeeper answered (never, if it only can after a reconnect)
    */
-  CompletableFuture<Void> release(String container, String path, ValueBlock value, int version) {
+  CompletableFuture<Release> release(String container, String path, ValueBlock value, int version) {
     if (value == null) {
-      return deleteInBackground(path);
+      return deleteInBackground(path).thenApply(done -> Release.DELETED);
     }
-    CompletableFuture<Void> answered = new CompletableFuture<>();
+    CompletableFuture<Release> answered = new CompletableFuture<>();
     try {
       client
           .transaction()
           .inBackground(
               (c, event) -> {
                 if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
-                  answered.complete(null);
+                  answered.complete(Release.VALUE_WRITTEN);
                   return;
                 }
                 log.warn(
-                    "value block of {} not written ({}); releasing without it",
+                    "value block of {} not written ({}); releasing {} without it",
                     container,
-                    KeeperException.Code.get(event.getResultCode()));
-                deleteInBackground(path).thenRun(() -> answered.complete(null));
+                    KeeperException.Code.get(event.getResultCode()),
+                    path);
+                deleteInBackground(path)
+                    .thenRun(() -> answered.complete(Release.VALUE_NOT_WRITTEN));
               })
           .forOperations(
               client
@@ -481,20 +255,10 @@ final class ZkNodes {
                   .forPath(container, value.toBytes()),
               client.transactionOp().delete().forPath(path));
     } catch (Exception e) {
-      log.warn("value block of {} not written; releasing without it", container, e);
-      deleteInBackground(path).thenRun(() -> answered.complete(null));
+      log.warn("value block of {} not written; releasing {} without it", container, path, e);
+      deleteInBackground(path).thenRun(() -> answered.complete(Release.VALUE_NOT_WRITTEN));
     }
     return answered;
-  }
-
-  /** Writes the value block and returns the new version, or -1 if it could not be written. */
-  int writeValue(String container, ValueBlock value, int version) {
-    try {
-      return client.setData().withVersion(version).forPath(container, value.toBytes()).getVersion();
-    } catch (Exception e) {
-      log.warn("value block of {} not written", container, e);
-      return -1;
-    }
   }
 
   void delete(String path) {

@@ -6,28 +6,43 @@
  * <ol>
  *   <li>{@code LockHandle.acquire} (lock-api) asks {@link dev.quorate.zk.internal.ZkLockService}
  *       for a request with {@code callerWaits}, and waits on its future with {@code Requests}.
- *   <li>{@code ZkLockService.request} hands an EX request of a cohorting manager to the resource's
- *       {@code Cohort} (answered {@code Local}, {@code ToZooKeeper} or {@code Retired}); any other
- *       request gets a {@code ZkLease} of its own, started on the caller's thread (its {@code
- *       SerialExecutor} of steps runs the first step there).
- *   <li>{@code ZkLease.create} calls {@code ZkNodes.createQueued}: a protected ephemeral-sequential
- *       create, pipelined with the listing of the queue (leaving {@code LeaseWatch}'s queue watch)
- *       and, when the resource has one, the value block read: one round trip.
- *   <li>{@code ZkLease.evaluate} asks {@code QueueSnapshot.blockers} (a pure rule over the names
- *       listed); none block, so (after {@code RecoveryCheck} on a gated lock) it grants: the token
- *       is the node's czxid, and the future completes on the caller's thread, which wakes with the
- *       lease. A request that must wait asks {@code LeaseWatch.waitFor} to watch the nearest
- *       blocker; the watcher only posts {@code evaluate} to the lease's steps.
- *   <li>While held, {@code ZkLockService}'s connection listener tells each lease's {@code
- *       LeaseWatch}, which posts steps that ask the lease to {@code suspect}, {@code grantedAgain}
- *       or {@code lose}. A conversion is {@code ZkConversion}'s; it hands the lease its outcome
- *       ({@code convertedDown}, {@code convertedUp}).
- *   <li>{@code ZkLease.release} makes the lease RELEASED at once and sends the delete in the
- *       background ({@code ZkNodes.release}); it waits for the answer only while connected.
+ *   <li>{@code ZkLockService.request} hands an EX request of a cohorting manager to {@code
+ *       Cohorts}, whose per-resource {@code Cohort} answers {@code Local}, {@code ToZooKeeper} or
+ *       {@code Retired} (a cohort's own ZooKeeper grant is a {@code ZkLease} too, seen through the
+ *       narrow {@code CohortGrant}); any other request gets a {@code ZkLease} of its own, started
+ *       on the caller's thread (its {@code SerialExecutor} of steps runs the first step there).
+ *   <li>The first step is {@code LeaseSteps}' create: {@code ZkNodes.createQueued} sends a
+ *       protected ephemeral-sequential create, pipelined with {@code ZkReads}' listing of the queue
+ *       (leaving {@code LeaseWatch}'s queue watch) and, when the resource has one, the value block
+ *       read: one round trip. Its answer comes back as the event {@code LeaseInput.Created}.
+ *   <li>{@code ZkLease.apply} gives every event to {@code LeaseMachine.next}, the lease's one
+ *       transition function (pure: state and event in, state and {@code LeaseEffect}s out), and has
+ *       {@code LeaseSteps} carry out the effects, whose answers are applied next: {@code Created}
+ *       asks for {@code ReadQueue}; the listing comes back as {@code QueueRead}, where {@code
+ *       QueueSnapshot.blockers} finds nothing in the way, so the machine asks to {@code Admit}
+ *       ({@code RecoveryCheck} first on a gated lock) and {@code Admitted} makes the lease GRANTED
+ *       with the node's czxid as token; the {@code Grant} effect completes the future on the
+ *       caller's thread, which wakes with the lease. A request that must wait gets the effect
+ *       {@code WatchBlocker}: {@code LeaseWatch} watches the nearest blocker, and its watcher only
+ *       posts {@code BlockerGone} to the lease's steps.
+ *   <li>While held, {@code ZkLockService}'s connection listener tells each lease ({@code
+ *       ZkLease.connection}), which posts {@code Suspended}, {@code Reconnected} or {@code
+ *       SessionLost}; {@code LeaseWatch} posts {@code NodeDeleted}. A conversion starts in {@code
+ *       ZkConversion}, which posts {@code ConversionAsked}; when the machine lets it begin, {@code
+ *       ZkConversion} returns its decision ({@code Converted}) for the lease to apply.
+ *   <li>{@code ZkLease.release} makes the lease RELEASED at once and applies {@code Release}: the
+ *       effect {@code EndHeld} has {@code LeaseEnds} send the delete (with the value block, in one
+ *       transaction) in the background through {@code ZkNodes.release}, whose answer says whether
+ *       the value block was written; {@code release()} waits for it only while connected.
  * </ol>
  *
- * <p>Where the calls do not yet run one way: {@code LeaseWatch} and {@code ZkConversion} call back
- * into {@code ZkLease} (through the methods above, on the lease's steps), and {@code ZkNodes} reads
- * the session, ACLs and owner from {@code ZkLockService}.
+ * <p>Calls run one way: {@code ZkLockService} (and {@code Cohorts}, {@code Cohort}) call {@code
+ * ZkLease}; the lease calls {@code LeaseMachine} and {@code LeaseSteps}; those call {@code
+ * LeaseWatch}, {@code ZkConversion} and {@code LeaseEnds}, which call {@code ZkNodes} and {@code
+ * ZkReads} over the manager's {@code ZkSession}. Nothing below calls up: what it read is returned,
+ * what arrives later (a watch, a poll of the recovery gate) is posted to the lease's steps as an
+ * event, and the manager learns that a lease is over from its {@code ended()} future. The lease's
+ * steps do use the manager's shared facilities (its thread pool, timer, closed flag and the current
+ * session id), and a {@code Cohort} asks the manager for its ZooKeeper grant like any requester.
  */
 package dev.quorate.zk.internal;

@@ -6,6 +6,7 @@ import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseEvent;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
 import dev.quorate.zk.ZkLockManager;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +61,26 @@ class CohortCachingIT {
 
   private static void cycle(ZkLockManager member, String resource) throws Exception {
     member.lock(resource).tryAcquire(LockMode.EX, PATIENCE).orElseThrow().release();
+  }
+
+  @Test
+  void listenersFromTheLocksOptionsHearALocalGrantFromTheGrantOn() throws Exception {
+    try (ZkLockManager member = member()) {
+      List<LeaseEvent> heard = new CopyOnWriteArrayList<>();
+      LockOptions options = LockOptions.builder().listener(heard::add).build();
+      Lease lease = member.lock("listened", options).acquire(LockMode.EX);
+      assertThat(lease).as("served by the cohort").isInstanceOf(CohortLease.class);
+      lease.release();
+      Awaitility.await().atMost(PATIENCE).until(() -> !heard.isEmpty());
+      assertThat(heard)
+          .singleElement()
+          .satisfies(
+              event -> {
+                assertThat(event.lease()).isSameAs(lease);
+                assertThat(event.from()).isEqualTo(LeaseState.GRANTED);
+                assertThat(event.to()).isEqualTo(LeaseState.RELEASED);
+              });
+    }
   }
 
   @Test

@@ -3,6 +3,8 @@ package dev.quorate.zk.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.ValueBlock;
+import dev.quorate.zk.internal.LeaseStatus.Phase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,18 +12,25 @@ import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 
 /**
- * Model check of the queue rules: members create and delete nodes as {@link ZkLease} and {@link
- * ZkConversion} do, each deciding only when it evaluates (so decisions lag behind the list, as with
- * real watches), in random interleavings. Whatever the order, the modes that the owners believe
- * they hold are pairwise compatible.
+ * Model check of the lease protocol: members' leases are driven by the real transition function
+ * ({@link LeaseMachine#next}) and the real conversion rule ({@link ZkConversion#decide}) over one
+ * in-memory queue, in random interleavings. The test plays ZooKeeper and the lease's effects: it
+ * creates and deletes the nodes the effects name. Each member decides only when it reads the queue,
+ * so decisions lag behind the list, as with real watches. Whatever the order, the modes that the
+ * holders believe they hold are pairwise compatible, and when nobody asks for more every request
+ * and conversion ends.
  */
 class QueueRulesProperties {
+  private static final LeaseMachine.Rules RULES = new LeaseMachine.Rules("r", false, false);
+  private static final ZkReads.Value VALUE = new ZkReads.Value(ValueBlock.empty(), 0, 0);
+
   enum Kind {
     REQUEST,
     EVALUATE,
@@ -34,14 +43,35 @@ class QueueRulesProperties {
 
   record Action(Kind kind, int lease, LockMode mode) {}
 
-  /** One member's view of its lease, and its nodes. */
+  /** One member's lease and what the conversion and the effects left for the test to do. */
   static final class Member {
-    long position;
-    String node;
-    String pending; // a conversion node not yet granted
-    String retiring; // the old node, still to be deleted after a conversion
-    LockMode held; // null while the first request waits
+    LeaseStatus state;
+    ZkNodes.Created pending; // a conversion node not yet granted (the conversion's own)
     LockMode target;
+    ZkNodes.Created retiring; // the old node, still to be deleted after a conversion
+  }
+
+  /** The queue: ZooKeeper's children of one container, by sequence. */
+  static final class Queue {
+    final Map<Long, String> children = new TreeMap<>();
+    long seq;
+
+    ZkNodes.Created create(String prefix) {
+      seq++;
+      String name = prefix + String.format("%010d", seq);
+      children.put(seq, name);
+      return new ZkNodes.Created("/r/" + name, name, seq, 1);
+    }
+
+    void delete(ZkNodes.Created node) {
+      if (node != null) {
+        children.values().remove(node.name());
+      }
+    }
+
+    QueueSnapshot snapshot() {
+      return new QueueSnapshot(List.copyOf(children.values()));
+    }
   }
 
   @Provide
@@ -64,88 +94,69 @@ class QueueRulesProperties {
   }
 
   @Property(tries = 5000)
-  void ownersNeverBelieveTheyHoldIncompatibleModes(@ForAll("histories") List<Action> history) {
-    Map<Long, String> children = new TreeMap<>();
+  void holdersNeverBelieveTheyHoldIncompatibleModes(@ForAll("histories") List<Action> history) {
+    Queue queue = new Queue();
     Member[] members = new Member[3];
-    long[] seq = {0};
     for (Action action : history) {
       Member m = members[action.lease()];
       switch (action.kind()) {
         case REQUEST -> {
           if (m == null) {
             m = new Member();
-            m.node = create(children, seq, LockNode.requestPrefix(action.mode()));
-            m.position = seq[0];
+            m.state = LeaseStatus.requesting(action.mode());
+            ZkNodes.Created node = queue.create(LockNode.requestPrefix(action.mode()));
+            apply(m, new LeaseInput.Created(node, null), queue);
             members[action.lease()] = m;
           }
         }
         case EVALUATE -> {
           if (m != null) {
-            evaluate(m, new QueueSnapshot(children.values()), children);
+            evaluate(m, queue);
           }
         }
-        case UP -> {
-          if (m != null
-              && m.held != null
-              && m.pending == null
-              && m.retiring == null
-              && !m.held.covers(action.mode())) {
-            m.pending = create(children, seq, LockNode.conversionPrefix(action.mode(), m.position));
-            m.target = action.mode();
-          }
-        }
-        case DOWN -> {
-          if (m != null
-              && m.held != null
-              && m.pending == null
-              && m.retiring == null
-              && m.held != action.mode()
-              && m.held.covers(action.mode())) {
-            String created =
-                create(children, seq, LockNode.conversionPrefix(action.mode(), m.position));
-            m.retiring = m.node;
-            m.node = created;
-            m.held = action.mode();
+        case UP, DOWN -> {
+          if (m != null && m.retiring == null && m.pending == null) {
+            boolean up = action.kind() == Kind.UP;
+            if (m.state.phase().held() && up != m.state.mode().covers(action.mode())) {
+              apply(
+                  m,
+                  new LeaseInput.ConversionAsked(action.mode(), false, new ZkConversion.Outcome()),
+                  queue);
+            }
           }
         }
         case FINISH_SWITCH -> {
           if (m != null && m.retiring != null) {
-            children.values().remove(m.retiring);
+            queue.delete(m.retiring);
             m.retiring = null;
           }
         }
         case RELEASE -> {
-          if (m != null && m.held != null) {
-            children.values().remove(m.node);
-            if (m.pending != null) {
-              children.values().remove(m.pending);
-            }
-            if (m.retiring != null) {
-              children.values().remove(m.retiring);
-            }
+          if (m != null && m.state.phase().held()) {
+            apply(m, new LeaseInput.Release(), queue);
             members[action.lease()] = null;
           }
         }
         case CANCEL -> {
-          if (m != null && m.held == null) {
-            children.values().remove(m.node);
+          if (m != null && !m.state.phase().held()) {
+            apply(m, new LeaseInput.Withdraw(null), queue);
             members[action.lease()] = null;
           } else if (m != null && m.pending != null) {
-            children.values().remove(m.pending);
+            queue.delete(m.pending); // ZkConversion.cancel: the lease keeps its mode
             m.pending = null;
           }
         }
       }
       assertCompatible(members, history);
     }
-    drain(members, children, history);
+    drain(members, queue, history);
   }
 
   /**
    * Liveness: when nobody asks for anything new, holders without a pending conversion release as
    * soon as they can, and everybody keeps evaluating, every request and conversion ends.
    */
-  private static void drain(Member[] members, Map<Long, String> children, List<Action> history) {
+  private static void drain(Member[] members, Queue queue, List<Action> history) {
     for (int round = 0; round < 50; round++) {
       boolean anyLeft = false;
       for (int i = 0; i < members.length; i++) {
@@ -155,26 +166,27 @@ class QueueRulesProperties {
         }
         anyLeft = true;
         if (m.retiring != null) {
-          children.values().remove(m.retiring);
+          queue.delete(m.retiring);
           m.retiring = null;
         }
-        evaluate(m, new QueueSnapshot(children.values()), children);
+        evaluate(m, queue);
         assertCompatible(members, history);
-        if (m.held != null && m.pending == null && m.retiring == null) {
-          children.values().remove(m.node);
+        if (m.state.phase().held() && m.pending == null) {
+          apply(m, new LeaseInput.Release(), queue);
+          assertThat(m.state.phase()).isEqualTo(Phase.RELEASED);
           members[i] = null;
         }
       }
       if (!anyLeft) {
-        return;
+        break;
       }
     }
-    assertThat(children.values()).as("requests stuck after %s", history).isEmpty();
+    assertThat(queue.children.values()).as("requests stuck after %s", history).isEmpty();
   }
 
-  @net.jqwik.api.Example
+  @Example
   void downConversionBesideAnUpConversion() {
-    ownersNeverBelieveTheyHoldIncompatibleModes(
+    holdersNeverBelieveTheyHoldIncompatibleModes(
         List.of(
             new Action(Kind.REQUEST, 0, LockMode.CR),
             new Action(Kind.EVALUATE, 0, LockMode.NL),
@@ -187,43 +199,76 @@ class QueueRulesProperties {
             new Action(Kind.EVALUATE, 0, LockMode.NL)));
   }
 
-  private static void evaluate(Member m, QueueSnapshot queue, Map<Long, String> children) {
-    if (m.held == null) {
-      LockNode me = queue.find(m.node).orElseThrow();
-      if (queue.blockers(me).isEmpty()) {
-        m.held = me.mode();
-      }
+  /** A member reads the queue: its request, or its pending conversion, is decided from it. */
+  private static void evaluate(Member m, Queue queue) {
+    QueueSnapshot snapshot = queue.snapshot();
+    if (!m.state.phase().held()) {
+      apply(m, new LeaseInput.QueueRead(snapshot, null), queue);
     } else if (m.pending != null && m.retiring == null) {
-      LockNode conversion = queue.find(m.pending).orElseThrow();
-      if (queue.deadlocks(conversion)) {
-        children.values().remove(m.pending);
-        m.pending = null;
-      } else if (queue.blockers(conversion).isEmpty()) {
-        m.retiring = m.node;
-        m.node = m.pending;
-        m.pending = null;
-        m.held = m.target;
+      switch (ZkConversion.decide(snapshot, m.pending.name())) {
+        case DEADLOCK, VANISHED -> {
+          queue.delete(m.pending); // ZkConversion.fail: the lease keeps its mode
+          m.pending = null;
+        }
+        case GRANT -> {
+          ZkNodes.Created granted = m.pending;
+          m.pending = null;
+          apply(
+              m,
+              new LeaseInput.Converted(granted, m.target, VALUE, new ZkConversion.Outcome()),
+              queue);
+        }
+        case WAIT -> {}
       }
     }
   }
 
-  private static String create(Map<Long, String> children, long[] seq, String prefix) {
-    seq[0]++;
-    String name = prefix + String.format("%010d", seq[0]);
-    children.put(seq[0], name);
-    return name;
+  /**
+   * Applies {@code event} with the real transition function and plays its effects' ZooKeeper part.
+   */
+  private static void apply(Member m, LeaseInput event, Queue queue) {
+    LeaseMachine.Step step = LeaseMachine.next(RULES, m.state, event);
+    m.state = step.state();
+    for (LeaseEffect effect : step.effects()) {
+      if (effect instanceof LeaseEffect.Admit) {
+        apply(m, new LeaseInput.Admitted(VALUE, true), queue); // an ungated lock admits at once
+      } else if (effect instanceof LeaseEffect.BeginConversion b && b.to() == m.state.mode()) {
+        apply(m, new LeaseInput.Converted(m.state.node(), b.to(), null, b.outcome()), queue);
+      } else if (effect instanceof LeaseEffect.BeginConversion b) {
+        String prefix =
+            LockNode.conversionPrefix(
+                b.to(), LockNode.parse(m.state.node().name()).orElseThrow().position());
+        ZkNodes.Created node = queue.create(prefix);
+        if (m.state.mode().covers(b.to())) {
+          apply(m, new LeaseInput.Converted(node, b.to(), null, b.outcome()), queue);
+        } else {
+          m.pending = node;
+          m.target = b.to();
+        }
+      } else if (effect instanceof LeaseEffect.RetireNode r) {
+        m.retiring = r.old(); // deleted later: others may read the queue in between
+      } else if (effect instanceof LeaseEffect.DeleteRequest d) {
+        queue.delete(d.node());
+      } else if (effect instanceof LeaseEffect.EndHeld e) {
+        queue.delete(e.node());
+        queue.delete(m.retiring);
+        queue.delete(m.pending); // a pending conversion fails with the lease
+        m.retiring = null;
+        m.pending = null;
+      }
+    }
   }
 
   private static void assertCompatible(Member[] members, List<Action> history) {
     List<LockMode> held = new ArrayList<>();
     for (Member m : members) {
-      if (m != null && m.held != null) {
+      if (m != null && m.state.phase().held()) {
         for (LockMode other : held) {
-          assertThat(other.compatibleWith(m.held))
-              .as("%s held beside %s after %s", m.held, other, history)
+          assertThat(other.compatibleWith(m.state.mode()))
+              .as("%s held beside %s after %s", m.state.mode(), other, history)
               .isTrue();
         }
-        held.add(m.held);
+        held.add(m.state.mode());
       }
     }
   }

@@ -1,7 +1,5 @@
 package dev.quorate.samples.failover;
 
-import dev.quorate.fence.FenceDecision;
-import dev.quorate.fence.FenceGuard;
 import dev.quorate.fence.FenceHistory;
 import dev.quorate.fence.FenceLevel;
 import dev.quorate.fence.FenceScope;
@@ -30,6 +28,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
@@ -118,11 +117,24 @@ public final class HostAgent {
         };
     QuorumDisk disk =
         QuorumDisk.builder(config.id(), CLUSTER)
-            .disk(config.work().resolve("qdisk.img"))
+            // Over the host's link: a host cut off from the network loses the disk too.
+            .disk(NbdDisk.open(config.nbd(), DemoCluster.QUORUM_DISK, Duration.ofSeconds(1)))
             .selfFence(
                 SelfFence.callback(
                     reason -> {
-                      out.emit("self-fence", config.host() + " fences itself: " + reason);
+                      // A real host's watchdog reboots it: its guests die with it.
+                      ClusterManager manager = managerRef.get();
+                      List<String> killed = manager == null ? List.of() : manager.selfFence();
+                      out.emit(
+                          "self-fence",
+                          config.host()
+                              + " fences itself: "
+                              + reason
+                              + "; its guests die with it"
+                              + (killed.isEmpty()
+                                  ? ""
+                                  : ": " + String.join(", ", killed) + " killed")
+                              + ", its cluster manager halts");
                       Runtime.getRuntime().halt(70);
                     }))
             .listener(
@@ -132,7 +144,7 @@ public final class HostAgent {
                   } catch (RejectedExecutionException e) {
                     // Shutting down: the last heartbeats need no quorum any more.
                   }
-                  report(config, out, event);
+                  AgentReports.diskEvent(config, out, event);
                   ClusterManager manager = managerRef.get();
                   if (manager != null && event.kind() == QuorumDiskEvent.Kind.NODE_STOPPED) {
                     config.nameOf(MemberId.of(event.nodeId())).ifPresent(manager::leftCleanly);
@@ -158,7 +170,7 @@ public final class HostAgent {
     TopologyFenceGuard guard = guard(config, policy, quorum, disk);
     PowerSwitch power = PowerSwitch.in(config.work());
     Fencer fencer =
-        Fencer.builder(fenceTopology(config, power), power.agents(), reporting(guard, out))
+        Fencer.builder(fenceTopology(config, power), power.agents(), AgentReports.guard(guard, out))
             .history(
                 FenceHistory.open(
                     config
@@ -244,41 +256,6 @@ public final class HostAgent {
     return present;
   }
 
-  private static void report(HostConfig config, Emitter out, QuorumDiskEvent event) {
-    String node =
-        event.nodeId() < 1
-            ? "nobody"
-            : config.nameOf(MemberId.of(event.nodeId())).orElse("node " + event.nodeId());
-    switch (event.kind()) {
-      case NODE_UP, NODE_DOWN, NODE_STOPPED, NODE_RESTARTED ->
-          out.emit(
-              "disk",
-              "quorum disk: "
-                  + node
-                  + " "
-                  + event.kind().name().substring(5)
-                  + " ("
-                  + event.detail()
-                  + ")",
-              "node",
-              node,
-              "change",
-              event.kind().name());
-      case MASTER_CHANGED -> out.emit("master", "quorum disk: master is now " + node, "node", node);
-      case EVICTED, SELF_FENCE, UNDEAD_WRITE ->
-          out.emit(
-              "disk",
-              "quorum disk: " + event.kind() + " " + node + ": " + event.detail(),
-              "node",
-              node,
-              "change",
-              event.kind().name());
-      default -> {
-        // TENURE renewals and test messages are not news.
-      }
-    }
-  }
-
   private static TopologyFenceGuard guard(
       HostConfig config, QuorumPolicy policy, QuorumService quorum, QuorumDisk disk) {
     var builder =
@@ -304,38 +281,5 @@ public final class HostAgent {
         config.preferred(),
         new TargetPolicy(DemoTiming.FENCE_DELAY, Duration.ZERO, Duration.ZERO, Duration.ZERO));
     return topology.build();
-  }
-
-  /** The guard, with every decision also printed for the demo. */
-  private static FenceGuard reporting(FenceGuard guard, Emitter out) {
-    return proposal -> {
-      FenceDecision decision = guard.decide(proposal);
-      out.emit(
-          "guard",
-          "fence guard, level "
-              + proposal.level().index()
-              + " ("
-              + proposal.scope()
-              + ", "
-              + proposal.request().action().protocolName()
-              + " "
-              + proposal.request().target()
-              + "): "
-              + (decision.allowed() ? "ALLOWED " : "REFUSED ")
-              + decision.reason()
-              + ": "
-              + decision.explanation(),
-          "target",
-          proposal.request().target(),
-          "level",
-          Integer.toString(proposal.level().index()),
-          "scope",
-          proposal.scope().name(),
-          "allowed",
-          Boolean.toString(decision.allowed()),
-          "reason",
-          decision.reason().name());
-      return decision;
-    };
   }
 }

@@ -1,0 +1,80 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.QuorateException;
+
+/**
+ * What happened to a {@link ZkLease}, as its transition function ({@link LeaseMachine#next}) takes
+ * it: ZooKeeper's answers, its watches, the connection, its holder and its manager.
+ */
+sealed interface LeaseInput {
+  /** The request's node was created; {@code read} is the listing pipelined behind it, or null. */
+  record Created(ZkNodes.Created node, ZkReads.Pipelined read) implements LeaseInput {}
+
+  /** The create failed. */
+  record CreateFailed(QuorateException failure) implements LeaseInput {}
+
+  /** The queue was listed; {@code read} carries the value block read behind it (null in tests). */
+  record QueueRead(QueueSnapshot queue, ZkReads.Pipelined read) implements LeaseInput {}
+
+  /** Listing the queue, or checking the grant, failed. */
+  record ReadFailed(QuorateException failure) implements LeaseInput {}
+
+  /** Nothing blocks the request and, on a gated lock, the gate admitted it. */
+  record Admitted(ZkReads.Value value, boolean queueWatched) implements LeaseInput {}
+
+  /** The recovery gate withheld a request that may not wait. */
+  record Refused() implements LeaseInput {}
+
+  /** A node we waited behind changed (or the gate asks to look again): read the queue again. */
+  record BlockerGone() implements LeaseInput {}
+
+  /** The queue changed; a held lease watches its own node again. */
+  record NodeChanged() implements LeaseInput {}
+
+  /** Requests may have come that this holder keeps waiting. */
+  record WaitersChanged() implements LeaseInput {}
+
+  /** The node at {@code path} was deleted. */
+  record NodeDeleted(String path) implements LeaseInput {}
+
+  /** The connection was suspended. */
+  record Suspended() implements LeaseInput {}
+
+  /** The connection is back, in session {@code session} (0 if none). */
+  record Reconnected(long session) implements LeaseInput {}
+
+  /** Whether the held node exists, as read after a reconnect. */
+  record NodeChecked(boolean exists) implements LeaseInput {}
+
+  /** The session is lost. */
+  record SessionLost() implements LeaseInput {}
+
+  /** The requester gave up (timeout, interrupt), with {@code failure} to tell it, or null. */
+  record Withdraw(QuorateException failure) implements LeaseInput {}
+
+  /** The holder released the lease. */
+  record Release() implements LeaseInput {}
+
+  /** The holder gives the lease up as lost (the quorum gate's revocation). */
+  record Abandon(String cause) implements LeaseInput {}
+
+  /** The lock manager closes. */
+  record Close() implements LeaseInput {}
+
+  /** The holder asks for a conversion. */
+  record ConversionAsked(LockMode to, boolean tryOnce, ZkConversion.Outcome outcome)
+      implements LeaseInput {}
+
+  /**
+   * A conversion was granted: the lease holds {@code mode} on {@code node} now. An up-conversion
+   * reads the value block ({@code value}) and takes the node's czxid as token; a down-conversion
+   * ({@code value} null) keeps both.
+   */
+  record Converted(
+      ZkNodes.Created node, LockMode mode, ZkReads.Value value, ZkConversion.Outcome outcome)
+      implements LeaseInput {}
+
+  /** The value block was read again (after a down-conversion wrote it). */
+  record ValueRead(ZkReads.Value value) implements LeaseInput {}
+}

@@ -1,0 +1,322 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.lock.BlockingCallback;
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseLostException;
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
+import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.ValueBlock;
+import dev.quorate.lock.internal.LeaseEvents;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out the {@link LeaseEffect}s of one {@link ZkLease}, on its steps: the ZooKeeper calls
+ * (through {@link ZkNodes}, {@link LeaseWatch}, {@link ZkConversion}, {@link LeaseEnds}) and the
+ * futures and listeners of its holder. What an effect reads comes back as the {@link LeaseInput} it
+ * returns, which the lease applies next; what arrives later (a watch, a poll) is posted. It never
+ * calls the lease. It keeps the holder's staged value block, which only the holder writes.
+ */
+final class LeaseSteps {
+  private static final Logger log = LoggerFactory.getLogger(LeaseSteps.class);
+
+  private final ZkLockService service;
+  private final ZkNodes nodes;
+  private final String container;
+  private final LeaseMachine.Rules rules;
+  private final Lease lease;
+  private final CompletableFuture<Lease> granted = new CompletableFuture<>();
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
+  private final LeaseEvents events;
+  private final BlockingCallback blockingCallback;
+  private final boolean callerWaits;
+  private final Executor steps;
+  private final Consumer<LeaseInput> post;
+  private final RecoveryCheck recovery;
+  private final LeaseWatch watch;
+  private final ZkConversion conversion;
+  private final LeaseEnds ends;
+
+  private volatile ValueBlock staged;
+
+  /** ZooKeeper's answer to the release, once it was sent. */
+  private CompletableFuture<ZkNodes.Release> released =
+      CompletableFuture.completedFuture(ZkNodes.Release.DELETED);
+
+  /**
+   * @param lease the lease handed to its requester and to its conversions' callers
+   * @param steps the lease's serial steps, where every effect runs
+   * @param post posts an event to the lease's steps
+   * @param options the lock's options: blocking callback, recovery gate
+   */
+  LeaseSteps(
+      ZkLockService service,
+      LeaseMachine.Rules rules,
+      Lease lease,
+      LeaseEvents events,
+      LockOptions options,
+      boolean callerWaits,
+      Executor steps,
+      Consumer<LeaseInput> post) {
+    this.service = service;
+    this.nodes = service.nodes();
+    this.container = service.container(rules.resource());
+    this.rules = rules;
+    this.lease = lease;
+    this.events = events;
+    this.blockingCallback = options.blockingCallback().orElse(null);
+    this.callerWaits = callerWaits;
+    this.steps = steps;
+    this.post = post;
+    this.recovery =
+        options
+            .recoveryGate()
+            .map(
+                gate ->
+                    new RecoveryCheck(service, container, rules.resource(), gate, service.member()))
+            .orElse(null);
+    this.watch = new LeaseWatch(nodes.reads(), container, post);
+    this.conversion =
+        new ZkConversion(
+            nodes,
+            container,
+            rules.resource(),
+            watch,
+            recovery,
+            steps,
+            post,
+            service::afterTimeout);
+    this.ends = new LeaseEnds(service, nodes, container, recovery);
+  }
+
+  /**
+   * Carries out {@code effect} in state {@code s}; returns what it read, for the lease to apply.
+   */
+  Optional<LeaseInput> run(LeaseEffect effect, LeaseStatus s) {
+    if (effect instanceof LeaseEffect.Create c) {
+      ends.requeue(c.old());
+      return Optional.of(create(s));
+    } else if (effect instanceof LeaseEffect.ReadQueue r) {
+      return Optional.of(readQueue(r.read()));
+    } else if (effect instanceof LeaseEffect.Admit a) {
+      return admit(a);
+    } else if (effect instanceof LeaseEffect.WatchBlocker w) {
+      watch.waitFor(w.nearest());
+    } else if (effect instanceof LeaseEffect.Grant) {
+      grant();
+    } else if (effect instanceof LeaseEffect.FailRequest f) {
+      granted.completeExceptionally(f.failure());
+    } else if (effect instanceof LeaseEffect.DeleteRequest d) {
+      ends.withdraw(d.node());
+    } else if (effect instanceof LeaseEffect.Forget) {
+      ended.complete(null);
+    } else if (effect instanceof LeaseEffect.Emit e) {
+      events.emit(e.from(), e.to(), e.cause());
+    } else if (effect instanceof LeaseEffect.WatchOwnNode w) {
+      if (w.background()) {
+        watch.ownNodeInBackground(s.node().path());
+      } else {
+        watch.ownNode(s.node().path());
+      }
+    } else if (effect instanceof LeaseEffect.NotifyWaiters n) {
+      notifyWaiters(n.later(), s);
+    } else if (effect instanceof LeaseEffect.CheckOwnNode) {
+      return checkOwnNode(s);
+    } else if (effect instanceof LeaseEffect.EvaluateConversion) {
+      return conversion.evaluate(s, service::isClosed).map(LeaseInput.class::cast);
+    } else if (effect instanceof LeaseEffect.BeginConversion b) {
+      return conversion
+          .begin(s, b.to(), b.tryOnce(), b.outcome(), service::isClosed)
+          .map(LeaseInput.class::cast);
+    } else if (effect instanceof LeaseEffect.RefuseConversion r) {
+      r.outcome().completeExceptionally(s.notGranted(rules.resource()));
+    } else if (effect instanceof LeaseEffect.FailConversion f) {
+      if (conversion.inProgress()) {
+        conversion.fail(conversionFailure(f.code(), f.why()), s.phase().held());
+      }
+    } else if (effect instanceof LeaseEffect.CompleteConversion c) {
+      // Off the steps: a caller's continuation may call release(), which waits for them.
+      service.pool().execute(() -> c.outcome().complete(lease));
+    } else if (effect instanceof LeaseEffect.RetireNode r) {
+      return retire(r, s);
+    } else if (effect instanceof LeaseEffect.EndHeld e) {
+      end(e, s);
+    } else {
+      throw new IllegalArgumentException("unknown lease effect " + effect);
+    }
+    return Optional.empty();
+  }
+
+  private LeaseInput create(LeaseStatus s) {
+    if (granted.isDone()) {
+      return new LeaseInput.Withdraw(null); // timed out or interrupted before it was queued
+    }
+    try {
+      ZkNodes.Queued queued =
+          nodes.createQueued(container, LockNode.requestPrefix(s.mode()), watch.queueSinceCreate());
+      return new LeaseInput.Created(queued.created(), queued.read());
+    } catch (QuorateException e) {
+      return new LeaseInput.CreateFailed(e);
+    }
+  }
+
+  /** Lists the queue, or takes {@code pipelined} (read right after our create). */
+  private LeaseInput readQueue(ZkReads.Pipelined pipelined) {
+    if (service.isClosed()) {
+      return new LeaseInput.Close();
+    }
+    if (granted.isDone()) {
+      return new LeaseInput.Withdraw(null); // its requester gave up: nobody would hold it
+    }
+    try {
+      ZkReads.Pipelined read =
+          pipelined != null ? pipelined : nodes.reads().queueAndValue(container);
+      return new LeaseInput.QueueRead(read.queue(), read);
+    } catch (QuorateException e) {
+      return failedRead(e);
+    }
+  }
+
+  private LeaseInput failedRead(QuorateException e) {
+    // On CONNECTION_LOSS the connection listener makes the lease look again once it is back.
+    log.debug("reading the queue of {} failed", container, e);
+    return new LeaseInput.ReadFailed(e);
+  }
+
+  private Optional<LeaseInput> admit(LeaseEffect.Admit a) {
+    try {
+      if (recovery != null
+          && !recovery.proceed(
+              recovery.admit(a.queue(), a.me()),
+              rules.tryOnce(),
+              () -> post.accept(new LeaseInput.Refused()),
+              () -> post.accept(new LeaseInput.BlockerGone()))) {
+        return Optional.empty();
+      }
+      ZkReads.Pipelined read = a.read();
+      return Optional.of(new LeaseInput.Admitted(read.valueBlock(), read.watchesQueue()));
+    } catch (QuorateException e) {
+      return Optional.of(failedRead(e));
+    }
+  }
+
+  private void grant() {
+    if (callerWaits) {
+      // The only continuations are a blocked caller and our own bookkeeping: nothing that blocks.
+      if (!granted.complete(lease)) {
+        post.accept(new LeaseInput.Release()); // the requester gave up at this very moment
+      }
+    } else {
+      // Completed off the steps: a caller's continuation may call release(), which waits for them.
+      service
+          .pool()
+          .execute(
+              () -> {
+                if (!granted.complete(lease)) {
+                  // The requester gave up at this very moment; nobody will hold the grant.
+                  post.accept(new LeaseInput.Release());
+                }
+              });
+    }
+  }
+
+  private void notifyWaiters(boolean later, LeaseStatus s) {
+    if (blockingCallback == null) {
+      return;
+    }
+    if (later) {
+      // A step of its own, after the grant's completion: the holder need not wait for this read.
+      post.accept(new LeaseInput.WaitersChanged());
+      return;
+    }
+    for (LockMode wanted : watch.newWaiters(s.node().name())) {
+      events.blocking(blockingCallback, wanted);
+    }
+  }
+
+  private Optional<LeaseInput> checkOwnNode(LeaseStatus s) {
+    try {
+      return Optional.of(new LeaseInput.NodeChecked(nodes.reads().exists(s.node().path())));
+    } catch (QuorateException e) {
+      return Optional.empty(); // still no connection; the next state change decides
+    }
+  }
+
+  private QuorateException conversionFailure(ErrorCode code, String why) {
+    return code == ErrorCode.CLOSED
+        ? new QuorateException(
+            code, "lock manager closed; conversion on '" + rules.resource() + "' failed")
+        : new LeaseLostException(code, "lease " + lease + " " + why);
+  }
+
+  /**
+   * Deletes the node a conversion switched away from. A down-conversion from PW or EX writes the
+   * staged value block as the old node goes (VMS: on any down-conversion), then reads the version
+   * to write the next one with; if that read fails the old version stays, so a later write is
+   * refused rather than overwriting a newer value.
+   */
+  private Optional<LeaseInput> retire(LeaseEffect.RetireNode r, LeaseStatus s) {
+    ValueBlock write = r.writeStaged() ? staged : null;
+    if (write == null) {
+      nodes.delete(r.old().path());
+      return Optional.empty();
+    }
+    nodes.release(container, r.old().path(), write, s.value().version());
+    try {
+      return Optional.of(new LeaseInput.ValueRead(nodes.reads().readValue(container)));
+    } catch (QuorateException e) {
+      log.warn("value block of {} not read back after a down-conversion", container, e);
+      return Optional.empty();
+    } finally {
+      staged = null;
+    }
+  }
+
+  private void end(LeaseEffect.EndHeld e, LeaseStatus s) {
+    ValueBlock write = null;
+    if (e.end() == LeaseEffect.End.RELEASED) {
+      write = s.mode().writesValueBlock() ? staged : null;
+      staged = null;
+    }
+    CompletableFuture<ZkNodes.Release> answer =
+        ends.end(e.end(), e.node(), write, s.value() == null ? -1 : s.value().version());
+    if (e.end() == LeaseEffect.End.RELEASED) {
+      released = answer;
+    }
+  }
+
+  /** The requester's future. */
+  CompletableFuture<Lease> granted() {
+    return granted;
+  }
+
+  /** Completed once the lease is over: the manager need not know it any more. */
+  CompletableFuture<Void> ended() {
+    return ended;
+  }
+
+  /** ZooKeeper's answer to the release sent by the last {@code EndHeld(RELEASED)}; on the steps. */
+  CompletableFuture<ZkNodes.Release> released() {
+    return released;
+  }
+
+  /** Starts a conversion to {@code target} within {@code timeout} (null: no bound). */
+  CompletableFuture<Lease> convert(LockMode target, Duration timeout) {
+    return conversion.start(target, timeout);
+  }
+
+  ValueBlock staged() {
+    return staged;
+  }
+
+  void stage(ValueBlock value) {
+    staged = value;
+  }
+}

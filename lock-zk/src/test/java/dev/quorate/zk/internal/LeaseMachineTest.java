@@ -1,0 +1,216 @@
+package dev.quorate.zk.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockTimeoutException;
+import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.ValueBlock;
+import dev.quorate.zk.internal.LeaseMachine.Step;
+import dev.quorate.zk.internal.LeaseStatus.Phase;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The lease's transition function, without ZooKeeper: each row a rule the lease relies on. */
+@Timeout(10)
+class LeaseMachineTest {
+  private static final String CONTAINER = "/locks/r";
+  private static final LeaseMachine.Rules WAITS = new LeaseMachine.Rules("r", false, false);
+  private static final LeaseMachine.Rules TRY_ONCE = new LeaseMachine.Rules("r", true, false);
+  private static final long SESSION = 7;
+
+  private static ZkNodes.Created node(String prefix, long seq) {
+    String name = prefix + String.format("%010d", seq);
+    return new ZkNodes.Created(CONTAINER + "/" + name, name, 100 + seq, SESSION);
+  }
+
+  private static final ZkNodes.Created MINE = node(LockNode.requestPrefix(LockMode.EX), 2);
+  private static final ZkNodes.Created OTHER = node(LockNode.requestPrefix(LockMode.EX), 1);
+  private static final ZkReads.Value VALUE = new ZkReads.Value(ValueBlock.empty(), 3, 5);
+
+  private static Step next(LeaseMachine.Rules rules, LeaseStatus s, LeaseInput event) {
+    return LeaseMachine.next(rules, s, event);
+  }
+
+  private static LeaseStatus waiting() {
+    return next(WAITS, LeaseStatus.requesting(LockMode.EX), new LeaseInput.Created(MINE, null))
+        .state();
+  }
+
+  private static LeaseStatus granted() {
+    return next(WAITS, waiting(), new LeaseInput.Admitted(VALUE, true)).state();
+  }
+
+  private static QueueSnapshot queue(ZkNodes.Created... nodes) {
+    return new QueueSnapshot(List.of(nodes).stream().map(ZkNodes.Created::name).toList());
+  }
+
+  @Test
+  void anUncontendedRequestIsAdmittedAndGrantedWithItsNodesCzxidAsToken() {
+    Step read = next(WAITS, waiting(), new LeaseInput.QueueRead(queue(MINE), null));
+    assertThat(read.effects()).singleElement().isInstanceOf(LeaseEffect.Admit.class);
+
+    Step grant = next(WAITS, waiting(), new LeaseInput.Admitted(VALUE, false));
+    assertThat(grant.state().phase()).isEqualTo(Phase.GRANTED);
+    assertThat(grant.state().token()).isEqualTo(MINE.czxid());
+    assertThat(grant.effects())
+        .containsExactly(
+            new LeaseEffect.WatchOwnNode(true),
+            new LeaseEffect.Grant(),
+            new LeaseEffect.NotifyWaiters(true));
+  }
+
+  @Test
+  void aBlockedRequestWatchesTheNearestBlockerOrFailsIfItMayNotWait() {
+    QueueSnapshot blocked = queue(OTHER, MINE);
+    Step waits = next(WAITS, waiting(), new LeaseInput.QueueRead(blocked, null));
+    assertThat(waits.effects())
+        .containsExactly(new LeaseEffect.WatchBlocker(blocked.find(OTHER.name()).orElseThrow()));
+
+    LeaseStatus tryOnce =
+        next(TRY_ONCE, LeaseStatus.requesting(LockMode.EX), new LeaseInput.Created(MINE, null))
+            .state();
+    Step fails = next(TRY_ONCE, tryOnce, new LeaseInput.QueueRead(blocked, null));
+    assertThat(fails.state().phase()).isEqualTo(Phase.WITHDRAWN);
+    assertThat(fails.effects().get(0))
+        .isInstanceOfSatisfying(
+            LeaseEffect.FailRequest.class,
+            f -> assertThat(f.failure()).isInstanceOf(LockTimeoutException.class));
+    assertThat(fails.effects().subList(1, 3))
+        .containsExactly(new LeaseEffect.DeleteRequest(MINE), new LeaseEffect.Forget());
+  }
+
+  @Test
+  void aWaitingRequestWhoseNodeVanishedOrWhoseSessionEndedQueuesAgain() {
+    Step vanished = next(WAITS, waiting(), new LeaseInput.QueueRead(queue(OTHER), null));
+    assertThat(vanished.state().phase()).isEqualTo(Phase.CREATING);
+    assertThat(vanished.effects()).containsExactly(new LeaseEffect.Create(MINE));
+
+    Step newSession = next(WAITS, waiting(), new LeaseInput.Reconnected(SESSION + 1));
+    assertThat(newSession.effects()).containsExactly(new LeaseEffect.Create(MINE));
+    Step sameSession = next(WAITS, waiting(), new LeaseInput.Reconnected(SESSION));
+    assertThat(sameSession.effects()).containsExactly(new LeaseEffect.ReadQueue(null));
+  }
+
+  @Test
+  void aNodeCreatedAfterTheRequestWasWithdrawnIsDeleted() {
+    LeaseStatus withdrawn =
+        next(WAITS, LeaseStatus.requesting(LockMode.EX), new LeaseInput.Withdraw(null)).state();
+    assertThat(withdrawn.phase()).isEqualTo(Phase.WITHDRAWN);
+    Step late = next(WAITS, withdrawn, new LeaseInput.Created(MINE, null));
+    assertThat(late.effects()).containsExactly(new LeaseEffect.DeleteRequest(MINE));
+  }
+
+  @Test
+  void itsOwnNodeDeletedMakesAHeldLeaseLostOnceAnotherNodeDoesNot() {
+    Step lost = next(WAITS, granted(), new LeaseInput.NodeDeleted(MINE.path()));
+    assertThat(lost.state().phase()).isEqualTo(Phase.LOST);
+    assertThat(lost.effects())
+        .contains(new LeaseEffect.EndHeld(LeaseEffect.End.LOST, MINE), new LeaseEffect.Forget())
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .isInstanceOfSatisfying(
+                        LeaseEffect.Emit.class,
+                        emit -> {
+                          assertThat(emit.from()).isEqualTo(LeaseState.GRANTED);
+                          assertThat(emit.to()).isEqualTo(LeaseState.LOST);
+                        }));
+    assertThat(next(WAITS, lost.state(), new LeaseInput.NodeDeleted(MINE.path())).effects())
+        .isEmpty();
+    assertThat(next(WAITS, granted(), new LeaseInput.NodeDeleted(OTHER.path())).effects())
+        .isEmpty();
+  }
+
+  @Test
+  void aLossFoundAfterTheHolderAskedToReleaseIsItsRelease() {
+    LeaseStatus releasing = granted().withReleaseAsked();
+    Step step = next(WAITS, releasing, new LeaseInput.SessionLost());
+    assertThat(step.state().phase()).isEqualTo(Phase.RELEASED);
+    assertThat(step.effects())
+        .contains(
+            new LeaseEffect.Emit(LeaseState.GRANTED, LeaseState.RELEASED, "released by holder"),
+            new LeaseEffect.EndHeld(LeaseEffect.End.RELEASED, MINE));
+  }
+
+  @Test
+  void suspendedThenBackWithinTheSessionAndTheNodeThereIsGrantedAgain() {
+    Step suspect = next(WAITS, granted(), new LeaseInput.Suspended());
+    assertThat(suspect.state().holderView()).isEqualTo(LeaseState.SUSPECT);
+    Step back = next(WAITS, suspect.state(), new LeaseInput.Reconnected(SESSION));
+    assertThat(back.effects()).containsExactly(new LeaseEffect.CheckOwnNode());
+    Step checked = next(WAITS, suspect.state(), new LeaseInput.NodeChecked(true));
+    assertThat(checked.state().phase()).isEqualTo(Phase.GRANTED);
+    assertThat(checked.effects().get(0))
+        .isEqualTo(
+            new LeaseEffect.Emit(
+                LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session"));
+
+    Step gone = next(WAITS, suspect.state(), new LeaseInput.NodeChecked(false));
+    assertThat(gone.state().phase()).isEqualTo(Phase.LOST);
+    Step expired = next(WAITS, suspect.state(), new LeaseInput.Reconnected(SESSION + 1));
+    assertThat(expired.state().phase()).isEqualTo(Phase.LOST);
+    assertThat(expired.effects())
+        .contains(
+            new LeaseEffect.Emit(LeaseState.SUSPECT, LeaseState.LOST, "ZooKeeper session expired"));
+  }
+
+  @Test
+  void closeFailsAWaitingRequestAndLosesAHeldLease() {
+    Step waiting = next(WAITS, waiting(), new LeaseInput.Close());
+    assertThat(waiting.effects().get(0))
+        .isInstanceOfSatisfying(
+            LeaseEffect.FailRequest.class,
+            f -> assertThat(f.failure().code()).isEqualTo(ErrorCode.CLOSED));
+    Step held = next(WAITS, granted(), new LeaseInput.Close());
+    assertThat(held.state().phase()).isEqualTo(Phase.LOST);
+    assertThat(held.effects()).contains(new LeaseEffect.EndHeld(LeaseEffect.End.CLOSED, MINE));
+  }
+
+  @Test
+  void abandonLosesTheLeaseKeepingWhatTheRecoveryGateNeeds() {
+    Step step = next(WAITS, granted(), new LeaseInput.Abandon("quorum lost"));
+    assertThat(step.state().phase()).isEqualTo(Phase.LOST);
+    assertThat(step.effects())
+        .contains(
+            new LeaseEffect.Emit(LeaseState.GRANTED, LeaseState.LOST, "quorum lost"),
+            new LeaseEffect.EndHeld(LeaseEffect.End.ABANDONED, MINE));
+  }
+
+  @Test
+  void aConversionIsRefusedUnlessGrantedAndAppliedUpWithANewTokenDownWithTheOldOne() {
+    ZkConversion.Outcome outcome = new ZkConversion.Outcome();
+    LeaseStatus suspect = next(WAITS, granted(), new LeaseInput.Suspended()).state();
+    assertThat(
+            next(WAITS, suspect, new LeaseInput.ConversionAsked(LockMode.PR, false, outcome))
+                .effects())
+        .containsExactly(new LeaseEffect.RefuseConversion(outcome));
+
+    ZkNodes.Created up = node(LockNode.conversionPrefix(LockMode.EX, 2), 9);
+    LeaseStatus pr = new LeaseStatus(Phase.GRANTED, MINE, LockMode.PR, MINE.czxid(), VALUE, false);
+    Step converted = next(WAITS, pr, new LeaseInput.Converted(up, LockMode.EX, VALUE, outcome));
+    assertThat(converted.state().token()).isEqualTo(up.czxid());
+    assertThat(converted.state().mode()).isEqualTo(LockMode.EX);
+    assertThat(converted.effects()).contains(new LeaseEffect.RetireNode(MINE, false));
+
+    ZkNodes.Created down = node(LockNode.conversionPrefix(LockMode.PR, 2), 10);
+    Step downStep =
+        next(WAITS, granted(), new LeaseInput.Converted(down, LockMode.PR, null, outcome));
+    assertThat(downStep.state().token()).isEqualTo(MINE.czxid());
+    assertThat(downStep.state().node()).isEqualTo(down);
+    assertThat(downStep.effects()).contains(new LeaseEffect.RetireNode(MINE, true));
+  }
+
+  @Test
+  void aFailedReadEndsTheRequestUnlessItIsConnectionTroubleForARequestThatWaits() {
+    QuorateException loss = new QuorateException(ErrorCode.CONNECTION_LOSS, "no connection");
+    assertThat(next(WAITS, waiting(), new LeaseInput.ReadFailed(loss)).effects()).isEmpty();
+    QuorateException refused = new QuorateException(ErrorCode.REFUSED, "no auth");
+    Step failed = next(WAITS, waiting(), new LeaseInput.ReadFailed(refused));
+    assertThat(failed.state().phase()).isEqualTo(Phase.WITHDRAWN);
+    assertThat(failed.effects().get(0)).isEqualTo(new LeaseEffect.FailRequest(refused));
+  }
+}
