@@ -13,9 +13,6 @@ module dev.quorate.fence {
 
   exports dev.quorate.fence;
   exports dev.quorate.fence.metrics;
-  // The history codec, for the ZooKeeper history of lock-zk: one format for files and nodes.
-  exports dev.quorate.fence.internal to
-      dev.quorate.zk;
 
   uses dev.quorate.fence.FenceAgent;
 }

@@ -8,7 +8,7 @@ import dev.quorate.lock.Lock;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import dev.quorate.zk.ZkLockManager;
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -6,7 +6,7 @@ import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.tck.LockManagerTck;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

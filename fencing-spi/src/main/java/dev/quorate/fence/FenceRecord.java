@@ -1,5 +1,6 @@
 package dev.quorate.fence;
 
+import dev.quorate.fence.internal.FenceRecordJson;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -97,5 +98,31 @@ public record FenceRecord(
             + target
             + " is down"
             + (reason.isBlank() ? "" : ": " + reason));
+  }
+
+  /**
+   * Returns this record as one line of JSON (no line break), the form of the history file and of
+   * the ZooKeeper history's nodes, readable with {@code jq}.
+   *
+   * <pre>{@code
+   * Files.writeString(log, record.toJson() + "\n", StandardOpenOption.APPEND);
+   * }</pre>
+   *
+   * @return the JSON object
+   */
+  public String toJson() {
+    return FenceRecordJson.encode(this);
+  }
+
+  /**
+   * Reads a record written by {@link #toJson()}.
+   *
+   * @param json one JSON object
+   * @return the record
+   * @throws IllegalArgumentException if the text is not a fence record; the message says what is
+   *     wrong and where
+   */
+  public static FenceRecord fromJson(String json) {
+    return FenceRecordJson.decode(json);
   }
 }

@@ -12,7 +12,6 @@ import dev.quorate.zk.internal.CuratorClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SortedSet;
 import org.apache.curator.framework.CuratorFramework;
@@ -257,6 +256,7 @@ public final class ZkArbiter implements AutoCloseable {
     private String rootPath = "/quorate/arbiter";
     private Duration sessionTimeout = Duration.ofSeconds(10);
     private Duration connectionTimeout = Duration.ofSeconds(15);
+    private ZkSecurity security = ZkSecurity.none();
     private MemberId localMember;
     private final List<ArbiterHeuristic> heuristics = new ArrayList<>();
     private Ffsplit.LastResort lastResort = Ffsplit.LastResort.LOWEST_ID;
@@ -313,7 +313,9 @@ public final class ZkArbiter implements AutoCloseable {
     }
 
     /**
-     * Sets how long {@link #build()} waits for the witness (default 15 s).
+     * Sets how long {@link #build()} waits for the witness (default 15 s). The client this builder
+     * creates gives up one connection attempt after this or the session timeout, whichever is
+     * shorter: an attempt outlasting the session could only find it expired.
      *
      * @param timeout positive
      * @return this builder
@@ -321,6 +323,20 @@ public final class ZkArbiter implements AutoCloseable {
      */
     public Builder connectionTimeout(Duration timeout) {
       this.connectionTimeout = BuilderChecks.positive(timeout, "connectionTimeout");
+      return this;
+    }
+
+    /**
+     * Sets authentication, ACLs and TLS of the client this builder creates, as {@link
+     * ZkLockManagerBuilder#security(ZkSecurity)} does: with an identity, the nodes the arbiter
+     * creates are open to that identity only. With {@link #curator(CuratorFramework)}, configure
+     * that client instead (authentication, TLS and its ACL provider); this setting is then ignored.
+     *
+     * @param security the setting
+     * @return this builder
+     */
+    public Builder security(ZkSecurity security) {
+      this.security = Objects.requireNonNull(security, "security");
       return this;
     }
 
@@ -394,9 +410,7 @@ public final class ZkArbiter implements AutoCloseable {
       CuratorFramework client = curator;
       CuratorFramework owned = null;
       if (client == null) {
-        client =
-            CuratorClients.create(
-                connectString, sessionTimeout, connectionTimeout, List.of(), Map.of(), null);
+        client = ZkClients.create(connectString, sessionTimeout, connectionTimeout, security);
         owned = client;
       }
       try {

@@ -9,7 +9,6 @@ import dev.quorate.zk.internal.MembershipSession;
 import dev.quorate.zk.internal.ZkMemberNodes;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.curator.framework.CuratorFramework;
 
@@ -147,6 +146,7 @@ public final class ZkMembership implements AutoCloseable {
     private String rootPath = "/quorate/members";
     private Duration sessionTimeout = Duration.ofSeconds(10);
     private Duration connectionTimeout = Duration.ofSeconds(15);
+    private ZkSecurity security = ZkSecurity.none();
     private Member localMember;
     private QuorumService quorum;
 
@@ -202,6 +202,8 @@ public final class ZkMembership implements AutoCloseable {
 
     /**
      * Sets how long {@link #build()} waits for a connection and the registration (default 15 s).
+     * The client this builder creates gives up one connection attempt after this or the session
+     * timeout, whichever is shorter: an attempt outlasting the session could only find it expired.
      *
      * @param timeout positive
      * @return this builder
@@ -209,6 +211,20 @@ public final class ZkMembership implements AutoCloseable {
      */
     public Builder connectionTimeout(Duration timeout) {
       this.connectionTimeout = BuilderChecks.positive(timeout, "connectionTimeout");
+      return this;
+    }
+
+    /**
+     * Sets authentication, ACLs and TLS of the client this builder creates, as {@link
+     * ZkLockManagerBuilder#security(ZkSecurity)} does: with an identity, the nodes the membership
+     * creates are open to that identity only. With {@link #curator(CuratorFramework)}, configure
+     * that client instead (authentication, TLS and its ACL provider); this setting is then ignored.
+     *
+     * @param security the setting
+     * @return this builder
+     */
+    public Builder security(ZkSecurity security) {
+      this.security = Objects.requireNonNull(security, "security");
       return this;
     }
 
@@ -270,9 +286,7 @@ public final class ZkMembership implements AutoCloseable {
       CuratorFramework client = curator;
       CuratorFramework owned = null;
       if (client == null) {
-        client =
-            CuratorClients.create(
-                connectString, sessionTimeout, connectionTimeout, List.of(), Map.of(), null);
+        client = ZkClients.create(connectString, sessionTimeout, connectionTimeout, security);
         owned = client;
       }
       MembershipSession session = new MembershipSession(client, rootPath, localMember, quorum);

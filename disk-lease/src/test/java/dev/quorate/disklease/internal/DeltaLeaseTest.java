@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.DiskClock;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +27,8 @@ class DeltaLeaseTest {
     opened.forEach(LeaseDisks::close);
   }
 
-  private DeltaLease host(AreaFiles files, DiskClock clock, int id, String name) throws Exception {
+  private DeltaLease host(AreaFiles files, MonotonicClock clock, int id, String name)
+      throws Exception {
     LeaseDisks disks = files.open();
     opened.add(disks);
     return new DeltaLease(disks, files.area, clock, id, name);
@@ -102,8 +103,8 @@ class DeltaLeaseTest {
     AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
     for (int round = 0; round < 5; round++) {
       int id = round + 1;
-      DeltaLease a = host(files, DiskClock.system(), id, "node-a");
-      DeltaLease b = host(files, DiskClock.system(), id, "node-b");
+      DeltaLease a = host(files, MonotonicClock.system(), id, "node-a");
+      DeltaLease b = host(files, MonotonicClock.system(), id, "node-b");
       CountDownLatch go = new CountDownLatch(1);
       CompletableFuture<Boolean> holdsA = race(a, go);
       CompletableFuture<Boolean> holdsB = race(b, go);

@@ -12,6 +12,10 @@ import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.Revocation;
+import dev.quorate.lock.spi.DaemonThreads;
+import dev.quorate.lock.spi.LockHandle;
+import dev.quorate.lock.spi.ResourceNames;
+import dev.quorate.lock.spi.Revocations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,7 +39,7 @@ import java.util.function.BiConsumer;
 public final class InProcessLockManager implements LockManager {
   private final ConcurrentHashMap<String, ResourceQueue> queues = new ConcurrentHashMap<>();
   private final AtomicLong grants = new AtomicLong();
-  private final Revocations revocations = new Revocations();
+  private final RevocationHistory revocations = new RevocationHistory();
 
   /** Timeouts beyond this are treated as none: about 292 years, where nanoseconds overflow. */
   private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);

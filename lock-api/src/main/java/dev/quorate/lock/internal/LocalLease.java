@@ -11,6 +11,8 @@ import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.ValueBlock;
+import dev.quorate.lock.spi.LeaseEvents;
+import dev.quorate.lock.spi.Requests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;

@@ -9,11 +9,11 @@ import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.internal.DaemonThreads;
-import dev.quorate.lock.internal.LockHandle;
-import dev.quorate.lock.internal.Requests;
-import dev.quorate.lock.internal.ResourceNames;
-import dev.quorate.lock.internal.SerialExecutor;
+import dev.quorate.lock.spi.DaemonThreads;
+import dev.quorate.lock.spi.LockHandle;
+import dev.quorate.lock.spi.Requests;
+import dev.quorate.lock.spi.ResourceNames;
+import dev.quorate.lock.spi.SerialExecutor;
 import dev.quorate.zk.ZkLockManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -226,7 +226,7 @@ public final class ZkLockService implements ZkLockManager {
   @Override
   public dev.quorate.lock.Revocation revoke(
       String resource, dev.quorate.lock.FencingToken token, String requestedBy, String reason) {
-    dev.quorate.lock.internal.Revocations.check(resource, token, requestedBy, reason);
+    dev.quorate.lock.spi.Revocations.check(resource, token, requestedBy, reason);
     checkOpen();
     return revocations.revoke(resource, token, requestedBy, reason);
   }

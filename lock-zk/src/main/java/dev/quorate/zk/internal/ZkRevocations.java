@@ -3,7 +3,7 @@ package dev.quorate.zk.internal;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.LockInspection;
 import dev.quorate.lock.Revocation;
-import dev.quorate.lock.internal.Revocations;
+import dev.quorate.lock.spi.Revocations;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.quorate.qdisk.internal;
 
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.DiskHealth;
 import dev.quorate.qdisk.HeartbeatSlot;
@@ -95,7 +95,7 @@ public final class DiskChannel {
   }
 
   /** Writes {@code mine}, reads everything back; never throws for I/O, it reports. */
-  public Round heartbeat(HeartbeatSlot mine, DiskClock clock) {
+  public Round heartbeat(HeartbeatSlot mine, MonotonicClock clock) {
     long start = clock.nanoTime();
     List<String> errors = new ArrayList<>();
     if (!joined && !join(errors)) {
@@ -175,7 +175,7 @@ public final class DiskChannel {
 
   private Round report(
       long start,
-      DiskClock clock,
+      MonotonicClock clock,
       boolean verified,
       List<Decoded<HeartbeatSlot>> slots,
       Decoded<MailboxMessage> mailbox,

@@ -2,14 +2,15 @@ package dev.quorate.qdisk.internal;
 
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
+import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.Heuristic;
 import dev.quorate.qdisk.QuorumDisk;
 import dev.quorate.qdisk.QuorumDiskEvent;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,11 +158,12 @@ public final class EngineFactory {
       SelfFence selfFence,
       List<Heuristic> heuristics,
       int minScore,
-      DiskClock clock,
+      MonotonicClock clock,
       List<Consumer<QuorumDiskEvent>> listeners) {
     List<DiskChannel> plain = channels(devices, cluster, nodeId);
     // Before anything is written: a watchdog whose timeout the deadline cannot cover refuses.
-    selfFence.verify(plain.get(0).header().timing());
+    DiskTiming timing = plain.get(0).header().timing();
+    selfFence.verify(timing.interval(), timing.renewalDeadline());
     Duration io = plain.get(0).header().timing().ioTimeout();
     List<DiskChannel> timed = new ArrayList<>();
     for (DiskChannel c : plain) {

@@ -1,8 +1,8 @@
 package dev.quorate.qdisk.internal;
 
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.MailboxMessage;
@@ -12,10 +12,10 @@ import dev.quorate.qdisk.QuorumDisk;
 import dev.quorate.qdisk.QuorumDiskEvent;
 import dev.quorate.qdisk.QuorumDiskEvent.Kind;
 import dev.quorate.qdisk.QuorumDiskStatus;
-import dev.quorate.qdisk.SelfFence;
-import dev.quorate.qdisk.SelfFenceReason;
 import dev.quorate.qdisk.SlotState;
 import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.SelfFence;
+import dev.quorate.quorum.SelfFenceReason;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * The heartbeat loop of one node. {@link #tick()} is one heartbeat and runs on one thread at a
  * time; {@link #currentMaster()} and {@link #status()} read volatile fields from any thread.
  */
-public final class HeartbeatEngine implements QuorumDisk {
+final class HeartbeatEngine implements QuorumDisk {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatEngine.class);
 
   /** Everything the engine needs; built by {@link EngineFactory} or by tests. */
@@ -45,7 +45,7 @@ public final class HeartbeatEngine implements QuorumDisk {
       List<DiskChannel> disks,
       SelfFence selfFence,
       ScoreBoard scores,
-      DiskClock clock,
+      MonotonicClock clock,
       List<Consumer<QuorumDiskEvent>> listeners,
       Executor ioExecutor,
       AutoCloseable resources,

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.QuorumDiskEvent;
-import dev.quorate.qdisk.SelfFence;
-import dev.quorate.qdisk.SelfFenceReason;
 import dev.quorate.qdisk.SlotState;
 import dev.quorate.qdisk.internal.FaultyBlockDevice.IoError;
 import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.SelfFence;
+import dev.quorate.quorum.SelfFenceReason;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -6,10 +6,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.quorate.qdisk.DiskClock;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.MailboxMessage;
 import dev.quorate.qdisk.MessageType;
-import dev.quorate.qdisk.SelfFenceReason;
+import dev.quorate.quorum.SelfFenceReason;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -77,10 +77,10 @@ class StaleMessageTest {
         c.disks.get(0), c.headers.get(0), new MailboxMessage(3, MessageType.EVICT, 2, inc, 77));
     // A fence agent reads the claim (incarnation inc + 1) and sends its pill during the window.
     MailboxMessage pill = new MailboxMessage(3, MessageType.RESET, 0, inc + 1, 78);
-    DiskClock base = c.clock.view(0);
+    MonotonicClock base = c.clock.view(0);
     AtomicBoolean sent = new AtomicBoolean();
-    DiskClock claimWindow =
-        new DiskClock() {
+    MonotonicClock claimWindow =
+        new MonotonicClock() {
           @Override
           public long nanoTime() {
             return base.nanoTime();

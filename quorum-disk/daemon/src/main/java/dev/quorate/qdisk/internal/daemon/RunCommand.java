@@ -7,9 +7,9 @@ import dev.quorate.qdisk.Heuristic;
 import dev.quorate.qdisk.QuorumDisk;
 import dev.quorate.qdisk.QuorumDiskBuilder;
 import dev.quorate.qdisk.QuorumDiskEvent;
-import dev.quorate.qdisk.SelfFence;
 import dev.quorate.qdisk.internal.Problems;
 import dev.quorate.qdisk.metrics.QuorumDiskMetrics;
+import dev.quorate.quorum.SelfFence;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,7 +61,7 @@ final class RunCommand implements Callable<Integer> {
                 StandardOpenOption.APPEND);
     SelfFence fence =
         new HaltingSelfFence(
-            c.selfFence().equals("watchdog") ? SelfFence.watchdog(c.watchdog()) : SelfFence.exit(),
+            c.selfFence().equals("watchdog") ? c.watchdog().selfFence() : SelfFence.exit(),
             Runtime.getRuntime()::halt);
     QuorumDiskBuilder b = QuorumDisk.builder(c.nodeId(), c.cluster()).selfFence(fence);
     // One registry for everything /metrics serves; every disk I/O is timed into it.

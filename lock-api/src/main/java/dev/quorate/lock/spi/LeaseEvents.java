@@ -1,4 +1,4 @@
-package dev.quorate.lock.internal;
+package dev.quorate.lock.spi;
 
 import dev.quorate.lock.BlockingCallback;
 import dev.quorate.lock.Lease;

@@ -1,4 +1,4 @@
-package dev.quorate.lock.internal;
+package dev.quorate.lock.spi;
 
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.Lock;

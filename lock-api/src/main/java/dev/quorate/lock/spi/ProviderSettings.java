@@ -1,4 +1,4 @@
-package dev.quorate.lock.internal;
+package dev.quorate.lock.spi;
 
 import dev.quorate.lock.ConfigurationException;
 import java.time.Duration;
@@ -6,10 +6,27 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** Reads typed values from configuration settings, naming the key in every error. */
-public final class SettingValues {
-  private SettingValues() {}
+/**
+ * The settings a {@link dev.quorate.lock.LockManagerProvider} is given: typed reads that name the
+ * key in every error, and the check that refuses a key the provider does not read (a misspelt
+ * setting must not be ignored silently).
+ *
+ * <pre>{@code
+ * public LockManager create(Map<String, String> settings) {
+ *   ProviderSettings.rejectUnknown(name(), settings, Set.of("quorate.lock.acme.url"));
+ *   String url = ProviderSettings.required(settings, "quorate.lock.acme.url");
+ *   ...
+ * }
+ * }</pre>
+ */
+public final class ProviderSettings {
+  /** The key that names the provider; every provider is given it. */
+  public static final String PROVIDER_KEY = "quorate.lock.provider";
+
+  private ProviderSettings() {}
 
   /**
    * Returns a required, non-blank setting.
@@ -65,5 +82,28 @@ public final class SettingValues {
           key + "=" + value + " is not a positive duration; use e.g. 250ms, 10s, 2m, 1h or PT10S");
     }
     return Optional.of(parsed);
+  }
+
+  /**
+   * Rejects any setting outside {@code known}, naming it.
+   *
+   * @param provider the provider's name, for the message
+   * @param settings the settings given
+   * @param known the keys the provider reads, besides {@link #PROVIDER_KEY}
+   * @throws ConfigurationException naming the first unknown key
+   */
+  public static void rejectUnknown(
+      String provider, Map<String, String> settings, Set<String> known) {
+    for (String key : new TreeSet<>(settings.keySet())) {
+      if (!key.equals(PROVIDER_KEY) && !known.contains(key)) {
+        throw new ConfigurationException(
+            "unknown setting "
+                + key
+                + " for lock provider "
+                + provider
+                + "; known: "
+                + (known.isEmpty() ? "none" : String.join(", ", new TreeSet<>(known))));
+      }
+    }
   }
 }

@@ -1,25 +1,17 @@
-package dev.quorate.lock.internal;
+package dev.quorate.lock.spi;
 
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.Revocation;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
-/**
- * The checks every manager's {@code revoke} makes, and the in-memory history of the in-process
- * manager: the last {@link #KEPT} revocations per resource.
- */
+/** The checks every manager's {@code revoke} makes, and how many revocations a history keeps. */
 public final class Revocations {
   /** How many revocations per resource a history keeps. */
   public static final int KEPT = 16;
 
-  private final Map<String, Deque<Revocation>> byResource = new ConcurrentHashMap<>();
+  private Revocations() {}
 
   /**
    * Checks the arguments of a revocation.
@@ -62,28 +54,5 @@ public final class Revocations {
             + " (tokens held now: "
             + holders
             + ")");
-  }
-
-  /** Records {@code revocation}, dropping the oldest of its resource beyond {@link #KEPT}. */
-  void record(Revocation revocation) {
-    Deque<Revocation> kept =
-        byResource.computeIfAbsent(revocation.resource(), r -> new ArrayDeque<>());
-    synchronized (kept) {
-      kept.addLast(revocation);
-      while (kept.size() > KEPT) {
-        kept.removeFirst();
-      }
-    }
-  }
-
-  /** The revocations of {@code resource}, oldest first. */
-  List<Revocation> of(String resource) {
-    Deque<Revocation> kept = byResource.get(resource);
-    if (kept == null) {
-      return List.of();
-    }
-    synchronized (kept) {
-      return List.copyOf(kept);
-    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.quorate.lock.internal;
+package dev.quorate.lock.spi;
 
 /** The rule for resource names that every lock manager shares. */
 public final class ResourceNames {

@@ -1,4 +1,4 @@
-package dev.quorate.lock.internal;
+package dev.quorate.lock.spi;
 
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
@@ -210,7 +210,7 @@ public final class Requests {
     return unwrap(e);
   }
 
-  static RuntimeException unwrap(ExecutionException e) {
+  private static RuntimeException unwrap(ExecutionException e) {
     Throwable cause = e.getCause();
     if (cause instanceof RuntimeException runtime) {
       return runtime;

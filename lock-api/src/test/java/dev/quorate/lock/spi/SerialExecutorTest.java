@@ -1,4 +1,4 @@
-package dev.quorate.lock.internal;
+package dev.quorate.lock.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.quorate.lock.internal;
+package dev.quorate.lock.spi;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
