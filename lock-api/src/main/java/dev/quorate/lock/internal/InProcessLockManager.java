@@ -1,5 +1,6 @@
 package dev.quorate.lock.internal;
 
+import dev.quorate.lock.Election;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
@@ -10,6 +11,7 @@ import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.Semaphore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,12 +40,14 @@ public final class InProcessLockManager implements LockManager {
 
   private final Executor callbacks;
   private final ScheduledThreadPoolExecutor timers;
+  private final LocalRecipes recipes;
   private volatile boolean closed;
 
   /** Creates an open manager. */
   public InProcessLockManager() {
     this.callbacks = DaemonThreads.idleEnding("quorate-lock-events");
     this.timers = DaemonThreads.timers("quorate-lock-timeouts");
+    this.recipes = new LocalRecipes(callbacks);
   }
 
   Executor callbackExecutor() {
@@ -67,6 +71,18 @@ public final class InProcessLockManager implements LockManager {
   }
 
   @Override
+  public Election election(String name) {
+    checkOpen();
+    return recipes.election(name);
+  }
+
+  @Override
+  public Semaphore semaphore(String name, int permits) {
+    checkOpen();
+    return recipes.semaphore(name, permits);
+  }
+
+  @Override
   public Mechanism mechanism() {
     return new Mechanism(Mechanism.Kind.SLM, 0, "in-process lock manager (one JVM)");
   }
@@ -87,6 +103,7 @@ public final class InProcessLockManager implements LockManager {
       }
       Effects.run(effects);
     }
+    recipes.close();
     timers.shutdownNow();
   }
 
