@@ -11,7 +11,8 @@ import java.util.Objects;
  * }</pre>
  *
  * @param candidate the name the leader campaigned with
- * @param since when it was elected, by the leader's own clock (for people, not for ordering)
+ * @param since when it was elected, to the millisecond, by the leader's own clock (for people, not
+ *     for ordering)
  * @param epoch the leadership's token, greater than every earlier leadership's
  */
 public record Leader(String candidate, Instant since, FencingToken epoch) {

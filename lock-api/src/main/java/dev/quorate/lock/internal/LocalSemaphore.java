@@ -8,6 +8,7 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.Semaphore;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -130,7 +131,12 @@ final class LocalSemaphore implements Semaphore {
 
   private LocalPermit grant(String label, List<Runnable> effects) {
     LocalPermit permit =
-        new LocalPermit(this, label, FencingToken.of(++grants), Instant.now(), events);
+        new LocalPermit(
+            this,
+            label,
+            FencingToken.of(++grants),
+            Instant.now().truncatedTo(ChronoUnit.MILLIS),
+            events);
     holders.add(permit);
     effects.add(this::changed);
     return permit;

@@ -1,6 +1,7 @@
 package dev.quorate.zk.internal;
 
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.Election;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.Lock;
@@ -9,6 +10,7 @@ import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.Semaphore;
 import dev.quorate.lock.internal.DaemonThreads;
 import dev.quorate.lock.internal.LockHandle;
 import dev.quorate.lock.internal.Requests;
@@ -71,6 +73,7 @@ public final class ZkLockService implements ZkLockManager {
   private final AtomicInteger mostHandoffsWhileContended = new AtomicInteger();
   private final ConnectionStateListener connectionListener = this::onConnectionState;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ZkRecipes recipes;
 
   /** Completed when the connection is suspended or lost; a fresh one once it is back. */
   private volatile CompletableFuture<Void> connectionDown = new CompletableFuture<>();
@@ -100,6 +103,7 @@ public final class ZkLockService implements ZkLockManager {
         new ZkNodes(new ZkSession(client, acls, owner.clone(), operationTimeout, valuedContainers));
     // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
     client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
+    this.recipes = new ZkRecipes(client, settings.root(), acls, pool, operationTimeout);
   }
 
   private static String ownerId() {
@@ -218,6 +222,18 @@ public final class ZkLockService implements ZkLockManager {
         resource,
         options,
         (mode, timeout, callerWaits) -> request(resource, mode, options, timeout, callerWaits));
+  }
+
+  @Override
+  public Election election(String name) {
+    checkOpen();
+    return recipes.election(name);
+  }
+
+  @Override
+  public Semaphore semaphore(String name, int permits) {
+    checkOpen();
+    return recipes.semaphore(name, permits);
   }
 
   @Override
@@ -379,6 +395,7 @@ public final class ZkLockService implements ZkLockManager {
       return;
     }
     cohorts.values().forEach(Cohort::close);
+    recipes.close();
     List<CompletableFuture<Void>> done = active.stream().map(ZkLease::closeByManager).toList();
     try {
       CompletableFuture.allOf(done.toArray(CompletableFuture[]::new))

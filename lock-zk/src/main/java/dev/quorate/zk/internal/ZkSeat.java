@@ -1,0 +1,62 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.Leader;
+import dev.quorate.lock.Permit;
+import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.internal.LeaderSeat;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The seat of an election in ZooKeeper: a one-permit {@link ZkPermitQueue} whose nodes carry the
+ * candidates' names, and whose first node, once announced, is the leader.
+ */
+final class ZkSeat implements LeaderSeat {
+  private final ZkPermitQueue queue;
+
+  ZkSeat(ZkPermitQueue queue) {
+    this.queue = queue;
+  }
+
+  @Override
+  public CompletableFuture<Permit> claim(String candidate) {
+    return queue.claim(candidate, false);
+  }
+
+  @Override
+  public CompletableFuture<Optional<Permit>> claimIfFree(String candidate) {
+    return queue.claim(candidate, true).thenApply(Optional::ofNullable);
+  }
+
+  @Override
+  public Leader leaderOf(Permit permit) {
+    ZkPermit zk = (ZkPermit) permit;
+    return new Leader(zk.label(), zk.since(), zk.token());
+  }
+
+  @Override
+  public Optional<Leader> read() {
+    try {
+      return queue.readFirst().leader();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new QuorateException(
+          ErrorCode.CONNECTION_LOSS,
+          "could not read the leader of election '" + queue.name() + "'",
+          e);
+    }
+  }
+
+  @Override
+  public void watch(Runnable changed) {
+    queue.watch(changed);
+  }
+
+  @Override
+  public void unwatch(Runnable changed) {
+    queue.unwatch(changed);
+  }
+}
