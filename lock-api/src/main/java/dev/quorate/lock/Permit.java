@@ -7,7 +7,7 @@ package dev.quorate.lock;
  *
  * <pre>{@code
  * permit.addListener(event -> {
- *   if (event.to() != LeaseState.GRANTED) {
+ *   if (event.to() == LeaseState.SUSPECT || event.to() == LeaseState.LOST) {
  *     vmStarter.pause();
  *   }
  * });
