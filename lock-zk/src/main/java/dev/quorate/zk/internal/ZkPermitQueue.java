@@ -168,6 +168,10 @@ final class ZkPermitQueue {
     ZkPermit permit =
         new ZkPermit(this, node, FencingToken.of(stat.getCzxid()), claim.label, since);
     granted.add(permit);
+    if (!client.getZookeeperClient().isConnected()) {
+      // Suspended between the read that granted and joining the set the listener tells.
+      permit.connectionState(ConnectionState.SUSPENDED);
+    }
     permit.watchNode();
     Grants.complete(claim.request, permit, Permit::release);
   }
