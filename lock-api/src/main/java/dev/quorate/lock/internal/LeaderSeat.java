@@ -1,9 +1,7 @@
 package dev.quorate.lock.internal;
 
 import dev.quorate.lock.Leader;
-import dev.quorate.lock.Permit;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * What an election needs of a lock manager: a queue of candidates with one permit, whose holder can
@@ -12,29 +10,11 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface LeaderSeat {
   /**
-   * Queues a candidate. Cancelling the future withdraws it; a permit granted at the same moment is
-   * released by the seat.
+   * Returns the queue of candidates: one permit, whose {@link HeldPermit#asLeader()} is the leader.
    *
-   * @param candidate the candidate's name, for observers
-   * @return a future completed with the one permit when the candidate is first in line
+   * @return the queue
    */
-  CompletableFuture<Permit> claim(String candidate);
-
-  /**
-   * Takes the permit only if nobody holds it and nobody waits.
-   *
-   * @param candidate the candidate's name
-   * @return a future completed with the permit, or with empty if it is not free
-   */
-  CompletableFuture<Optional<Permit>> claimIfFree(String candidate);
-
-  /**
-   * Describes a permit this seat granted as observers will see it.
-   *
-   * @param permit a permit from {@link #claim} or {@link #claimIfFree}
-   * @return the leader it stands for
-   */
-  Leader leaderOf(Permit permit);
+  PermitQueue queue();
 
   /**
    * Reads the current holder (and, on a networked seat, sets the watches behind {@link #watch}).

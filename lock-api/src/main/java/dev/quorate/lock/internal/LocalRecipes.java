@@ -3,11 +3,9 @@ package dev.quorate.lock.internal;
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.Election;
 import dev.quorate.lock.Leader;
-import dev.quorate.lock.Permit;
 import dev.quorate.lock.Semaphore;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
@@ -41,7 +39,7 @@ final class LocalRecipes {
               + " permits in this lock space, asked for "
               + permits);
     }
-    return semaphore;
+    return new QueuedSemaphore(semaphore);
   }
 
   Election election(String name) {
@@ -58,25 +56,13 @@ final class LocalRecipes {
   /** The seat of an in-process election: the first holder of a one-permit semaphore. */
   private record Seat(LocalSemaphore semaphore) implements LeaderSeat {
     @Override
-    public CompletableFuture<Permit> claim(String candidate) {
-      return semaphore.claim(candidate);
-    }
-
-    @Override
-    public CompletableFuture<Optional<Permit>> claimIfFree(String candidate) {
-      return CompletableFuture.completedFuture(
-          Optional.ofNullable(semaphore.claimIfFree(candidate)));
-    }
-
-    @Override
-    public Leader leaderOf(Permit permit) {
-      LocalPermit local = (LocalPermit) permit;
-      return new Leader(local.label(), local.since(), local.token());
+    public PermitQueue queue() {
+      return semaphore;
     }
 
     @Override
     public Optional<Leader> read() {
-      return semaphore.holders().stream().findFirst().map(this::leaderOf);
+      return semaphore.holders().stream().findFirst().map(HeldPermit::asLeader);
     }
 
     @Override

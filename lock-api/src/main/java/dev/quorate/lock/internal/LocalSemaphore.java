@@ -5,15 +5,12 @@ import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.Permit;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.Semaphore;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -22,11 +19,11 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The in-process semaphore: holders and a FIFO queue of waiters under one lock, tokens from a
- * counter taken at each grant, so they rise in grant order. Also the seat of an in-process election
- * (one permit, holders labelled with the candidate).
+ * The in-process permit queue of a semaphore: holders and a FIFO queue of waiters under one lock,
+ * tokens from a counter taken at each grant, so they rise in grant order. Also the seat of an
+ * in-process election (one permit, holders labelled with the candidate).
  */
-final class LocalSemaphore implements Semaphore {
+final class LocalSemaphore implements PermitQueue {
   private final String name;
   private final int permits;
   private final Executor events;
@@ -56,47 +53,15 @@ final class LocalSemaphore implements Semaphore {
   }
 
   @Override
-  public Permit acquire() throws InterruptedException {
-    return Grants.await(acquireAsync(), Permit::release);
-  }
-
-  @Override
-  public Optional<Permit> tryAcquire(Duration timeout) throws InterruptedException {
-    Requests.checkTimeout(timeout);
-    if (timeout.isZero()) {
-      return Optional.ofNullable(claimIfFree(""));
+  public CompletableFuture<Permit> claim(String holder, boolean onlyIfFree) {
+    if (onlyIfFree) {
+      return CompletableFuture.completedFuture(claimIfFree(holder));
     }
-    return Grants.awaitWithin(acquireAsync(), timeout, Permit::release);
-  }
-
-  @Override
-  public CompletableFuture<Permit> acquireAsync() {
-    return claim("");
-  }
-
-  /** Takes a permit at once if one is free and nobody waits; null otherwise. */
-  LocalPermit claimIfFree(String label) {
-    List<Runnable> effects = new ArrayList<>();
-    LocalPermit permit = null;
-    lock.lock();
-    try {
-      checkOpen();
-      if (waiters.isEmpty() && holders.size() < permits) {
-        permit = grant(label, effects);
-      }
-    } finally {
-      lock.unlock();
-    }
-    Effects.run(effects);
-    return permit;
-  }
-
-  CompletableFuture<Permit> claim(String label) {
     CompletableFuture<Permit> request = new CompletableFuture<>();
     lock.lock();
     try {
       checkOpen();
-      waiters.add(new Waiter(request, label));
+      waiters.add(new Waiter(request, holder));
     } finally {
       lock.unlock();
     }
@@ -104,6 +69,23 @@ final class LocalSemaphore implements Semaphore {
     request.whenComplete((permit, failure) -> settle());
     settle();
     return request;
+  }
+
+  /** Takes a permit at once if one is free and nobody waits; null otherwise. */
+  private LocalPermit claimIfFree(String holder) {
+    List<Runnable> effects = new ArrayList<>();
+    LocalPermit permit = null;
+    lock.lock();
+    try {
+      checkOpen();
+      if (waiters.isEmpty() && holders.size() < permits) {
+        permit = grant(holder, effects);
+      }
+    } finally {
+      lock.unlock();
+    }
+    Effects.run(effects);
+    return permit;
   }
 
   private void checkOpen() {

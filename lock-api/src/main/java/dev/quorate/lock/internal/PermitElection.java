@@ -53,15 +53,14 @@ public final class PermitElection implements Election {
       return Grants.awaitWithin(campaignAsync(candidate), timeout, Leadership::resign);
     }
     ResourceNames.check(candidate);
-    Optional<Permit> free =
-        Grants.await(seat.claimIfFree(candidate), p -> p.ifPresent(Permit::release));
-    return free.map(this::lead);
+    Permit free = Grants.await(seat.queue().claim(candidate, true), Permit::release);
+    return Optional.ofNullable(free).map(this::lead);
   }
 
   @Override
   public CompletableFuture<Leadership> campaignAsync(String candidate) {
     ResourceNames.check(candidate);
-    CompletableFuture<Permit> request = seat.claim(candidate);
+    CompletableFuture<Permit> request = seat.queue().claim(candidate, false);
     CompletableFuture<Leadership> leadership = new CompletableFuture<>();
     leadership.whenComplete(
         (won, failure) -> {
@@ -82,7 +81,7 @@ public final class PermitElection implements Election {
   }
 
   private Leadership lead(Permit permit) {
-    return new PermitLeadership(name, seat.leaderOf(permit), permit, events);
+    return new PermitLeadership(name, ((HeldPermit) permit).asLeader(), permit, events);
   }
 
   @Override

@@ -23,10 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The compatibility kit for {@link LockManager#election}: an implementation extends it and supplies
@@ -41,44 +38,7 @@ import org.junit.jupiter.api.TestInfo;
  * }
  * }</pre>
  */
-public abstract class ElectionTck extends TckSupport {
-  /**
-   * Says whether the manager under test offers elections. The default is true.
-   *
-   * @return false for a manager that refuses them
-   */
-  protected boolean offered() {
-    return true;
-  }
-
-  /**
-   * How many leaderships each of three candidates wins in the overlap test.
-   *
-   * @return the rounds per candidate
-   */
-  protected int rounds() {
-    return 30;
-  }
-
-  /**
-   * Ends {@code member}'s connection to the lock space the way a failure would. The default closes
-   * it; a networked manager may expire its session instead.
-   *
-   * @param member the member to cut off
-   * @throws Exception if it cannot be done
-   */
-  protected void loseSession(LockManager member) throws Exception {
-    member.close();
-  }
-
-  @BeforeEach
-  final void onlyIfOffered(TestInfo test) {
-    boolean refusalTest = test.getTestMethod().orElseThrow().getName().startsWith("refuses");
-    Assumptions.assumeTrue(
-        offered() != refusalTest,
-        refusalTest ? "elections are offered" : "the manager under test offers no elections");
-  }
-
+public abstract class ElectionTck extends RecipeTckSupport {
   @Test
   void leadershipsNeverOverlapAtATokenGuard() throws Exception {
     String name = freshResource();

@@ -22,10 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The compatibility kit for {@link LockManager#semaphore}: an implementation extends it and
@@ -40,44 +37,7 @@ import org.junit.jupiter.api.TestInfo;
  * }
  * }</pre>
  */
-public abstract class SemaphoreTck extends TckSupport {
-  /**
-   * Says whether the manager under test offers semaphores. The default is true.
-   *
-   * @return false for a manager that refuses them
-   */
-  protected boolean offered() {
-    return true;
-  }
-
-  /**
-   * How many permits each of six workers takes in the bound test.
-   *
-   * @return the rounds per worker
-   */
-  protected int rounds() {
-    return 30;
-  }
-
-  /**
-   * Ends {@code member}'s connection to the lock space the way a failure would. The default closes
-   * it; a networked manager may expire its session instead.
-   *
-   * @param member the member to cut off
-   * @throws Exception if it cannot be done
-   */
-  protected void loseSession(LockManager member) throws Exception {
-    member.close();
-  }
-
-  @BeforeEach
-  final void onlyIfOffered(TestInfo test) {
-    boolean refusalTest = test.getTestMethod().orElseThrow().getName().startsWith("refuses");
-    Assumptions.assumeTrue(
-        offered() != refusalTest,
-        refusalTest ? "semaphores are offered" : "the manager under test offers no semaphores");
-  }
-
+public abstract class SemaphoreTck extends RecipeTckSupport {
   @Test
   void neverMoreHoldersThanPermitsAndTokensRiseInGrantOrder() throws Exception {
     String name = freshResource();

@@ -2,9 +2,7 @@ package dev.quorate.zk.internal;
 
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.LeaseState;
-import dev.quorate.lock.Permit;
-import dev.quorate.lock.PermitListener;
-import dev.quorate.lock.internal.PermitStates;
+import dev.quorate.lock.internal.HeldPermit;
 import java.time.Instant;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.Watcher;
@@ -17,32 +15,17 @@ import org.slf4j.LoggerFactory;
  * again if the node is still this session's after reconnecting, LOST when the session ends or the
  * node is deleted. Its node is deleted when it is released or lost.
  */
-final class ZkPermit implements Permit {
+final class ZkPermit extends HeldPermit {
   private static final Logger log = LoggerFactory.getLogger(ZkPermit.class);
 
   private final ZkPermitQueue queue;
   private final String node;
-  private final FencingToken token;
-  private final String label;
-  private final Instant since;
-  private final PermitStates states;
   private final Watcher nodeWatcher = event -> onNodeEvent(event.getType());
 
-  ZkPermit(ZkPermitQueue queue, String node, FencingToken token, String label, Instant since) {
+  ZkPermit(ZkPermitQueue queue, String node, FencingToken token, String holder, Instant since) {
+    super(queue.name(), token, holder, since, queue.pool());
     this.queue = queue;
     this.node = node;
-    this.token = token;
-    this.label = label;
-    this.since = since;
-    this.states = new PermitStates(this, queue.pool());
-  }
-
-  String label() {
-    return label;
-  }
-
-  Instant since() {
-    return since;
   }
 
   /** Watches the node for a deletion by anyone but this permit. */
@@ -67,7 +50,7 @@ final class ZkPermit implements Permit {
 
   void connectionState(ConnectionState state) {
     switch (state) {
-      case SUSPENDED -> states.move(LeaseState.GRANTED, LeaseState.SUSPECT, "connection suspended");
+      case SUSPENDED -> move(LeaseState.GRANTED, LeaseState.SUSPECT, "connection suspended");
       case RECONNECTED -> queue.pool().execute(this::confirm);
       case LOST -> end(LeaseState.LOST, "session expired");
       default -> {}
@@ -79,7 +62,7 @@ final class ZkPermit implements Permit {
     try {
       Stat stat = queue.client().checkExists().usingWatcher(nodeWatcher).forPath(node);
       if (stat != null && stat.getEphemeralOwner() == CuratorClients.sessionId(queue.client())) {
-        states.move(LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session");
+        move(LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session");
       } else {
         end(LeaseState.LOST, "permit node gone after reconnecting (session ended)");
       }
@@ -88,55 +71,14 @@ final class ZkPermit implements Permit {
     }
   }
 
-  void end(LeaseState state, String cause) {
-    if (states.move(null, state, cause)) {
-      queue.forget(this);
-      queue.delete(node);
-    }
-  }
-
   @Override
-  public String semaphore() {
-    return queue.name();
-  }
-
-  @Override
-  public FencingToken token() {
-    return token;
-  }
-
-  @Override
-  public LeaseState state() {
-    return states.get();
-  }
-
-  @Override
-  public void checkValid() {
-    states.checkValid(toString());
-  }
-
-  @Override
-  public void addListener(PermitListener listener) {
-    states.add(listener);
-  }
-
-  @Override
-  public void removeListener(PermitListener listener) {
-    states.remove(listener);
-  }
-
-  @Override
-  public void release() {
-    end(LeaseState.RELEASED, "released");
-  }
-
-  @Override
-  public void close() {
-    release();
+  protected void ended() {
+    queue.forget(this);
+    queue.delete(node);
   }
 
   @Override
   public String toString() {
-    return "permit " + token + " of " + queue;
+    return "permit " + token() + " of " + queue;
   }
 }

@@ -6,6 +6,7 @@ import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.Permit;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.internal.Grants;
+import dev.quorate.lock.internal.PermitQueue;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * its token. A waiter re-reads the children when they change; no lock is needed, unlike Curator's
  * InterProcessSemaphoreV2, whose leases are unordered.
  */
-final class ZkPermitQueue {
+final class ZkPermitQueue implements PermitQueue {
   private static final Logger log = LoggerFactory.getLogger(ZkPermitQueue.class);
   private static final String PREFIX = "p-";
 
@@ -57,11 +58,13 @@ final class ZkPermitQueue {
     this.announce = announce;
   }
 
-  String name() {
+  @Override
+  public String name() {
     return name;
   }
 
-  int permits() {
+  @Override
+  public int permits() {
     return permits;
   }
 
@@ -69,7 +72,8 @@ final class ZkPermitQueue {
    * Queues a claim; the future is completed with the permit, or with null when {@code onlyIfFree}
    * and no permit is free now. Cancelling it withdraws the claim.
    */
-  CompletableFuture<Permit> claim(String label, boolean onlyIfFree) {
+  @Override
+  public CompletableFuture<Permit> claim(String label, boolean onlyIfFree) {
     recipes.checkOpen();
     ZkClaim claim = new ZkClaim(label, onlyIfFree);
     claims.add(claim);

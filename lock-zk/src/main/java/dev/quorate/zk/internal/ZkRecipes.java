@@ -6,6 +6,7 @@ import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.Semaphore;
 import dev.quorate.lock.internal.PermitElection;
+import dev.quorate.lock.internal.QueuedSemaphore;
 import dev.quorate.lock.internal.ResourceNames;
 import dev.quorate.lock.internal.SerialExecutor;
 import java.time.Duration;
@@ -75,7 +76,7 @@ public final class ZkRecipes implements AutoCloseable {
           "semaphore '" + name + "' needs at least 1 permit, got " + permits);
     }
     checkOpen();
-    return new ZkSemaphore(queue(semaphoreRoot, name, permits, false));
+    return new QueuedSemaphore(queue(semaphoreRoot, name, permits, false));
   }
 
   /**

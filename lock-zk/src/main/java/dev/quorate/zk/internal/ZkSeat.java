@@ -2,11 +2,10 @@ package dev.quorate.zk.internal;
 
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Leader;
-import dev.quorate.lock.Permit;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.internal.LeaderSeat;
+import dev.quorate.lock.internal.PermitQueue;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The seat of an election in ZooKeeper: a one-permit {@link ZkPermitQueue} whose nodes carry the
@@ -20,19 +19,8 @@ final class ZkSeat implements LeaderSeat {
   }
 
   @Override
-  public CompletableFuture<Permit> claim(String candidate) {
-    return queue.claim(candidate, false);
-  }
-
-  @Override
-  public CompletableFuture<Optional<Permit>> claimIfFree(String candidate) {
-    return queue.claim(candidate, true).thenApply(Optional::ofNullable);
-  }
-
-  @Override
-  public Leader leaderOf(Permit permit) {
-    ZkPermit zk = (ZkPermit) permit;
-    return new Leader(zk.label(), zk.since(), zk.token());
+  public PermitQueue queue() {
+    return queue;
   }
 
   @Override

@@ -1,18 +1,23 @@
-package dev.quorate.zk.internal;
+package dev.quorate.lock.internal;
 
 import dev.quorate.lock.Permit;
 import dev.quorate.lock.Semaphore;
-import dev.quorate.lock.internal.Grants;
-import dev.quorate.lock.internal.Requests;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** A semaphore in ZooKeeper: the blocking calls over a {@link ZkPermitQueue}. */
-final class ZkSemaphore implements Semaphore {
-  private final ZkPermitQueue queue;
+/**
+ * A semaphore over a manager's {@link PermitQueue}: the blocking calls, alike for every manager.
+ */
+public final class QueuedSemaphore implements Semaphore {
+  private final PermitQueue queue;
 
-  ZkSemaphore(ZkPermitQueue queue) {
+  /**
+   * Creates the semaphore.
+   *
+   * @param queue the manager's queue for this name
+   */
+  public QueuedSemaphore(PermitQueue queue) {
     this.queue = queue;
   }
 
@@ -47,6 +52,6 @@ final class ZkSemaphore implements Semaphore {
 
   @Override
   public String toString() {
-    return queue.toString();
+    return "semaphore '" + queue.name() + "' (" + queue.permits() + " permits)";
   }
 }
