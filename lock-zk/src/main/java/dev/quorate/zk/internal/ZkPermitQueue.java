@@ -136,27 +136,37 @@ final class ZkPermitQueue implements PermitQueue {
     }
   }
 
-  /** Makes the container that records the permits, or checks the number it records. */
+  /**
+   * Checks the number of permits the container records, making the container first if there is
+   * none. Read first: a create that finds the node costs a quorum write all the same.
+   */
   private void checkPermits() throws Exception {
-    byte[] recorded = ("permits=" + permits).getBytes(StandardCharsets.UTF_8);
+    byte[] recorded;
     try {
-      var create =
-          client.create().creatingParentContainersIfNeeded().withMode(CreateMode.CONTAINER);
-      if (recipes.acls() == null) {
-        create.forPath(path, recorded);
-      } else {
-        create.withACL(recipes.acls(), true).forPath(path, recorded);
+      recorded = client.getData().forPath(path);
+    } catch (KeeperException.NoNodeException e) {
+      byte[] ours = ("permits=" + permits).getBytes(StandardCharsets.UTF_8);
+      try {
+        var create =
+            client.create().creatingParentContainersIfNeeded().withMode(CreateMode.CONTAINER);
+        if (recipes.acls() == null) {
+          create.forPath(path, ours);
+        } else {
+          create.withACL(recipes.acls(), true).forPath(path, ours);
+        }
+        return;
+      } catch (KeeperException.NodeExistsException made) {
+        recorded = client.getData().forPath(path); // made by another member in between
       }
-    } catch (KeeperException.NodeExistsException e) {
-      String text = new String(client.getData().forPath(path), StandardCharsets.UTF_8);
-      if (!text.startsWith("permits=")) {
-        throw new QuorateException(
-            ErrorCode.CORRUPT_DATA, "node " + path + " of " + this + " holds '" + text + "'");
-      }
-      int other = Integer.parseInt(text.substring("permits=".length()));
-      if (other != permits) {
-        throw ZkRecipes.disagreement(name, other, permits);
-      }
+    }
+    String text = new String(recorded, StandardCharsets.UTF_8);
+    if (!text.matches("permits=[0-9]{1,9}")) {
+      throw new QuorateException(
+          ErrorCode.CORRUPT_DATA, "node " + path + " of " + this + " holds '" + text + "'");
+    }
+    int other = Integer.parseInt(text.substring("permits=".length()));
+    if (other != permits) {
+      throw ZkRecipes.disagreement(name, other, permits);
     }
   }
 
