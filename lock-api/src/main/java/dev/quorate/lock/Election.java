@@ -17,9 +17,9 @@ import java.util.concurrent.CompletableFuture;
  * session and elected another candidate; it does not come back when the connection does. A leader
  * that is paused (a stopped VM, a long garbage collection) cannot notice that in time, so the
  * leader shows its epoch to what it acts upon, and a {@link TokenGuard} there turns away the old
- * leader once the new one has acted. These are the two holes behind Curator's two-leaders reports
- * (CURATOR-444, -460, -653): leadership kept across a suspended connection, and nothing the
- * resource could check.
+ * leader once the new one has acted. Curator's two-leaders reports (CURATOR-444, -460, -653) come
+ * from leadership kept across a suspended connection or re-established after a reconnection, with
+ * nothing the resource could check; docs/elections.md tells the cases.
  *
  * <pre>{@code
  * Election election = manager.election("scheduler");
