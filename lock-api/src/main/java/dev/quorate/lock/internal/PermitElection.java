@@ -5,6 +5,7 @@ import dev.quorate.lock.Leader;
 import dev.quorate.lock.LeaderObserver;
 import dev.quorate.lock.Leadership;
 import dev.quorate.lock.Permit;
+import dev.quorate.lock.QuorateException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +61,12 @@ public final class PermitElection implements Election {
   @Override
   public CompletableFuture<Leadership> campaignAsync(String candidate) {
     ResourceNames.check(candidate);
-    CompletableFuture<Permit> request = seat.queue().claim(candidate, false);
+    CompletableFuture<Permit> request;
+    try {
+      request = seat.queue().claim(candidate, false);
+    } catch (QuorateException e) {
+      return CompletableFuture.failedFuture(e); // closed: as the API says, through the future
+    }
     CompletableFuture<Leadership> leadership = new CompletableFuture<>();
     leadership.whenComplete(
         (won, failure) -> {

@@ -1,6 +1,7 @@
 package dev.quorate.lock.internal;
 
 import dev.quorate.lock.Permit;
+import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.Semaphore;
 import java.time.Duration;
 import java.util.Optional;
@@ -47,7 +48,11 @@ public final class QueuedSemaphore implements Semaphore {
 
   @Override
   public CompletableFuture<Permit> acquireAsync() {
-    return queue.claim("", false);
+    try {
+      return queue.claim("", false);
+    } catch (QuorateException e) {
+      return CompletableFuture.failedFuture(e); // closed: as the API says, through the future
+    }
   }
 
   @Override

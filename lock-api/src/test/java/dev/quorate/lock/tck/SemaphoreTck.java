@@ -10,6 +10,7 @@ import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.Permit;
 import dev.quorate.lock.PermitEvent;
+import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.Semaphore;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,6 +167,17 @@ public abstract class SemaphoreTck extends RecipeTckSupport {
     assertThatThrownBy(() -> semaphore.tryAcquire(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("-1");
+  }
+
+  @Test
+  void aClosedManagerFailsRequestsThroughTheFuture() throws Exception {
+    LockManager member = extraManager();
+    Semaphore semaphore = member.semaphore(freshResource(), 1);
+    member.close();
+    assertThatThrownBy(() -> semaphore.acquireAsync().join())
+        .hasCauseInstanceOf(QuorateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(semaphore::acquire).hasMessageContaining("closed");
   }
 
   /** Runs only for managers that offer no semaphores. */
