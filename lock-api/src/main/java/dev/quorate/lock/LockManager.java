@@ -88,6 +88,48 @@ public interface LockManager extends AutoCloseable {
   Lock lock(String resource, LockOptions options);
 
   /**
+   * Returns the leader election of the given name, shared by every member of this manager's lock
+   * space. Election names are a namespace of their own, apart from resource names.
+   *
+   * <pre>{@code
+   * Leadership leadership = manager.election("scheduler").campaign("node-a");
+   * }</pre>
+   *
+   * @param name the election's name (1 to 256 characters, no control characters)
+   * @return the election
+   * @throws IllegalArgumentException if the name is invalid
+   * @throws QuorateException with {@link ErrorCode#CLOSED} if the manager is closed
+   * @throws UnsupportedOperationException if this manager offers no elections (the default, for
+   *     managers that do not implement them)
+   */
+  default Election election(String name) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " offers no elections (asked for '" + name + "')");
+  }
+
+  /**
+   * Returns the counting semaphore of the given name with {@code permits} permits, shared by every
+   * member of this manager's lock space. Semaphore names are a namespace of their own.
+   *
+   * <pre>{@code
+   * Semaphore starts = manager.semaphore("host-3/vm-starts", 2);
+   * }</pre>
+   *
+   * @param name the semaphore's name (1 to 256 characters, no control characters)
+   * @param permits how many holders it admits at once, at least 1
+   * @return the semaphore
+   * @throws IllegalArgumentException if the name is invalid or {@code permits} is below 1
+   * @throws ConfigurationException if members of the lock space use this semaphore with another
+   *     number of permits (found when a permit is asked for, where the manager can tell)
+   * @throws QuorateException with {@link ErrorCode#CLOSED} if the manager is closed
+   * @throws UnsupportedOperationException if this manager offers no semaphores (the default)
+   */
+  default Semaphore semaphore(String name, int permits) {
+    throw new UnsupportedOperationException(
+        getClass().getName() + " offers no semaphores (asked for '" + name + "')");
+  }
+
+  /**
    * Says which mechanism this manager implements and what it survives.
    *
    * @return the mechanism

@@ -1,5 +1,6 @@
 package dev.quorate.lock.internal;
 
+import dev.quorate.lock.Election;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
@@ -12,6 +13,7 @@ import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.Revocation;
+import dev.quorate.lock.Semaphore;
 import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.lock.spi.LockHandle;
 import dev.quorate.lock.spi.ResourceNames;
@@ -46,12 +48,14 @@ public final class InProcessLockManager implements LockManager {
 
   private final Executor callbacks;
   private final ScheduledThreadPoolExecutor timers;
+  private final LocalRecipes recipes;
   private volatile boolean closed;
 
   /** Creates an open manager. */
   public InProcessLockManager() {
     this.callbacks = DaemonThreads.idleEnding("quorate-lock-events");
     this.timers = DaemonThreads.timers("quorate-lock-timeouts");
+    this.recipes = new LocalRecipes(callbacks);
   }
 
   Executor callbackExecutor() {
@@ -106,6 +110,18 @@ public final class InProcessLockManager implements LockManager {
   }
 
   @Override
+  public Election election(String name) {
+    checkOpen();
+    return recipes.election(name);
+  }
+
+  @Override
+  public Semaphore semaphore(String name, int permits) {
+    checkOpen();
+    return recipes.semaphore(name, permits);
+  }
+
+  @Override
   public Mechanism mechanism() {
     return new Mechanism(Mechanism.Kind.SLM, 0, "in-process lock manager (one JVM)");
   }
@@ -126,6 +142,7 @@ public final class InProcessLockManager implements LockManager {
       }
       Effects.run(effects);
     }
+    recipes.close();
     timers.shutdownNow();
   }
 

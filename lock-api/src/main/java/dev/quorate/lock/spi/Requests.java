@@ -210,7 +210,7 @@ public final class Requests {
     return unwrap(e);
   }
 
-  private static RuntimeException unwrap(ExecutionException e) {
+  static RuntimeException unwrap(ExecutionException e) {
     Throwable cause = e.getCause();
     if (cause instanceof RuntimeException runtime) {
       return runtime;

@@ -1,6 +1,7 @@
 package dev.quorate.zk.internal;
 
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.Election;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.Lock;
@@ -9,6 +10,7 @@ import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.Semaphore;
 import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.lock.spi.LockHandle;
 import dev.quorate.lock.spi.Requests;
@@ -67,6 +69,7 @@ public final class ZkLockService implements ZkLockManager {
   private final LossSightings lossSightings = new LossSightings();
   private final ConnectionStateListener connectionListener;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final ZkRecipes recipes;
 
   /**
    * Creates the service on a started client.
@@ -95,6 +98,7 @@ public final class ZkLockService implements ZkLockManager {
     this.revocations = new ZkRevocations(client, paths, acls);
     // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
     client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
+    this.recipes = new ZkRecipes(client, settings.root(), acls, pool, operationTimeout);
   }
 
   private static String ownerId() {
@@ -209,6 +213,18 @@ public final class ZkLockService implements ZkLockManager {
         resource,
         options,
         (mode, timeout, callerWaits) -> request(resource, mode, options, timeout, callerWaits));
+  }
+
+  @Override
+  public Election election(String name) {
+    checkOpen();
+    return recipes.election(name);
+  }
+
+  @Override
+  public Semaphore semaphore(String name, int permits) {
+    checkOpen();
+    return recipes.semaphore(name, permits);
   }
 
   @Override
@@ -333,6 +349,7 @@ public final class ZkLockService implements ZkLockManager {
     if (cohorts != null) {
       cohorts.close();
     }
+    recipes.close();
     active.closeAll();
     client.getConnectionStateListenable().removeListener(connectionListener);
     if (ownsClient) {

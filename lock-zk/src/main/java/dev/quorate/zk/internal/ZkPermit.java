@@ -1,0 +1,84 @@
+package dev.quorate.zk.internal;
+
+import dev.quorate.lock.FencingToken;
+import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.spi.HeldPermit;
+import java.time.Instant;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.data.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A granted permit: its node, token and state. SUSPECT while the connection is suspended, GRANTED
+ * again if the node is still this session's after reconnecting, LOST when the session ends or the
+ * node is deleted. Its node is deleted when it is released or lost.
+ */
+final class ZkPermit extends HeldPermit {
+  private static final Logger log = LoggerFactory.getLogger(ZkPermit.class);
+
+  private final ZkPermitQueue queue;
+  private final String node;
+  private final Watcher nodeWatcher = event -> onNodeEvent(event.getType());
+
+  ZkPermit(ZkPermitQueue queue, String node, FencingToken token, String holder, Instant since) {
+    super(queue.name(), token, holder, since, queue.pool());
+    this.queue = queue;
+    this.node = node;
+  }
+
+  /** Watches the node for a deletion by anyone but this permit. */
+  void watchNode() {
+    try {
+      if (queue.client().checkExists().usingWatcher(nodeWatcher).forPath(node) == null) {
+        end(LeaseState.LOST, "permit node " + node + " is gone");
+      }
+    } catch (Exception e) {
+      // The connection listener decides: SUSPECT now, then GRANTED or LOST.
+      log.debug("could not watch {}", node, e);
+    }
+  }
+
+  private void onNodeEvent(Watcher.Event.EventType type) {
+    switch (type) {
+      case NodeDeleted -> end(LeaseState.LOST, "permit node " + node + " deleted");
+      case NodeDataChanged, NodeCreated -> queue.pool().execute(this::watchNode);
+      default -> {}
+    }
+  }
+
+  void connectionState(ConnectionState state) {
+    switch (state) {
+      case SUSPENDED -> move(LeaseState.GRANTED, LeaseState.SUSPECT, "connection suspended");
+      case RECONNECTED -> queue.pool().execute(this::confirm);
+      case LOST -> end(LeaseState.LOST, "session expired");
+      default -> {}
+    }
+  }
+
+  /** After reconnecting: GRANTED again only if the node survived, in this same session. */
+  private void confirm() {
+    try {
+      Stat stat = queue.client().checkExists().usingWatcher(nodeWatcher).forPath(node);
+      if (stat != null && stat.getEphemeralOwner() == CuratorClients.sessionId(queue.client())) {
+        move(LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session");
+      } else {
+        end(LeaseState.LOST, "permit node gone after reconnecting (session ended)");
+      }
+    } catch (Exception e) {
+      log.debug("could not confirm {}; the next connection change decides", node, e);
+    }
+  }
+
+  @Override
+  protected void ended() {
+    queue.forget(this);
+    queue.delete(node);
+  }
+
+  @Override
+  public String toString() {
+    return "permit " + token() + " of " + queue;
+  }
+}
