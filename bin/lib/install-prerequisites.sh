@@ -1,6 +1,6 @@
 # Sourced by the bin/ scripts and .ci/run: installs what the build, the tests and the demo need
 # when it is missing (Java 17+, Maven 3.8+, iproute2, libfaketime, fence-agents, QEMU, busybox,
-# Chromium and Node.js for the status page's browser test).
+# Chromium and Node.js for the status page's browser test, unless QUORATE_NO_BROWSER is set).
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
@@ -38,10 +38,13 @@ fi
 # cli's StatusPageIT opens `quorate serve`'s page in Debian's Chromium, driven by playwright-core
 # from npm (installed by the test from cli/src/test/e2e/package-lock.json; it never downloads a
 # browser). Under CI=true their absence fails the build, so install them here when missing.
+# Scripts that run no browser (bin/demo, bin/chaos) set QUORATE_NO_BROWSER=1 first.
 need_browser=()
-[ -x /usr/bin/chromium ] || need_browser+=(chromium)
-command -v node >/dev/null 2>&1 || need_browser+=(nodejs)
-command -v npm >/dev/null 2>&1 || need_browser+=(npm)
+if [ -z "${QUORATE_NO_BROWSER:-}" ]; then
+  [ -x /usr/bin/chromium ] || need_browser+=(chromium)
+  command -v node >/dev/null 2>&1 || need_browser+=(nodejs)
+  command -v npm >/dev/null 2>&1 || need_browser+=(npm)
+fi
 if [ ${#need_browser[@]} -gt 0 ]; then
   echo "installing: ${need_browser[*]}" >&2
   # With its recommended packages (fonts among them), as the page is rendered to a screenshot.
