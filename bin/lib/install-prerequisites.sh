@@ -1,5 +1,6 @@
 # Sourced by the bin/ scripts and .ci/run: installs what the build, the tests and the demo need
-# when it is missing (Java 17+, Maven 3.8+, iproute2, libfaketime, fence-agents, QEMU, busybox).
+# when it is missing (Java 17+, Maven 3.8+, iproute2, libfaketime, fence-agents, QEMU, busybox,
+# Chromium and Node.js for the status page's browser test).
 need_apt=()
 command -v java >/dev/null 2>&1 || need_apt+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need_apt+=(maven)
@@ -33,4 +34,17 @@ if [ ${#need_vm[@]} -gt 0 ]; then
   echo "installing: ${need_vm[*]}" >&2
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     --no-install-recommends "${need_vm[@]}" >/dev/null
+fi
+# cli's StatusPageIT opens `quorate serve`'s page in Debian's Chromium, driven by playwright-core
+# from npm (installed by the test from cli/src/test/e2e/package-lock.json; it never downloads a
+# browser). Under CI=true their absence fails the build, so install them here when missing.
+need_browser=()
+[ -x /usr/bin/chromium ] || need_browser+=(chromium)
+command -v node >/dev/null 2>&1 || need_browser+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_browser+=(npm)
+if [ ${#need_browser[@]} -gt 0 ]; then
+  echo "installing: ${need_browser[*]}" >&2
+  # With its recommended packages (fonts among them), as the page is rendered to a screenshot.
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    "${need_browser[@]}" >/dev/null
 fi

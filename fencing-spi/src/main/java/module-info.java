@@ -8,11 +8,11 @@ module dev.quorate.fence {
   requires transitive dev.quorate.lock;
   requires java.xml;
   requires org.slf4j;
+  // Optional: only dev.quorate.fence.metrics uses it, and only when the application measures.
+  requires static micrometer.core;
 
   exports dev.quorate.fence;
-  // The history codec, for the ZooKeeper history of lock-zk: one format for files and nodes.
-  exports dev.quorate.fence.internal to
-      dev.quorate.zk;
+  exports dev.quorate.fence.metrics;
 
   uses dev.quorate.fence.FenceAgent;
 }

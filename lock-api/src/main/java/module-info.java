@@ -1,7 +1,8 @@
 /**
  * Quorate's API: locks with fencing tokens ({@link dev.quorate.lock}) and quorum ({@link
- * dev.quorate.quorum}). Lock managers are found by {@link java.util.ServiceLoader}: this module
- * provides the in-process manager, lock-zk the ZooKeeper one.
+ * dev.quorate.quorum}), and the plumbing every lock manager shares ({@link dev.quorate.lock.spi}).
+ * Lock managers are found by {@link java.util.ServiceLoader}: this module provides the in-process
+ * manager, lock-zk the ZooKeeper one.
  *
  * @uses dev.quorate.lock.LockManagerProvider
  * @provides dev.quorate.lock.LockManagerProvider the in-process lock manager, {@code
@@ -9,14 +10,13 @@
  */
 module dev.quorate.lock {
   requires org.slf4j;
+  // Optional: only dev.quorate.lock.metrics uses it, and only when the application measures.
+  requires static micrometer.core;
 
   exports dev.quorate.lock;
   exports dev.quorate.quorum;
-  // Shared implementation of the ZooKeeper and disk managers (provider selection, request helpers);
-  // not API (a small SPI package for third-party managers is to replace it).
-  exports dev.quorate.lock.internal to
-      dev.quorate.zk,
-      dev.quorate.disklease;
+  exports dev.quorate.lock.metrics;
+  exports dev.quorate.lock.spi;
 
   uses dev.quorate.lock.LockManagerProvider;
 

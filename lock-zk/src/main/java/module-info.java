@@ -19,6 +19,8 @@ module dev.quorate.zk {
   // the class path and this module reads it as the unnamed module (javac and java:
   // --add-reads dev.quorate.zk=ALL-UNNAMED).
   requires org.slf4j;
+  // Optional: only ZkLockMetrics uses it, and only when the application measures.
+  requires static micrometer.core;
 
   exports dev.quorate.zk;
 

@@ -10,9 +10,12 @@ module dev.quorate.qdisk {
   requires transitive dev.quorate.lock;
   requires transitive dev.quorate.fence;
   requires org.slf4j;
+  // Optional: only dev.quorate.qdisk.metrics uses it (the daemon does, always).
+  requires static micrometer.core;
   requires jdk.unsupported; // ExtendedOpenOption.DIRECT
 
   exports dev.quorate.qdisk;
+  exports dev.quorate.qdisk.metrics;
   // The daemon is this library's own tool (format, dump, message read the layout directly); no
   // other module, test suites included, reads the internals.
   exports dev.quorate.qdisk.internal to

@@ -10,6 +10,7 @@ module dev.quorate.samples {
   requires dev.quorate.nbd; // the VMs' token-fenced disks
   requires dev.quorate.vm; // the VMs: QEMU guests
   requires zookeeper; // the demo's lock server
+  requires curator.client; // the demo hosts' retry policy
   requires info.picocli;
 
   // picocli reads the ledger sample's commands by reflection.

@@ -10,6 +10,8 @@ module dev.quorate.qdisk.daemon {
   requires org.slf4j;
   requires info.picocli; // the command line
   requires jdk.httpserver; // the status endpoint
+  requires micrometer.core; // the meters behind /metrics
+  requires micrometer.registry.prometheus; // their Prometheus text
   requires jdk.management; // CPU time in `measure`
 
   // picocli reads the commands by reflection.

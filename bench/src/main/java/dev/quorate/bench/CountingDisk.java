@@ -3,6 +3,10 @@ package dev.quorate.bench;
 import dev.quorate.qdisk.BlockDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +23,13 @@ final class CountingDisk implements BlockDevice {
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong hostLeaseIos = new AtomicLong();
   private final AtomicBoolean dead = new AtomicBoolean();
+  private final Queue<SlotIo> slotIos = new ConcurrentLinkedQueue<>();
+
+  /**
+   * One resource-slot read or write: when it ended ({@link System#nanoTime()}) and how long it
+   * took.
+   */
+  record SlotIo(long endNanos, long nanos) {}
 
   /**
    * @param slotsStart the offset of the first resource slot block: I/O below it is the header's and
@@ -42,6 +53,15 @@ final class CountingDisk implements BlockDevice {
     return writes.get();
   }
 
+  /** The resource-slot reads and writes since the last call; then forgets them. */
+  List<SlotIo> takeSlotIos() {
+    List<SlotIo> taken = new ArrayList<>();
+    for (SlotIo w = slotIos.poll(); w != null; w = slotIos.poll()) {
+      taken.add(w);
+    }
+    return taken;
+  }
+
   void die() {
     dead.set(true);
   }
@@ -62,7 +82,9 @@ final class CountingDisk implements BlockDevice {
       throw new IOException("host died: no I/O to " + name());
     }
     count(offset, reads);
+    long start = System.nanoTime();
     disk.read(offset, dst);
+    timeSlotIo(offset, start);
   }
 
   @Override
@@ -71,7 +93,16 @@ final class CountingDisk implements BlockDevice {
       throw new IOException("host died: no I/O to " + name());
     }
     count(offset, writes);
+    long start = System.nanoTime();
     disk.write(offset, src);
+    timeSlotIo(offset, start);
+  }
+
+  private void timeSlotIo(long offset, long start) {
+    if (offset >= slotsStart) {
+      long end = System.nanoTime();
+      slotIos.add(new SlotIo(end, end - start));
+    }
   }
 
   private void count(long offset, AtomicLong kind) {

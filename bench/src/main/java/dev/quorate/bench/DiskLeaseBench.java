@@ -8,7 +8,7 @@ import dev.quorate.lock.Lock;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import dev.quorate.zk.ZkLockManager;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -62,8 +62,10 @@ public final class DiskLeaseBench {
         Files.readString(Path.of("/proc/loadavg")).trim());
     System.out.println(
         "| lock manager | cycles/s | acquire p50 ms | acquire p99 ms | release p50 ms | release p99"
-            + " ms | slot I/Os per cycle | delta-lease I/Os per second |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
+            + " ms | slot I/Os per cycle | delta-lease I/Os per second | slot I/O p50 ms |"
+            + " slot I/O p99 ms | slowest slot I/O ms | acquisitions over p99 with a slot I/O of"
+            + " half their time |");
+    System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
     try (BenchCluster cluster = new BenchCluster()) {
       cluster.start();
       CuratorFramework client = cluster.newClient();
@@ -132,6 +134,11 @@ public final class DiskLeaseBench {
     List<Long> release = new ArrayList<>();
     long ios0 = ios(devices);
     long host0 = hostIos(devices);
+    List<CountingDisk.SlotIo> slotWrites = new ArrayList<>();
+    List<long[]> spans = new ArrayList<>(); // each acquisition's start and end
+    if (devices != null) {
+      devices.forEach(CountingDisk::takeSlotIos); // the warm-up's
+    }
     long start = System.nanoTime();
     long end = start + window.toNanos();
     for (int i = 0; System.nanoTime() < end; i++) {
@@ -140,14 +147,19 @@ public final class DiskLeaseBench {
       long t1 = System.nanoTime();
       lease.release();
       acquire.add(t1 - t0);
+      spans.add(new long[] {t0, t1});
       release.add(System.nanoTime() - t1);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     long hostIos = hostIos(devices) - host0;
     long slotIos = ios(devices) - ios0 - hostIos;
+    if (devices != null) {
+      devices.forEach(d -> slotWrites.addAll(d.takeSlotIos()));
+    }
+    List<Long> writeNanos = slotWrites.stream().map(CountingDisk.SlotIo::nanos).toList();
     System.out.printf(
         Locale.ROOT,
-        "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %s | %s |%n",
+        "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %s | %s | %s | %s | %s | %s |%n",
         name,
         acquire.size() / seconds,
         millis(acquire, 50),
@@ -157,7 +169,11 @@ public final class DiskLeaseBench {
         devices == null
             ? "n/a"
             : String.format(Locale.ROOT, "%.1f", (double) slotIos / acquire.size()),
-        devices == null ? "n/a" : String.format(Locale.ROOT, "%.1f", hostIos / seconds));
+        devices == null ? "n/a" : String.format(Locale.ROOT, "%.1f", hostIos / seconds),
+        orNa(writeNanos, 50),
+        orNa(writeNanos, 99),
+        orNa(writeNanos, 100),
+        devices == null ? "n/a" : slowAcquisitionsBySlowIos(acquire, spans, slotWrites));
   }
 
   /**
@@ -246,6 +262,36 @@ public final class DiskLeaseBench {
       n += d.reads() + d.writes();
     }
     return n;
+  }
+
+  /**
+   * Of the acquisitions at or above the p99, how many saw one slot I/O (ending inside the
+   * acquisition) take at least half the acquisition's time: "k of n".
+   */
+  private static String slowAcquisitionsBySlowIos(
+      List<Long> acquire, List<long[]> spans, List<CountingDisk.SlotIo> writes) {
+    long p99 = percentile(acquire, 99);
+    int slow = 0;
+    int byWrite = 0;
+    for (long[] span : spans) {
+      long took = span[1] - span[0];
+      if (took < p99) {
+        continue;
+      }
+      slow++;
+      long longest =
+          writes.stream()
+              .filter(w -> w.endNanos() >= span[0] && w.endNanos() <= span[1])
+              .mapToLong(CountingDisk.SlotIo::nanos)
+              .max()
+              .orElse(0);
+      byWrite += longest * 2 >= took ? 1 : 0;
+    }
+    return byWrite + " of " + slow;
+  }
+
+  private static String orNa(List<Long> nanos, int p) {
+    return nanos.isEmpty() ? "n/a" : String.format(Locale.ROOT, "%.2f", millis(nanos, p));
   }
 
   private static double millis(List<Long> nanos, int p) {

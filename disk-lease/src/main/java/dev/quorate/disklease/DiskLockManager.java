@@ -4,9 +4,9 @@ import dev.quorate.disklease.internal.DiskLocks;
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -47,7 +47,7 @@ public final class DiskLockManager {
   private int hostId;
   private String hostName;
   private SelfFence selfFence = SelfFence.exit();
-  private DiskClock clock = DiskClock.system();
+  private MonotonicClock clock = MonotonicClock.system();
 
   private DiskLockManager() {}
 
@@ -110,7 +110,7 @@ public final class DiskLockManager {
   /**
    * Sets what this host does when it loses its delta lease while holding leases.
    *
-   * @param action the self-fence, such as {@link SelfFence#watchdog(Path)}
+   * @param action the self-fence, such as {@link dev.quorate.qdisk.WatchdogDevice#selfFence()}
    * @return this builder
    */
   public DiskLockManager selfFence(SelfFence action) {
@@ -124,7 +124,7 @@ public final class DiskLockManager {
    * @param diskClock the clock
    * @return this builder
    */
-  public DiskLockManager clock(DiskClock diskClock) {
+  public DiskLockManager clock(MonotonicClock diskClock) {
     this.clock = Objects.requireNonNull(diskClock, "diskClock");
     return this;
   }

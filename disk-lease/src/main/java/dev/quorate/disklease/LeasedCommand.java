@@ -9,9 +9,8 @@ import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.DiskTiming;
-import dev.quorate.qdisk.SelfFence;
-import dev.quorate.qdisk.SelfFenceReason;
+import dev.quorate.quorum.SelfFence;
+import dev.quorate.quorum.SelfFenceReason;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -109,8 +108,8 @@ public final class LeasedCommand {
     Objects.requireNonNull(then, "then");
     return new SelfFence() {
       @Override
-      public void verify(DiskTiming timing) {
-        then.verify(timing);
+      public void verify(Duration interval, Duration renewalDeadline) {
+        then.verify(interval, renewalDeadline);
       }
 
       @Override

@@ -4,7 +4,7 @@ import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

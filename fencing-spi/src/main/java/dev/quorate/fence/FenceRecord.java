@@ -1,5 +1,6 @@
 package dev.quorate.fence;
 
+import dev.quorate.fence.internal.FenceRecordJson;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -59,5 +60,69 @@ public record FenceRecord(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(explanation, "explanation");
+  }
+
+  /**
+   * Creates the record of an operator's confirmation by hand that a target is down (powered off,
+   * unplugged, its VM destroyed), as {@link Fencer#confirm} appends it: a successful {@code off} at
+   * level 0 with reason {@link FenceReason#CONFIRMED_BY_OPERATOR}. Appended to a history that a
+   * {@link FenceRecoveryGate} reads, it opens the gate for grants made before {@code at}.
+   *
+   * <pre>{@code
+   * history.append(FenceRecord.confirmation(Instant.now(), "node-a", "alice", "PDU outlet 4 off"));
+   * }</pre>
+   *
+   * @param at when the operator confirmed
+   * @param target the member confirmed down
+   * @param operator who confirms, recorded as the requester
+   * @param reason what the operator checked; may be blank
+   * @return the record
+   * @throws NullPointerException if an argument is null
+   */
+  public static FenceRecord confirmation(
+      Instant at, String target, String operator, String reason) {
+    Objects.requireNonNull(reason, "reason");
+    return new FenceRecord(
+        at,
+        at,
+        operator,
+        target,
+        FenceAction.OFF,
+        0,
+        List.of(),
+        FenceResult.Status.SUCCEEDED,
+        FenceReason.CONFIRMED_BY_OPERATOR,
+        "operator "
+            + operator
+            + " confirmed by hand that "
+            + target
+            + " is down"
+            + (reason.isBlank() ? "" : ": " + reason));
+  }
+
+  /**
+   * Returns this record as one line of JSON (no line break), the form of the history file and of
+   * the ZooKeeper history's nodes, readable with {@code jq}.
+   *
+   * <pre>{@code
+   * Files.writeString(log, record.toJson() + "\n", StandardOpenOption.APPEND);
+   * }</pre>
+   *
+   * @return the JSON object
+   */
+  public String toJson() {
+    return FenceRecordJson.encode(this);
+  }
+
+  /**
+   * Reads a record written by {@link #toJson()}.
+   *
+   * @param json one JSON object
+   * @return the record
+   * @throws IllegalArgumentException if the text is not a fence record; the message says what is
+   *     wrong and where
+   */
+  public static FenceRecord fromJson(String json) {
+    return FenceRecordJson.decode(json);
   }
 }

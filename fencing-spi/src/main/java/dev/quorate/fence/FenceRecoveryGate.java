@@ -1,6 +1,7 @@
 package dev.quorate.fence;
 
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.RecoveryGate;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,9 +47,10 @@ public final class FenceRecoveryGate implements RecoveryGate {
 
   private final FenceHistory history;
   private final Duration selfFenceDeadline;
-  private final FenceClock clock;
+  private final MonotonicClock clock;
 
-  private FenceRecoveryGate(FenceHistory history, Duration selfFenceDeadline, FenceClock clock) {
+  private FenceRecoveryGate(
+      FenceHistory history, Duration selfFenceDeadline, MonotonicClock clock) {
     this.history = history;
     this.selfFenceDeadline = selfFenceDeadline;
     this.clock = clock;
@@ -63,7 +65,7 @@ public final class FenceRecoveryGate implements RecoveryGate {
    */
   public static FenceRecoveryGate of(FenceHistory history) {
     return new FenceRecoveryGate(
-        Objects.requireNonNull(history, "history"), null, FenceClock.system());
+        Objects.requireNonNull(history, "history"), null, MonotonicClock.system());
   }
 
   /**
@@ -94,7 +96,7 @@ public final class FenceRecoveryGate implements RecoveryGate {
    * @return the new gate
    * @throws NullPointerException if {@code clock} is null
    */
-  public FenceRecoveryGate withClock(FenceClock clock) {
+  public FenceRecoveryGate withClock(MonotonicClock clock) {
     return new FenceRecoveryGate(
         history, selfFenceDeadline, Objects.requireNonNull(clock, "clock"));
   }

@@ -11,9 +11,13 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Which devices fence which target, level by level, and each target's timing policy. Immutable;
- * built and checked once: every level's devices must exist, and a target's level indexes must be
- * distinct.
+ * Which devices fence which target, level by level, and each target's timing policy: Pacemaker's
+ * "fencing topology" (its {@code fencing-topology} levels). Immutable; built and checked once:
+ * every level's devices must exist, and a target's level indexes must be distinct.
+ *
+ * <p>A different concept from the cluster's {@link dev.quorate.quorum.Topology} (members, their
+ * votes and the physical host each runs on), which the {@link TopologyFenceGuard} reads to decide
+ * whether a fence may run; this class says how a fence runs once it may.
  *
  * <pre>{@code
  * FenceTopology topology =

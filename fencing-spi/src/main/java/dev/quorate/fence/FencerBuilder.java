@@ -2,6 +2,7 @@ package dev.quorate.fence;
 
 import dev.quorate.fence.internal.LevelFencer;
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.MonotonicClock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
@@ -25,7 +26,7 @@ public final class FencerBuilder {
   private final FenceGuard guard;
   private FenceHistory history;
   private FenceCoordinator coordinator;
-  private FenceClock clock = FenceClock.system();
+  private MonotonicClock clock = MonotonicClock.system();
   private RandomGenerator random = RandomGenerator.getDefault();
   private Duration deadline = Duration.ofSeconds(120);
   private int maxAttempts = 2;
@@ -67,7 +68,7 @@ public final class FencerBuilder {
    * @param clock the clock
    * @return this builder
    */
-  public FencerBuilder clock(FenceClock clock) {
+  public FencerBuilder clock(MonotonicClock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     return this;
   }

@@ -1,10 +1,10 @@
 package dev.quorate.fence;
 
 import dev.quorate.fence.internal.CommandPlacement;
+import dev.quorate.lock.MonotonicClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
  * Tells where the cluster's members run now. A static topology never moves; a ZooKeeper host
@@ -58,12 +58,12 @@ public interface PlacementSource {
    * @return the source
    * @throws dev.quorate.lock.ConfigurationException if a name is invalid
    */
-  static PlacementSource fixed(Map<String, String> hosts, LongSupplier nanoClock) {
+  static PlacementSource fixed(Map<String, String> hosts, MonotonicClock nanoClock) {
     Map<String, String> copy = new Placement(hosts, 0).hosts();
     return new PlacementSource() {
       @Override
       public Placement read() {
-        return new Placement(copy, nanoClock.getAsLong());
+        return new Placement(copy, nanoClock.nanoTime());
       }
 
       @Override

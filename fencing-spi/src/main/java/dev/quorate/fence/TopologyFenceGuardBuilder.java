@@ -4,6 +4,7 @@ import dev.quorate.fence.internal.GuardSettings;
 import dev.quorate.fence.internal.OptionRules;
 import dev.quorate.fence.internal.TopologyGuard;
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumState;
@@ -16,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -64,7 +64,7 @@ public final class TopologyFenceGuardBuilder {
   private int stormBrakePercent = DEFAULT_STORM_BRAKE_PERCENT;
   private boolean allowCollateral;
   private TieBreaker tieBreaker;
-  private LongSupplier nanoClock = System::nanoTime;
+  private MonotonicClock nanoClock = MonotonicClock.system();
   private PlacementSource placement;
   private String cluster;
   private HostInventory inventory;
@@ -284,7 +284,7 @@ public final class TopologyFenceGuardBuilder {
    * @param nanoClock monotonic nanoseconds, in the liveness sources' time base
    * @return this builder
    */
-  public TopologyFenceGuardBuilder clock(LongSupplier nanoClock) {
+  public TopologyFenceGuardBuilder clock(MonotonicClock nanoClock) {
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     return this;
   }

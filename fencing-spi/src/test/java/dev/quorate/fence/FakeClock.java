@@ -1,5 +1,6 @@
 package dev.quorate.fence;
 
+import dev.quorate.lock.MonotonicClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock that advances only when told or when slept on, so tests never wait. */
-final class FakeClock implements FenceClock {
+final class FakeClock implements MonotonicClock {
   private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
   final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 

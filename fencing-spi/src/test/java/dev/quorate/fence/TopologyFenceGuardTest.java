@@ -208,7 +208,8 @@ class TopologyFenceGuardTest {
     TopologyFenceGuard guard = guard(this::afterAFailed).build();
 
     assertThat(guard.warnings())
-        .anySatisfy(w -> assertThat(w).contains("host h1", "below the threshold 2"))
+        .anySatisfy(
+            w -> assertThat(w).contains("host h1 runs members [node-a, node-b]", "threshold 2"))
         .anySatisfy(w -> assertThat(w).contains("no liveness source"))
         .noneSatisfy(w -> assertThat(w).contains("host h2"));
   }

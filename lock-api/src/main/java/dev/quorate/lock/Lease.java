@@ -1,6 +1,6 @@
 package dev.quorate.lock;
 
-import dev.quorate.lock.internal.Requests;
+import dev.quorate.lock.spi.Requests;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;

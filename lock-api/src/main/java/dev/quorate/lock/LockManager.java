@@ -94,6 +94,59 @@ public interface LockManager extends AutoCloseable {
    */
   Mechanism mechanism();
 
+  /**
+   * Shows who holds {@code resource}, who waits for it, and the revocations recorded on it. A
+   * resource nobody ever locked is simply free: its inspection has no holders and no waiters.
+   *
+   * <pre>{@code
+   * LockInspection seen = manager.inspect("volume/7");
+   * }</pre>
+   *
+   * @param resource the resource name
+   * @return a snapshot
+   * @throws IllegalArgumentException if the name is empty, too long, or has control characters
+   * @throws UnsupportedOperationException if this mechanism cannot list holders (the disk lock
+   *     manager: its leases live in disk slots that name no resource)
+   * @throws QuorateException with {@link ErrorCode#CLOSED} if the manager is closed, or another
+   *     code if the lock service fails
+   */
+  default LockInspection inspect(String resource) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " (" + mechanism() + ") cannot inspect locks");
+  }
+
+  /**
+   * Revokes the lease on {@code resource} whose grant carries {@code token}: an operator's way to
+   * make a stuck or misbehaving holder let go. The lease turns {@link LeaseState#LOST} at once (its
+   * listeners hear it, with {@code requestedBy} and {@code reason} in the cause), the waiters are
+   * granted as after a release, and every later grant carries a greater token, so a {@link
+   * TokenGuard} that has seen any of them refuses the revoked holder. The revocation is recorded
+   * and shown by {@link #inspect}. A holder that took the lock with a {@link RecoveryGate} is a
+   * lost holder like any other: the next holder still waits for the gate.
+   *
+   * <pre>{@code
+   * Revocation done = manager.revoke("volume/7", token, "ops/alice", "holder hung for 10 minutes");
+   * }</pre>
+   *
+   * @param resource the resource name
+   * @param token the token of the grant to revoke, as {@link #inspect} shows it
+   * @param requestedBy who asks (non-blank, recorded)
+   * @param reason why (non-blank, recorded)
+   * @return the recorded revocation
+   * @throws IllegalArgumentException if the name is invalid, or {@code requestedBy} or {@code
+   *     reason} is blank
+   * @throws QuorateException with {@link ErrorCode#REFUSED} if no lease on {@code resource} holds
+   *     {@code token} (never granted, released meanwhile, or revoked already): nothing to revoke,
+   *     nothing recorded; with {@link ErrorCode#CLOSED} if the manager is closed; or another code
+   *     if the lock service fails
+   * @throws UnsupportedOperationException if this mechanism cannot revoke (the disk lock manager)
+   */
+  default Revocation revoke(
+      String resource, FencingToken token, String requestedBy, String reason) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " (" + mechanism() + ") cannot revoke leases");
+  }
+
   /** Closes the manager; see the class description. Idempotent. */
   @Override
   void close();

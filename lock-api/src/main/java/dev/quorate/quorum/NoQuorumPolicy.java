@@ -8,7 +8,7 @@ package dev.quorate.quorum;
  * <pre>{@code
  * QuorumService service = QuorumService.builder(policy, MemberId.of(1))
  *     .noQuorumPolicy(NoQuorumPolicy.SELF_FENCE)
- *     .selfFence(event -> watchdog.stopPetting())
+ *     .selfFence((reason, detail) -> watchdog.stopPetting())
  *     .build();
  * }</pre>
  */

@@ -13,7 +13,9 @@ record QuorumDelivery(QuorumEvent event, List<QuorumListener> targets) {
         && event.lostQuorum()
         && event.noQuorumPolicy() == NoQuorumPolicy.SELF_FENCE) {
       try {
-        selfFence.fence(event);
+        selfFence.fence(
+            SelfFenceReason.QUORUM_LOST,
+            "quorum lost at event " + event.sequence() + ": " + event.current());
       } catch (Throwable e) { // an Error too: later events (revocations) must still flow
         // The member could not take itself out: others must fence it. Say so loudly.
         log.error("self-fence after quorum loss {} failed", event.sequence(), e);

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The corosync votequorum rules, as pure functions over a {@link Topology}. Immutable.
@@ -223,6 +225,22 @@ public final class QuorumPolicy {
    * @return one message per such host, empty if none
    */
   public List<String> warnings() {
+    return warnings(MemberId::toString);
+  }
+
+  /**
+   * Returns {@link #warnings()} with the members named by {@code names}, for a caller that knows
+   * the operator's names of the members (a fence guard).
+   *
+   * <pre>{@code
+   * policy.warnings(id -> hostnames.getOrDefault(id, id.toString())).forEach(log::warn);
+   * }</pre>
+   *
+   * @param names the name of each member id
+   * @return one message per such host, empty if none
+   */
+  public List<String> warnings(Function<MemberId, String> names) {
+    Objects.requireNonNull(names, "names");
     List<String> warnings = new ArrayList<>();
     for (String host : topology.hosts()) {
       int remaining = configuredExpectedVotes - topology.votesOn(host);
@@ -235,7 +253,9 @@ public final class QuorumPolicy {
             "host "
                 + host
                 + " runs members "
-                + topology.membersOn(host)
+                + topology.membersOn(host).stream()
+                    .map(names)
+                    .collect(Collectors.joining(", ", "[", "]"))
                 + " with "
                 + topology.votesOn(host)
                 + " of "

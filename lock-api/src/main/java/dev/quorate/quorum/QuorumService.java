@@ -2,8 +2,9 @@ package dev.quorate.quorum;
 
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.internal.SerialExecutor;
+import dev.quorate.lock.spi.SerialExecutor;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.List;
@@ -20,7 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,7 +55,7 @@ public final class QuorumService implements AutoCloseable {
 
   private final QuorumPolicy policy;
   private final MemberId local;
-  private final LongSupplier clock;
+  private final MonotonicClock clock;
   private final NoQuorumPolicy noQuorumPolicy;
   private final SelfFence selfFence;
   private final ScheduledExecutorService scheduler;
@@ -174,7 +174,7 @@ public final class QuorumService implements AutoCloseable {
               .collect(Collectors.toSet());
       Membership withSources = seen.withVoteSources(casting);
       QuorumState previous = state;
-      result = policy.evaluate(previous, withSources, clock.getAsLong());
+      result = policy.evaluate(previous, withSources, clock.nanoTime());
       lastSeen = withSources;
       state = result;
       if (!result.equals(previous)) {
@@ -221,7 +221,7 @@ public final class QuorumService implements AutoCloseable {
       windowTimer = null;
     }
     if (result.lastManStandingDeadline().isPresent()) {
-      long delay = Math.max(0, result.lastManStandingDeadline().getAsLong() - clock.getAsLong());
+      long delay = Math.max(0, result.lastManStandingDeadline().getAsLong() - clock.nanoTime());
       windowTimer = scheduler.schedule(this::refreshQuietly, delay, TimeUnit.NANOSECONDS);
     }
   }
@@ -355,7 +355,7 @@ public final class QuorumService implements AutoCloseable {
   public static final class Builder {
     private final QuorumPolicy policy;
     private final MemberId local;
-    private LongSupplier clock = System::nanoTime;
+    private MonotonicClock clock = MonotonicClock.system();
     private NoQuorumPolicy noQuorumPolicy = NoQuorumPolicy.STOP;
     private SelfFence selfFence;
     private Executor notifier;
@@ -380,7 +380,7 @@ public final class QuorumService implements AutoCloseable {
      * @param nanoClock returns monotonic nanoseconds, never the wall clock
      * @return this builder
      */
-    public Builder clock(LongSupplier nanoClock) {
+    public Builder clock(MonotonicClock nanoClock) {
       this.clock = Objects.requireNonNull(nanoClock, "nanoClock");
       return this;
     }

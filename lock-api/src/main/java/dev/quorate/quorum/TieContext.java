@@ -39,4 +39,24 @@ public record TieContext(
     previousMembers = Topology.sortedCopy(previousMembers);
     lastQuorateMembers = Topology.sortedCopy(lastQuorateMembers);
   }
+
+  /**
+   * Returns the context of a split that would leave {@code partition} out of the partition whose
+   * state is {@code before}: a fence guard asks the tie-breaker whether the survivors of a fence
+   * would win an exact half. The membership before the split is {@code before}'s members, and the
+   * last membership quorate by votes is the one {@code before} remembers.
+   *
+   * <pre>{@code
+   * boolean survivorsWin = tieBreaker.grants(TieContext.afterSplit(topology, state, survivors));
+   * }</pre>
+   *
+   * @param topology the configured cluster
+   * @param before the state of the partition before the split
+   * @param partition the members that would remain
+   * @return the context
+   */
+  public static TieContext afterSplit(
+      Topology topology, QuorumState before, SortedSet<MemberId> partition) {
+    return new TieContext(topology, partition, before.members(), before.lastQuorateMembers());
+  }
 }

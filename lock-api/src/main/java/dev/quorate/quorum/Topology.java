@@ -18,7 +18,8 @@ import java.util.TreeSet;
  *
  * <p>The topology is the corosync {@code nodelist}: the sum of its votes is the configured expected
  * votes of a {@link QuorumPolicy}. Several members may share one host; {@link #votesOn(String)}
- * tells what losing that host costs.
+ * tells what losing that host costs. Not to be confused with fencing-spi's {@code FenceTopology},
+ * Pacemaker's "fencing topology": which devices fence which target, level by level.
  *
  * <pre>{@code
  * Topology topology = Topology.builder()

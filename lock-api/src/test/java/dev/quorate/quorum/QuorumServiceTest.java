@@ -182,11 +182,11 @@ class QuorumServiceTest {
 
   @Test
   void selfFenceIsCalledOncePerLossButNeverAtStartUp() {
-    List<QuorumEvent> fenced = new ArrayList<>();
+    List<SelfFenceReason> fenced = new ArrayList<>();
     try (QuorumService quorum =
         service(QuorumPolicy.builder(Clusters.ofSize(3)).build())
             .noQuorumPolicy(NoQuorumPolicy.SELF_FENCE)
-            .selfFence(fenced::add)
+            .selfFence(SelfFence.callback(fenced::add))
             .build()) {
       quorum.update(Clusters.ids(1)); // never quorate yet: waiting, not a loss
       assertThat(fenced).isEmpty();
@@ -194,7 +194,7 @@ class QuorumServiceTest {
       quorum.update(Clusters.ids(1));
       quorum.update(Clusters.ids(1, 3)); // regained
       quorum.update(Clusters.ids(1)); // lost again
-      assertThat(fenced).hasSize(2).allMatch(QuorumEvent::lostQuorum);
+      assertThat(fenced).containsExactly(SelfFenceReason.QUORUM_LOST, SelfFenceReason.QUORUM_LOST);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.quorate.zk;
 
+import dev.quorate.quorum.CommandCheck;
 import dev.quorate.zk.internal.CommandHeuristic;
 import java.time.Duration;
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.List;
  * A health check whose result adds to (passed) or takes from (failed) the member's score at the
  * arbiter, like qdevice heuristics: a member that can still reach the gateway or the storage is a
  * better survivor than one that cannot. Run by {@link ZkArbiter} whenever the member's partition
- * changes; an exception counts as a failure.
+ * changes; an exception counts as a failure (and is logged).
  *
  * <pre>{@code
  * ArbiterHeuristic gateway = ArbiterHeuristic.command(
@@ -22,13 +23,14 @@ public interface ArbiterHeuristic {
    * Runs the check; must return within a bounded time.
    *
    * @return true if it passed
-   * @throws Exception counted as a failure
+   * @throws InterruptedException if interrupted (the arbiter closing); the check must stop what it
+   *     started
    */
-  boolean passes() throws Exception;
+  boolean passes() throws InterruptedException;
 
   /**
-   * Returns a heuristic that runs a command: it passes if the command exits 0 within the timeout;
-   * on timeout the process is killed and the heuristic fails.
+   * Returns a heuristic that runs a command ({@link CommandCheck}): it passes if the command exits
+   * 0 within the timeout; on timeout or interrupt the command's whole process tree is killed.
    *
    * @param command the program and its arguments, not empty
    * @param timeout how long the command may run, positive
@@ -37,6 +39,6 @@ public interface ArbiterHeuristic {
    *     {@code timeout} is not positive
    */
   static ArbiterHeuristic command(List<String> command, Duration timeout) {
-    return new CommandHeuristic(command, timeout);
+    return new CommandHeuristic(CommandCheck.of(command, timeout));
   }
 }

@@ -6,12 +6,12 @@ import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.VoteSource;
+import dev.quorate.zk.internal.ArbiterNodes;
 import dev.quorate.zk.internal.ArbiterSession;
 import dev.quorate.zk.internal.CuratorClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SortedSet;
 import org.apache.curator.framework.CuratorFramework;
@@ -164,6 +164,91 @@ public final class ZkArbiter implements AutoCloseable {
     }
   }
 
+  /**
+   * What a witness holds, as an operator's tool reads it: each member's newest report and the
+   * partition holding the arbiter's vote.
+   *
+   * @param reports each reporting member's newest report, by ascending member id
+   * @param casting the members that count the arbiter's vote for their partition now
+   * @param votedPartition the partition named by the vote token, or empty if nobody holds it
+   * @param tokenOwner the member whose session holds the vote token, or empty
+   */
+  public record Observation(
+      List<ArbiterReport> reports,
+      java.util.Set<MemberId> casting,
+      java.util.Optional<SortedSet<MemberId>> votedPartition,
+      java.util.Optional<MemberId> tokenOwner) {
+    /**
+     * Copies.
+     *
+     * @param reports the reports
+     * @param casting the casting members
+     * @param votedPartition the voted partition
+     * @param tokenOwner the token's owner
+     */
+    public Observation {
+      reports = List.copyOf(reports);
+      casting = java.util.Set.copyOf(casting);
+      Objects.requireNonNull(votedPartition, "votedPartition");
+      Objects.requireNonNull(tokenOwner, "tokenOwner");
+    }
+  }
+
+  /**
+   * Reads, without reporting or watching, what the members report to an arbiter's witness and who
+   * holds its vote.
+   *
+   * <pre>{@code
+   * ZkArbiter.Observation seen = ZkArbiter.observe(witnessCurator, "/quorate/arbiter");
+   * seen.votedPartition().ifPresent(p -> System.out.println("arbiter votes for " + p));
+   * }</pre>
+   *
+   * @param curator a started, connected client of the witness
+   * @param rootPath the arbiter's root path (default {@code /quorate/arbiter})
+   * @return the observation; no reports and no vote when no member reports there
+   * @throws IllegalArgumentException if the path is not absolute or ends in {@code /}
+   * @throws dev.quorate.lock.QuorateException with {@link dev.quorate.lock.ErrorCode#REFUSED}
+   *     naming the path if an ACL refuses this client, {@link
+   *     dev.quorate.lock.ErrorCode#CORRUPT_DATA} naming a node that is not the arbiter's, {@link
+   *     dev.quorate.lock.ErrorCode#CONNECTION_LOSS} if ZooKeeper fails
+   */
+  public static Observation observe(CuratorFramework curator, String rootPath) {
+    String root = BuilderChecks.rootPath(rootPath, "/quorate/arbiter");
+    ArbiterNodes.Observed seen;
+    try {
+      seen = ArbiterNodes.observe(Objects.requireNonNull(curator, "curator"), root);
+    } catch (IllegalArgumentException e) {
+      throw new dev.quorate.lock.QuorateException(
+          dev.quorate.lock.ErrorCode.CORRUPT_DATA, e.getMessage(), e);
+    } catch (org.apache.zookeeper.KeeperException.NoAuthException e) {
+      throw new dev.quorate.lock.QuorateException(
+          dev.quorate.lock.ErrorCode.REFUSED,
+          "the ACL of " + e.getPath() + " refuses to read it to this client",
+          e);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new dev.quorate.lock.QuorateException(
+          dev.quorate.lock.ErrorCode.CONNECTION_LOSS, "cannot read the arbiter at " + root, e);
+    }
+    List<ArbiterReport> reports = new ArrayList<>();
+    java.util.Set<MemberId> casting = new java.util.TreeSet<>();
+    seen.reports()
+        .forEach(
+            (id, stored) -> {
+              reports.add(stored.report());
+              if (stored.castingVote()) {
+                casting.add(id);
+              }
+            });
+    return new Observation(
+        reports,
+        casting,
+        seen.token().map(ArbiterNodes.Token::partition),
+        seen.token().map(ArbiterNodes.Token::owner));
+  }
+
   /** Options for a {@link ZkArbiter}. Not thread-safe. */
   public static final class Builder {
     private String connectString;
@@ -171,6 +256,7 @@ public final class ZkArbiter implements AutoCloseable {
     private String rootPath = "/quorate/arbiter";
     private Duration sessionTimeout = Duration.ofSeconds(10);
     private Duration connectionTimeout = Duration.ofSeconds(15);
+    private ZkSecurity security = ZkSecurity.none();
     private MemberId localMember;
     private final List<ArbiterHeuristic> heuristics = new ArrayList<>();
     private Ffsplit.LastResort lastResort = Ffsplit.LastResort.LOWEST_ID;
@@ -227,7 +313,9 @@ public final class ZkArbiter implements AutoCloseable {
     }
 
     /**
-     * Sets how long {@link #build()} waits for the witness (default 15 s).
+     * Sets how long {@link #build()} waits for the witness (default 15 s). The client this builder
+     * creates gives up one connection attempt after this or the session timeout, whichever is
+     * shorter: an attempt outlasting the session could only find it expired.
      *
      * @param timeout positive
      * @return this builder
@@ -235,6 +323,20 @@ public final class ZkArbiter implements AutoCloseable {
      */
     public Builder connectionTimeout(Duration timeout) {
       this.connectionTimeout = BuilderChecks.positive(timeout, "connectionTimeout");
+      return this;
+    }
+
+    /**
+     * Sets authentication, ACLs and TLS of the client this builder creates, as {@link
+     * ZkLockManagerBuilder#security(ZkSecurity)} does: with an identity, the nodes the arbiter
+     * creates are open to that identity only. With {@link #curator(CuratorFramework)}, configure
+     * that client instead (authentication, TLS and its ACL provider); this setting is then ignored.
+     *
+     * @param security the setting
+     * @return this builder
+     */
+    public Builder security(ZkSecurity security) {
+      this.security = Objects.requireNonNull(security, "security");
       return this;
     }
 
@@ -308,9 +410,7 @@ public final class ZkArbiter implements AutoCloseable {
       CuratorFramework client = curator;
       CuratorFramework owned = null;
       if (client == null) {
-        client =
-            CuratorClients.create(
-                connectString, sessionTimeout, connectionTimeout, List.of(), Map.of(), null);
+        client = ZkClients.create(connectString, sessionTimeout, connectionTimeout, security);
         owned = client;
       }
       try {

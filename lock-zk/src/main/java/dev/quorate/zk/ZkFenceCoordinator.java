@@ -1,10 +1,10 @@
 package dev.quorate.zk;
 
-import dev.quorate.fence.FenceClock;
 import dev.quorate.fence.FenceCoordinator;
 import dev.quorate.fence.FenceHistory;
+import dev.quorate.fence.FenceNames;
 import dev.quorate.fence.FenceRecord;
-import dev.quorate.fence.internal.OptionRules;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.zk.internal.CuratorClients;
 import dev.quorate.zk.internal.FenceClaimOwner;
@@ -87,7 +87,7 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
 
   private final String cluster;
   private final String member;
-  private final FenceClock clock;
+  private final MonotonicClock clock;
   private final Duration abandonAfter;
   private final FenceClaims claims;
   private final ZkFenceHistory history;
@@ -123,6 +123,39 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
     return new Builder(curator, cluster, member);
   }
 
+  /**
+   * Opens, without claiming anything or creating any node, the fence history of every cluster that
+   * has one under a coordinator root: for an operator's tool that lists recent fences or appends a
+   * {@link FenceRecord#confirmation} (every member's fencer and recovery gate read it).
+   *
+   * <pre>{@code
+   * ZkFenceCoordinator.histories(curator, "/quorate/fence")
+   *     .forEach((cluster, history) -> history.records().forEach(System.out::println));
+   * }</pre>
+   *
+   * @param curator a started, connected client
+   * @param rootPath the coordinators' root path (default {@code /quorate/fence})
+   * @return cluster name to its history, sorted by name; empty if no cluster has one
+   * @throws IllegalArgumentException if the path is not absolute or ends in {@code /}
+   * @throws QuorateException with {@link dev.quorate.lock.ErrorCode#REFUSED} naming the path if its
+   *     ACL refuses this client, {@link dev.quorate.lock.ErrorCode#CONNECTION_LOSS} if ZooKeeper
+   *     fails
+   */
+  public static java.util.SortedMap<String, FenceHistory> histories(
+      CuratorFramework curator, String rootPath) {
+    String clusters = BuilderChecks.rootPath(rootPath, "/quorate/fence") + "/clusters";
+    Objects.requireNonNull(curator, "curator");
+    java.util.SortedMap<String, FenceHistory> out = new java.util.TreeMap<>();
+    for (String cluster : childrenOf(curator, clusters)) {
+      String history = clusters + "/" + cluster + "/history";
+      if (!childrenOf(curator, clusters + "/" + cluster).contains("history")) {
+        continue; // only claims so far
+      }
+      out.put(cluster, new ZkFenceHistory(curator, history));
+    }
+    return out;
+  }
+
   @Override
   public FenceHistory history() {
     return history;
@@ -139,7 +172,7 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
    */
   @Override
   public Claim claimTarget(String target, Duration timeout) throws InterruptedException {
-    OptionRules.checkName("fence target", target);
+    FenceNames.check("fence target", target);
     Objects.requireNonNull(timeout, "timeout");
     long start = clock.nanoTime();
     String slot = targets + "/" + target;
@@ -191,11 +224,10 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
    */
   @Override
   public Claim claimHosts(String target, Set<String> hostNames) {
-    OptionRules.checkName("fence target", target);
+    FenceNames.check("fence target", target);
     List<String> slots = new ArrayList<>();
     slots.add(hostFence);
-    new TreeSet<>(hostNames)
-        .forEach(h -> slots.add(hosts + "/" + OptionRules.checkName("host", h)));
+    new TreeSet<>(hostNames).forEach(h -> slots.add(hosts + "/" + FenceNames.check("host", h)));
     try {
       slots.forEach(claims::ensureSlot);
       FenceClaimOwner mine = owner(target, hostNames, history.lastSequence());
@@ -230,7 +262,7 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
    * @throws QuorateException if ZooKeeper cannot be read or written, or a claim node is corrupt
    */
   public List<String> releaseAbandoned(String operator, String reason) {
-    OptionRules.checkName("operator", operator);
+    FenceNames.check("operator", operator);
     Objects.requireNonNull(reason, "reason");
     List<String> released = new ArrayList<>();
     for (String slot : slotsOfAnyCluster()) {
@@ -252,10 +284,19 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
   }
 
   private List<String> children(String path) {
+    return childrenOf(client, path);
+  }
+
+  private static List<String> childrenOf(CuratorFramework client, String path) {
     try {
       return client.getChildren().forPath(path);
     } catch (KeeperException.NoNodeException e) {
       return List.of();
+    } catch (KeeperException.NoAuthException e) {
+      throw new QuorateException(
+          dev.quorate.lock.ErrorCode.REFUSED,
+          "the ACL of " + path + " refuses to list it to this client",
+          e);
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
@@ -366,12 +407,12 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
     private String rootPath = "/quorate/fence";
     private Duration abandonAfter = Duration.ofMinutes(10);
     private Duration connectionTimeout = Duration.ofSeconds(15);
-    private FenceClock clock = FenceClock.system();
+    private MonotonicClock clock = MonotonicClock.system();
 
     private Builder(CuratorFramework curator, String cluster, String member) {
       this.curator = Objects.requireNonNull(curator, "curator");
-      this.cluster = OptionRules.checkName("cluster", cluster);
-      this.member = OptionRules.checkName("member", member);
+      this.cluster = FenceNames.check("cluster", cluster);
+      this.member = FenceNames.check("member", member);
     }
 
     /**
@@ -420,7 +461,7 @@ public final class ZkFenceCoordinator implements FenceCoordinator {
      * @param clock the clock
      * @return this builder
      */
-    public Builder clock(FenceClock clock) {
+    public Builder clock(MonotonicClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }

@@ -1,13 +1,14 @@
 package dev.quorate.zk;
 
 import dev.quorate.fence.ClusterView;
+import dev.quorate.fence.FenceNames;
 import dev.quorate.fence.HostInventory;
 import dev.quorate.fence.InventoryView;
 import dev.quorate.fence.Occupant;
 import dev.quorate.fence.Placement;
 import dev.quorate.fence.PlacementSource;
-import dev.quorate.fence.internal.OptionRules;
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumService;
@@ -27,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -84,7 +84,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
   private final CuratorFramework client;
   private final InventoryNodes nodes;
   private final Duration readTimeout;
-  private final LongSupplier nanoClock;
+  private final MonotonicClock nanoClock;
   private final ExecutorService executor;
   private final Set<InventoryPublication> publications = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -195,7 +195,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
 
       @Override
       public void moveTo(String host) {
-        publication.moveTo(OptionRules.checkName("host", host));
+        publication.moveTo(FenceNames.check("host", host));
       }
 
       @Override
@@ -240,8 +240,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
    */
   public boolean forget(String cluster, String member) {
     checkOpen();
-    return nodes.forget(
-        OptionRules.checkName("cluster", cluster), OptionRules.checkName("member", member));
+    return nodes.forget(FenceNames.check("cluster", cluster), FenceNames.check("member", member));
   }
 
   /**
@@ -255,8 +254,24 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
    */
   @Override
   public InventoryView read() {
-    long stamp = nanoClock.getAsLong();
+    long stamp = nanoClock.nanoTime();
     return bounded("read the host inventory", () -> nodes.read(stamp));
+  }
+
+  /**
+   * Returns the occupants whose member's ZooKeeper session lives now. An occupant not listed has
+   * crashed, hung, been fenced or been cut off from ZooKeeper; its record stays (see the class
+   * comment), and only its own cluster's view tells whether the cluster still counts it.
+   *
+   * <pre>{@code
+   * Set<String> live = inventory.connected(); // e.g. [cluster-1/db-a, cluster-1/db-b]
+   * }</pre>
+   *
+   * @return qualified names ({@link Occupant#qualifiedName()}), sorted
+   * @throws QuorateException like {@link #read()}
+   */
+  public Set<String> connected() {
+    return bounded("read which occupants are connected", nodes::connected);
   }
 
   /**
@@ -267,11 +282,11 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
    * @throws dev.quorate.lock.ConfigurationException if the name is invalid
    */
   public PlacementSource placement(String cluster) {
-    OptionRules.checkName("cluster", cluster);
+    FenceNames.check("cluster", cluster);
     return new PlacementSource() {
       @Override
       public Placement read() {
-        long stamp = nanoClock.getAsLong();
+        long stamp = nanoClock.nanoTime();
         return bounded("read the placement of " + cluster, () -> nodes.placement(cluster, stamp));
       }
 
@@ -340,7 +355,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
     private String rootPath = "/quorate/inventory";
     private Duration readTimeout = Duration.ofSeconds(5);
     private Duration connectionTimeout = Duration.ofSeconds(15);
-    private LongSupplier nanoClock = System::nanoTime;
+    private MonotonicClock nanoClock = MonotonicClock.system();
 
     private Builder(CuratorFramework curator) {
       this.curator = Objects.requireNonNull(curator, "curator");
@@ -390,7 +405,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
      * @param nanoClock monotonic nanoseconds
      * @return this builder
      */
-    public Builder clock(LongSupplier nanoClock) {
+    public Builder clock(MonotonicClock nanoClock) {
       this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
       return this;
     }

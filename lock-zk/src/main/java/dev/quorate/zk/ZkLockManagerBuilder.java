@@ -5,20 +5,12 @@ import dev.quorate.lock.Mechanism;
 import dev.quorate.zk.internal.CuratorClients;
 import dev.quorate.zk.internal.ServiceSettings;
 import dev.quorate.zk.internal.ZkLockService;
-import java.nio.charset.StandardCharsets;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import org.apache.curator.framework.AuthInfo;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
-import org.apache.zookeeper.data.Id;
-import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
 
 /**
  * Builds a {@link ZkLockManager}. Give exactly one of a connect string, a Curator client you
@@ -237,7 +229,7 @@ public final class ZkLockManagerBuilder {
       throw new ConfigurationException(
           "give exactly one of connectString, curator or peer; got " + sources);
     }
-    List<ACL> acls = acls();
+    List<ACL> acls = ZkClients.acls(security);
     Mechanism mechanism;
     CuratorFramework client;
     boolean owns;
@@ -249,19 +241,7 @@ public final class ZkLockManagerBuilder {
     } else {
       String servers = peer != null ? peer.ensembleConnectString() : connectString;
       mechanism = peer != null ? peerMechanism() : serverMechanism(servers);
-      List<AuthInfo> auth = new ArrayList<>();
-      if (security.digestUser() != null) {
-        String credentials = security.digestUser() + ":" + security.digestPassword();
-        auth.add(new AuthInfo("digest", credentials.getBytes(StandardCharsets.UTF_8)));
-      }
-      client =
-          CuratorClients.create(
-              servers,
-              sessionTimeout,
-              clientConnectionTimeout(sessionTimeout, connectionTimeout),
-              auth,
-              security.clientProperties(),
-              acls);
+      client = ZkClients.create(servers, sessionTimeout, connectionTimeout, security);
       owns = true;
       try {
         CuratorClients.connect(client, connectionTimeout, rootPath);
@@ -283,33 +263,6 @@ public final class ZkLockManagerBuilder {
             localHandoffBound,
             member,
             executor));
-  }
-
-  /** The connection timeout of a client this builder creates: never above the session timeout. */
-  static Duration clientConnectionTimeout(Duration sessionTimeout, Duration connectionTimeout) {
-    return connectionTimeout.compareTo(sessionTimeout) > 0 ? sessionTimeout : connectionTimeout;
-  }
-
-  private List<ACL> acls() {
-    if (!security.restrictsAccess()) {
-      return null;
-    }
-    List<ACL> acls = new ArrayList<>();
-    if (security.digestUser() != null) {
-      try {
-        String digest =
-            DigestAuthenticationProvider.generateDigest(
-                security.digestUser() + ":" + security.digestPassword());
-        acls.add(new ACL(ZooDefs.Perms.ALL, new Id("digest", digest)));
-      } catch (NoSuchAlgorithmException e) {
-        throw new ConfigurationException("digest authentication needs SHA-1: " + e.getMessage());
-      }
-    }
-    for (String[] grant : security.grants()) {
-      acls.add(new ACL(ZooDefs.Perms.ALL, new Id(grant[0], grant[1])));
-    }
-    // Not List.copyOf: ZooKeeper asks the list whether it contains null, which that list refuses.
-    return Collections.unmodifiableList(acls);
   }
 
   private Mechanism peerMechanism() {

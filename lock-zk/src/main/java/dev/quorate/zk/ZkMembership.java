@@ -6,9 +6,9 @@ import dev.quorate.quorum.Membership;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.zk.internal.CuratorClients;
 import dev.quorate.zk.internal.MembershipSession;
+import dev.quorate.zk.internal.ZkMemberNodes;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.curator.framework.CuratorFramework;
 
@@ -62,6 +62,54 @@ public final class ZkMembership implements AutoCloseable {
   }
 
   /**
+   * What one member publishes in its member node, as an operator's tool reads it.
+   *
+   * @param member the member's id, votes and host
+   * @param incarnation one per ZooKeeper session the member registered with, from 1
+   * @param quorate whether the member considered itself quorate when it last wrote its node
+   */
+  public record Registration(Member member, long incarnation, boolean quorate) {
+    /**
+     * Checks.
+     *
+     * @param member the member
+     * @param incarnation the incarnation
+     * @param quorate its own view of its quorum
+     * @throws NullPointerException if {@code member} is null
+     */
+    public Registration {
+      Objects.requireNonNull(member, "member");
+    }
+  }
+
+  /**
+   * Reads, without registering, the members registered now under a membership root: each member's
+   * newest node (an older session's node may linger until its session expires). A node that is not
+   * a member record is skipped and logged.
+   *
+   * <pre>{@code
+   * ZkMembership.read(curator, "/quorate/members")
+   *     .forEach(r -> System.out.println(r.member() + (r.quorate() ? " quorate" : "")));
+   * }</pre>
+   *
+   * @param curator a started, connected client
+   * @param rootPath the membership's root path (default {@code /quorate/members})
+   * @return the registered members, by member id; empty if none has registered
+   * @throws IllegalArgumentException if the path is not absolute or ends in {@code /}
+   * @throws dev.quorate.lock.QuorateException with {@link dev.quorate.lock.ErrorCode#REFUSED}
+   *     naming the path if its ACL refuses this client, {@link
+   *     dev.quorate.lock.ErrorCode#CONNECTION_LOSS} if ZooKeeper fails
+   * @throws InterruptedException if interrupted
+   */
+  public static List<Registration> read(CuratorFramework curator, String rootPath)
+      throws InterruptedException {
+    String root = BuilderChecks.rootPath(rootPath, "/quorate/members");
+    return ZkMemberNodes.readNewest(Objects.requireNonNull(curator, "curator"), root).stream()
+        .map(r -> new Registration(r.member(), r.incarnation(), r.quorate()))
+        .toList();
+  }
+
+  /**
    * Returns the membership last fed to the quorum service.
    *
    * @return the live members this member counts now; only itself while cut off
@@ -98,6 +146,7 @@ public final class ZkMembership implements AutoCloseable {
     private String rootPath = "/quorate/members";
     private Duration sessionTimeout = Duration.ofSeconds(10);
     private Duration connectionTimeout = Duration.ofSeconds(15);
+    private ZkSecurity security = ZkSecurity.none();
     private Member localMember;
     private QuorumService quorum;
 
@@ -153,6 +202,8 @@ public final class ZkMembership implements AutoCloseable {
 
     /**
      * Sets how long {@link #build()} waits for a connection and the registration (default 15 s).
+     * The client this builder creates gives up one connection attempt after this or the session
+     * timeout, whichever is shorter: an attempt outlasting the session could only find it expired.
      *
      * @param timeout positive
      * @return this builder
@@ -160,6 +211,20 @@ public final class ZkMembership implements AutoCloseable {
      */
     public Builder connectionTimeout(Duration timeout) {
       this.connectionTimeout = BuilderChecks.positive(timeout, "connectionTimeout");
+      return this;
+    }
+
+    /**
+     * Sets authentication, ACLs and TLS of the client this builder creates, as {@link
+     * ZkLockManagerBuilder#security(ZkSecurity)} does: with an identity, the nodes the membership
+     * creates are open to that identity only. With {@link #curator(CuratorFramework)}, configure
+     * that client instead (authentication, TLS and its ACL provider); this setting is then ignored.
+     *
+     * @param security the setting
+     * @return this builder
+     */
+    public Builder security(ZkSecurity security) {
+      this.security = Objects.requireNonNull(security, "security");
       return this;
     }
 
@@ -221,9 +286,7 @@ public final class ZkMembership implements AutoCloseable {
       CuratorFramework client = curator;
       CuratorFramework owned = null;
       if (client == null) {
-        client =
-            CuratorClients.create(
-                connectString, sessionTimeout, connectionTimeout, List.of(), Map.of(), null);
+        client = ZkClients.create(connectString, sessionTimeout, connectionTimeout, security);
         owned = client;
       }
       MembershipSession session = new MembershipSession(client, rootPath, localMember, quorum);

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.quorate.fence.FenceAction;
 import dev.quorate.fence.FenceAgent;
 import dev.quorate.fence.FenceAgents;
-import dev.quorate.fence.FenceClock;
 import dev.quorate.fence.FenceCoordinator;
 import dev.quorate.fence.FenceDevice;
 import dev.quorate.fence.FenceGuard;
@@ -21,6 +20,7 @@ import dev.quorate.fence.FenceTopology;
 import dev.quorate.fence.Fencer;
 import dev.quorate.fence.TargetPolicy;
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,7 +100,7 @@ class ZkFenceCoordinatorIT {
     }
   }
 
-  private Member member(String cluster, String name, FenceClock clock) throws Exception {
+  private Member member(String cluster, String name, MonotonicClock clock) throws Exception {
     CuratorFramework client =
         CuratorFrameworkFactory.builder()
             .connectString(server.getConnectString())
@@ -126,7 +126,7 @@ class ZkFenceCoordinatorIT {
   }
 
   private Member member(String name) throws Exception {
-    return member("cluster-1", name, FenceClock.system());
+    return member("cluster-1", name, MonotonicClock.system());
   }
 
   /**
@@ -365,7 +365,7 @@ class ZkFenceCoordinatorIT {
         .isEqualTo(FenceReason.REFUSED_HOST_FENCE_IN_FLIGHT);
 
     // Another cluster sharing h2 cannot fence on h2 either: one fence per host across clusters.
-    Member other = member("cluster-2", "web-a", FenceClock.system());
+    Member other = member("cluster-2", "web-a", MonotonicClock.system());
     try (FenceCoordinator.Claim h2 = other.coordinator().claimHosts("web-b", Set.of("h2"))) {
       assertThat(h2.granted()).isFalse();
       assertThat(h2.explanation()).contains("/hosts/h2", "node-b");
@@ -410,9 +410,9 @@ class ZkFenceCoordinatorIT {
 
   @Test
   void hostClaimsAreAllOrNothingAcrossClusters() throws Exception {
-    Member web = member("cluster-2", "web-a", FenceClock.system());
-    Member db = member("cluster-1", "db-a", FenceClock.system());
-    Member app = member("cluster-3", "app-a", FenceClock.system());
+    Member web = member("cluster-2", "web-a", MonotonicClock.system());
+    Member db = member("cluster-1", "db-a", MonotonicClock.system());
+    Member app = member("cluster-3", "app-a", MonotonicClock.system());
     try (FenceCoordinator.Claim h2 = web.coordinator().claimHosts("web-b", Set.of("h2"))) {
       assertThat(h2.granted()).isTrue();
 
@@ -424,7 +424,7 @@ class ZkFenceCoordinatorIT {
       try (FenceCoordinator.Claim h1 = app.coordinator().claimHosts("app-b", Set.of("h1"))) {
         assertThat(h1.granted()).as(h1.explanation()).isTrue();
         // ...and its own cluster has one host-level fence in flight at a time, on any host.
-        Member app2 = member("cluster-3", "app-c", FenceClock.system());
+        Member app2 = member("cluster-3", "app-c", MonotonicClock.system());
         assertThat(app2.coordinator().claimHosts("app-d", Set.of("h3")).granted()).isFalse();
       }
     }
@@ -451,7 +451,7 @@ class ZkFenceCoordinatorIT {
   }
 
   /** Monotonic time moved by the test; wall-clock time and sleeps are the system's. */
-  private static final class ManualClock implements FenceClock {
+  private static final class ManualClock implements MonotonicClock {
     private final AtomicLong offset = new AtomicLong();
 
     void advance(Duration by) {
@@ -470,7 +470,7 @@ class ZkFenceCoordinatorIT {
 
     @Override
     public void sleep(Duration duration) throws InterruptedException {
-      FenceClock.system().sleep(duration);
+      MonotonicClock.system().sleep(duration);
     }
   }
 }

@@ -49,9 +49,9 @@ class ZkLockManagerBuilderTest {
   @Test
   void theClientsConnectionTimeoutNeverExceedsTheSessionTimeout() {
     Duration session = Duration.ofSeconds(4);
-    assertThat(ZkLockManagerBuilder.clientConnectionTimeout(session, Duration.ofSeconds(15)))
+    assertThat(ZkClients.clientConnectionTimeout(session, Duration.ofSeconds(15)))
         .isEqualTo(session);
-    assertThat(ZkLockManagerBuilder.clientConnectionTimeout(session, Duration.ofSeconds(3)))
+    assertThat(ZkClients.clientConnectionTimeout(session, Duration.ofSeconds(3)))
         .isEqualTo(Duration.ofSeconds(3));
   }
 

@@ -95,6 +95,6 @@ class ZkMembershipBuilderTest {
     assertThat(ArbiterHeuristic.command(List.of("sleep", "10"), Duration.ofMillis(200)).passes())
         .isFalse();
     assertThatThrownBy(() -> ArbiterHeuristic.command(List.of(), Duration.ofSeconds(1)))
-        .hasMessageContaining("must not be empty");
+        .hasMessageContaining("must start with a program");
   }
 }

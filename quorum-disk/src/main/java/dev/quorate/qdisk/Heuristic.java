@@ -48,15 +48,17 @@ public interface Heuristic {
   boolean passes() throws InterruptedException;
 
   /**
-   * Returns a check that runs a program (no shell) and passes when it exits 0 in time; a program
-   * that overruns is killed with its children.
+   * Returns a check that runs a program (no shell, {@link dev.quorate.quorum.CommandCheck}) and
+   * passes when it exits 0 in time; a program that overruns, or whose run is interrupted, is killed
+   * with its whole process tree, and one that cannot start fails (the runner logs why).
    *
    * @param name the check's name
    * @param argv the program and its arguments
    * @param score the score it adds, at least 1
    * @param timeout the longest a run may take
    * @return the check
-   * @throws dev.quorate.lock.ConfigurationException if argv is empty or the score below 1
+   * @throws dev.quorate.lock.ConfigurationException if argv is empty or starts with a blank
+   *     program, the score is below 1 or the timeout not positive
    */
   static Heuristic command(String name, List<String> argv, int score, Duration timeout) {
     return new CommandHeuristic(name, argv, score, timeout);

@@ -1,5 +1,7 @@
 package dev.quorate.qdisk;
 
+import dev.quorate.lock.MonotonicClock;
+
 /**
  * One peer as the local node sees it.
  *
@@ -18,7 +20,7 @@ package dev.quorate.qdisk;
  *     disk; counted as misses, never as a state
  * @param undeadWrites writes seen after the peer was declared DOWN in the same incarnation
  * @param evicted whether an eviction was delivered for its current incarnation
- * @param lastProgressNanos when, on the observer's {@link DiskClock}, the peer's sequence or
+ * @param lastProgressNanos when, on the observer's {@link MonotonicClock}, the peer's sequence or
  *     incarnation was last seen to rise; empty if never since the observer started (a first sight
  *     is a baseline, not a sign of life)
  */

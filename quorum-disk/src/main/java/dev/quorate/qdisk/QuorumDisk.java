@@ -1,7 +1,10 @@
 package dev.quorate.qdisk;
 
 import dev.quorate.fence.LivenessSource;
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.QuorateException;
 import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.SelfFenceReason;
 import dev.quorate.quorum.TieBreaker;
 import dev.quorate.quorum.TieContext;
 import dev.quorate.quorum.VoteSource;
@@ -21,7 +24,7 @@ import java.util.OptionalLong;
  * ends before any peer may declare it DOWN, so a new master's tenure never overlaps the old one's.
  * A node that is paused (SIGSTOP, a frozen VM) cannot run code: when it resumes it finds its
  * deadline expired or an eviction in its mailbox and fences itself before acting; only a watchdog
- * ({@link SelfFence#watchdog}) also bounds what it does in the instant it resumes.
+ * ({@link WatchdogDevice#selfFence()}) also bounds what it does in the instant it resumes.
  *
  * <pre>{@code
  * try (QuorumDisk qdisk =
@@ -61,11 +64,19 @@ public interface QuorumDisk extends AutoCloseable {
    * @param device the disk
    * @param header the layout and timing to write
    * @param force overwrite a disk that holds another cluster's or unknown data
-   * @throws IOException if the disk cannot be read or written
-   * @throws dev.quorate.lock.QuorateException if the disk is refused (too small, foreign data)
+   * @throws dev.quorate.lock.QuorateException with {@link dev.quorate.lock.ErrorCode#IO_FAILURE} if
+   *     the disk cannot be read or written (the cause says why), or another code if the disk is
+   *     refused (too small, foreign data)
    */
-  static void format(BlockDevice device, DiskHeader header, boolean force) throws IOException {
-    dev.quorate.qdisk.internal.DiskFormatter.format(device, header, force);
+  static void format(BlockDevice device, DiskHeader header, boolean force) {
+    try {
+      dev.quorate.qdisk.internal.DiskFormatter.format(device, header, force);
+    } catch (IOException e) {
+      throw new QuorateException(
+          ErrorCode.IO_FAILURE,
+          "cannot format " + device + " for cluster " + header.clusterName() + ": " + e,
+          e);
+    }
   }
 
   /**

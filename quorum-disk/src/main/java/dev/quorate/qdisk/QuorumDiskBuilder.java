@@ -1,7 +1,9 @@
 package dev.quorate.qdisk;
 
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.internal.EngineFactory;
+import dev.quorate.quorum.SelfFence;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +19,7 @@ import java.util.function.Consumer;
  * QuorumDisk qdisk = QuorumDisk.builder(1, "alpha")
  *     .disk(Path.of("/dev/sdb")).disk(Path.of("/dev/sdc")).disk(Path.of("/dev/sdd"))
  *     .heuristic(Heuristic.tcp("gw", "10.0.0.1", 22, 1, Duration.ofSeconds(1)), 1)
- *     .selfFence(SelfFence.watchdog(Path.of("/dev/watchdog")))
+ *     .selfFence(WatchdogDevice.of(Path.of("/dev/watchdog")).selfFence())
  *     .build();
  * }</pre>
  */
@@ -30,7 +32,7 @@ public final class QuorumDiskBuilder {
   private final List<Consumer<QuorumDiskEvent>> listeners = new ArrayList<>();
   private int minScore;
   private SelfFence selfFence;
-  private DiskClock clock = DiskClock.system();
+  private MonotonicClock clock = MonotonicClock.system();
 
   QuorumDiskBuilder(int nodeId, String clusterName) {
     this.nodeId = nodeId;
@@ -100,7 +102,7 @@ public final class QuorumDiskBuilder {
    * @param diskClock the clock
    * @return this builder
    */
-  public QuorumDiskBuilder clock(DiskClock diskClock) {
+  public QuorumDiskBuilder clock(MonotonicClock diskClock) {
     this.clock = Objects.requireNonNull(diskClock, "diskClock");
     return this;
   }

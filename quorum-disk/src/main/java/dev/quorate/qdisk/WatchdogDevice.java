@@ -1,7 +1,10 @@
 package dev.quorate.qdisk;
 
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.internal.Problems;
+import dev.quorate.qdisk.internal.WatchdogFence;
+import dev.quorate.quorum.SelfFence;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +33,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * WatchdogDevice wd = WatchdogDevice.of(Path.of("/dev/watchdog"));   // sysfs watchdog0
  * WatchdogDevice.check(wd.readTimeout(), header.timing());          // refuses 60 s
- * SelfFence action = SelfFence.watchdog(wd);
+ * SelfFence action = wd.selfFence();
  * }</pre>
  *
  * @param device the character device, such as {@code /dev/watchdog}; in tests any writable file
@@ -151,6 +154,25 @@ public record WatchdogDevice(Path device, Path sysfs, Optional<Duration> expecte
   }
 
   /**
+   * Returns a self-fence that pets this watchdog after every renewal and never writes its magic
+   * close character while fencing. {@link SelfFence#verify} reads the watchdog's timeout back and
+   * refuses one the timing cannot cover ({@link #check}); the device is opened, and so armed, at
+   * the first renewal; {@link SelfFence#disarm} writes the magic close {@code 'V'} on a clean stop.
+   * To fence it stops petting, keeps the device open (a driver without magic close support would
+   * stop on close) and, should the machine still run after twice the timeout, halts with {@link
+   * SelfFence#EXIT_STATUS}.
+   *
+   * <pre>{@code
+   * QuorumDisk.builder(1, "prod").selfFence(WatchdogDevice.of(Path.of("/dev/watchdog")).selfFence());
+   * }</pre>
+   *
+   * @return the action
+   */
+  public SelfFence selfFence() {
+    return new WatchdogFence(this, MonotonicClock.system(), Runtime.getRuntime()::halt);
+  }
+
+  /**
    * Checks a watchdog timeout against a disk's timing.
    *
    * @param timeout the watchdog's timeout
@@ -160,17 +182,32 @@ public record WatchdogDevice(Path device, Path sysfs, Optional<Duration> expecte
    *     deadline or below {@code 2 x interval}
    */
   public static Duration check(Duration timeout, DiskTiming timing) {
-    if (timeout.compareTo(timing.renewalDeadline()) > 0) {
+    return check(timeout, timing.interval(), timing.renewalDeadline());
+  }
+
+  /**
+   * Checks a watchdog timeout against a renewal interval and deadline (a quorum disk's, or a disk
+   * lock manager's host lease).
+   *
+   * @param timeout the watchdog's timeout
+   * @param interval how often the member renews
+   * @param renewalDeadline how long after its last renewal the others may take it for dead
+   * @return {@code timeout}
+   * @throws ConfigurationException naming both numbers when {@code timeout} is above the renewal
+   *     deadline or below {@code 2 x interval}
+   */
+  public static Duration check(Duration timeout, Duration interval, Duration renewalDeadline) {
+    if (timeout.compareTo(renewalDeadline) > 0) {
       throw new ConfigurationException(
           "unsafe watchdog timeout: "
               + timeout.toMillis()
               + " ms exceeds renewal_deadline "
-              + timing.renewalDeadline().toMillis()
+              + renewalDeadline.toMillis()
               + " ms: a hung node would be reset only after its peers may take it for dead"
               + " (they rely on the deadline); lower the watchdog timeout (softdog soft_margin,"
               + " the driver's timeout parameter, or wdctl -s) or raise renewal_deadline");
     }
-    Duration min = timing.interval().multipliedBy(2);
+    Duration min = interval.multipliedBy(2);
     if (timeout.compareTo(min) < 0) {
       throw new ConfigurationException(
           "unsafe watchdog timeout: "

@@ -3,6 +3,7 @@ package dev.quorate.qdisk;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.quorum.SelfFence;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -11,7 +11,7 @@ import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

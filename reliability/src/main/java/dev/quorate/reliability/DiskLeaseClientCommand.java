@@ -3,7 +3,7 @@ package dev.quorate.reliability;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,23 @@ final class DiskLeaseHarness {
     this.settings = settings;
   }
 
+  /** How long each phase of the run took, in {@code phases.log}: where a slow run's time went. */
+  private final List<String> phases = new ArrayList<>();
+
+  private static long millisSince(long nanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+  }
+
   void run() throws Exception {
+    long started = System.nanoTime();
+    try {
+      runPhases(started);
+    } finally {
+      Files.write(dir.resolve("phases.log"), phases);
+    }
+  }
+
+  private void runPhases(long started) throws Exception {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("settings.txt"), settings.describe() + "\n");
     formatDisks();
@@ -58,17 +75,28 @@ final class DiskLeaseHarness {
       resourcePort[0] = Integer.parseInt(Files.readString(portFile).trim());
       ResourceAddress resource = new ResourceAddress(loopback, resourcePort[0]);
 
-      List<String> clocks = new ArrayList<>();
+      // The hosts start together: each JVM's start-up (seconds on a loaded machine) overlaps the
+      // others'; the clock check brackets each host's first reading by its own spawn time.
+      Map<String, Long> spawned = new LinkedHashMap<>();
       for (String id : cast.clientIds()) {
-        long spawned = System.nanoTime();
+        spawned.put(id, System.nanoTime());
         cast.startClient(id);
-        clocks.add(ClockCheck.await(dir.resolve(id + ".history"), id, spawned));
+      }
+      List<String> clocks = new ArrayList<>();
+      for (Map.Entry<String, Long> e : spawned.entrySet()) {
+        clocks.add(
+            ClockCheck.await(dir.resolve(e.getKey() + ".history"), e.getKey(), e.getValue()));
       }
       Files.write(dir.resolve("clocks.log"), clocks);
+      // Every host holds its host id and asks for the lock. Waiting for each to have written once
+      // cost up to a minute: a host that releases the lock takes it again at once, and waiters on
+      // other hosts read the slot only every renewal interval (docs/storage-leases.md, Limits).
       Poll.until(
-          "every host has written once",
+          "every host has asked for the lock",
           Duration.ofSeconds(120),
-          () -> cast.clientIds().stream().allMatch(this::hasWritten));
+          () -> cast.clientIds().stream().allMatch(this::hasAsked));
+      long faultsFrom = System.nanoTime();
+      phases.add("start-up " + millisSince(started) + " ms");
 
       long deadline = System.nanoTime() + settings.duration().toNanos();
       new DiskNemesis(
@@ -81,7 +109,10 @@ final class DiskLeaseHarness {
           .run(deadline);
 
       FaultyDisk.heal(dir);
+      phases.add("faults " + millisSince(faultsFrom) + " ms");
+      long stopping = System.nanoTime();
       stopClients(cast);
+      phases.add("stop " + millisSince(stopping) + " ms");
       try (ResourceConnection c = resource.connect()) {
         c.stopServer();
       }
@@ -158,10 +189,10 @@ final class DiskLeaseHarness {
     return processes.java(List.of("-Xmx64m"), Chaos.MAIN, args, dir.resolve("resource.out"));
   }
 
-  private boolean hasWritten(String id) {
+  private boolean hasAsked(String id) {
     try {
       return Files.readAllLines(dir.resolve(id + ".history"), StandardCharsets.UTF_8).stream()
-          .anyMatch(l -> l.startsWith("ack "));
+          .anyMatch(l -> l.startsWith("invoke "));
     } catch (IOException e) {
       return false;
     }

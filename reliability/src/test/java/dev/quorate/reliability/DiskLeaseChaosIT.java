@@ -2,6 +2,7 @@ package dev.quorate.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,15 +35,16 @@ class DiskLeaseChaosIT {
             SHORT,
             3,
             Duration.ofMillis(250),
-            Duration.ofSeconds(1),
+            Duration.ofMillis(500),
             3,
             17);
     CheckResult r = DiskLeaseCommand.runOne(dir, settings);
     String report = settings.describe() + "\n" + Report.render("disk-lease short profile", r);
     System.out.println(report);
     System.out.printf(
-        "disk-lease short profile took %d ms%n",
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        "disk-lease short profile took %d ms (%s)%n",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        String.join(", ", Files.readAllLines(dir.resolve("phases.log"))));
     assertThat(r.violations()).as(report).isEmpty();
     assertThat(r.faults().keySet()).as(report).containsExactlyInAnyOrderElementsOf(SHORT);
     assertThat(r.faultsWithoutEffect()).as("the trap caught the holder: " + report).isEmpty();

@@ -49,9 +49,28 @@ class ModuleDescriptorsTest {
     assertThat(descriptor("lock-api").exports())
         .filteredOn(e -> !e.isQualified())
         .extracting(ModuleDescriptor.Exports::source)
-        .containsExactlyInAnyOrder("dev.quorate.lock", "dev.quorate.quorum");
+        .containsExactlyInAnyOrder(
+            "dev.quorate.lock", "dev.quorate.quorum", "dev.quorate.lock.spi");
     assertThat(descriptor("samples").exports()).isEmpty();
     assertThat(descriptor("quorum-disk/daemon").exports()).isEmpty();
+  }
+
+  @Test
+  void onlyTheQuorumDiskExportsItsInternalsAndOnlyToItsDaemon() throws IOException {
+    for (String module : MODULES.keySet()) {
+      var qualified =
+          assertThat(descriptor(module).exports())
+              .filteredOn(ModuleDescriptor.Exports::isQualified)
+              .as("qualified exports of %s", module);
+      if (module.equals("quorum-disk")) {
+        // The daemon is the library's own operator tool: format, dump and message read the layout.
+        qualified
+            .extracting(e -> e.source() + " to " + e.targets())
+            .containsExactly("dev.quorate.qdisk.internal to [dev.quorate.qdisk.daemon]");
+      } else {
+        qualified.isEmpty();
+      }
+    }
   }
 
   @Test

@@ -32,12 +32,11 @@ class LiveMigrationIT {
 
   @Test
   void aGuestMigratedThereAndBackKeepsItsRecordSequenceAndReportsItsDowntime() throws Exception {
-    GuestImage image = GuestImage.get();
-    Path disk = GuestImage.newDisk(dir, "vm-m");
+    Path disk = TestGuest.newDisk(dir, "vm-m");
     List<QemuGuest> started = new ArrayList<>();
     List<ConsoleLine> lines = new ArrayList<>();
     try {
-      QemuGuest source = image.guest("vm-m", 5, dir.resolve("host-a")).disk(disk).build();
+      QemuGuest source = TestGuest.guest("vm-m", 5, dir.resolve("host-a")).disk(disk).build();
       started.add(source);
       source.start();
       source.awaitConsole(l -> recordAtLeast(l, 10), BOOT);

@@ -31,13 +31,12 @@ class QemuFenceAgentIT {
   private static final Duration BOOT = Duration.ofSeconds(90);
 
   @TempDir Path dir;
-  private GuestImage image;
   private FenceAgent agent;
   private Path host;
 
   @BeforeEach
   void setUp() throws Exception {
-    image = GuestImage.get();
+    TestGuest.image(); // skips without QEMU
     host = dir.resolve("host-a");
     // The shipped script finds its classes through QUORATE_VM_CLASSPATH; the wrapper sets it to
     // this test's class path, which holds target/classes.
@@ -75,7 +74,7 @@ class QemuFenceAgentIT {
   void theFencerPowersARunningGuestOffAndStatusThenReportsOff() throws Exception {
     FenceDevice device = device("qemu-a");
     try (QemuGuest vm =
-        image.guest("vm-f", 1, host).disk(GuestImage.newDisk(dir, "vm-f")).build()) {
+        TestGuest.guest("vm-f", 1, host).disk(TestGuest.newDisk(dir, "vm-f")).build()) {
       vm.start();
       vm.awaitConsole(GuestRecord::isRecord, BOOT);
       assertThat(status(device, "vm-f")).isEqualTo(PowerStatus.ON);
@@ -99,7 +98,7 @@ class QemuFenceAgentIT {
   void aGuestWhoseQmpDoesNotAnswerIsKilled() throws Exception {
     FenceDevice device = device("qemu-a");
     try (QemuGuest vm =
-        image.guest("vm-h", 1, host).disk(GuestImage.newDisk(dir, "vm-h")).build()) {
+        TestGuest.guest("vm-h", 1, host).disk(TestGuest.newDisk(dir, "vm-h")).build()) {
       vm.start();
       // A QEMU that is stopped with SIGSTOP answers nothing, like a hung one.
       long pid = vm.pid().orElseThrow();

@@ -23,11 +23,10 @@ class QemuGuestIT {
   private static final Duration BOOT = Duration.ofSeconds(90);
 
   @TempDir Path dir;
-  private GuestImage image;
 
   @BeforeEach
   void setUp() throws Exception {
-    image = GuestImage.get();
+    TestGuest.image(); // skips without QEMU
   }
 
   private static boolean recordAtLeast(String line, long seq) {
@@ -36,8 +35,8 @@ class QemuGuestIT {
 
   @Test
   void aGuestBootsAndItsRecordsAppearOnTheConsoleAndTheDisk() throws Exception {
-    Path disk = GuestImage.newDisk(dir, "vm-1");
-    try (QemuGuest vm = image.guest("vm-1", 7, dir.resolve("host-a")).disk(disk).build()) {
+    Path disk = TestGuest.newDisk(dir, "vm-1");
+    try (QemuGuest vm = TestGuest.guest("vm-1", 7, dir.resolve("host-a")).disk(disk).build()) {
       long launched = System.nanoTime();
       vm.start();
       ConsoleLine first = vm.awaitConsole(GuestRecord::isRecord, BOOT);
@@ -71,8 +70,8 @@ class QemuGuestIT {
 
   @Test
   void aPausedGuestWritesNothingUntilItIsResumed() throws Exception {
-    Path disk = GuestImage.newDisk(dir, "vm-2");
-    try (QemuGuest vm = image.guest("vm-2", 3, dir.resolve("host-a")).disk(disk).build()) {
+    Path disk = TestGuest.newDisk(dir, "vm-2");
+    try (QemuGuest vm = TestGuest.guest("vm-2", 3, dir.resolve("host-a")).disk(disk).build()) {
       vm.start();
       vm.awaitConsole(l -> recordAtLeast(l, 3), BOOT);
       vm.stop();
@@ -97,15 +96,15 @@ class QemuGuestIT {
 
   @Test
   void aRebootedGuestContinuesTheSequenceOnItsDiskUnderANewToken() throws Exception {
-    Path disk = GuestImage.newDisk(dir, "vm-3");
-    try (QemuGuest first = image.guest("vm-3", 1, dir.resolve("host-a")).disk(disk).build()) {
+    Path disk = TestGuest.newDisk(dir, "vm-3");
+    try (QemuGuest first = TestGuest.guest("vm-3", 1, dir.resolve("host-a")).disk(disk).build()) {
       first.start();
       first.awaitConsole(l -> recordAtLeast(l, 5), BOOT);
       first.kill(); // a power cut
       assertThat(first.status()).isEqualTo(GuestStatus.OFF);
     }
     int before = GuestDisk.read(disk).size();
-    try (QemuGuest second = image.guest("vm-3", 2, dir.resolve("host-b")).disk(disk).build()) {
+    try (QemuGuest second = TestGuest.guest("vm-3", 2, dir.resolve("host-b")).disk(disk).build()) {
       second.start();
       ConsoleLine boot = second.awaitConsole(l -> l.startsWith("QBOOT "), BOOT);
       assertThat(boot.text()).contains("token=2", "start=" + before);
@@ -121,8 +120,8 @@ class QemuGuestIT {
 
   @Test
   void aGuestWritesToAnNbdExportWithQemuAsTheClient() throws Exception {
-    GuestImage.requireProgram("qemu-nbd", "qemu-utils");
-    Path disk = GuestImage.newDisk(dir, "vm-n");
+    TestGuest.requireProgram("qemu-nbd", "qemu-utils");
+    Path disk = TestGuest.newDisk(dir, "vm-n");
     int port;
     try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort();
@@ -147,8 +146,7 @@ class QemuGuestIT {
     ProcessHandle server =
         ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip())).orElseThrow();
     try (QemuGuest vm =
-        image
-            .guest("vm-n", 4, dir.resolve("host-a"))
+        TestGuest.guest("vm-n", 4, dir.resolve("host-a"))
             .disk(URI.create("nbd://127.0.0.1:" + port + "/vm-n"))
             .build()) {
       vm.start();
@@ -165,9 +163,9 @@ class QemuGuestIT {
 
   @Test
   void autoUsesKvmOnlyWhereAProbeBootWorksAndTheGuestBootsEitherWay() throws Exception {
-    Path disk = GuestImage.newDisk(dir, "vm-k");
+    Path disk = TestGuest.newDisk(dir, "vm-k");
     try (QemuGuest vm =
-        image.guest("vm-k", 1, dir.resolve("host-a")).disk(disk).accel(Accel.AUTO).build()) {
+        TestGuest.guest("vm-k", 1, dir.resolve("host-a")).disk(disk).accel(Accel.AUTO).build()) {
       vm.start();
       vm.awaitConsole(l -> recordAtLeast(l, 2), BOOT);
       System.out.println("accel AUTO chose " + vm.accelInUse().orElseThrow());
@@ -178,9 +176,9 @@ class QemuGuestIT {
   }
 
   @Test
-  void aQemuThatCannotOpenItsDiskFailsToStartWithQemusError() {
+  void aQemuThatCannotOpenItsDiskFailsToStartWithQemusError() throws Exception {
     QemuGuest vm =
-        image.guest("vm-4", 1, dir.resolve("host-a")).disk(dir.resolve("missing.img")).build();
+        TestGuest.guest("vm-4", 1, dir.resolve("host-a")).disk(dir.resolve("missing.img")).build();
     try (vm) {
       assertThatThrownBy(vm::start)
           .isInstanceOf(VmException.class)

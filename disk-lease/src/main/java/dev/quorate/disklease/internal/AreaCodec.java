@@ -17,15 +17,32 @@ import java.util.zip.CRC32C;
 /**
  * The lease area's four records, each one 4096-byte block: magic (8), version (4), area id (16),
  * fields, and a CRC32C of everything before it in the last 4 bytes, so a write torn after any
- * sector can never pass as valid. A block of zeros or of another area id reads as empty; a block of
- * this area with a bad CRC or field is corrupt (an {@link IOException}: the disk failed this read).
+ * sector can never pass as valid. A block of zeros or of another area id reads as empty.
+ *
+ * <p>A record whose fields fit in the first 512-byte sector (every delta lease, and a slot value of
+ * up to {@link #SECTOR_HOLDERS} holders) also carries a CRC32C of that sector in its last 4 bytes.
+ * Disks write a sector whole or not at all, so a block whose full CRC fails but whose first sector
+ * checks out is a torn write: its first sector is either the old record or the new one, each of
+ * which a write that failed may leave behind, and it reads as that record. The algorithms then
+ * treat it as any record (a held delta lease is watched for host_expiry before it is taken) and its
+ * owner's next write repairs the block. Any other bad CRC or field is corrupt (an {@link
+ * IOException}: the disk failed this read).
  */
 public final class AreaCodec {
   static final int SIZE = LeaseArea.BLOCK_SIZE;
   private static final int CRC_AT = SIZE - 4;
+  private static final int SECTOR = 512;
+  private static final int SECTOR_CRC_AT = SECTOR - 4;
   private static final int FIELDS_AT = 28;
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   private static final int MAX_OWNER_BYTES = 64;
+
+  /**
+   * The most holders a slot value may name and still fit, in a ballot block (the larger of the two
+   * kinds: host id, lver, mbal, bal, then the value's lver, mode and count, 39 bytes), in the first
+   * sector; a torn block of a larger value is corrupt.
+   */
+  static final int SECTOR_HOLDERS = (SECTOR_CRC_AT - FIELDS_AT - 39) / (Integer.BYTES + Long.BYTES);
 
   private static final long HEADER_MAGIC = magic("QRTLEAS1");
   private static final long DELTA_MAGIC = magic("QRTDELT1");
@@ -66,7 +83,7 @@ public final class AreaCodec {
     if (b.getLong(0) != HEADER_MAGIC) {
       throw corrupt(disk, "block 0 holds no lease area header (formatted with LeaseArea.format?)");
     }
-    if (!crcMatches(b)) {
+    if (!crcMatches(b, CRC_AT)) {
       throw corrupt(disk, "the lease area header's CRC32C does not match (damaged header)");
     }
     if (b.getInt(8) != VERSION) {
@@ -117,6 +134,7 @@ public final class AreaCodec {
     }
     byte[] owner = new byte[len];
     b.get(owner);
+    requireWhole(b, where);
     return Optional.of(
         new DeltaRecord(
             id,
@@ -136,7 +154,12 @@ public final class AreaCodec {
   static Optional<LeaseValue> decodeLeader(ByteBuffer block, UUID area, String where)
       throws IOException {
     ByteBuffer b = ours(block, area, LEADER_MAGIC, where);
-    return b == null ? Optional.empty() : Optional.of(getValue(b, where));
+    if (b == null) {
+      return Optional.empty();
+    }
+    LeaseValue value = getValue(b, where);
+    requireWhole(b, where);
+    return Optional.of(value);
   }
 
   static ByteBuffer encodeBallot(UUID area, Ballot ballot) {
@@ -156,7 +179,9 @@ public final class AreaCodec {
     if (id != hostId) {
       throw new IOException(where + ": ballot block of host " + hostId + " holds host " + id);
     }
-    return Optional.of(new Ballot(id, b.getLong(), b.getLong(), b.getLong(), getValue(b, where)));
+    Ballot ballot = new Ballot(id, b.getLong(), b.getLong(), b.getLong(), getValue(b, where));
+    requireWhole(b, where);
+    return Optional.of(ballot);
   }
 
   /** The largest number of holders a value can carry in one block. */
@@ -192,7 +217,11 @@ public final class AreaCodec {
     }
   }
 
-  /** Returns the block positioned at its fields, or null when it is empty or of another area. */
+  /**
+   * Returns the block positioned at its fields, or null when it is empty or of another area. A torn
+   * block (full CRC bad, first sector's good) comes back limited to its first sector, so that a
+   * field reaching past it fails to decode.
+   */
   private static ByteBuffer ours(ByteBuffer block, UUID area, long magic, String where)
       throws IOException {
     ByteBuffer b = block.slice(block.position(), SIZE);
@@ -201,13 +230,23 @@ public final class AreaCodec {
     if (found == 0 || !id.equals(area)) {
       return null; // never written, or left over from another area
     }
-    if (!crcMatches(b)) {
-      throw new IOException(where + ": CRC32C mismatch (torn or damaged write)");
+    if (!crcMatches(b, CRC_AT)) {
+      if (!crcMatches(b, SECTOR_CRC_AT)) {
+        throw new IOException(where + ": CRC32C mismatch (damaged block, first sector too)");
+      }
+      b.limit(SECTOR_CRC_AT); // torn after its first sector: that sector is a whole record
     }
     if (found != magic || b.getInt(8) != VERSION) {
       throw new IOException(where + ": unexpected record type or version");
     }
     return b.position(FIELDS_AT);
+  }
+
+  /** Fails a torn block whose record did not fit in its first sector. */
+  private static void requireWhole(ByteBuffer b, String where) throws IOException {
+    if (b.limit() == SECTOR_CRC_AT && b.position() > SECTOR_CRC_AT) {
+      throw new IOException(where + ": CRC32C mismatch (torn write of a record past one sector)");
+    }
   }
 
   private static ByteBuffer prefix(long magic, UUID area) {
@@ -218,16 +257,21 @@ public final class AreaCodec {
   }
 
   private static ByteBuffer seal(ByteBuffer b) {
-    CRC32C crc = new CRC32C();
-    crc.update(b.array(), 0, CRC_AT);
-    b.putInt(CRC_AT, (int) crc.getValue());
+    if (b.position() <= SECTOR_CRC_AT) {
+      b.putInt(SECTOR_CRC_AT, crc(b, SECTOR_CRC_AT));
+    }
+    b.putInt(CRC_AT, crc(b, CRC_AT));
     return b.position(0);
   }
 
-  private static boolean crcMatches(ByteBuffer b) {
+  private static int crc(ByteBuffer b, int length) {
     CRC32C crc = new CRC32C();
-    crc.update(b.array(), b.arrayOffset(), CRC_AT);
-    return b.getInt(CRC_AT) == (int) crc.getValue();
+    crc.update(b.array(), b.arrayOffset(), length);
+    return (int) crc.getValue();
+  }
+
+  private static boolean crcMatches(ByteBuffer b, int at) {
+    return b.getInt(at) == crc(b, at);
   }
 
   private static QuorateException corrupt(String disk, String what) {

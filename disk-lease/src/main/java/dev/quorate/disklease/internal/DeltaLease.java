@@ -2,8 +2,8 @@ package dev.quorate.disklease.internal;
 
 import dev.quorate.disklease.LeaseArea;
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.DiskClock;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
@@ -18,14 +18,14 @@ import java.util.UUID;
 final class DeltaLease {
   private final LeaseDisks disks;
   private final LeaseArea area;
-  private final DiskClock clock;
+  private final MonotonicClock clock;
   private final int hostId;
   private final String owner;
   private final UUID instance = UUID.randomUUID();
   private volatile DeltaRecord record;
   private volatile long lastRenewalStart;
 
-  DeltaLease(LeaseDisks disks, LeaseArea area, DiskClock clock, int hostId, String owner) {
+  DeltaLease(LeaseDisks disks, LeaseArea area, MonotonicClock clock, int hostId, String owner) {
     this.disks = disks;
     this.area = area;
     this.clock = clock;

@@ -10,8 +10,8 @@ import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.ValueBlock;
-import dev.quorate.lock.internal.LeaseEvents;
-import dev.quorate.lock.internal.Requests;
+import dev.quorate.lock.spi.LeaseEvents;
+import dev.quorate.lock.spi.Requests;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -137,6 +137,11 @@ final class DiskLease implements Lease {
         next == null ? CompletableFuture.completedFuture(null) : next.granted();
     covered.whenComplete(
         (grantedLver, failure) -> {
+          if (failure instanceof CancellationException) {
+            // The claim was closed by a withdrawal (a cancel or the caller's timeout) before the
+            // disks granted it: the withdrawal completes the conversion, with its own outcome.
+            return;
+          }
           if (failure != null) {
             result.fail(DiskLocks.unwrap(failure, resource(), mode));
             return;

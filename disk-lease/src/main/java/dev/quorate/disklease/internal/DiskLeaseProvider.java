@@ -4,9 +4,10 @@ import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockManagerProvider;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.qdisk.WatchdogDevice;
+import dev.quorate.quorum.SelfFence;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ public final class DiskLeaseProvider implements LockManagerProvider {
           hostId,
           hostName,
           selfFence(settings.getOrDefault(PREFIX + "self-fence", "exit")),
-          DiskClock.system());
+          MonotonicClock.system());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new QuorateException(
@@ -85,7 +86,7 @@ public final class DiskLeaseProvider implements LockManagerProvider {
       return SelfFence.callback(reason -> {});
     }
     if (value.startsWith("watchdog:") && value.length() > "watchdog:".length()) {
-      return SelfFence.watchdog(Path.of(value.substring("watchdog:".length())));
+      return WatchdogDevice.of(Path.of(value.substring("watchdog:".length()))).selfFence();
     }
     throw new ConfigurationException(
         PREFIX + "self-fence '" + value + "' must be exit, none or watchdog:<device>");

@@ -13,10 +13,11 @@ import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.Mechanism;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.qdisk.DiskTiming;
+import dev.quorate.quorum.SelfFence;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +51,7 @@ public final class DiskLocks implements LockManager {
 
   private final LeaseArea area;
   private final LeaseDisks disks;
-  private final DiskClock clock;
+  private final MonotonicClock clock;
   private final HostLease host;
   private final SlotClaims claims;
   private final LockManager local = LockManager.inProcess();
@@ -64,7 +65,7 @@ public final class DiskLocks implements LockManager {
   private DiskLocks(
       LeaseArea area,
       LeaseDisks disks,
-      DiskClock clock,
+      MonotonicClock clock,
       DeltaLease delta,
       String hostName,
       SelfFence selfFence,
@@ -107,7 +108,7 @@ public final class DiskLocks implements LockManager {
    * @throws QuorateException with REFUSED if another live host holds the host id
    */
   public static LockManager open(
-      List<Path> paths, int hostId, String hostName, SelfFence selfFence, DiskClock clock)
+      List<Path> paths, int hostId, String hostName, SelfFence selfFence, MonotonicClock clock)
       throws InterruptedException {
     if (paths.size() != 1 && paths.size() != 3 && paths.size() != 5) {
       throw new ConfigurationException(
@@ -131,10 +132,14 @@ public final class DiskLocks implements LockManager {
 
   /**
    * Opens a manager on open devices, which it closes; {@link #open(List, int, String, SelfFence,
-   * DiskClock)} for devices that tests and the fault suite wrap to inject faults.
+   * MonotonicClock)} for devices that tests and the fault suite wrap to inject faults.
    */
   public static LockManager openDevices(
-      List<BlockDevice> devices, int hostId, String hostName, SelfFence selfFence, DiskClock clock)
+      List<BlockDevice> devices,
+      int hostId,
+      String hostName,
+      SelfFence selfFence,
+      MonotonicClock clock)
       throws InterruptedException {
     LeaseArea area = null;
     try {
@@ -166,7 +171,8 @@ public final class DiskLocks implements LockManager {
           "host id " + hostId + " not in 1.." + area.hostSlots() + " of the lease area");
     }
     try {
-      selfFence.verify(DiskTimings.of(area.timing()));
+      DiskTiming timing = DiskTimings.of(area.timing());
+      selfFence.verify(timing.interval(), timing.renewalDeadline());
     } catch (RuntimeException e) {
       closeAll(devices);
       throw e;

@@ -5,7 +5,7 @@ import dev.quorate.qdisk.DiskTiming;
 
 /**
  * The quorum disk's {@link DiskTiming} that a lease timing amounts to, so that a {@link
- * dev.quorate.qdisk.SelfFence} checks a watchdog against it: heartbeat = renewal interval, renewal
+ * dev.quorate.quorum.SelfFence} checks a watchdog against it: heartbeat = renewal interval, renewal
  * deadline = renewal deadline; a watchdog must fire between two renewals and the deadline.
  */
 final class DiskTimings {

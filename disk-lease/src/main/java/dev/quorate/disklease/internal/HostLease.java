@@ -2,10 +2,10 @@ package dev.quorate.disklease.internal;
 
 import dev.quorate.disklease.LeaseTiming;
 import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.SelfFence;
-import dev.quorate.qdisk.SelfFenceReason;
+import dev.quorate.quorum.SelfFence;
+import dev.quorate.quorum.SelfFenceReason;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +27,7 @@ final class HostLease {
 
   private final DeltaLease delta;
   private final LeaseTiming timing;
-  private final DiskClock clock;
+  private final MonotonicClock clock;
   private final ScheduledExecutorService renewer;
   private final SelfFence selfFence;
   private final BooleanSupplier holdsLeases;
@@ -39,7 +39,7 @@ final class HostLease {
   HostLease(
       DeltaLease delta,
       LeaseTiming timing,
-      DiskClock clock,
+      MonotonicClock clock,
       ScheduledExecutorService renewer,
       SelfFence selfFence,
       BooleanSupplier holdsLeases,

@@ -1,7 +1,7 @@
 package dev.quorate.disklease.internal;
 
 import dev.quorate.disklease.LeaseArea;
-import dev.quorate.qdisk.DiskClock;
+import dev.quorate.lock.MonotonicClock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -15,12 +15,12 @@ import java.util.Optional;
 final class HostWatch {
   private final LeaseDisks disks;
   private final LeaseArea area;
-  private final DiskClock clock;
+  private final MonotonicClock clock;
   private final Map<Integer, Seen> seen = new HashMap<>();
 
   private record Seen(Optional<DeltaRecord> record, long sinceNanos) {}
 
-  HostWatch(LeaseDisks disks, LeaseArea area, DiskClock clock) {
+  HostWatch(LeaseDisks disks, LeaseArea area, MonotonicClock clock) {
     this.disks = disks;
     this.area = area;
     this.clock = clock;

@@ -6,7 +6,8 @@ import dev.quorate.disklease.LeasedCommand;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.qdisk.WatchdogDevice;
+import dev.quorate.quorum.SelfFence;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -176,7 +177,7 @@ public final class LeaseTool {
       return SelfFence.exit();
     }
     if (value.startsWith("watchdog:") && value.length() > "watchdog:".length()) {
-      return SelfFence.watchdog(Path.of(value.substring("watchdog:".length())));
+      return WatchdogDevice.of(Path.of(value.substring("watchdog:".length()))).selfFence();
     }
     throw ToolArgs.usage("--self-fence '" + value + "' must be exit or watchdog:<device>");
   }

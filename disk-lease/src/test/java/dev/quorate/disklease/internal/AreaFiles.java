@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** File-backed lease disks in a test's directory, formatted with one area. */
 final class AreaFiles {
@@ -24,9 +25,24 @@ final class AreaFiles {
 
   /** Opens the disks as one host sees them. */
   LeaseDisks open() throws IOException {
+    return open(d -> d);
+  }
+
+  /** Opens the disks through {@link CuttableDevice}s, which it adds to {@code devices}. */
+  LeaseDisks openCuttable(List<CuttableDevice> devices) throws IOException {
+    return open(
+        d -> {
+          CuttableDevice c = new CuttableDevice(d);
+          devices.add(c);
+          return c;
+        });
+  }
+
+  /** Opens the disks as one host sees them, each through {@code wrap}. */
+  LeaseDisks open(UnaryOperator<BlockDevice> wrap) throws IOException {
     List<BlockDevice> devices = new ArrayList<>();
     for (Path p : paths) {
-      devices.add(BlockDevice.open(p));
+      devices.add(wrap.apply(BlockDevice.open(p)));
     }
     return new LeaseDisks(devices, area.timing().ioTimeout());
   }

@@ -3,9 +3,9 @@ package dev.quorate.disklease.internal;
 import dev.quorate.disklease.LeaseArea;
 import dev.quorate.disklease.LeasedCommand;
 import dev.quorate.lock.LockManager;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +66,7 @@ public final class CutOffHostMain {
             hostId,
             "host-" + hostId,
             command.selfFence(SelfFence.exit()),
-            DiskClock.system())) {
+            MonotonicClock.system())) {
       System.out.println("READY " + hostId);
       LeasedCommand.Result result = command.run(locks);
       System.out.println("ENDED " + result);

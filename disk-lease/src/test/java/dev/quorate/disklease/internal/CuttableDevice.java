@@ -3,13 +3,17 @@ package dev.quorate.disklease.internal;
 import dev.quorate.qdisk.BlockDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real device that one host can be cut off from: every I/O fails once {@link #cut()} is called.
+ * Its writes can also tear as the reliability suite's {@code TORN} fault does: the first half of
+ * the write lands over the old bytes, then the write fails ({@link #tearAfter}).
  */
 final class CuttableDevice implements BlockDevice {
   private final BlockDevice device;
   private volatile boolean cut;
+  private final AtomicInteger untilTear = new AtomicInteger(-1);
 
   CuttableDevice(BlockDevice device) {
     this.device = device;
@@ -17,6 +21,11 @@ final class CuttableDevice implements BlockDevice {
 
   void cut() {
     cut = true;
+  }
+
+  /** Lets {@code whole} more writes land whole, then tears one. */
+  void tearAfter(int whole) {
+    untilTear.set(whole);
   }
 
   private void check() throws IOException {
@@ -44,7 +53,17 @@ final class CuttableDevice implements BlockDevice {
   @Override
   public void write(long offset, ByteBuffer src) throws IOException {
     check();
-    device.write(offset, src);
+    if (untilTear.getAndUpdate(n -> Math.max(-1, n - 1)) != 0) {
+      device.write(offset, src);
+      return;
+    }
+    ByteBuffer block = ByteBuffer.allocate(src.remaining());
+    device.read(offset, block);
+    ByteBuffer firstHalf = src.duplicate();
+    firstHalf.limit(firstHalf.position() + src.remaining() / 2);
+    block.clear().put(firstHalf).clear();
+    device.write(offset, block);
+    throw new IOException("torn write at offset " + offset + " of " + name() + " (test)");
   }
 
   @Override

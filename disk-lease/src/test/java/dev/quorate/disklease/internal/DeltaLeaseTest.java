@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.DiskClock;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,8 @@ class DeltaLeaseTest {
     opened.forEach(LeaseDisks::close);
   }
 
-  private DeltaLease host(AreaFiles files, DiskClock clock, int id, String name) throws Exception {
+  private DeltaLease host(AreaFiles files, MonotonicClock clock, int id, String name)
+      throws Exception {
     LeaseDisks disks = files.open();
     opened.add(disks);
     return new DeltaLease(disks, files.area, clock, id, name);
@@ -100,8 +103,8 @@ class DeltaLeaseTest {
     AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
     for (int round = 0; round < 5; round++) {
       int id = round + 1;
-      DeltaLease a = host(files, DiskClock.system(), id, "node-a");
-      DeltaLease b = host(files, DiskClock.system(), id, "node-b");
+      DeltaLease a = host(files, MonotonicClock.system(), id, "node-a");
+      DeltaLease b = host(files, MonotonicClock.system(), id, "node-b");
       CountDownLatch go = new CountDownLatch(1);
       CompletableFuture<Boolean> holdsA = race(a, go);
       CompletableFuture<Boolean> holdsB = race(b, go);
@@ -166,5 +169,47 @@ class DeltaLeaseTest {
     assertThat(watch.isDead(new LeaseValue.Holder(4, a.generation() - 1)))
         .as("an older generation of the id is gone")
         .isTrue();
+  }
+
+  @Test
+  void aTornRenewalOnTheOnlyDiskIsRepairedByTheNextRenewal() throws Exception {
+    AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
+    List<CuttableDevice> devices = new ArrayList<>();
+    DeltaLease a = tearing(files, devices, 6);
+    a.acquire();
+    devices.get(0).tearAfter(0);
+    assertThat(a.renew()).as("the torn renewal").isFalse();
+    assertThat(a.renew()).as("the next renewal rewrites the torn block").isTrue();
+    assertThat(a.renew()).isTrue();
+  }
+
+  @Test
+  void aHostIdWhoseLastWriteToreIsTakenOnlyAfterExpiry() throws Exception {
+    AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
+    List<CuttableDevice> devices = new ArrayList<>();
+    DeltaLease a = tearing(files, devices, 7);
+    a.acquire();
+    devices.get(0).tearAfter(0);
+    assertThat(a.renew()).isFalse(); // and node-a dies with its block torn
+    FakeClock clockB = new FakeClock();
+    long start = clockB.nanoTime();
+    DeltaLease b = host(files, clockB, 7, "node-b");
+    b.acquire();
+    assertThat(clockB.elapsedSince(start))
+        .as("a torn record is a held record: it is watched for host_expiry first")
+        .isGreaterThanOrEqualTo(files.area.timing().hostExpiry().toNanos());
+    assertThat(b.generation()).isEqualTo(a.generation() + 1);
+    assertThat(b.renew()).isTrue();
+    assertThatThrownBy(a::renew).hasMessageContaining("'node-b'");
+  }
+
+  /**
+   * Host 'node-a' with {@code id} on disks whose writes can tear, which land in {@code devices}.
+   */
+  private DeltaLease tearing(AreaFiles files, List<CuttableDevice> devices, int id)
+      throws Exception {
+    LeaseDisks disks = files.openCuttable(devices);
+    opened.add(disks);
+    return new DeltaLease(disks, files.area, new FakeClock(), id, "node-a");
   }
 }

@@ -1,11 +1,11 @@
 package dev.quorate.disklease.internal;
 
-import dev.quorate.qdisk.DiskClock;
+import dev.quorate.lock.MonotonicClock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock that moves only when told to or slept on, so waits take no real time. */
-final class FakeClock implements DiskClock {
+final class FakeClock implements MonotonicClock {
   private final AtomicLong now = new AtomicLong(1_000_000_000L);
   private final Runnable onSleep;
 

@@ -13,10 +13,10 @@ import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.SelfFence;
-import dev.quorate.qdisk.SelfFenceReason;
+import dev.quorate.quorum.SelfFence;
+import dev.quorate.quorum.SelfFenceReason;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,10 +59,10 @@ class HostFailureIT {
                       holderAtFence.set(leaseOfA.get().state());
                       fenced.set(reason);
                     }),
-                DiskClock.system());
+                MonotonicClock.system());
         LockManager b =
             DiskLocks.open(
-                paths, 2, "node-b", SelfFence.callback(reason -> {}), DiskClock.system())) {
+                paths, 2, "node-b", SelfFence.callback(reason -> {}), MonotonicClock.system())) {
       Lease held = a.lock("vm/web-1").acquire(LockMode.EX);
       leaseOfA.set(held);
       List<LeaseEvent> events = new CopyOnWriteArrayList<>();

@@ -8,8 +8,8 @@ import dev.quorate.disklease.LeaseTiming;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
-import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.lock.MonotonicClock;
+import dev.quorate.quorum.SelfFence;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
@@ -81,7 +81,7 @@ class LeaseToolIT {
     List<Path> disks = LeaseFiles.in(dir, 3, area);
     String paths = joined(disks);
     try (LockManager host =
-        DiskLocks.open(disks, 3, "node-c", SelfFence.callback(r -> {}), DiskClock.system())) {
+        DiskLocks.open(disks, 3, "node-c", SelfFence.callback(r -> {}), MonotonicClock.system())) {
       Lease lease = host.lock("vm/web-1").acquire(LockMode.EX);
 
       assertThat(tool("status", "--disks", paths, "--resource", "vm/web-1")).isZero();
@@ -116,7 +116,7 @@ class LeaseToolIT {
     LeaseArea area = LeaseArea.create(4, 8, FAST);
     List<Path> disks = LeaseFiles.in(dir, 1, area);
     try (LockManager host =
-        DiskLocks.open(disks, 1, "node-a", SelfFence.callback(r -> {}), DiskClock.system())) {
+        DiskLocks.open(disks, 1, "node-a", SelfFence.callback(r -> {}), MonotonicClock.system())) {
       host.lock("vm/db").acquire(LockMode.PR).release();
     }
     assertThat(tool("status", "--disks", joined(disks))).isZero();

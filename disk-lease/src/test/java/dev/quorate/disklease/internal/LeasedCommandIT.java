@@ -7,7 +7,7 @@ import dev.quorate.disklease.LeaseFiles;
 import dev.quorate.disklease.LeaseTiming;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quorate.disklease.LeaseArea;
 import dev.quorate.disklease.internal.LeaseValue.Holder;
 import dev.quorate.disklease.internal.LeaseValue.SlotMode;
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -206,5 +208,30 @@ class PaxosLeaseTest {
     assertThat(again.stream().map(LeaseValue::lver).toList())
         .as("lver granted after host 1 held lver %d", held.lver())
         .allSatisfy(lver -> assertThat(lver).isGreaterThanOrEqualTo(held.lver()));
+  }
+
+  @ParameterizedTest(name = "write {0} of the release torn")
+  @ValueSource(ints = {0, 1, 2})
+  void aTornBallotOrLeaderWriteOnTheOnlyDiskLeavesTheSlotUsable(int whole) throws Exception {
+    AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
+    List<CuttableDevice> tearing = new ArrayList<>();
+    LeaseDisks disks = files.openCuttable(tearing);
+    opened.add(disks);
+    PaxosLease a = new PaxosLease(disks, files.area, 1);
+    Holder ha = new Holder(1, 1);
+    int slot = 9;
+    a.acquire(slot, ha, SlotMode.EXCLUSIVE, ALL_LIVE).orElseThrow();
+    // The release writes host 1's ballot twice (phases 1 and 2), then the leader: tear one.
+    tearing.get(0).tearAfter(whole);
+    try {
+      a.acquire(slot, ha, SlotMode.FREE, ALL_LIVE).orElseThrow();
+    } catch (QuorateException commitTorn) {
+      assertThat(commitTorn.code()).isEqualTo(ErrorCode.IO_FAILURE);
+      a.acquire(slot, ha, SlotMode.FREE, ALL_LIVE).orElseThrow(); // the release, asked again
+    }
+    Holder hb = new Holder(2, 1);
+    LeaseValue taken = host(files, 2).acquire(slot, hb, SlotMode.EXCLUSIVE, ALL_LIVE).orElseThrow();
+    assertThat(taken.holders()).containsExactly(hb);
+    assertThat(taken.lver()).isEqualTo(3);
   }
 }

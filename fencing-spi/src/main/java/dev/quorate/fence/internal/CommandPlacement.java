@@ -4,13 +4,13 @@ import dev.quorate.fence.Placement;
 import dev.quorate.fence.PlacementSource;
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 
 /**
  * A {@link PlacementSource} that asks a command, such as a script over the hypervisors' {@code
@@ -20,7 +20,7 @@ import java.util.function.LongSupplier;
 public final class CommandPlacement implements PlacementSource {
   private final List<String> command;
   private final Duration timeout;
-  private final LongSupplier nanoClock;
+  private final MonotonicClock nanoClock;
 
   /**
    * Creates the source; use {@link PlacementSource#command}.
@@ -30,7 +30,7 @@ public final class CommandPlacement implements PlacementSource {
    * @param nanoClock stamps each read
    * @throws ConfigurationException if the command is empty or the timeout not positive
    */
-  public CommandPlacement(List<String> command, Duration timeout, LongSupplier nanoClock) {
+  public CommandPlacement(List<String> command, Duration timeout, MonotonicClock nanoClock) {
     if (command.isEmpty() || command.get(0).isBlank()) {
       throw new ConfigurationException("placement command: no program given");
     }
@@ -65,7 +65,7 @@ public final class CommandPlacement implements PlacementSource {
           ErrorCode.IO_FAILURE,
           "placement command " + command + " exited " + run.exitCode() + ": " + run.tail());
     }
-    return new Placement(parse(run.stdout()), nanoClock.getAsLong());
+    return new Placement(parse(run.stdout()), nanoClock.nanoTime());
   }
 
   /** Parses {@code member host} lines; fails on the first line that is anything else. */

@@ -1,11 +1,11 @@
 package dev.quorate.fence.internal;
 
-import dev.quorate.fence.FenceClock;
+import dev.quorate.lock.MonotonicClock;
 import java.time.Duration;
 
 /** One request's deadline on the fencer's monotonic clock. */
-record Deadline(FenceClock clock, long endNanos) {
-  static Deadline after(FenceClock clock, Duration budget) {
+record Deadline(MonotonicClock clock, long endNanos) {
+  static Deadline after(MonotonicClock clock, Duration budget) {
     return new Deadline(clock, clock.nanoTime() + budget.toNanos());
   }
 

@@ -13,8 +13,8 @@ import java.util.Map;
 /**
  * One {@link FenceRecord} as one line of JSON, so operators can read the history with jq. Only
  * strings, integers and arrays of strings occur, so a small exact codec avoids a JSON dependency.
- * {@link #decode} throws {@link IllegalArgumentException} naming what is wrong. Public for the
- * ZooKeeper history of lock-zk (a qualified export), which stores one record per node in this form.
+ * {@link #decode} throws {@link IllegalArgumentException} naming what is wrong. The form behind
+ * {@link FenceRecord#toJson()}: the history file and the ZooKeeper history share it.
  */
 public final class FenceRecordJson {
   private FenceRecordJson() {}

@@ -7,12 +7,12 @@ import dev.quorate.fence.ForeignCollateral;
 import dev.quorate.fence.HostInventory;
 import dev.quorate.fence.InventoryView;
 import dev.quorate.fence.Occupant;
+import dev.quorate.lock.MonotonicClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -32,7 +32,7 @@ final class ForeignOccupants {
   private final Duration maxAge;
   private final boolean dedicated;
   private final ForeignCollateral policy;
-  private final LongSupplier clock;
+  private final MonotonicClock clock;
 
   ForeignOccupants(GuardSettings settings) {
     this.cluster = settings.cluster();
@@ -64,7 +64,7 @@ final class ForeignOccupants {
           FenceReason.REFUSED_INVENTORY_UNAVAILABLE,
           arithmetic + "; but the host inventory " + inventory.name() + " cannot be read: " + e);
     }
-    long age = clock.getAsLong() - view.readNanos();
+    long age = clock.nanoTime() - view.readNanos();
     if (age > maxAge.toNanos()) {
       return refuse(
           FenceReason.REFUSED_INVENTORY_UNAVAILABLE,

@@ -4,6 +4,7 @@ import dev.quorate.fence.ForeignCollateral;
 import dev.quorate.fence.HostInventory;
 import dev.quorate.fence.LivenessSource;
 import dev.quorate.fence.PlacementSource;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumState;
@@ -11,7 +12,6 @@ import dev.quorate.quorum.TieBreaker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -44,7 +44,7 @@ public record GuardSettings(
     int stormBrakePercent,
     boolean allowCollateral,
     TieBreaker tieBreaker,
-    LongSupplier nanoClock,
+    MonotonicClock nanoClock,
     PlacementSource placement,
     String cluster,
     HostInventory inventory,

@@ -143,8 +143,7 @@ final class HostFenceRule {
             FenceReason.REFUSED_BY_TIE_BREAKER,
             arithmetic + ": exactly half, and no tie-breaker is configured to grant it");
       }
-      TieContext tie =
-          new TieContext(topology, survivors, state.members(), state.lastQuorateMembers());
+      TieContext tie = TieContext.afterSplit(topology, state, survivors);
       if (!tieBreaker.grants(tie)) {
         return FenceDecision.refuse(
             FenceReason.REFUSED_BY_TIE_BREAKER,

@@ -2,7 +2,6 @@ package dev.quorate.fence.internal;
 
 import dev.quorate.fence.FenceAction;
 import dev.quorate.fence.FenceAgents;
-import dev.quorate.fence.FenceClock;
 import dev.quorate.fence.FenceCoordinator;
 import dev.quorate.fence.FenceDecision;
 import dev.quorate.fence.FenceDevice;
@@ -20,6 +19,7 @@ import dev.quorate.fence.FenceTopology;
 import dev.quorate.fence.Fencer;
 import dev.quorate.fence.TargetPolicy;
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.MonotonicClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +41,7 @@ public final class LevelFencer implements Fencer {
   private final FenceGuard guard;
   private final FenceCoordinator coordinator;
   private final FenceHistory history;
-  private final FenceClock clock;
+  private final MonotonicClock clock;
   private final RandomGenerator random;
   private final Duration deadline;
   private final int maxAttempts;
@@ -66,7 +66,7 @@ public final class LevelFencer implements Fencer {
       FenceAgents agents,
       FenceGuard guard,
       FenceCoordinator coordinator,
-      FenceClock clock,
+      MonotonicClock clock,
       RandomGenerator random,
       Duration deadline,
       int maxAttempts,
@@ -125,24 +125,7 @@ public final class LevelFencer implements Fencer {
               + target
               + ": it is not a fence target of this fencer (no level is configured for it)");
     }
-    Instant now = clock.now();
-    FenceRecord record =
-        new FenceRecord(
-            now,
-            now,
-            operator,
-            target,
-            FenceAction.OFF,
-            0,
-            List.of(),
-            Status.SUCCEEDED,
-            FenceReason.CONFIRMED_BY_OPERATOR,
-            "operator "
-                + operator
-                + " confirmed by hand that "
-                + target
-                + " is down"
-                + (reason.isBlank() ? "" : ": " + reason));
+    FenceRecord record = FenceRecord.confirmation(clock.now(), target, operator, reason);
     history.append(record);
     lastFencedNanos.put(target, clock.nanoTime());
     log.warn("fence of {} confirmed by hand by {}: {}", target, operator, reason);

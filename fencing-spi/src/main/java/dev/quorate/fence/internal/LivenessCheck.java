@@ -1,11 +1,11 @@
 package dev.quorate.fence.internal;
 
 import dev.quorate.fence.LivenessSource;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.quorum.MemberId;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.function.LongSupplier;
 
 /**
  * Asks every liveness source about one member and judges freshness on the guard's own monotonic
@@ -29,9 +29,9 @@ final class LivenessCheck {
 
   private final List<LivenessSource> sources;
   private final Duration window;
-  private final LongSupplier clock;
+  private final MonotonicClock clock;
 
-  LivenessCheck(List<LivenessSource> sources, Duration window, LongSupplier clock) {
+  LivenessCheck(List<LivenessSource> sources, Duration window, MonotonicClock clock) {
     this.sources = sources;
     this.window = window;
     this.clock = clock;
@@ -55,7 +55,7 @@ final class LivenessCheck {
       }
       if (seen.isPresent()) {
         // A time ahead of our clock is still evidence of life (age 0), never a reason to fence.
-        long age = Math.max(0, clock.getAsLong() - seen.getAsLong());
+        long age = Math.max(0, clock.nanoTime() - seen.getAsLong());
         if (age <= window.toNanos()) {
           return new Verdict(
               Status.ALIVE,

@@ -57,7 +57,7 @@ public final class TopologyGuard implements TopologyFenceGuard {
             settings.livenessSources(), settings.livenessWindow(), settings.nanoClock());
     this.brake = new StormBrake(topology, settings.stormBrakePercent());
     this.hostRule = new HostFenceRule(settings, names, liveness);
-    List<String> all = new ArrayList<>(settings.policy().warnings());
+    List<String> all = new ArrayList<>(settings.policy().warnings(names::name));
     if (settings.inventory() == null && !settings.dedicatedHosts()) {
       all.add(
           "no host inventory is configured and the hosts are not declared dedicated: every"

@@ -4,13 +4,20 @@ import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.Lock;
+import dev.quorate.lock.LockInspection;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.Revocation;
+import dev.quorate.lock.spi.DaemonThreads;
+import dev.quorate.lock.spi.LockHandle;
+import dev.quorate.lock.spi.ResourceNames;
+import dev.quorate.lock.spi.Revocations;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,6 +39,7 @@ import java.util.function.BiConsumer;
 public final class InProcessLockManager implements LockManager {
   private final ConcurrentHashMap<String, ResourceQueue> queues = new ConcurrentHashMap<>();
   private final AtomicLong grants = new AtomicLong();
+  private final RevocationHistory revocations = new RevocationHistory();
 
   /** Timeouts beyond this are treated as none: about 292 years, where nanoseconds overflow. */
   private static final Duration FOREVER = Duration.ofNanos(Long.MAX_VALUE);
@@ -64,6 +72,37 @@ public final class InProcessLockManager implements LockManager {
         resource,
         options,
         (mode, timeout, callerWaits) -> request(resource, mode, options, timeout));
+  }
+
+  @Override
+  public LockInspection inspect(String resource) {
+    ResourceNames.check(resource);
+    checkOpen();
+    LockInspection[] seen = new LockInspection[1];
+    locked(resource, (queue, effects) -> seen[0] = queue.inspect(revocations.of(resource)));
+    return seen[0];
+  }
+
+  @Override
+  public Revocation revoke(String resource, FencingToken token, String requestedBy, String reason) {
+    Revocations.check(resource, token, requestedBy, reason);
+    checkOpen();
+    String cause = "revoked by " + requestedBy + ": " + reason;
+    Revocation[] done = new Revocation[1];
+    locked(
+        resource,
+        (queue, effects) -> {
+          LocalLease lease =
+              queue
+                  .revoke(token, cause, effects)
+                  .orElseThrow(
+                      () -> Revocations.nothingToRevoke(resource, token, queue.heldTokens()));
+          // Recorded under the queue lock: an inspect after revoke returns always shows it.
+          done[0] =
+              new Revocation(resource, token, lease.member, requestedBy, reason, Instant.now());
+          revocations.record(done[0]);
+        });
+    return done[0];
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.quorate.lock.internal;
 
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockManagerProvider;
+import dev.quorate.lock.spi.ProviderSettings;
 import java.util.Map;
 import java.util.Set;
 
@@ -17,7 +18,7 @@ public final class InProcessProvider implements LockManagerProvider {
 
   @Override
   public LockManager create(Map<String, String> settings) {
-    ProviderSelection.rejectUnknown(name(), settings, Set.of());
+    ProviderSettings.rejectUnknown(name(), settings, Set.of());
     return new InProcessLockManager();
   }
 }

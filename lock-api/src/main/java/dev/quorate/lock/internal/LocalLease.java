@@ -7,10 +7,14 @@ import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseListener;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.ValueBlock;
+import dev.quorate.lock.spi.LeaseEvents;
+import dev.quorate.lock.spi.Requests;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,8 +42,16 @@ final class LocalLease implements Lease {
   volatile LockMode mode;
   volatile FencingToken token;
   volatile ValueBlock valueBlock = ValueBlock.empty();
+
+  /** Who asked: the requesting thread's name, for {@link LockManager#inspect}. */
+  final String member = Thread.currentThread().getName();
+
+  /** When the request was queued, then when it was last granted; for display only. */
+  volatile Instant since = Instant.now();
+
   ValueBlock staged;
   LockMode converting;
+  Instant conversionSince;
   CompletableFuture<Lease> conversion;
 
   LocalLease(

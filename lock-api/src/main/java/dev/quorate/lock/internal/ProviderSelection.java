@@ -3,6 +3,7 @@ package dev.quorate.lock.internal;
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockManagerProvider;
+import dev.quorate.lock.spi.ProviderSettings;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -12,14 +13,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 /** Picks the {@link LockManagerProvider} a configuration names. */
 public final class ProviderSelection {
-  /** The key that names the provider. */
-  public static final String PROVIDER_KEY = "quorate.lock.provider";
+  private static final String PROVIDER_KEY = ProviderSettings.PROVIDER_KEY;
 
   private static final String PREFIX = "quorate.lock.";
 
@@ -83,28 +82,5 @@ public final class ProviderSelection {
           "cannot read lock configuration " + file.toAbsolutePath() + ": " + e.getMessage());
     }
     return properties;
-  }
-
-  /**
-   * Rejects any setting outside {@code known}, naming it.
-   *
-   * @param provider the provider's name, for the message
-   * @param settings the settings given
-   * @param known the keys the provider reads, besides the provider key
-   * @throws ConfigurationException naming the first unknown key
-   */
-  public static void rejectUnknown(
-      String provider, Map<String, String> settings, Set<String> known) {
-    for (String key : new TreeSet<>(settings.keySet())) {
-      if (!key.equals(PROVIDER_KEY) && !known.contains(key)) {
-        throw new ConfigurationException(
-            "unknown setting "
-                + key
-                + " for lock provider "
-                + provider
-                + "; known: "
-                + (known.isEmpty() ? "none" : String.join(", ", new TreeSet<>(known))));
-      }
-    }
   }
 }

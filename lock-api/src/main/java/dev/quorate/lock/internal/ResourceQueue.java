@@ -6,14 +6,18 @@ import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.LockInspection;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.Revocation;
 import dev.quorate.lock.ValueBlock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
@@ -95,6 +99,7 @@ final class ResourceQueue {
     }
     lease.converting = target;
     lease.conversion = future;
+    lease.conversionSince = Instant.now();
     conversions.add(lease);
     if (deadlocks(lease)) {
       conversions.remove(lease);
@@ -148,6 +153,48 @@ final class ResourceQueue {
     lease.phase = LocalLease.Phase.RELEASED;
     lease.emit(LeaseState.GRANTED, LeaseState.RELEASED, "released by holder");
     grantWhatCan(effects);
+  }
+
+  /**
+   * Turns the lease granted with {@code token} LOST, as if its holder had vanished, and grants what
+   * can be granted now; its staged value block is dropped.
+   *
+   * @return the revoked lease, or empty if no lease holds {@code token}
+   */
+  Optional<LocalLease> revoke(FencingToken token, String cause, List<Runnable> effects) {
+    for (LocalLease lease : granted) {
+      if (lease.token.equals(token)) {
+        failConversion(lease, new LeaseLostException(ErrorCode.LEASE_LOST, cause), effects);
+        granted.remove(lease);
+        lease.staged = null;
+        lease.phase = LocalLease.Phase.LOST;
+        lease.emit(LeaseState.GRANTED, LeaseState.LOST, cause);
+        grantWhatCan(effects);
+        return Optional.of(lease);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The tokens held now. */
+  List<FencingToken> heldTokens() {
+    return granted.stream().map(l -> l.token).toList();
+  }
+
+  /** The holders, then the waiting conversions and requests in the order they are considered. */
+  LockInspection inspect(List<Revocation> revocations) {
+    List<LockInspection.Holder> holders = new ArrayList<>();
+    for (LocalLease lease : granted) {
+      holders.add(new LockInspection.Holder(lease.member, lease.mode, lease.token, lease.since));
+    }
+    List<LockInspection.Waiter> queue = new ArrayList<>();
+    for (LocalLease lease : conversions) {
+      queue.add(new LockInspection.Waiter(lease.member, lease.converting, lease.conversionSince));
+    }
+    for (LocalLease request : waiting) {
+      queue.add(new LockInspection.Waiter(request.member, request.mode, request.since));
+    }
+    return new LockInspection(name, holders, queue, revocations);
   }
 
   /** Fails every request and loses every lease; used when the manager closes. */
@@ -242,6 +289,7 @@ final class ResourceQueue {
     lease.mode = lease.converting;
     lease.converting = null;
     lease.token = tokens.get();
+    lease.since = Instant.now();
     lease.valueBlock = lease.staged != null ? lease.staged : value;
     var future = lease.conversion;
     lease.conversion = null;
@@ -254,6 +302,7 @@ final class ResourceQueue {
     granted.add(request);
     request.phase = LocalLease.Phase.GRANTED;
     request.token = tokens.get();
+    request.since = Instant.now();
     request.valueBlock = value;
     effects.add(
         () -> {

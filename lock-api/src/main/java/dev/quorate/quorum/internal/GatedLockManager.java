@@ -9,8 +9,8 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.internal.DaemonThreads;
-import dev.quorate.lock.internal.LockHandle;
+import dev.quorate.lock.spi.DaemonThreads;
+import dev.quorate.lock.spi.LockHandle;
 import dev.quorate.quorum.NoQuorumPolicy;
 import dev.quorate.quorum.QuorumEvent;
 import dev.quorate.quorum.QuorumListener;
@@ -158,6 +158,17 @@ public final class GatedLockManager implements LockManager {
   @Override
   public Mechanism mechanism() {
     return inner.mechanism();
+  }
+
+  @Override
+  public dev.quorate.lock.LockInspection inspect(String resource) {
+    return inner.inspect(resource);
+  }
+
+  @Override
+  public dev.quorate.lock.Revocation revoke(
+      String resource, dev.quorate.lock.FencingToken token, String requestedBy, String reason) {
+    return inner.revoke(resource, token, requestedBy, reason);
   }
 
   @Override

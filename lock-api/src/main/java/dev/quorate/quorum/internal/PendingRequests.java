@@ -1,7 +1,7 @@
 package dev.quorate.quorum.internal;
 
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.internal.Forwarded;
+import dev.quorate.lock.spi.Forwarded;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;

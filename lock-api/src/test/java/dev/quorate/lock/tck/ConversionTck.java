@@ -9,6 +9,7 @@ import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.ValueBlock;
 import java.time.Duration;
@@ -22,10 +23,11 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void upConversionWaitsForIncompatibleHoldersAndGetsNewerToken() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     String resource = freshResource();
     BlockingRecorder otherCallbacks = new BlockingRecorder();
     Lease converting = grant(manager(), resource, LockMode.PR);
-    Lease other = peer().lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
+    Lease other = contender.lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
     FencingToken before = converting.token();
     CompletableFuture<Lease> conversion = converting.convertAsync(LockMode.EX);
     otherCallbacks.awaitCount(1);
@@ -36,17 +38,18 @@ public abstract class ConversionTck extends GrantingTck {
     conversion.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     assertThat(converting.mode()).isEqualTo(LockMode.EX);
     assertThat(converting.token()).isGreaterThan(before).isGreaterThan(other.token());
-    assertRefused(peer(), resource, LockMode.CR);
+    assertRefused(contender, resource, LockMode.CR);
     converting.release();
   }
 
   @Test
   void downConversionIsImmediateKeepsTokenAndUnblocksWaiters() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     String resource = freshResource();
     BlockingRecorder writerCallbacks = new BlockingRecorder();
     Lease writer = manager().lock(resource, writerCallbacks.options()).acquire(LockMode.EX);
     FencingToken token = writer.token();
-    CompletableFuture<Lease> reader = peer().lock(resource).acquireAsync(LockMode.PR);
+    CompletableFuture<Lease> reader = contender.lock(resource).acquireAsync(LockMode.PR);
     writerCallbacks.awaitCount(1);
     writer.convert(LockMode.PR);
     assertThat(writer.mode()).isEqualTo(LockMode.PR);
@@ -69,10 +72,12 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void conversionDeadlockIsReportedAndTheLeaseKeepsItsMode() throws Exception {
+    LockManager contender =
+        peerFor(CrossMember.BLOCKING_CALLBACKS, CrossMember.CONVERSION_DEADLOCKS);
     String resource = freshResource();
     BlockingRecorder secondCallbacks = new BlockingRecorder();
     Lease first = grant(manager(), resource, LockMode.PR);
-    Lease second = peer().lock(resource, secondCallbacks.options()).acquire(LockMode.PR);
+    Lease second = contender.lock(resource, secondCallbacks.options()).acquire(LockMode.PR);
     CompletableFuture<Lease> firstConversion = first.convertAsync(LockMode.EX);
     secondCallbacks.awaitCount(1);
     assertThatThrownBy(() -> second.convert(LockMode.EX))
@@ -104,10 +109,11 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void releaseDuringAPendingConversionFailsTheConversion() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     String resource = freshResource();
     BlockingRecorder otherCallbacks = new BlockingRecorder();
     Lease converting = grant(manager(), resource, LockMode.PR);
-    Lease other = peer().lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
+    Lease other = contender.lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
     CompletableFuture<Lease> conversion = converting.convertAsync(LockMode.EX);
     otherCallbacks.awaitCount(1);
     converting.release();
@@ -121,15 +127,16 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void valueBlockWrittenOnReleaseIsSeenByTheNextHolder() throws Exception {
+    LockManager contender = peerFor(CrossMember.VALUE_BLOCKS);
     String resource = freshResource();
     // A null-mode lease keeps the resource, and so its value block, alive between holders.
-    try (Lease keeper = grant(peer(), resource, LockMode.NL)) {
+    try (Lease keeper = grant(contender, resource, LockMode.NL)) {
       try (Lease writer = grant(manager(), resource, LockMode.EX)) {
         assertThat(writer.valueBlock().isEmpty()).isTrue();
         writer.setValueBlock(ValueBlock.ofLong(42));
         assertThat(writer.valueBlock().asLong()).isEqualTo(42);
       }
-      try (Lease reader = grant(peer(), resource, LockMode.PR)) {
+      try (Lease reader = grant(contender, resource, LockMode.PR)) {
         assertThat(reader.valueBlock()).isEqualTo(ValueBlock.ofLong(42));
       }
       assertThat(keeper.state()).isEqualTo(LeaseState.GRANTED);
@@ -138,11 +145,12 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void valueBlockIsWrittenOnDownConversionFromExclusive() throws Exception {
+    LockManager contender = peerFor(CrossMember.VALUE_BLOCKS);
     String resource = freshResource();
     try (Lease writer = grant(manager(), resource, LockMode.EX)) {
       writer.setValueBlock(ValueBlock.of(new byte[] {1, 2, 3}));
       writer.convert(LockMode.PR);
-      try (Lease reader = grant(peer(), resource, LockMode.PR)) {
+      try (Lease reader = grant(contender, resource, LockMode.PR)) {
         assertThat(reader.valueBlock()).isEqualTo(ValueBlock.of(new byte[] {1, 2, 3}));
       }
     }
@@ -164,13 +172,14 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void blockingCallbackNamesTheWaitingModeAndSkipsCompatibleRequests() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     assumeModes(LockMode.PW);
     String resource = freshResource();
     BlockingRecorder holderCallbacks = new BlockingRecorder();
     Lease holder = manager().lock(resource, holderCallbacks.options()).acquire(LockMode.PR);
-    grant(peer(), resource, LockMode.PR).release();
-    grant(peer(), resource, LockMode.CR).release();
-    CompletableFuture<Lease> writer = peer().lock(resource).acquireAsync(LockMode.PW);
+    grant(contender, resource, LockMode.PR).release();
+    grant(contender, resource, LockMode.CR).release();
+    CompletableFuture<Lease> writer = contender.lock(resource).acquireAsync(LockMode.PW);
     holderCallbacks.awaitCount(1);
     assertThat(holderCallbacks.seen()).containsExactly(LockMode.PW);
     holder.release();
@@ -179,6 +188,7 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void blockingCallbackLetsAHolderGiveWay() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     String resource = freshResource();
     Lease[] holder = new Lease[1];
     holder[0] =
@@ -189,18 +199,19 @@ public abstract class ConversionTck extends GrantingTck {
                     .onBlocking((lease, wanted) -> lease.release())
                     .build())
             .acquire(LockMode.EX);
-    Lease next = grant(peer(), resource, LockMode.EX);
+    Lease next = grant(contender, resource, LockMode.EX);
     assertThat(holder[0].state()).isEqualTo(LeaseState.RELEASED);
     next.release();
   }
 
   @Test
   void conversionThatLiftsAConstraintWakesTheConversionBehindIt() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     assumeModes(LockMode.CW);
     String resource = freshResource();
     BlockingRecorder readerCallbacks = new BlockingRecorder();
     Lease reader = manager().lock(resource, readerCallbacks.options()).acquire(LockMode.PR);
-    Lease writer = grant(peer(), resource, LockMode.CR);
+    Lease writer = grant(contender, resource, LockMode.CR);
     // CR -> CW waits on the PR; when PR itself becomes CW, nothing blocks CW any more.
     CompletableFuture<Lease> writerToCw = writer.convertAsync(LockMode.CW);
     readerCallbacks.awaitCount(1);
@@ -213,12 +224,13 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void holderGrantedFromTheQueueIsToldOfWaitersItBlocks() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     String resource = freshResource();
     BlockingRecorder firstCallbacks = new BlockingRecorder();
     BlockingRecorder readerCallbacks = new BlockingRecorder();
     Lease first = manager().lock(resource, firstCallbacks.options()).acquire(LockMode.EX);
     CompletableFuture<Lease> reader =
-        peer().lock(resource, readerCallbacks.options()).acquireAsync(LockMode.PR);
+        contender.lock(resource, readerCallbacks.options()).acquireAsync(LockMode.PR);
     firstCallbacks.awaitCount(1);
     CompletableFuture<Lease> writer = manager().lock(resource).acquireAsync(LockMode.EX);
     firstCallbacks.awaitCount(2);
@@ -232,17 +244,18 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void cancellingAPendingConversionKeepsTheOldMode() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     String resource = freshResource();
     BlockingRecorder otherCallbacks = new BlockingRecorder();
     Lease converting = grant(manager(), resource, LockMode.PR);
-    Lease other = peer().lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
+    Lease other = contender.lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
     FencingToken token = converting.token();
     CompletableFuture<Lease> conversion = converting.convertAsync(LockMode.EX);
     otherCallbacks.awaitCount(1);
     assertThat(conversion.cancel(false)).isTrue();
     other.release();
     // Had the conversion stayed queued, it would now hold EX and refuse this reader.
-    grant(peer(), resource, LockMode.PR).release();
+    grant(contender, resource, LockMode.PR).release();
     assertThat(converting.mode()).isEqualTo(LockMode.PR);
     assertThat(converting.token()).isEqualTo(token);
     converting.release();
@@ -250,12 +263,13 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void valueBlockIsWrittenOnDownConversionFromExclusiveToProtectedWrite() throws Exception {
+    LockManager contender = peerFor(CrossMember.VALUE_BLOCKS);
     assumeModes(LockMode.PW);
     String resource = freshResource();
     try (Lease writer = grant(manager(), resource, LockMode.EX)) {
       writer.setValueBlock(ValueBlock.ofLong(5));
       writer.convert(LockMode.PW);
-      try (Lease reader = grant(peer(), resource, LockMode.CR)) {
+      try (Lease reader = grant(contender, resource, LockMode.CR)) {
         assertThat(reader.valueBlock()).isEqualTo(ValueBlock.ofLong(5));
       }
     }
@@ -263,10 +277,11 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void interruptWhileAConversionWaitsKeepsTheLeaseInItsOldMode() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     String resource = freshResource();
     BlockingRecorder otherCallbacks = new BlockingRecorder();
     Lease converting = grant(manager(), resource, LockMode.PR);
-    Lease other = peer().lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
+    Lease other = contender.lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
     FencingToken token = converting.token();
     Converter converter = Converter.start(converting, LockMode.EX);
     otherCallbacks.awaitCount(1);
@@ -276,7 +291,7 @@ public abstract class ConversionTck extends GrantingTck {
     assertThat(converting.mode()).isEqualTo(LockMode.PR);
     assertThat(converting.token()).isEqualTo(token);
     // Had the conversion stayed queued, it would hold back this reader.
-    grant(peer(), resource, LockMode.PR).release();
+    grant(contender, resource, LockMode.PR).release();
     other.release();
     converting.checkValid();
     assertThat(converting.mode()).isEqualTo(LockMode.PR);
@@ -318,11 +333,12 @@ public abstract class ConversionTck extends GrantingTck {
 
   @Test
   void interruptRacingAConversionGrantNeverReleasesTheLease() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     for (int round = 0; round < 5; round++) {
       String resource = freshResource();
       BlockingRecorder otherCallbacks = new BlockingRecorder();
       Lease converting = grant(manager(), resource, LockMode.PR);
-      Lease other = peer().lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
+      Lease other = contender.lock(resource, otherCallbacks.options()).acquire(LockMode.PR);
       Converter converter = Converter.start(converting, LockMode.EX);
       otherCallbacks.awaitCount(1);
       CompletableFuture<Void> released = CompletableFuture.runAsync(other::release);

@@ -111,7 +111,10 @@ public abstract class GrantingTck extends TckSupport {
     List<CompletableFuture<Lease>> waiters = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       // One member per waiter: the callback contract promises at least one call per waiting member.
-      waiters.add(anotherPeer().lock(resource).acquireAsync(LockMode.EX));
+      waiters.add(
+          anotherPeerFor(CrossMember.BLOCKING_CALLBACKS, CrossMember.ARRIVAL_ORDER)
+              .lock(resource)
+              .acquireAsync(LockMode.EX));
       // The holder's callback proves the request is queued before the next one is made.
       holderCallbacks.awaitCount(i + 1);
     }
@@ -121,15 +124,16 @@ public abstract class GrantingTck extends TckSupport {
 
   @Test
   void waitersOfOneMemberAreGrantedOneAtATimeAfterACallback() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     String resource = freshResource();
     BlockingRecorder holderCallbacks = new BlockingRecorder();
     Lease holder = manager().lock(resource, holderCallbacks.options()).acquire(LockMode.EX);
     List<CompletableFuture<Lease>> waiters = new ArrayList<>();
-    waiters.add(peer().lock(resource).acquireAsync(LockMode.EX));
+    waiters.add(contender.lock(resource).acquireAsync(LockMode.EX));
     holderCallbacks.awaitCount(1);
     // Queued after the first one arrived; a member may report them to the holder together with it.
-    waiters.add(peer().lock(resource).acquireAsync(LockMode.EX));
-    waiters.add(peer().lock(resource).acquireAsync(LockMode.EX));
+    waiters.add(contender.lock(resource).acquireAsync(LockMode.EX));
+    waiters.add(contender.lock(resource).acquireAsync(LockMode.EX));
     assertThat(holderCallbacks.seen()).isNotEmpty().containsOnly(LockMode.EX);
     assertThat(waiters).noneMatch(CompletableFuture::isDone);
     holder.release();
@@ -163,10 +167,11 @@ public abstract class GrantingTck extends TckSupport {
 
   @Test
   void newRequestDoesNotOvertakeAnIncompatibleWaiter() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS, CrossMember.ARRIVAL_ORDER);
     String resource = freshResource();
     BlockingRecorder readerCallbacks = new BlockingRecorder();
     Lease reader = manager().lock(resource, readerCallbacks.options()).acquire(LockMode.PR);
-    CompletableFuture<Lease> writer = peer().lock(resource).acquireAsync(LockMode.EX);
+    CompletableFuture<Lease> writer = contender.lock(resource).acquireAsync(LockMode.EX);
     readerCallbacks.awaitCount(1);
     // PR is compatible with the granted PR, but the EX waiting ahead of it is not.
     assertRefused(manager(), resource, LockMode.PR);
@@ -176,14 +181,15 @@ public abstract class GrantingTck extends TckSupport {
 
   @Test
   void requestCompatibleWithHoldersAndWaitersIsGrantedAtOnce() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     assumeModes(LockMode.PW);
     String resource = freshResource();
     BlockingRecorder writerCallbacks = new BlockingRecorder();
     Lease writer = manager().lock(resource, writerCallbacks.options()).acquire(LockMode.PW);
-    CompletableFuture<Lease> reader = peer().lock(resource).acquireAsync(LockMode.PR);
+    CompletableFuture<Lease> reader = contender.lock(resource).acquireAsync(LockMode.PR);
     writerCallbacks.awaitCount(1);
     // CR is compatible with the granted PW and with the waiting PR.
-    grant(peer(), resource, LockMode.CR).release();
+    grant(contender, resource, LockMode.CR).release();
     assertThat(reader).isNotDone();
     writer.release();
     reader.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).release();

@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * and callbacks ({@link ConversionTck}), and here: timeouts, interrupts, the asynchronous entry
  * points, release, listeners, close, and argument checks.
  */
-public abstract class LockManagerTck extends ConversionTck {
+public abstract class LockManagerTck extends RevocationTck {
 
   @Test
   void tryAcquireGivesUpAfterItsTimeoutAndWithdrawsTheRequest() throws Exception {
@@ -79,11 +79,12 @@ public abstract class LockManagerTck extends ConversionTck {
 
   @Test
   void interruptedAcquireThrowsAndWithdrawsTheRequest() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     String resource = freshResource();
     BlockingRecorder holderCallbacks = new BlockingRecorder();
     Lease holder = manager().lock(resource, holderCallbacks.options()).acquire(LockMode.EX);
     AtomicReference<Throwable> outcome = new AtomicReference<>();
-    LockManager waiterMember = peer();
+    LockManager waiterMember = contender;
     Thread waiter =
         new Thread(
             () -> {
@@ -145,10 +146,11 @@ public abstract class LockManagerTck extends ConversionTck {
 
   @Test
   void cancellingAnAsyncAcquireWithdrawsTheRequest() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     String resource = freshResource();
     BlockingRecorder holderCallbacks = new BlockingRecorder();
     Lease holder = manager().lock(resource, holderCallbacks.options()).acquire(LockMode.EX);
-    CompletableFuture<Lease> waiting = peer().lock(resource).acquireAsync(LockMode.EX);
+    CompletableFuture<Lease> waiting = contender.lock(resource).acquireAsync(LockMode.EX);
     holderCallbacks.awaitCount(1);
     assertThat(waiting.cancel(false)).isTrue();
     holder.release();
@@ -365,6 +367,7 @@ public abstract class LockManagerTck extends ConversionTck {
    */
   @Test
   void listenerGivenInTheOptionsHearsEveryTransitionFromTheGrantOn() throws Exception {
+    LockManager contender = peerFor(CrossMember.BLOCKING_CALLBACKS);
     String resource = freshResource();
     List<LeaseEvent> heard = new CopyOnWriteArrayList<>();
     LockOptions options =
@@ -373,10 +376,11 @@ public abstract class LockManagerTck extends ConversionTck {
             .onBlocking((lease, wanted) -> lease.release())
             .build();
     BlockingRecorder holderCallbacks = new BlockingRecorder();
-    Lease holder = peer().lock(resource, holderCallbacks.options()).acquire(LockMode.EX);
+    Lease holder = contender.lock(resource, holderCallbacks.options()).acquire(LockMode.EX);
     CompletableFuture<Lease> giving = manager().lock(resource, options).acquireAsync(LockMode.EX);
     holderCallbacks.awaitCount(1);
-    CompletableFuture<Lease> behind = anotherPeer().lock(resource).acquireAsync(LockMode.EX);
+    CompletableFuture<Lease> behind =
+        anotherPeerFor(CrossMember.BLOCKING_CALLBACKS).lock(resource).acquireAsync(LockMode.EX);
     holderCallbacks.awaitCount(2);
     holder.release();
     Lease next = behind.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);

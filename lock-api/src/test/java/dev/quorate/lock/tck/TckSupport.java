@@ -65,6 +65,58 @@ public abstract class TckSupport {
   }
 
   /**
+   * A guarantee that a manager may give only among the requests of one member (one client, one
+   * host), not between members: a manager whose members share nothing but a disk or a store without
+   * notifications cannot, for instance, tell a holder on another host that a request waits.
+   */
+  protected enum CrossMember {
+    /** Blocking callbacks reach a holder on another member. */
+    BLOCKING_CALLBACKS,
+    /** Incompatible waiters of several members are granted in their arrival order. */
+    ARRIVAL_ORDER,
+    /** A value block written by one member is read by the next holder on another. */
+    VALUE_BLOCKS,
+    /** Conversions of several members that wait for each other are reported as a deadlock. */
+    CONVERSION_DEADLOCKS
+  }
+
+  /**
+   * Returns the guarantees this implementation gives between members too. The default is all of
+   * them. A test that needs one the implementation leaves out runs with {@link #manager()} in the
+   * contending role as well ({@link #peerFor}), where the guarantee must hold; an implementation
+   * must document the ones it leaves out.
+   *
+   * @return the guarantees given between members
+   */
+  protected Set<CrossMember> crossMemberGuarantees() {
+    return EnumSet.allOf(CrossMember.class);
+  }
+
+  /**
+   * Returns {@link #peer()} if the implementation gives every guarantee in {@code needed} between
+   * members, else {@link #manager()}.
+   *
+   * @param needed the guarantees the calling test checks
+   * @return the member to contend with
+   * @throws Exception if it cannot be created
+   */
+  protected final LockManager peerFor(CrossMember... needed) throws Exception {
+    return crossMemberGuarantees().containsAll(List.of(needed)) ? peer() : manager();
+  }
+
+  /**
+   * Returns {@link #anotherPeer()} if the implementation gives every guarantee in {@code needed}
+   * between members, else {@link #manager()}.
+   *
+   * @param needed the guarantees the calling test checks
+   * @return a member to contend with
+   * @throws Exception if it cannot be created
+   */
+  protected final LockManager anotherPeerFor(CrossMember... needed) throws Exception {
+    return crossMemberGuarantees().containsAll(List.of(needed)) ? anotherPeer() : manager();
+  }
+
+  /**
    * Returns the modes this implementation grants. Tests that need another mode are skipped, and
    * {@link LockManagerTck} checks that every other mode is refused with a clear error. The default
    * is every mode; a manager may leave out any but NL, PR and EX.

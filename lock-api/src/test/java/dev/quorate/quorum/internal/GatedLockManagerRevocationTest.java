@@ -8,7 +8,7 @@ import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.Lock;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
-import dev.quorate.lock.internal.LosableLease;
+import dev.quorate.lock.spi.LosableLease;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;

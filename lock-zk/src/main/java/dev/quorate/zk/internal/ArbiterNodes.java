@@ -4,6 +4,7 @@ import dev.quorate.quorum.MemberId;
 import dev.quorate.zk.ArbiterReport;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -110,6 +111,62 @@ public final class ArbiterNodes {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("vote token " + path + " has a malformed number", e);
     }
+  }
+
+  /**
+   * What the witness holds now, read once without watching or writing: each member's newest report,
+   * and the vote token if one is held.
+   *
+   * @param reports each member's newest report, by member id
+   * @param token the vote token, if a member holds it
+   */
+  public record Observed(Map<MemberId, Stored> reports, java.util.Optional<Token> token) {}
+
+  /**
+   * Reads the reports and the token under an arbiter root, for an operator's tool.
+   *
+   * @param client a connected client
+   * @param root the arbiter's root path
+   * @return what is published; empty when no member ever reported
+   * @throws Exception if ZooKeeper fails (a {@code NoAuthException} names the refused path)
+   * @throws IllegalArgumentException naming the node if one is not a report or token
+   */
+  public static Observed observe(org.apache.curator.framework.CuratorFramework client, String root)
+      throws Exception {
+    Map<MemberId, Stored> reports = new java.util.TreeMap<>();
+    Map<MemberId, Long> newest = new java.util.HashMap<>();
+    List<String> children;
+    try {
+      children = client.getChildren().forPath(root + "/reports");
+    } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+      children = List.of();
+    }
+    for (String child : children) {
+      String path = root + "/reports/" + child;
+      org.apache.zookeeper.data.Stat stat = new org.apache.zookeeper.data.Stat();
+      byte[] data;
+      try {
+        data = client.getData().storingStatIn(stat).forPath(path);
+      } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+        continue; // its session ended between the listing and the read
+      }
+      Stored stored = decodeReport(path, data);
+      MemberId member = stored.report().member();
+      // An older session's report may linger until the session expires: the newest counts.
+      if (newest.getOrDefault(member, Long.MIN_VALUE) < stat.getCzxid()) {
+        newest.put(member, stat.getCzxid());
+        reports.put(member, stored);
+      }
+    }
+    java.util.Optional<Token> token;
+    try {
+      token =
+          java.util.Optional.of(
+              decodeToken(root + "/vote", client.getData().forPath(root + "/vote")));
+    } catch (org.apache.zookeeper.KeeperException.NoNodeException e) {
+      token = java.util.Optional.empty();
+    }
+    return new Observed(reports, token);
   }
 
   private static String ids(SortedSet<MemberId> ids) {

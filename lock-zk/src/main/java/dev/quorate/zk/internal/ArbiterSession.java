@@ -270,9 +270,7 @@ public final class ArbiterSession implements AutoCloseable {
   private boolean passes(ArbiterHeuristic heuristic) throws InterruptedException {
     try {
       return heuristic.passes();
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       log.warn("member {}: heuristic {} failed: {}", local, heuristic, e.toString());
       return false;
     }

@@ -123,6 +123,9 @@ final class Cohort {
     if (whileContended > 0) {
       cohorts.handedOffWhileContended(whileContended);
     }
+    if (sequence > 0) {
+      service.cachedGrant(); // the node served a holder before: this grant cost no ZooKeeper call
+    }
     holder = new CohortLease(this, grant.lease(), sequence++, listeners);
     return holder;
   }

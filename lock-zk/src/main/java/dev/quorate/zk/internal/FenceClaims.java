@@ -1,7 +1,7 @@
 package dev.quorate.zk.internal;
 
-import dev.quorate.fence.FenceClock;
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,7 +45,7 @@ public final class FenceClaims {
   private static final int ROUNDS = 3;
 
   private final CuratorFramework client;
-  private final FenceClock clock;
+  private final MonotonicClock clock;
   private final Duration abandonAfter;
 
   /** When this member first saw each slot version abandoned, on its own clock. */
@@ -58,7 +58,7 @@ public final class FenceClaims {
    * @param clock this member's monotonic clock
    * @param abandonAfter how long a slot must look abandoned to this member before it takes it over
    */
-  public FenceClaims(CuratorFramework client, FenceClock clock, Duration abandonAfter) {
+  public FenceClaims(CuratorFramework client, MonotonicClock clock, Duration abandonAfter) {
     this.client = client;
     this.clock = clock;
     this.abandonAfter = abandonAfter;

@@ -241,6 +241,25 @@ public final class InventoryNodes {
   }
 
   /**
+   * Returns the occupants whose member's session lives now (its {@code session} child exists).
+   *
+   * @return qualified names ({@code cluster/member})
+   * @throws Exception if ZooKeeper fails
+   */
+  public Set<String> connected() throws Exception {
+    sync();
+    Set<String> live = new TreeSet<>();
+    for (String cluster : children(root + "/" + OCCUPANTS)) {
+      for (String member : children(root + "/" + OCCUPANTS + "/" + cluster)) {
+        if (client.checkExists().forPath(sessionPath(cluster, member)) != null) {
+          live.add(cluster + "/" + member);
+        }
+      }
+    }
+    return live;
+  }
+
+  /**
    * Reads where one cluster's members run now.
    *
    * @param cluster the cluster

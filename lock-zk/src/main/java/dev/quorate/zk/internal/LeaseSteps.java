@@ -7,7 +7,7 @@ import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.internal.LeaseEvents;
+import dev.quorate.lock.spi.LeaseEvents;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

@@ -1,7 +1,7 @@
 package dev.quorate.zk.internal;
 
-import dev.quorate.lock.internal.DaemonThreads;
-import dev.quorate.lock.internal.Requests;
+import dev.quorate.lock.spi.DaemonThreads;
+import dev.quorate.lock.spi.Requests;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;

@@ -6,7 +6,7 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.internal.Requests;
+import dev.quorate.lock.spi.Requests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -2,7 +2,6 @@ package dev.quorate.zk.internal;
 
 import dev.quorate.fence.FenceHistory;
 import dev.quorate.fence.FenceRecord;
-import dev.quorate.fence.internal.FenceRecordJson;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +43,7 @@ public final class ZkFenceHistory implements FenceHistory {
 
   @Override
   public void append(FenceRecord record) {
-    byte[] data = FenceRecordJson.encode(record).getBytes(StandardCharsets.UTF_8);
+    byte[] data = record.toJson().getBytes(StandardCharsets.UTF_8);
     try {
       // Protected: a create retried after a lost reply finds its node instead of adding another.
       client
@@ -106,7 +105,7 @@ public final class ZkFenceHistory implements FenceHistory {
         throw ZkNodes.failure("read the fence history node " + node, e);
       }
       try {
-        cache.put(seq, FenceRecordJson.decode(new String(data, StandardCharsets.UTF_8)));
+        cache.put(seq, FenceRecord.fromJson(new String(data, StandardCharsets.UTF_8)));
       } catch (IllegalArgumentException e) {
         throw new QuorateException(
             ErrorCode.CORRUPT_DATA,

@@ -9,11 +9,11 @@ import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.internal.DaemonThreads;
-import dev.quorate.lock.internal.LockHandle;
-import dev.quorate.lock.internal.Requests;
-import dev.quorate.lock.internal.ResourceNames;
-import dev.quorate.lock.internal.SerialExecutor;
+import dev.quorate.lock.spi.DaemonThreads;
+import dev.quorate.lock.spi.LockHandle;
+import dev.quorate.lock.spi.Requests;
+import dev.quorate.lock.spi.ResourceNames;
+import dev.quorate.lock.spi.SerialExecutor;
 import dev.quorate.zk.ZkLockManager;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
@@ -47,6 +48,8 @@ public final class ZkLockService implements ZkLockManager {
   private final Executor pool;
   private final ManagerTimer timer = new ManagerTimer();
   private final ZkNodes nodes;
+  private final ZkRevocations revocations;
+  private final List<Runnable> cachedGrantHooks = new CopyOnWriteArrayList<>();
   private final ActiveLeases active;
 
   /** Null unless the manager is cohorting. */
@@ -80,6 +83,7 @@ public final class ZkLockService implements ZkLockManager {
         new ZkNodes(new ZkSession(client, acls, owner.clone(), operationTimeout, valuedContainers));
     this.active = new ActiveLeases(client, operationTimeout);
     this.connectionListener = active::connectionChanged;
+    this.revocations = new ZkRevocations(client, paths, acls);
     // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
     client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
   }
@@ -198,6 +202,21 @@ public final class ZkLockService implements ZkLockManager {
     return mechanism;
   }
 
+  @Override
+  public dev.quorate.lock.LockInspection inspect(String resource) {
+    ResourceNames.check(resource);
+    checkOpen();
+    return revocations.inspect(resource);
+  }
+
+  @Override
+  public dev.quorate.lock.Revocation revoke(
+      String resource, dev.quorate.lock.FencingToken token, String requestedBy, String reason) {
+    dev.quorate.lock.spi.Revocations.check(resource, token, requestedBy, reason);
+    checkOpen();
+    return revocations.revoke(resource, token, requestedBy, reason);
+  }
+
   private void checkOpen() {
     if (closed.get()) {
       throw new QuorateException(ErrorCode.CLOSED, "lock manager is closed");
@@ -219,6 +238,20 @@ public final class ZkLockService implements ZkLockManager {
       }
     }
     return requestFromZooKeeper(resource, mode, options, timeout, callerWaits);
+  }
+
+  /**
+   * Adds a hook run on every grant a cohort serves from a lock node this member already held (no
+   * ZooKeeper traffic): the metrics' cached-grant counter. Must be quick; runs under the cohort.
+   *
+   * @param hook what to run
+   */
+  public void onCachedGrant(Runnable hook) {
+    cachedGrantHooks.add(Objects.requireNonNull(hook, "hook"));
+  }
+
+  void cachedGrant() {
+    cachedGrantHooks.forEach(Runnable::run);
   }
 
   /** The most local grants any cohort made under one node after another member asked for it. */

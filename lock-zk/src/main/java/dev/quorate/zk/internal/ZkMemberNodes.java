@@ -16,13 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Member nodes in ZooKeeper: {@code root/member-<id>-<session>}, ephemeral. */
-final class ZkMemberNodes implements MemberNodes {
+public final class ZkMemberNodes implements MemberNodes {
   private static final Logger log = LoggerFactory.getLogger(ZkMemberNodes.class);
   private static final String PREFIX = "member-";
 
   private final CuratorFramework client;
   private final String root;
   private final MemberId local;
+  private final String who;
   private final ConnectionListeners listeners;
 
   ZkMemberNodes(CuratorFramework client, String root, MemberId local) {
@@ -30,6 +31,27 @@ final class ZkMemberNodes implements MemberNodes {
     this.listeners = new ConnectionListeners(client);
     this.root = root;
     this.local = local;
+    this.who = local == null ? "a status reader" : "member " + local;
+  }
+
+  /**
+   * Reads every member's newest node once, without watching and without being a member (an
+   * operator's status tool).
+   *
+   * @param client a connected client
+   * @param root the membership's root path
+   * @return the newest record of each member, by member id
+   * @throws dev.quorate.lock.QuorateException with {@link ErrorCode#CONNECTION_LOSS} if ZooKeeper
+   *     fails, or {@link ErrorCode#REFUSED} naming the path if its ACL refuses this client
+   * @throws InterruptedException if interrupted
+   */
+  public static List<MemberRecord> readNewest(CuratorFramework client, String root)
+      throws InterruptedException {
+    java.util.Map<MemberId, Node> newest = new java.util.TreeMap<>();
+    for (Node node : new ZkMemberNodes(client, root, null).read(null)) {
+      newest.merge(node.record().member().id(), node, (a, b) -> a.czxid() >= b.czxid() ? a : b);
+    }
+    return newest.values().stream().map(Node::record).toList();
   }
 
   @Override
@@ -77,16 +99,27 @@ final class ZkMemberNodes implements MemberNodes {
 
   @Override
   public List<Node> read(Runnable onChange) throws InterruptedException {
-    CuratorWatcher watcher = event -> onChange.run();
+    CuratorWatcher watcher = onChange == null ? null : event -> onChange.run();
     List<Node> nodes = new ArrayList<>();
     List<String> children;
     try {
-      children = client.getChildren().usingWatcher(watcher).forPath(root);
+      children =
+          watcher == null
+              ? client.getChildren().forPath(root)
+              : client.getChildren().usingWatcher(watcher).forPath(root);
+    } catch (KeeperException.NoNodeException e) {
+      if (watcher == null) {
+        return nodes; // a reader: no member has registered yet
+      }
+      throw new QuorateException(
+          ErrorCode.CONNECTION_LOSS, who + " cannot list " + root + ": it does not exist", e);
+    } catch (KeeperException.NoAuthException e) {
+      throw new QuorateException(
+          ErrorCode.REFUSED, "the ACL of " + root + " refuses to list it to this client", e);
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
-      throw new QuorateException(
-          ErrorCode.CONNECTION_LOSS, "member " + local + " cannot list " + root, e);
+      throw new QuorateException(ErrorCode.CONNECTION_LOSS, who + " cannot list " + root, e);
     }
     for (String child : children) {
       if (!child.startsWith(PREFIX)) {
@@ -95,22 +128,24 @@ final class ZkMemberNodes implements MemberNodes {
       String path = root + "/" + child;
       Stat stat = new Stat();
       try {
-        byte[] data = client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
+        byte[] data =
+            watcher == null
+                ? client.getData().storingStatIn(stat).forPath(path)
+                : client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
         nodes.add(
             new Node(MemberRecord.decode(path, data), stat.getEphemeralOwner(), stat.getCzxid()));
       } catch (KeeperException.NoNodeException e) {
         continue; // gone between the listing and the read
       } catch (IllegalArgumentException e) {
-        log.warn("member {} ignores a foreign node: {}", local, e.getMessage());
+        log.warn("{} ignores a foreign node: {}", who, e.getMessage());
       } catch (KeeperException.NoAuthException e) {
         // Members' nodes are readable by every member; one that is not belongs to someone else,
         // and must not stop every later read (the membership would freeze at its last state).
-        log.warn("member {} ignores {}, which it may not read", local, path);
+        log.warn("{} ignores {}, which it may not read", who, path);
       } catch (InterruptedException e) {
         throw e;
       } catch (Exception e) {
-        throw new QuorateException(
-            ErrorCode.CONNECTION_LOSS, "member " + local + " cannot read " + path, e);
+        throw new QuorateException(ErrorCode.CONNECTION_LOSS, who + " cannot read " + path, e);
       }
     }
     return nodes;

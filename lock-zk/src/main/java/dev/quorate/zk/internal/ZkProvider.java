@@ -5,8 +5,7 @@ import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockManagerProvider;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.internal.ProviderSelection;
-import dev.quorate.lock.internal.SettingValues;
+import dev.quorate.lock.spi.ProviderSettings;
 import dev.quorate.zk.ZkLockManager;
 import dev.quorate.zk.ZkLockManagerBuilder;
 import dev.quorate.zk.ZkSecurity;
@@ -62,7 +61,7 @@ public final class ZkProvider implements LockManagerProvider {
 
   @Override
   public LockManager create(Map<String, String> settings) {
-    ProviderSelection.rejectUnknown(
+    ProviderSettings.rejectUnknown(
         name(),
         settings,
         Set.of(
@@ -76,12 +75,12 @@ public final class ZkProvider implements LockManagerProvider {
             LOCAL_HANDOFF_BOUND,
             MEMBER));
     ZkLockManagerBuilder builder =
-        ZkLockManager.builder().connectString(SettingValues.required(settings, CONNECT));
+        ZkLockManager.builder().connectString(ProviderSettings.required(settings, CONNECT));
     if (settings.containsKey(ROOT)) {
       builder.rootPath(settings.get(ROOT));
     }
-    SettingValues.duration(settings, SESSION_TIMEOUT).ifPresent(builder::sessionTimeout);
-    SettingValues.duration(settings, CONNECTION_TIMEOUT).ifPresent(builder::connectionTimeout);
+    ProviderSettings.duration(settings, SESSION_TIMEOUT).ifPresent(builder::sessionTimeout);
+    ProviderSettings.duration(settings, CONNECTION_TIMEOUT).ifPresent(builder::connectionTimeout);
     if (settings.containsKey(COHORTING)) {
       builder.cohorting(flag(settings, COHORTING));
     }
@@ -95,8 +94,8 @@ public final class ZkProvider implements LockManagerProvider {
       builder.security(
           ZkSecurity.builder()
               .digest(
-                  SettingValues.required(settings, DIGEST_USER),
-                  SettingValues.required(settings, DIGEST_PASSWORD))
+                  ProviderSettings.required(settings, DIGEST_USER),
+                  ProviderSettings.required(settings, DIGEST_PASSWORD))
               .build());
     }
     try {

@@ -3,6 +3,7 @@ package dev.quorate.zk.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quorate.zk.ArbiterHeuristic;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,8 +23,8 @@ class CommandHeuristicTest {
 
   @Test
   void anInterruptedRunKillsItsCommand() throws Exception {
-    CommandHeuristic heuristic =
-        new CommandHeuristic(List.of("sleep", "60"), Duration.ofMinutes(1));
+    ArbiterHeuristic heuristic =
+        ArbiterHeuristic.command(List.of("sleep", "60"), Duration.ofMinutes(1));
     AtomicReference<Thread> runner = new AtomicReference<>();
     CompletableFuture<Throwable> outcome =
         CompletableFuture.supplyAsync(

@@ -1,7 +1,7 @@
 package dev.quorate.qdisk.internal;
 
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.DiskHealth;
 import dev.quorate.qdisk.HeartbeatSlot;
@@ -28,33 +28,57 @@ public final class DiskChannel {
   private static final Logger LOG = LoggerFactory.getLogger(DiskChannel.class);
 
   private final BlockDevice device;
+  private final DiskIds ids;
   private volatile DiskHeader header;
   private volatile boolean joined;
   private final DiskHealthTracker health;
 
-  /** A disk whose header was already validated. */
+  /** A disk whose header was already validated, alone in its node's list. */
   public DiskChannel(BlockDevice device, DiskHeader header) {
-    this(device, header, true, "");
+    this(device, header, new DiskIds());
   }
 
-  private DiskChannel(BlockDevice device, DiskHeader header, boolean joined, String problem) {
+  /** A disk whose header was already validated; {@code ids} holds its node's other disks. */
+  DiskChannel(BlockDevice device, DiskHeader header, DiskIds ids) {
+    this(device, header, ids, true, new DiskHealthTracker(device.name()));
+    ids.take(header.diskId(), device.name())
+        .ifPresent(
+            other -> {
+              throw new IllegalArgumentException(
+                  device.name() + " and " + other + " are the same disk " + header.diskId());
+            });
+  }
+
+  private DiskChannel(
+      BlockDevice device,
+      DiskHeader header,
+      DiskIds ids,
+      boolean joined,
+      DiskHealthTracker health) {
     this.device = device;
     this.header = header;
+    this.ids = ids;
     this.joined = joined;
-    this.health = new DiskHealthTracker(device.name());
-    if (!joined) {
-      // Failing from the start: logged once (WARN) and shown in status until the disk holds a
-      // header of the set.
-      health.record(false, 0, 0, problem);
-    }
+    this.health = health;
   }
 
   /**
    * A disk whose header was refused at start: nothing is written to it until it holds a header of
-   * the set of {@code expected} (a header read from a healthy disk of the set).
+   * the set of {@code expected} (a header read from a healthy disk of the set). Shown failing in
+   * status from the start; the caller reports the problem.
    */
-  static DiskChannel unusable(BlockDevice device, DiskHeader expected, String problem) {
-    return new DiskChannel(device, expected, false, problem);
+  static DiskChannel unusable(
+      BlockDevice device, DiskHeader expected, DiskIds ids, String problem) {
+    DiskHealthTracker health = new DiskHealthTracker(device.name());
+    health.recordQuietly(problem);
+    return new DiskChannel(device, expected, ids, false, health);
+  }
+
+  /**
+   * This disk through {@code other} (the same disk, for instance with I/O timeouts): same state.
+   */
+  DiskChannel through(BlockDevice other) {
+    return new DiskChannel(other, header, ids, joined, health);
   }
 
   /** The result of one heartbeat on this disk. */
@@ -71,7 +95,7 @@ public final class DiskChannel {
   }
 
   /** Writes {@code mine}, reads everything back; never throws for I/O, it reports. */
-  public Round heartbeat(HeartbeatSlot mine, DiskClock clock) {
+  public Round heartbeat(HeartbeatSlot mine, MonotonicClock clock) {
     long start = clock.nanoTime();
     List<String> errors = new ArrayList<>();
     if (!joined && !join(errors)) {
@@ -106,8 +130,9 @@ public final class DiskChannel {
         if (h.isValid() && header.sameSet(h.value().get())) {
           // Re-formatted into this set by replace-disk: this round's write carried the old disk
           // UUID, so it does not count; the next one writes with the new.
-          adopt(h.value().get());
-          errors.add("header: replaced by disk " + header.diskId() + " of the same set");
+          if (adopt(h.value().get(), errors)) {
+            errors.add("header: replaced by disk " + header.diskId() + " of the same set");
+          }
         } else {
           joined = false;
           errors.add(
@@ -150,7 +175,7 @@ public final class DiskChannel {
 
   private Round report(
       long start,
-      DiskClock clock,
+      MonotonicClock clock,
       boolean verified,
       List<Decoded<HeartbeatSlot>> slots,
       Decoded<MailboxMessage> mailbox,
@@ -170,8 +195,7 @@ public final class DiskChannel {
       b.flip();
       Decoded<DiskHeader> h = RecordCodec.decodeHeader(b);
       if (h.isValid() && (h.value().get().equals(header) || header.sameSet(h.value().get()))) {
-        adopt(h.value().get());
-        return true;
+        return adopt(h.value().get(), errors);
       }
       errors.add(
           "header: "
@@ -184,7 +208,22 @@ public final class DiskChannel {
     return false;
   }
 
-  private void adopt(DiskHeader h) {
+  /**
+   * Counts the disk as the one {@code h} names, unless another disk of this node already counts as
+   * it (two paths to one disk): then the disk is not written until its header changes.
+   */
+  private boolean adopt(DiskHeader h, List<String> errors) {
+    Optional<String> twice = ids.take(h.diskId(), device.name());
+    if (twice.isPresent()) {
+      joined = false;
+      errors.add(
+          "header: disk "
+              + h.diskId()
+              + " is "
+              + twice.get()
+              + " too (two paths to one disk?); not counted or written as a second disk");
+      return false;
+    }
     if (!h.equals(header)) {
       LOG.warn(
           "{}: now disk {} of set {} (was disk {}): using it again",
@@ -197,6 +236,7 @@ public final class DiskChannel {
     }
     header = h;
     joined = true;
+    return true;
   }
 
   private String changed(DiskHeader h) {

@@ -1,9 +1,9 @@
 package dev.quorate.qdisk.internal;
 
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.MailboxMessage;
@@ -28,7 +28,7 @@ public final class DiskFormatter {
   /** Formats {@code device} with {@code header}; {@code force} overwrites foreign or live data. */
   public static void format(BlockDevice device, DiskHeader header, boolean force)
       throws IOException {
-    formatSet(List.of(device), List.of(header), force, DiskClock.system());
+    formatSet(List.of(device), List.of(header), force, MonotonicClock.system());
   }
 
   /**
@@ -38,7 +38,7 @@ public final class DiskFormatter {
    * @throws QuorateException REFUSED naming the disk and the live nodes, or why else it is refused
    */
   public static void formatSet(
-      List<BlockDevice> devices, List<DiskHeader> headers, boolean force, DiskClock clock)
+      List<BlockDevice> devices, List<DiskHeader> headers, boolean force, MonotonicClock clock)
       throws IOException {
     List<Boolean> zero = new ArrayList<>();
     for (int i = 0; i < devices.size(); i++) {
@@ -66,7 +66,7 @@ public final class DiskFormatter {
    * Refuses if a node heartbeats on any of {@code devices} that holds a valid header: their slots
    * are read twice, a {@link LiveSlots#window} of the longest timing apart.
    */
-  static void refuseLive(List<BlockDevice> devices, DiskClock clock) throws IOException {
+  static void refuseLive(List<BlockDevice> devices, MonotonicClock clock) throws IOException {
     List<BlockDevice> formatted = new ArrayList<>();
     Duration window = Duration.ZERO;
     for (BlockDevice d : devices) {

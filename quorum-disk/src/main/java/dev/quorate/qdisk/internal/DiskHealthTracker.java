@@ -29,6 +29,13 @@ final class DiskHealthTracker {
             name, State.UNKNOWN, false, Duration.ZERO, 0, 0, 0, OptionalLong.empty(), "");
   }
 
+  /** Records a failure found before the first heartbeat, which the caller reports itself. */
+  void recordQuietly(String error) {
+    failures++;
+    consecutive++;
+    health = snapshot(false, 0, error);
+  }
+
   /** Records one heartbeat's outcome on the disk, ending at {@code nowNanos}. */
   DiskHealth record(boolean renewed, long latencyNanos, long nowNanos, String error) {
     State before = health.state();
@@ -49,18 +56,21 @@ final class DiskHealthTracker {
             error);
       }
     }
-    health =
-        new DiskHealth(
-            name,
-            renewed ? State.HEALTHY : State.FAILING,
-            renewed,
-            Duration.ofNanos(latencyNanos),
-            renewals,
-            failures,
-            consecutive,
-            lastSuccess,
-            error);
+    health = snapshot(renewed, latencyNanos, error);
     return health;
+  }
+
+  private DiskHealth snapshot(boolean renewed, long latencyNanos, String error) {
+    return new DiskHealth(
+        name,
+        renewed ? State.HEALTHY : State.FAILING,
+        renewed,
+        Duration.ofNanos(latencyNanos),
+        renewals,
+        failures,
+        consecutive,
+        lastSuccess,
+        error);
   }
 
   DiskHealth health() {

@@ -2,9 +2,9 @@ package dev.quorate.qdisk.internal;
 
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ public final class DiskReplacement {
    * @throws IOException if a disk cannot be read or written
    */
   public static DiskHeader replace(
-      List<BlockDevice> set, int target, String cluster, boolean force, DiskClock clock)
+      List<BlockDevice> set, int target, String cluster, boolean force, MonotonicClock clock)
       throws IOException {
     if (set.size() != 3 && set.size() != 5) {
       throw new ConfigurationException(

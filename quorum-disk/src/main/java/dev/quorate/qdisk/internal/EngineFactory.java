@@ -2,14 +2,15 @@ package dev.quorate.qdisk.internal;
 
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
+import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.Heuristic;
 import dev.quorate.qdisk.QuorumDisk;
 import dev.quorate.qdisk.QuorumDiskEvent;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +21,13 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Validates the disks against each other and wires a production engine. */
 public final class EngineFactory {
+  private static final Logger LOG = LoggerFactory.getLogger(EngineFactory.class);
+
   private EngineFactory() {}
 
   /**
@@ -120,16 +125,18 @@ public final class EngineFactory {
           firstProblem);
     }
     List<DiskChannel> channels = new ArrayList<>();
+    DiskIds ids = new DiskIds();
     for (int i = 0; i < devices.size(); i++) {
       BlockDevice d = devices.get(i);
       if (headers.get(i) != null) {
-        channels.add(new DiskChannel(d, headers.get(i)));
+        channels.add(new DiskChannel(d, headers.get(i), ids));
         continue;
       }
       channels.add(
           DiskChannel.unusable(
               d,
               first,
+              ids,
               problems.get(i).getMessage()
                   + "; the node runs on "
                   + usable
@@ -151,15 +158,20 @@ public final class EngineFactory {
       SelfFence selfFence,
       List<Heuristic> heuristics,
       int minScore,
-      DiskClock clock,
+      MonotonicClock clock,
       List<Consumer<QuorumDiskEvent>> listeners) {
     List<DiskChannel> plain = channels(devices, cluster, nodeId);
     // Before anything is written: a watchdog whose timeout the deadline cannot cover refuses.
-    selfFence.verify(plain.get(0).header().timing());
+    DiskTiming timing = plain.get(0).header().timing();
+    selfFence.verify(timing.interval(), timing.renewalDeadline());
     Duration io = plain.get(0).header().timing().ioTimeout();
     List<DiskChannel> timed = new ArrayList<>();
     for (DiskChannel c : plain) {
-      timed.add(new DiskChannel(new TimedBlockDevice(c.device(), io), c.header()));
+      if (!c.joined()) {
+        // Reported once here, where the node runs; validate prints it itself.
+        LOG.warn("disk {} failing: {}", c.device().name(), c.health().lastError());
+      }
+      timed.add(c.through(new TimedBlockDevice(c.device(), io)));
     }
     ScoreBoard scores =
         heuristics.isEmpty()

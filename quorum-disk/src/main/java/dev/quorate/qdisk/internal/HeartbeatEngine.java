@@ -1,8 +1,8 @@
 package dev.quorate.qdisk.internal;
 
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.MailboxMessage;
@@ -12,10 +12,11 @@ import dev.quorate.qdisk.QuorumDisk;
 import dev.quorate.qdisk.QuorumDiskEvent;
 import dev.quorate.qdisk.QuorumDiskEvent.Kind;
 import dev.quorate.qdisk.QuorumDiskStatus;
-import dev.quorate.qdisk.SelfFence;
-import dev.quorate.qdisk.SelfFenceReason;
 import dev.quorate.qdisk.SlotState;
 import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.SelfFence;
+import dev.quorate.quorum.SelfFenceReason;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * The heartbeat loop of one node. {@link #tick()} is one heartbeat and runs on one thread at a
  * time; {@link #currentMaster()} and {@link #status()} read volatile fields from any thread.
  */
-public final class HeartbeatEngine implements QuorumDisk {
+final class HeartbeatEngine implements QuorumDisk {
   private static final Logger LOG = LoggerFactory.getLogger(HeartbeatEngine.class);
 
   /** Everything the engine needs; built by {@link EngineFactory} or by tests. */
@@ -44,7 +45,7 @@ public final class HeartbeatEngine implements QuorumDisk {
       List<DiskChannel> disks,
       SelfFence selfFence,
       ScoreBoard scores,
-      DiskClock clock,
+      MonotonicClock clock,
       List<Consumer<QuorumDiskEvent>> listeners,
       Executor ioExecutor,
       AutoCloseable resources,
@@ -73,6 +74,10 @@ public final class HeartbeatEngine implements QuorumDisk {
   private long heartbeats;
   private long ownMisses;
   private long lastTestMessage = -1;
+
+  /** A second writer of this slot found by a beat that close() overtook; guarded by tickLock. */
+  private String foreignAtClose;
+
   private int lastMasterSeen;
   private ScheduledExecutorService scheduler;
   private volatile long tenureUntil = Long.MIN_VALUE;
@@ -189,7 +194,8 @@ public final class HeartbeatEngine implements QuorumDisk {
         .ifPresent(
             last -> {
               for (DiskChannel d : cfg.disks()) {
-                d.deliver(new MailboxMessage(self, MessageType.CLEAR, self, 0, last + 1));
+                clearIfStill(
+                    d, stale, new MailboxMessage(self, MessageType.CLEAR, self, 0, last + 1));
               }
             });
     lastRenewal = cfg.clock().nanoTime();
@@ -200,6 +206,24 @@ public final class HeartbeatEngine implements QuorumDisk {
         current.sequence(),
         cfg.host());
     publish();
+  }
+
+  /**
+   * Clears the mailbox on {@code d} only if it still holds a message found before the claim: one
+   * sent during the claim window (a fence agent that read the claim's incarnation) is read by the
+   * first heartbeat instead of being overwritten.
+   */
+  private void clearIfStill(DiskChannel d, List<MailboxMessage> stale, MailboxMessage clear) {
+    Optional<MailboxMessage> now;
+    try {
+      now = DiskReader.readMailbox(d.device(), d.header(), self).value();
+    } catch (IOException e) {
+      LOG.warn("node {}: mailbox on {} not cleared: {}", self, d.device().name(), e.getMessage());
+      return;
+    }
+    if (now.isPresent() && stale.contains(now.get())) {
+      d.deliver(clear);
+    }
   }
 
   private void loop() {
@@ -236,14 +260,26 @@ public final class HeartbeatEngine implements QuorumDisk {
           current.next(
               election.state(), score, eligible, election.vote(), election.term(), upIds());
       List<DiskChannel.Round> rounds = runRounds(mine);
+      Optional<String> foreign =
+          rounds.stream()
+              .map(DiskChannel.Round::foreignWriter)
+              .flatMap(Optional::stream)
+              .findFirst();
       if (phase.get() != Phase.RUNNING) {
         // Stopped while this beat's I/O ran (and maybe failed because of it): close() ends the
-        // tenure as a clean stop; a failed round must not be reported as a lost majority.
+        // tenure as a clean stop; a failed round must not be reported as a lost majority. A
+        // second writer found meanwhile is kept: close() must not mark its slot STOPPED.
+        foreign.ifPresent(f -> foreignAtClose = f);
         return;
       }
       long t1 = cfg.clock().nanoTime();
       current = mine;
       heartbeats++;
+      // Before the watchdog is petted: a beat that found a second writer renews nothing.
+      if (foreign.isPresent()) {
+        fence(SelfFenceReason.DUPLICATE_NODE_ID, foreign.get());
+        return;
+      }
       long renewed = rounds.stream().filter(DiskChannel.Round::renewed).count();
       boolean inTime = t1 - t0 <= ioTimeout;
       if (renewed >= majority && inTime) {
@@ -251,15 +287,6 @@ public final class HeartbeatEngine implements QuorumDisk {
         cfg.selfFence().renewed(t0);
       } else {
         ownMisses++;
-      }
-      Optional<String> foreign =
-          rounds.stream()
-              .map(DiskChannel.Round::foreignWriter)
-              .flatMap(Optional::stream)
-              .findFirst();
-      if (foreign.isPresent()) {
-        fence(SelfFenceReason.DUPLICATE_NODE_ID, foreign.get());
-        return;
       }
       if (readMailbox(rounds)) {
         return;
@@ -561,7 +588,22 @@ public final class HeartbeatEngine implements QuorumDisk {
     }
     synchronized (tickLock) {
       endTenure("stopped cleanly");
-      if (before == Phase.RUNNING) {
+      if (before == Phase.RUNNING && foreignAtClose != null) {
+        // The slot is another process's now: no STOPPED record over its beats, and the finding
+        // goes where a beat's would have gone.
+        LOG.error(
+            "node {} fences itself ({}): {}",
+            self,
+            SelfFenceReason.DUPLICATE_NODE_ID,
+            foreignAtClose);
+        emit(
+            Kind.SELF_FENCE,
+            self,
+            election.term(),
+            SelfFenceReason.DUPLICATE_NODE_ID + ": " + foreignAtClose);
+        publish();
+        cfg.selfFence().fence(SelfFenceReason.DUPLICATE_NODE_ID, foreignAtClose);
+      } else if (before == Phase.RUNNING) {
         HeartbeatSlot stopped =
             current.next(SlotState.STOPPED, current.score(), false, 0, election.term(), List.of());
         for (DiskChannel d : cfg.disks()) {

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * Runs each heuristic on a thread of its own every period and keeps the latest verdicts. Until a
  * check has run once it counts as failed: a node is not eligible on hope.
  */
-public final class HeuristicRunner implements ScoreBoard, AutoCloseable {
+final class HeuristicRunner implements ScoreBoard, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HeuristicRunner.class);
   private final List<Heuristic> checks;
   private final int minScore;

@@ -1,7 +1,7 @@
 package dev.quorate.qdisk.internal;
 
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskSnapshot;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.HeartbeatSlot;
@@ -64,7 +64,7 @@ public final class LiveSlots {
    * @throws dev.quorate.lock.QuorateException if a disk has no valid header
    */
   public static List<Advance> watch(
-      List<BlockDevice> devices, IntPredicate nodes, Duration window, DiskClock clock)
+      List<BlockDevice> devices, IntPredicate nodes, Duration window, MonotonicClock clock)
       throws IOException, InterruptedException {
     List<DiskSnapshot> before = new ArrayList<>();
     for (BlockDevice d : devices) {

@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /** A disk image in memory, shared by simulated nodes in tests and by the measurement command. */
-public final class MemoryBlockDevice implements BlockDevice {
+final class MemoryBlockDevice implements BlockDevice {
   private final String name;
   private final byte[] image;
 

@@ -9,8 +9,8 @@ import dev.quorate.fence.FenceOutcome;
 import dev.quorate.fence.PlugList;
 import dev.quorate.fence.PowerStatus;
 import dev.quorate.fence.StatusReport;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.MailboxMessage;
@@ -72,15 +72,15 @@ public final class PoisonPillAgent implements FenceAgent {
     }
   }
 
-  private final DiskClock clock;
+  private final MonotonicClock clock;
   private final Map<String, Delivery> deliveries = new ConcurrentHashMap<>();
 
   /** The agent on the system clock; the constructor {@link java.util.ServiceLoader} uses. */
   public PoisonPillAgent() {
-    this(DiskClock.system());
+    this(MonotonicClock.system());
   }
 
-  PoisonPillAgent(DiskClock clock) {
+  PoisonPillAgent(MonotonicClock clock) {
     this.clock = clock;
   }
 

@@ -1,7 +1,7 @@
 package dev.quorate.qdisk.internal;
 
 /** The local heuristics verdict, read by the heartbeat without blocking. */
-public interface ScoreBoard {
+interface ScoreBoard {
   /** The current total score. */
   int score();
 

@@ -1,8 +1,8 @@
 package dev.quorate.qdisk.internal;
 
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.HeartbeatSlot;
 import java.io.IOException;
@@ -31,7 +31,11 @@ final class SlotClaim {
    *     IO_FAILURE if the claim reaches fewer than {@code majority} disks
    */
   static void run(
-      List<DiskChannel> disks, HeartbeatSlot claim, DiskTiming t, DiskClock clock, int majority) {
+      List<DiskChannel> disks,
+      HeartbeatSlot claim,
+      DiskTiming t,
+      MonotonicClock clock,
+      int majority) {
     List<DiskChannel> usable = disks.stream().filter(DiskChannel::joined).toList();
     List<Optional<HeartbeatSlot>> before = new ArrayList<>();
     for (DiskChannel d : usable) {

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * its owner, so a record there that this process did not write means a second process runs with the
  * same node id: peers would take either one's beats as the node's life.
  */
-public final class SlotOwnership {
+final class SlotOwnership {
   private SlotOwnership() {}
 
   /**

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * it. Each op copies into its own buffer, because a stuck op may touch it long after its caller has
  * given up.
  */
-public final class TimedBlockDevice implements BlockDevice {
+final class TimedBlockDevice implements BlockDevice {
   private final BlockDevice inner;
   private final long timeoutNanos;
   private final ExecutorService io;

@@ -1,10 +1,9 @@
 package dev.quorate.qdisk.internal;
 
-import dev.quorate.qdisk.DiskClock;
-import dev.quorate.qdisk.DiskTiming;
-import dev.quorate.qdisk.SelfFence;
-import dev.quorate.qdisk.SelfFenceReason;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.WatchdogDevice;
+import dev.quorate.quorum.SelfFence;
+import dev.quorate.quorum.SelfFenceReason;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.time.Duration;
@@ -28,7 +27,7 @@ public final class WatchdogFence implements SelfFence {
   }
 
   private final WatchdogDevice watchdog;
-  private final DiskClock clock;
+  private final MonotonicClock clock;
   private final IntConsumer halt;
   private FileOutputStream out;
   private State state = State.IDLE;
@@ -41,20 +40,20 @@ public final class WatchdogFence implements SelfFence {
    * @param clock waits for the reset while fencing
    * @param halt ends the process with a status; {@code Runtime.getRuntime()::halt} outside tests
    */
-  public WatchdogFence(WatchdogDevice watchdog, DiskClock clock, IntConsumer halt) {
+  public WatchdogFence(WatchdogDevice watchdog, MonotonicClock clock, IntConsumer halt) {
     this.watchdog = watchdog;
     this.clock = clock;
     this.halt = halt;
   }
 
   @Override
-  public synchronized void verify(DiskTiming timing) {
-    timeout = WatchdogDevice.check(watchdog.readTimeout(), timing);
+  public synchronized void verify(Duration interval, Duration renewalDeadline) {
+    timeout = WatchdogDevice.check(watchdog.readTimeout(), interval, renewalDeadline);
     LOG.info(
         "watchdog {}: timeout {} ms, within renewal deadline {} ms",
         watchdog.device(),
         timeout.toMillis(),
-        timing.renewalDeadline().toMillis());
+        renewalDeadline.toMillis());
   }
 
   @Override

@@ -6,7 +6,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import dev.quorate.qdisk.DiskClock;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.DiskHealth;
 import dev.quorate.qdisk.DiskTiming;
@@ -35,7 +35,7 @@ class DiskHealthTest {
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private final Logger logger = (Logger) LoggerFactory.getLogger(DiskHealthTracker.class);
   private final FakeClock time = new FakeClock();
-  private final DiskClock clock = time.view(0);
+  private final MonotonicClock clock = time.view(0);
   private HeartbeatSlot mine = HeartbeatSlot.empty(2);
 
   @BeforeEach

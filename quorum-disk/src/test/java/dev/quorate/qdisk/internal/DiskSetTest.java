@@ -9,8 +9,8 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.HeartbeatSlot;
-import dev.quorate.qdisk.SelfFenceReason;
 import dev.quorate.qdisk.SlotState;
+import dev.quorate.quorum.SelfFenceReason;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -48,22 +48,7 @@ class DiskSetTest {
   @Test
   void aRecordOfAnotherProcessInTheOwnSlotFencesWithDuplicateNodeId() throws Exception {
     SimCluster c = running(1, 3);
-    HeartbeatSlot mine = DiskReader.readSlot(c.disks.get(0), c.headers.get(0), 2).value().get();
-    HeartbeatSlot other =
-        new HeartbeatSlot(
-            2,
-            mine.incarnation() + 1,
-            mine.sequence(),
-            SlotState.INIT,
-            0,
-            false,
-            0,
-            0,
-            List.of(),
-            "other-host pid 7");
-    c.disks
-        .get(0)
-        .write(Layout.slotOffset(2), RecordCodec.encodeSlot(c.headers.get(0).diskId(), other));
+    c.writeForeignRecord(2);
     c.beat();
     assertThat(c.fenced)
         .containsEntry(2, SelfFenceReason.DUPLICATE_NODE_ID)
@@ -247,5 +232,87 @@ class DiskSetTest {
         .hasMessageContaining("node 1 on disk0")
         .hasMessageContaining("node 2 on disk0");
     assertThat(block(c.disks.get(0), 0)).isEqualTo(before);
+  }
+
+  /** A path whose target an operator or multipath can change under the running node. */
+  private static final class Path implements BlockDevice {
+    private final String name;
+    private volatile BlockDevice target;
+
+    Path(String name, BlockDevice target) {
+      this.name = name;
+      this.target = target;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public long size() throws java.io.IOException {
+      return target.size();
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) throws java.io.IOException {
+      target.read(offset, dst);
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer src) throws java.io.IOException {
+      target.write(offset, src);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void aDiskAdoptedAtRunTimeThatIsAnotherPathToADiskInUseIsNotCountedTwice() throws Exception {
+    SimCluster c = new SimCluster(3, 4);
+    wipeHeader(c.disks.get(1));
+    Path second = new Path("/dev/mapper/qdisk-b", c.disks.get(1));
+    List<DiskChannel> channels =
+        EngineFactory.channels(List.of(c.disks.get(0), second, c.disks.get(2)), "sim", 1);
+    assertThat(channels).extracting(DiskChannel::joined).containsExactly(true, false, true);
+    // The second path now leads to disk0 (a multipath alias): its header is of the set.
+    second.target = c.disks.get(0);
+    HeartbeatSlot mine =
+        new HeartbeatSlot(1, 1, 1, SlotState.INIT, 0, false, 0, 0, List.of(), "sim-node-1");
+    DiskChannel.Round round = channels.get(1).heartbeat(mine, c.clock.view(0));
+    assertThat(round.renewed()).as("disk0 counted a second time").isFalse();
+    assertThat(channels.get(1).joined()).isFalse();
+    assertThat(channels.get(1).health().lastError())
+        .contains("disk " + c.headers.get(0).diskId() + " is disk0 too");
+    assertThat(
+            channels
+                .get(0)
+                .heartbeat(mine.next(SlotState.INIT, 0, false, 0, 0, List.of()), c.clock.view(0))
+                .renewed())
+        .isTrue();
+  }
+
+  @Test
+  void aDiskUnusableAtStartIsNotWrittenByTheRunningEngine() throws Exception {
+    SimCluster c = new SimCluster(3, 4);
+    wipeHeader(c.disks.get(1));
+    byte[] slot = block(c.disks.get(1), Layout.slotOffset(1));
+    try (dev.quorate.qdisk.QuorumDisk engine =
+        EngineFactory.create(
+            1,
+            "sim",
+            new ArrayList<>(c.disks),
+            (reason, detail) -> {},
+            List.of(),
+            0,
+            c.beatingClock(),
+            List.of())) {
+      engine.start();
+      ((HeartbeatEngine) engine).tick();
+      assertThat(java.util.Arrays.equals(block(c.disks.get(1), Layout.slotOffset(1)), slot))
+          .as("the slot of the disk without a header is unchanged")
+          .isTrue();
+    }
   }
 }

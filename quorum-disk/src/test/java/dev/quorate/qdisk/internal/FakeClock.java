@@ -1,6 +1,6 @@
 package dev.quorate.qdisk.internal;
 
-import dev.quorate.qdisk.DiskClock;
+import dev.quorate.lock.MonotonicClock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,8 +13,8 @@ final class FakeClock {
   }
 
   /** A node's clock: the shared time plus an arbitrary offset the engine must never rely on. */
-  DiskClock view(long offsetNanos) {
-    return new DiskClock() {
+  MonotonicClock view(long offsetNanos) {
+    return new MonotonicClock() {
       @Override
       public long nanoTime() {
         return nanos.get() + offsetNanos;

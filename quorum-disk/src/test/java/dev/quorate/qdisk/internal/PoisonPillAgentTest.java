@@ -19,7 +19,7 @@ import dev.quorate.fence.Fencer;
 import dev.quorate.fence.PlugMapping;
 import dev.quorate.fence.PowerStatus;
 import dev.quorate.fence.StatusReport;
-import dev.quorate.qdisk.DiskClock;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.MailboxMessage;
@@ -93,11 +93,11 @@ class PoisonPillAgentTest {
    * The fake clock, where the target beats {@code beats} more times, once per sleep of the agent,
    * then falls silent.
    */
-  private DiskClock targetBeating(int beats) {
+  private MonotonicClock targetBeating(int beats) {
     AtomicInteger left = new AtomicInteger(beats);
     AtomicInteger sequence = new AtomicInteger(100);
-    DiskClock base = clock.view(0);
-    return new DiskClock() {
+    MonotonicClock base = clock.view(0);
+    return new MonotonicClock() {
       @Override
       public long nanoTime() {
         return base.nanoTime();

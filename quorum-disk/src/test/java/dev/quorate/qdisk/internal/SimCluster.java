@@ -1,12 +1,13 @@
 package dev.quorate.qdisk.internal;
 
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.DiskTiming;
+import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.QuorumDiskEvent;
-import dev.quorate.qdisk.SelfFence;
-import dev.quorate.qdisk.SelfFenceReason;
+import dev.quorate.quorum.SelfFence;
+import dev.quorate.quorum.SelfFenceReason;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,7 +72,7 @@ final class SimCluster {
    * An engine for {@code node} on its own fault-injecting views, neither started nor ticked by
    * {@link #beat()}: a second process with the same node id.
    */
-  HeartbeatEngine create(int node, SelfFence fence, DiskClock nodeClock, String host) {
+  HeartbeatEngine create(int node, SelfFence fence, MonotonicClock nodeClock, String host) {
     List<FaultyBlockDevice> mine = new ArrayList<>();
     lastViews = mine;
     List<DiskChannel> channels = new ArrayList<>();
@@ -170,9 +171,9 @@ final class SimCluster {
    * A clock whose sleep beats the cluster, one interval at a time: a claim or a read window then
    * sees the running nodes write, as it would in real time.
    */
-  DiskClock beatingClock() {
-    DiskClock base = clock.view(0);
-    return new DiskClock() {
+  MonotonicClock beatingClock() {
+    MonotonicClock base = clock.view(0);
+    return new MonotonicClock() {
       @Override
       public long nanoTime() {
         return base.nanoTime();
@@ -184,6 +185,29 @@ final class SimCluster {
         beat((int) beats);
       }
     };
+  }
+
+  /**
+   * Writes into {@code node}'s slot on disk 0 a record of another process with the same node id (a
+   * newer incarnation, another host label), as a second process started with that id does.
+   */
+  void writeForeignRecord(int node) throws java.io.IOException {
+    HeartbeatSlot mine = DiskReader.readSlot(disks.get(0), headers.get(0), node).value().get();
+    HeartbeatSlot other =
+        new HeartbeatSlot(
+            node,
+            mine.incarnation() + 1,
+            mine.sequence(),
+            dev.quorate.qdisk.SlotState.INIT,
+            0,
+            false,
+            0,
+            0,
+            List.of(),
+            "other-host pid 7");
+    disks
+        .get(0)
+        .write(Layout.slotOffset(node), RecordCodec.encodeSlot(headers.get(0).diskId(), other));
   }
 
   BlockDevice view(int node, int disk) {

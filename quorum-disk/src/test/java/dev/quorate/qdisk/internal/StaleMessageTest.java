@@ -6,8 +6,14 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.MailboxMessage;
 import dev.quorate.qdisk.MessageType;
+import dev.quorate.quorum.SelfFenceReason;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +63,52 @@ class StaleMessageTest {
           DiskReader.readMailbox(c.disks.get(d), c.headers.get(d), 3).value().orElseThrow();
       assertThat(now.type()).as("disk %s", d).isEqualTo(MessageType.CLEAR);
       assertThat(now.messageId()).as("disk %s", d).isEqualTo(78);
+    }
+  }
+
+  @Test
+  void aPillSentDuringTheClaimWindowIsNotClearedAndFencesTheFirstBeat() throws Exception {
+    SimCluster c = new SimCluster(1, 4);
+    HeartbeatEngine first = c.start(3);
+    c.beat(2);
+    long inc = first.status().incarnation();
+    first.close();
+    DiskReader.deliver(
+        c.disks.get(0), c.headers.get(0), new MailboxMessage(3, MessageType.EVICT, 2, inc, 77));
+    // A fence agent reads the claim (incarnation inc + 1) and sends its pill during the window.
+    MailboxMessage pill = new MailboxMessage(3, MessageType.RESET, 0, inc + 1, 78);
+    MonotonicClock base = c.clock.view(0);
+    AtomicBoolean sent = new AtomicBoolean();
+    MonotonicClock claimWindow =
+        new MonotonicClock() {
+          @Override
+          public long nanoTime() {
+            return base.nanoTime();
+          }
+
+          @Override
+          public void sleep(Duration d) throws InterruptedException {
+            c.clock.advance(d);
+            if (sent.compareAndSet(false, true)) {
+              try {
+                DiskReader.deliver(c.disks.get(0), c.headers.get(0), pill);
+              } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+              }
+            }
+          }
+        };
+    Map<SelfFenceReason, String> fenced = new EnumMap<>(SelfFenceReason.class);
+    HeartbeatEngine second = c.create(3, fenced::put, claimWindow, "sim-node-3");
+    second.start();
+    try {
+      assertThat(second.status().incarnation()).isEqualTo(inc + 1);
+      assertThat(DiskReader.readMailbox(c.disks.get(0), c.headers.get(0), 3).value())
+          .contains(pill);
+      second.tick();
+      assertThat(fenced).containsKey(SelfFenceReason.POISON_PILL);
+    } finally {
+      second.close();
     }
   }
 }

@@ -7,9 +7,9 @@ import dev.quorate.lock.ConfigurationException;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.MailboxMessage;
 import dev.quorate.qdisk.MessageType;
-import dev.quorate.qdisk.SelfFence;
-import dev.quorate.qdisk.SelfFenceReason;
 import dev.quorate.qdisk.WatchdogDevice;
+import dev.quorate.quorum.SelfFence;
+import dev.quorate.quorum.SelfFenceReason;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,12 +77,14 @@ class WatchdogFenceTest {
   void verifyReadsTheTimeoutBackAndRefusesTheKernelDefaultOfSixtySeconds() throws Exception {
     sysfsTimeout("60\n");
     WatchdogFence f = fence();
-    assertThatThrownBy(() -> f.verify(DiskTiming.defaults()))
+    assertThatThrownBy(
+            () ->
+                f.verify(DiskTiming.defaults().interval(), DiskTiming.defaults().renewalDeadline()))
         .isInstanceOf(ConfigurationException.class)
         .hasMessageContaining("60000 ms exceeds renewal_deadline 3000 ms");
     assertThat(device).doesNotExist();
     sysfsTimeout("3\n");
-    f.verify(DiskTiming.defaults());
+    f.verify(DiskTiming.defaults().interval(), DiskTiming.defaults().renewalDeadline());
   }
 
   @Test
@@ -121,7 +123,7 @@ class WatchdogFenceTest {
       throws Exception {
     sysfsTimeout("3");
     WatchdogFence f = fence();
-    f.verify(DiskTiming.defaults());
+    f.verify(DiskTiming.defaults().interval(), DiskTiming.defaults().renewalDeadline());
     f.renewed(1);
     long before = clock.view(0).nanoTime();
     f.fence(SelfFenceReason.POISON_PILL, "test");
@@ -139,7 +141,7 @@ class WatchdogFenceTest {
     sysfsTimeout("3");
     device = dir.resolve("missing").resolve("watchdog"); // its directory does not exist
     WatchdogFence f = fence();
-    f.verify(DiskTiming.defaults());
+    f.verify(DiskTiming.defaults().interval(), DiskTiming.defaults().renewalDeadline());
     f.renewed(1);
     assertThat(halts).containsExactly(SelfFence.EXIT_STATUS);
   }
@@ -148,7 +150,7 @@ class WatchdogFenceTest {
   void aSelfFenceBeforeTheWatchdogIsArmedHaltsAtOnce() throws Exception {
     sysfsTimeout("3");
     WatchdogFence f = fence();
-    f.verify(DiskTiming.defaults());
+    f.verify(DiskTiming.defaults().interval(), DiskTiming.defaults().renewalDeadline());
     long before = clock.view(0).nanoTime();
     f.fence(SelfFenceReason.POISON_PILL, "test");
     assertThat(clock.view(0).nanoTime() - before).isZero();

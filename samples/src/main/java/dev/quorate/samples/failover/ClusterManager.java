@@ -4,18 +4,10 @@ import dev.quorate.fence.FenceAction;
 import dev.quorate.fence.FenceRequest;
 import dev.quorate.fence.FenceResult;
 import dev.quorate.fence.Fencer;
-import dev.quorate.lock.FencingToken;
-import dev.quorate.lock.Lease;
-import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockManager;
-import dev.quorate.lock.LockMode;
-import dev.quorate.lock.LockOptions;
-import dev.quorate.lock.QuorateException;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumEvent;
 import dev.quorate.quorum.QuorumState;
-import dev.quorate.vm.QemuGuest;
-import dev.quorate.vm.VmException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,7 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,35 +36,26 @@ import java.util.concurrent.TimeUnit;
  * token at the guest's first write there, after the source stopped for good.
  *
  * <p>Every decision runs on one worker thread, so recovery, switchover and commands never
- * interleave.
+ * interleave. The VMs running here are {@link LocalVms}'s; the live migrations' hand-overs are
+ * {@link MigrationHandover}'s.
  */
 final class ClusterManager {
-  /** A VM running on this host, with the lease that allows it. */
-  private record Running(Lease lease, QemuGuest guest) {}
-
   private final HostConfig config;
   private final Emitter out;
-  private final LockManager locks;
   private final Fencer fencer;
-  private final VmRunner vms;
   private final ExecutorService worker;
-  private final Map<String, Running> running = new ConcurrentHashMap<>();
-
-  /** VMs whose lock goes to the host they migrate to; the guest runs on until sent there. */
-  private final Set<String> outgoing = new TreeSet<>();
-
-  /** Guests whose lock was handed over for a migration that has not run yet. */
-  private final Map<String, QemuGuest> handedOver = new ConcurrentHashMap<>();
-
+  private final LocalVms vms;
+  private final MigrationHandover migrations;
   private final Set<MemberId> lost = new TreeSet<>();
   private final Set<String> stopped = new TreeSet<>();
 
-  ClusterManager(HostConfig config, Emitter out, LockManager locks, Fencer fencer, VmRunner vms) {
+  ClusterManager(
+      HostConfig config, Emitter out, LockManager locks, Fencer fencer, VmRunner runner) {
     this.config = config;
     this.out = out;
-    this.locks = locks;
     this.fencer = fencer;
-    this.vms = vms;
+    this.vms = new LocalVms(out, locks, runner, this::later);
+    this.migrations = new MigrationHandover(out, runner, vms);
     this.worker =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -178,13 +160,13 @@ final class ClusterManager {
             + "'s ZooKeeper session expires",
         "peer",
         peer);
-    Map<String, Running> taken = new LinkedHashMap<>();
+    Map<String, LocalVms.Running> taken = new LinkedHashMap<>();
     // Two hosts: every VM not running here ran on the lost peer.
     for (String vm : config.vms()) {
-      if (!running.containsKey(vm)) {
-        acquire(vm, DemoTiming.ZK_SESSION.multipliedBy(4))
-            .ifPresent(
-                lease -> claim(vm, lease).ifPresent(g -> taken.put(vm, new Running(lease, g))));
+      if (!vms.runsHere(vm)) {
+        vms.acquire(vm, DemoTiming.ZK_SESSION.multipliedBy(4), this::handOver)
+            .flatMap(lease -> vms.claim(vm, lease))
+            .ifPresent(claimed -> taken.put(vm, claimed));
       }
     }
     out.emit(
@@ -224,10 +206,9 @@ final class ClusterManager {
     taken.forEach(
         (vm, claimed) -> {
           if (result.succeeded()) {
-            boot(vm, claimed);
+            vms.boot(vm, claimed);
           } else {
-            stopVm(claimed.guest());
-            claimed.lease().release();
+            vms.stopAndRelease(claimed);
             out.emit("error", vm + " not restarted: " + peer + " could not be fenced", "vm", vm);
           }
         });
@@ -243,174 +224,27 @@ final class ClusterManager {
   }
 
   private void startNow(String vm, Duration timeout) {
-    acquire(vm, timeout)
-        .ifPresent(lease -> claim(vm, lease).ifPresent(g -> boot(vm, new Running(lease, g))));
-  }
-
-  private Optional<Lease> acquire(String vm, Duration timeout) {
-    LockOptions options =
-        LockOptions.builder().onBlocking((lease, wanted) -> later(() -> handOver(vm))).build();
-    try {
-      Optional<Lease> lease = locks.lock("vm/" + vm, options).tryAcquire(LockMode.EX, timeout);
-      if (lease.isEmpty()) {
-        out.emit("error", vm + ": lock not granted within " + timeout.toMillis() + " ms", "vm", vm);
-        return lease;
-      }
-      out.emit(
-          "lease",
-          vm + ": lock granted, fencing token " + lease.get().token(),
-          "vm",
-          vm,
-          "token",
-          lease.get().token().toString());
-      return lease;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    } catch (QuorateException e) {
-      out.emit("error", vm + ": lock refused: " + e.getMessage(), "vm", vm);
-      return Optional.empty();
-    }
-  }
-
-  /**
-   * Opens the VM's disk with the new token before anything else: QEMU starts with its CPUs stopped,
-   * and once it runs the NBD server refuses every older token.
-   */
-  private Optional<QemuGuest> claim(String vm, Lease lease) {
-    FencingToken token = lease.token();
-    try {
-      QemuGuest guest = vms.claim(vm, token);
-      out.emit(
-          "claim",
-          vm
-              + ": disk opened on the NBD server with token "
-              + token
-              + " (QEMU pid "
-              + guest.pid().orElseThrow()
-              + ", CPUs stopped); the server refuses every older token now",
-          "vm",
-          vm,
-          "token",
-          token.toString());
-      return Optional.of(guest);
-    } catch (VmException e) {
-      out.emit("error", vm + ": cannot claim its disk: " + e.getMessage(), "vm", vm);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    lease.release();
-    return Optional.empty();
-  }
-
-  private void boot(String vm, Running claimed) {
-    Lease lease = claimed.lease();
-    try {
-      vms.boot(claimed.guest(), lease.token());
-    } catch (VmException e) {
-      stopVm(claimed.guest());
-      lease.release();
-      out.emit("error", vm + ": cannot boot: " + e.getMessage(), "vm", vm);
-      return;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    run(vm, claimed);
-    out.emit(
-        "vm-started",
-        vm
-            + " booting here (QEMU pid "
-            + claimed.guest().pid().orElseThrow()
-            + ") with token "
-            + lease.token(),
-        "vm",
-        vm,
-        "token",
-        lease.token().toString());
-  }
-
-  /** Keeps a VM that runs here, and stops it if its lease is lost. */
-  private void run(String vm, Running vmHere) {
-    running.put(vm, vmHere);
-    vmHere
-        .lease()
-        .addListener(
-            event -> {
-              if (event.to() == LeaseState.LOST) {
-                later(() -> lost(vm, event.cause()));
-              }
-            });
+    vms.acquire(vm, timeout, this::handOver)
+        .flatMap(lease -> vms.claim(vm, lease))
+        .ifPresent(claimed -> vms.boot(vm, claimed));
   }
 
   /** The source of a live migration: the next request for the VM's lock gets it at once. */
   void migrateOut(String vm) {
-    later(
-        () -> {
-          outgoing.add(vm);
-          out.emit(
-              "migrate-out", vm + ": ready to hand its lock over for a live migration", "vm", vm);
-        });
+    later(() -> migrations.migrateOut(vm));
   }
 
   /**
-   * The destination of a live migration: takes the VM's lock (the source hands it over), starts an
-   * incoming QEMU whose disk is a standby open with the new token, and says where the source may
-   * send the guest.
+   * The destination of a live migration: takes the VM's lock (the source hands it over) and waits
+   * for the guest with its disk opened as a standby.
    */
   void migrateIn(String vm, Duration timeout) {
-    later(
-        () -> {
-          Optional<Lease> lease = acquire(vm, timeout);
-          if (lease.isEmpty()) {
-            return;
-          }
-          FencingToken token = lease.get().token();
-          try {
-            QemuGuest incoming = vms.receive(vm, token);
-            run(vm, new Running(lease.get(), incoming));
-            vms.awaitResume(incoming, token);
-            out.emit(
-                "incoming",
-                vm
-                    + ": waiting for the guest (QEMU pid "
-                    + incoming.pid().orElseThrow()
-                    + "), disk opened as standby with token "
-                    + token,
-                "vm",
-                vm,
-                "token",
-                token.toString(),
-                "socket",
-                incoming.migrationSocket().toString());
-          } catch (VmException e) {
-            lease.get().release();
-            out.emit("error", vm + ": cannot receive it: " + e.getMessage(), "vm", vm);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+    later(() -> vms.acquire(vm, timeout, this::handOver).ifPresent(l -> migrations.receive(vm, l)));
   }
 
   /** Sends a VM whose lock was handed over to the incoming QEMU at {@code socket}. */
   void send(String vm, Path socket) {
-    later(
-        () -> {
-          QemuGuest guest = handedOver.remove(vm);
-          if (guest == null) {
-            out.emit("error", vm + ": no handed-over guest to send", "vm", vm);
-            return;
-          }
-          try {
-            vms.send(guest, socket);
-          } catch (VmException e) {
-            out.emit("error", vm + ": live migration failed: " + e.getMessage(), "vm", vm);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } finally {
-            stopVm(guest);
-          }
-        });
+    later(() -> migrations.send(vm, socket));
   }
 
   /**
@@ -418,60 +252,31 @@ final class ClusterManager {
    * migration, let go while the guest runs on until it is sent.
    */
   private void handOver(String vm) {
-    Running vmHere = running.remove(vm);
-    if (vmHere == null) {
+    Optional<LocalVms.Running> vmHere = vms.remove(vm);
+    if (vmHere.isEmpty() || migrations.handOver(vm, vmHere.get())) {
       return; // not running here (yet): the lease is released where it was taken
     }
-    if (outgoing.remove(vm)) {
-      handedOver.put(vm, vmHere.guest());
-      vmHere.lease().release();
-      out.emit(
-          "released",
-          vm
-              + ": lock handed over for the live migration; the guest runs on with token "
-              + vmHere.lease().token()
-              + " until it is sent",
-          "vm",
-          vm,
-          "live",
-          "true");
-      return;
-    }
     out.emit("blocking", "another host asks for " + vm + ": stopping it (QMP quit)", "vm", vm);
-    stopVm(vmHere.guest());
-    vmHere.lease().release();
+    vms.stopAndRelease(vmHere.get());
     out.emit("released", vm + " stopped and its lock released", "vm", vm);
   }
 
-  private void lost(String vm, String cause) {
-    Running vmHere = running.remove(vm);
-    if (vmHere != null) {
-      stopVm(vmHere.guest());
-      out.emit("error", vm + ": lease LOST (" + cause + "); VM stopped", "vm", vm);
-    }
-  }
-
-  private void stopVm(QemuGuest guest) {
-    try {
-      vms.stop(guest);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      guest.close();
-    } catch (VmException e) {
-      out.emit("error", guest.name() + ": cannot stop QEMU: " + e.getMessage());
-    }
+  /**
+   * The host fences itself (its quorum disk is out of reach): its guests die at once, as in the
+   * watchdog's reboot of a real host.
+   *
+   * @return the VMs killed, as {@code vm (pid N)}
+   */
+  List<String> selfFence() {
+    return vms.killAll();
   }
 
   /** Stops every VM and releases its lock; waits for the worker to finish. */
   void shutdown() throws InterruptedException {
     worker.execute(
         () -> {
-          for (String vm : List.copyOf(running.keySet())) {
-            Running vmHere = running.remove(vm);
-            stopVm(vmHere.guest());
-            vmHere.lease().release();
-          }
-          handedOver.values().forEach(this::stopVm);
+          vms.stopAll();
+          migrations.stopAll();
         });
     worker.shutdown();
     worker.awaitTermination(30, TimeUnit.SECONDS);

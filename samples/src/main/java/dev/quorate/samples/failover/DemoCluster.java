@@ -2,6 +2,7 @@ package dev.quorate.samples.failover;
 
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.TokenGuard;
+import dev.quorate.nbd.ExportName;
 import dev.quorate.nbd.NbdServer;
 import dev.quorate.nbd.NbdServerBuilder;
 import dev.quorate.qdisk.BlockDevice;
@@ -27,6 +28,13 @@ import java.util.UUID;
  */
 final class DemoCluster implements AutoCloseable {
   static final List<String> VMS = List.of("vm-1", "vm-2");
+
+  /**
+   * The quorum disk's export on the NBD server. Every host opens it with the same token: the disk's
+   * own protocol (one heartbeat slot per host) keeps its writers apart.
+   */
+  static final ExportName QUORUM_DISK = ExportName.of("qdisk", FencingToken.of(1));
+
   static final Map<String, Integer> MEMBERS = Map.of("host-a", 1, "host-b", 2);
 
   /** The bound on every awaited event: a guest's boot under TCG on a loaded machine included. */
@@ -63,12 +71,17 @@ final class DemoCluster implements AutoCloseable {
     timeline.say(
         "quorum disk: %s formatted (1 vote to the partition of its master)",
         work.resolve("qdisk.img"));
+    timeline.say(
+        "watch the cluster from another terminal: bin/quorate status --connect %s --qdisk %s"
+            + " (or bin/quorate serve --connect %s, a live page)",
+        lockServer.connectString(), work.resolve("qdisk.img"), lockServer.connectString());
     this.exports = new ExportWatch(timeline);
     this.nbd = startNbd(Files.createDirectories(work.resolve("disks")));
     timeline.say(
         "NBD server: %s, one 4 MiB disk per VM in %s; a guest opens"
-            + " <vm>@<fencing token>, a newer token revokes the older connections",
-        nbdAddress(), work.resolve("disks"));
+            + " <vm>@<fencing token>, a newer token revokes the older connections; the hosts"
+            + " reach the quorum disk there too (export %s), over their own links",
+        nbdAddress(), work.resolve("disks"), QUORUM_DISK.export());
     this.storage = SharedStorage.start();
   }
 
@@ -86,6 +99,7 @@ final class DemoCluster implements AutoCloseable {
       guards.put(vm, guard);
       builder.export(vm, image, exports.watch(vm, guard));
     }
+    builder.export(QUORUM_DISK.export(), work.resolve("qdisk.img"));
     NbdServer server = builder.build();
     server.start();
     return server;
@@ -246,6 +260,16 @@ final class DemoCluster implements AutoCloseable {
   long qemuPid(String host, String vm) throws IOException {
     Path file = VmRunner.runtimeDir(work, host).resolve(vm + ".pid");
     return Long.parseLong(Files.readString(file).trim());
+  }
+
+  /** The token of {@code host}'s latest lease of {@code vm}. */
+  FencingToken latestToken(String host, String vm) {
+    List<Timeline.Entry> leases =
+        timeline.since(0, e -> e.is(host, "lease") && e.event().get("vm").equals(vm));
+    if (leases.isEmpty()) {
+      throw new IllegalStateException(host + " never held " + vm + "'s lock");
+    }
+    return token(leases.get(leases.size() - 1));
   }
 
   static FencingToken token(Timeline.Entry entry) {

@@ -1,8 +1,5 @@
 package dev.quorate.samples.failover;
 
-import dev.quorate.fence.FenceDecision;
-import dev.quorate.fence.FenceGuard;
-import dev.quorate.fence.FenceHistory;
 import dev.quorate.fence.FenceLevel;
 import dev.quorate.fence.FenceScope;
 import dev.quorate.fence.FenceTopology;
@@ -17,12 +14,12 @@ import dev.quorate.qdisk.NodeLiveness;
 import dev.quorate.qdisk.NodeStatus;
 import dev.quorate.qdisk.QuorumDisk;
 import dev.quorate.qdisk.QuorumDiskEvent;
-import dev.quorate.qdisk.SelfFence;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.NoQuorumPolicy;
 import dev.quorate.quorum.QuorumGate;
 import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
+import dev.quorate.quorum.SelfFence;
 import dev.quorate.quorum.Topology;
 import dev.quorate.zk.ZkLockManager;
 import java.io.BufferedReader;
@@ -30,6 +27,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
@@ -118,11 +116,24 @@ public final class HostAgent {
         };
     QuorumDisk disk =
         QuorumDisk.builder(config.id(), CLUSTER)
-            .disk(config.work().resolve("qdisk.img"))
+            // Over the host's link: a host cut off from the network loses the disk too.
+            .disk(NbdDisk.open(config.nbd(), DemoCluster.QUORUM_DISK, Duration.ofSeconds(1)))
             .selfFence(
                 SelfFence.callback(
                     reason -> {
-                      out.emit("self-fence", config.host() + " fences itself: " + reason);
+                      // A real host's watchdog reboots it: its guests die with it.
+                      ClusterManager manager = managerRef.get();
+                      List<String> killed = manager == null ? List.of() : manager.selfFence();
+                      out.emit(
+                          "self-fence",
+                          config.host()
+                              + " fences itself: "
+                              + reason
+                              + "; its guests die with it"
+                              + (killed.isEmpty()
+                                  ? ""
+                                  : ": " + String.join(", ", killed) + " killed")
+                              + ", its cluster manager halts");
                       Runtime.getRuntime().halt(70);
                     }))
             .listener(
@@ -132,7 +143,7 @@ public final class HostAgent {
                   } catch (RejectedExecutionException e) {
                     // Shutting down: the last heartbeats need no quorum any more.
                   }
-                  report(config, out, event);
+                  AgentReports.diskEvent(config, out, event);
                   ClusterManager manager = managerRef.get();
                   if (manager != null && event.kind() == QuorumDiskEvent.Kind.NODE_STOPPED) {
                     config.nameOf(MemberId.of(event.nodeId())).ifPresent(manager::leftCleanly);
@@ -157,14 +168,11 @@ public final class HostAgent {
 
     TopologyFenceGuard guard = guard(config, policy, quorum, disk);
     PowerSwitch power = PowerSwitch.in(config.work());
+    // The inventory entry, quorum view and shared fence history that `bin/quorate status` reads.
+    ClusterPublication published = ClusterPublication.open(config, quorum);
     Fencer fencer =
-        Fencer.builder(fenceTopology(config, power), power.agents(), reporting(guard, out))
-            .history(
-                FenceHistory.open(
-                    config
-                        .work()
-                        .resolve("logs")
-                        .resolve("fence-history-" + config.host() + ".jsonl")))
+        Fencer.builder(fenceTopology(config, power), power.agents(), AgentReports.guard(guard, out))
+            .coordinator(published.fenceCoordinator())
             .deadline(Duration.ofSeconds(15))
             .maxAttempts(2)
             .retryPause(Duration.ofMillis(200))
@@ -202,6 +210,7 @@ public final class HostAgent {
       manager.shutdown();
     } finally {
       membership.shutdownNow();
+      published.close();
       disk.close();
       quorum.close();
       locks.close();
@@ -244,41 +253,6 @@ public final class HostAgent {
     return present;
   }
 
-  private static void report(HostConfig config, Emitter out, QuorumDiskEvent event) {
-    String node =
-        event.nodeId() < 1
-            ? "nobody"
-            : config.nameOf(MemberId.of(event.nodeId())).orElse("node " + event.nodeId());
-    switch (event.kind()) {
-      case NODE_UP, NODE_DOWN, NODE_STOPPED, NODE_RESTARTED ->
-          out.emit(
-              "disk",
-              "quorum disk: "
-                  + node
-                  + " "
-                  + event.kind().name().substring(5)
-                  + " ("
-                  + event.detail()
-                  + ")",
-              "node",
-              node,
-              "change",
-              event.kind().name());
-      case MASTER_CHANGED -> out.emit("master", "quorum disk: master is now " + node, "node", node);
-      case EVICTED, SELF_FENCE, UNDEAD_WRITE ->
-          out.emit(
-              "disk",
-              "quorum disk: " + event.kind() + " " + node + ": " + event.detail(),
-              "node",
-              node,
-              "change",
-              event.kind().name());
-      default -> {
-        // TENURE renewals and test messages are not news.
-      }
-    }
-  }
-
   private static TopologyFenceGuard guard(
       HostConfig config, QuorumPolicy policy, QuorumService quorum, QuorumDisk disk) {
     var builder =
@@ -304,38 +278,5 @@ public final class HostAgent {
         config.preferred(),
         new TargetPolicy(DemoTiming.FENCE_DELAY, Duration.ZERO, Duration.ZERO, Duration.ZERO));
     return topology.build();
-  }
-
-  /** The guard, with every decision also printed for the demo. */
-  private static FenceGuard reporting(FenceGuard guard, Emitter out) {
-    return proposal -> {
-      FenceDecision decision = guard.decide(proposal);
-      out.emit(
-          "guard",
-          "fence guard, level "
-              + proposal.level().index()
-              + " ("
-              + proposal.scope()
-              + ", "
-              + proposal.request().action().protocolName()
-              + " "
-              + proposal.request().target()
-              + "): "
-              + (decision.allowed() ? "ALLOWED " : "REFUSED ")
-              + decision.reason()
-              + ": "
-              + decision.explanation(),
-          "target",
-          proposal.request().target(),
-          "level",
-          Integer.toString(proposal.level().index()),
-          "scope",
-          proposal.scope().name(),
-          "allowed",
-          Boolean.toString(decision.allowed()),
-          "reason",
-          decision.reason().name());
-      return decision;
-    };
   }
 }

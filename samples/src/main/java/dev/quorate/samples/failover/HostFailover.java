@@ -58,7 +58,7 @@ final class HostFailover {
                 DemoCluster.WAIT,
                 e -> e.is("host-b", "disk") && e.event().get("change").equals("NODE_DOWN"))
             .orElseThrow();
-    at.put("quorum disk: host-a DOWN", Timeline.millis(kill, down.atNanos()));
+    at.put("quorum disk: host DOWN", Timeline.millis(kill, down.atNanos()));
     Timeline.Entry quorate = cluster.awaitQuorate(from, "host-b", "host-b");
     timeline.check(
         quorate.event().get("votes").equals("2"),

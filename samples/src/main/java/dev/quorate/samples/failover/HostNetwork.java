@@ -211,7 +211,7 @@ final class HostNetwork implements AutoCloseable {
     if (ns == null) {
       throw new IllegalStateException(host + " has no link of its own: " + describe());
     }
-    String link = run + "-" + id;
+    String link = linkName(id);
     ip("link", "set", link, up ? "up" : "down");
     if (!up) {
       return;
@@ -226,6 +226,11 @@ final class HostNetwork implements AutoCloseable {
       Thread.onSpinWait();
     }
     ip("-n", ns, "neigh", "flush", "all");
+  }
+
+  /** The root namespace's end of host {@code id}'s veth pair. */
+  String linkName(int id) {
+    return run + "-" + id;
   }
 
   /** True if the interface `ip ARGS` shows is up with a carrier. */

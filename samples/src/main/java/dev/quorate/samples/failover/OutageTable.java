@@ -3,12 +3,13 @@ package dev.quorate.samples.failover;
 import java.util.List;
 import java.util.Map;
 
-/** Prints the outages of scenarios 1, 3 and 4 side by side, with the guest's boot time. */
+/** Prints vm-1's outages of the scenarios side by side, with the guest's boot time. */
 final class OutageTable {
   private static final List<String> ROWS =
       List.of(
           "host lost / switchover asked",
-          "quorum disk: host-a DOWN",
+          "cut-off host fences itself",
+          "quorum disk: host DOWN",
           "quorum regained (disk master)",
           "old VM stopped, lock released",
           "lock handed over, VM runs on",
@@ -24,22 +25,29 @@ final class OutageTable {
 
   private OutageTable() {}
 
-  static void print(
-      Timeline timeline,
-      Map<String, Long> failover,
-      Map<String, Long> cold,
-      Map<String, Long> live) {
+  /**
+   * Prints one column per scenario that ran.
+   *
+   * @param columns each scenario's name and its milestones, in milliseconds after the trigger
+   */
+  static void print(Timeline timeline, Map<String, Map<String, Long>> columns) {
     timeline.say("vm-1's outage, milliseconds after the trigger:");
-    timeline.note(String.format("%-38s %10s %10s %10s", "", "failover", "cold", "live"));
+    StringBuilder header = new StringBuilder(String.format("%-38s", ""));
+    columns.keySet().forEach(name -> header.append(String.format(" %10s", name)));
+    timeline.note(header.toString());
     for (String row : ROWS) {
-      timeline.note(
-          String.format(
-              "%-38s %10s %10s %10s", row, cell(failover, row), cell(cold, row), cell(live, row)));
+      StringBuilder line = new StringBuilder(String.format("%-38s", row));
+      columns.values().forEach(column -> line.append(String.format(" %10s", cell(column, row))));
+      timeline.note(line.toString());
     }
     timeline.note(
         "A failover pays for detection (quorum disk), the lock's session timeout, fencing and a");
     timeline.note(
         "boot; a cold switchover for the VM's stop and a boot; a live migration for its downtime.");
+    if (columns.containsKey("cut off")) {
+      timeline.note(
+          "A host cut off pays what a failover pays; it fenced itself before it was declared DOWN.");
+    }
   }
 
   private static String cell(Map<String, Long> column, String row) {

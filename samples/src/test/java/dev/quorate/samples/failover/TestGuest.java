@@ -2,17 +2,14 @@ package dev.quorate.samples.failover;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import dev.quorate.vm.GuestImage;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The guest image for the ITs: {@code bin/lib/build-guest.sh} into vm's {@code target/guest}, the
- * build vm's ITs use too (cached by the script). Without QEMU the ITs are skipped, except under
- * CI=true, where that fails them: bin/lib/install-prerequisites.sh installs it.
+ * The guest image for the ITs ({@link GuestImage#build}) into vm's {@code target/guest}, the build
+ * vm's ITs use too (cached by the script). Without QEMU the ITs are skipped, except under CI=true,
+ * where that fails them: bin/lib/install-prerequisites.sh installs it.
  */
 final class TestGuest {
   private static String built;
@@ -20,13 +17,13 @@ final class TestGuest {
   private TestGuest() {}
 
   /** Builds (or finds) the image and returns its directory, for {@code -Dquorate.guest}. */
-  static synchronized String directory() throws IOException, InterruptedException {
+  static synchronized String directory() throws InterruptedException {
     if (built != null) {
       return built;
     }
-    if (!DemoGuest.qemuOnPath()) {
+    if (!GuestImage.onPath(GuestImage.QEMU)) {
       String message =
-          DemoGuest.QEMU
+          GuestImage.QEMU
               + " is missing: install qemu-system-x86 (bin/lib/install-prerequisites.sh)";
       if ("true".equals(System.getenv("CI"))) {
         fail(message);
@@ -34,20 +31,9 @@ final class TestGuest {
       Assumptions.abort(message);
     }
     // Failsafe sets both (samples/pom.xml); the defaults hold for a runner started in samples/.
-    Path script = Path.of(System.getProperty("quorate.guest.script", "../bin/lib/build-guest.sh"));
     Path dir = Path.of(System.getProperty("quorate.guest.dir", "../vm/target/guest"));
-    Process p =
-        new ProcessBuilder("bash", script.toString(), dir.toString())
-            .redirectErrorStream(true)
-            .start();
-    byte[] output;
-    try (InputStream in = p.getInputStream()) {
-      output = in.readAllBytes();
-    }
-    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      p.destroyForcibly();
-      fail(script + " failed: " + new String(output, StandardCharsets.UTF_8));
-    }
+    GuestImage.build(
+        Path.of(System.getProperty("quorate.guest.script", "../bin/lib/build-guest.sh")), dir);
     built = dir.toAbsolutePath().normalize().toString();
     return built;
   }

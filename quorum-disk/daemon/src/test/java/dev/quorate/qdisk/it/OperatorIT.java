@@ -99,6 +99,13 @@ class OperatorIT {
           .contains("qdisk_disk_up{disk=\"" + disks.get(1) + "\"} 0")
           .contains("qdisk_disk_up{disk=\"" + disks.get(0) + "\"} 1")
           .containsPattern("qdisk_disk_failures_total\\{disk=\"" + disks.get(1) + "\"} [1-9]");
+      // Served from the daemon's Micrometer registry: every heartbeat's writes timed per disk.
+      assertThat(metrics)
+          .contains("# TYPE qdisk_heartbeats_total counter")
+          .containsPattern(
+              "qdisk_io_seconds_count\\{disk=\""
+                  + disks.get(0)
+                  + "\",op=\"write\",outcome=\"ok\"} [1-9]");
       List<String> failingLines =
           Files.readAllLines(dir.resolve("node1.out")).stream()
               .filter(l -> l.contains("disk " + disks.get(1) + " failing"))

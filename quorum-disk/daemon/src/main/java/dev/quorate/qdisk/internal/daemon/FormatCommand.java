@@ -1,7 +1,7 @@
 package dev.quorate.qdisk.internal.daemon;
 
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.internal.DiskFormatter;
@@ -89,7 +89,7 @@ final class FormatCommand implements Callable<Integer> {
                           slots,
                           timing))
               .toList();
-      DiskFormatter.formatSet(devices, headers, force, DiskClock.system());
+      DiskFormatter.formatSet(devices, headers, force, MonotonicClock.system());
       for (int i = 0; i < devices.size(); i++) {
         spec.commandLine()
             .getOut()

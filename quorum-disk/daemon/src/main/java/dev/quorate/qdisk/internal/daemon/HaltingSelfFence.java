@@ -1,8 +1,8 @@
 package dev.quorate.qdisk.internal.daemon;
 
-import dev.quorate.qdisk.DiskTiming;
-import dev.quorate.qdisk.SelfFence;
-import dev.quorate.qdisk.SelfFenceReason;
+import dev.quorate.quorum.SelfFence;
+import dev.quorate.quorum.SelfFenceReason;
+import java.time.Duration;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,8 +25,8 @@ final class HaltingSelfFence implements SelfFence {
   }
 
   @Override
-  public void verify(DiskTiming timing) {
-    action.verify(timing);
+  public void verify(Duration interval, Duration renewalDeadline) {
+    action.verify(interval, renewalDeadline);
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.quorate.qdisk.internal.daemon;
 
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.internal.DiskReplacement;
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ final class ReplaceDiskCommand implements Callable<Integer> {
     List<BlockDevice> devices = DiskOptions.open(c.disks());
     try {
       DiskHeader h =
-          DiskReplacement.replace(devices, target, c.cluster(), force, DiskClock.system());
+          DiskReplacement.replace(devices, target, c.cluster(), force, MonotonicClock.system());
       spec.commandLine()
           .getOut()
           .printf(

@@ -1,11 +1,18 @@
 package dev.quorate.qdisk.internal.daemon;
 
+import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.QuorateException;
+import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.Heuristic;
 import dev.quorate.qdisk.QuorumDisk;
 import dev.quorate.qdisk.QuorumDiskBuilder;
 import dev.quorate.qdisk.QuorumDiskEvent;
-import dev.quorate.qdisk.SelfFence;
 import dev.quorate.qdisk.internal.Problems;
+import dev.quorate.qdisk.metrics.QuorumDiskMetrics;
+import dev.quorate.quorum.SelfFence;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -52,22 +61,25 @@ final class RunCommand implements Callable<Integer> {
                 StandardOpenOption.APPEND);
     SelfFence fence =
         new HaltingSelfFence(
-            c.selfFence().equals("watchdog") ? SelfFence.watchdog(c.watchdog()) : SelfFence.exit(),
+            c.selfFence().equals("watchdog") ? c.watchdog().selfFence() : SelfFence.exit(),
             Runtime.getRuntime()::halt);
     QuorumDiskBuilder b = QuorumDisk.builder(c.nodeId(), c.cluster()).selfFence(fence);
-    c.disks().forEach(b::disk);
+    // One registry for everything /metrics serves; every disk I/O is timed into it.
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    openDisks(c.disks(), registry).forEach(b::disk);
     for (Heuristic h : c.heuristics()) {
       b.heuristic(h, c.minScore());
     }
-    DaemonMetrics metrics = new DaemonMetrics(1, System::nanoTime);
+    QuorumDiskMetrics metrics = QuorumDiskMetrics.create(registry, 1);
     b.listener(e -> log(e, events));
-    b.listener(metrics::onEvent);
+    b.listener(metrics.listener());
     QuorumDisk qdisk = b.build();
+    metrics.bind(qdisk);
     // Every local check before the first write: build() wrote nothing, and a status port that is
     // taken ends the run here, before start() claims the slot.
     StatusServer server;
     try {
-      server = c.statusPort() > 0 ? new StatusServer(c.statusPort(), qdisk, metrics) : null;
+      server = c.statusPort() > 0 ? new StatusServer(c.statusPort(), qdisk, registry) : null;
     } catch (IOException | RuntimeException e) {
       qdisk.close();
       throw e;
@@ -115,6 +127,27 @@ final class RunCommand implements Callable<Integer> {
     spec.commandLine().getOut().flush();
     stopped.await();
     return 0;
+  }
+
+  /** Opens every disk, timed; on a failure closes those opened and names the disk. */
+  private static List<BlockDevice> openDisks(List<Path> disks, MeterRegistry registry) {
+    List<BlockDevice> opened = new ArrayList<>();
+    for (Path disk : disks) {
+      try {
+        opened.add(QuorumDiskMetrics.timed(BlockDevice.open(disk), registry));
+      } catch (IOException e) {
+        for (BlockDevice d : opened) {
+          try {
+            d.close();
+          } catch (IOException closing) {
+            e.addSuppressed(closing);
+          }
+        }
+        throw new QuorateException(
+            ErrorCode.IO_FAILURE, "cannot open disk " + disk + ": " + Problems.describe(e), e);
+      }
+    }
+    return opened;
   }
 
   private static void log(QuorumDiskEvent e, BufferedWriter events) {

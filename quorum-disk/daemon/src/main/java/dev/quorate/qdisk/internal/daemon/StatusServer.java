@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.quorate.lock.ConfigurationException;
 import dev.quorate.qdisk.QuorumDisk;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -13,13 +14,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * Serves {@code /status} (JSON) and {@code /metrics} (Prometheus text) on 127.0.0.1 only; both
- * answer GET (and HEAD) only.
+ * Serves {@code /status} (JSON) and {@code /metrics} (Prometheus text, from the daemon's one
+ * Micrometer registry) on 127.0.0.1 only; both answer GET (and HEAD) only.
  */
 final class StatusServer implements AutoCloseable {
   private final HttpServer server;
 
-  StatusServer(int port, QuorumDisk qdisk, DaemonMetrics metrics) throws IOException {
+  StatusServer(int port, QuorumDisk qdisk, PrometheusMeterRegistry metrics) throws IOException {
     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     try {
       server = HttpServer.create(address, 8);
@@ -43,12 +44,7 @@ final class StatusServer implements AutoCloseable {
                 "application/json",
                 () -> Json.write(StatusRender.map(qdisk.status(), 1, System.nanoTime()))));
     server.createContext(
-        "/metrics",
-        ex ->
-            answer(
-                ex,
-                "text/plain; version=0.0.4; charset=utf-8",
-                () -> metrics.scrape(qdisk.status())));
+        "/metrics", ex -> answer(ex, "text/plain; version=0.0.4; charset=utf-8", metrics::scrape));
     server.start();
   }
 

@@ -1,6 +1,6 @@
 package dev.quorate.qdisk.internal.daemon;
 
-import dev.quorate.qdisk.DiskClock;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.qdisk.WatchdogDevice;
 import java.io.FileOutputStream;
 import java.io.PrintWriter;
@@ -42,7 +42,7 @@ final class TestWatchdogCommand implements Callable<Integer> {
   @Option(names = "--confirm-reset", description = "yes, reset this machine")
   boolean confirmed;
 
-  DiskClock clock = DiskClock.system();
+  MonotonicClock clock = MonotonicClock.system();
 
   @Override
   public Integer call() throws Exception {

@@ -1,9 +1,9 @@
 package dev.quorate.qdisk.internal.daemon;
 
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskClock;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.WatchdogDevice;
 import dev.quorate.qdisk.internal.DiskChannel;
@@ -60,7 +60,7 @@ final class ValidateCommand implements Callable<Integer> {
               usable.stream().map(DiskChannel::device).toList(),
               n -> n == c.nodeId(),
               LiveSlots.window(t),
-              DiskClock.system());
+              MonotonicClock.system());
       if (!active.isEmpty()) {
         throw new QuorateException(
             ErrorCode.REFUSED,

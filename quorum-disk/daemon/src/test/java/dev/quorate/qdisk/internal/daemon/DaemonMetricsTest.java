@@ -5,9 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.quorate.qdisk.DiskHealth;
 import dev.quorate.qdisk.NodeLiveness;
 import dev.quorate.qdisk.NodeStatus;
+import dev.quorate.qdisk.QuorumDisk;
 import dev.quorate.qdisk.QuorumDiskEvent;
 import dev.quorate.qdisk.QuorumDiskStatus;
 import dev.quorate.qdisk.SlotState;
+import dev.quorate.qdisk.metrics.QuorumDiskMetrics;
+import io.micrometer.core.instrument.MockClock;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -16,6 +23,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -69,11 +78,21 @@ class DaemonMetricsTest {
 
   @Test
   void familiesFollowPrometheusConventionsWithStableLabels() {
-    DaemonMetrics metrics = new DaemonMetrics(1, () -> NOW);
-    metrics.onEvent(
-        new QuorumDiskEvent(QuorumDiskEvent.Kind.NODE_RESTARTED, 2, 4, NOW, 0, "incarnation 5"));
-    String up = metrics.scrape(status(NodeLiveness.UP));
-    String down = metrics.scrape(status(NodeLiveness.DOWN));
+    MockClock clock = new MockClock();
+    clock.add(Duration.ofNanos(NOW - clock.monotonicTime()));
+    PrometheusMeterRegistry registry =
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), clock);
+    AtomicReference<QuorumDiskStatus> now = new AtomicReference<>(status(NodeLiveness.UP));
+    QuorumDiskMetrics metrics = QuorumDiskMetrics.create(registry, 1);
+    metrics.bind(disk(now::get));
+    metrics
+        .listener()
+        .accept(
+            new QuorumDiskEvent(
+                QuorumDiskEvent.Kind.NODE_RESTARTED, 2, 4, NOW, 0, "incarnation 5"));
+    String up = registry.scrape();
+    now.set(status(NodeLiveness.DOWN));
+    String down = registry.scrape();
 
     assertThat(labelSets(up)).isEqualTo(labelSets(down)); // a DOWN peer is the same series
     for (String text : List.of(up, down)) {
@@ -107,6 +126,22 @@ class DaemonMetricsTest {
         .doesNotContain("liveness")
         .doesNotContain("peer=");
     assertThat(down).contains("qdisk_peer_up{node=\"2\"} 0");
+  }
+
+  /** A quorum disk that only answers {@code status()}: all the metrics read. */
+  private static QuorumDisk disk(Supplier<QuorumDiskStatus> status) {
+    return (QuorumDisk)
+        Proxy.newProxyInstance(
+            QuorumDisk.class.getClassLoader(),
+            new Class<?>[] {QuorumDisk.class},
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "status" -> status.get();
+                  case "toString" -> "fake quorum disk";
+                  case "hashCode" -> System.identityHashCode(proxy);
+                  case "equals" -> proxy == args[0];
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
   }
 
   /** Each family's set of label-key lists over its samples; a stable family has exactly one. */

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.qdisk.SelfFence;
-import dev.quorate.qdisk.SelfFenceReason;
+import dev.quorate.quorum.SelfFence;
+import dev.quorate.quorum.SelfFenceReason;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -1,0 +1,147 @@
+package dev.quorate.cli;
+
+import static dev.quorate.cli.Json.object;
+
+import dev.quorate.fence.FenceRecord;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code --json} form of {@link Status}, schema {@value #SCHEMA} (docs/cli.md describes every
+ * field). Fields are only ever added within one schema version.
+ */
+final class StatusJson {
+  static final String SCHEMA = "quorate-status/1";
+
+  private StatusJson() {}
+
+  static String write(Status s) {
+    return Json.write(
+        object(
+            "schema", SCHEMA,
+            "connect", s.connect(),
+            "readAt", s.readAt().toString(),
+            "health", s.health().name(),
+            "exitCode", s.health().exitCode(),
+            "clusters", s.clusters().stream().map(StatusJson::cluster).toList(),
+            "hosts",
+                s.hosts().stream()
+                    .map(
+                        h ->
+                            object(
+                                "name", h.name(),
+                                "occupants",
+                                    h.occupants().stream().map(StatusJson::member).toList()))
+                    .toList(),
+            "membership", s.membership().map(StatusJson::membership).orElse(null),
+            "arbiter", s.arbiter().map(StatusJson::arbiter).orElse(null),
+            "quorumDisk", s.quorumDisk().map(StatusJson::quorumDisk).orElse(null),
+            "fences", s.fences().stream().map(e -> fence(e.cluster(), e.record())).toList(),
+            "problems", s.problems()));
+  }
+
+  private static Map<String, Object> cluster(Status.ClusterState c) {
+    List<String> partition =
+        c.members().stream()
+            .filter(Status.MemberState::inPartition)
+            .map(Status.MemberState::name)
+            .toList();
+    return object(
+        "name", c.name(),
+        "health", c.health().name(),
+        "why", c.why(),
+        "quorum",
+            object(
+                "quorate", c.quorate(),
+                "threshold", c.threshold(),
+                "expectedVotes", c.expectedVotes(),
+                "partitionVotes", c.partitionVotes(),
+                "partition", partition),
+        "members", c.members().stream().map(StatusJson::member).toList());
+  }
+
+  private static Map<String, Object> member(Status.MemberState o) {
+    return object(
+        "cluster", o.cluster(),
+        "name", o.name(),
+        "host", o.host(),
+        "votes", o.votes(),
+        "role", o.role(),
+        "connected", o.connected(),
+        "inPartition", o.inPartition());
+  }
+
+  private static Map<String, Object> membership(Status.MembershipState s) {
+    return object(
+        "path", s.path(),
+        "health", s.health().name(),
+        "members",
+            s.members().stream()
+                .map(
+                    r ->
+                        object(
+                            "id", r.id(),
+                            "votes", r.votes(),
+                            "host", r.host(),
+                            "incarnation", r.incarnation(),
+                            "quorate", r.quorate()))
+                .toList());
+  }
+
+  private static Map<String, Object> arbiter(Status.ArbiterState a) {
+    return object(
+        "path", a.path(),
+        "votedPartition", a.votedPartition(),
+        "tokenOwner", a.tokenOwner() == 0 ? null : a.tokenOwner(),
+        "reports",
+            a.reports().stream()
+                .map(
+                    r ->
+                        object(
+                            "member", r.member(),
+                            "partition", r.partition(),
+                            "score", r.score(),
+                            "casting", r.casting()))
+                .toList());
+  }
+
+  private static Map<String, Object> quorumDisk(Status.QuorumDiskState d) {
+    return object(
+        "path", d.path(),
+        "cluster", d.cluster(),
+        "master", d.master() == 0 ? null : d.master(),
+        "slots",
+            d.slots().stream()
+                .map(
+                    s ->
+                        object(
+                            "node", s.node(),
+                            "state", s.state(),
+                            "host", s.host(),
+                            "term", s.term(),
+                            "sequence", s.sequence()))
+                .toList());
+  }
+
+  /**
+   * One fence record; also the element of {@code quorate fence history --json}.
+   *
+   * @param cluster the history's cluster
+   * @param r the record
+   * @return the JSON object
+   */
+  static Map<String, Object> fence(String cluster, FenceRecord r) {
+    return object(
+        "cluster", cluster,
+        "requestedAt", r.requestedAt().toString(),
+        "finishedAt", r.finishedAt().toString(),
+        "requester", r.requester(),
+        "target", r.target(),
+        "action", r.action().protocolName(),
+        "level", r.level(),
+        "devices", List.copyOf(r.devices()),
+        "status", r.status().name(),
+        "reason", r.reason().name(),
+        "explanation", r.explanation());
+  }
+}
