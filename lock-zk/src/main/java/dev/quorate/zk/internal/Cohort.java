@@ -9,8 +9,6 @@ import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.QuorateException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,13 +21,14 @@ import java.util.concurrent.CompletableFuture;
  * ZooKeeper, behind the member that asked. Each local grant's token is the node's czxid with a
  * local sequence as {@code minor}, so tokens stay strictly increasing.
  *
- * <p>State is guarded by {@code this}; futures are completed and ZooKeeper is called outside it.
+ * <p>State is guarded by {@code this}, with the waiters ({@link CohortWaiters}), the fairness bound
+ * ({@link CohortHandoffs}) and the caching decision ({@link GrantCaching}) kept in helpers used
+ * under it; futures are completed and ZooKeeper is called outside it.
  */
 final class Cohort {
   private final ZkLockService service;
   private final Cohorts cohorts;
   private final String resource;
-  private final int handoffBound;
 
   private CohortGrant grant;
 
@@ -38,24 +37,15 @@ final class Cohort {
 
   private boolean requesting;
   private CohortLease holder;
-  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  private final CohortWaiters waiters = new CohortWaiters();
   private long sequence;
-  private boolean contended;
-  private int handoffsWhileContended;
+  private final CohortHandoffs handoffs;
   private boolean closed;
 
   private final GrantCaching caching;
 
   /** Left the manager's map when idle; a request that still finds it goes to a new cohort. */
   private boolean retired;
-
-  /**
-   * A local request that waits.
-   *
-   * @param future completed with its local grant
-   * @param listeners the listeners from its lock's options, given to the grant
-   */
-  private record Waiter(CompletableFuture<Lease> future, List<LeaseListener> listeners) {}
 
   private static final CohortAnswer TO_ZOOKEEPER = new CohortAnswer.ToZooKeeper();
   private static final CohortAnswer RETIRED = new CohortAnswer.Retired();
@@ -72,7 +62,7 @@ final class Cohort {
     this.service = service;
     this.cohorts = cohorts;
     this.resource = resource;
-    this.handoffBound = handoffBound;
+    this.handoffs = new CohortHandoffs(handoffBound);
     this.caching = new GrantCaching(notCaching);
   }
 
@@ -104,7 +94,7 @@ final class Cohort {
             new LockTimeoutException(resource, LockMode.EX, Duration.ZERO));
         return new CohortAnswer.Local(future);
       }
-      waiters.add(new Waiter(future, listeners));
+      waiters.add(future, listeners);
       if (grant == null && !requesting) {
         requesting = true;
         ask = true;
@@ -113,7 +103,9 @@ final class Cohort {
     future.whenComplete(
         (lease, failure) -> {
           if (failure != null) {
-            withdrawn(future);
+            synchronized (this) {
+              waiters.withdraw(future);
+            }
           }
         });
     if (ask) {
@@ -123,13 +115,13 @@ final class Cohort {
   }
 
   private boolean mayGrantLocally() {
-    return grant != null && grant.usable() && (!contended || handoffsWhileContended < handoffBound);
+    return grant != null && grant.usable() && handoffs.mayHandOff();
   }
 
   private CohortLease grantLocally(List<LeaseListener> listeners) {
-    if (contended) {
-      handoffsWhileContended++;
-      cohorts.handedOffWhileContended(handoffsWhileContended);
+    int whileContended = handoffs.handedOff();
+    if (whileContended > 0) {
+      cohorts.handedOffWhileContended(whileContended);
     }
     if (sequence > 0) {
       service.cachedGrant(); // the node served a holder before: this grant cost no ZooKeeper call
@@ -172,9 +164,8 @@ final class Cohort {
       grant = lease;
       caching.granted(lease.queueChangesAtGrant());
       sequence = 0;
-      contended = blockedEarly == lease.lease();
+      handoffs.granted(blockedEarly == lease.lease());
       blockedEarly = null;
-      handoffsWhileContended = 0;
       if (waiters.isEmpty()) {
         giveUp = takeGrantIfDone();
       }
@@ -184,17 +175,16 @@ final class Cohort {
   }
 
   private void failed(Throwable failure) {
-    List<Waiter> failing;
+    List<CohortWaiters.Waiter> failing;
     synchronized (this) {
       requesting = false;
-      failing = new ArrayList<>(waiters);
-      waiters.clear();
+      failing = waiters.takeAll();
     }
-    Throwable cause =
+    CohortWaiters.fail(
+        failing,
         failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
             ? failure.getCause()
-            : failure;
-    failing.forEach(waiter -> waiter.future().completeExceptionally(cause));
+            : failure);
   }
 
   private void lost(CohortGrant lease) {
@@ -207,16 +197,17 @@ final class Cohort {
           holder = null;
         }
       }
-      if (holder == null && !waiters.isEmpty() && !requesting && !closed) {
-        requesting = true;
-        service.pool().execute(this::askZooKeeper);
-      }
+      askAgainIfWaiting();
     }
     retireIfIdle();
   }
 
-  private synchronized void withdrawn(CompletableFuture<Lease> future) {
-    waiters.removeIf(waiter -> waiter.future() == future);
+  /** Under the lock: queues the local waiters in ZooKeeper again once nobody here holds. */
+  private void askAgainIfWaiting() {
+    if (holder == null && !waiters.isEmpty() && !requesting && !closed) {
+      requesting = true;
+      service.pool().execute(this::askZooKeeper);
+    }
   }
 
   /** Another member waits: give the grant up now if nobody here holds it, else soon. */
@@ -229,7 +220,7 @@ final class Cohort {
         }
         return;
       }
-      contended = true;
+      handoffs.contended();
       giveUp = holder == null ? takeGrantIfDone() : null;
     }
     giveUp(giveUp);
@@ -255,7 +246,7 @@ final class Cohort {
       return null;
     }
     boolean unusable = !grant.usable();
-    boolean yield = contended && (waiters.isEmpty() || handoffsWhileContended >= handoffBound);
+    boolean yield = handoffs.mustYield(waiters.isEmpty());
     boolean notWorthKeeping = !caching.on() && holder == null && waiters.isEmpty();
     if (!unusable && !yield && !notWorthKeeping && !closed) {
       return null;
@@ -290,27 +281,19 @@ final class Cohort {
 
   /** Grants the next local waiter, or queues the waiters in ZooKeeper again. */
   private void dispatch() {
-    Waiter next = null;
+    CohortWaiters.Waiter next = null;
     CohortLease granted = null;
     boolean ask = false;
     synchronized (this) {
       if (grant != null && !grant.held()) {
         grant = null; // lost before this cohort heard of it
       }
-      while (holder == null && !waiters.isEmpty()) {
-        if (!mayGrantLocally()) {
-          if (grant == null && !requesting && !closed) {
-            requesting = true;
-            ask = true;
-          }
-          break;
-        }
-        next = waiters.poll();
-        if (!next.future().isDone()) {
-          granted = grantLocally(next.listeners());
-          break;
-        }
-        next = null;
+      if (holder == null && !waiters.isEmpty() && mayGrantLocally()) {
+        next = waiters.next(); // null if every waiter gave up meanwhile
+        granted = next == null ? null : grantLocally(next.listeners());
+      } else if (holder == null && !waiters.isEmpty() && grant == null && !requesting && !closed) {
+        requesting = true;
+        ask = true;
       }
     }
     if (ask) {
@@ -328,21 +311,17 @@ final class Cohort {
     }
     grant = null;
     holder = null;
-    if (!waiters.isEmpty() && !requesting && !closed) {
-      requesting = true;
-      service.pool().execute(this::askZooKeeper);
-    }
+    askAgainIfWaiting();
     return true;
   }
 
   void close() {
-    List<Waiter> failing;
+    List<CohortWaiters.Waiter> failing;
     synchronized (this) {
       closed = true;
-      failing = new ArrayList<>(waiters);
-      waiters.clear();
+      failing = waiters.takeAll();
     }
-    failing.forEach(waiter -> waiter.future().completeExceptionally(closedFailure()));
+    CohortWaiters.fail(failing, closedFailure());
   }
 
   ZkLockService service() {

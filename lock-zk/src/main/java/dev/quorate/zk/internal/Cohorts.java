@@ -52,10 +52,12 @@ final class Cohorts {
     }
     CompletableFuture<Lease> lease = local.lease();
     if (timeout != null && !tryOnce) {
-      service.afterTimeout(
-          timeout,
-          lease,
-          () -> lease.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
+      service
+          .timer()
+          .afterTimeout(
+              timeout,
+              lease,
+              () -> lease.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
     }
     return Optional.of(lease);
   }

@@ -7,7 +7,6 @@ import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.QuorateException;
-import dev.quorate.lock.ValueBlock;
 import dev.quorate.lock.spi.LeaseEvents;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * (through {@link ZkNodes}, {@link LeaseWatch}, {@link ZkConversion}, {@link LeaseEnds}) and the
  * futures and listeners of its holder. What an effect reads comes back as the {@link LeaseInput} it
  * returns, which the lease applies next; what arrives later (a watch, a poll) is posted. It never
- * calls the lease. It keeps the holder's staged value block, which only the holder writes.
+ * calls the lease. The holder's staged value block is kept by its {@link StagedValue}.
  */
 final class LeaseSteps {
   private static final Logger log = LoggerFactory.getLogger(LeaseSteps.class);
@@ -43,12 +42,7 @@ final class LeaseSteps {
   private final LeaseWatch watch;
   private final ZkConversion conversion;
   private final LeaseEnds ends;
-
-  private volatile ValueBlock staged;
-
-  /** ZooKeeper's answer to the release, once it was sent. */
-  private CompletableFuture<ZkNodes.Release> released =
-      CompletableFuture.completedFuture(ZkNodes.Release.DELETED);
+  private final StagedValue value;
 
   /**
    * @param lease the lease handed to its requester and to its conversions' callers
@@ -92,8 +86,9 @@ final class LeaseSteps {
             recovery,
             steps,
             post,
-            service::afterTimeout);
+            service.timer()::afterTimeout);
     this.ends = new LeaseEnds(service, nodes, container, recovery);
+    this.value = new StagedValue(nodes, container, ends);
   }
 
   /**
@@ -145,9 +140,9 @@ final class LeaseSteps {
       // Off the steps: a caller's continuation may call release(), which waits for them.
       service.pool().execute(() -> c.outcome().complete(lease));
     } else if (effect instanceof LeaseEffect.RetireNode r) {
-      return retire(r, s);
+      return value.retire(r, s);
     } else if (effect instanceof LeaseEffect.EndHeld e) {
-      end(e, s);
+      value.end(e, s);
     } else {
       throw new IllegalArgumentException("unknown lease effect " + effect);
     }
@@ -256,42 +251,6 @@ final class LeaseSteps {
         : new LeaseLostException(code, "lease " + lease + " " + why);
   }
 
-  /**
-   * Deletes the node a conversion switched away from. A down-conversion from PW or EX writes the
-   * staged value block as the old node goes (VMS: on any down-conversion), then reads the version
-   * to write the next one with; if that read fails the old version stays, so a later write is
-   * refused rather than overwriting a newer value.
-   */
-  private Optional<LeaseInput> retire(LeaseEffect.RetireNode r, LeaseStatus s) {
-    ValueBlock write = r.writeStaged() ? staged : null;
-    if (write == null) {
-      nodes.delete(r.old().path());
-      return Optional.empty();
-    }
-    nodes.release(container, r.old().path(), write, s.value().version());
-    try {
-      return Optional.of(new LeaseInput.ValueRead(nodes.reads().readValue(container)));
-    } catch (QuorateException e) {
-      log.warn("value block of {} not read back after a down-conversion", container, e);
-      return Optional.empty();
-    } finally {
-      staged = null;
-    }
-  }
-
-  private void end(LeaseEffect.EndHeld e, LeaseStatus s) {
-    ValueBlock write = null;
-    if (e.end() == LeaseEffect.End.RELEASED) {
-      write = s.mode().writesValueBlock() ? staged : null;
-      staged = null;
-    }
-    CompletableFuture<ZkNodes.Release> answer =
-        ends.end(e.end(), e.node(), write, s.value() == null ? -1 : s.value().version());
-    if (e.end() == LeaseEffect.End.RELEASED) {
-      released = answer;
-    }
-  }
-
   /** The requester's future. */
   CompletableFuture<Lease> granted() {
     return granted;
@@ -302,21 +261,13 @@ final class LeaseSteps {
     return ended;
   }
 
-  /** ZooKeeper's answer to the release sent by the last {@code EndHeld(RELEASED)}; on the steps. */
-  CompletableFuture<ZkNodes.Release> released() {
-    return released;
+  /** The holder's staged value block and the answer to the release that wrote it. */
+  StagedValue value() {
+    return value;
   }
 
   /** Starts a conversion to {@code target} within {@code timeout} (null: no bound). */
   CompletableFuture<Lease> convert(LockMode target, Duration timeout) {
     return conversion.start(target, timeout);
-  }
-
-  ValueBlock staged() {
-    return staged;
-  }
-
-  void stage(ValueBlock value) {
-    staged = value;
   }
 }

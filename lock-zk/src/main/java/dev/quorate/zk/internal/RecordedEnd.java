@@ -138,23 +138,25 @@ final class RecordedEnd {
   }
 
   private void retryLater(String what, List<Step> left, Runnable givenUp, int attempt) {
-    service.later(
-        RETRY_DELAY,
-        () ->
-            service
-                .pool()
-                .execute(
-                    () -> {
-                      List<Step> still = run(what, left);
-                      if (still == null) {
-                        return;
-                      }
-                      if (attempt >= BACKGROUND_ATTEMPTS) {
-                        givenUp.run();
-                      } else {
-                        retryLater(what, still, givenUp, attempt + 1);
-                      }
-                    }));
+    service
+        .timer()
+        .later(
+            RETRY_DELAY,
+            () ->
+                service
+                    .pool()
+                    .execute(
+                        () -> {
+                          List<Step> still = run(what, left);
+                          if (still == null) {
+                            return;
+                          }
+                          if (attempt >= BACKGROUND_ATTEMPTS) {
+                            givenUp.run();
+                          } else {
+                            retryLater(what, still, givenUp, attempt + 1);
+                          }
+                        }));
   }
 
   /**

@@ -121,7 +121,7 @@ final class RecoveryCheck {
         if (tryOnce) {
           failNow.run();
         } else {
-          service.later(nextPoll(), evaluate);
+          service.timer().later(nextPoll(), evaluate);
         }
         return false;
       }

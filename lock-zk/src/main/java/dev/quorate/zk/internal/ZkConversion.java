@@ -163,15 +163,15 @@ final class ZkConversion {
       // Unlike a request, a conversion can be freed without any node going away (a waiter it
       // waited for starts to queue behind it instead), so it watches the whole queue.
       QueueSnapshot queue = watch.queueForConversion();
-      Rule rule = decide(queue, pending.name());
-      if (rule == Rule.VANISHED) {
+      ConversionRule rule = ConversionRule.of(queue, pending.name());
+      if (rule == ConversionRule.VANISHED) {
         fail(
             new QuorateException(
                 ErrorCode.LEASE_LOST, "conversion node " + pending.path() + " vanished"),
             true);
-      } else if (rule == Rule.DEADLOCK) {
+      } else if (rule == ConversionRule.DEADLOCK) {
         fail(new ConversionDeadlockException(resource, held.mode(), target), true);
-      } else if (rule == Rule.GRANT && !failIfClosed(closed)) {
+      } else if (rule == ConversionRule.GRANT && !failIfClosed(closed)) {
         LockNode me = queue.find(pending.name()).orElseThrow();
         if (recovery == null
             || recovery.proceed(
@@ -206,30 +206,6 @@ final class ZkConversion {
             ErrorCode.CLOSED, "lock manager closed; conversion on '" + resource + "' failed"),
         true);
     return true;
-  }
-
-  /** What the queue rules say of a pending conversion. */
-  enum Rule {
-    /** Its node is not in the queue any more. */
-    VANISHED,
-    /** It waits on a conversion that waits on it: the newer one fails. */
-    DEADLOCK,
-    /** Nothing blocks it. */
-    GRANT,
-    /** It waits. */
-    WAIT
-  }
-
-  /** The queue rules for the pending conversion node {@code name}: a pure function of the queue. */
-  static Rule decide(QueueSnapshot queue, String name) {
-    LockNode me = queue.find(name).orElse(null);
-    if (me == null) {
-      return Rule.VANISHED;
-    }
-    if (queue.deadlocks(me)) {
-      return Rule.DEADLOCK;
-    }
-    return queue.blockers(me).isEmpty() ? Rule.GRANT : Rule.WAIT;
   }
 
   private Optional<LeaseInput.Converted> grant() {

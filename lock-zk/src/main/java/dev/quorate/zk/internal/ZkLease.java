@@ -224,7 +224,7 @@ final class ZkLease implements LosableLease, CohortGrant {
 
   @Override
   public ValueBlock valueBlock() {
-    ValueBlock mine = effects.staged();
+    ValueBlock mine = effects.value().staged();
     if (mine != null) {
       return mine;
     }
@@ -240,7 +240,7 @@ final class ZkLease implements LosableLease, CohortGrant {
       throw new IllegalStateException(
           "only a PW or EX holder may set the value block of '" + resource + "', held: " + mode());
     }
-    effects.stage(value);
+    effects.value().stage(value);
   }
 
   @Override
@@ -286,7 +286,7 @@ final class ZkLease implements LosableLease, CohortGrant {
     Runnable step =
         () -> {
           apply(new LeaseInput.Release());
-          effects.released().whenComplete((done, failure) -> answered.complete(null));
+          effects.value().released().whenComplete((done, failure) -> answered.complete(null));
         };
     if (rules.gated()) {
       steps.execute(step); // the holder record's transaction waits for its connection

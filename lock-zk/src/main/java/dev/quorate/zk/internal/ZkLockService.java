@@ -28,24 +28,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.data.ACL;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The ZooKeeper lock manager: owns the Curator client (or borrows the user's), turns connection
  * states into lease states, and hands out {@link ZkLease}s. See {@link ZkLease} for the protocol.
  */
 public final class ZkLockService implements ZkLockManager {
-  private static final Logger log = LoggerFactory.getLogger(ZkLockService.class);
-
   private final CuratorFramework client;
   private final boolean ownsClient;
   private final Runnable onClose;
@@ -56,7 +48,7 @@ public final class ZkLockService implements ZkLockManager {
   private final byte[] owner;
   private final String member;
   private final Executor pool;
-  private final ScheduledThreadPoolExecutor timers;
+  private final ManagerTimer timer = new ManagerTimer();
   private final ZkNodes nodes;
   private final ZkRevocations revocations;
   private final List<Runnable> cachedGrantHooks = new CopyOnWriteArrayList<>();
@@ -90,7 +82,6 @@ public final class ZkLockService implements ZkLockManager {
     // Its threads end when idle: nothing to shut down, and events queued at close still run.
     this.pool =
         settings.executor() != null ? settings.executor() : DaemonThreads.growing("quorate-zk");
-    this.timers = DaemonThreads.timers("quorate-zk-timer");
     this.nodes =
         new ZkNodes(new ZkSession(client, acls, owner.clone(), operationTimeout, valuedContainers));
     this.active = new ActiveLeases(client, operationTimeout);
@@ -145,14 +136,9 @@ public final class ZkLockService implements ZkLockManager {
     return member;
   }
 
-  /** Runs {@code action} on the timer thread after {@code delay}; nothing once closed. */
-  void later(Duration delay, Runnable action) {
-    try {
-      timers.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      // Closed meanwhile: close() fails every request that was waiting.
-      log.debug("manager closed; {} not scheduled", action);
-    }
+  /** The manager's timer thread (deadlines, polls); it runs nothing once the manager closed. */
+  ManagerTimer timer() {
+    return timer;
   }
 
   String container(String resource) {
@@ -305,7 +291,7 @@ public final class ZkLockService implements ZkLockManager {
     }
     CompletableFuture<Lease> future = lease.granted();
     if (timeout != null && !timeout.isZero()) {
-      afterTimeout(
+      timer.afterTimeout(
           timeout,
           future,
           () -> future.completeExceptionally(new LockTimeoutException(resource, mode, timeout)));
@@ -317,20 +303,6 @@ public final class ZkLockService implements ZkLockManager {
           }
         });
     return future;
-  }
-
-  /**
-   * Runs {@code action} after {@code timeout} unless {@code until} completes first (the timer is
-   * then cancelled, so long timeouts leave nothing behind). A timeout too long for a nanosecond
-   * count (about 292 years) means no timeout at all.
-   */
-  void afterTimeout(Duration timeout, CompletableFuture<?> until, Runnable action) {
-    long nanos = Requests.saturatedNanos(timeout);
-    if (nanos == Long.MAX_VALUE || until.isDone()) {
-      return; // granted on the caller's thread already: no timer (and no timer thread woken)
-    }
-    ScheduledFuture<?> timer = timers.schedule(action, nanos, TimeUnit.NANOSECONDS);
-    until.whenComplete((result, failure) -> timer.cancel(false));
   }
 
   /**
@@ -356,8 +328,7 @@ public final class ZkLockService implements ZkLockManager {
       // Closing the session deletes whatever ephemeral node is left.
       client.close();
     }
-    // Pending timers only fail requests that close() has failed already.
-    timers.shutdownNow();
+    timer.shutdown();
     if (onClose != null) {
       onClose.run();
     }

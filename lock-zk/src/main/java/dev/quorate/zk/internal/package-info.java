@@ -31,18 +31,22 @@
  *       ZkConversion}, which posts {@code ConversionAsked}; when the machine lets it begin, {@code
  *       ZkConversion} returns its decision ({@code Converted}) for the lease to apply.
  *   <li>{@code ZkLease.release} makes the lease RELEASED at once and applies {@code Release}: the
- *       effect {@code EndHeld} has {@code LeaseEnds} send the delete (with the value block, in one
- *       transaction) in the background through {@code ZkNodes.release}, whose answer says whether
- *       the value block was written; {@code release()} waits for it only while connected.
+ *       effect {@code EndHeld} has {@code LeaseEnds} send the delete (with the value block that
+ *       {@code StagedValue} kept, in one transaction) in the background through {@code
+ *       ZkNodes.release}, whose answer says whether the value block was written; {@code release()}
+ *       waits for it only while connected.
  * </ol>
  *
  * <p>Calls run one way: {@code ZkLockService} (and {@code Cohorts}, {@code Cohort}) call {@code
  * ZkLease}; the lease calls {@code LeaseMachine} and {@code LeaseSteps}; those call {@code
- * LeaseWatch}, {@code ZkConversion} and {@code LeaseEnds}, which call {@code ZkNodes} and {@code
- * ZkReads} over the manager's {@code ZkSession}. Nothing below calls up: what it read is returned,
- * what arrives later (a watch, a poll of the recovery gate) is posted to the lease's steps as an
- * event, and the manager learns that a lease is over from its {@code ended()} future. The lease's
- * steps do use the manager's shared facilities (its thread pool, timer, closed flag and the current
- * session id), and a {@code Cohort} asks the manager for its ZooKeeper grant like any requester.
+ * LeaseWatch}, {@code ZkConversion} (whose queue rule is {@code ConversionRule}), {@code
+ * StagedValue} and {@code LeaseEnds}, which call {@code ZkNodes} and {@code ZkReads} over the
+ * manager's {@code ZkSession}. Nothing below calls up: what it read is returned, what arrives later
+ * (a watch, a poll of the recovery gate) is posted to the lease's steps as an event, and the
+ * manager learns that a lease is over from its {@code ended()} future. The lease's steps do use the
+ * manager's shared facilities (its thread pool, {@code ManagerTimer}, closed flag and the current
+ * session id), and a {@code Cohort} asks the manager for its ZooKeeper grant like any requester; it
+ * keeps its waiters in {@code CohortWaiters} and its fairness bound in {@code CohortHandoffs}, both
+ * used under its lock.
  */
 package dev.quorate.zk.internal;

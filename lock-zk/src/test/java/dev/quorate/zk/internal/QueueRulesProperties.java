@@ -20,7 +20,7 @@ import net.jqwik.api.Tuple;
 
 /**
  * Model check of the lease protocol: members' leases are driven by the real transition function
- * ({@link LeaseMachine#next}) and the real conversion rule ({@link ZkConversion#decide}) over one
+ * ({@link LeaseMachine#next}) and the real conversion rule ({@link ConversionRule#of}) over one
  * in-memory queue, in random interleavings. The test plays ZooKeeper and the lease's effects: it
  * creates and deletes the nodes the effects name. Each member decides only when it reads the queue,
  * so decisions lag behind the list, as with real watches. Whatever the order, the modes that the
@@ -205,7 +205,7 @@ class QueueRulesProperties {
     if (!m.state.phase().held()) {
       apply(m, new LeaseInput.QueueRead(snapshot, null), queue);
     } else if (m.pending != null && m.retiring == null) {
-      switch (ZkConversion.decide(snapshot, m.pending.name())) {
+      switch (ConversionRule.of(snapshot, m.pending.name())) {
         case DEADLOCK, VANISHED -> {
           queue.delete(m.pending); // ZkConversion.fail: the lease keeps its mode
           m.pending = null;
