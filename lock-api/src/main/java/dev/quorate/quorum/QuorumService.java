@@ -4,6 +4,7 @@ import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.lock.spi.SerialExecutor;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -82,11 +83,7 @@ public final class QuorumService implements AutoCloseable {
     if (b.notifier == null) {
       this.ownedNotifier =
           Executors.newSingleThreadExecutor(
-              r -> {
-                Thread t = new Thread(r, "quorate-quorum-notifier-" + b.local);
-                t.setDaemon(true);
-                return t;
-              });
+              DaemonThreads.named("quorate-quorum-notifier-" + b.local));
       this.notifier = ownedNotifier;
     } else {
       this.ownedNotifier = null;

@@ -10,6 +10,7 @@ import dev.quorate.fence.PlacementSource;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumService;
 import dev.quorate.zk.internal.CuratorClients;
@@ -27,7 +28,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 
 /**
@@ -94,14 +94,7 @@ public final class ZkHostInventory implements HostInventory, AutoCloseable {
     this.nodes = new InventoryNodes(client, b.rootPath);
     this.readTimeout = b.readTimeout;
     this.nanoClock = b.nanoClock;
-    AtomicInteger threads = new AtomicInteger();
-    this.executor =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t = new Thread(r, "quorate-inventory-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.executor = Executors.newCachedThreadPool(DaemonThreads.named("quorate-inventory"));
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.quorate.disklease.internal;
 
 import dev.quorate.disklease.LeaseArea;
+import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.qdisk.BlockDevice;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,11 +35,7 @@ final class LeaseDisks implements AutoCloseable {
     for (BlockDevice device : devices) {
       threads.add(
           Executors.newSingleThreadExecutor(
-              r -> {
-                Thread t = new Thread(r, "quorate-lease-io-" + device.name());
-                t.setDaemon(true);
-                return t;
-              }));
+              DaemonThreads.named("quorate-lease-io-" + device.name())));
     }
   }
 

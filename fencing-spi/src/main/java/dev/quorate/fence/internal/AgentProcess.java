@@ -1,5 +1,6 @@
 package dev.quorate.fence.internal;
 
+import dev.quorate.lock.spi.DaemonThreads;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,12 +33,7 @@ final class AgentProcess {
   private static final Duration REAP_LIMIT = Duration.ofSeconds(5);
 
   private static final ExecutorService READERS =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "quorate-fence-agent-io");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(DaemonThreads.named("quorate-fence-agent-io"));
 
   private AgentProcess() {}
 

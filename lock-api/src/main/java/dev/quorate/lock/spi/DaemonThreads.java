@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Thread pools for delivering events and running timeouts. */
+/** Daemon thread pools: for delivering events, running timeouts and blocking I/O. */
 public final class DaemonThreads {
   /** How many threads deliver events at most; each lease's events stay serial regardless. */
   private static final int EVENT_THREADS = 4;
@@ -32,7 +32,7 @@ public final class DaemonThreads {
             5,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            factory(name));
+            named(name));
     pool.allowCoreThreadTimeOut(true);
     return pool;
   }
@@ -47,7 +47,7 @@ public final class DaemonThreads {
    */
   public static ExecutorService growing(String name) {
     return new ThreadPoolExecutor(
-        0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), factory(name));
+        0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS, new SynchronousQueue<>(), named(name));
   }
 
   /**
@@ -58,12 +58,19 @@ public final class DaemonThreads {
    * @return the scheduler; shut it down when its owner closes
    */
   public static ScheduledThreadPoolExecutor timers(String name) {
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, factory(name));
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, named(name));
     timers.setRemoveOnCancelPolicy(true);
     return timers;
   }
 
-  private static ThreadFactory factory(String name) {
+  /**
+   * Returns a factory of daemon threads named {@code name-1}, {@code name-2}, ...: for the pools
+   * that the methods above do not fit (one I/O thread per disk, a scheduler per engine).
+   *
+   * @param name the thread name prefix
+   * @return the factory
+   */
+  public static ThreadFactory named(String name) {
     AtomicInteger count = new AtomicInteger();
     return task -> {
       Thread thread = new Thread(task, name + "-" + count.incrementAndGet());

@@ -2,6 +2,7 @@ package dev.quorate.zk.internal;
 
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.quorum.MemberId;
 import dev.quorate.quorum.QuorumEvent;
 import dev.quorate.quorum.QuorumListener;
@@ -95,12 +96,7 @@ public final class ArbiterSession implements AutoCloseable {
         local,
         heuristics,
         lastResort,
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "quorate-arbiter-" + local);
-              t.setDaemon(true);
-              return t;
-            }));
+        Executors.newSingleThreadExecutor(DaemonThreads.named("quorate-arbiter-" + local)));
   }
 
   /** Tests drive the protocol against an in-memory witness, with their own worker. */

@@ -4,6 +4,7 @@ import dev.quorate.lock.ConfigurationException;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskHeader;
 import dev.quorate.qdisk.DiskTiming;
@@ -179,13 +180,7 @@ public final class EngineFactory {
             : new HeuristicRunner(
                 heuristics, minScore, plain.get(0).header().timing().interval().multipliedBy(2));
     ExecutorService ioPool =
-        Executors.newFixedThreadPool(
-            timed.size(),
-            r -> {
-              Thread t = new Thread(r, "qdisk-round-" + nodeId);
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newFixedThreadPool(timed.size(), DaemonThreads.named("qdisk-round-" + nodeId));
     AutoCloseable resources =
         () -> {
           ioPool.shutdownNow();

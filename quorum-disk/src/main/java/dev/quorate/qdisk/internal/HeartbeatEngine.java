@@ -3,6 +3,7 @@ package dev.quorate.qdisk.internal;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.qdisk.HeartbeatSlot;
 import dev.quorate.qdisk.MailboxMessage;
@@ -127,13 +128,7 @@ final class HeartbeatEngine implements QuorumDisk {
     current = claim;
     finishStart(s);
     ScheduledThreadPoolExecutor beats =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "qdisk-heartbeat-" + self);
-              t.setDaemon(true);
-              return t;
-            });
+        new ScheduledThreadPoolExecutor(1, DaemonThreads.named("qdisk-heartbeat-" + self));
     // close() lets a beat in flight finish and drops the next one.
     beats.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     scheduler = beats;

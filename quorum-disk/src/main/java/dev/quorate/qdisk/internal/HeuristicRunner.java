@@ -1,5 +1,6 @@
 package dev.quorate.qdisk.internal;
 
+import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.qdisk.Heuristic;
 import java.time.Duration;
 import java.util.List;
@@ -27,12 +28,7 @@ final class HeuristicRunner implements ScoreBoard, AutoCloseable {
     this.minScore = minScore;
     this.pool =
         Executors.newScheduledThreadPool(
-            Math.max(1, checks.size()),
-            r -> {
-              Thread t = new Thread(r, "qdisk-heuristic");
-              t.setDaemon(true);
-              return t;
-            });
+            Math.max(1, checks.size()), DaemonThreads.named("qdisk-heuristic"));
     for (Heuristic h : this.checks) {
       pool.scheduleWithFixedDelay(() -> run(h), 0, period.toNanos(), TimeUnit.NANOSECONDS);
     }

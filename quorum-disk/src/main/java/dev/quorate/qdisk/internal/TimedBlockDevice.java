@@ -1,5 +1,6 @@
 package dev.quorate.qdisk.internal;
 
+import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.qdisk.BlockDevice;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -31,13 +32,7 @@ final class TimedBlockDevice implements BlockDevice {
   public TimedBlockDevice(BlockDevice inner, Duration timeout) {
     this.inner = inner;
     this.timeoutNanos = timeout.toNanos();
-    this.io =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "qdisk-io-" + inner.name());
-              t.setDaemon(true);
-              return t;
-            });
+    this.io = Executors.newSingleThreadExecutor(DaemonThreads.named("qdisk-io-" + inner.name()));
   }
 
   @Override
