@@ -103,7 +103,12 @@ final class LeaseSteps {
     } else if (effect instanceof LeaseEffect.Admit a) {
       return admit(a);
     } else if (effect instanceof LeaseEffect.WatchBlocker w) {
-      watch.waitFor(w.nearest());
+      try {
+        watch.waitFor(w.nearest());
+      } catch (QuorateException e) {
+        // As a failed read: an interrupted caller running this step, or a lost connection.
+        return Optional.of(failedRead(e));
+      }
     } else if (effect instanceof LeaseEffect.Grant) {
       grant();
     } else if (effect instanceof LeaseEffect.FailRequest f) {
