@@ -1,0 +1,176 @@
+package dev.quorate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.quorate.lock.Leadership;
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.LeaseEvent;
+import dev.quorate.lock.LeaseState;
+import dev.quorate.lock.LockInspection;
+import dev.quorate.lock.LockMode;
+import dev.quorate.zk.ZkLockManager;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code quorate locks}, {@code revoke} and {@code leader}, run as processes against a real
+ * ZooKeeper where two members hold, wait and campaign through their own lock managers.
+ */
+@Timeout(120)
+class LocksIT {
+  @Test
+  void showsHolderAndWaiterAndRevokeHandsTheLockToTheWaiter() throws Exception {
+    try (TestingServer server = new TestingServer(true);
+        ZkLockManager a = manager(server);
+        ZkLockManager b = manager(server)) {
+      String connect = server.getConnectString();
+      Lease held = a.lock("volume/7").acquire(LockMode.EX);
+      LinkedBlockingQueue<LeaseEvent> heard = new LinkedBlockingQueue<>();
+      held.addListener(heard::add);
+      CompletableFuture<Lease> waiting = b.lock("volume/7").acquireAsync(LockMode.EX);
+      LockInspection seen =
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(() -> a.inspect("volume/7"), s -> s.queue().size() == 1);
+      String holder = seen.holders().get(0).member();
+      String waiter = seen.queue().get(0).member();
+      assertThat(holder).isNotEqualTo(waiter);
+
+      CliProcess.Result listed = CliProcess.run("locks", "--connect", connect);
+      assertThat(listed.exitCode()).as("%s", listed).isZero();
+      assertThat(listed.out())
+          .contains("volume/7: 1 held, 1 waiting")
+          .contains("holder  " + holder + "  EX  token " + held.token() + "  since ")
+          .contains("waiter  " + waiter + "  EX  since ");
+
+      CliProcess.Result unknown =
+          CliProcess.run(
+              "revoke",
+              "volume/7",
+              "--token",
+              "999999.0",
+              "--reason",
+              "r",
+              "--yes",
+              "--connect",
+              connect);
+      assertThat(unknown.exitCode()).as("%s", unknown).isEqualTo(3);
+      assertThat(unknown.err())
+          .contains("refused: nothing to revoke")
+          .contains("token 999999.0")
+          .contains(held.token().toString());
+      CliProcess.Result noReason =
+          CliProcess.run("revoke", "volume/7", "--token", "1.0", "--yes", "--connect", connect);
+      assertThat(noReason.exitCode()).as("%s", noReason).isEqualTo(64);
+      assertThat(noReason.err()).contains("Missing required option: '--reason=TEXT'");
+      CliProcess.Result unasked =
+          CliProcess.run(
+              "revoke",
+              "volume/7",
+              "--token",
+              held.token().toString(),
+              "--reason",
+              "r",
+              "--connect",
+              connect);
+      assertThat(unasked.exitCode()).as("%s", unasked).isEqualTo(64);
+      assertThat(unasked.err()).contains("not a terminal; add --yes");
+      assertThat(held.state()).isEqualTo(LeaseState.GRANTED);
+
+      CliProcess.Result revoked =
+          CliProcess.run(
+              "revoke",
+              "volume/7",
+              "--token",
+              held.token().toString(),
+              "--reason",
+              "holder hung",
+              "--by",
+              "ops/alice",
+              "--yes",
+              "--connect",
+              connect);
+      assertThat(revoked.exitCode()).as("%s", revoked).isZero();
+      assertThat(revoked.out())
+          .startsWith("revoked token " + held.token() + " on volume/7 (held by " + holder + ")")
+          .contains("by ops/alice: holder hung");
+
+      LeaseEvent lost = heard.poll(20, TimeUnit.SECONDS);
+      assertThat(lost).isNotNull();
+      assertThat(lost.to()).isEqualTo(LeaseState.LOST);
+      Lease next = waiting.get(20, TimeUnit.SECONDS);
+      assertThat(next.token()).isGreaterThan(held.token());
+
+      CliProcess.Result after = CliProcess.run("locks", "volume/7", "--json", "--connect", connect);
+      assertThat(after.exitCode()).as("%s", after).isZero();
+      assertThat(after.out())
+          .startsWith("{\"schema\":\"quorate-locks/1\",\"lockPath\":\"/quorate/locks\"")
+          .contains(
+              "\"holders\":[{\"member\":\""
+                  + waiter
+                  + "\",\"mode\":\"EX\",\"token\":\""
+                  + next.token()
+                  + "\"")
+          .contains("\"queue\":[]")
+          .contains(
+              "\"revocations\":[{\"resource\":\"volume/7\",\"token\":\""
+                  + held.token()
+                  + "\",\"holder\":\""
+                  + holder
+                  + "\",\"requestedBy\":\"ops/alice\",\"reason\":\"holder hung\"");
+      next.release();
+    }
+  }
+
+  @Test
+  void leaderShowsTheElectedCandidateAndItsSuccessor() throws Exception {
+    try (TestingServer server = new TestingServer(true);
+        ZkLockManager a = manager(server);
+        ZkLockManager b = manager(server)) {
+      String connect = server.getConnectString();
+      Leadership first = a.election("scheduler").campaign("node-a");
+      CompletableFuture<Leadership> second = b.election("scheduler").campaignAsync("node-b");
+      Lease held = a.lock("disk/1").acquire(LockMode.PR);
+
+      CliProcess.Result leading = CliProcess.run("leader", "--connect", connect);
+      assertThat(leading.exitCode()).as("%s", leading).isZero();
+      assertThat(leading.out())
+          .isEqualTo(
+              "scheduler: node-a  epoch "
+                  + first.token()
+                  + "  since "
+                  + first.leader().since()
+                  + "\n");
+
+      first.resign();
+      Leadership next = second.get(20, TimeUnit.SECONDS);
+      CliProcess.Result status = CliProcess.run("status", "--json", "--connect", connect);
+      assertThat(status.exitCode()).as("nothing published: the rule is unchanged").isEqualTo(2);
+      assertThat(status.out())
+          .contains(
+              "\"locks\":{\"path\":\"/quorate/locks\",\"resources\":1,\"held\":1,\"waiting\":0,"
+                  + "\"shown\":[{\"resource\":\"disk/1\",\"holders\":[{\"member\":")
+          .contains("\"mode\":\"PR\",\"token\":\"" + held.token() + "\"")
+          .contains(
+              "\"elections\":[{\"election\":\"scheduler\",\"leader\":{\"candidate\":\"node-b\","
+                  + "\"epoch\":\""
+                  + next.token()
+                  + "\"");
+      assertThat(next.token()).isGreaterThan(first.token());
+      next.resign();
+      CliProcess.Result none = CliProcess.run("leader", "scheduler", "--connect", connect);
+      assertThat(none.out()).as("%s", none).isEqualTo("scheduler: no leader\n");
+      held.release();
+    }
+  }
+
+  private static ZkLockManager manager(TestingServer server) throws InterruptedException {
+    return ZkLockManager.builder().connectString(server.getConnectString()).build();
+  }
+}
