@@ -10,7 +10,14 @@ import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockInspection;
 import dev.quorate.lock.LockMode;
 import dev.quorate.zk.ZkLockManager;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -148,7 +155,20 @@ class LocksIT {
                   + first.leader().since()
                   + "\n");
 
-      first.resign();
+      Process watch = watch(connect);
+      try (BufferedReader lines =
+          new BufferedReader(
+              new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
+        assertThat(lines.readLine()).isEqualTo(leading.out().strip());
+        first.resign();
+        String line = lines.readLine();
+        while (line != null && line.equals("scheduler: no leader")) {
+          line = lines.readLine(); // an observer may see the moment between two leaders
+        }
+        assertThat(line).startsWith("scheduler: node-b  epoch ");
+      } finally {
+        watch.destroy();
+      }
       Leadership next = second.get(20, TimeUnit.SECONDS);
       CliProcess.Result status = CliProcess.run("status", "--json", "--connect", connect);
       assertThat(status.exitCode()).as("nothing published: the rule is unchanged").isEqualTo(2);
@@ -168,6 +188,16 @@ class LocksIT {
       assertThat(none.out()).as("%s", none).isEqualTo("scheduler: no leader\n");
       held.release();
     }
+  }
+
+  /** {@code quorate leader --watch} as bin/quorate runs it; the test's timeout bounds its reads. */
+  private static Process watch(String connect) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(CliProcess.START_FAST);
+    command.addAll(
+        List.of("-jar", CliProcess.JAR.toString(), "leader", "--watch", "--connect", connect));
+    return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 
   private static ZkLockManager manager(TestingServer server) throws InterruptedException {
