@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Each resource's holders (member, mode, token, since), its queue and its recent"
-          + " revocations; without RESOURCE, every resource with a lock queue that is not free."
+          + " revocations; without RESOURCE, every resource held, waited for or revoked."
     })
 final class LocksCommand implements Callable<Integer> {
   static final String SCHEMA = "quorate-locks/1";

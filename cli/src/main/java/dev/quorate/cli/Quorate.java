@@ -25,7 +25,8 @@ import picocli.CommandLine.Spec;
     name = "quorate",
     mixinStandardHelpOptions = true,
     version = "quorate 0.1.0-SNAPSHOT",
-    description = "Shows what a Quorate cluster publishes in ZooKeeper, and acts on its fences.",
+    description =
+        "Shows what a Quorate cluster publishes in ZooKeeper, and acts on its locks and fences.",
     subcommands = {
       StatusCommand.class,
       LocksCommand.class,

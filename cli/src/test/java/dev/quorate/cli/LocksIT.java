@@ -56,53 +56,24 @@ class LocksIT {
           .contains("holder  " + holder + "  EX  token " + held.token() + "  since ")
           .contains("waiter  " + waiter + "  EX  since ");
 
-      CliProcess.Result unknown =
-          CliProcess.run(
-              "revoke",
-              "volume/7",
-              "--token",
-              "999999.0",
-              "--reason",
-              "r",
-              "--yes",
-              "--connect",
-              connect);
+      CliProcess.Result unknown = revoke(connect, "--token", "999999.0", "--reason", "r", "--yes");
       assertThat(unknown.exitCode()).as("%s", unknown).isEqualTo(3);
       assertThat(unknown.err())
           .contains("refused: nothing to revoke")
           .contains("token 999999.0")
           .contains(held.token().toString());
-      CliProcess.Result noReason =
-          CliProcess.run("revoke", "volume/7", "--token", "1.0", "--yes", "--connect", connect);
+      CliProcess.Result noReason = revoke(connect, "--token", "1.0", "--yes");
       assertThat(noReason.exitCode()).as("%s", noReason).isEqualTo(64);
       assertThat(noReason.err()).contains("Missing required option: '--reason=TEXT'");
-      CliProcess.Result unasked =
-          CliProcess.run(
-              "revoke",
-              "volume/7",
-              "--token",
-              held.token().toString(),
-              "--reason",
-              "r",
-              "--connect",
-              connect);
+      String token = held.token().toString();
+      CliProcess.Result unasked = revoke(connect, "--token", token, "--reason", "r");
       assertThat(unasked.exitCode()).as("%s", unasked).isEqualTo(64);
       assertThat(unasked.err()).contains("not a terminal; add --yes");
       assertThat(held.state()).isEqualTo(LeaseState.GRANTED);
 
       CliProcess.Result revoked =
-          CliProcess.run(
-              "revoke",
-              "volume/7",
-              "--token",
-              held.token().toString(),
-              "--reason",
-              "holder hung",
-              "--by",
-              "ops/alice",
-              "--yes",
-              "--connect",
-              connect);
+          revoke(
+              connect, "--token", token, "--reason", "holder hung", "--by", "ops/alice", "--yes");
       assertThat(revoked.exitCode()).as("%s", revoked).isZero();
       assertThat(revoked.out())
           .startsWith("revoked token " + held.token() + " on volume/7 (held by " + holder + ")")
@@ -188,6 +159,15 @@ class LocksIT {
       assertThat(none.out()).as("%s", none).isEqualTo("scheduler: no leader\n");
       held.release();
     }
+  }
+
+  /** {@code quorate revoke volume/7 OPTIONS --connect CONNECT}. */
+  private static CliProcess.Result revoke(String connect, String... options)
+      throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of("revoke", "volume/7"));
+    args.addAll(List.of(options));
+    args.addAll(List.of("--connect", connect));
+    return CliProcess.run(args.toArray(String[]::new));
   }
 
   /** {@code quorate leader --watch} as bin/quorate runs it; the test's timeout bounds its reads. */
