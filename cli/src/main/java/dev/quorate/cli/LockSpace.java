@@ -67,6 +67,7 @@ final class LockSpace implements AutoCloseable {
             ZkLockManager.builder()
                 .curator(ensemble.client())
                 .rootPath(root)
+                .security(ensemble.security())
                 .connectionTimeout(timeout)
                 .build();
       } catch (InterruptedException e) {
