@@ -1,6 +1,7 @@
 package dev.quorate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.quorate.lock.Leadership;
@@ -10,6 +11,7 @@ import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockInspection;
 import dev.quorate.lock.LockMode;
 import dev.quorate.zk.ZkLockManager;
+import dev.quorate.zk.ZkSecurity;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,10 +20,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.KeeperException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -103,6 +110,52 @@ class LocksIT {
                   + holder
                   + "\",\"requestedBy\":\"ops/alice\",\"reason\":\"holder hung\"");
       next.release();
+    }
+  }
+
+  @Test
+  void onASecuredEnsembleTheRevocationRecordIsTheOperatorsOnly() throws Exception {
+    try (TestingServer server = new TestingServer(true);
+        ZkLockManager secured =
+            ZkLockManager.builder()
+                .connectString(server.getConnectString())
+                .security(ZkSecurity.builder().digest("ops", "s3cret").build())
+                .build();
+        CuratorFramework anybody =
+            CuratorFrameworkFactory.newClient(
+                server.getConnectString(), 10_000, 5_000, new RetryOneTime(100))) {
+      anybody.start();
+      Lease held = secured.lock("volume/7").acquire(LockMode.EX);
+
+      CliProcess.Result revoked =
+          CliProcess.run(
+              Map.of(EnsembleOptions.DIGEST_ENV, "ops:s3cret"),
+              "revoke",
+              "volume/7",
+              "--token",
+              held.token().toString(),
+              "--reason",
+              "hung",
+              "--yes",
+              "--connect",
+              server.getConnectString());
+      assertThat(revoked.exitCode()).as("%s", revoked).isZero();
+
+      String records = "/quorate/locks/.revocations/volume%2F7";
+      List<String> names = anybody.getChildren().forPath(records);
+      assertThat(names).hasSize(1);
+      String record = records + "/" + names.get(0);
+      assertThatThrownBy(() -> anybody.getData().forPath(record))
+          .isInstanceOf(KeeperException.NoAuthException.class);
+      CliProcess.Result shown =
+          CliProcess.run(
+              Map.of(EnsembleOptions.DIGEST_ENV, "ops:s3cret"),
+              "locks",
+              "--connect",
+              server.getConnectString());
+      assertThat(shown.out())
+          .as("%s", shown)
+          .contains("revoked token " + held.token() + " on volume/7");
     }
   }
 
