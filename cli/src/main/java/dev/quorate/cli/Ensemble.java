@@ -1,5 +1,6 @@
 package dev.quorate.cli;
 
+import dev.quorate.zk.ZkSecurity;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +96,23 @@ final class Ensemble implements AutoCloseable {
 
   String connect() {
     return settings.connect();
+  }
+
+  /**
+   * The ACLs nodes this command creates get: the digest identity it authenticated as, if any, as a
+   * lock manager configured with the same credentials would give them.
+   *
+   * @return the security for a lock manager over {@link #client()}
+   */
+  ZkSecurity security() {
+    String digest = settings.digest();
+    if (digest == null) {
+      return ZkSecurity.none();
+    }
+    int colon = digest.indexOf(':');
+    return ZkSecurity.builder()
+        .digest(digest.substring(0, colon), digest.substring(colon + 1))
+        .build();
   }
 
   @Override

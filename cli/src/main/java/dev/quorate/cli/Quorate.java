@@ -13,6 +13,9 @@ import picocli.CommandLine.Spec;
  *
  * <pre>
  * quorate status --connect zk1:2181,zk2:2181,zk3:2181 [--json]
+ * quorate locks [RESOURCE...] --connect ... [--json]
+ * quorate revoke RESOURCE --token T --reason "holder hung" [--by NAME] [--yes] --connect ...
+ * quorate leader [NAME...] --connect ... [--watch] [--json]
  * quorate fence history --connect ... [--cluster C] [--json]
  * quorate fence confirm TARGET --cluster C --reason "PDU outlet 4 is off" --connect ...
  * quorate serve --connect ... [--port 8765]
@@ -22,9 +25,13 @@ import picocli.CommandLine.Spec;
     name = "quorate",
     mixinStandardHelpOptions = true,
     version = "quorate 0.1.0-SNAPSHOT",
-    description = "Shows what a Quorate cluster publishes in ZooKeeper, and acts on its fences.",
+    description =
+        "Shows what a Quorate cluster publishes in ZooKeeper, and acts on its locks and fences.",
     subcommands = {
       StatusCommand.class,
+      LocksCommand.class,
+      RevokeCommand.class,
+      LeaderCommand.class,
       FenceCommand.class,
       ServeCommand.class,
       CommandLine.HelpCommand.class
@@ -41,8 +48,10 @@ import picocli.CommandLine.Spec;
       " 0:healthy (every cluster quorate, every member up), or done",
       " 1:degraded (quorate, but a member is down or outside the partition)",
       " 2:no quorum (or nothing published)",
-      " 3:refused by a safety rule (fence confirm of a live member)",
-      "64:usage error (bad option, unknown cluster or target)",
+      " 3:refused by a safety rule (fence confirm of a live member; revoke of a token nobody"
+          + " holds, or not confirmed)",
+      "64:usage error (bad option, unknown cluster or target; revoke without --yes and no"
+          + " terminal)",
       "65:bad data in a node (the message names it)",
       "69:ensemble unreachable within --timeout",
       "70:internal error",

@@ -22,6 +22,8 @@ final class ReadOptions {
 
   @Mixin FencePath fencePath;
 
+  @Mixin LockPath lockPath;
+
   @Option(
       names = "--arbiter-path",
       paramLabel = "PATH",

@@ -1,6 +1,8 @@
 package dev.quorate.cli;
 
 import dev.quorate.fence.FenceRecord;
+import dev.quorate.lock.Leader;
+import dev.quorate.lock.LockInspection;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +19,8 @@ import java.util.Optional;
  * @param arbiter what the arbiter's witness holds, if any member reports there
  * @param quorumDisk the quorum disk read, if one was given
  * @param fences the most recent fence records of every cluster, oldest first
+ * @param locks the lock space's holders and waiters
+ * @param elections each election's leader, in name order
  * @param health the worst health shown
  * @param problems what could not be read or looks wrong, for people
  */
@@ -29,12 +33,15 @@ record Status(
     Optional<ArbiterState> arbiter,
     Optional<QuorumDiskState> quorumDisk,
     List<FenceEntry> fences,
+    LockState locks,
+    List<ElectionState> elections,
     Health health,
     List<String> problems) {
   Status {
     clusters = List.copyOf(clusters);
     hosts = List.copyOf(hosts);
     fences = List.copyOf(fences);
+    elections = List.copyOf(elections);
     problems = List.copyOf(problems);
   }
 
@@ -182,4 +189,27 @@ record Status(
    * @param sequence its heartbeat sequence
    */
   record DiskSlot(int node, String state, String host, long term, long sequence) {}
+
+  /**
+   * The lock space under one lock root.
+   *
+   * @param path the lock root
+   * @param resources how many resources are held or waited for
+   * @param held how many leases are granted, over all resources
+   * @param waiting how many requests wait, over all resources
+   * @param shown the first of those resources in name order, at most {@link StatusLocks#SHOWN}
+   */
+  record LockState(String path, int resources, int held, int waiting, List<LockInspection> shown) {
+    LockState {
+      shown = List.copyOf(shown);
+    }
+  }
+
+  /**
+   * One election.
+   *
+   * @param name its name
+   * @param leader who leads it now, if anybody
+   */
+  record ElectionState(String name, Optional<Leader> leader) {}
 }

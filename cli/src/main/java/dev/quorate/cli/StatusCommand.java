@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Members with their hosts and votes, each cluster's quorum and why, the arbiter, the"
-          + " quorum-disk master, recent fences. Exits 0 healthy, 1 degraded, 2 no quorum."
+          + " quorum-disk master, recent fences, lock holders, election leaders. Exits 0 healthy, 1 degraded, 2 no quorum."
     })
 final class StatusCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

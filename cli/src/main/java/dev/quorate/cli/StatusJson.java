@@ -37,6 +37,15 @@ final class StatusJson {
             "arbiter", s.arbiter().map(StatusJson::arbiter).orElse(null),
             "quorumDisk", s.quorumDisk().map(StatusJson::quorumDisk).orElse(null),
             "fences", s.fences().stream().map(e -> fence(e.cluster(), e.record())).toList(),
+            "locks",
+                object(
+                    "path", s.locks().path(),
+                    "resources", s.locks().resources(),
+                    "held", s.locks().held(),
+                    "waiting", s.locks().waiting(),
+                    "shown", s.locks().shown().stream().map(LockViews::json).toList()),
+            "elections",
+                s.elections().stream().map(e -> LockViews.json(e.name(), e.leader())).toList(),
             "problems", s.problems()));
   }
 

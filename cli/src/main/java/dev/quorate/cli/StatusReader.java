@@ -117,6 +117,7 @@ final class StatusReader {
               + options.membersPath
               + " (membership): no cluster shows quorum");
     }
+    StatusLocks.Read locks = StatusLocks.read(ensemble, options.lockPath.value, readTimeout);
     return new Status(
         ensemble.connect(),
         readAt,
@@ -126,6 +127,8 @@ final class StatusReader {
         arbiter(),
         QuorumDiskReader.read(options.quorumDisk),
         fences(client, names),
+        locks.locks(),
+        locks.elections(),
         health,
         problems);
   }

@@ -1,6 +1,7 @@
 package dev.quorate.cli;
 
 import dev.quorate.fence.FenceRecord;
+import dev.quorate.lock.LockInspection;
 import java.io.PrintWriter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -51,11 +52,35 @@ final class StatusText {
     for (Status.FenceEntry e : s.fences()) {
       out.printf("  %s%n", fence(e.cluster(), e.record()));
     }
+    locks(s, out);
     if (!s.problems().isEmpty()) {
       out.printf("%nProblems:%n");
       s.problems().forEach(p -> out.printf("  %s%n", p));
     }
     out.flush();
+  }
+
+  private static void locks(Status s, PrintWriter out) {
+    Status.LockState l = s.locks();
+    out.printf(
+        "%nLocks under %s: %d held, %d waiting, on %d resources%s%n",
+        l.path(),
+        l.held(),
+        l.waiting(),
+        l.resources(),
+        l.resources() > l.shown().size() ? " (first " + l.shown().size() + " shown)" : "");
+    for (LockInspection seen : l.shown()) {
+      java.io.StringWriter one = new java.io.StringWriter();
+      LockViews.print(
+          new LockInspection(seen.resource(), seen.holders(), seen.queue(), List.of()),
+          new PrintWriter(one));
+      one.toString().lines().forEach(line -> out.printf("  %s%n", line));
+    }
+    out.printf("%nElections:%n");
+    if (s.elections().isEmpty()) {
+      out.printf("  none%n");
+    }
+    s.elections().forEach(e -> out.printf("  %s%n", LockViews.leader(e.name(), e.leader())));
   }
 
   /**

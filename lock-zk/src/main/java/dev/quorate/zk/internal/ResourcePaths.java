@@ -39,4 +39,41 @@ final class ResourcePaths {
     }
     return out.toString();
   }
+
+  /**
+   * Reverses {@link #encode}.
+   *
+   * @param name a container's node name
+   * @return the resource name, or empty if {@code name} is not an encoded resource name (a node of
+   *     the lock space's own, such as {@code .revocations})
+   */
+  static java.util.Optional<String> decode(String name) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c == '%' && hex(name, i + 1) >= 0) {
+        bytes.write(hex(name, i + 1));
+        i += 2;
+      } else if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_') {
+        bytes.write(c);
+      } else {
+        return java.util.Optional.empty();
+      }
+    }
+    return java.util.Optional.of(bytes.toString(StandardCharsets.UTF_8));
+  }
+
+  /** The byte of the two hex digits at {@code at}, or -1. */
+  private static int hex(String name, int at) {
+    if (at + 1 >= name.length()) {
+      return -1;
+    }
+    int high = Character.digit(name.charAt(at), 16);
+    int low = Character.digit(name.charAt(at + 1), 16);
+    return high < 0 || low < 0 ? -1 : (high << 4) | low;
+  }
 }

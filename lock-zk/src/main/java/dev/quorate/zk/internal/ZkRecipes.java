@@ -27,6 +27,9 @@ import org.apache.zookeeper.data.ACL;
  * every election seat in the order they happened.
  */
 public final class ZkRecipes implements AutoCloseable {
+  /** The suffix of the lock root that names the elections' root. */
+  static final String ELECTIONS = ".elections";
+
   private final CuratorFramework client;
   private final List<ACL> acls;
   private final Executor pool;
@@ -57,7 +60,7 @@ public final class ZkRecipes implements AutoCloseable {
     this.pool = pool;
     this.operationTimeout = operationTimeout;
     this.semaphoreRoot = lockRoot + ".semaphores";
-    this.electionRoot = lockRoot + ".elections";
+    this.electionRoot = lockRoot + ELECTIONS;
     client.getConnectionStateListenable().addListener(listener, new SerialExecutor(pool));
   }
 
