@@ -37,13 +37,21 @@ final class GuardedResource {
       this.lease = lease;
     }
 
-    void onTransition(LeaseEvent event) {
+    synchronized void onTransition(LeaseEvent event) {
       long now = System.nanoTime();
       events.add(event);
       eventNanos.add(now);
       if (endedBy == null && event.to() != LeaseState.GRANTED) {
         end = now;
         endedBy = event.to();
+      }
+    }
+
+    /** The holder lets go now: its event may be delivered after the next holder's grant. */
+    synchronized void releasing(long now) {
+      if (endedBy == null) {
+        end = now;
+        endedBy = LeaseState.RELEASED;
       }
     }
 
@@ -103,6 +111,10 @@ final class GuardedResource {
 
   void release(Lease lease) {
     releasedByHolder.add(lease);
+    Holding holding = holdings.get(lease);
+    if (holding != null) {
+      holding.releasing(System.nanoTime());
+    }
     lease.release();
   }
 
