@@ -144,9 +144,21 @@ final class SlotClaims {
     for (int slot : held) {
       try {
         paxos.acquire(slot, me, SlotMode.FREE, h -> false);
+        paxos.withdraw(slot);
       } catch (QuorateException e) {
         LOG.warn("releasing resource slot {} failed: {}", slot, e.getMessage());
       }
+    }
+  }
+
+  /** Withdraws this host's request for the slot; retries later if the disks did not take it. */
+  private void withdraw(int slot) {
+    try {
+      if (!paxos.withdraw(slot)) {
+        worker.schedule(() -> withdraw(slot), retry.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -182,10 +194,17 @@ final class SlotClaims {
         if (target == SlotMode.FREE) {
           slots.remove(slot);
         }
-        return;
+        asking = null;
+      } else {
+        asking = new ArrayList<>(s.claims);
+        s.moving = target;
       }
-      asking = new ArrayList<>(s.claims);
-      s.moving = target;
+    }
+    if (asking == null) {
+      // Nothing to move, but a request this host wrote for a mode no claim needs any more (given
+      // up, timed out) must not keep other hosts waiting.
+      withdraw(slot);
+      return;
     }
     Optional<LeaseValue> result;
     try {
