@@ -114,6 +114,19 @@ final class PaxosLease {
   }
 
   /**
+   * Reads each host's newest request for the slot (withdrawn ones included).
+   *
+   * @throws dev.quorate.lock.QuorateException with IO_FAILURE if no majority answers
+   */
+  Collection<SlotRequest> requests(int slot) throws InterruptedException {
+    return requestsOf(readRegions(slot, "read the requests of resource slot " + slot));
+  }
+
+  private static Collection<SlotRequest> requestsOf(List<Region> regions) {
+    return SlotRequests.newest(regions.stream().flatMap(r -> r.requests().stream()).toList());
+  }
+
+  /**
    * Withdraws this host's request for the slot, which it no longer wants.
    *
    * @return false if too few disks took the withdrawal: call again later
@@ -255,8 +268,7 @@ final class PaxosLease {
         // on it; read again, and wait if the disks holding the newer value stay silent.
         continue;
       }
-      Collection<SlotRequest> asked =
-          SlotRequests.newest(regions.stream().flatMap(r -> r.requests().stream()).toList());
+      Collection<SlotRequest> asked = requestsOf(regions);
       Optional<LeaseValue> next =
           wanted != SlotMode.FREE
                   && !current.heldBy(me)
