@@ -121,6 +121,7 @@ final class SlotClaims {
       if (covers(s.held, mode) && (s.moving == null || covers(s.moving, mode))) {
         c.tried.complete(null);
         if (queued && s.ahead.stream().anyMatch(r -> r.conflictsWith(mode))) {
+          s.claims.remove(c);
           s.deferred.add(c);
           c.behind = true;
         } else {
