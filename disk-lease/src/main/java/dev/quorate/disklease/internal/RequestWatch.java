@@ -60,6 +60,9 @@ final class RequestWatch {
         return;
       } catch (QuorateException e) {
         LOG.debug("resource slot {}: reading its requests failed: {}", slot, e.getMessage());
+      } catch (RuntimeException e) {
+        // Runs as a periodic task: a throw would end the polling for good.
+        LOG.warn("resource slot {}: reading its requests failed", slot, e);
       }
     }
   }
