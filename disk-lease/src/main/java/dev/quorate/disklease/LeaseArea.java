@@ -83,7 +83,7 @@ public record LeaseArea(UUID areaId, int hostSlots, int resourceSlots, LeaseTimi
    * @return the size in bytes
    */
   public long sizeBytes() {
-    return (long) BLOCK_SIZE * (1 + hostSlots + (long) resourceSlots * (1 + hostSlots));
+    return (long) BLOCK_SIZE * (1 + hostSlots + (long) resourceSlots * (1 + 2L * hostSlots));
   }
 
   /**

@@ -15,7 +15,7 @@ import java.util.UUID;
 import java.util.zip.CRC32C;
 
 /**
- * The lease area's four records, each one 4096-byte block: magic (8), version (4), area id (16),
+ * The lease area's five records, each one 4096-byte block: magic (8), version (4), area id (16),
  * fields, and a CRC32C of everything before it in the last 4 bytes, so a write torn after any
  * sector can never pass as valid. A block of zeros or of another area id reads as empty.
  *
@@ -34,7 +34,10 @@ public final class AreaCodec {
   private static final int SECTOR = 512;
   private static final int SECTOR_CRC_AT = SECTOR - 4;
   private static final int FIELDS_AT = 28;
-  private static final int VERSION = 2;
+
+  /** 3 added the request blocks of each resource slot (and moved the slots); 2 is refused. */
+  private static final int VERSION = 3;
+
   private static final int MAX_OWNER_BYTES = 64;
 
   /**
@@ -48,6 +51,7 @@ public final class AreaCodec {
   private static final long DELTA_MAGIC = magic("QRTDELT1");
   private static final long LEADER_MAGIC = magic("QRTLEAD1");
   private static final long BALLOT_MAGIC = magic("QRTBALL1");
+  private static final long REQUEST_MAGIC = magic("QRTREQU1");
 
   private AreaCodec() {}
 
@@ -87,7 +91,13 @@ public final class AreaCodec {
       throw corrupt(disk, "the lease area header's CRC32C does not match (damaged header)");
     }
     if (b.getInt(8) != VERSION) {
-      throw corrupt(disk, "lease area version " + b.getInt(8) + ", this build reads " + VERSION);
+      throw corrupt(
+          disk,
+          "lease area version "
+              + b.getInt(8)
+              + ", this build reads "
+              + VERSION
+              + " (version 2 has no request blocks: stop its hosts and format the area again)");
     }
     UUID id = new UUID(b.getLong(12), b.getLong(20));
     b.position(FIELDS_AT);
@@ -182,6 +192,29 @@ public final class AreaCodec {
     Ballot ballot = new Ballot(id, b.getLong(), b.getLong(), b.getLong(), getValue(b, where));
     requireWhole(b, where);
     return Optional.of(ballot);
+  }
+
+  static ByteBuffer encodeRequest(UUID area, SlotRequest r) {
+    ByteBuffer b = prefix(REQUEST_MAGIC, area);
+    b.putInt(r.hostId()).putLong(r.generation()).put((byte) r.mode().ordinal()).putLong(r.ticket());
+    return seal(b);
+  }
+
+  static Optional<SlotRequest> decodeRequest(ByteBuffer block, UUID area, int hostId, String where)
+      throws IOException {
+    ByteBuffer b = ours(block, area, REQUEST_MAGIC, where);
+    if (b == null) {
+      return Optional.empty();
+    }
+    int id = b.getInt();
+    long generation = b.getLong();
+    int mode = b.get();
+    long ticket = b.getLong();
+    if (id != hostId || mode < 0 || mode >= LeaseValue.SlotMode.values().length || ticket < 1) {
+      throw new IOException(
+          where + ": request block of host " + hostId + " holds host " + id + " mode " + mode);
+    }
+    return Optional.of(new SlotRequest(id, generation, LeaseValue.SlotMode.values()[mode], ticket));
   }
 
   /** The largest number of holders a value can carry in one block. */

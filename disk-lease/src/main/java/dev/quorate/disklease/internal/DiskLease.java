@@ -1,5 +1,6 @@
 package dev.quorate.disklease.internal;
 
+import dev.quorate.lock.BlockingCallback;
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lease;
@@ -8,12 +9,14 @@ import dev.quorate.lock.LeaseListener;
 import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
+import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.lock.spi.LeaseEvents;
 import dev.quorate.lock.spi.Requests;
 import java.time.Duration;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -29,9 +32,13 @@ final class DiskLease implements Lease {
   private final DiskLocks manager;
   private final int slot;
   private final LeaseEvents events; // emitted under this lease's monitor, so they keep their order
+  private final Executor delivery;
+  private final BlockingCallback callback; // null without one
+  private final Set<Object> told = new HashSet<>(); // guarded by this; requests called for
   private SlotClaims.Claim claim; // guarded by this; null for NL
   private long lver; // guarded by this
   private LeaseState state = LeaseState.GRANTED; // guarded by this
+  private Conversion converting; // guarded by this; the last conversion asked for
 
   DiskLease(
       Lease local,
@@ -40,13 +47,33 @@ final class DiskLease implements Lease {
       SlotClaims.Claim claim,
       long lver,
       Executor delivery,
-      List<LeaseListener> initial) {
+      LockOptions options) {
     this.local = local;
     this.manager = manager;
     this.slot = slot;
     this.claim = claim;
     this.lver = lver;
-    this.events = new LeaseEvents(this, delivery, initial);
+    this.events = new LeaseEvents(this, delivery, options.listeners());
+    this.delivery = delivery;
+    this.callback = options.blockingCallback().orElse(null);
+  }
+
+  /**
+   * A request (another host's, or a claim of this host deferred behind one) waits for this lease's
+   * slot: calls the blocking callback once per request if the lease is granted in a mode that
+   * conflicts with {@code wanted}.
+   */
+  void blocking(int slot, Object request, LockMode wanted) {
+    synchronized (this) {
+      if (callback == null
+          || slot != this.slot
+          || state.isFinal()
+          || mode().compatibleWith(wanted)
+          || !told.add(request)) {
+        return;
+      }
+    }
+    delivery.execute(() -> callback.onBlocking(this, wanted));
   }
 
   /**
@@ -131,8 +158,11 @@ final class DiskLease implements Lease {
     DiskLocks.requireSupported(mode);
     checkValid();
     boolean down = mode().covers(mode);
-    SlotClaims.Claim next = manager.claim(slot, mode);
+    SlotClaims.Claim next = manager.claim(slot, mode, false);
     Conversion result = new Conversion(mode, next);
+    synchronized (this) {
+      converting = result;
+    }
     CompletableFuture<Long> covered =
         next == null ? CompletableFuture.completedFuture(null) : next.granted();
     covered.whenComplete(
@@ -287,6 +317,7 @@ final class DiskLease implements Lease {
   /** Ends the lease once; returns true for the call that ended it. */
   private boolean end(LeaseState to, String why) {
     SlotClaims.Claim held;
+    Conversion pending;
     synchronized (this) {
       if (state.isFinal()) {
         return false;
@@ -295,9 +326,17 @@ final class DiskLease implements Lease {
       state = to;
       held = claim;
       claim = null;
+      pending = converting;
     }
     manager.ended(this);
     closeQuietly(held);
+    if (pending != null && !pending.isDone()) {
+      // Still waiting for the disks (a local conversion fails with the local grant by itself).
+      pending.fail(
+          new LeaseLostException(
+              ErrorCode.LEASE_RELEASED,
+              resource() + ": the lease was " + to + " while converting to " + pending.target));
+    }
     return true;
   }
 

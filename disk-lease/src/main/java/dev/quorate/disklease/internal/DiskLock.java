@@ -104,7 +104,7 @@ final class DiskLock implements Lock {
   private Request start(LockMode mode, Duration timeout) {
     DiskLocks.requireSupported(java.util.Objects.requireNonNull(mode, "mode"));
     long deadline = timeout.compareTo(UNBOUNDED) >= 0 ? Long.MAX_VALUE : manager.deadline(timeout);
-    SlotClaims.Claim claim = manager.claim(slot, mode);
+    SlotClaims.Claim claim = manager.claim(slot, mode, true);
     CompletableFuture<Long> covered =
         claim == null ? CompletableFuture.completedFuture(null) : claim.granted();
     CompletableFuture<Lease> result = new CompletableFuture<>();

@@ -59,6 +59,7 @@ public final class DiskLocks implements LockManager {
   private final ScheduledExecutorService renewer;
   private final ExecutorService events;
   private final Map<Lease, DiskLease> leases = new ConcurrentHashMap<>();
+  private final RequestWatch requests;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String detail;
 
@@ -80,13 +81,16 @@ public final class DiskLocks implements LockManager {
     this.host =
         new HostLease(
             delta, area.timing(), clock, renewer, selfFence, this::holdsLeases, this::hostChanged);
+    PaxosLease paxos = new PaxosLease(disks, area, hostId);
+    HostWatch watch = new HostWatch(disks, area, clock);
     this.claims =
         new SlotClaims(
-            new PaxosLease(disks, area, hostId),
-            new HostWatch(disks, area, clock),
+            paxos,
+            watch,
             new Holder(hostId, delta.generation()),
             worker,
             area.timing().renewalInterval());
+    this.requests = new RequestWatch(paxos, watch, claims, hostId, this::waiting);
     this.detail =
         "storage leases on "
             + paths.size()
@@ -195,6 +199,9 @@ public final class DiskLocks implements LockManager {
             selfFence,
             devices.stream().map(BlockDevice::name).toList());
     manager.host.start();
+    Duration every = area.timing().renewalInterval();
+    manager.worker.scheduleWithFixedDelay(
+        manager.requests::poll, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
     return manager;
   }
 
@@ -219,8 +226,12 @@ public final class DiskLocks implements LockManager {
     return SlotNames.slotOf(resource, area.resourceSlots());
   }
 
-  /** Claims the slot for a mode; null for NL, which conflicts with nothing. */
-  SlotClaims.Claim claim(int slot, LockMode mode) {
+  /**
+   * Claims the slot for a mode; null for NL, which conflicts with nothing. A new request ({@code
+   * queued}, not a conversion) that waits behind another host's earlier request calls the blocking
+   * callbacks of this host's leases that hold the slot, as a local waiter would.
+   */
+  SlotClaims.Claim claim(int slot, LockMode mode, boolean queued) {
     requireOpen();
     if (host.state() == LeaseState.LOST) {
       throw new LeaseLostException(
@@ -229,11 +240,18 @@ public final class DiskLocks implements LockManager {
               + area.timing().renewalDeadline().toMillis()
               + " ms on its own clock); no lease can be granted");
     }
-    return switch (mode) {
-      case NL -> null;
-      case EX -> claims.claim(slot, SlotMode.EXCLUSIVE);
-      default -> claims.claim(slot, SlotMode.SHARED);
-    };
+    SlotClaims.Claim claim =
+        switch (mode) {
+          case NL -> null;
+          case EX -> claims.claim(slot, SlotMode.EXCLUSIVE, queued);
+          default -> claims.claim(slot, SlotMode.SHARED, queued);
+        };
+    if (claim != null && claim.deferred()) {
+      for (DiskLease lease : leases.values()) {
+        lease.blocking(slot, claim, mode);
+      }
+    }
+    return claim;
   }
 
   Lock localLock(String resource, LockOptions options, long deadline) {
@@ -257,14 +275,31 @@ public final class DiskLocks implements LockManager {
   DiskLease granted(
       Lease localLease, int slot, SlotClaims.Claim claim, Long lver, LockOptions options) {
     DiskLease lease =
-        new DiskLease(
-            localLease, this, slot, claim, lver == null ? 0 : lver, events, options.listeners());
+        new DiskLease(localLease, this, slot, claim, lver == null ? 0 : lver, events, options);
     leases.put(localLease, lease);
     lease.followLocal();
     if (host.state() != LeaseState.GRANTED) {
       lease.hostChanged(host.state(), "this host's delta lease is " + host.state());
     }
     return lease;
+  }
+
+  /**
+   * Another host's request waits for a slot this host holds: tells the leases it conflicts with.
+   */
+  private void blocked(int slot, SlotRequest request) {
+    LockMode wanted = request.mode() == SlotMode.EXCLUSIVE ? LockMode.EX : LockMode.PR;
+    for (DiskLease lease : leases.values()) {
+      lease.blocking(slot, request, wanted);
+    }
+  }
+
+  /** The requests another host's waiters wrote for a slot this host holds, as just read. */
+  private void waiting(int slot, List<SlotRequest> conflicting) {
+    claims.waiting(slot, conflicting);
+    for (SlotRequest r : conflicting) {
+      blocked(slot, r);
+    }
   }
 
   void ended(DiskLease lease) {

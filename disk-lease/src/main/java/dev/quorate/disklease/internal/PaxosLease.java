@@ -6,6 +6,7 @@ import dev.quorate.disklease.internal.LeaseValue.SlotMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,7 @@ final class PaxosLease {
   private final LeaseDisks disks;
   private final LeaseArea area;
   private final int hostId;
+  private final SlotRequests requests;
 
   /** Per slot, the highest lease version {@link #acquire} returned: the newest token handed out. */
   private final Map<Integer, Long> granted = new ConcurrentHashMap<>();
@@ -34,18 +36,21 @@ final class PaxosLease {
     this.disks = disks;
     this.area = area;
     this.hostId = hostId;
+    this.requests = new SlotRequests(disks, area);
   }
 
   private long leaderBlock(int slot) {
-    return 1L + area.hostSlots() + (long) slot * (1 + area.hostSlots());
+    return SlotRequests.regionStart(area, slot);
   }
 
   /** What one disk holds for a slot. */
-  private record Region(Optional<LeaseValue> leader, List<Ballot> ballots) {}
+  private record Region(
+      Optional<LeaseValue> leader, List<Ballot> ballots, List<SlotRequest> requests) {}
 
   private Region decodeRegion(LeaseDisks.Io io, int slot) throws IOException {
     long first = leaderBlock(slot);
-    ByteBuffer all = io.read(first, 1 + area.hostSlots());
+    int hosts = area.hostSlots();
+    ByteBuffer all = io.read(first, 1 + 2 * hosts);
     Optional<LeaseValue> leader =
         AreaCodec.decodeLeader(all.slice(0, AreaCodec.SIZE), area.areaId(), io.where(first));
     List<Ballot> ballots = new ArrayList<>();
@@ -54,7 +59,17 @@ final class PaxosLease {
               all.slice(h * AreaCodec.SIZE, AreaCodec.SIZE), area.areaId(), h, io.where(first + h))
           .ifPresent(ballots::add);
     }
-    return new Region(leader, ballots);
+    List<SlotRequest> asked = new ArrayList<>();
+    for (int h = 1; h <= hosts; h++) {
+      int at = hosts + h;
+      AreaCodec.decodeRequest(
+              all.slice(at * AreaCodec.SIZE, AreaCodec.SIZE),
+              area.areaId(),
+              h,
+              io.where(first + at))
+          .ifPresent(asked::add);
+    }
+    return new Region(leader, ballots, asked);
   }
 
   /**
@@ -90,9 +105,34 @@ final class PaxosLease {
     return Math.max(ballots, granted.getOrDefault(slot, 0L));
   }
 
-  private Optional<LeaseValue> grant(int slot, Optional<LeaseValue> value) {
+  /** Records a grant's lease version and withdraws this host's request, which it answers. */
+  private Optional<LeaseValue> granted(int slot, Optional<LeaseValue> value)
+      throws InterruptedException {
     value.ifPresent(v -> granted.merge(slot, v.lver(), Math::max));
+    requests.withdraw(slot);
     return value;
+  }
+
+  /**
+   * Reads each host's newest request for the slot (withdrawn ones included).
+   *
+   * @throws dev.quorate.lock.QuorateException with IO_FAILURE if no majority answers
+   */
+  Collection<SlotRequest> requests(int slot) throws InterruptedException {
+    return requestsOf(readRegions(slot, "read the requests of resource slot " + slot));
+  }
+
+  private static Collection<SlotRequest> requestsOf(List<Region> regions) {
+    return SlotRequests.newest(regions.stream().flatMap(r -> r.requests().stream()).toList());
+  }
+
+  /**
+   * Withdraws this host's request for the slot, which it no longer wants.
+   *
+   * @return false if too few disks took the withdrawal: call again later
+   */
+  boolean withdraw(int slot) throws InterruptedException {
+    return requests.withdraw(slot);
   }
 
   private List<Region> readRegions(int slot, String what) throws InterruptedException {
@@ -211,10 +251,12 @@ final class PaxosLease {
 
   /**
    * Moves the slot to {@code wanted} for {@code me}: reads the leader, asks the policy, proposes
-   * and commits, and helps commit another host's decision before trying again.
+   * and commits, and helps commit another host's decision before trying again. A host that does not
+   * hold the slot does not take it while a live host's earlier conflicting request waits; a host
+   * that must wait writes its own request, and withdraws it once granted.
    *
-   * @return the committed value that gives this host what it wanted, or empty if a live holder
-   *     stands in the way (try again after a renewal interval)
+   * @return the committed value that gives this host what it wanted, or empty if a live holder or
+   *     an earlier live waiter stands in the way (try again after a renewal interval)
    */
   Optional<LeaseValue> acquire(int slot, Holder me, SlotMode wanted, SlotPolicy.Liveness liveness)
       throws InterruptedException {
@@ -226,15 +268,25 @@ final class PaxosLease {
         // on it; read again, and wait if the disks holding the newer value stay silent.
         continue;
       }
-      Optional<LeaseValue> next = SlotPolicy.next(current, me, wanted, liveness);
-      if (next.isEmpty() || next.get().equals(current)) {
-        return grant(slot, next);
+      Collection<SlotRequest> asked = requestsOf(regions);
+      Optional<LeaseValue> next =
+          wanted != SlotMode.FREE
+                  && !current.heldBy(me)
+                  && requests.ahead(slot, me, wanted, asked, liveness).isPresent()
+              ? Optional.empty()
+              : SlotPolicy.next(current, me, wanted, liveness);
+      if (next.isEmpty()) {
+        requests.ask(slot, me, wanted, asked);
+        return next;
+      }
+      if (next.get().equals(current)) {
+        return granted(slot, next);
       }
       Optional<LeaseValue> decided = propose(slot, next.get());
       if (decided.isPresent()) {
         commit(slot, decided.get());
         if (decided.get().equals(next.get())) {
-          return grant(slot, decided);
+          return granted(slot, decided);
         }
       }
     }

@@ -48,6 +48,10 @@ final class SlotClaims {
   /** One slot's state in this host. */
   private static final class Slot {
     final List<Claim> claims = new ArrayList<>();
+    // New claims that the held slot covers but that must wait: an earlier request of another host
+    // conflicts with them. They count for nothing until the slot is given up or the request goes.
+    final List<Claim> deferred = new ArrayList<>();
+    List<SlotRequest> ahead = List.of(); // other hosts' conflicting requests, as last read
     SlotMode held = SlotMode.FREE;
     SlotMode moving; // the mode the worker is moving the slot to, null when idle
     long lver;
@@ -60,6 +64,7 @@ final class SlotClaims {
     private final SlotMode mode;
     private final CompletableFuture<Long> granted = new CompletableFuture<>();
     private final CompletableFuture<Void> tried = new CompletableFuture<>();
+    private boolean behind; // set once, under SlotClaims' monitor, before the claim is returned
 
     private Claim(int slot, SlotMode mode) {
       this.slot = slot;
@@ -71,6 +76,13 @@ final class SlotClaims {
       return granted;
     }
 
+    /** Whether the claim waits behind another host's earlier request for the slot it holds. */
+    boolean deferred() {
+      synchronized (SlotClaims.this) {
+        return behind;
+      }
+    }
+
     /** Completes once the disks were asked at least once for this claim (or it was covered). */
     CompletableFuture<Void> tried() {
       return tried;
@@ -80,7 +92,7 @@ final class SlotClaims {
     public void close() {
       synchronized (SlotClaims.this) {
         Slot s = slots.get(slot);
-        if (s == null || !s.claims.remove(this)) {
+        if (s == null || !(s.claims.remove(this) || s.deferred.remove(this))) {
           return;
         }
         schedule(slot, s);
@@ -91,11 +103,13 @@ final class SlotClaims {
   }
 
   /**
-   * Claims {@code slot} in {@code mode}, shared or exclusive.
+   * Claims {@code slot} in {@code mode}, shared or exclusive. A new request ({@code queued}) that
+   * the held slot covers still waits behind another host's earlier conflicting request; a
+   * conversion of a granted lease does not.
    *
    * @throws QuorateException if this host can no longer hold leases
    */
-  Claim claim(int slot, SlotMode mode) {
+  Claim claim(int slot, SlotMode mode, boolean queued) {
     Claim c = new Claim(slot, mode);
     synchronized (this) {
       if (failed != null) {
@@ -106,12 +120,59 @@ final class SlotClaims {
       // While the worker gives the slot up (or down), a grant under the old mode would outlive it.
       if (covers(s.held, mode) && (s.moving == null || covers(s.moving, mode))) {
         c.tried.complete(null);
-        c.granted.complete(s.lver);
+        if (queued && s.ahead.stream().anyMatch(r -> r.conflictsWith(mode))) {
+          s.claims.remove(c);
+          s.deferred.add(c);
+          c.behind = true;
+        } else {
+          c.granted.complete(s.lver);
+        }
       } else {
         schedule(slot, s);
       }
     }
     return c;
+  }
+
+  /**
+   * The conflicting requests of other live hosts that wait for a held slot, as just read: new
+   * claims wait behind them, and once none is left the deferred claims go ahead.
+   */
+  void waiting(int slot, List<SlotRequest> ahead) {
+    List<Claim> grant = new ArrayList<>();
+    long lver;
+    synchronized (this) {
+      Slot s = slots.get(slot);
+      if (s == null) {
+        return;
+      }
+      s.ahead = List.copyOf(ahead);
+      for (Claim c : List.copyOf(s.deferred)) {
+        if (ahead.stream().noneMatch(r -> r.conflictsWith(c.mode))) {
+          s.deferred.remove(c);
+          s.claims.add(c);
+          if (covers(s.held, c.mode) && (s.moving == null || covers(s.moving, c.mode))) {
+            grant.add(c); // as it would have been when made
+          } else {
+            schedule(slot, s); // the slot was changed meanwhile: the disks decide
+          }
+        }
+      }
+      lver = s.lver;
+    }
+    grant.forEach(c -> c.granted.complete(lver));
+  }
+
+  /** The slots held on the disks, with their modes. */
+  synchronized Map<Integer, SlotMode> held() {
+    Map<Integer, SlotMode> held = new HashMap<>();
+    slots.forEach(
+        (slot, s) -> {
+          if (s.held != SlotMode.FREE) {
+            held.put(slot, s.held);
+          }
+        });
+    return held;
   }
 
   /** Whether any slot is held on the disks. */
@@ -127,6 +188,7 @@ final class SlotClaims {
         failed = why;
       }
       slots.values().forEach(s -> all.addAll(s.claims));
+      slots.values().forEach(s -> all.addAll(s.deferred));
       slots.values().forEach(s -> s.held = SlotMode.FREE);
     }
     for (Claim c : all) {
@@ -144,9 +206,21 @@ final class SlotClaims {
     for (int slot : held) {
       try {
         paxos.acquire(slot, me, SlotMode.FREE, h -> false);
+        paxos.withdraw(slot);
       } catch (QuorateException e) {
         LOG.warn("releasing resource slot {} failed: {}", slot, e.getMessage());
       }
+    }
+  }
+
+  /** Withdraws this host's request for the slot; retries later if the disks did not take it. */
+  private void withdraw(int slot) {
+    try {
+      if (!paxos.withdraw(slot)) {
+        worker.schedule(() -> withdraw(slot), retry.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -171,6 +245,12 @@ final class SlotClaims {
         return;
       }
       s.scheduled = false;
+      if (s.held == SlotMode.FREE && s.moving == null) {
+        // Given up: the deferred claims now ask the disks, behind the earlier requests.
+        s.claims.addAll(s.deferred);
+        s.deferred.clear();
+        s.ahead = List.of();
+      }
       target = SlotMode.FREE;
       for (Claim c : s.claims) {
         target =
@@ -182,10 +262,17 @@ final class SlotClaims {
         if (target == SlotMode.FREE) {
           slots.remove(slot);
         }
-        return;
+        asking = null;
+      } else {
+        asking = new ArrayList<>(s.claims);
+        s.moving = target;
       }
-      asking = new ArrayList<>(s.claims);
-      s.moving = target;
+    }
+    if (asking == null) {
+      // Nothing to move, but a request this host wrote for a mode no claim needs any more (given
+      // up, timed out) must not keep other hosts waiting.
+      withdraw(slot);
+      return;
     }
     Optional<LeaseValue> result;
     try {
@@ -212,7 +299,10 @@ final class SlotClaims {
         }
       }
       lver = s.lver;
-      if (result.isEmpty() || !s.claims.isEmpty() || s.held != SlotMode.FREE) {
+      if (result.isEmpty()
+          || !s.claims.isEmpty()
+          || !s.deferred.isEmpty()
+          || s.held != SlotMode.FREE) {
         // Waiting for a live holder, or the claims changed meanwhile: look again.
         if (result.isEmpty() && !s.scheduled && failed == null) {
           s.scheduled = true;
