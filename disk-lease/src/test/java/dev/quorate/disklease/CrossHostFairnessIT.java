@@ -6,7 +6,7 @@ import dev.quorate.lock.Lease;
 import dev.quorate.lock.Lock;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
-import dev.quorate.qdisk.SelfFence;
+import dev.quorate.quorum.SelfFence;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
