@@ -15,6 +15,7 @@ import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.quorum.SelfFence;
@@ -32,7 +33,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -74,9 +74,12 @@ public final class DiskLocks implements LockManager {
     this.area = area;
     this.disks = disks;
     this.clock = clock;
-    this.worker = Executors.newSingleThreadScheduledExecutor(daemon("quorate-disk-lease-paxos"));
-    this.renewer = Executors.newScheduledThreadPool(2, daemon("quorate-disk-lease-renewal"));
-    this.events = Executors.newSingleThreadExecutor(daemon("quorate-disk-lease-events"));
+    this.worker =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("quorate-disk-lease-paxos"));
+    this.renewer =
+        Executors.newScheduledThreadPool(2, DaemonThreads.named("quorate-disk-lease-renewal"));
+    this.events =
+        Executors.newSingleThreadExecutor(DaemonThreads.named("quorate-disk-lease-events"));
     int hostId = delta.hostId();
     this.host =
         new HostLease(
@@ -409,13 +412,5 @@ public final class DiskLocks implements LockManager {
         LOG.warn("closing {}: {}", d.name(), e.toString());
       }
     }
-  }
-
-  private static ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }
