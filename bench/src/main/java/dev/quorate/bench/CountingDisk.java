@@ -18,6 +18,7 @@ final class CountingDisk implements BlockDevice {
   private final AtomicLong reads = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong hostLeaseIos = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
   private final AtomicBoolean dead = new AtomicBoolean();
 
   /**
@@ -32,6 +33,11 @@ final class CountingDisk implements BlockDevice {
   /** Reads and writes of the header and the delta leases. */
   long hostLeaseIos() {
     return hostLeaseIos.get();
+  }
+
+  /** Bytes read and written. */
+  long bytes() {
+    return bytes.get();
   }
 
   long reads() {
@@ -62,6 +68,7 @@ final class CountingDisk implements BlockDevice {
       throw new IOException("host died: no I/O to " + name());
     }
     count(offset, reads);
+    bytes.addAndGet(dst.remaining());
     disk.read(offset, dst);
   }
 
@@ -71,6 +78,7 @@ final class CountingDisk implements BlockDevice {
       throw new IOException("host died: no I/O to " + name());
     }
     count(offset, writes);
+    bytes.addAndGet(src.remaining());
     disk.write(offset, src);
   }
 
