@@ -21,14 +21,15 @@ final class BenchCluster implements AutoCloseable {
   private static final Pattern NODES = Pattern.compile("Node count: (\\d+)");
 
   private final TestingCluster cluster = new TestingCluster(specs());
+
   /** ZooKeeper's tick: sessions expire on its boundaries, within one tick after their timeout. */
   static final Duration TICK = Duration.ofMillis(500);
 
   private String follower;
 
   /**
-   * Three servers ticking every {@link #TICK}: a session expires within one tick after its
-   * timeout (ZooKeeper rounds expiry up to the next tick), which the failover workload measures.
+   * Three servers ticking every {@link #TICK}: a session expires within one tick after its timeout
+   * (ZooKeeper rounds expiry up to the next tick), which the failover workload measures.
    */
   private static java.util.List<InstanceSpec> specs() {
     java.util.List<InstanceSpec> specs = new java.util.ArrayList<>();

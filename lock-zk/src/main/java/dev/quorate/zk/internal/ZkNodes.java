@@ -45,6 +45,7 @@ final class ZkNodes {
 
   private final ZkSession session;
   private final CuratorFramework client;
+  private final SeenContainers seenContainers = new SeenContainers();
 
   ZkNodes(ZkSession session) {
     this.session = session;
@@ -110,6 +111,7 @@ final class ZkNodes {
         new CompletableFuture<>();
     Pipelined read;
     try {
+      seenContainers.createIfUnseen(client, container, session.acls());
       lockNodeCreate(new Stat())
           .inBackground((c, event) -> reply.complete(event))
           .forPath(container + "/" + prefix, session.owner());
@@ -138,6 +140,7 @@ final class ZkNodes {
           KeeperException.create(KeeperException.Code.get(event.getResultCode()), container));
     }
     String path = event.getName();
+    seenContainers.seen(container);
     try {
       return queued(container, prefix, path, event.getStat(), read);
     } catch (RuntimeException e) {
