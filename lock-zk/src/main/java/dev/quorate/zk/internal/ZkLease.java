@@ -214,7 +214,15 @@ final class ZkLease implements LosableLease {
       return;
     }
     try {
-      ZkNodes.Pipelined read = pipelined != null ? pipelined : nodes.queueAndValue(container);
+      if (pipelined == null) {
+        // Decided when the answers are in, on no thread meanwhile: a thousand leases woken at once
+        // (a failed host's locks) must not hold a thousand pool threads for a round trip each.
+        ZkNodes.Pipelined sent = nodes.queueAndValue(container);
+        CompletableFuture.allOf(sent.children(), sent.value())
+            .whenComplete((answered, failed) -> steps.execute(() -> evaluate(sent)));
+        return;
+      }
+      ZkNodes.Pipelined read = pipelined;
       QueueSnapshot queue = read.queue();
       LockNode me = queue.find(node.name()).orElse(null);
       if (me == null) {
