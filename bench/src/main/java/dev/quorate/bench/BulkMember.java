@@ -27,9 +27,9 @@ interface BulkMember extends AutoCloseable {
 
   /**
    * Asks for lock {@code name} without blocking the caller; the future completes when it is granted
-   * (and the lock is then kept) or fails after {@link Scenarios#ACQUIRE_BOUND}.
+   * (and the lock is then kept) or fails after {@code bound}.
    */
-  CompletableFuture<Void> request(String name);
+  CompletableFuture<Void> request(String name, java.time.Duration bound);
 
   /** Releases every lock held (granted requests included). */
   void releaseAll() throws Exception;

@@ -51,9 +51,9 @@ final class CuratorBulk implements BulkMember {
     };
   }
 
-  private InterProcessMutex acquired(String name) throws Exception {
+  private InterProcessMutex acquired(String name, Duration bound) throws Exception {
     InterProcessMutex mutex = new InterProcessMutex(client, "/curator/locks/" + name);
-    if (!mutex.acquire(Scenarios.ACQUIRE_BOUND.toNanos(), TimeUnit.NANOSECONDS)) {
+    if (!mutex.acquire(bound.toNanos(), TimeUnit.NANOSECONDS)) {
       throw new IllegalStateException("Curator: " + name + " not granted");
     }
     return mutex;
@@ -62,11 +62,11 @@ final class CuratorBulk implements BulkMember {
   /** Held by the calling thread: call {@link #releaseAll()} from the same thread. */
   @Override
   public void hold(String name) throws Exception {
-    held.add(acquired(name));
+    held.add(acquired(name, Scenarios.ACQUIRE_BOUND));
   }
 
   @Override
-  public CompletableFuture<Void> request(String name) {
+  public CompletableFuture<Void> request(String name, Duration bound) {
     CompletableFuture<Void> granted = new CompletableFuture<>();
     Thread waiter =
         new Thread(
@@ -74,7 +74,7 @@ final class CuratorBulk implements BulkMember {
             () -> {
               InterProcessMutex mutex;
               try {
-                mutex = acquired(name);
+                mutex = acquired(name, bound);
               } catch (Exception e) {
                 granted.completeExceptionally(e);
                 return;

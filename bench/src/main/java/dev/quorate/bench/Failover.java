@@ -58,7 +58,9 @@ final class Failover {
       for (int i = 0; i < n; i++) {
         int index = i;
         grants.add(
-            survivor.request(names.get(i)).thenRun(() -> grantedAt[index] = System.nanoTime()));
+            survivor
+                .request(names.get(i), Scenarios.ACQUIRE_BOUND.plusMillis(negotiated))
+                .thenRun(() -> grantedAt[index] = System.nanoTime()));
       }
       Waits.until(
           () -> cluster.nodeCount() >= queuedBefore + n, Scenarios.ACQUIRE_BOUND, "N requests");

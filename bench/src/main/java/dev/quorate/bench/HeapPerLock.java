@@ -25,6 +25,9 @@ final class HeapPerLock {
   /** Containers are made ahead, so the measured part is the locks, not the parents. */
   private static final int OUTSTANDING = 500;
 
+  /** How long the measured requests may wait: longer than any measurement. */
+  private static final Duration WAITING = Duration.ofMinutes(10);
+
   private HeapPerLock() {}
 
   static ScalePoint run(BenchCluster cluster, BulkMember.Library library, int n, String run)
@@ -50,7 +53,7 @@ final class HeapPerLock {
       int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
       long nodesBefore = cluster.nodeCount();
       for (String name : names) {
-        waiter.request(name);
+        waiter.request(name, WAITING); // waiting, not failing, while measured
       }
       Waits.until(() -> cluster.nodeCount() >= nodesBefore + n, waitBound(n), "N requests");
       long heapWaiting = usedHeap();
@@ -95,7 +98,7 @@ final class HeapPerLock {
   }
 
   private static Duration waitBound(int n) {
-    return Scenarios.ACQUIRE_BOUND.plusMillis(10L * n);
+    return Scenarios.ACQUIRE_BOUND.plusMillis(20L * n);
   }
 
   /** Makes the containers with up to {@link #OUTSTANDING} creates in flight. */

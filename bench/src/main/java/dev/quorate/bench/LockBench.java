@@ -28,6 +28,17 @@ public final class LockBench {
    * @throws Exception if the cluster cannot start
    */
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (Exception | Error e) {
+      // Said here: ZooKeeper's server installs a default handler that would log it to its file.
+      System.err.println("bench failed: " + e);
+      e.printStackTrace(System.err);
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("scale")) {
       ScaleBench.main(Arrays.copyOfRange(args, 1, args.length));
       return;

@@ -12,9 +12,6 @@ import org.apache.curator.framework.CuratorFramework;
 
 /** Quorate's member for the scale workloads: waits are {@code acquireAsync}, no thread each. */
 final class QuorateBulk implements BulkMember {
-  private static final LockOptions BOUNDED =
-      LockOptions.builder().acquireTimeout(Scenarios.ACQUIRE_BOUND).build();
-
   private final CuratorFramework client;
   private final ZkLockManager manager;
   private final Queue<Lease> held = new ConcurrentLinkedQueue<>();
@@ -57,8 +54,9 @@ final class QuorateBulk implements BulkMember {
   }
 
   @Override
-  public CompletableFuture<Void> request(String name) {
-    return manager.lock(name, BOUNDED).acquireAsync(LockMode.EX).thenAccept(held::add);
+  public CompletableFuture<Void> request(String name, Duration bound) {
+    LockOptions bounded = LockOptions.builder().acquireTimeout(bound).build();
+    return manager.lock(name, bounded).acquireAsync(LockMode.EX).thenAccept(held::add);
   }
 
   @Override

@@ -32,45 +32,88 @@ public final class ScaleBench {
     System.out.print(run(options, Progress.stderr()));
   }
 
+  /** One measurement; a failure is reported in the output and the run goes on. */
+  private interface Measurement {
+    ScalePoint run() throws Exception;
+  }
+
+  private static void measure(
+      List<ScalePoint> points, List<String> failures, String what, Measurement measurement) {
+    try {
+      points.add(measurement.run());
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      failures.add("- " + what + " failed: " + e);
+      System.err.println(what + " failed: " + e);
+    }
+  }
+
   /** Runs what {@code options} ask for and returns the report; writes the JSON and PNG if asked. */
   static String run(ScaleOptions options, Progress progress) throws Exception {
     Instant began = Instant.now();
     String loadBefore = LockBench.load();
     String run = Long.toHexString(System.nanoTime());
     List<ScalePoint> points = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
     List<BulkMember.Library> libraries = List.of(CuratorBulk.library(), QuorateBulk.library());
     try (BenchCluster cluster = new BenchCluster()) {
       cluster.start();
       for (int n : options.failover()) {
         for (BulkMember.Library library : libraries) {
           progress.step(Failover.TITLE, "N = " + n, library.name());
-          points.add(Failover.run(cluster, library, n, options.failoverSession(), run));
+          measure(
+              points,
+              failures,
+              Failover.TITLE + " N = " + n + " " + library.name(),
+              () -> Failover.run(cluster, library, n, options.failoverSession(), run));
         }
       }
       for (int n : options.first()) {
         for (BulkMember.Library library : libraries) {
           progress.step(FirstAcquisition.TITLE, "N = " + n, library.name());
-          points.add(FirstAcquisition.run(cluster, library, n, run));
+          measure(
+              points,
+              failures,
+              FirstAcquisition.TITLE + " N = " + n + " " + library.name(),
+              () -> FirstAcquisition.run(cluster, library, n, run));
         }
       }
       for (int n : options.memory()) {
         progress.step(HeapPerLock.TITLE, "N = " + n, "raw nodes");
-        points.add(HeapPerLock.raw(cluster, n, run));
+        measure(
+            points,
+            failures,
+            HeapPerLock.TITLE + " N = " + n + " raw",
+            () -> HeapPerLock.raw(cluster, n, run));
         for (BulkMember.Library library : libraries) {
           progress.step(HeapPerLock.TITLE, "N = " + n, library.name());
-          points.add(HeapPerLock.run(cluster, library, n, run));
+          measure(
+              points,
+              failures,
+              HeapPerLock.TITLE + " N = " + n + " " + library.name(),
+              () -> HeapPerLock.run(cluster, library, n, run));
         }
       }
       for (int m : options.members()) {
         progress.step(MembershipScale.TITLE, "M = " + m, "Quorate ZkMembership");
-        points.add(MembershipScale.run(cluster, m, run));
+        measure(
+            points,
+            failures,
+            MembershipScale.TITLE + " M = " + m,
+            () -> MembershipScale.run(cluster, m, run));
       }
     }
     Path dir = Files.createTempDirectory("quorate-bench-qdisk");
     try {
       for (int k : options.qdisk()) {
         progress.step(QuorumDiskScale.TITLE, "K = " + k, "interval " + options.interval());
-        points.add(QuorumDiskScale.run(k, options.interval(), dir));
+        measure(
+            points,
+            failures,
+            QuorumDiskScale.TITLE + " K = " + k,
+            () -> QuorumDiskScale.run(k, options.interval(), dir));
       }
     } finally {
       Files.deleteIfExists(dir);
@@ -88,7 +131,10 @@ public final class ScaleBench {
             + "\nload after:  "
             + loadAfter
             + "\n";
-    String report = header + ScaleTables.render(points);
+    String report =
+        header
+            + ScaleTables.render(points)
+            + (failures.isEmpty() ? "" : "\n### Failed\n\n" + String.join("\n", failures) + "\n");
     if (options.json() != null) {
       JsonReport json =
           new JsonReport(
