@@ -2,6 +2,7 @@ package dev.quorate.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.text.DecimalFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ final class ScaleChart {
     }
     LogAxis n = new LogAxis("N (locks)");
     n.setSmallestValue(1);
+    n.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(n);
     plot.add(subplot(throughput, "locks per second"), 1);
     plot.add(subplot(p99, "p99 per lock, ms"), 1);
@@ -57,6 +59,7 @@ final class ScaleChart {
   private static XYPlot subplot(XYSeriesCollection data, String label) {
     LogAxis axis = new LogAxis(label);
     axis.setSmallestValue(1e-3);
+    axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
     return new XYPlot(data, null, axis, new XYLineAndShapeRenderer(true, true));
   }
 }
