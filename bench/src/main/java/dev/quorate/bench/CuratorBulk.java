@@ -116,6 +116,8 @@ final class CuratorBulk implements BulkMember {
   @Override
   public void close() {
     releaseWaiters.countDown();
+    // A waiter still blocked in acquire would otherwise wait out its bound after the session ends.
+    waiters.forEach(Thread::interrupt);
     client.close();
   }
 }

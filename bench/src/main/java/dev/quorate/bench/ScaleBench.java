@@ -32,21 +32,25 @@ public final class ScaleBench {
     System.out.print(run(options, Progress.stderr()));
   }
 
-  /** One measurement; a failure is reported in the output and the run goes on. */
+  /** One measurement. */
   private interface Measurement {
     ScalePoint run() throws Exception;
   }
 
-  private static void measure(
-      List<ScalePoint> points, List<String> failures, String what, Measurement measurement) {
-    try {
-      points.add(measurement.run());
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
+  /** Announces each measurement, keeps its point, and notes a failure without ending the run. */
+  private record Runs(List<ScalePoint> points, List<String> failures, Progress progress) {
+    void measure(String workload, String size, String library, Measurement measurement) {
+      progress.step(workload, size, library);
+      try {
+        points.add(measurement.run());
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        String what = workload + ", " + size + ", " + library;
+        failures.add("- " + what + " failed: " + e);
+        System.err.println(what + " failed: " + e);
       }
-      failures.add("- " + what + " failed: " + e);
-      System.err.println(what + " failed: " + e);
     }
   }
 
@@ -57,62 +61,54 @@ public final class ScaleBench {
     String run = Long.toHexString(System.nanoTime());
     List<ScalePoint> points = new ArrayList<>();
     List<String> failures = new ArrayList<>();
+    Runs runs = new Runs(points, failures, progress);
     List<BulkMember.Library> libraries = List.of(CuratorBulk.library(), QuorateBulk.library());
     try (BenchCluster cluster = new BenchCluster()) {
       cluster.start();
       for (int n : options.failover()) {
         for (BulkMember.Library library : libraries) {
-          progress.step(Failover.TITLE, "N = " + n, library.name());
-          measure(
-              points,
-              failures,
-              Failover.TITLE + " N = " + n + " " + library.name(),
+          runs.measure(
+              Failover.TITLE,
+              "N = " + n,
+              library.name(),
               () -> Failover.run(cluster, library, n, options.failoverSession(), run));
         }
       }
       for (int n : options.first()) {
         for (BulkMember.Library library : libraries) {
-          progress.step(FirstAcquisition.TITLE, "N = " + n, library.name());
-          measure(
-              points,
-              failures,
-              FirstAcquisition.TITLE + " N = " + n + " " + library.name(),
+          runs.measure(
+              FirstAcquisition.TITLE,
+              "N = " + n,
+              library.name(),
               () -> FirstAcquisition.run(cluster, library, n, run));
         }
       }
       for (int n : options.memory()) {
-        progress.step(HeapPerLock.TITLE, "N = " + n, "raw nodes");
-        measure(
-            points,
-            failures,
-            HeapPerLock.TITLE + " N = " + n + " raw",
-            () -> HeapPerLock.raw(cluster, n, run));
+        runs.measure(
+            HeapPerLock.TITLE, "N = " + n, "raw nodes", () -> HeapPerLock.raw(cluster, n, run));
         for (BulkMember.Library library : libraries) {
-          progress.step(HeapPerLock.TITLE, "N = " + n, library.name());
-          measure(
-              points,
-              failures,
-              HeapPerLock.TITLE + " N = " + n + " " + library.name(),
+          runs.measure(
+              HeapPerLock.TITLE,
+              "N = " + n,
+              library.name(),
               () -> HeapPerLock.run(cluster, library, n, run));
         }
       }
       for (int m : options.members()) {
-        progress.step(MembershipScale.TITLE, "M = " + m, "Quorate ZkMembership");
-        measure(
-            points,
-            failures,
-            MembershipScale.TITLE + " M = " + m,
+        runs.measure(
+            MembershipScale.TITLE,
+            "M = " + m,
+            "Quorate ZkMembership",
             () -> MembershipScale.run(cluster, m, run));
       }
     }
     Path dir = Files.createTempDirectory("quorate-bench-qdisk");
     try {
       for (int k : options.qdisk()) {
-        progress.step(QuorumDiskScale.TITLE, "K = " + k, "interval " + options.interval());
-        measure(
-            points,
-            failures,
-            QuorumDiskScale.TITLE + " K = " + k,
+        runs.measure(
+            QuorumDiskScale.TITLE,
+            "K = " + k,
+            "interval " + options.interval(),
             () -> QuorumDiskScale.run(k, options.interval(), dir));
       }
     } finally {

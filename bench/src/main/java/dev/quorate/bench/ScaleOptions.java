@@ -49,85 +49,48 @@ record ScaleOptions(
    * @throws IllegalArgumentException naming the option or value that is not understood
    */
   static ScaleOptions parse(String[] args) {
-    ScaleOptions o = defaults();
     if (args.length % 2 != 0) {
       throw new IllegalArgumentException(
           "options come in pairs (--name value); got " + String.join(" ", args));
     }
+    ScaleOptions d = defaults();
+    List<List<Integer>> sizes =
+        new ArrayList<>(List.of(d.failover, d.first, d.memory, d.members, d.qdisk));
+    List<String> sizeOptions = List.of("--failover", "--first", "--memory", "--members", "--qdisk");
+    Duration interval = d.interval;
+    Duration session = d.failoverSession;
+    Path json = null;
+    Path plot = null;
     for (int i = 0; i < args.length; i += 2) {
+      String option = args[i];
       String value = args[i + 1];
-      o =
-          switch (args[i]) {
-            case "--failover" -> o.with(0, sizes("--failover", value));
-            case "--first" -> o.with(1, sizes("--first", value));
-            case "--memory" -> o.with(2, sizes("--memory", value));
-            case "--members" -> o.with(3, sizes("--members", value));
-            case "--qdisk" -> o.with(4, sizes("--qdisk", value));
-            case "--interval-ms" ->
-                new ScaleOptions(
-                    o.failover,
-                    o.first,
-                    o.memory,
-                    o.members,
-                    o.qdisk,
-                    Duration.ofMillis(atLeastTwo("--interval-ms", value)),
-                    o.failoverSession,
-                    o.json,
-                    o.plot);
-            case "--session-ms" ->
-                new ScaleOptions(
-                    o.failover,
-                    o.first,
-                    o.memory,
-                    o.members,
-                    o.qdisk,
-                    o.interval,
-                    Duration.ofMillis(atLeastTwo("--session-ms", value)),
-                    o.json,
-                    o.plot);
-            case "--json" ->
-                new ScaleOptions(
-                    o.failover,
-                    o.first,
-                    o.memory,
-                    o.members,
-                    o.qdisk,
-                    o.interval,
-                    o.failoverSession,
-                    Path.of(value),
-                    o.plot);
-            case "--plot" ->
-                new ScaleOptions(
-                    o.failover,
-                    o.first,
-                    o.memory,
-                    o.members,
-                    o.qdisk,
-                    o.interval,
-                    o.failoverSession,
-                    o.json,
-                    Path.of(value));
-            default ->
-                throw new IllegalArgumentException(
-                    "unknown option "
-                        + args[i]
-                        + "; known: --failover, --first, --memory, --members,"
-                        + " --qdisk (comma-separated sizes), --interval-ms, --session-ms, --json FILE,"
-                        + " --plot FILE.png");
-          };
+      int which = sizeOptions.indexOf(option);
+      if (which >= 0) {
+        sizes.set(which, sizes(option, value));
+      } else {
+        switch (option) {
+          case "--interval-ms" -> interval = Duration.ofMillis(atLeastTwo(option, value));
+          case "--session-ms" -> session = Duration.ofMillis(atLeastTwo(option, value));
+          case "--json" -> json = Path.of(value);
+          case "--plot" -> plot = Path.of(value);
+          default ->
+              throw new IllegalArgumentException(
+                  "unknown option "
+                      + option
+                      + "; known: --failover, --first, --memory, --members, --qdisk"
+                      + " (comma-separated sizes), --interval-ms, --session-ms, --json FILE,"
+                      + " --plot FILE.png");
+        }
+      }
     }
-    return o;
-  }
-
-  private ScaleOptions with(int which, List<Integer> sizes) {
     return new ScaleOptions(
-        which == 0 ? sizes : failover,
-        which == 1 ? sizes : first,
-        which == 2 ? sizes : memory,
-        which == 3 ? sizes : members,
-        which == 4 ? sizes : qdisk,
+        sizes.get(0),
+        sizes.get(1),
+        sizes.get(2),
+        sizes.get(3),
+        sizes.get(4),
         interval,
-        failoverSession,
+        session,
         json,
         plot);
   }

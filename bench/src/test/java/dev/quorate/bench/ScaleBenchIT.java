@@ -35,7 +35,7 @@ class ScaleBenchIT {
               "--memory", "4",
               "--members", "3",
               "--qdisk", "3",
-              "--interval-ms", "100",
+              "--interval-ms", "1000",
               "--json", json.toString(),
               "--plot", plot.toString()
             });
@@ -45,6 +45,7 @@ class ScaleBenchIT {
             options, new Progress(new PrintStream(progressLines, true, StandardCharsets.UTF_8)));
 
     assertThat(report)
+        .doesNotContain("### Failed")
         .contains("### " + Failover.TITLE)
         .contains("### " + FirstAcquisition.TITLE)
         .contains("### " + HeapPerLock.TITLE)
