@@ -217,9 +217,19 @@ final class ZkLease implements LosableLease {
       if (pipelined == null) {
         // Decided when the answers are in, on no thread meanwhile: a thousand leases woken at once
         // (a failed host's locks) must not hold a thousand pool threads for a round trip each.
+        // The answer counts only for the node it was sent for: after a requeue meanwhile, a
+        // listing without the new node would queue it yet again and leave the new node behind.
+        ZkNodes.Created sentFor = node;
         ZkNodes.Pipelined sent = nodes.queueAndValue(container);
         CompletableFuture.allOf(sent.children(), sent.value())
-            .whenComplete((answered, failed) -> steps.execute(() -> evaluate(sent)));
+            .whenComplete(
+                (answered, failed) ->
+                    steps.execute(
+                        () -> {
+                          if (node == sentFor) {
+                            evaluate(sent);
+                          }
+                        }));
         return;
       }
       ZkNodes.Pipelined read = pipelined;
