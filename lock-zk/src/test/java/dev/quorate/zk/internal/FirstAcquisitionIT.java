@@ -9,13 +9,10 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.zk.ZkLockManager;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
-import org.apache.zookeeper.client.FourLetterWordMain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,7 +27,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class FirstAcquisitionIT {
-  private static final Pattern RECEIVED = Pattern.compile("Received: (\\d+)");
   private TestingServer server;
   private CuratorFramework observer;
 
@@ -56,10 +52,7 @@ class FirstAcquisitionIT {
   }
 
   private long received() throws Exception {
-    Matcher m =
-        RECEIVED.matcher(FourLetterWordMain.send4LetterWord("localhost", server.getPort(), "srvr"));
-    assertThat(m.find()).isTrue();
-    return Long.parseLong(m.group(1));
+    return ServerRequests.received(server);
   }
 
   @Test

@@ -13,13 +13,10 @@ import dev.quorate.zk.ZkMembership;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
-import org.apache.zookeeper.client.FourLetterWordMain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +43,6 @@ class MembershipRequestsIT {
    */
   private static final int JOINER = N + 10;
 
-  private static final Pattern RECEIVED = Pattern.compile("Received: (\\d+)");
   private static final String ROOT = "/it/members";
   private final QuorumPolicy policy = QuorumPolicy.builder(topology()).build();
   private final List<Joined> members = new ArrayList<>();
@@ -120,10 +116,7 @@ class MembershipRequestsIT {
   }
 
   private long received() throws Exception {
-    Matcher m =
-        RECEIVED.matcher(FourLetterWordMain.send4LetterWord("localhost", server.getPort(), "srvr"));
-    assertThat(m.find()).isTrue();
-    return Long.parseLong(m.group(1));
+    return ServerRequests.received(server);
   }
 
   @Test
