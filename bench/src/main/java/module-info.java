@@ -11,4 +11,8 @@ module dev.quorate.bench {
   requires curator.recipes;
   requires curator.test; // the TestingCluster both libraries run on
   requires zookeeper;
+  requires dev.quorate.qdisk; // the quorum disk at scale
+  requires java.management; // heap, threads and CPU time of the scale workloads
+  requires java.desktop; // the PNG plot
+  requires org.jfree.jfreechart;
 }

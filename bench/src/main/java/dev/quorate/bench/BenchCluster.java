@@ -18,9 +18,30 @@ import org.apache.zookeeper.client.FourLetterWordMain;
  */
 final class BenchCluster implements AutoCloseable {
   private static final Pattern RECEIVED = Pattern.compile("Received: (\\d+)");
+  private static final Pattern NODES = Pattern.compile("Node count: (\\d+)");
 
-  private final TestingCluster cluster = new TestingCluster(3);
+  private final TestingCluster cluster = new TestingCluster(specs());
+
+  /** ZooKeeper's tick: sessions expire on its boundaries, within one tick after their timeout. */
+  static final Duration TICK = Duration.ofMillis(500);
+
   private String follower;
+
+  /**
+   * Three servers ticking every {@link #TICK}: a session expires within one tick after its timeout
+   * (ZooKeeper rounds expiry up to the next tick), which the failover workload measures. No limit
+   * on connections per address (ZooKeeper's default is 60): every member of the bench connects from
+   * 127.0.0.1, where real members would each come from their own host.
+   */
+  private static java.util.List<InstanceSpec> specs() {
+    java.util.List<InstanceSpec> specs = new java.util.ArrayList<>();
+    for (int id = 1; id <= 3; id++) {
+      int noConnectionLimit = 0;
+      specs.add(
+          new InstanceSpec(null, -1, -1, -1, true, id, (int) TICK.toMillis(), noConnectionLimit));
+    }
+    return specs;
+  }
 
   void start() throws Exception {
     cluster.start();
@@ -64,6 +85,15 @@ final class BenchCluster implements AutoCloseable {
    * requests, whichever library ran it.
    */
   long requestsReceived() {
+    return srvr(RECEIVED);
+  }
+
+  /** The znodes in the follower's data tree now (the {@code Node count} line of {@code srvr}). */
+  long nodeCount() {
+    return srvr(NODES);
+  }
+
+  private long srvr(Pattern line) {
     String port = follower.substring(follower.lastIndexOf(':') + 1);
     String srvr;
     try {
@@ -71,20 +101,32 @@ final class BenchCluster implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("srvr on " + follower + " failed", e);
     }
-    Matcher received = RECEIVED.matcher(srvr);
-    if (!received.find()) {
-      throw new IllegalStateException("no Received line in srvr of " + follower + ": " + srvr);
+    Matcher found = line.matcher(srvr);
+    if (!found.find()) {
+      throw new IllegalStateException("no " + line + " in srvr of " + follower + ": " + srvr);
     }
-    return Long.parseLong(received.group(1));
+    return Long.parseLong(found.group(1));
   }
 
   /** The same client settings for both libraries (Quorate's builder defaults). */
   CuratorFramework newClient() {
+    return newClient(follower, Duration.ofSeconds(10));
+  }
+
+  /**
+   * A client to {@code connectString} (the follower, or a {@link CutProxy} in front of it) asking
+   * for {@code sessionTimeout}; otherwise as {@link #newClient()}.
+   */
+  CuratorFramework newClient(String connectString, Duration sessionTimeout) {
     return CuratorFrameworkFactory.builder()
-        .connectString(follower)
-        .sessionTimeoutMs((int) Duration.ofSeconds(10).toMillis())
+        .connectString(connectString)
+        .sessionTimeoutMs((int) sessionTimeout.toMillis())
         .connectionTimeoutMs((int) Duration.ofSeconds(15).toMillis())
         .retryPolicy(new BoundedExponentialBackoffRetry(100, 1000, 25))
+        // Stay on the server given: Curator's ensemble tracker would otherwise learn the other
+        // servers from the ensemble's config and move a client there (a client cut off behind a
+        // CutProxy would reconnect around it, and its session would never expire).
+        .ensembleTracker(false)
         .build();
   }
 

@@ -22,6 +22,7 @@ final class CountingDisk implements BlockDevice {
   private final AtomicLong reads = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong hostLeaseIos = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
   private final AtomicBoolean dead = new AtomicBoolean();
   private final Queue<SlotIo> slotIos = new ConcurrentLinkedQueue<>();
 
@@ -43,6 +44,11 @@ final class CountingDisk implements BlockDevice {
   /** Reads and writes of the header and the delta leases. */
   long hostLeaseIos() {
     return hostLeaseIos.get();
+  }
+
+  /** Bytes read and written. */
+  long bytes() {
+    return bytes.get();
   }
 
   long reads() {
@@ -82,6 +88,7 @@ final class CountingDisk implements BlockDevice {
       throw new IOException("host died: no I/O to " + name());
     }
     count(offset, reads);
+    bytes.addAndGet(dst.remaining());
     long start = System.nanoTime();
     disk.read(offset, dst);
     timeSlotIo(offset, start);
@@ -93,6 +100,7 @@ final class CountingDisk implements BlockDevice {
       throw new IOException("host died: no I/O to " + name());
     }
     count(offset, writes);
+    bytes.addAndGet(src.remaining());
     long start = System.nanoTime();
     disk.write(offset, src);
     timeSlotIo(offset, start);

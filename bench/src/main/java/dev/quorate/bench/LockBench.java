@@ -5,9 +5,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,6 +28,33 @@ public final class LockBench {
    * @throws Exception if the cluster cannot start
    */
   public static void main(String[] args) throws Exception {
+    try {
+      run(args);
+    } catch (Exception | Error e) {
+      // Said here: ZooKeeper's server installs a default handler that would log it to its file.
+      System.err.println("bench failed: " + e);
+      e.printStackTrace(System.err);
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("scale")) {
+      ScaleBench.main(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    Path json = null;
+    List<String> positional = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--json") && i + 1 < args.length) {
+        json = Path.of(args[++i]);
+      } else {
+        positional.add(args[i]);
+      }
+    }
+    args = positional.toArray(String[]::new);
+    Progress progress = Progress.stderr();
+    JsonReport report = new JsonReport(Map.of("started", Instant.now().toString()));
     Duration window = Duration.ofSeconds(args.length > 0 ? Integer.parseInt(args[0]) : 3);
     int measured = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     Set<Workload> chosen = EnumSet.noneOf(Workload.class);
@@ -37,7 +66,7 @@ public final class LockBench {
     List<String> rows = new ArrayList<>();
     try (BenchCluster cluster = new BenchCluster()) {
       cluster.start();
-      Windows windows = new Windows(window, measured, cluster::requestsReceived);
+      Windows windows = new Windows(window, measured, cluster::requestsReceived, progress);
       Scenarios.Library curator = Libraries.curator(cluster);
       List<Scenarios.Library> quorate = Libraries.quorate(cluster);
       for (Workload workload : chosen) {
@@ -53,7 +82,7 @@ public final class LockBench {
           for (Scenarios.Library library : libraries) {
             prepared.add(workload.prepare(library));
           }
-          results = windows.runInTurns(prepared);
+          results = windows.runInTurns(workload.title, prepared);
         } finally {
           prepared.forEach(Scenarios.Prepared::close);
         }
@@ -62,6 +91,8 @@ public final class LockBench {
         for (int i = 0; i < libraries.size(); i++) {
           Scenarios.Library library = libraries.get(i);
           Result result = results.get(i);
+          report.add(
+              Map.of("workload", workload.title, "library", library.name()), result.figures());
           boolean ours = quorate.contains(library);
           rows.add(
               row(
@@ -99,6 +130,9 @@ public final class LockBench {
     out.append("|---|---|---|---|---|---|---|---|---|\n");
     rows.forEach(r -> out.append(r).append('\n'));
     System.out.print(out);
+    if (json != null) {
+      report.write(json);
+    }
   }
 
   /** The workloads in the order of issue 7, with their targets. */
@@ -150,7 +184,7 @@ public final class LockBench {
         result.violations());
   }
 
-  private static String load() {
+  static String load() {
     try {
       return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (Exception e) {

@@ -19,4 +19,16 @@ record Result(
     double[] windowOps,
     long errors,
     long violations,
-    double requestsPerCycle) {}
+    double requestsPerCycle) {
+  /** The numbers as the JSON report names them. */
+  java.util.Map<String, Double> figures() {
+    java.util.Map<String, Double> figures = new java.util.LinkedHashMap<>();
+    figures.put("opsPerSecond", opsPerSecond);
+    figures.put("p50Millis", p50Millis);
+    figures.put("p99Millis", p99Millis);
+    figures.put("requestsPerCycle", requestsPerCycle);
+    figures.put("errors", (double) errors);
+    figures.put("violations", (double) violations);
+    return figures;
+  }
+}

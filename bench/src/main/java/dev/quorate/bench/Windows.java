@@ -20,14 +20,17 @@ final class Windows {
   private final Duration window;
   private final int measured;
   private final LongSupplier serverRequests;
+  private final Progress progress;
 
   /**
    * @param serverRequests the count of requests the clients' server has received so far
+   * @param progress where each window is announced
    */
-  Windows(Duration window, int measured, LongSupplier serverRequests) {
+  Windows(Duration window, int measured, LongSupplier serverRequests, Progress progress) {
     this.window = window;
     this.measured = measured;
     this.serverRequests = serverRequests;
+    this.progress = progress;
   }
 
   /**
@@ -35,7 +38,8 @@ final class Windows {
    * of each, and so on, so that a change of the machine's load (other builds share it) falls on all
    * of them alike instead of on whichever ran last.
    */
-  List<Result> runInTurns(List<Scenarios.Prepared> workloads) throws InterruptedException {
+  List<Result> runInTurns(String title, List<Scenarios.Prepared> workloads)
+      throws InterruptedException {
     int n = workloads.size();
     LongAdder[] errors = new LongAdder[n];
     double[][] ops = new double[n][measured];
@@ -46,11 +50,13 @@ final class Windows {
     for (int i = 0; i < n; i++) {
       errors[i] = new LongAdder();
       Scenarios.Prepared workload = workloads.get(i);
+      progress.step(title, "warm-up", workload.library.name());
       runWindow(workload.threads, workload.cycle, errors[i]); // warm-up: JIT, caches, containers
     }
     for (int w = 0; w < measured; w++) {
       for (int i = 0; i < n; i++) {
         Scenarios.Prepared workload = workloads.get(i);
+        progress.step(title, "window " + (w + 1) + "/" + measured, workload.library.name());
         long before = serverRequests.getAsLong();
         Window result = runWindow(workload.threads, workload.cycle, errors[i]);
         requests[i] += serverRequests.getAsLong() - before;

@@ -14,8 +14,13 @@ sealed interface LeaseInput {
   /** The create failed. */
   record CreateFailed(QuorateException failure) implements LeaseInput {}
 
-  /** The queue was listed; {@code read} carries the value block read behind it (null in tests). */
-  record QueueRead(QueueSnapshot queue, ZkReads.Pipelined read) implements LeaseInput {}
+  /**
+   * The queue was listed for the request's node {@code node}; {@code read} carries the value block
+   * read behind it (null in tests). A listing sent for an earlier node (the request queued again
+   * while it was under way) no longer counts.
+   */
+  record QueueRead(QueueSnapshot queue, ZkReads.Pipelined read, ZkNodes.Created node)
+      implements LeaseInput {}
 
   /** Listing the queue, or checking the grant, failed. */
   record ReadFailed(QuorateException failure) implements LeaseInput {}

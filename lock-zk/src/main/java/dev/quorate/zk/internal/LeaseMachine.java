@@ -127,7 +127,8 @@ final class LeaseMachine {
   }
 
   private static Step queueRead(Rules rules, LeaseStatus s, LeaseInput.QueueRead r) {
-    if (s.phase() != Phase.WAITING) {
+    // A listing sent for a node we no longer wait on lacks our new node: it would queue us again.
+    if (s.phase() != Phase.WAITING || !r.node().equals(s.node())) {
       return Step.stay(s);
     }
     LockNode me = r.queue().find(s.node().name()).orElse(null);

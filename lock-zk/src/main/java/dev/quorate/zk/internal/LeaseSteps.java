@@ -99,7 +99,7 @@ final class LeaseSteps {
       ends.requeue(c.old());
       return Optional.of(create(s));
     } else if (effect instanceof LeaseEffect.ReadQueue r) {
-      return Optional.of(readQueue(r.read()));
+      return readQueue(r.read(), s);
     } else if (effect instanceof LeaseEffect.Admit a) {
       return admit(a);
     } else if (effect instanceof LeaseEffect.WatchBlocker w) {
@@ -167,18 +167,35 @@ final class LeaseSteps {
     }
   }
 
-  /** Lists the queue, or takes {@code pipelined} (read right after our create). */
-  private LeaseInput readQueue(ZkReads.Pipelined pipelined) {
+  /**
+   * Takes {@code pipelined} (read right after our create), or sends the listing and posts its
+   * answer when it is in: a thousand leases woken at once (a failed host's locks) must not hold a
+   * thousand pool threads for a round trip each. The answer names the node it was read for, so that
+   * a listing which crossed a requeue does not count ({@link LeaseMachine}).
+   */
+  private Optional<LeaseInput> readQueue(ZkReads.Pipelined pipelined, LeaseStatus s) {
     if (service.isClosed()) {
-      return new LeaseInput.Close();
+      return Optional.of(new LeaseInput.Close());
     }
     if (granted.isDone()) {
-      return new LeaseInput.Withdraw(null); // its requester gave up: nobody would hold it
+      return Optional.of(new LeaseInput.Withdraw(null)); // its requester gave up
+    }
+    if (pipelined != null) {
+      return Optional.of(queueRead(pipelined, s.node()));
     }
     try {
-      ZkReads.Pipelined read =
-          pipelined != null ? pipelined : nodes.reads().queueAndValue(container);
-      return new LeaseInput.QueueRead(read.queue(), read);
+      ZkReads.Pipelined sent = nodes.reads().queueAndValue(container);
+      CompletableFuture.allOf(sent.children(), sent.value())
+          .whenCompleteAsync((answered, failed) -> post.accept(queueRead(sent, s.node())), steps);
+      return Optional.empty();
+    } catch (QuorateException e) {
+      return Optional.of(failedRead(e));
+    }
+  }
+
+  private LeaseInput queueRead(ZkReads.Pipelined read, ZkNodes.Created node) {
+    try {
+      return new LeaseInput.QueueRead(read.queue(), read, node);
     } catch (QuorateException e) {
       return failedRead(e);
     }

@@ -65,7 +65,8 @@ interface MemberNodes {
   Registration register(MemberRecord record) throws Exception;
 
   /**
-   * Reads every member node and watches them and their list; foreign nodes are skipped.
+   * Returns every member node and watches them and their list; foreign nodes are skipped. A node
+   * read before and unchanged since (its watch has not fired) need not be read again.
    *
    * @param onChange called once when a node or the list changes
    * @return the nodes read

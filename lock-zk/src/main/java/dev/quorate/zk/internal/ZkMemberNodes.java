@@ -5,12 +5,14 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.quorum.MemberId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.CuratorWatcher;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +27,12 @@ public final class ZkMemberNodes implements MemberNodes {
   private final MemberId local;
   private final String who;
   private final ConnectionListeners listeners;
+  private final MemberNodeCache cache = new MemberNodeCache();
+
+  /** One watcher for every node, so a node read again is not watched twice. */
+  private final CuratorWatcher watcher = this::watched;
+
+  private volatile Runnable onChange = () -> {};
 
   ZkMemberNodes(CuratorFramework client, String root, MemberId local) {
     this.client = client;
@@ -99,17 +107,42 @@ public final class ZkMemberNodes implements MemberNodes {
 
   @Override
   public List<Node> read(Runnable onChange) throws InterruptedException {
-    CuratorWatcher watcher = onChange == null ? null : event -> onChange.run();
+    if (onChange == null) {
+      return readAll(); // a reader: nothing to watch, nothing to keep
+    }
+    this.onChange = onChange;
+    cache.begin(session());
+    List<String> children = list(watcher);
+    cache.retain(children);
     List<Node> nodes = new ArrayList<>();
-    List<String> children;
+    for (String child : children) {
+      if (!child.startsWith(PREFIX)) {
+        continue;
+      }
+      Optional<Node> node = cache.fresh(child) ? cache.node(child) : readNode(child, watcher);
+      node.ifPresent(nodes::add);
+    }
+    return nodes;
+  }
+
+  private List<Node> readAll() throws InterruptedException {
+    List<Node> nodes = new ArrayList<>();
+    for (String child : list(null)) {
+      if (child.startsWith(PREFIX)) {
+        readNode(child, null).ifPresent(nodes::add);
+      }
+    }
+    return nodes;
+  }
+
+  private List<String> list(CuratorWatcher watcher) throws InterruptedException {
     try {
-      children =
-          watcher == null
-              ? client.getChildren().forPath(root)
-              : client.getChildren().usingWatcher(watcher).forPath(root);
+      return watcher == null
+          ? client.getChildren().forPath(root)
+          : client.getChildren().usingWatcher(watcher).forPath(root);
     } catch (KeeperException.NoNodeException e) {
       if (watcher == null) {
-        return nodes; // a reader: no member has registered yet
+        return List.of(); // a reader: no member has registered yet
       }
       throw new QuorateException(
           ErrorCode.CONNECTION_LOSS, who + " cannot list " + root + ": it does not exist", e);
@@ -121,34 +154,50 @@ public final class ZkMemberNodes implements MemberNodes {
     } catch (Exception e) {
       throw new QuorateException(ErrorCode.CONNECTION_LOSS, who + " cannot list " + root, e);
     }
-    for (String child : children) {
-      if (!child.startsWith(PREFIX)) {
-        continue;
+  }
+
+  /** Reads one member node; empty if it is gone, foreign, or not readable to this client. */
+  private Optional<Node> readNode(String child, CuratorWatcher watcher)
+      throws InterruptedException {
+    String path = root + "/" + child;
+    Stat stat = new Stat();
+    try {
+      byte[] data =
+          watcher == null
+              ? client.getData().storingStatIn(stat).forPath(path)
+              : client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
+      Optional<Node> node = decode(path, data, stat);
+      if (watcher != null) {
+        cache.put(child, node); // watched now: valid until the watch fires
       }
-      String path = root + "/" + child;
-      Stat stat = new Stat();
-      try {
-        byte[] data =
-            watcher == null
-                ? client.getData().storingStatIn(stat).forPath(path)
-                : client.getData().storingStatIn(stat).usingWatcher(watcher).forPath(path);
-        nodes.add(
-            new Node(MemberRecord.decode(path, data), stat.getEphemeralOwner(), stat.getCzxid()));
-      } catch (KeeperException.NoNodeException e) {
-        continue; // gone between the listing and the read
-      } catch (IllegalArgumentException e) {
-        log.warn("{} ignores a foreign node: {}", who, e.getMessage());
-      } catch (KeeperException.NoAuthException e) {
-        // Members' nodes are readable by every member; one that is not belongs to someone else,
-        // and must not stop every later read (the membership would freeze at its last state).
-        log.warn("{} ignores {}, which it may not read", who, path);
-      } catch (InterruptedException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new QuorateException(ErrorCode.CONNECTION_LOSS, who + " cannot read " + path, e);
-      }
+      return node;
+    } catch (KeeperException.NoNodeException e) {
+      return Optional.empty(); // gone between the listing and the read; nothing watched
+    } catch (KeeperException.NoAuthException e) {
+      // Members' nodes are readable by every member; one that is not belongs to someone else,
+      // and must not stop every later read (the membership would freeze at its last state).
+      log.warn("{} ignores {}, which it may not read", who, path);
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new QuorateException(ErrorCode.CONNECTION_LOSS, who + " cannot read " + path, e);
     }
-    return nodes;
+  }
+
+  private Optional<Node> decode(String path, byte[] data, Stat stat) {
+    try {
+      return Optional.of(
+          new Node(MemberRecord.decode(path, data), stat.getEphemeralOwner(), stat.getCzxid()));
+    } catch (IllegalArgumentException e) {
+      log.warn("{} ignores a foreign node: {}", who, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private void watched(WatchedEvent event) {
+    cache.watched(event);
+    onChange.run();
   }
 
   @Override

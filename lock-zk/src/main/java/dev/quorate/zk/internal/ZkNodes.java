@@ -34,6 +34,7 @@ final class ZkNodes {
   private final ZkSession session;
   private final CuratorFramework client;
   private final ZkReads reads;
+  private final SeenContainers seenContainers = new SeenContainers();
 
   ZkNodes(ZkSession session) {
     this.session = session;
@@ -105,6 +106,7 @@ final class ZkNodes {
         new CompletableFuture<>();
     ZkReads.Pipelined read;
     try {
+      seenContainers.createIfUnseen(client, container, session.acls());
       lockNodeCreate(new Stat())
           .inBackground((c, event) -> reply.complete(event))
           .forPath(container + "/" + prefix, session.owner());
@@ -134,6 +136,7 @@ final class ZkNodes {
           KeeperException.create(KeeperException.Code.get(event.getResultCode()), container));
     }
     String path = event.getName();
+    seenContainers.seen(container);
     try {
       return queued(container, prefix, path, event.getStat(), read);
     } catch (RuntimeException e) {

@@ -50,7 +50,7 @@ class LeaseMachineTest {
 
   @Test
   void anUncontendedRequestIsAdmittedAndGrantedWithItsNodesCzxidAsToken() {
-    Step read = next(WAITS, waiting(), new LeaseInput.QueueRead(queue(MINE), null));
+    Step read = next(WAITS, waiting(), new LeaseInput.QueueRead(queue(MINE), null, MINE));
     assertThat(read.effects()).singleElement().isInstanceOf(LeaseEffect.Admit.class);
 
     Step grant = next(WAITS, waiting(), new LeaseInput.Admitted(VALUE, false));
@@ -66,14 +66,14 @@ class LeaseMachineTest {
   @Test
   void aBlockedRequestWatchesTheNearestBlockerOrFailsIfItMayNotWait() {
     QueueSnapshot blocked = queue(OTHER, MINE);
-    Step waits = next(WAITS, waiting(), new LeaseInput.QueueRead(blocked, null));
+    Step waits = next(WAITS, waiting(), new LeaseInput.QueueRead(blocked, null, MINE));
     assertThat(waits.effects())
         .containsExactly(new LeaseEffect.WatchBlocker(blocked.find(OTHER.name()).orElseThrow()));
 
     LeaseStatus tryOnce =
         next(TRY_ONCE, LeaseStatus.requesting(LockMode.EX), new LeaseInput.Created(MINE, null))
             .state();
-    Step fails = next(TRY_ONCE, tryOnce, new LeaseInput.QueueRead(blocked, null));
+    Step fails = next(TRY_ONCE, tryOnce, new LeaseInput.QueueRead(blocked, null, MINE));
     assertThat(fails.state().phase()).isEqualTo(Phase.WITHDRAWN);
     assertThat(fails.effects().get(0))
         .isInstanceOfSatisfying(
@@ -85,7 +85,7 @@ class LeaseMachineTest {
 
   @Test
   void aWaitingRequestWhoseNodeVanishedOrWhoseSessionEndedQueuesAgain() {
-    Step vanished = next(WAITS, waiting(), new LeaseInput.QueueRead(queue(OTHER), null));
+    Step vanished = next(WAITS, waiting(), new LeaseInput.QueueRead(queue(OTHER), null, MINE));
     assertThat(vanished.state().phase()).isEqualTo(Phase.CREATING);
     assertThat(vanished.effects()).containsExactly(new LeaseEffect.Create(MINE));
 
@@ -93,6 +93,26 @@ class LeaseMachineTest {
     assertThat(newSession.effects()).containsExactly(new LeaseEffect.Create(MINE));
     Step sameSession = next(WAITS, waiting(), new LeaseInput.Reconnected(SESSION));
     assertThat(sameSession.effects()).containsExactly(new LeaseEffect.ReadQueue(null));
+  }
+
+  @Test
+  void aListingSentForANodeTheRequestNoLongerWaitsOnIsDropped() {
+    // Waiting on MINE, the lease lists the queue; before the answer comes its node vanishes, a
+    // pipelined listing queues it again, and it now waits on AGAIN behind OTHER.
+    Step vanished = next(WAITS, waiting(), new LeaseInput.QueueRead(queue(OTHER), null, MINE));
+    ZkNodes.Created again = node(LockNode.requestPrefix(LockMode.EX), 3);
+    LeaseStatus requeued =
+        next(WAITS, vanished.state(), new LeaseInput.Created(again, null)).state();
+    assertThat(requeued.node()).isEqualTo(again);
+
+    // The first listing, sent for MINE, answers now: it lacks AGAIN but must not queue it again.
+    Step late = next(WAITS, requeued, new LeaseInput.QueueRead(queue(OTHER), null, MINE));
+    assertThat(late.state()).isEqualTo(requeued);
+    assertThat(late.effects()).isEmpty();
+
+    Step current =
+        next(WAITS, requeued, new LeaseInput.QueueRead(queue(OTHER, again), null, again));
+    assertThat(current.effects()).singleElement().isInstanceOf(LeaseEffect.WatchBlocker.class);
   }
 
   @Test

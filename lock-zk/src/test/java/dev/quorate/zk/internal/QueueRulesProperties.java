@@ -203,7 +203,7 @@ class QueueRulesProperties {
   private static void evaluate(Member m, Queue queue) {
     QueueSnapshot snapshot = queue.snapshot();
     if (!m.state.phase().held()) {
-      apply(m, new LeaseInput.QueueRead(snapshot, null), queue);
+      apply(m, new LeaseInput.QueueRead(snapshot, null, m.state.node()), queue);
     } else if (m.pending != null && m.retiring == null) {
       switch (ConversionRule.of(snapshot, m.pending.name())) {
         case DEADLOCK, VANISHED -> {

@@ -1,0 +1,112 @@
+package dev.quorate.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+
+/**
+ * A host carrying N VMs dies: its member holds one lock per VM; a survivor waits for all N. The
+ * holder's connection is cut as a dead host's would be (nothing is deleted), so its session expires
+ * on the server after the session timeout and its lock nodes go with it; the survivor must then be
+ * granted all N. Timed from the server-side expiry (seen as the deletion of a canary ephemeral node
+ * of the holder's session by a third client) to the last grant.
+ */
+final class Failover {
+  static final String TITLE = "bulk failover (a host holding N locks dies)";
+
+  private Failover() {}
+
+  static ScalePoint run(
+      BenchCluster cluster, BulkMember.Library library, int n, Duration session, String run)
+      throws Exception {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      names.add("failover-" + run + "-" + n + "-" + i);
+    }
+    try (CutProxy proxy = new CutProxy(cluster.follower());
+        BulkMember holder = library.newMember(cluster, proxy.connectString(), session);
+        BulkMember survivor =
+            library.newMember(cluster, cluster.follower(), Duration.ofSeconds(10));
+        CuratorFramework observer = cluster.newClient()) {
+      observer.start();
+      observer.blockUntilConnected();
+      for (String name : names) {
+        holder.hold(name);
+      }
+      long negotiated = holder.client().getZookeeperClient().getZooKeeper().getSessionTimeout();
+      String canary =
+          holder
+              .client()
+              .create()
+              .creatingParentContainersIfNeeded()
+              .withMode(CreateMode.EPHEMERAL)
+              .forPath("/bench/canary/" + library.name() + "-" + run + "-" + n);
+      long queuedBefore = cluster.nodeCount();
+      long[] grantedAt = new long[n];
+      List<CompletableFuture<Void>> grants = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int index = i;
+        grants.add(
+            survivor
+                .request(names.get(i), Scenarios.ACQUIRE_BOUND.plusMillis(negotiated))
+                .thenRun(() -> grantedAt[index] = System.nanoTime()));
+      }
+      Waits.until(
+          () -> cluster.nodeCount() >= queuedBefore + n, Scenarios.ACQUIRE_BOUND, "N requests");
+      AtomicLong expiredAt = new AtomicLong();
+      CountDownLatch expired = new CountDownLatch(1);
+      Watcher onExpiry =
+          (WatchedEvent event) -> {
+            if (event.getType() == Watcher.Event.EventType.NodeDeleted) {
+              expiredAt.set(System.nanoTime());
+              expired.countDown();
+            }
+          };
+      if (observer.checkExists().usingWatcher(onExpiry).forPath(canary) == null) {
+        throw new IllegalStateException("canary " + canary + " gone before the cut");
+      }
+      long requestsBefore = cluster.requestsReceived();
+      long cutAt = System.nanoTime();
+      proxy.cut();
+      if (!expired.await(negotiated + 30_000, TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("the holder's session did not expire");
+      }
+      CompletableFuture.allOf(grants.toArray(CompletableFuture[]::new))
+          .get(Scenarios.ACQUIRE_BOUND.toNanos() + negotiated * 1_000_000, TimeUnit.NANOSECONDS);
+      long requests = cluster.requestsReceived() - requestsBefore;
+      long[] afterExpiry = new long[n];
+      for (int i = 0; i < n; i++) {
+        afterExpiry[i] = grantedAt[i] - expiredAt.get();
+      }
+      Arrays.sort(afterExpiry);
+      double allMillis = afterExpiry[n - 1] / 1e6;
+      Map<String, Double> figures = new LinkedHashMap<>();
+      figures.put("session timeout ms", (double) negotiated);
+      figures.put("cut to expiry ms", (expiredAt.get() - cutAt) / 1e6);
+      figures.put("expiry to all granted ms", allMillis);
+      figures.put("cut to all granted ms", (afterExpiry[n - 1] + expiredAt.get() - cutAt) / 1e6);
+      figures.put("p50 grant after expiry ms", ScalePoint.percentileMillis(afterExpiry, 0.50));
+      figures.put("p99 grant after expiry ms", ScalePoint.percentileMillis(afterExpiry, 0.99));
+      figures.put("ZK requests per lock", requests / (double) n);
+      survivor.releaseAll();
+      return new ScalePoint(
+          TITLE,
+          library.name(),
+          n,
+          n / (allMillis / 1e3),
+          ScalePoint.percentileMillis(afterExpiry, 0.99),
+          figures);
+    }
+  }
+}

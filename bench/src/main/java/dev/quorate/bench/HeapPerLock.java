@@ -1,0 +1,151 @@
+package dev.quorate.bench;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+
+/**
+ * Heap per held lease and per waiting request at N, measured the same way for every library: the
+ * heap in use after full collections, before and after a member takes N locks, and again after a
+ * second member queues a request on each. The servers run in this JVM, so the figures include the
+ * lock nodes in three servers' trees; the raw row (N bare ephemeral nodes, no lock library) shows
+ * that share. Threads are counted before and after the waits.
+ */
+final class HeapPerLock {
+  static final String TITLE = "heap per lease and per waiting request";
+
+  /** Containers are made ahead, so the measured part is the locks, not the parents. */
+  private static final int OUTSTANDING = 500;
+
+  /**
+   * Requests are queued in batches of this many, each batch once the one before is in the servers'
+   * tree, as a host taking over many VMs would pace them; the heap is measured after the last.
+   */
+  private static final int BATCH = 250;
+
+  /** Longer than the keep-alive of idle pool threads (Quorate's: 10 s). */
+  private static final Duration IDLE_THREADS_END = Duration.ofSeconds(11);
+
+  /** How long the measured requests may wait: longer than any measurement. */
+  private static final Duration WAITING = Duration.ofMinutes(10);
+
+  private HeapPerLock() {}
+
+  static ScalePoint run(BenchCluster cluster, BulkMember.Library library, int n, String run)
+      throws Exception {
+    List<String> names = new ArrayList<>();
+    try (CuratorFramework setup = cluster.newClient()) {
+      setup.start();
+      setup.blockUntilConnected();
+      for (int i = 0; i < n; i++) {
+        names.add("heap-" + run + "-" + n + "-" + i);
+      }
+      createContainers(setup, names.stream().map(library::container).toList());
+    }
+    try (BulkMember holder =
+            library.newMember(cluster, cluster.follower(), Duration.ofSeconds(10));
+        BulkMember waiter =
+            library.newMember(cluster, cluster.follower(), Duration.ofSeconds(10))) {
+      long heapBefore = usedHeap();
+      for (String name : names) {
+        holder.hold(name);
+      }
+      long heapHeld = usedHeap();
+      int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+      long nodesBefore = cluster.nodeCount();
+      for (int from = 0; from < n; from += BATCH) {
+        List<String> batch = names.subList(from, Math.min(n, from + BATCH));
+        batch.forEach(name -> waiter.request(name, WAITING)); // waiting, not failing, if slow
+        long queued = nodesBefore + from + batch.size();
+        Waits.until(() -> cluster.nodeCount() >= queued, waitBound(BATCH), "a batch queued");
+      }
+      long heapWaiting = usedHeap();
+      int threadsWaiting = ManagementFactory.getThreadMXBean().getThreadCount();
+      // Threads that only carried a request while it was being queued end when idle.
+      TimeUnit.NANOSECONDS.sleep(IDLE_THREADS_END.toNanos()); // a measurement window
+      int threadsLater = ManagementFactory.getThreadMXBean().getThreadCount();
+      Map<String, Double> figures = new LinkedHashMap<>();
+      figures.put("KB per held lease", (heapHeld - heapBefore) / 1024.0 / n);
+      figures.put("KB per waiting request", (heapWaiting - heapHeld) / 1024.0 / n);
+      figures.put("threads per waiting request", (threadsWaiting - threadsBefore) / (double) n);
+      figures.put(
+          "threads per waiting request 11 s later", (threadsLater - threadsBefore) / (double) n);
+      return new ScalePoint(TITLE, library.name(), n, Double.NaN, Double.NaN, figures);
+    }
+  }
+
+  /** N bare ephemeral nodes with a payload as long as Quorate's owner id: the servers' share. */
+  static ScalePoint raw(BenchCluster cluster, int n, String run) throws Exception {
+    byte[] payload =
+        "host.example/12345/0f0e0d0c-0b0a-0908-0706-050403020100".getBytes(StandardCharsets.UTF_8);
+    try (CuratorFramework client = cluster.newClient()) {
+      client.start();
+      client.blockUntilConnected();
+      List<String> containers = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        containers.add("/bench/heap-raw-" + run + "-" + n + "/" + i);
+      }
+      createContainers(client, containers);
+      long heapBefore = usedHeap();
+      Semaphore outstanding = new Semaphore(OUTSTANDING);
+      for (String container : containers) {
+        outstanding.acquire();
+        client
+            .create()
+            .withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+            .inBackground((c, event) -> outstanding.release())
+            .forPath(container + "/n-", payload);
+      }
+      outstanding.acquire(OUTSTANDING);
+      long heapHeld = usedHeap();
+      Map<String, Double> figures = new LinkedHashMap<>();
+      figures.put("KB per held lease", (heapHeld - heapBefore) / 1024.0 / n);
+      return new ScalePoint(
+          TITLE, "raw ephemeral node (servers' share)", n, Double.NaN, Double.NaN, figures);
+    }
+  }
+
+  private static Duration waitBound(int n) {
+    return Scenarios.ACQUIRE_BOUND.plusMillis(20L * n);
+  }
+
+  /** Makes the containers with up to {@link #OUTSTANDING} creates in flight. */
+  private static void createContainers(CuratorFramework client, List<String> paths)
+      throws Exception {
+    client.createContainers(paths.get(0));
+    Semaphore outstanding = new Semaphore(OUTSTANDING);
+    for (String path : paths.subList(1, paths.size())) {
+      outstanding.acquire();
+      client
+          .create()
+          .withMode(CreateMode.CONTAINER)
+          .inBackground((c, event) -> outstanding.release())
+          .forPath(path);
+    }
+    if (!outstanding.tryAcquire(OUTSTANDING, 60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("containers not made within 60 s");
+    }
+  }
+
+  /** The heap in use after full collections (until it stops shrinking, at most five). */
+  static long usedHeap() {
+    long used = Long.MAX_VALUE;
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      long now = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      if (now >= used) {
+        return Math.min(used, now);
+      }
+      used = now;
+    }
+    return used;
+  }
+}
