@@ -301,6 +301,7 @@ public final class QemuProcess implements QemuGuest {
               + ": "
               + info.get("error-desc"));
     }
+    awaitRunStateBeyond("finish-migrate", deadline);
     long transferred =
         info.get("ram") instanceof Map<?, ?> ram && ram.get("transferred") instanceof Long l
             ? l
@@ -310,6 +311,25 @@ public final class QemuProcess implements QemuGuest {
         Duration.ofMillis(number(info, "total-time")),
         transferred,
         elapsed);
+  }
+
+  /**
+   * QEMU reports a migration completed a moment before the source's run state moves on from
+   * finish-migrate to postmigrate, and announces that move with no event: asks until it has, so
+   * that the source reads as stopped for good once a migration returns.
+   */
+  private void awaitRunStateBeyond(String state, long deadline) throws InterruptedException {
+    while (true) {
+      Object answer = qmp().execute("query-status", Map.of(), config.commandTimeout());
+      if (!(answer instanceof Map<?, ?> m) || !state.equals(m.get("status"))) {
+        return;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new VmException(
+            ErrorCode.LOCK_TIMEOUT, name() + " still in run state " + state + " after migrating");
+      }
+      Thread.sleep(5);
+    }
   }
 
   private static long number(Map<?, ?> info, String key) {
