@@ -16,6 +16,7 @@ import dev.quorate.lock.PermitEvent;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.Semaphore;
 import dev.quorate.quorum.MemberId;
+import dev.quorate.quorum.NoQuorumPolicy;
 import dev.quorate.quorum.QuorumGate;
 import dev.quorate.quorum.QuorumPolicy;
 import dev.quorate.quorum.QuorumService;
@@ -43,17 +44,11 @@ class GatedRecipesQuorumTest {
   private static final Set<MemberId> QUORATE = Set.of(MemberId.of(1), MemberId.of(2));
   private static final Set<MemberId> ALONE = Set.of(MemberId.of(1));
 
+  private static final Topology THREE =
+      Topology.builder().member(1, 1, "hv-1").member(2, 1, "hv-2").member(3, 1, "hv-3").build();
+
   private final QuorumService quorum =
-      QuorumService.builder(
-              QuorumPolicy.builder(
-                      Topology.builder()
-                          .member(1, 1, "hv-1")
-                          .member(2, 1, "hv-2")
-                          .member(3, 1, "hv-3")
-                          .build())
-                  .build(),
-              MemberId.of(1))
-          .build();
+      QuorumService.builder(QuorumPolicy.builder(THREE).build(), MemberId.of(1)).build();
   private final LockManager manager = QuorumGate.requireQuorum(LockManager.inProcess(), quorum);
 
   @AfterEach
@@ -73,7 +68,8 @@ class GatedRecipesQuorumTest {
 
     quorum.update(ALONE);
 
-    assertThat(leadership.isLeading()).isFalse();
+    // Heard without anybody looking at the leadership: the quorum event alone ends it.
+    await().atMost(PATIENCE).until(() -> ends.size() == 1);
     assertThat(leadership.state()).isEqualTo(LeaseState.LOST);
     assertThatThrownBy(leadership::checkValid).isInstanceOf(LeaseLostException.class);
     assertNoQuorum(() -> join(waiting));
@@ -100,11 +96,12 @@ class GatedRecipesQuorumTest {
 
     quorum.update(ALONE);
 
+    // Heard without anybody looking at the permit: the quorum event alone ends it.
+    await().atMost(PATIENCE).until(() -> !events.isEmpty());
     assertThat(permit.state()).isEqualTo(LeaseState.LOST);
     assertThatThrownBy(permit::checkValid).isInstanceOf(LeaseLostException.class);
     assertNoQuorum(() -> join(waiting));
     permit.release();
-    await().atMost(PATIENCE).until(() -> !events.isEmpty());
     assertThat(events)
         .singleElement()
         .satisfies(
@@ -114,6 +111,44 @@ class GatedRecipesQuorumTest {
               assertThat(event.to()).isEqualTo(LeaseState.LOST);
               assertThat(event.cause()).contains("quorum lost");
             });
+  }
+
+  @Test
+  void aLeaderStopsLeadingAndAPermitEndsTheMomentQuorumIsLost() throws Exception {
+    quorum.update(QUORATE);
+    Leadership leadership = manager.election("scheduler").campaign("a");
+    Permit permit = manager.semaphore("vm-starts", 1).acquire();
+
+    quorum.update(ALONE);
+
+    // Before the quorum event reaches the gate's listener, which runs on another thread.
+    assertThat(leadership.isLeading()).isFalse();
+    assertThat(permit.state()).isEqualTo(LeaseState.LOST);
+  }
+
+  @Test
+  void underFreezeHoldersKeepTheirGrantsButWaitingRequestsAreWithdrawn() throws Exception {
+    try (QuorumService frozen =
+            QuorumService.builder(QuorumPolicy.builder(THREE).build(), MemberId.of(1))
+                .noQuorumPolicy(NoQuorumPolicy.FREEZE)
+                .build();
+        LockManager gated = QuorumGate.requireQuorum(LockManager.inProcess(), frozen)) {
+      frozen.update(QUORATE);
+      Election election = gated.election("scheduler");
+      Semaphore starts = gated.semaphore("vm-starts", 1);
+      Leadership leadership = election.campaign("a");
+      Permit permit = starts.acquire();
+      CompletableFuture<Leadership> campaign = election.campaignAsync("b");
+      CompletableFuture<Permit> request = starts.acquireAsync();
+
+      frozen.update(ALONE);
+
+      // Nothing new may start without quorum, not even what was asked for before the loss.
+      assertNoQuorum(() -> join(campaign));
+      assertNoQuorum(() -> join(request));
+      assertThat(leadership.isLeading()).isTrue();
+      assertThat(permit.state()).isEqualTo(LeaseState.GRANTED);
+    }
   }
 
   @Test
