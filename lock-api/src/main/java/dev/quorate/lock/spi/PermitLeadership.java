@@ -1,19 +1,12 @@
 package dev.quorate.lock.spi;
 
-import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Leader;
 import dev.quorate.lock.Leadership;
-import dev.quorate.lock.LeadershipEnd;
 import dev.quorate.lock.LeadershipListener;
-import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.Permit;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A leadership held as the one permit of a seat. It ends at the permit's first state that is not
@@ -24,16 +17,13 @@ final class PermitLeadership implements Leadership {
   private final String election;
   private final Leader leader;
   private final Permit permit;
-  private final SerialExecutor queue;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final List<LeadershipListener> listeners = new ArrayList<>();
-  private LeadershipEnd ended;
+  private final LeadershipEnds ends;
 
   PermitLeadership(String election, Leader leader, Permit permit, Executor events) {
     this.election = election;
     this.leader = leader;
     this.permit = permit;
-    this.queue = new SerialExecutor(events);
+    this.ends = new LeadershipEnds(this, events);
     permit.addListener(
         event -> {
           if (event.to() != LeaseState.GRANTED) {
@@ -63,48 +53,22 @@ final class PermitLeadership implements Leadership {
 
   @Override
   public LeaseState state() {
-    lock.lock();
-    try {
-      return ended == null ? LeaseState.GRANTED : ended.state();
-    } finally {
-      lock.unlock();
-    }
+    return ends.state();
   }
 
   @Override
   public void checkValid() {
-    LeaseState now = state();
-    if (now != LeaseState.GRANTED) {
-      throw new LeaseLostException(
-          now == LeaseState.LOST ? ErrorCode.LEASE_LOST : ErrorCode.LEASE_RELEASED,
-          this + " is over (" + now + ")");
-    }
+    ends.checkValid(state());
   }
 
   @Override
   public void addListener(LeadershipListener listener) {
-    Objects.requireNonNull(listener, "listener");
-    lock.lock();
-    try {
-      if (ended == null) {
-        listeners.add(listener);
-        return;
-      }
-      LeadershipEnd end = ended;
-      queue.execute(() -> listener.onEnd(end));
-    } finally {
-      lock.unlock();
-    }
+    ends.add(listener);
   }
 
   @Override
   public void removeListener(LeadershipListener listener) {
-    lock.lock();
-    try {
-      listeners.remove(listener);
-    } finally {
-      lock.unlock();
-    }
+    ends.remove(listener);
   }
 
   @Override
@@ -113,24 +77,9 @@ final class PermitLeadership implements Leadership {
   }
 
   private void end(LeaseState state, String cause) {
-    LeadershipEnd end;
-    List<LeadershipListener> audience;
-    lock.lock();
-    try {
-      if (ended != null) {
-        return;
-      }
-      end = new LeadershipEnd(this, state, cause);
-      ended = end;
-      audience = List.copyOf(listeners);
-      listeners.clear();
-      if (!audience.isEmpty()) {
-        queue.execute(() -> audience.forEach(listener -> listener.onEnd(end)));
-      }
-    } finally {
-      lock.unlock();
+    if (ends.end(state, cause)) {
+      permit.release();
     }
-    permit.release();
   }
 
   @Override

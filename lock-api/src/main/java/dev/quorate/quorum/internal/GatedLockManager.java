@@ -1,14 +1,18 @@
 package dev.quorate.quorum.internal;
 
 import dev.quorate.lock.BlockingCallback;
+import dev.quorate.lock.Election;
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.Leadership;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.Lock;
 import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.Mechanism;
+import dev.quorate.lock.Permit;
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.Semaphore;
 import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.lock.spi.LockHandle;
 import dev.quorate.quorum.NoQuorumPolicy;
@@ -20,6 +24,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -30,6 +35,7 @@ public final class GatedLockManager implements LockManager {
   private final QuorumService quorum;
   private final Executor events = DaemonThreads.idleEnding("quorate-gate-events");
   private final Map<Lease, GatedLease> leases = new ConcurrentHashMap<>();
+  private final Set<Revocable> held = ConcurrentHashMap.newKeySet(); // permits and leaderships
   private final PendingRequests pending = new PendingRequests();
   private final QuorumListener revoker = this::onQuorumChange;
 
@@ -54,6 +60,9 @@ public final class GatedLockManager implements LockManager {
       for (GatedLease lease : leases.values()) {
         lease.revoke(cause);
       }
+      for (Revocable grant : held) {
+        grant.revoke(cause);
+      }
     }
   }
 
@@ -63,8 +72,13 @@ public final class GatedLockManager implements LockManager {
   }
 
   void checkQuorum(String resource, LockMode mode) {
+    checkQuorum(mode + " on '" + resource + "'");
+  }
+
+  /** Refuses {@code what} (a request, described for the message) unless grants are allowed. */
+  void checkQuorum(String what) {
     if (!quorum.grantsAllowed()) {
-      throw noQuorum(mode + " on '" + resource + "'");
+      throw noQuorum(what);
     }
   }
 
@@ -92,6 +106,30 @@ public final class GatedLockManager implements LockManager {
 
   void forget(Lease inner) {
     leases.remove(inner);
+  }
+
+  void forget(Revocable grant) {
+    held.remove(grant);
+  }
+
+  /** Wraps a fresh permit, giving it back if quorum was lost while it was being granted. */
+  Permit admit(Permit granted) {
+    return admit(
+        new GatedPermit(this, granted, events), "a permit of '" + granted.semaphore() + "'");
+  }
+
+  /** Wraps a fresh leadership, resigning it if quorum was lost while it was being won. */
+  Leadership admit(Leadership won) {
+    return admit(new GatedLeadership(this, won, events), "leading '" + won.election() + "'");
+  }
+
+  private <T extends Revocable> T admit(T grant, String what) {
+    held.add(grant); // before the look below: a loss from now on revokes it, or the look sees it
+    if (!quorum.grantsAllowed()) {
+      grant.revoke("granted as quorum was lost");
+      throw noQuorum(what);
+    }
+    return grant;
   }
 
   /** Wraps a fresh grant, giving it back if quorum was lost while it was being granted. */
@@ -153,6 +191,16 @@ public final class GatedLockManager implements LockManager {
       options.acquireTimeout().ifPresent(builder::acquireTimeout);
     }
     return builder.build();
+  }
+
+  @Override
+  public Election election(String name) {
+    return new GatedElection(this, inner.election(name));
+  }
+
+  @Override
+  public Semaphore semaphore(String name, int permits) {
+    return new GatedSemaphore(this, inner.semaphore(name, permits));
   }
 
   @Override
