@@ -1,5 +1,6 @@
 package dev.quorate.lock.metrics;
 
+import dev.quorate.lock.Election;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.Lock;
 import dev.quorate.lock.LockInspection;
@@ -7,8 +8,12 @@ import dev.quorate.lock.LockManager;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.Mechanism;
 import dev.quorate.lock.Revocation;
+import dev.quorate.lock.Semaphore;
 
-/** A lock manager that records into {@link LockMeters}; everything else is the inner manager's. */
+/**
+ * A lock manager that records into {@link LockMeters}; everything else (inspection, elections,
+ * semaphores) is the inner manager's.
+ */
 final class MeasuredManager implements LockManager {
   private final LockManager inner;
   private final LockMeters meters;
@@ -38,6 +43,16 @@ final class MeasuredManager implements LockManager {
     Revocation done = inner.revoke(resource, token, requestedBy, reason);
     meters.revoked();
     return done;
+  }
+
+  @Override
+  public Election election(String name) {
+    return inner.election(name);
+  }
+
+  @Override
+  public Semaphore semaphore(String name, int permits) {
+    return inner.semaphore(name, permits);
   }
 
   @Override

@@ -97,4 +97,13 @@ class LockMetricsTest {
     LockOptions mine = LockOptions.builder().acquireTimeout(Duration.ofSeconds(1)).build();
     assertThat(manager.lock("r", mine).options()).isSameAs(mine);
   }
+
+  @Test
+  void electionsAndSemaphoresStillWorkThroughTheMeasuredManager() throws Exception {
+    try (var leadership = manager.election("e").campaign("node-a");
+        var permit = manager.semaphore("s", 2).acquire()) {
+      assertThat(leadership.isLeading()).isTrue();
+      assertThat(permit.state()).isEqualTo(LeaseState.GRANTED);
+    }
+  }
 }
