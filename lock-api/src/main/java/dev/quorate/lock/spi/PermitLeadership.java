@@ -53,6 +53,11 @@ final class PermitLeadership implements Leadership {
 
   @Override
   public LeaseState state() {
+    // Asked on every look: the permit's listener hears a loss later, on the event thread.
+    LeaseState now = permit.state();
+    if (now != LeaseState.GRANTED) {
+      end(LeaseState.LOST, "permit " + now);
+    }
     return ends.state();
   }
 

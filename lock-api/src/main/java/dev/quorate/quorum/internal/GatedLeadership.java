@@ -57,6 +57,11 @@ final class GatedLeadership implements Leadership, Revocable {
     if (gate.mustRevoke()) {
       revoke("quorum lost");
     }
+    // Asked on every look: the inner leadership's listener hears its end later.
+    LeaseState now = inner.state();
+    if (now != LeaseState.GRANTED) {
+      end(now, "leadership " + now);
+    }
     return ends.state();
   }
 

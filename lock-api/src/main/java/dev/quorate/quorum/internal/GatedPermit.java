@@ -1,6 +1,8 @@
 package dev.quorate.quorum.internal;
 
+import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
+import dev.quorate.lock.LeaseLostException;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.Permit;
 import dev.quorate.lock.PermitEvent;
@@ -65,12 +67,25 @@ final class GatedPermit implements Permit, Revocable {
     if (gate.mustRevoke()) {
       revoke("quorum lost");
     }
-    return states.get();
+    LeaseState own = states.get();
+    if (own.isFinal()) {
+      return own;
+    }
+    // Asked on every look: the inner permit's listener hears a change later, on the event thread.
+    LeaseState now = inner.state();
+    if (now.isFinal()) {
+      end(now, "permit " + now);
+      return states.get();
+    }
+    return now;
   }
 
   @Override
   public void checkValid() {
-    state();
+    LeaseState now = state();
+    if (now == LeaseState.SUSPECT) {
+      throw new LeaseLostException(ErrorCode.LEASE_SUSPECT, this + " is " + now);
+    }
     states.checkValid(toString());
   }
 
