@@ -186,11 +186,27 @@ final class LeaseSteps {
     try {
       ZkReads.Pipelined sent = nodes.reads().queueAndValue(container);
       CompletableFuture.allOf(sent.children(), sent.value())
-          .whenCompleteAsync((answered, failed) -> post.accept(queueRead(sent, s.node())), steps);
+          .whenCompleteAsync((answered, failed) -> post.accept(answer(sent, s.node())), steps);
       return Optional.empty();
     } catch (QuorateException e) {
       return Optional.of(failedRead(e));
     }
+  }
+
+  /**
+   * The answer of a queue read sent earlier, looked at on the steps. A suspension heard between the
+   * answer and now found the lease still waiting and changed nothing, so a grant from this answer
+   * would say GRANTED on a suspended connection: while it is down, the answer counts as a failed
+   * read, and the reconnection reads the queue again.
+   */
+  private LeaseInput answer(ZkReads.Pipelined read, ZkNodes.Created node) {
+    if (!service.isConnected()) {
+      return failedRead(
+          new QuorateException(
+              ErrorCode.CONNECTION_LOSS,
+              "connection to ZooKeeper suspended before the queue of " + container + " was read"));
+    }
+    return queueRead(read, node);
   }
 
   private LeaseInput queueRead(ZkReads.Pipelined read, ZkNodes.Created node) {

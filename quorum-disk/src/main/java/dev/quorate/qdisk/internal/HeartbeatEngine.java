@@ -491,6 +491,11 @@ final class HeartbeatEngine implements QuorumDisk {
 
   private void fence(SelfFenceReason reason, String detail) {
     if (!phase.compareAndSet(Phase.RUNNING, Phase.FENCED)) {
+      if (reason == SelfFenceReason.DUPLICATE_NODE_ID && phase.get() == Phase.CLOSED) {
+        // close() overtook this beat after its phase check: it must fence, not write STOPPED into
+        // the other writer's slot (a beat finding a second writer holds tickLock, as close() does).
+        foreignAtClose = detail;
+      }
       return;
     }
     // Stop acting before anything else: no vote, no master claim from here on.
