@@ -70,6 +70,29 @@ public abstract class RevocationTck extends ConversionTck {
   }
 
   @Test
+  void aRevokedHolderWhoseUpConversionWaitsLosesTheLeaseAndTheConversion() throws Exception {
+    if (!inspectsAndRevokes() || !supportedModes().contains(LockMode.PR)) {
+      return;
+    }
+    String resource = freshResource();
+    Lease holder = grant(manager(), resource, LockMode.PR);
+    Lease other = grant(peer(), resource, LockMode.PR);
+    CompletableFuture<Lease> upward = holder.convertAsync(LockMode.EX);
+    eventually().until(() -> manager().inspect(resource).queue().size() == 1);
+
+    manager().revoke(resource, holder.token(), "tck", "revoked while converting");
+    other.release(); // frees the conversion's only blocker
+
+    eventually().until(() -> holder.state() == LeaseState.LOST);
+    assertThatThrownBy(() -> upward.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+        .isInstanceOf(java.util.concurrent.ExecutionException.class); // never granted from it
+    assertThat(holder.mode()).isEqualTo(LockMode.PR);
+    Lease next = grant(peer(), resource, LockMode.EX);
+    assertThat(next.token()).isGreaterThan(holder.token());
+    next.release();
+  }
+
+  @Test
   void inspectOfAResourceNobodyLockedIsFree() throws Exception {
     if (!inspectsAndRevokes()) {
       return;

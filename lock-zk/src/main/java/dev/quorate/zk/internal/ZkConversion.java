@@ -164,7 +164,16 @@ final class ZkConversion {
       // waited for starts to queue behind it instead), so it watches the whole queue.
       QueueSnapshot queue = watch.queueForConversion();
       ConversionRule rule = ConversionRule.of(queue, pending.name());
-      if (rule == ConversionRule.VANISHED) {
+      if (queue.find(held.node().name()).isEmpty()) {
+        // The held node went (a revocation, its session's end) while the conversion waited: never
+        // grant the conversion from it; the lease is lost, and its deletion event may come later.
+        fail(
+            new QuorateException(
+                ErrorCode.LEASE_LOST,
+                "lock node " + held.node().path() + " was deleted while converting"),
+            true);
+        events.accept(new LeaseInput.NodeDeleted(held.node().path()));
+      } else if (rule == ConversionRule.VANISHED) {
         fail(
             new QuorateException(
                 ErrorCode.LEASE_LOST, "conversion node " + pending.path() + " vanished"),
