@@ -62,7 +62,10 @@ final class ZkPermit extends HeldPermit {
     try {
       Stat stat = queue.client().checkExists().usingWatcher(nodeWatcher).forPath(node);
       if (stat != null && stat.getEphemeralOwner() == CuratorClients.sessionId(queue.client())) {
-        move(LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session");
+        // Suspended again since the check: stay SUSPECT, the next reconnection confirms again.
+        if (queue.client().getZookeeperClient().isConnected()) {
+          move(LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session");
+        }
       } else {
         end(LeaseState.LOST, "permit node gone after reconnecting (session ended)");
       }
