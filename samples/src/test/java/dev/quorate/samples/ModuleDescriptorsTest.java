@@ -50,7 +50,10 @@ class ModuleDescriptorsTest {
         .filteredOn(e -> !e.isQualified())
         .extracting(ModuleDescriptor.Exports::source)
         .containsExactlyInAnyOrder(
-            "dev.quorate.lock", "dev.quorate.quorum", "dev.quorate.lock.spi");
+            "dev.quorate.lock",
+            "dev.quorate.quorum",
+            "dev.quorate.lock.spi",
+            "dev.quorate.lock.metrics");
     assertThat(descriptor("samples").exports()).isEmpty();
     assertThat(descriptor("quorum-disk/daemon").exports()).isEmpty();
   }
