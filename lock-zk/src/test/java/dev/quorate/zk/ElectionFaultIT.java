@@ -120,7 +120,7 @@ class ElectionFaultIT {
     assertThat(second.get().token().isNewerThan(first.token())).isTrue();
     assertThat(ends).hasSize(1);
     assertThat(ends.get(0).state()).isEqualTo(LeaseState.LOST);
-    assertThat(ends.get(0).cause()).as("why leadership ended").contains("suspended");
+    assertThat(ends.get(0).cause()).as("why leadership ended").startsWith("permit SUSPECT");
   }
 
   @Test

@@ -27,7 +27,7 @@ final class PermitLeadership implements Leadership {
     permit.addListener(
         event -> {
           if (event.to() != LeaseState.GRANTED) {
-            end(LeaseState.LOST, event.cause());
+            end(LeaseState.LOST, "permit " + event.to() + ": " + event.cause());
           }
         });
     // Looked at after adding the listener: a change in between is seen here or heard there.
@@ -53,7 +53,8 @@ final class PermitLeadership implements Leadership {
 
   @Override
   public LeaseState state() {
-    // Asked on every look: the permit's listener hears a loss later, on the event thread.
+    // Asked on every look: the permit's listener hears a loss later, on the event thread. Either
+    // way the cause starts "permit <state>"; only the listener knows the permit's own cause.
     LeaseState now = permit.state();
     if (now != LeaseState.GRANTED) {
       end(LeaseState.LOST, "permit " + now);
