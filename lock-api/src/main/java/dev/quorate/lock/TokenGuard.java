@@ -1,7 +1,6 @@
 package dev.quorate.lock;
 
 import dev.quorate.lock.internal.LocalTokenGuard;
-import dev.quorate.lock.internal.TokenFile;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -35,7 +34,7 @@ public interface TokenGuard {
    * @return a new guard that has accepted nothing
    */
   static TokenGuard inMemory() {
-    return new LocalTokenGuard(null);
+    return LocalTokenGuard.inMemory();
   }
 
   /**
@@ -49,7 +48,7 @@ public interface TokenGuard {
    *     valid token file, or {@link ErrorCode#IO_FAILURE} if it cannot be read
    */
   static TokenGuard persistent(Path file) {
-    return new LocalTokenGuard(TokenFile.open(file));
+    return LocalTokenGuard.persistent(file);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.quorate.lock.internal;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.StaleTokenException;
 import dev.quorate.lock.TokenGuard;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,13 +18,28 @@ public final class LocalTokenGuard implements TokenGuard {
   private final TokenFile file;
   private FencingToken highest;
 
-  /**
-   * Creates the guard.
-   *
-   * @param file where to persist the highest token, or null to keep it in memory only
-   */
-  public LocalTokenGuard(TokenFile file) {
+  private LocalTokenGuard(TokenFile file) {
     this.file = file;
+  }
+
+  /**
+   * Creates a guard that keeps the highest token in memory only.
+   *
+   * @return the guard
+   */
+  public static LocalTokenGuard inMemory() {
+    return new LocalTokenGuard(null);
+  }
+
+  /**
+   * Opens a guard on {@code file}, shared by the processes of this host.
+   *
+   * @param file where the highest token is kept
+   * @return the guard
+   * @throws dev.quorate.lock.QuorateException if the file exists but cannot be read as a token file
+   */
+  public static LocalTokenGuard persistent(Path file) {
+    return new LocalTokenGuard(TokenFile.open(file));
   }
 
   @Override

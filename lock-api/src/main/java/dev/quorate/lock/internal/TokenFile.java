@@ -32,7 +32,7 @@ import java.util.zip.CRC32C;
  * must be kept apart by a lock of their own). Read, check and write happen under both, so no
  * process can accept a token older than one another process accepted in between.
  */
-public final class TokenFile {
+final class TokenFile {
   static final int SIZE = 28;
   private static final byte[] MAGIC = "QRTG".getBytes(StandardCharsets.US_ASCII);
   private static final byte VERSION = 1;
@@ -59,7 +59,7 @@ public final class TokenFile {
    * @throws QuorateException with {@link ErrorCode#CORRUPT_DATA} if the file is not a valid token
    *     file, or {@link ErrorCode#IO_FAILURE} if it cannot be read
    */
-  public static TokenFile open(Path path) {
+  static TokenFile open(Path path) {
     Path absolute = path.toAbsolutePath();
     Path real;
     try {

@@ -16,6 +16,12 @@
  *   <li>{@link dev.quorate.lock.spi.LosableLease} lets a quorum gate give a lease up as lost rather
  *       than released; {@link dev.quorate.lock.spi.Forwarded} carries a cancel through a layer that
  *       completes a request's future.
+ *   <li>{@link dev.quorate.lock.spi.QueuedSemaphore} is the semaphore over a manager's {@link
+ *       dev.quorate.lock.spi.PermitQueue}, {@link dev.quorate.lock.spi.PermitElection} the election
+ *       over its {@link dev.quorate.lock.spi.LeaderSeat}; their grants are {@link
+ *       dev.quorate.lock.spi.HeldPermit}s. A won leadership is a {@link
+ *       dev.quorate.lock.spi.HeldLeadership}, which ends once, at the first look or event that
+ *       finds what it holds no longer GRANTED; the quorum gate's leadership is one too.
  *   <li>{@link dev.quorate.lock.spi.ResourceNames} is the one rule for resource names; {@link
  *       dev.quorate.lock.spi.ProviderSettings} reads a provider's configuration.
  * </ul>

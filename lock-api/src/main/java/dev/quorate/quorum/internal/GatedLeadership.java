@@ -1,11 +1,8 @@
 package dev.quorate.quorum.internal;
 
-import dev.quorate.lock.FencingToken;
-import dev.quorate.lock.Leader;
 import dev.quorate.lock.Leadership;
-import dev.quorate.lock.LeadershipListener;
 import dev.quorate.lock.LeaseState;
-import dev.quorate.lock.spi.LeadershipEnds;
+import dev.quorate.lock.spi.HeldLeadership;
 import java.util.concurrent.Executor;
 
 /**
@@ -13,23 +10,15 @@ import java.util.concurrent.Executor;
  * quorum is lost under STOP (checked on every look, as {@link GatedLease} does), resigning the
  * inner leadership so that another, quorate member can be elected. Its end is heard once.
  */
-final class GatedLeadership implements Leadership, Revocable {
+final class GatedLeadership extends HeldLeadership implements Revocable {
   private final GatedLockManager gate;
   private final Leadership inner;
-  private final LeadershipEnds ends;
 
   GatedLeadership(GatedLockManager gate, Leadership inner, Executor events) {
+    super(inner.election(), inner.leader(), events);
     this.gate = gate;
     this.inner = inner;
-    this.ends = new LeadershipEnds(this, events);
     inner.addListener(end -> end(end.state(), end.cause()));
-  }
-
-  private void end(LeaseState state, String cause) {
-    if (ends.end(state, cause)) {
-      inner.resign(); // no-op when the inner leadership ended first
-      gate.forget(this);
-    }
   }
 
   @Override
@@ -38,56 +27,21 @@ final class GatedLeadership implements Leadership, Revocable {
   }
 
   @Override
-  public String election() {
-    return inner.election();
-  }
-
-  @Override
-  public Leader leader() {
-    return inner.leader();
-  }
-
-  @Override
-  public FencingToken token() {
-    return inner.token();
-  }
-
-  @Override
-  public LeaseState state() {
+  protected void look() {
     if (gate.mustRevoke()) {
       revoke("quorum lost");
     }
-    // Asked on every look: the inner leadership's listener hears its end later.
+    // The inner leadership's listener hears its end later, on the event thread.
     LeaseState now = inner.state();
     if (now != LeaseState.GRANTED) {
       end(now, "leadership " + now);
     }
-    return ends.state();
   }
 
   @Override
-  public void checkValid() {
-    ends.checkValid(state());
-  }
-
-  @Override
-  public void addListener(LeadershipListener listener) {
-    ends.add(listener);
-  }
-
-  @Override
-  public void removeListener(LeadershipListener listener) {
-    ends.remove(listener);
-  }
-
-  @Override
-  public void resign() {
-    end(LeaseState.RELEASED, "resigned");
-  }
-
-  @Override
-  public void close() {
-    resign();
+  protected void ended() {
+    inner.resign(); // no-op when the inner leadership ended first
+    gate.forget(this);
   }
 
   @Override
