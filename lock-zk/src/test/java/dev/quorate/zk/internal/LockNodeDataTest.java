@@ -45,6 +45,7 @@ class LockNodeDataTest {
         .isInstanceOf(QuorateException.class)
         .hasMessageContaining("/l/r/PR+0000000001-0000000002")
         .hasMessageContaining("kept=x17")
-        .satisfies(e -> assertThat(((QuorateException) e).code()).isEqualTo(ErrorCode.CORRUPT_DATA));
+        .satisfies(
+            e -> assertThat(((QuorateException) e).code()).isEqualTo(ErrorCode.CORRUPT_DATA));
   }
 }
