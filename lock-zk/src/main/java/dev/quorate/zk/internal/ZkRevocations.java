@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * Inspection and administrative revocation on ZooKeeper. A revocation deletes every node of the
  * revoked lease and records itself in one transaction, so it is recorded exactly when it happened;
  * the holder's {@link LeaseWatch} sees its own node deleted and turns the lease LOST, and the next
- * grant's node has a greater {@code czxid}: a greater token. Records live under {@code
- * <root>/.revocations/<resource>} (a dot never appears in an encoded resource name), the last
- * {@link Revocations#KEPT} per resource.
+ * grant's node has a greater {@code czxid}: a greater token. A lease is found by the token its
+ * holder reports: its node's {@code czxid}, or the token a down-conversion kept ({@link
+ * LockNodeData}); a token an up-conversion superseded is refused naming the current one. Records
+ * live under {@code <root>/.revocations/<resource>} (a dot never appears in an encoded resource
+ * name), the last {@link Revocations#KEPT} per resource.
  */
 final class ZkRevocations {
   private static final Logger log = LoggerFactory.getLogger(ZkRevocations.class);
