@@ -97,10 +97,7 @@ public final class InProcessLockManager implements LockManager {
         resource,
         (queue, effects) -> {
           LocalLease lease =
-              queue
-                  .revoke(token, cause, effects)
-                  .orElseThrow(
-                      () -> Revocations.nothingToRevoke(resource, token, queue.heldTokens()));
+              queue.revoke(token, cause, effects).orElseThrow(() -> queue.nothingToRevoke(token));
           // Recorded under the queue lock: an inspect after revoke returns always shows it.
           done[0] =
               new Revocation(resource, token, lease.member, requestedBy, reason, Instant.now());

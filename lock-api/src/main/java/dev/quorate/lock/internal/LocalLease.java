@@ -41,6 +41,10 @@ final class LocalLease implements Lease {
   volatile Phase phase = Phase.WAITING;
   volatile LockMode mode;
   volatile FencingToken token;
+
+  /** The token an up-conversion replaced, or null: a revocation asked for it names the new one. */
+  volatile FencingToken superseded;
+
   volatile ValueBlock valueBlock = ValueBlock.empty();
 
   /** Who asked: the requesting thread's name, for {@link LockManager#inspect}. */

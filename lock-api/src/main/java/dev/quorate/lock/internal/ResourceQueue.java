@@ -11,6 +11,7 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.Revocation;
 import dev.quorate.lock.ValueBlock;
+import dev.quorate.lock.spi.Revocations;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -176,9 +177,14 @@ final class ResourceQueue {
     return Optional.empty();
   }
 
-  /** The tokens held now. */
-  List<FencingToken> heldTokens() {
-    return granted.stream().map(l -> l.token).toList();
+  /** Why nothing holds {@code token}: superseded by an up-conversion, or held by nobody. */
+  QuorateException nothingToRevoke(FencingToken token) {
+    for (LocalLease lease : granted) {
+      if (token.equals(lease.superseded)) {
+        return Revocations.superseded(name, token, lease.token, lease.mode);
+      }
+    }
+    return Revocations.nothingToRevoke(name, token, granted.stream().map(l -> l.token).toList());
   }
 
   /** The holders, then the waiting conversions and requests in the order they are considered. */
@@ -288,6 +294,7 @@ final class ResourceQueue {
   private void grantConversion(LocalLease lease, List<Runnable> effects) {
     lease.mode = lease.converting;
     lease.converting = null;
+    lease.superseded = lease.token;
     lease.token = tokens.get();
     lease.since = Instant.now();
     lease.valueBlock = lease.staged != null ? lease.staged : value;

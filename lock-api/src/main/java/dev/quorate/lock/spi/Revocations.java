@@ -2,6 +2,7 @@ package dev.quorate.lock.spi;
 
 import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
+import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +34,34 @@ public final class Revocations {
       throw new IllegalArgumentException(
           "reason must say why the lease is revoked, got '" + reason + "'");
     }
+  }
+
+  /**
+   * The answer when the token was superseded by a conversion of its lease to a stronger mode, which
+   * is a new grant with a new token: nothing revoked, nothing recorded. The lease is revoked by the
+   * token it holds now.
+   *
+   * @param resource the resource name
+   * @param token the token asked for
+   * @param current the token the lease holds now
+   * @param mode the mode the lease converted to
+   * @return the exception to throw
+   */
+  public static QuorateException superseded(
+      String resource, FencingToken token, FencingToken current, LockMode mode) {
+    return new QuorateException(
+        ErrorCode.REFUSED,
+        "nothing to revoke: token "
+            + token
+            + " on '"
+            + resource
+            + "' was superseded by token "
+            + current
+            + " when its lease converted up to "
+            + mode
+            + "; revoke "
+            + current
+            + " to revoke that lease");
   }
 
   /**

@@ -94,6 +94,67 @@ public abstract class RevocationTck extends ConversionTck {
   }
 
   @Test
+  void aDownConvertedLeaseIsRevokedByTheTokenItReports() throws Exception {
+    if (!inspectsAndRevokes()) {
+      return;
+    }
+    assumeModes(LockMode.PR, LockMode.EX);
+    String resource = freshResource();
+    Lease holder = grant(manager(), resource, LockMode.EX);
+    FencingToken granted = holder.token();
+    holder.convert(LockMode.PR);
+    assertThat(holder.token()).isEqualTo(granted); // a down-conversion keeps its token
+
+    Revocation done = peer().revoke(resource, holder.token(), "ops", "down-converted holder");
+
+    assertThat(done.token()).isEqualTo(granted);
+    eventually().until(() -> holder.state() == LeaseState.LOST);
+    Lease next = grant(peer(), resource, LockMode.EX);
+    assertThat(next.token()).isGreaterThan(granted);
+    next.release();
+  }
+
+  @Test
+  void inspectShowsADownConvertedHolderWithTheTokenItReports() throws Exception {
+    if (!inspectsAndRevokes()) {
+      return;
+    }
+    assumeModes(LockMode.PR, LockMode.EX);
+    String resource = freshResource();
+    try (Lease holder = grant(manager(), resource, LockMode.EX)) {
+      holder.convert(LockMode.PR);
+      assertThat(peer().inspect(resource).holders())
+          .extracting(LockInspection.Holder::token)
+          .containsExactly(holder.token());
+    }
+  }
+
+  @Test
+  void aTokenSupersededByAnUpConversionIsRefusedNamingTheCurrentOne() throws Exception {
+    if (!inspectsAndRevokes()) {
+      return;
+    }
+    assumeModes(LockMode.PR, LockMode.EX);
+    String resource = freshResource();
+    Lease holder = grant(manager(), resource, LockMode.PR);
+    FencingToken before = holder.token();
+    holder.convert(LockMode.EX);
+    FencingToken current = holder.token();
+    assertThat(current).isGreaterThan(before);
+
+    assertThatThrownBy(() -> peer().revoke(resource, before, "ops", "old token"))
+        .isInstanceOf(QuorateException.class)
+        .hasMessageContaining("superseded by token " + current)
+        .hasMessageContaining(before.toString())
+        .satisfies(e -> assertThat(((QuorateException) e).code()).isEqualTo(ErrorCode.REFUSED));
+    assertThat(holder.state()).isEqualTo(LeaseState.GRANTED);
+    assertThat(peer().inspect(resource).revocations()).isEmpty();
+
+    peer().revoke(resource, current, "ops", "current token");
+    eventually().until(() -> holder.state() == LeaseState.LOST);
+  }
+
+  @Test
   void inspectOfAResourceNobodyLockedIsFree() throws Exception {
     if (!inspectsAndRevokes()) {
       return;

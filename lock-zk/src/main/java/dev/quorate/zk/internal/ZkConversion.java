@@ -120,13 +120,19 @@ final class ZkConversion {
           return Optional.empty(); // withdrawn by its caller before it began
         }
         // A down-conversion never waits: the new node asks for less than the old one holds.
-        ZkNodes.Created node = from == to ? held.node() : nodes.create(container, prefix(held, to));
+        ZkNodes.Created node =
+            from == to
+                ? held.node()
+                : nodes.create(
+                    container, prefix(held, to), LockNodeData.keeping(nodes.owner(), held.token()));
         return Optional.of(new LeaseInput.Converted(node, to, null, result));
       }
       target = to;
       future = result;
       this.tryOnce = tryOnce;
-      pending = nodes.create(container, prefix(held, to));
+      pending =
+          nodes.create(
+              container, prefix(held, to), LockNodeData.superseding(nodes.owner(), held.token()));
       return evaluate(held, closed);
     } catch (QuorateException e) {
       if (future == result) {

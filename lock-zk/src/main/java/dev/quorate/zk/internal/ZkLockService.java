@@ -89,7 +89,7 @@ public final class ZkLockService implements ZkLockManager {
     this.revocations = new ZkRevocations(client, paths, acls);
     // Serial: SUSPENDED, RECONNECTED and LOST must reach the leases in the order they happened.
     client.getConnectionStateListenable().addListener(connectionListener, new SerialExecutor(pool));
-    this.recipes = new ZkRecipes(client, settings.root(), acls, pool, operationTimeout);
+    this.recipes = new ZkRecipes(client, settings.root(), acls, pool);
   }
 
   private static String ownerId() {

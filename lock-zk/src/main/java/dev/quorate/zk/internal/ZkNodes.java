@@ -42,6 +42,11 @@ final class ZkNodes {
     this.reads = new ZkReads(session);
   }
 
+  /** Who makes the nodes: the data of a request's node. */
+  byte[] owner() {
+    return session.owner();
+  }
+
   /** The reads and watches over the same session. */
   ZkReads reads() {
     return reads;
@@ -54,10 +59,15 @@ final class ZkNodes {
    * never taken as ours.
    */
   Created create(String container, String prefix) {
+    return create(container, prefix, session.owner());
+  }
+
+  /** As {@link #create(String, String)}, with {@code data} (see {@link LockNodeData}). */
+  Created create(String container, String prefix, byte[] data) {
     for (int attempt = 1; ; attempt++) {
       try {
         Stat stat = new Stat();
-        String path = lockNodeCreate(stat).forPath(container + "/" + prefix, session.owner());
+        String path = lockNodeCreate(stat).forPath(container + "/" + prefix, data);
         if (stat.getCzxid() == 0) {
           Stat found = client.checkExists().forPath(path);
           if (found == null) {

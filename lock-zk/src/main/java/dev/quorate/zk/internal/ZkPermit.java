@@ -12,8 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A granted permit: its node, token and state. SUSPECT while the connection is suspended, GRANTED
- * again if the node is still this session's after reconnecting, LOST when the session ends or the
- * node is deleted. Its node is deleted when it is released or lost.
+ * again if the node is still this session's after reconnecting, LOST when the session ends, the
+ * node is deleted, or the node found under its name is not the one this session created (another
+ * czxid or ephemeral owner). Its node is deleted when it is released or lost, unless it is not
+ * ours.
  */
 final class ZkPermit extends HeldPermit {
   private static final Logger log = LoggerFactory.getLogger(ZkPermit.class);
@@ -21,6 +23,7 @@ final class ZkPermit extends HeldPermit {
   private final ZkPermitQueue queue;
   private final String node;
   private final Watcher nodeWatcher = event -> onNodeEvent(event.getType());
+  private volatile boolean foreign;
 
   ZkPermit(ZkPermitQueue queue, String node, FencingToken token, String holder, Instant since) {
     super(queue.name(), token, holder, since, queue.pool());
@@ -28,22 +31,48 @@ final class ZkPermit extends HeldPermit {
     this.node = node;
   }
 
-  /** Watches the node for a deletion by anyone but this permit. */
+  /**
+   * Watches the node for a deletion by anyone but this permit, in the background; LOST if it is
+   * gone or no longer this session's.
+   */
   void watchNode() {
-    try {
-      if (queue.client().checkExists().usingWatcher(nodeWatcher).forPath(node) == null) {
-        end(LeaseState.LOST, "permit node " + node + " is gone");
-      }
-    } catch (Exception e) {
-      // The connection listener decides: SUSPECT now, then GRANTED or LOST.
-      log.debug("could not watch {}", node, e);
+    queue
+        .nodes()
+        .stat(node, nodeWatcher)
+        .whenCompleteAsync(
+            (stat, failure) -> {
+              if (failure != null) {
+                // The connection listener decides: SUSPECT now, then GRANTED or LOST.
+                log.debug("could not watch {}", node, failure);
+              } else if (!ours(stat)) {
+                end(LeaseState.LOST, "permit node " + node + " is gone or not this session's");
+              }
+            },
+            queue.pool());
+  }
+
+  /**
+   * Whether {@code stat} is this permit's node in the current session: a node made again under the
+   * same name (another czxid) or left by a session since ended (another owner) is not.
+   */
+  private boolean ours(Stat stat) {
+    boolean ours =
+        stat != null
+            && stat.getCzxid() == token().major()
+            && stat.getEphemeralOwner() == CuratorClients.sessionId(queue.client());
+    if (stat != null && !ours) {
+      foreign = true; // someone else's now: this permit's end must not delete it
     }
+    return ours;
   }
 
   private void onNodeEvent(Watcher.Event.EventType type) {
     switch (type) {
-      case NodeDeleted -> end(LeaseState.LOST, "permit node " + node + " deleted");
-      case NodeDataChanged, NodeCreated -> queue.pool().execute(this::watchNode);
+      case NodeDeleted -> {
+        foreign = true; // ours is gone: whatever is made under its name is not ours to delete
+        end(LeaseState.LOST, "permit node " + node + " deleted");
+      }
+      case NodeDataChanged, NodeCreated -> watchNode();
       default -> {}
     }
   }
@@ -61,7 +90,7 @@ final class ZkPermit extends HeldPermit {
   private void confirm() {
     try {
       Stat stat = queue.client().checkExists().usingWatcher(nodeWatcher).forPath(node);
-      if (stat != null && stat.getEphemeralOwner() == CuratorClients.sessionId(queue.client())) {
+      if (ours(stat)) {
         // Suspended again since the check: stay SUSPECT, the next reconnection confirms again.
         if (queue.client().getZookeeperClient().isConnected()) {
           move(LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session");
@@ -77,7 +106,9 @@ final class ZkPermit extends HeldPermit {
   @Override
   protected void ended() {
     queue.forget(this);
-    queue.delete(node);
+    if (!foreign) {
+      queue.delete(node);
+    }
   }
 
   @Override

@@ -7,9 +7,7 @@ import dev.quorate.lock.Permit;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.spi.Grants;
 import dev.quorate.lock.spi.PermitQueue;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -18,8 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.state.ConnectionState;
-import org.apache.curator.utils.ZKPaths;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
@@ -31,12 +27,12 @@ import org.slf4j.LoggerFactory;
  * claim under a container that records the number of permits; a claim holds a permit while fewer
  * than {@code permits} nodes precede it. The granted nodes are always a prefix of the sequence, so
  * grants happen in sequence order, and a node's {@code czxid} (which rises with the sequence) is
- * its token. A waiter re-reads the children when they change; no lock is needed, unlike Curator's
- * InterProcessSemaphoreV2, whose leases are unordered.
+ * its token. A waiter re-reads the children in the background when they change, holding no thread
+ * ({@link ZkClaim}); no lock is needed, unlike Curator's InterProcessSemaphoreV2, whose leases are
+ * unordered.
  */
 final class ZkPermitQueue implements PermitQueue {
   private static final Logger log = LoggerFactory.getLogger(ZkPermitQueue.class);
-  private static final String PREFIX = "p-";
 
   private final ZkRecipes recipes;
   private final CuratorFramework client;
@@ -46,6 +42,7 @@ final class ZkPermitQueue implements PermitQueue {
   private final boolean announce;
   private final Set<ZkPermit> granted = ConcurrentHashMap.newKeySet();
   private final Set<ZkClaim> claims = ConcurrentHashMap.newKeySet();
+  private final PermitNodes nodes;
   private final List<Runnable> watchers = new CopyOnWriteArrayList<>();
   private final Watcher watcher = event -> watchers.forEach(Runnable::run);
 
@@ -56,6 +53,7 @@ final class ZkPermitQueue implements PermitQueue {
     this.path = path;
     this.permits = permits;
     this.announce = announce;
+    this.nodes = new PermitNodes(client, recipes.acls(), path, permits, name);
   }
 
   @Override
@@ -70,115 +68,22 @@ final class ZkPermitQueue implements PermitQueue {
 
   /**
    * Queues a claim; the future is completed with the permit, or with null when {@code onlyIfFree}
-   * and no permit is free now. Cancelling it withdraws the claim.
+   * and no permit is free now. Cancelling it withdraws the claim. No thread waits for it.
    */
   @Override
   public CompletableFuture<Permit> claim(String label, boolean onlyIfFree) {
     recipes.checkOpen();
-    ZkClaim claim = new ZkClaim(label, onlyIfFree);
+    ZkClaim claim = new ZkClaim(this, nodes, label, onlyIfFree);
     claims.add(claim);
-    claim.request.whenComplete((permit, failure) -> claim.wake());
-    recipes.pool().execute(() -> run(claim));
+    claim.start();
     return claim.request;
   }
 
-  private void run(ZkClaim claim) {
-    String node = null;
-    try {
-      node = createNode(claim.label);
-      Stat stat = client.checkExists().forPath(node);
-      if (stat == null) {
-        throw new QuorateException(ErrorCode.CONNECTION_LOSS, "session ended while queueing");
-      }
-      while (!claim.request.isDone()) {
-        claim.drain();
-        List<String> children = client.getChildren().usingWatcher(claim).forPath(path);
-        int position = position(children, ZKPaths.getNodeFromPath(node));
-        if (position < 0) {
-          throw new QuorateException(
-              ErrorCode.CONNECTION_LOSS, "the session ended while waiting for " + this);
-        }
-        if (position < permits) {
-          grant(claim, node, stat);
-          return;
-        }
-        if (claim.onlyIfFree) {
-          claim.request.complete(null);
-          break;
-        }
-        claim.await(recipes.operationTimeout().toNanos());
-      }
-      delete(node); // withdrawn, failed by close, or not free
-    } catch (Exception e) {
-      if (node != null) {
-        delete(node);
-      }
-      claim.request.completeExceptionally(failure(e));
-    } finally {
-      claims.remove(claim);
-    }
-  }
-
-  private String createNode(String label) throws Exception {
-    for (int attempt = 0; ; attempt++) {
-      checkPermits();
-      try {
-        var create = client.create().withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL);
-        byte[] data = label.getBytes(StandardCharsets.UTF_8);
-        return recipes.acls() == null
-            ? create.forPath(path + "/" + PREFIX, data)
-            : create.withACL(recipes.acls()).forPath(path + "/" + PREFIX, data);
-      } catch (KeeperException.NoNodeException e) {
-        if (attempt == 2) {
-          throw e; // the container keeps vanishing: not a race any more
-        }
-      }
-    }
-  }
-
   /**
-   * Checks the number of permits the container records, making the container first if there is
-   * none. Read first: a create that finds the node costs a quorum write all the same.
+   * Makes the permit of {@code claim} on its {@code node}, whose Stat (read just now) shows it is
+   * this session's: it joins the permits the connection listener tells, then completes the claim.
    */
-  private void checkPermits() throws Exception {
-    byte[] recorded;
-    try {
-      recorded = client.getData().forPath(path);
-    } catch (KeeperException.NoNodeException e) {
-      byte[] ours = ("permits=" + permits).getBytes(StandardCharsets.UTF_8);
-      try {
-        var create =
-            client.create().creatingParentContainersIfNeeded().withMode(CreateMode.CONTAINER);
-        if (recipes.acls() == null) {
-          create.forPath(path, ours);
-        } else {
-          create.withACL(recipes.acls(), true).forPath(path, ours);
-        }
-        return;
-      } catch (KeeperException.NodeExistsException made) {
-        recorded = client.getData().forPath(path); // made by another member in between
-      }
-    }
-    String text = new String(recorded, StandardCharsets.UTF_8);
-    if (!text.matches("permits=[0-9]{1,9}")) {
-      throw new QuorateException(
-          ErrorCode.CORRUPT_DATA, "node " + path + " of " + this + " holds '" + text + "'");
-    }
-    int other = Integer.parseInt(text.substring("permits=".length()));
-    if (other != permits) {
-      throw ZkRecipes.disagreement(name, other, permits);
-    }
-  }
-
-  private void grant(ZkClaim claim, String node, Stat stat) throws Exception {
-    Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS); // as stored in the node
-    if (announce) {
-      // Versioned: fails if the node is no longer the one created (never, unless it was deleted).
-      client
-          .setData()
-          .withVersion(stat.getVersion())
-          .forPath(node, Candidacy.encode(claim.label, since));
-    }
+  void grant(ZkClaim claim, String node, Stat stat, Instant since) {
     ZkPermit permit =
         new ZkPermit(this, node, FencingToken.of(stat.getCzxid()), claim.label, since);
     granted.add(permit);
@@ -188,6 +93,18 @@ final class ZkPermitQueue implements PermitQueue {
     }
     permit.watchNode();
     Grants.complete(claim.request, permit, Permit::release);
+  }
+
+  /**
+   * Writes the candidate's name and start on the node of an election's claim, once it is granted;
+   * nothing for a semaphore.
+   */
+  CompletableFuture<Void> announce(ZkClaim claim, String node, Stat stat, Instant since) {
+    if (!announce) {
+      return CompletableFuture.completedFuture(null);
+    }
+    // Versioned: fails if the node is no longer the one created (never, unless it was deleted).
+    return nodes.announce(node, stat.getVersion(), Candidacy.encode(claim.label, since));
   }
 
   /** The position of {@code node} in sequence order, or -1 if it is not there. */
@@ -238,7 +155,10 @@ final class ZkPermitQueue implements PermitQueue {
     for (ZkPermit permit : granted) {
       permit.connectionState(state);
     }
-    claims.forEach(ZkClaim::wake);
+    if (state == ConnectionState.RECONNECTED || state == ConnectionState.LOST) {
+      // A waiting claim's watch may have missed the change; after an expiry its node is gone.
+      claims.forEach(ZkClaim::wake);
+    }
     if (state == ConnectionState.RECONNECTED) {
       watchers.forEach(Runnable::run); // after an expired session the watches are gone: set anew
     }
@@ -246,6 +166,14 @@ final class ZkPermitQueue implements PermitQueue {
 
   void forget(ZkPermit permit) {
     granted.remove(permit);
+  }
+
+  void forget(ZkClaim claim) {
+    claims.remove(claim);
+  }
+
+  PermitNodes nodes() {
+    return nodes;
   }
 
   void delete(String node) {
@@ -271,12 +199,9 @@ final class ZkPermitQueue implements PermitQueue {
     granted.forEach(permit -> permit.end(LeaseState.LOST, "lock manager closed"));
   }
 
-  private static RuntimeException failure(Exception e) {
+  static RuntimeException failure(Throwable e) {
     if (e instanceof QuorateException quorate) {
       return quorate;
-    }
-    if (e instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
     }
     return new QuorateException(ErrorCode.CONNECTION_LOSS, "ZooKeeper call failed: " + e, e);
   }

@@ -9,7 +9,6 @@ import dev.quorate.lock.spi.PermitElection;
 import dev.quorate.lock.spi.QueuedSemaphore;
 import dev.quorate.lock.spi.ResourceNames;
 import dev.quorate.lock.spi.SerialExecutor;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +32,6 @@ public final class ZkRecipes implements AutoCloseable {
   private final CuratorFramework client;
   private final List<ACL> acls;
   private final Executor pool;
-  private final Duration operationTimeout;
   private final String semaphoreRoot;
   private final String electionRoot;
   private final Map<String, ZkPermitQueue> queues = new ConcurrentHashMap<>();
@@ -46,19 +44,12 @@ public final class ZkRecipes implements AutoCloseable {
    * @param client the started client
    * @param lockRoot the lock manager's root path
    * @param acls the ACL of every node created, or null for the client's default
-   * @param pool where waits and listeners run
-   * @param operationTimeout the bound of a blocking call
+   * @param pool where claims' steps and listeners run
    */
-  public ZkRecipes(
-      CuratorFramework client,
-      String lockRoot,
-      List<ACL> acls,
-      Executor pool,
-      Duration operationTimeout) {
+  public ZkRecipes(CuratorFramework client, String lockRoot, List<ACL> acls, Executor pool) {
     this.client = client;
     this.acls = acls;
     this.pool = pool;
-    this.operationTimeout = operationTimeout;
     this.semaphoreRoot = lockRoot + ".semaphores";
     this.electionRoot = lockRoot + ELECTIONS;
     client.getConnectionStateListenable().addListener(listener, new SerialExecutor(pool));
@@ -116,10 +107,6 @@ public final class ZkRecipes implements AutoCloseable {
 
   Executor pool() {
     return pool;
-  }
-
-  Duration operationTimeout() {
-    return operationTimeout;
   }
 
   void checkOpen() {

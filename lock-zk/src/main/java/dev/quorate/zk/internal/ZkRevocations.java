@@ -2,6 +2,7 @@ package dev.quorate.zk.internal;
 
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.LockInspection;
+import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.Revocation;
 import dev.quorate.lock.spi.Revocations;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +25,11 @@ import org.slf4j.LoggerFactory;
  * Inspection and administrative revocation on ZooKeeper. A revocation deletes every node of the
  * revoked lease and records itself in one transaction, so it is recorded exactly when it happened;
  * the holder's {@link LeaseWatch} sees its own node deleted and turns the lease LOST, and the next
- * grant's node has a greater {@code czxid}: a greater token. Records live under {@code
- * <root>/.revocations/<resource>} (a dot never appears in an encoded resource name), the last
- * {@link Revocations#KEPT} per resource.
+ * grant's node has a greater {@code czxid}: a greater token. A lease is found by the token its
+ * holder reports: its node's {@code czxid}, or the token a down-conversion kept ({@link
+ * LockNodeData}); a token an up-conversion superseded is refused naming the current one. Records
+ * live under {@code <root>/.revocations/<resource>} (a dot never appears in an encoded resource
+ * name), the last {@link Revocations#KEPT} per resource.
  */
 final class ZkRevocations {
   private static final Logger log = LoggerFactory.getLogger(ZkRevocations.class);
@@ -43,8 +46,15 @@ final class ZkRevocations {
     this.acls = acls;
   }
 
-  /** One lock node as read: its parsed name, owner and creation. */
-  private record Seen(LockNode node, String owner, long czxid, Instant created) {}
+  /**
+   * One lock node as read: its parsed name, its data, the token (major) its lease reports (its
+   * czxid, or the token a down-conversion kept) and its creation.
+   */
+  private record Seen(LockNode node, LockNodeData data, long token, Instant created) {
+    String owner() {
+      return data.owner();
+    }
+  }
 
   LockInspection inspect(String resource) {
     List<Seen> nodes = read(resource);
@@ -65,7 +75,7 @@ final class ZkRevocations {
       if (granted) {
         holders.add(
             new LockInspection.Holder(
-                s.owner(), s.node().mode(), FencingToken.of(s.czxid()), s.created()));
+                s.owner(), s.node().mode(), FencingToken.of(s.token()), s.created()));
       } else {
         queue.add(new LockInspection.Waiter(s.owner(), s.node().mode(), s.created()));
       }
@@ -76,10 +86,10 @@ final class ZkRevocations {
   Revocation revoke(String resource, FencingToken token, String requestedBy, String reason) {
     List<Seen> nodes = read(resource);
     QueueSnapshot snapshot = new QueueSnapshot(nodes.stream().map(s -> s.node().name()).toList());
-    // A cohort's local leases share their member's node: its czxid is their token's major part.
+    // A cohort's local leases share their member's node: its token is their token's major part.
     Optional<Seen> target =
         nodes.stream()
-            .filter(s -> s.czxid() == token.major() && snapshot.blockers(s.node()).isEmpty())
+            .filter(s -> s.token() == token.major() && snapshot.blockers(s.node()).isEmpty())
             .findFirst();
     if (target.isEmpty()) {
       throw nothingToRevoke(resource, token, nodes, snapshot);
@@ -123,8 +133,17 @@ final class ZkRevocations {
     List<FencingToken> held =
         nodes.stream()
             .filter(s -> snapshot.blockers(s.node()).isEmpty())
-            .map(s -> FencingToken.of(s.czxid()))
+            .map(s -> FencingToken.of(s.token()))
             .toList();
+    Optional<Seen> successor =
+        nodes.stream()
+            .filter(s -> s.data().supersedes() == token.major())
+            .filter(s -> snapshot.blockers(s.node()).isEmpty())
+            .findFirst();
+    if (successor.isPresent()) {
+      return Revocations.superseded(
+          resource, token, FencingToken.of(successor.get().token()), successor.get().node().mode());
+    }
     return Revocations.nothingToRevoke(resource, token, held);
   }
 
@@ -142,18 +161,21 @@ final class ZkRevocations {
       for (LockNode node : new QueueSnapshot(children).nodes()) {
         Stat stat = new Stat();
         try {
-          byte[] owner =
-              client.getData().storingStatIn(stat).forPath(container + "/" + node.name());
+          String path = container + "/" + node.name();
+          LockNodeData data =
+              LockNodeData.parse(path, client.getData().storingStatIn(stat).forPath(path));
           seen.add(
               new Seen(
                   node,
-                  new String(owner, StandardCharsets.UTF_8),
-                  stat.getCzxid(),
+                  data,
+                  data.leaseToken(stat.getCzxid()),
                   Instant.ofEpochMilli(stat.getCtime())));
         } catch (KeeperException.NoNodeException released) {
           // Gone since the listing: not a holder or waiter any more.
         }
       }
+    } catch (QuorateException e) {
+      throw e; // a corrupt node, named
     } catch (Exception e) {
       throw ZkNodes.failure("read the lock queue of '" + resource + "'", e);
     }
