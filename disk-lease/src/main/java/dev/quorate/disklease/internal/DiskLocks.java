@@ -204,8 +204,22 @@ public final class DiskLocks implements LockManager {
     manager.host.start();
     Duration every = area.timing().renewalInterval();
     manager.worker.scheduleWithFixedDelay(
-        manager.requests::poll, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
+        manager::renewalTick, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
     return manager;
+  }
+
+  /** Once per renewal interval, on the worker: owed withdrawals, then the held slots' requests. */
+  private void renewalTick() {
+    try {
+      claims.retryWithdrawals();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (RuntimeException e) {
+      // Runs as a periodic task: a throw would end the retries and the polling for good.
+      LOG.warn("retrying the owed withdrawals failed", e);
+    }
+    requests.poll();
   }
 
   @Override

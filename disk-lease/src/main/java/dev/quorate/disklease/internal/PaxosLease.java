@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -105,7 +106,11 @@ final class PaxosLease {
     return Math.max(ballots, granted.getOrDefault(slot, 0L));
   }
 
-  /** Records a grant's lease version and withdraws this host's request, which it answers. */
+  /**
+   * Records a grant's lease version and withdraws this host's request, which it answers. A
+   * withdrawal that too few disks took stays owed, for {@link #retryWithdrawals}: the grant stands
+   * either way.
+   */
   private Optional<LeaseValue> granted(int slot, Optional<LeaseValue> value)
       throws InterruptedException {
     value.ifPresent(v -> granted.merge(slot, v.lver(), Math::max));
@@ -129,10 +134,32 @@ final class PaxosLease {
   /**
    * Withdraws this host's request for the slot, which it no longer wants.
    *
-   * @return false if too few disks took the withdrawal: call again later
+   * @return false if too few disks took the withdrawal: it is owed, for {@link #retryWithdrawals}
    */
   boolean withdraw(int slot) throws InterruptedException {
     return requests.withdraw(slot);
+  }
+
+  /**
+   * Writes again every withdrawal of this host that too few disks took (after a grant, a release,
+   * or a wait given up).
+   *
+   * @return the slots whose withdrawal is still owed
+   */
+  Set<Integer> retryWithdrawals() throws InterruptedException {
+    for (int slot : requests.owed()) {
+      requests.withdraw(slot);
+    }
+    return requests.owed();
+  }
+
+  /**
+   * Gives up the owed withdrawals: this host's delta lease ended, so others pass its requests over.
+   *
+   * @return the withdrawals given up, for the caller to log
+   */
+  Collection<SlotRequest> abandonWithdrawals() {
+    return requests.abandon();
   }
 
   private List<Region> readRegions(int slot, String what) throws InterruptedException {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -206,21 +207,39 @@ final class SlotClaims {
     for (int slot : held) {
       try {
         paxos.acquire(slot, me, SlotMode.FREE, h -> false);
-        paxos.withdraw(slot);
       } catch (QuorateException e) {
         LOG.warn("releasing resource slot {} failed: {}", slot, e.getMessage());
       }
+      paxos.withdraw(slot); // the request of a claim that still waited, or of a failed release
+    }
+    paxos.retryWithdrawals();
+    abandonWithdrawals("the disk lock manager is closing");
+  }
+
+  /**
+   * Writes again the withdrawals of this host's requests that too few disks took, until a majority
+   * takes each: a stale request would keep other hosts waiting and call their blocking callbacks.
+   * Runs on the worker once per renewal interval. Once this host can hold no lease (its delta lease
+   * ended), other hosts pass its requests over: the owed withdrawals are given up and logged.
+   */
+  void retryWithdrawals() throws InterruptedException {
+    QuorateException ended;
+    synchronized (this) {
+      ended = failed;
+    }
+    if (ended != null) {
+      abandonWithdrawals(ended.getMessage());
+      return;
+    }
+    Set<Integer> owed = paxos.retryWithdrawals();
+    if (!owed.isEmpty()) {
+      LOG.warn("withdrawals of this host's requests for resource slots {} still owed", owed);
     }
   }
 
-  /** Withdraws this host's request for the slot; retries later if the disks did not take it. */
-  private void withdraw(int slot) {
-    try {
-      if (!paxos.withdraw(slot)) {
-        worker.schedule(() -> withdraw(slot), retry.toNanos(), TimeUnit.NANOSECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  private void abandonWithdrawals(String why) {
+    for (SlotRequest r : paxos.abandonWithdrawals()) {
+      LOG.warn("withdrawal {} given up ({}): other hosts pass this host's requests over", r, why);
     }
   }
 
@@ -270,8 +289,13 @@ final class SlotClaims {
     }
     if (asking == null) {
       // Nothing to move, but a request this host wrote for a mode no claim needs any more (given
-      // up, timed out) must not keep other hosts waiting.
-      withdraw(slot);
+      // up, timed out) must not keep other hosts waiting; one that too few disks took is owed,
+      // for retryWithdrawals.
+      try {
+        paxos.withdraw(slot);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       return;
     }
     Optional<LeaseValue> result;

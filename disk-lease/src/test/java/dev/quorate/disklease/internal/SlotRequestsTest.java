@@ -107,6 +107,56 @@ class SlotRequestsTest {
   }
 
   @Test
+  void aWithdrawalNoDiskTookIsOwedUntilARetryLandsIt() throws Exception {
+    AreaFiles files = new AreaFiles(dir, 3, AreaFiles.FAST);
+    PaxosLease a = host(files, A);
+    List<CuttableDevice> disksOfB = new ArrayList<>();
+    LeaseDisks d = files.openCuttable(disksOfB);
+    opened.add(d);
+    PaxosLease b = new PaxosLease(d, files.area, B.hostId());
+    a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE).orElseThrow();
+    assertThat(b.acquire(SLOT, B, SlotMode.EXCLUSIVE, ALL_LIVE)).isEmpty();
+    refuseRequestsOf(B, files, disksOfB);
+
+    assertThat(b.withdraw(SLOT)).isFalse();
+    assertThat(b.retryWithdrawals()).containsExactly(SLOT);
+    a.acquire(SLOT, A, SlotMode.FREE, ALL_LIVE).orElseThrow();
+    assertThat(a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE)).as("A behind B's stale").isEmpty();
+
+    disksOfB.forEach(CuttableDevice::heal);
+    assertThat(b.retryWithdrawals()).isEmpty();
+    assertThat(a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE)).isPresent();
+  }
+
+  @Test
+  void aNewRequestReplacesAnOwedWithdrawalWhichARetryThenLeavesAlone() throws Exception {
+    AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
+    PaxosLease a = host(files, A);
+    List<CuttableDevice> disksOfB = new ArrayList<>();
+    LeaseDisks d = files.openCuttable(disksOfB);
+    opened.add(d);
+    PaxosLease b = new PaxosLease(d, files.area, B.hostId());
+    a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE).orElseThrow();
+    assertThat(b.acquire(SLOT, B, SlotMode.EXCLUSIVE, ALL_LIVE)).isEmpty();
+    refuseRequestsOf(B, files, disksOfB);
+    assertThat(b.withdraw(SLOT)).isFalse();
+    disksOfB.forEach(CuttableDevice::heal);
+
+    assertThat(b.acquire(SLOT, B, SlotMode.SHARED, ALL_LIVE)).as("B asks again").isEmpty();
+    assertThat(b.retryWithdrawals()).isEmpty();
+    assertThat(a.requests(SLOT))
+        .filteredOn(r -> r.hostId() == B.hostId())
+        .singleElement()
+        .satisfies(r -> assertThat(r.mode()).isEqualTo(SlotMode.SHARED))
+        .satisfies(r -> assertThat(r.ticket()).isGreaterThan(1));
+  }
+
+  private static void refuseRequestsOf(Holder h, AreaFiles files, List<CuttableDevice> disks) {
+    long block = SlotRequests.block(files.area, SLOT, h.hostId()) * LeaseArea.BLOCK_SIZE;
+    disks.forEach(c -> c.refuseWritesAt(block));
+  }
+
+  @Test
   void aSharedRequestDoesNotOvertakeAnEarlierExclusiveWaiterButAHolderConverts() throws Exception {
     AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
     PaxosLease a = host(files, A);
