@@ -106,19 +106,30 @@ class SlotRequestsTest {
     assertThat(a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE)).isPresent();
   }
 
-  @Test
-  void aWithdrawalNoDiskTookIsOwedUntilARetryLandsIt() throws Exception {
-    AreaFiles files = new AreaFiles(dir, 3, AreaFiles.FAST);
-    PaxosLease a = host(files, A);
-    List<CuttableDevice> disksOfB = new ArrayList<>();
+  /**
+   * A holds the slot and B waits for it; then B's request block takes no write on any disk and B's
+   * withdrawal fails. Returns B; {@code disksOfB} gets B's disks, to heal.
+   */
+  private PaxosLease bWhoseWithdrawalFailed(
+      AreaFiles files, PaxosLease a, List<CuttableDevice> disksOfB) throws Exception {
     LeaseDisks d = files.openCuttable(disksOfB);
     opened.add(d);
     PaxosLease b = new PaxosLease(d, files.area, B.hostId());
     a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE).orElseThrow();
     assertThat(b.acquire(SLOT, B, SlotMode.EXCLUSIVE, ALL_LIVE)).isEmpty();
-    refuseRequestsOf(B, files, disksOfB);
-
+    long block = SlotRequests.block(files.area, SLOT, B.hostId()) * LeaseArea.BLOCK_SIZE;
+    disksOfB.forEach(c -> c.refuseWritesAt(block));
     assertThat(b.withdraw(SLOT)).isFalse();
+    return b;
+  }
+
+  @Test
+  void aWithdrawalNoDiskTookIsOwedUntilARetryLandsIt() throws Exception {
+    AreaFiles files = new AreaFiles(dir, 3, AreaFiles.FAST);
+    PaxosLease a = host(files, A);
+    List<CuttableDevice> disksOfB = new ArrayList<>();
+    PaxosLease b = bWhoseWithdrawalFailed(files, a, disksOfB);
+
     assertThat(b.retryWithdrawals()).containsExactly(SLOT);
     a.acquire(SLOT, A, SlotMode.FREE, ALL_LIVE).orElseThrow();
     assertThat(a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE)).as("A behind B's stale").isEmpty();
@@ -133,13 +144,7 @@ class SlotRequestsTest {
     AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
     PaxosLease a = host(files, A);
     List<CuttableDevice> disksOfB = new ArrayList<>();
-    LeaseDisks d = files.openCuttable(disksOfB);
-    opened.add(d);
-    PaxosLease b = new PaxosLease(d, files.area, B.hostId());
-    a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE).orElseThrow();
-    assertThat(b.acquire(SLOT, B, SlotMode.EXCLUSIVE, ALL_LIVE)).isEmpty();
-    refuseRequestsOf(B, files, disksOfB);
-    assertThat(b.withdraw(SLOT)).isFalse();
+    PaxosLease b = bWhoseWithdrawalFailed(files, a, disksOfB);
     disksOfB.forEach(CuttableDevice::heal);
 
     assertThat(b.acquire(SLOT, B, SlotMode.SHARED, ALL_LIVE)).as("B asks again").isEmpty();
@@ -149,11 +154,6 @@ class SlotRequestsTest {
         .singleElement()
         .satisfies(r -> assertThat(r.mode()).isEqualTo(SlotMode.SHARED))
         .satisfies(r -> assertThat(r.ticket()).isGreaterThan(1));
-  }
-
-  private static void refuseRequestsOf(Holder h, AreaFiles files, List<CuttableDevice> disks) {
-    long block = SlotRequests.block(files.area, SLOT, h.hostId()) * LeaseArea.BLOCK_SIZE;
-    disks.forEach(c -> c.refuseWritesAt(block));
   }
 
   @Test
