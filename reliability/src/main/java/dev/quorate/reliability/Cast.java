@@ -5,11 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The processes of a run that the nemesis may kill and start again: the lock clients and the
@@ -102,5 +104,42 @@ final class Cast {
       all.add(Map.entry(id, clients.get(id)));
     }
     return all;
+  }
+
+  /** Starts the resource and waits until it listens; returns the port it wrote to resource.port. */
+  int startResourceAndAwaitPort() throws Exception {
+    startResource();
+    Path portFile = dir.resolve("resource.port");
+    Poll.until("the resource listens", Duration.ofSeconds(60), () -> Files.exists(portFile));
+    return Integer.parseInt(Files.readString(portFile).trim());
+  }
+
+  /** Whether client {@code id}'s history has a line of {@code kind} ("invoke", "ack", ...). */
+  boolean hasLogged(String id, String kind) {
+    try {
+      return Files.readAllLines(dir.resolve(id + ".history"), StandardCharsets.UTF_8).stream()
+          .anyMatch(l -> l.startsWith(kind + " "));
+    } catch (IOException e) {
+      return false; // not written yet
+    }
+  }
+
+  /**
+   * Asks every client to stop (the {@code stop} file), waits up to 90 s for each, kills those still
+   * running, and records how each ended in {@code exits.log}.
+   */
+  void stopClients() throws IOException, InterruptedException {
+    Files.writeString(dir.resolve("stop"), "stop\n");
+    List<String> exits = new ArrayList<>();
+    for (Map.Entry<String, Process> e : clientProcesses()) {
+      Process p = e.getValue();
+      boolean stopped = p.waitFor(90, TimeUnit.SECONDS);
+      if (!stopped) {
+        ChildProcesses.killNow(p);
+      }
+      exits.add(
+          e.getKey() + " " + (stopped ? "exit " + p.exitValue() : "killed: did not stop in 90 s"));
+    }
+    Files.write(dir.resolve("exits.log"), exits);
   }
 }

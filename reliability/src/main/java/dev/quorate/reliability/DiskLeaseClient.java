@@ -178,21 +178,8 @@ final class DiskLeaseClient {
           });
       try {
         lease.checkValid();
-        for (int i = 0; i < writes; i++) {
-          long value;
-          try {
-            value = resource.connection().increment(id, seq, token, i);
-          } catch (IOException e) {
-            history.event("unknown", seq, token, i);
-            resource.drop();
-            break;
-          }
-          if (value < 0) {
-            history.event("stale", seq, token);
-            awaitReport(lease, reported, seq, token, history);
-            break;
-          }
-          history.event("ack", seq, token, value);
+        if (resource.writeAll(history, id, seq, token, writes)) {
+          awaitReport(lease, reported, seq, token, history);
         }
       } catch (LeaseLostException e) {
         history.event("lost", seq, token, e.code());

@@ -52,21 +52,11 @@ final class DiskLeaseCommand implements Callable<Integer> {
     if (disks != 1 && disks != 3) {
       throw new ParameterException(spec.commandLine(), "--disks must be 1 or 3, got " + disks);
     }
-    if (!(controlMinutes >= 0)) {
-      throw new ParameterException(
-          spec.commandLine(), "--control-minutes must be >= 0, got " + controlMinutes);
-    }
-    Path root = run.directory("quorate-disk-lease-chaos-");
-    if (Files.exists(root.resolve("fenced")) || Files.exists(root.resolve("control"))) {
-      throw new ParameterException(
-          spec.commandLine(), "--dir " + root + " already holds a run; give a new directory");
-    }
+    Path root = run.newRunDirectory("quorate-disk-lease-chaos-", controlMinutes);
     long s = run.seed();
     System.out.println("run directory " + root + ", seed " + s);
     Outcome o = runBoth(root, run.minutes, controlMinutes, disks, ioTimeout, gap, s, faults(disks));
-    System.out.print(o.text());
-    Files.writeString(root.resolve("report.txt"), o.text(), StandardCharsets.UTF_8);
-    return o.passed() ? 0 : 1;
+    return RunOptions.report(root, o.text(), o.passed());
   }
 
   /**
@@ -132,20 +122,9 @@ final class DiskLeaseCommand implements Callable<Integer> {
               3,
               seed + 1);
       control = runOne(root.resolve("control"), controlRun);
-      text.append('\n')
-          .append(controlRun.describe())
-          .append('\n')
-          .append(Report.render("control run", control));
-      if (control.overlaps() == 0) {
-        text.append("FAIL: the control run shows no overlapping writes: the faults did not bite\n");
-        passed = false;
-      }
+      passed &= Report.appendControl(text, controlRun.describe(), control);
     }
-    text.append(
-        String.format(
-            "%nwall time %d s; %s%n",
-            Duration.ofNanos(System.nanoTime() - started).toSeconds(),
-            passed ? "PASSED" : "FAILED"));
+    text.append(Report.closing(started, passed));
     return new Outcome(text.toString(), passed, fenced, control);
   }
 

@@ -5,7 +5,6 @@ import dev.quorate.qdisk.BlockDevice;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,10 +68,7 @@ final class DiskLeaseHarness {
                       dir.resolve(id + ".out"),
                       false),
               (id, ownClock) -> startResource(processes, loopback));
-      cast.startResource();
-      Path portFile = dir.resolve("resource.port");
-      Poll.until("the resource listens", Duration.ofSeconds(60), () -> Files.exists(portFile));
-      resourcePort[0] = Integer.parseInt(Files.readString(portFile).trim());
+      resourcePort[0] = cast.startResourceAndAwaitPort();
       ResourceAddress resource = new ResourceAddress(loopback, resourcePort[0]);
 
       // The hosts start together: each JVM's start-up (seconds on a loaded machine) overlaps the
@@ -94,7 +90,7 @@ final class DiskLeaseHarness {
       Poll.until(
           "every host has asked for the lock",
           Duration.ofSeconds(120),
-          () -> cast.clientIds().stream().allMatch(this::hasAsked));
+          () -> cast.clientIds().stream().allMatch(id -> cast.hasLogged(id, "invoke")));
       long faultsFrom = System.nanoTime();
       phases.add("start-up " + millisSince(started) + " ms");
 
@@ -111,7 +107,7 @@ final class DiskLeaseHarness {
       FaultyDisk.heal(dir);
       phases.add("faults " + millisSince(faultsFrom) + " ms");
       long stopping = System.nanoTime();
-      stopClients(cast);
+      cast.stopClients();
       phases.add("stop " + millisSince(stopping) + " ms");
       try (ResourceConnection c = resource.connect()) {
         c.stopServer();
@@ -173,43 +169,7 @@ final class DiskLeaseHarness {
   }
 
   private Process startResource(ChildProcesses processes, InetAddress address) throws IOException {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "resource",
-                "--dir",
-                dir.toString(),
-                "--bind",
-                address.getHostAddress(),
-                "--port",
-                "0"));
-    if (!settings.fenced()) {
-      args.add("--unfenced");
-    }
+    List<String> args = ResourceCommand.args(dir, address, 0, settings.fenced());
     return processes.java(List.of("-Xmx64m"), Chaos.MAIN, args, dir.resolve("resource.out"));
-  }
-
-  private boolean hasAsked(String id) {
-    try {
-      return Files.readAllLines(dir.resolve(id + ".history"), StandardCharsets.UTF_8).stream()
-          .anyMatch(l -> l.startsWith("invoke "));
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private void stopClients(Cast cast) throws Exception {
-    Files.writeString(dir.resolve("stop"), "stop\n");
-    List<String> exits = new ArrayList<>();
-    for (Map.Entry<String, Process> e : cast.clientProcesses()) {
-      Process p = e.getValue();
-      boolean stopped = p.waitFor(90, TimeUnit.SECONDS);
-      if (!stopped) {
-        ChildProcesses.killNow(p);
-      }
-      exits.add(
-          e.getKey() + " " + (stopped ? "exit " + p.exitValue() : "killed: did not stop in 90 s"));
-    }
-    Files.write(dir.resolve("exits.log"), exits);
   }
 }

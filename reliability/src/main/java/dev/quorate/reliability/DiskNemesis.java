@@ -1,7 +1,6 @@
 package dev.quorate.reliability;
 
 import dev.quorate.disklease.LeaseTiming;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,17 +51,7 @@ final class DiskNemesis {
    * Runs the rotation until {@code deadline} ({@link System#nanoTime()}), at least once through.
    */
   void run(long deadline) throws Exception {
-    List<Fault> rotation = settings.faults();
-    try (BufferedWriter log =
-        Files.newBufferedWriter(dir.resolve("faults.log"), StandardCharsets.UTF_8)) {
-      for (int i = 0; i < rotation.size() || System.nanoTime() < deadline; i++) {
-        FaultRecord r = inject(rotation.get(i % rotation.size()));
-        log.write(r.line());
-        log.newLine();
-        log.flush();
-        Thread.sleep(settings.gap().toMillis()); // the quiet time is part of the schedule
-      }
-    }
+    FaultRotation.run(dir, settings.faults(), settings.gap(), deadline, this::inject);
   }
 
   private FaultRecord inject(Fault fault) throws Exception {

@@ -2,7 +2,6 @@ package dev.quorate.reliability;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,10 +59,7 @@ final class Harness {
               (id, ownClock) ->
                   startClient(processes, id, ownClock, resourceAddress, resourcePort[0]),
               (id, ownClock) -> startResource(processes, resourceAddress, resourcePort[0]));
-      cast.startResource();
-      Path portFile = dir.resolve("resource.port");
-      Poll.until("the resource listens", Duration.ofSeconds(60), () -> Files.exists(portFile));
-      resourcePort[0] = Integer.parseInt(Files.readString(portFile).trim());
+      resourcePort[0] = cast.startResourceAndAwaitPort();
       ResourceAddress resource = new ResourceAddress(resourceAddress, resourcePort[0]);
 
       List<String> clocks = new ArrayList<>();
@@ -76,12 +72,12 @@ final class Harness {
       Poll.until(
           "every client has written once",
           Duration.ofSeconds(120),
-          () -> cast.clientIds().stream().allMatch(this::hasWritten));
+          () -> cast.clientIds().stream().allMatch(id -> cast.hasLogged(id, "ack")));
 
       long deadline = System.nanoTime() + settings.duration().toNanos();
       new Nemesis(dir, ensemble, cast, proxies, resource, lab, settings).run(deadline);
 
-      stopClients(cast);
+      cast.stopClients();
       Files.writeString(
           dir.resolve("shutdown.log"),
           "lock-nodes-left "
@@ -166,47 +162,11 @@ final class Harness {
 
   private Process startResource(ChildProcesses processes, InetAddress address, int port)
       throws IOException {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "resource",
-                "--dir",
-                dir.toString(),
-                "--bind",
-                address.getHostAddress(),
-                "--port",
-                Integer.toString(port)));
-    if (!settings.fenced()) {
-      args.add("--unfenced");
-    }
+    List<String> args = ResourceCommand.args(dir, address, port, settings.fenced());
     return processes.java(jvm(), Chaos.MAIN, args, dir.resolve("resource.out"));
   }
 
   private static List<String> jvm() {
     return List.of("-Xmx96m");
-  }
-
-  private boolean hasWritten(String id) {
-    try {
-      return Files.readAllLines(dir.resolve(id + ".history"), StandardCharsets.UTF_8).stream()
-          .anyMatch(l -> l.startsWith("ack "));
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private void stopClients(Cast cast) throws Exception {
-    Files.writeString(dir.resolve("stop"), "stop\n");
-    List<String> exits = new ArrayList<>();
-    for (Map.Entry<String, Process> e : cast.clientProcesses()) {
-      Process p = e.getValue();
-      boolean stopped = p.waitFor(90, TimeUnit.SECONDS);
-      if (!stopped) {
-        ChildProcesses.killNow(p);
-      }
-      exits.add(
-          e.getKey() + " " + (stopped ? "exit " + p.exitValue() : "killed: did not stop in 90 s"));
-    }
-    Files.write(dir.resolve("exits.log"), exits);
   }
 }

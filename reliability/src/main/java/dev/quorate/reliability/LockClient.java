@@ -7,7 +7,6 @@ import dev.quorate.lock.Lock;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.zk.ZkLockManager;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,23 +97,7 @@ final class LockClient {
         // Checked once, as an application checks before it starts a multi-block write; a pause
         // after this line is exactly what the token at the resource is for.
         lease.checkValid();
-        for (int i = 0; i < writes; i++) {
-          long value;
-          try {
-            value = resource.connection().increment(id, seq, token, i);
-          } catch (IOException e) {
-            // The resource died (or its connection broke) with this write in flight: it may or
-            // may not have been applied. Say so, and stop writing on this grant.
-            history.event("unknown", seq, token, i);
-            resource.drop();
-            break;
-          }
-          if (value < 0) {
-            history.event("stale", seq, token);
-            break;
-          }
-          history.event("ack", seq, token, value);
-        }
+        resource.writeAll(history, id, seq, token, writes);
       } catch (LeaseLostException e) {
         history.event("lost", seq, token, e.code());
       }

@@ -1,6 +1,5 @@
 package dev.quorate.reliability;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,16 +60,7 @@ final class Nemesis {
    * through the whole rotation: every fault type is injected however slow the machine is.
    */
   void run(long deadline) throws Exception {
-    try (BufferedWriter log =
-        Files.newBufferedWriter(dir.resolve("faults.log"), StandardCharsets.UTF_8)) {
-      for (int i = 0; i < rotation.size() || System.nanoTime() < deadline; i++) {
-        FaultRecord r = inject(rotation.get(i % rotation.size()));
-        log.write(r.line());
-        log.newLine();
-        log.flush();
-        Thread.sleep(gap.toMillis()); // the quiet time between faults is part of the schedule
-      }
-    }
+    FaultRotation.run(dir, rotation, gap, deadline, this::inject);
   }
 
   private FaultRecord inject(Fault fault) throws Exception {

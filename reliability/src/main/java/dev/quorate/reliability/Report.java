@@ -1,5 +1,6 @@
 package dev.quorate.reliability;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,6 +8,29 @@ import java.util.Map;
 /** Renders a {@link CheckResult} as the text bin/chaos prints and docs/reliability.md quotes. */
 final class Report {
   private Report() {}
+
+  /**
+   * Appends a control run's settings and report to {@code text}, and a FAIL line when it shows no
+   * overlapping write: the faults did not bite.
+   *
+   * @return whether the control run showed overlapping writes
+   */
+  static boolean appendControl(StringBuilder text, String settings, CheckResult control) {
+    text.append('\n').append(settings).append('\n').append(render("control run", control));
+    if (control.overlaps() == 0) {
+      text.append("FAIL: the control run shows no overlapping writes: the faults did not bite\n");
+      return false;
+    }
+    return true;
+  }
+
+  /** The closing line of a suite: its wall time since {@code startedNanos} and its verdict. */
+  static String closing(long startedNanos, boolean passed) {
+    return String.format(
+        "%nwall time %d s; %s%n",
+        Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds(),
+        passed ? "PASSED" : "FAILED");
+  }
 
   static String render(String title, CheckResult r) {
     StringBuilder out = new StringBuilder();

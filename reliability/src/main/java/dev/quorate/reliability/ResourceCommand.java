@@ -2,6 +2,8 @@ package dev.quorate.reliability;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,6 +25,24 @@ final class ResourceCommand implements Callable<Integer> {
 
   @Option(names = "--unfenced", description = "Accept every write: the control run.")
   boolean unfenced;
+
+  /** The arguments that start this command: the resource of a run in {@code dir}. */
+  static List<String> args(Path dir, InetAddress bind, int port, boolean fenced) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "resource",
+                "--dir",
+                dir.toString(),
+                "--bind",
+                bind.getHostAddress(),
+                "--port",
+                Integer.toString(port)));
+    if (!fenced) {
+      args.add("--unfenced");
+    }
+    return args;
+  }
 
   @Override
   public Integer call() throws Exception {

@@ -1,5 +1,6 @@
 package dev.quorate.reliability;
 
+import dev.quorate.lock.FencingToken;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -40,6 +41,34 @@ final class ResourceLink implements AutoCloseable {
       throw new IOException("not connected to the resource at " + address);
     }
     return connection;
+  }
+
+  /**
+   * Makes a grant's writes in order and records each in {@code history}: {@code ack} with the
+   * counter's value, {@code stale} when the resource refused the token (no later write is tried),
+   * or {@code unknown} when the connection broke with the write in flight (it may or may not have
+   * been applied; the connection is dropped and no later write is tried).
+   *
+   * @return true if the resource refused the token as stale
+   */
+  boolean writeAll(HistoryWriter history, String client, long seq, FencingToken token, int writes)
+      throws IOException {
+    for (int i = 0; i < writes; i++) {
+      long value;
+      try {
+        value = connection().increment(client, seq, token, i);
+      } catch (IOException e) {
+        history.event("unknown", seq, token, i);
+        drop();
+        return false;
+      }
+      if (value < 0) {
+        history.event("stale", seq, token);
+        return true;
+      }
+      history.event("ack", seq, token, value);
+    }
+    return false;
   }
 
   /** Forgets a broken connection; the next {@link #awaitConnected} opens a new one. */

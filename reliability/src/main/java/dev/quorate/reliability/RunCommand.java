@@ -1,8 +1,6 @@
 package dev.quorate.reliability;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,21 +76,13 @@ final class RunCommand implements Callable<Integer> {
             v[0] + " " + v[1] + " is not available; available: " + ZkServers.available());
       }
     }
-    if (!(controlMinutes >= 0)) {
-      throw new ParameterException(
-          spec.commandLine(), "--control-minutes must be >= 0, got " + controlMinutes);
-    }
     if (session.compareTo(Duration.ofSeconds(1)) < 0
         || session.compareTo(Duration.ofSeconds(10)) > 0) {
       throw new ParameterException(
           spec.commandLine(),
           "--session " + session.toMillis() + "ms is outside 1s..10s, what the servers allow");
     }
-    Path root = run.directory("quorate-chaos-");
-    if (Files.exists(root.resolve("fenced")) || Files.exists(root.resolve("control"))) {
-      throw new ParameterException(
-          spec.commandLine(), "--dir " + root + " already holds a run; give a new directory");
-    }
+    Path root = run.newRunDirectory("quorate-chaos-", controlMinutes);
     long s = run.seed();
     System.out.println("run directory " + root + ", seed " + s);
     Outcome outcome =
@@ -105,9 +95,7 @@ final class RunCommand implements Callable<Integer> {
             s,
             servers,
             List.of(zookeeper, controlZookeeper));
-    System.out.print(outcome.text());
-    Files.writeString(root.resolve("report.txt"), outcome.text(), StandardCharsets.UTF_8);
-    return outcome.passed() ? 0 : 1;
+    return RunOptions.report(root, outcome.text(), outcome.passed());
   }
 
   /**
@@ -169,21 +157,9 @@ final class RunCommand implements Callable<Integer> {
                 controlMinutes, false, biting, session, gap, seed + 1, servers, zookeepers.get(1));
         new Harness(root.resolve("control"), controlRun, lab).run();
         control = Checker.check(RunRecord.read(root.resolve("control")));
-        text.append('\n')
-            .append(controlRun.describe())
-            .append('\n')
-            .append(Report.render("control run", control));
-        if (control.overlaps() == 0) {
-          text.append(
-              "FAIL: the control run shows no overlapping writes: the faults did not bite\n");
-          passed = false;
-        }
+        passed &= Report.appendControl(text, controlRun.describe(), control);
       }
-      text.append(
-          String.format(
-              "%nwall time %d s; %s%n",
-              Duration.ofNanos(System.nanoTime() - started).toSeconds(),
-              passed ? "PASSED" : "FAILED"));
+      text.append(Report.closing(started, passed));
       return new Outcome(text.toString(), passed, fenced, control, List.copyOf(faults));
     } finally {
       if (lab != null) {

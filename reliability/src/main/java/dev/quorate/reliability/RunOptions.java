@@ -1,6 +1,7 @@
 package dev.quorate.reliability;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,6 +33,30 @@ final class RunOptions {
       throw new ParameterException(spec.commandLine(), "--minutes must be > 0, got " + minutes);
     }
     return dir != null ? dir : Files.createTempDirectory(tempPrefix);
+  }
+
+  /**
+   * Checks the minutes and the control run's; returns a run directory that holds no fenced or
+   * control run yet, a new temporary one if none was given.
+   */
+  Path newRunDirectory(String tempPrefix, double controlMinutes) throws IOException {
+    if (!(controlMinutes >= 0)) {
+      throw new ParameterException(
+          spec.commandLine(), "--control-minutes must be >= 0, got " + controlMinutes);
+    }
+    Path root = directory(tempPrefix);
+    if (Files.exists(root.resolve("fenced")) || Files.exists(root.resolve("control"))) {
+      throw new ParameterException(
+          spec.commandLine(), "--dir " + root + " already holds a run; give a new directory");
+    }
+    return root;
+  }
+
+  /** Prints the report, keeps it as {@code report.txt} in {@code root}; returns the exit code. */
+  static int report(Path root, String text, boolean passed) throws IOException {
+    System.out.print(text);
+    Files.writeString(root.resolve("report.txt"), text, StandardCharsets.UTF_8);
+    return passed ? 0 : 1;
   }
 
   long seed() {

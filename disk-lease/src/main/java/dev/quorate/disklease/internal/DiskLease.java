@@ -147,7 +147,7 @@ final class DiskLease implements Lease {
 
   @Override
   public boolean tryConvert(LockMode mode, Duration timeout) throws InterruptedException {
-    DiskLocks.requireNotNegative(timeout);
+    DiskLock.requireNotNegative(timeout);
     Conversion conversion = convertAsync(mode);
     manager.schedule(() -> conversion.expire(timeout), timeout);
     return Requests.awaitConversionWithin(conversion, timeout);
@@ -155,7 +155,7 @@ final class DiskLease implements Lease {
 
   @Override
   public Conversion convertAsync(LockMode mode) {
-    DiskLocks.requireSupported(mode);
+    DiskLock.requireSupported(mode);
     checkValid();
     boolean down = mode().covers(mode);
     SlotClaims.Claim next = manager.claim(slot, mode, false);
@@ -173,7 +173,7 @@ final class DiskLease implements Lease {
             return;
           }
           if (failure != null) {
-            result.fail(DiskLocks.unwrap(failure, resource(), mode));
+            result.fail(DiskLock.unwrap(failure, resource(), mode));
             return;
           }
           CompletableFuture<Lease> conversion = result.startLocal();

@@ -1,14 +1,17 @@
 package dev.quorate.disklease.internal;
 
+import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.Lease;
 import dev.quorate.lock.Lock;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.lock.LockTimeoutException;
+import dev.quorate.lock.QuorateException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,7 +58,7 @@ final class DiskLock implements Lock {
 
   @Override
   public Optional<Lease> tryAcquire(LockMode mode, Duration timeout) throws InterruptedException {
-    DiskLocks.requireNotNegative(timeout);
+    requireNotNegative(timeout);
     Request request = start(mode, timeout);
     try {
       // The disks are asked at least once, however short the timeout: a zero timeout still grants
@@ -76,7 +79,7 @@ final class DiskLock implements Lock {
       if (e.getCause() instanceof LockTimeoutException) {
         return Optional.empty();
       }
-      throw DiskLocks.unwrap(e.getCause(), resource, mode);
+      throw unwrap(e.getCause(), resource, mode);
     }
   }
 
@@ -102,7 +105,7 @@ final class DiskLock implements Lock {
       SlotClaims.Claim claim, CompletableFuture<Long> covered, CompletableFuture<Lease> result) {}
 
   private Request start(LockMode mode, Duration timeout) {
-    DiskLocks.requireSupported(java.util.Objects.requireNonNull(mode, "mode"));
+    requireSupported(java.util.Objects.requireNonNull(mode, "mode"));
     long deadline = timeout.compareTo(UNBOUNDED) >= 0 ? Long.MAX_VALUE : manager.deadline(timeout);
     SlotClaims.Claim claim = manager.claim(slot, mode, true);
     CompletableFuture<Long> covered =
@@ -112,7 +115,7 @@ final class DiskLock implements Lock {
     covered.whenComplete(
         (lver, failure) -> {
           if (failure != null) {
-            result.completeExceptionally(DiskLocks.unwrap(failure, resource, mode));
+            result.completeExceptionally(unwrap(failure, resource, mode));
             return;
           }
           if (result.isDone()) {
@@ -183,5 +186,35 @@ final class DiskLock implements Lock {
     if (claim != null) {
       claim.close();
     }
+  }
+
+  static void requireSupported(LockMode mode) {
+    if (!DiskLocks.MODES.contains(mode)) {
+      throw new QuorateException(
+          ErrorCode.REFUSED,
+          "the disk lock manager does not offer "
+              + mode
+              + ": shared and exclusive slots keep the compatibility of "
+              + DiskLocks.MODES
+              + " only");
+    }
+  }
+
+  static void requireNotNegative(Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
+    }
+  }
+
+  /** The exception a caller sees for a failed stage. */
+  static RuntimeException unwrap(Throwable failure, String resource, LockMode mode) {
+    Throwable t = failure;
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof RuntimeException) {
+      return (RuntimeException) t; // QuorateException, CancellationException among them
+    }
+    return new QuorateException(ErrorCode.IO_FAILURE, resource + " " + mode + ": " + t, t);
   }
 }

@@ -17,18 +17,12 @@ import dev.quorate.lock.MonotonicClock;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.spi.DaemonThreads;
 import dev.quorate.qdisk.BlockDevice;
-import dev.quorate.qdisk.DiskTiming;
 import dev.quorate.quorum.SelfFence;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -58,22 +52,16 @@ public final class DiskLocks implements LockManager {
   private final ScheduledExecutorService worker;
   private final ScheduledExecutorService renewer;
   private final ExecutorService events;
-  private final Map<Lease, DiskLease> leases = new ConcurrentHashMap<>();
+  private final GrantedLeases leases = new GrantedLeases();
   private final RequestWatch requests;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final String detail;
 
-  private DiskLocks(
-      LeaseArea area,
-      LeaseDisks disks,
-      MonotonicClock clock,
-      DeltaLease delta,
-      String hostName,
-      SelfFence selfFence,
-      List<String> paths) {
-    this.area = area;
-    this.disks = disks;
+  private DiskLocks(AreaJoin joined, MonotonicClock clock, String hostName, SelfFence selfFence) {
+    this.area = joined.area();
+    this.disks = joined.disks();
     this.clock = clock;
+    DeltaLease delta = joined.delta();
     this.worker =
         Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("quorate-disk-lease-paxos"));
     this.renewer =
@@ -96,9 +84,9 @@ public final class DiskLocks implements LockManager {
     this.requests = new RequestWatch(paxos, watch, claims, hostId, this::waiting);
     this.detail =
         "storage leases on "
-            + paths.size()
+            + joined.names().size()
             + " disk(s) "
-            + paths
+            + joined.names()
             + ", host id "
             + hostId
             + " ('"
@@ -117,24 +105,7 @@ public final class DiskLocks implements LockManager {
   public static LockManager open(
       List<Path> paths, int hostId, String hostName, SelfFence selfFence, MonotonicClock clock)
       throws InterruptedException {
-    if (paths.size() != 1 && paths.size() != 3 && paths.size() != 5) {
-      throw new ConfigurationException(
-          "a disk lock manager needs 1, 3 or 5 lease disks (a strict majority decides), got "
-              + paths.size()
-              + ": "
-              + paths);
-    }
-    List<BlockDevice> devices = new ArrayList<>();
-    try {
-      for (Path p : paths) {
-        devices.add(BlockDevice.open(p));
-      }
-    } catch (IOException e) {
-      closeAll(devices);
-      throw new QuorateException(
-          ErrorCode.IO_FAILURE, "cannot open lease disks " + paths + ": " + e, e);
-    }
-    return openDevices(devices, hostId, hostName, selfFence, clock);
+    return openDevices(AreaJoin.openAll(paths), hostId, hostName, selfFence, clock);
   }
 
   /**
@@ -148,64 +119,27 @@ public final class DiskLocks implements LockManager {
       SelfFence selfFence,
       MonotonicClock clock)
       throws InterruptedException {
-    LeaseArea area = null;
-    try {
-      for (BlockDevice d : devices) {
-        LeaseArea found = LeaseArea.read(d);
-        if (area != null && !area.equals(found)) {
-          throw new ConfigurationException(
-              "lease disk "
-                  + d.name()
-                  + " holds area "
-                  + found
-                  + " but "
-                  + devices.get(0).name()
-                  + " holds "
-                  + area);
-        }
-        area = found;
-      }
-    } catch (IOException | RuntimeException e) {
-      closeAll(devices);
-      if (e instanceof RuntimeException) {
-        throw (RuntimeException) e;
-      }
-      throw new QuorateException(ErrorCode.IO_FAILURE, "cannot read lease disks: " + e, e);
-    }
-    if (hostId < 1 || hostId > area.hostSlots()) {
-      closeAll(devices);
-      throw new ConfigurationException(
-          "host id " + hostId + " not in 1.." + area.hostSlots() + " of the lease area");
-    }
-    try {
-      DiskTiming timing = DiskTimings.of(area.timing());
-      selfFence.verify(timing.interval(), timing.renewalDeadline());
-    } catch (RuntimeException e) {
-      closeAll(devices);
-      throw e;
-    }
-    LeaseDisks disks = new LeaseDisks(devices, area.timing().ioTimeout());
-    DeltaLease delta = new DeltaLease(disks, area, clock, hostId, hostName);
-    try {
-      delta.acquire();
-    } catch (InterruptedException | RuntimeException e) {
-      disks.close();
-      throw e;
-    }
-    DiskLocks manager =
-        new DiskLocks(
-            area,
-            disks,
-            clock,
-            delta,
-            hostName,
-            selfFence,
-            devices.stream().map(BlockDevice::name).toList());
+    AreaJoin joined = AreaJoin.join(devices, hostId, hostName, selfFence, clock);
+    DiskLocks manager = new DiskLocks(joined, clock, hostName, selfFence);
     manager.host.start();
-    Duration every = area.timing().renewalInterval();
+    Duration every = joined.area().timing().renewalInterval();
     manager.worker.scheduleWithFixedDelay(
-        manager.requests::poll, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
+        manager::renewalTick, every.toNanos(), every.toNanos(), TimeUnit.NANOSECONDS);
     return manager;
+  }
+
+  /** Once per renewal interval, on the worker: owed withdrawals, then the held slots' requests. */
+  private void renewalTick() {
+    try {
+      claims.retryWithdrawals();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (RuntimeException e) {
+      // Runs as a periodic task: a throw would end the retries and the polling for good.
+      LOG.warn("retrying the owed withdrawals failed", e);
+    }
+    requests.poll();
   }
 
   @Override
@@ -250,9 +184,7 @@ public final class DiskLocks implements LockManager {
           default -> claims.claim(slot, SlotMode.SHARED, queued);
         };
     if (claim != null && claim.deferred()) {
-      for (DiskLease lease : leases.values()) {
-        lease.blocking(slot, claim, mode);
-      }
+      leases.blocking(slot, claim, mode);
     }
     return claim;
   }
@@ -264,14 +196,7 @@ public final class DiskLocks implements LockManager {
     }
     options
         .blockingCallback()
-        .ifPresent(
-            cb ->
-                b.onBlocking(
-                    (held, wanted) -> {
-                      // The holder's own handle, once its grant has reached it.
-                      Lease shown = leases.get(held);
-                      cb.onBlocking(shown == null ? held : shown, wanted);
-                    }));
+        .ifPresent(cb -> b.onBlocking((held, wanted) -> cb.onBlocking(leases.shown(held), wanted)));
     return local.lock(resource, b.build());
   }
 
@@ -279,7 +204,7 @@ public final class DiskLocks implements LockManager {
       Lease localLease, int slot, SlotClaims.Claim claim, Long lver, LockOptions options) {
     DiskLease lease =
         new DiskLease(localLease, this, slot, claim, lver == null ? 0 : lver, events, options);
-    leases.put(localLease, lease);
+    leases.add(lease);
     lease.followLocal();
     if (host.state() != LeaseState.GRANTED) {
       lease.hostChanged(host.state(), "this host's delta lease is " + host.state());
@@ -287,26 +212,14 @@ public final class DiskLocks implements LockManager {
     return lease;
   }
 
-  /**
-   * Another host's request waits for a slot this host holds: tells the leases it conflicts with.
-   */
-  private void blocked(int slot, SlotRequest request) {
-    LockMode wanted = request.mode() == SlotMode.EXCLUSIVE ? LockMode.EX : LockMode.PR;
-    for (DiskLease lease : leases.values()) {
-      lease.blocking(slot, request, wanted);
-    }
-  }
-
   /** The requests another host's waiters wrote for a slot this host holds, as just read. */
   private void waiting(int slot, List<SlotRequest> conflicting) {
     claims.waiting(slot, conflicting);
-    for (SlotRequest r : conflicting) {
-      blocked(slot, r);
-    }
+    leases.blocked(slot, conflicting);
   }
 
   void ended(DiskLease lease) {
-    leases.remove(lease.local());
+    leases.remove(lease);
   }
 
   long deadline(Duration timeout) {
@@ -325,9 +238,7 @@ public final class DiskLocks implements LockManager {
     if (state == LeaseState.LOST) {
       claims.fail(new LeaseLostException(ErrorCode.LEASE_LOST, "host lease lost: " + why));
     }
-    for (DiskLease lease : List.copyOf(leases.values())) {
-      lease.hostChanged(state, why);
-    }
+    leases.hostChanged(state, why);
   }
 
   @Override
@@ -338,9 +249,7 @@ public final class DiskLocks implements LockManager {
     claims.fail(new QuorateException(ErrorCode.CLOSED, "the disk lock manager is closed"));
     // Closing the local manager first fails its waiters; releasing a lease first would grant them.
     local.close();
-    for (DiskLease lease : List.copyOf(leases.values())) {
-      lease.hostChanged(LeaseState.LOST, "the disk lock manager is closed");
-    }
+    leases.hostChanged(LeaseState.LOST, "the disk lock manager is closed");
     try {
       if (host.state() != LeaseState.LOST) {
         worker
@@ -371,46 +280,6 @@ public final class DiskLocks implements LockManager {
   private void requireOpen() {
     if (closed.get()) {
       throw new QuorateException(ErrorCode.CLOSED, "the disk lock manager is closed");
-    }
-  }
-
-  static void requireSupported(LockMode mode) {
-    if (!MODES.contains(mode)) {
-      throw new QuorateException(
-          ErrorCode.REFUSED,
-          "the disk lock manager does not offer "
-              + mode
-              + ": shared and exclusive slots keep the compatibility of "
-              + MODES
-              + " only");
-    }
-  }
-
-  static void requireNotNegative(Duration timeout) {
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
-    }
-  }
-
-  /** The exception a caller sees for a failed stage. */
-  static RuntimeException unwrap(Throwable failure, String resource, LockMode mode) {
-    Throwable t = failure;
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    if (t instanceof RuntimeException) {
-      return (RuntimeException) t; // QuorateException, CancellationException among them
-    }
-    return new QuorateException(ErrorCode.IO_FAILURE, resource + " " + mode + ": " + t, t);
-  }
-
-  private static void closeAll(List<BlockDevice> devices) {
-    for (BlockDevice d : devices) {
-      try {
-        d.close();
-      } catch (IOException e) {
-        LOG.warn("closing {}: {}", d.name(), e.toString());
-      }
     }
   }
 }

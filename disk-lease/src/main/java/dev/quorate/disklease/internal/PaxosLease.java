@@ -3,14 +3,12 @@ package dev.quorate.disklease.internal;
 import dev.quorate.disklease.LeaseArea;
 import dev.quorate.disklease.internal.LeaseValue.Holder;
 import dev.quorate.disklease.internal.LeaseValue.SlotMode;
-import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -43,49 +41,13 @@ final class PaxosLease {
     return SlotRequests.regionStart(area, slot);
   }
 
-  /** What one disk holds for a slot. */
-  private record Region(
-      Optional<LeaseValue> leader, List<Ballot> ballots, List<SlotRequest> requests) {}
-
-  private Region decodeRegion(LeaseDisks.Io io, int slot) throws IOException {
-    long first = leaderBlock(slot);
-    int hosts = area.hostSlots();
-    ByteBuffer all = io.read(first, 1 + 2 * hosts);
-    Optional<LeaseValue> leader =
-        AreaCodec.decodeLeader(all.slice(0, AreaCodec.SIZE), area.areaId(), io.where(first));
-    List<Ballot> ballots = new ArrayList<>();
-    for (int h = 1; h <= area.hostSlots(); h++) {
-      AreaCodec.decodeBallot(
-              all.slice(h * AreaCodec.SIZE, AreaCodec.SIZE), area.areaId(), h, io.where(first + h))
-          .ifPresent(ballots::add);
-    }
-    List<SlotRequest> asked = new ArrayList<>();
-    for (int h = 1; h <= hosts; h++) {
-      int at = hosts + h;
-      AreaCodec.decodeRequest(
-              all.slice(at * AreaCodec.SIZE, AreaCodec.SIZE),
-              area.areaId(),
-              h,
-              io.where(first + at))
-          .ifPresent(asked::add);
-    }
-    return new Region(leader, ballots, asked);
-  }
-
   /**
    * Reads the slot's committed value: the highest lease version among a majority of disks.
    *
    * @throws dev.quorate.lock.QuorateException with IO_FAILURE if no majority answers
    */
   LeaseValue readLeader(int slot) throws InterruptedException {
-    return leaderOf(readRegions(slot, "read resource slot " + slot));
-  }
-
-  private static LeaseValue leaderOf(List<Region> regions) {
-    return regions.stream()
-        .flatMap(r -> r.leader().stream())
-        .max(Comparator.comparingLong(LeaseValue::lver))
-        .orElse(LeaseValue.NEVER_USED);
+    return SlotRegion.leaderOf(SlotRegion.read(disks, area, slot, "read resource slot " + slot));
   }
 
   /**
@@ -95,7 +57,7 @@ final class PaxosLease {
    * old leader brought back by a late write on some disks while the disks holding the newer one did
    * not answer.
    */
-  private long floor(int slot, List<Region> regions) {
+  private long floor(int slot, List<SlotRegion> regions) {
     long ballots =
         regions.stream()
             .flatMap(r -> r.ballots().stream())
@@ -105,7 +67,11 @@ final class PaxosLease {
     return Math.max(ballots, granted.getOrDefault(slot, 0L));
   }
 
-  /** Records a grant's lease version and withdraws this host's request, which it answers. */
+  /**
+   * Records a grant's lease version and withdraws this host's request, which it answers. A
+   * withdrawal that too few disks took stays owed, for {@link #retryWithdrawals}: the grant stands
+   * either way.
+   */
   private Optional<LeaseValue> granted(int slot, Optional<LeaseValue> value)
       throws InterruptedException {
     value.ifPresent(v -> granted.merge(slot, v.lver(), Math::max));
@@ -119,28 +85,39 @@ final class PaxosLease {
    * @throws dev.quorate.lock.QuorateException with IO_FAILURE if no majority answers
    */
   Collection<SlotRequest> requests(int slot) throws InterruptedException {
-    return requestsOf(readRegions(slot, "read the requests of resource slot " + slot));
-  }
-
-  private static Collection<SlotRequest> requestsOf(List<Region> regions) {
-    return SlotRequests.newest(regions.stream().flatMap(r -> r.requests().stream()).toList());
+    return SlotRegion.requestsOf(
+        SlotRegion.read(disks, area, slot, "read the requests of resource slot " + slot));
   }
 
   /**
    * Withdraws this host's request for the slot, which it no longer wants.
    *
-   * @return false if too few disks took the withdrawal: call again later
+   * @return false if too few disks took the withdrawal: it is owed, for {@link #retryWithdrawals}
    */
   boolean withdraw(int slot) throws InterruptedException {
     return requests.withdraw(slot);
   }
 
-  private List<Region> readRegions(int slot, String what) throws InterruptedException {
-    List<LeaseDisks.Outcome<Region>> outcomes = disks.onEach(1, io -> decodeRegion(io, slot));
-    DeltaLease.requireMajority(outcomes, what);
-    List<Region> regions = new ArrayList<>();
-    outcomes.stream().filter(LeaseDisks.Outcome::ok).forEach(o -> regions.add(o.value()));
-    return regions;
+  /**
+   * Writes again every withdrawal of this host that too few disks took (after a grant, a release,
+   * or a wait given up).
+   *
+   * @return the slots whose withdrawal is still owed
+   */
+  Set<Integer> retryWithdrawals() throws InterruptedException {
+    for (int slot : requests.owed()) {
+      requests.withdraw(slot);
+    }
+    return requests.owed();
+  }
+
+  /**
+   * Gives up the owed withdrawals: this host's delta lease ended, so others pass its requests over.
+   *
+   * @return the withdrawals given up, for the caller to log
+   */
+  Collection<SlotRequest> abandonWithdrawals() {
+    return requests.abandon();
   }
 
   /**
@@ -152,13 +129,14 @@ final class PaxosLease {
    */
   Optional<LeaseValue> propose(int slot, LeaseValue wanted) throws InterruptedException {
     long lver = wanted.lver();
-    List<LeaseDisks.Outcome<Region>> before = disks.onEach(1, io -> decodeRegion(io, slot));
+    List<LeaseDisks.Outcome<SlotRegion>> before =
+        disks.onEach(1, io -> SlotRegion.decode(area, io, slot));
     if (okCount(before) < disks.majority()) {
       return Optional.empty();
     }
     long highest = 0;
     Ballot mine = null;
-    for (LeaseDisks.Outcome<Region> o : before) {
+    for (LeaseDisks.Outcome<SlotRegion> o : before) {
       if (!o.ok()) {
         continue;
       }
@@ -207,18 +185,18 @@ final class PaxosLease {
    */
   private Optional<List<Ballot>> phase(int slot, Ballot own) throws InterruptedException {
     long block = leaderBlock(slot) + hostId;
-    List<LeaseDisks.Outcome<Region>> outcomes =
+    List<LeaseDisks.Outcome<SlotRegion>> outcomes =
         disks.onEach(
             2,
             io -> {
               io.write(block, AreaCodec.encodeBallot(area.areaId(), own));
-              return decodeRegion(io, slot);
+              return SlotRegion.decode(area, io, slot);
             });
     if (okCount(outcomes) < disks.majority()) {
       return Optional.empty();
     }
     List<Ballot> all = new ArrayList<>();
-    for (LeaseDisks.Outcome<Region> o : outcomes) {
+    for (LeaseDisks.Outcome<SlotRegion> o : outcomes) {
       if (!o.ok()) {
         continue;
       }
@@ -261,14 +239,14 @@ final class PaxosLease {
   Optional<LeaseValue> acquire(int slot, Holder me, SlotMode wanted, SlotPolicy.Liveness liveness)
       throws InterruptedException {
     for (int attempt = 0; attempt < 8; attempt++) {
-      List<Region> regions = readRegions(slot, "read resource slot " + slot);
-      LeaseValue current = leaderOf(regions);
+      List<SlotRegion> regions = SlotRegion.read(disks, area, slot, "read resource slot " + slot);
+      LeaseValue current = SlotRegion.leaderOf(regions);
       if (current.lver() < floor(slot, regions)) {
         // A stale leader: never grant from it (its lver would send the token backwards) nor build
         // on it; read again, and wait if the disks holding the newer value stay silent.
         continue;
       }
-      Collection<SlotRequest> asked = requestsOf(regions);
+      Collection<SlotRequest> asked = SlotRegion.requestsOf(regions);
       Optional<LeaseValue> next =
           wanted != SlotMode.FREE
                   && !current.heldBy(me)

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * What this host holds of each resource slot on the disks, and who inside the host needs it. A
  * {@link Claim} asks for a slot in shared or exclusive mode; the slot is acquired on the disks when
  * the first claim needs it, changed when the strongest claim changes, and released when the last
- * claim closes. All disk work runs on one worker thread, which also owns the {@link HostWatch}.
+ * claim closes; each slot's state is a {@link ClaimedSlot}. All disk work runs on one worker
+ * thread, which also owns the {@link HostWatch}.
  */
 final class SlotClaims {
   private static final Logger LOG = LoggerFactory.getLogger(SlotClaims.class);
@@ -29,7 +31,7 @@ final class SlotClaims {
   private final Holder me;
   private final ScheduledExecutorService worker;
   private final Duration retry;
-  private final Map<Integer, Slot> slots = new HashMap<>(); // guarded by this
+  private final Map<Integer, ClaimedSlot> slots = new HashMap<>(); // guarded by this
   private QuorateException failed; // guarded by this; set once, when no claim can be granted
 
   SlotClaims(
@@ -45,19 +47,6 @@ final class SlotClaims {
     this.retry = retry;
   }
 
-  /** One slot's state in this host. */
-  private static final class Slot {
-    final List<Claim> claims = new ArrayList<>();
-    // New claims that the held slot covers but that must wait: an earlier request of another host
-    // conflicts with them. They count for nothing until the slot is given up or the request goes.
-    final List<Claim> deferred = new ArrayList<>();
-    List<SlotRequest> ahead = List.of(); // other hosts' conflicting requests, as last read
-    SlotMode held = SlotMode.FREE;
-    SlotMode moving; // the mode the worker is moving the slot to, null when idle
-    long lver;
-    boolean scheduled;
-  }
-
   /** A need for a slot; closing it gives the need up. */
   final class Claim implements AutoCloseable {
     private final int slot;
@@ -69,6 +58,10 @@ final class SlotClaims {
     private Claim(int slot, SlotMode mode) {
       this.slot = slot;
       this.mode = mode;
+    }
+
+    SlotMode mode() {
+      return mode;
     }
 
     /** Completes with the lease version the slot is held at once this claim is covered. */
@@ -91,8 +84,8 @@ final class SlotClaims {
     @Override
     public void close() {
       synchronized (SlotClaims.this) {
-        Slot s = slots.get(slot);
-        if (s == null || !(s.claims.remove(this) || s.deferred.remove(this))) {
+        ClaimedSlot s = slots.get(slot);
+        if (s == null || !s.remove(this)) {
           return;
         }
         schedule(slot, s);
@@ -115,20 +108,17 @@ final class SlotClaims {
       if (failed != null) {
         throw failed;
       }
-      Slot s = slots.computeIfAbsent(slot, k -> new Slot());
-      s.claims.add(c);
-      // While the worker gives the slot up (or down), a grant under the old mode would outlive it.
-      if (covers(s.held, mode) && (s.moving == null || covers(s.moving, mode))) {
-        c.tried.complete(null);
-        if (queued && s.ahead.stream().anyMatch(r -> r.conflictsWith(mode))) {
-          s.claims.remove(c);
-          s.deferred.add(c);
-          c.behind = true;
-        } else {
-          c.granted.complete(s.lver);
+      ClaimedSlot s = slots.computeIfAbsent(slot, k -> new ClaimedSlot());
+      switch (s.admit(c, queued)) {
+        case GRANTED -> {
+          c.tried.complete(null);
+          c.granted.complete(s.lver());
         }
-      } else {
-        schedule(slot, s);
+        case DEFERRED -> {
+          c.tried.complete(null);
+          c.behind = true;
+        }
+        case ASK_DISKS -> schedule(slot, s);
       }
     }
     return c;
@@ -139,28 +129,20 @@ final class SlotClaims {
    * claims wait behind them, and once none is left the deferred claims go ahead.
    */
   void waiting(int slot, List<SlotRequest> ahead) {
-    List<Claim> grant = new ArrayList<>();
+    ClaimedSlot.Released released;
     long lver;
     synchronized (this) {
-      Slot s = slots.get(slot);
+      ClaimedSlot s = slots.get(slot);
       if (s == null) {
         return;
       }
-      s.ahead = List.copyOf(ahead);
-      for (Claim c : List.copyOf(s.deferred)) {
-        if (ahead.stream().noneMatch(r -> r.conflictsWith(c.mode))) {
-          s.deferred.remove(c);
-          s.claims.add(c);
-          if (covers(s.held, c.mode) && (s.moving == null || covers(s.moving, c.mode))) {
-            grant.add(c); // as it would have been when made
-          } else {
-            schedule(slot, s); // the slot was changed meanwhile: the disks decide
-          }
-        }
+      released = s.waiting(ahead);
+      if (released.askDisks()) {
+        schedule(slot, s);
       }
-      lver = s.lver;
+      lver = s.lver();
     }
-    grant.forEach(c -> c.granted.complete(lver));
+    released.granted().forEach(c -> c.granted.complete(lver));
   }
 
   /** The slots held on the disks, with their modes. */
@@ -168,8 +150,8 @@ final class SlotClaims {
     Map<Integer, SlotMode> held = new HashMap<>();
     slots.forEach(
         (slot, s) -> {
-          if (s.held != SlotMode.FREE) {
-            held.put(slot, s.held);
+          if (s.held() != SlotMode.FREE) {
+            held.put(slot, s.held());
           }
         });
     return held;
@@ -177,7 +159,7 @@ final class SlotClaims {
 
   /** Whether any slot is held on the disks. */
   synchronized boolean holdsAny() {
-    return slots.values().stream().anyMatch(s -> s.held != SlotMode.FREE);
+    return slots.values().stream().anyMatch(s -> s.held() != SlotMode.FREE);
   }
 
   /** Fails every claim, now and later, with {@code why}; the disks are no longer ours. */
@@ -187,9 +169,7 @@ final class SlotClaims {
       if (failed == null) {
         failed = why;
       }
-      slots.values().forEach(s -> all.addAll(s.claims));
-      slots.values().forEach(s -> all.addAll(s.deferred));
-      slots.values().forEach(s -> s.held = SlotMode.FREE);
+      slots.values().forEach(s -> all.addAll(s.giveUp()));
     }
     for (Claim c : all) {
       c.granted.completeExceptionally(why);
@@ -206,31 +186,44 @@ final class SlotClaims {
     for (int slot : held) {
       try {
         paxos.acquire(slot, me, SlotMode.FREE, h -> false);
-        paxos.withdraw(slot);
       } catch (QuorateException e) {
         LOG.warn("releasing resource slot {} failed: {}", slot, e.getMessage());
       }
+      paxos.withdraw(slot); // the request of a claim that still waited, or of a failed release
+    }
+    paxos.retryWithdrawals();
+    abandonWithdrawals("the disk lock manager is closing");
+  }
+
+  /**
+   * Writes again the withdrawals of this host's requests that too few disks took, until a majority
+   * takes each: a stale request would keep other hosts waiting and call their blocking callbacks.
+   * Runs on the worker once per renewal interval. Once this host can hold no lease (its delta lease
+   * ended), other hosts pass its requests over: the owed withdrawals are given up and logged.
+   */
+  void retryWithdrawals() throws InterruptedException {
+    QuorateException ended;
+    synchronized (this) {
+      ended = failed;
+    }
+    if (ended != null) {
+      abandonWithdrawals(ended.getMessage());
+      return;
+    }
+    Set<Integer> owed = paxos.retryWithdrawals();
+    if (!owed.isEmpty()) {
+      LOG.warn("withdrawals of this host's requests for resource slots {} still owed", owed);
     }
   }
 
-  /** Withdraws this host's request for the slot; retries later if the disks did not take it. */
-  private void withdraw(int slot) {
-    try {
-      if (!paxos.withdraw(slot)) {
-        worker.schedule(() -> withdraw(slot), retry.toNanos(), TimeUnit.NANOSECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  private void abandonWithdrawals(String why) {
+    for (SlotRequest r : paxos.abandonWithdrawals()) {
+      LOG.warn("withdrawal {} given up ({}): other hosts pass this host's requests over", r, why);
     }
   }
 
-  private static boolean covers(SlotMode held, SlotMode wanted) {
-    return held == SlotMode.EXCLUSIVE || held == wanted || wanted == SlotMode.FREE;
-  }
-
-  private void schedule(int slot, Slot s) {
-    if (!s.scheduled && failed == null) {
-      s.scheduled = true;
+  private void schedule(int slot, ClaimedSlot s) {
+    if (failed == null && s.schedule()) {
       worker.execute(() -> work(slot));
     }
   }
@@ -240,38 +233,31 @@ final class SlotClaims {
     SlotMode target;
     List<Claim> asking;
     synchronized (this) {
-      Slot s = slots.get(slot);
+      ClaimedSlot s = slots.get(slot);
       if (s == null || failed != null) {
         return;
       }
-      s.scheduled = false;
-      if (s.held == SlotMode.FREE && s.moving == null) {
-        // Given up: the deferred claims now ask the disks, behind the earlier requests.
-        s.claims.addAll(s.deferred);
-        s.deferred.clear();
-        s.ahead = List.of();
-      }
-      target = SlotMode.FREE;
-      for (Claim c : s.claims) {
-        target =
-            c.mode == SlotMode.EXCLUSIVE || target == SlotMode.EXCLUSIVE
-                ? SlotMode.EXCLUSIVE
-                : c.mode;
-      }
-      if (target == s.held) {
-        if (target == SlotMode.FREE) {
+      Optional<SlotMode> move = s.startMove();
+      if (move.isEmpty()) {
+        if (s.unused()) {
           slots.remove(slot);
         }
         asking = null;
+        target = null;
       } else {
-        asking = new ArrayList<>(s.claims);
-        s.moving = target;
+        asking = s.claims();
+        target = move.get();
       }
     }
     if (asking == null) {
       // Nothing to move, but a request this host wrote for a mode no claim needs any more (given
-      // up, timed out) must not keep other hosts waiting.
-      withdraw(slot);
+      // up, timed out) must not keep other hosts waiting; one that too few disks took is owed,
+      // for retryWithdrawals.
+      try {
+        paxos.withdraw(slot);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       return;
     }
     Optional<LeaseValue> result;
@@ -284,32 +270,17 @@ final class SlotClaims {
       LOG.warn("resource slot {}: {}; trying again", slot, e.getMessage());
       result = Optional.empty();
     }
-    List<Claim> grant = new ArrayList<>();
+    List<Claim> grant;
     long lver;
     synchronized (this) {
-      Slot s = slots.get(slot);
-      s.moving = null;
-      if (result.isPresent()) {
-        s.held = target;
-        s.lver = result.get().lver();
-        for (Claim c : s.claims) {
-          if (covers(s.held, c.mode)) {
-            grant.add(c);
-          }
-        }
-      }
-      lver = s.lver;
-      if (result.isEmpty()
-          || !s.claims.isEmpty()
-          || !s.deferred.isEmpty()
-          || s.held != SlotMode.FREE) {
-        // Waiting for a live holder, or the claims changed meanwhile: look again.
-        if (result.isEmpty() && !s.scheduled && failed == null) {
-          s.scheduled = true;
-          worker.schedule(() -> work(slot), retry.toNanos(), TimeUnit.NANOSECONDS);
-        } else {
-          schedule(slot, s);
-        }
+      ClaimedSlot s = slots.get(slot);
+      grant = s.moved(target, result);
+      lver = s.lver();
+      if (result.isEmpty() && failed == null && s.schedule()) {
+        // Waiting for a live holder: look again after a renewal interval.
+        worker.schedule(() -> work(slot), retry.toNanos(), TimeUnit.NANOSECONDS);
+      } else if (result.isEmpty() || !s.unused()) {
+        schedule(slot, s); // the claims changed meanwhile: look again
       } else {
         slots.remove(slot);
       }

@@ -3,10 +3,13 @@ package dev.quorate.disklease.internal;
 import dev.quorate.disklease.LeaseArea;
 import dev.quorate.disklease.internal.LeaseValue.Holder;
 import dev.quorate.disklease.internal.LeaseValue.SlotMode;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,8 +19,11 @@ import org.slf4j.LoggerFactory;
  * that finds the slot held (or finds an earlier waiter) writes its request, and a host that does
  * not hold the slot does not take it while a live host's earlier conflicting request waits, so the
  * oldest live waiter is granted next. A request is withdrawn when granted, given up, or closed;
- * requests of hosts whose delta lease expired are passed over. Confined, per slot, to the caller
- * that runs Paxos for the slot.
+ * requests of hosts whose delta lease expired are passed over. A withdrawal that too few disks took
+ * stays owed ({@link #owed()}) until a retry lands it, a new request of this host replaces it, or
+ * the caller abandons it as this host's delta lease ends: a stale request would hold other hosts
+ * back and call their blocking callbacks. Confined, per slot, to the caller that runs Paxos for the
+ * slot.
  */
 final class SlotRequests {
   private static final Logger LOG = LoggerFactory.getLogger(SlotRequests.class);
@@ -25,6 +31,8 @@ final class SlotRequests {
   private final LeaseDisks disks;
   private final LeaseArea area;
   private final Map<Integer, SlotRequest> pending = new ConcurrentHashMap<>(); // this host's
+  // Withdrawals (FREE blocks) that a majority of disks has not taken yet, by slot.
+  private final Map<Integer, SlotRequest> owed = new ConcurrentHashMap<>();
 
   SlotRequests(LeaseDisks disks, LeaseArea area) {
     this.disks = disks;
@@ -36,7 +44,8 @@ final class SlotRequests {
     return 1L + area.hostSlots() + (long) slot * (1 + 2L * area.hostSlots());
   }
 
-  private long block(int slot, int hostId) {
+  /** The block of {@code hostId}'s request for {@code slot}. */
+  static long block(LeaseArea area, int slot, int hostId) {
     return regionStart(area, slot) + area.hostSlots() + hostId;
   }
 
@@ -84,47 +93,77 @@ final class SlotRequests {
             : 1 + seen.stream().mapToLong(SlotRequest::ticket).max().orElse(0);
     SlotRequest request = new SlotRequest(me.hostId(), me.generation(), wanted, ticket);
     pending.put(slot, request);
+    // The new request takes the block of an owed withdrawal: this host waits again, with a newer
+    // ticket, which supersedes the stale request wherever it lands.
+    owed.remove(slot);
     write(slot, request);
   }
 
   /**
-   * Withdraws this host's request for the slot, if it has one.
+   * Withdraws this host's request for the slot, if it has one, or writes the slot's owed withdrawal
+   * again. A withdrawal that a majority did not take is owed from then on.
    *
    * @return false if a majority of disks did not take the withdrawal (call again later)
    */
   boolean withdraw(int slot) throws InterruptedException {
-    SlotRequest mine = pending.get(slot);
-    if (mine == null) {
+    SlotRequest mine = pending.remove(slot);
+    SlotRequest done =
+        mine != null
+            ? new SlotRequest(mine.hostId(), mine.generation(), SlotMode.FREE, mine.ticket())
+            : owed.get(slot);
+    if (done == null) {
       return true;
     }
-    SlotRequest done =
-        new SlotRequest(mine.hostId(), mine.generation(), SlotMode.FREE, mine.ticket());
-    if (!write(slot, done)) {
-      return false;
+    if (write(slot, done)) {
+      owed.remove(slot);
+      return true;
     }
-    pending.remove(slot, mine);
-    return true;
+    owed.put(slot, done);
+    return false;
   }
 
-  /** Whether this host has a request for the slot that it has not withdrawn yet. */
-  boolean waits(int slot) {
-    return pending.containsKey(slot);
+  /** The slots whose withdrawal a majority of disks has not taken yet. */
+  Set<Integer> owed() {
+    return Set.copyOf(owed.keySet());
+  }
+
+  /**
+   * Gives up the owed withdrawals, which the caller logs: this host's delta lease ended, so other
+   * hosts pass its requests over.
+   *
+   * @return the withdrawals given up
+   */
+  Collection<SlotRequest> abandon() {
+    List<SlotRequest> given = List.copyOf(owed.values());
+    owed.clear();
+    return given;
   }
 
   private boolean write(int slot, SlotRequest r) throws InterruptedException {
-    long at = block(slot, r.hostId());
-    int ok = 0;
-    for (LeaseDisks.Outcome<?> o :
+    long at = block(area, slot, r.hostId());
+    List<LeaseDisks.Outcome<Object>> outcomes =
         disks.onEach(
             1,
             io -> {
               io.write(at, AreaCodec.encodeRequest(area.areaId(), r));
               return null;
-            })) {
-      ok += o.ok() ? 1 : 0;
+            });
+    List<String> failed = new ArrayList<>();
+    for (int d = 0; d < outcomes.size(); d++) {
+      if (!outcomes.get(d).ok()) {
+        failed.add(disks.name(d) + ": " + outcomes.get(d).failure());
+      }
     }
+    int ok = outcomes.size() - failed.size();
     if (ok < disks.majority()) {
-      LOG.warn("resource slot {}: request {} reached {} of {} disks", slot, r, ok, disks.count());
+      LOG.warn(
+          "resource slot {}: request {} reached {} of {} disks, a majority is {}; failed {}",
+          slot,
+          r,
+          ok,
+          disks.count(),
+          disks.majority(),
+          failed);
       return false;
     }
     return true;

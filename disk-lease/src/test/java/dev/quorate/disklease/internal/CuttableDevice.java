@@ -8,12 +8,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A real device that one host can be cut off from: every I/O fails once {@link #cut()} is called.
  * Its writes can also tear as the reliability suite's {@code TORN} fault does: the first half of
- * the write lands over the old bytes, then the write fails ({@link #tearAfter}).
+ * the write lands over the old bytes, then the write fails ({@link #tearAfter}); and writes to one
+ * block can fail without landing, as on a disk with a bad sector ({@link #refuseWritesAt}).
  */
 final class CuttableDevice implements BlockDevice {
   private final BlockDevice device;
   private volatile boolean cut;
   private final AtomicInteger untilTear = new AtomicInteger(-1);
+  private volatile long refusedAt = -1;
 
   CuttableDevice(BlockDevice device) {
     this.device = device;
@@ -26,6 +28,16 @@ final class CuttableDevice implements BlockDevice {
   /** Lets {@code whole} more writes land whole, then tears one. */
   void tearAfter(int whole) {
     untilTear.set(whole);
+  }
+
+  /** Fails every write at byte {@code offset}, leaving the block as it was, until {@link #heal}. */
+  void refuseWritesAt(long offset) {
+    refusedAt = offset;
+  }
+
+  /** Lets writes at the refused offset land again. */
+  void heal() {
+    refusedAt = -1;
   }
 
   private void check() throws IOException {
@@ -53,6 +65,9 @@ final class CuttableDevice implements BlockDevice {
   @Override
   public void write(long offset, ByteBuffer src) throws IOException {
     check();
+    if (offset == refusedAt) {
+      throw new IOException("write at offset " + offset + " of " + name() + " refused (test)");
+    }
     if (untilTear.getAndUpdate(n -> Math.max(-1, n - 1)) != 0) {
       device.write(offset, src);
       return;

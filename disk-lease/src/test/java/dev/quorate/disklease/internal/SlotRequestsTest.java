@@ -106,6 +106,56 @@ class SlotRequestsTest {
     assertThat(a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE)).isPresent();
   }
 
+  /**
+   * A holds the slot and B waits for it; then B's request block takes no write on any disk and B's
+   * withdrawal fails. Returns B; {@code disksOfB} gets B's disks, to heal.
+   */
+  private PaxosLease bWhoseWithdrawalFailed(
+      AreaFiles files, PaxosLease a, List<CuttableDevice> disksOfB) throws Exception {
+    LeaseDisks d = files.openCuttable(disksOfB);
+    opened.add(d);
+    PaxosLease b = new PaxosLease(d, files.area, B.hostId());
+    a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE).orElseThrow();
+    assertThat(b.acquire(SLOT, B, SlotMode.EXCLUSIVE, ALL_LIVE)).isEmpty();
+    long block = SlotRequests.block(files.area, SLOT, B.hostId()) * LeaseArea.BLOCK_SIZE;
+    disksOfB.forEach(c -> c.refuseWritesAt(block));
+    assertThat(b.withdraw(SLOT)).isFalse();
+    return b;
+  }
+
+  @Test
+  void aWithdrawalNoDiskTookIsOwedUntilARetryLandsIt() throws Exception {
+    AreaFiles files = new AreaFiles(dir, 3, AreaFiles.FAST);
+    PaxosLease a = host(files, A);
+    List<CuttableDevice> disksOfB = new ArrayList<>();
+    PaxosLease b = bWhoseWithdrawalFailed(files, a, disksOfB);
+
+    assertThat(b.retryWithdrawals()).containsExactly(SLOT);
+    a.acquire(SLOT, A, SlotMode.FREE, ALL_LIVE).orElseThrow();
+    assertThat(a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE)).as("A behind B's stale").isEmpty();
+
+    disksOfB.forEach(CuttableDevice::heal);
+    assertThat(b.retryWithdrawals()).isEmpty();
+    assertThat(a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE)).isPresent();
+  }
+
+  @Test
+  void aNewRequestReplacesAnOwedWithdrawalWhichARetryThenLeavesAlone() throws Exception {
+    AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
+    PaxosLease a = host(files, A);
+    List<CuttableDevice> disksOfB = new ArrayList<>();
+    PaxosLease b = bWhoseWithdrawalFailed(files, a, disksOfB);
+    disksOfB.forEach(CuttableDevice::heal);
+
+    assertThat(b.acquire(SLOT, B, SlotMode.SHARED, ALL_LIVE)).as("B asks again").isEmpty();
+    assertThat(b.retryWithdrawals()).isEmpty();
+    assertThat(a.requests(SLOT))
+        .filteredOn(r -> r.hostId() == B.hostId())
+        .singleElement()
+        .satisfies(r -> assertThat(r.mode()).isEqualTo(SlotMode.SHARED))
+        .satisfies(r -> assertThat(r.ticket()).isGreaterThan(1));
+  }
+
   @Test
   void aSharedRequestDoesNotOvertakeAnEarlierExclusiveWaiterButAHolderConverts() throws Exception {
     AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
