@@ -13,6 +13,7 @@ module dev.quorate.bench {
   requires zookeeper;
   requires dev.quorate.qdisk; // the quorum disk at scale
   requires java.management; // heap, threads and CPU time of the scale workloads
+  requires jdk.management; // heap allocated per thread (the quorum disk's nodes)
   requires java.desktop; // the PNG plot
   requires org.jfree.jfreechart;
 }

@@ -105,11 +105,12 @@ public final class ScaleBench {
     Path dir = Files.createTempDirectory("quorate-bench-qdisk");
     try {
       for (int k : options.qdisk()) {
+        Duration interval = QuorumDiskScale.interval(k, options.interval());
         runs.measure(
             QuorumDiskScale.TITLE,
             "K = " + k,
-            "interval " + options.interval(),
-            () -> QuorumDiskScale.run(k, options.interval(), dir));
+            "interval " + interval,
+            () -> QuorumDiskScale.run(k, interval, dir));
       }
     } finally {
       Files.deleteIfExists(dir);

@@ -14,7 +14,8 @@ import java.util.List;
  * @param memory N of the heap measurement
  * @param members M of the membership workload
  * @param qdisk K of the quorum disk workload
- * @param interval the quorum disk's heartbeat interval
+ * @param interval the quorum disk's heartbeat interval; a size whose heartbeat reads would exceed
+ *     the disk's budget runs at a whole multiple of it ({@link QuorumDiskScale#interval})
  * @param failoverSession the session timeout the dying holder asks for
  * @param json where to write JSON, or null
  * @param plot where to write the PNG, or null

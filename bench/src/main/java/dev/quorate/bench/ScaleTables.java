@@ -38,7 +38,10 @@ final class ScaleTables {
           MembershipScale.TITLE, List.of("departure seen by all ms", "ZK requests per departure"),
           QuorumDiskScale.TITLE,
               List.of(
-                  "KiB per node per interval", "CPU ms per node per interval", "detection max ms"));
+                  "KiB per node per interval",
+                  "CPU ms per node per interval",
+                  "heap KiB allocated per node per interval",
+                  "detection max ms"));
 
   private ScaleTables() {}
 

@@ -1,5 +1,6 @@
 package dev.quorate.qdisk;
 
+import dev.quorate.qdisk.internal.UpNodes;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,7 +21,7 @@ import java.util.Objects;
  * @param eligible whether the owner's score allows it to be master
  * @param vote the node id the owner wants (or accepts) as master, 0 for none
  * @param term the master term the owner last saw or holds; raised by each new master
- * @param upNodes the node ids the owner currently sees UP, ascending
+ * @param upNodes the node ids the owner currently sees UP, kept ascending and each once
  * @param host the writer's host and process ("vm2 pid 4242"), at most {@link #MAX_HOST_BYTES} bytes
  *     of UTF-8: names both processes when two run with one node id
  */
@@ -61,17 +62,13 @@ public record HeartbeatSlot(
       throw new IllegalArgumentException(
           "host label '" + host + "' is longer than " + MAX_HOST_BYTES + " bytes of UTF-8");
     }
-    upNodes = List.copyOf(upNodes);
+    // Compact and boxed nowhere: every node decodes every peer's record every interval.
+    upNodes = UpNodes.copyOf(upNodes);
     if (nodeId < 1 || nodeId > DiskHeader.MAX_SLOTS) {
       throw new IllegalArgumentException("node id " + nodeId + " out of range 1..255");
     }
     if (incarnation < 0 || sequence < 0 || term < 0 || vote < 0) {
       throw new IllegalArgumentException("negative counter in slot of node " + nodeId);
-    }
-    for (int n : upNodes) {
-      if (n < 1 || n > DiskHeader.MAX_SLOTS) {
-        throw new IllegalArgumentException("node id " + n + " in view out of range 1..255");
-      }
     }
   }
 

@@ -33,6 +33,9 @@ public final class DiskChannel {
   private volatile boolean joined;
   private final DiskHealthTracker health;
 
+  /** Reused by every heartbeat; heartbeats of one channel never overlap (the engine joins each). */
+  private ByteBuffer headerAndSlots;
+
   /** A disk whose header was already validated, alone in its node's list. */
   public DiskChannel(BlockDevice device, DiskHeader header) {
     this(device, header, new DiskIds());
@@ -121,7 +124,7 @@ public final class DiskChannel {
     boolean headerOk = false;
     try {
       int n = header.slotCount();
-      ByteBuffer all = ByteBuffer.allocate(Layout.headerAndSlotsLength(n));
+      ByteBuffer all = headerAndSlots(Layout.headerAndSlotsLength(n));
       device.read(0, all);
       all.flip();
       Decoded<DiskHeader> h = RecordCodec.decodeHeader(all.slice(0, DiskHeader.BLOCK_SIZE));
@@ -171,6 +174,17 @@ public final class DiskChannel {
       errors.add("own slot read back differs from the write (lost or torn write)");
     }
     return report(start, clock, verified, slots, mailbox, foreign, errors);
+  }
+
+  /**
+   * The buffer of the read of the header and every slot, reused and off the heap: 1 MiB at 255
+   * slots, every interval, would otherwise be a humongous allocation per heartbeat.
+   */
+  private ByteBuffer headerAndSlots(int len) {
+    if (headerAndSlots == null || headerAndSlots.capacity() < len) {
+      headerAndSlots = FileBlockDevice.alignedBuffer(len);
+    }
+    return headerAndSlots.clear().limit(len);
   }
 
   private Round report(

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * A block device or plain file through {@link FileChannel}, with DSYNC so a write is on the disk
  * when it returns, and O_DIRECT where the file system allows it so a read sees the disk rather than
  * this host's page cache (another host's write would otherwise stay invisible on a shared device).
- * Direct I/O needs block-aligned buffers, so every transfer goes through one aligned scratch
- * buffer.
+ * Direct I/O needs block-aligned buffers, so a transfer goes through one aligned scratch buffer
+ * unless the caller's buffer is direct and aligned already ({@link #alignedBuffer}).
  */
 public final class FileBlockDevice implements BlockDevice {
   private static final Logger LOG = LoggerFactory.getLogger(FileBlockDevice.class);
@@ -121,7 +121,18 @@ public final class FileBlockDevice implements BlockDevice {
   @Override
   public synchronized void read(long offset, ByteBuffer dst) throws IOException {
     int len = checkAligned(offset, dst.remaining());
+    if (dst.isDirect() && dst.alignmentOffset(dst.position(), BLOCK) == 0) {
+      // Already fit for O_DIRECT: no copy, and no scratch the size of the whole disk's slots.
+      fill(dst, offset, len);
+      return;
+    }
     ByteBuffer buf = scratch(len);
+    fill(buf, offset, len);
+    buf.flip();
+    dst.put(buf);
+  }
+
+  private void fill(ByteBuffer buf, long offset, int len) throws IOException {
     long at = offset;
     while (buf.hasRemaining()) {
       int n = channel.read(buf, at);
@@ -131,8 +142,6 @@ public final class FileBlockDevice implements BlockDevice {
       }
       at += n;
     }
-    buf.flip();
-    dst.put(buf);
   }
 
   @Override
@@ -167,6 +176,14 @@ public final class FileBlockDevice implements BlockDevice {
               + BLOCK);
     }
     return len;
+  }
+
+  /**
+   * Returns a direct buffer of {@code len} bytes aligned to the block size, which {@link #read}
+   * fills without a copy; for buffers read into every interval.
+   */
+  public static ByteBuffer alignedBuffer(int len) {
+    return aligned(len);
   }
 
   private static ByteBuffer aligned(int len) {

@@ -88,6 +88,9 @@ final class HeartbeatEngine implements QuorumDisk {
   private volatile QuorumDiskStatus snapshot;
   private final List<QuorumDiskEvent> pendingEvents = new ArrayList<>();
 
+  /** Runs on the beat's thread between its "still running" check and its verdict; for tests. */
+  private Runnable beforeVerdict = () -> {};
+
   /**
    * Creates the engine; nothing is read or written until {@link #start()} or {@link #prepare()}.
    */
@@ -235,6 +238,14 @@ final class HeartbeatEngine implements QuorumDisk {
     }
   }
 
+  /**
+   * Sets what runs between a beat's "still running" check and its verdict, before {@link #start()}
+   * or the first {@link #tick()}: a test overtakes a beat there with {@link #close()}.
+   */
+  void beforeVerdict(Runnable hook) {
+    this.beforeVerdict = hook;
+  }
+
   /** Runs one heartbeat. */
   public void tick() {
     synchronized (tickLock) {
@@ -267,6 +278,8 @@ final class HeartbeatEngine implements QuorumDisk {
         foreign.ifPresent(f -> foreignAtClose = f);
         return;
       }
+      // close() may land from here on: the verdict's fence() then finds the engine CLOSED.
+      beforeVerdict.run();
       long t1 = cfg.clock().nanoTime();
       current = mine;
       heartbeats++;

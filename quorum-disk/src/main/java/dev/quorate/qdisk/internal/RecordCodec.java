@@ -10,7 +10,6 @@ import dev.quorate.qdisk.internal.Decoded.Kind;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.CRC32C;
@@ -27,7 +26,6 @@ public final class RecordCodec {
   static final int SIZE = DiskHeader.BLOCK_SIZE;
   static final int CRC_AT = SIZE - 4;
   private static final int FIELDS_AT = 28;
-  private static final int VIEW_BYTES = 32;
 
   public static final long HEADER_MAGIC = magic("QRTDISK1");
   public static final long SLOT_MAGIC = magic("QRTSLOT1");
@@ -93,11 +91,7 @@ public final class RecordCodec {
     b.putInt(s.nodeId()).putLong(s.incarnation()).putLong(s.sequence());
     b.put((byte) s.state().code()).putInt(s.score()).put((byte) (s.eligible() ? 1 : 0));
     b.putInt(s.vote()).putLong(s.term());
-    byte[] view = new byte[VIEW_BYTES];
-    for (int n : s.upNodes()) {
-      view[n >>> 3] |= (byte) (1 << (n & 7));
-    }
-    b.put(view);
+    UpNodes.write(s.upNodes(), b);
     byte[] host = s.host().getBytes(StandardCharsets.UTF_8);
     b.putShort((short) host.length).put(host);
     return seal(b);
@@ -123,15 +117,7 @@ public final class RecordCodec {
       boolean eligible = b.get() != 0;
       int vote = b.getInt();
       long term = b.getLong();
-      List<Integer> up = new ArrayList<>();
-      for (int i = 0; i < VIEW_BYTES; i++) {
-        byte v = b.get();
-        for (int bit = 0; bit < 8; bit++) {
-          if ((v & (1 << bit)) != 0) {
-            up.add(i * 8 + bit);
-          }
-        }
-      }
+      List<Integer> up = UpNodes.read(b);
       int hostLength = b.getShort();
       if (hostLength < 0 || hostLength > HeartbeatSlot.MAX_HOST_BYTES) {
         return Decoded.bad(

@@ -19,14 +19,15 @@ import java.util.concurrent.TimeoutException;
  * disk (a SAN path failing over, a dead NFS server) costs the heartbeat one timeout, not its
  * thread. Ops run one at a time: a write that finishes late still lands before the next one, never
  * after it. While a timed-out op is still stuck, new ops fail at once instead of piling up behind
- * it. Each op copies into its own buffer, because a stuck op may touch it long after its caller has
- * given up.
+ * it. No op touches its caller's buffer, because a stuck op may run long after its caller has given
+ * up: a write copies first, a read lands in this device's own buffer and is copied out once done.
  */
 final class TimedBlockDevice implements BlockDevice {
   private final BlockDevice inner;
   private final long timeoutNanos;
   private final ExecutorService io;
   private Future<?> outstanding;
+  private ByteBuffer landing;
 
   /** Wraps {@code inner}; every op waits at most {@code timeout}. */
   public TimedBlockDevice(BlockDevice inner, Duration timeout) {
@@ -46,17 +47,32 @@ final class TimedBlockDevice implements BlockDevice {
   }
 
   @Override
-  public void read(long offset, ByteBuffer dst) throws IOException {
+  public synchronized void read(long offset, ByteBuffer dst) throws IOException {
     int len = dst.remaining();
-    byte[] got =
+    ByteBuffer landed =
         call(
             () -> {
-              ByteBuffer b = ByteBuffer.allocate(len);
+              ByteBuffer b = landing(len);
               inner.read(offset, b);
-              return b.array();
+              return b.flip();
             },
             "read at " + offset);
-    dst.put(got);
+    // Copied while this device's lock is held: the next op, the only other user of the landing
+    // buffer, cannot start before.
+    dst.put(landed);
+  }
+
+  /**
+   * The buffer reads land in, reused: a heartbeat reads the header and every slot, 1 MiB at 255
+   * slots, every interval, and a fresh heap buffer of that size is a humongous allocation. Direct
+   * and aligned, so O_DIRECT fills it without a copy. Touched only by the op running on this
+   * device's thread and, once it is done, by its caller under the lock.
+   */
+  private ByteBuffer landing(int len) {
+    if (landing == null || landing.capacity() < len) {
+      landing = FileBlockDevice.alignedBuffer(len);
+    }
+    return landing.clear().limit(len);
   }
 
   @Override

@@ -10,8 +10,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +71,54 @@ class DeviceTest {
       assertThatThrownBy(() -> timed.write(0, ByteBuffer.allocate(4096)))
           .hasMessageContaining("still outstanding");
       release.countDown();
+    }
+  }
+
+  @Test
+  void fileDeviceReadsIntoAlignedDirectAndHeapBuffersAlike() throws Exception {
+    Path file = dir.resolve("disk");
+    byte[] content = new byte[4 * 4096];
+    new Random(18).nextBytes(content);
+    Files.write(file, content);
+    byte[] expected = Arrays.copyOfRange(content, 4096, 4 * 4096);
+    try (FileBlockDevice dev = FileBlockDevice.open(file, true)) {
+      ByteBuffer aligned = FileBlockDevice.alignedBuffer(3 * 4096);
+      ByteBuffer heap = ByteBuffer.allocate(3 * 4096);
+      dev.read(4096, aligned);
+      dev.read(4096, heap);
+
+      byte[] got = new byte[3 * 4096];
+      aligned.flip().get(got);
+      assertThat(got).isEqualTo(expected);
+      assertThat(heap.array()).isEqualTo(expected);
+    }
+  }
+
+  /** Reads land in a buffer the timed device reuses; its caller's buffer is its own. */
+  @Test
+  void aTimedReadThatEndsAfterItsCallerGaveUpLeavesThatCallersBufferAlone() throws Exception {
+    MemoryBlockDevice disk = new MemoryBlockDevice("s", 8192);
+    byte[] ones = new byte[4096];
+    Arrays.fill(ones, (byte) 1);
+    disk.write(0, ByteBuffer.wrap(ones));
+    FaultyBlockDevice faulty = new FaultyBlockDevice(disk);
+    try (TimedBlockDevice timed = new TimedBlockDevice(faulty, Duration.ofMillis(50))) {
+      CountDownLatch release = faulty.stallAll();
+      ByteBuffer abandoned = ByteBuffer.allocate(4096);
+      assertThatThrownBy(() -> timed.read(0, abandoned))
+          .isInstanceOf(TimedBlockDevice.IoTimeoutException.class);
+      release.countDown();
+
+      ByteBuffer next = ByteBuffer.allocate(4096);
+      // Refused while the abandoned read is still outstanding; served once it ended.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreException(TimedBlockDevice.IoTimeoutException.class)
+          .untilAsserted(() -> timed.read(0, next.clear()));
+
+      assertThat(next.array()).isEqualTo(ones);
+      assertThat(abandoned.position()).isZero();
+      assertThat(abandoned.array()).isEqualTo(new byte[4096]);
     }
   }
 

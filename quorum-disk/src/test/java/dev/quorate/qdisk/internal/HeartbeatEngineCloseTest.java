@@ -57,6 +57,33 @@ class HeartbeatEngineCloseTest {
     assertThat(c.fenced).containsEntry(1, SelfFenceReason.DUPLICATE_NODE_ID);
   }
 
+  /**
+   * A stop that lands after the beat finding a second writer checked that it still runs, before its
+   * verdict: the verdict's fence finds the engine closed, and close() must fence in its place.
+   */
+  @Test
+  @Timeout(30)
+  void aStopBetweenABeatsRunningCheckAndItsVerdictFencesAndWritesNoStoppedRecord()
+      throws Exception {
+    SimCluster c = new SimCluster(1, 4);
+    HeartbeatEngine engine = c.start(1);
+    c.beat(2);
+    c.writeForeignRecord(1);
+    Thread stop = new Thread(engine::close, "stop");
+    engine.beforeVerdict(
+        () -> {
+          stop.start();
+          // close() marks the engine closed, then waits for the heartbeat's lock.
+          awaitState(stop, Thread.State.BLOCKED);
+        });
+    engine.tick();
+    stop.join();
+
+    HeartbeatSlot slot = DiskReader.readSlot(c.disks.get(0), c.headers.get(0), 1).value().get();
+    assertThat(slot.state()).as("the slot is another process's").isNotEqualTo(SlotState.STOPPED);
+    assertThat(c.fenced).containsEntry(1, SelfFenceReason.DUPLICATE_NODE_ID);
+  }
+
   @Test
   @Timeout(30)
   void aBeatThatFindsASecondWriterDoesNotPetTheWatchdog() throws Exception {
