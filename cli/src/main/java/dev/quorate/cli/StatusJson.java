@@ -119,6 +119,7 @@ final class StatusJson {
         "path", d.path(),
         "cluster", d.cluster(),
         "master", d.master() == 0 ? null : d.master(),
+        "tko", d.tko(),
         "slots",
             d.slots().stream()
                 .map(
@@ -126,6 +127,8 @@ final class StatusJson {
                         object(
                             "node", s.node(),
                             "state", s.state(),
+                            "lastWritten", s.lastWritten(),
+                            "heartbeating", s.heartbeating(),
                             "host", s.host(),
                             "term", s.term(),
                             "sequence", s.sequence()))
