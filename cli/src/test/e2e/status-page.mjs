@@ -28,7 +28,7 @@ async function observe(page) {
       })),
     })),
     fences: [...document.querySelectorAll('#fences li')].map(li => li.textContent),
-    locksSummary: document.getElementById('locks-summary').textContent,
+    locksSummary: document.getElementById('locks-summary')?.textContent ?? null,
     locks: [...document.querySelectorAll('.lock')].map(l => ({
       resource: l.dataset.resource,
       rows: [...l.querySelectorAll('tr')].slice(1)

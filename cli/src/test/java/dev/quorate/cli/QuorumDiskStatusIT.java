@@ -18,8 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code quorate status --qdisk} on a real quorum-disk file where two engines heartbeat: node 1 is
  * master, then stops beating (its disk access dies, as when its VM is killed), and node 2 takes
  * over. Node 1's slot still says MASTER, as nobody else writes it; the command must show node 1
- * DOWN with what its slot last said, and node 2 as the master, in text and JSON alike.
+ * DOWN with what its slot last said, and node 2 as the master, in text and JSON alike. When node 2
+ * dies too, both slots say MASTER and nobody is master.
  */
 @Timeout(120)
 class QuorumDiskStatusIT {
@@ -55,18 +56,20 @@ class QuorumDiskStatusIT {
     try (BlockDevice device = BlockDevice.open(file)) {
       QuorumDisk.format(device, header, false);
     }
-    BlockingQueue<SelfFenceReason> fenced = new ArrayBlockingQueue<>(4);
+    BlockingQueue<SelfFenceReason> oneFenced = new LinkedBlockingQueue<>();
+    BlockingQueue<SelfFenceReason> twoFenced = new LinkedBlockingQueue<>();
     Dying nodeOneDisk = new Dying(BlockDevice.open(file));
+    Dying nodeTwoDisk = new Dying(BlockDevice.open(file));
     try (TestingServer server = new TestingServer(true);
         QuorumDisk one =
             QuorumDisk.builder(1, "alpha")
                 .disk(nodeOneDisk)
-                .selfFence(SelfFence.callback(fenced::add))
+                .selfFence(SelfFence.callback(oneFenced::offer))
                 .build();
         QuorumDisk two =
             QuorumDisk.builder(2, "alpha")
-                .disk(file)
-                .selfFence(SelfFence.callback(fenced::add))
+                .disk(nodeTwoDisk)
+                .selfFence(SelfFence.callback(twoFenced::offer))
                 .build()) {
       one.start();
       await().atMost(Duration.ofSeconds(30)).until(() -> one.status().state() == SlotState.MASTER);
@@ -77,7 +80,7 @@ class QuorumDiskStatusIT {
 
       nodeOneDisk.die();
       await().atMost(Duration.ofSeconds(30)).until(() -> two.status().state() == SlotState.MASTER);
-      assertThat(fenced.take()).as("node 1 fences itself").isNotNull();
+      assertThat(oneFenced.take()).as("node 1 fences itself").isNotNull();
 
       CliProcess.Result json =
           CliProcess.run(
@@ -109,6 +112,24 @@ class QuorumDiskStatusIT {
               "\n  node 1    DOWN     term \\d+ +sequence \\d+ .*"
                   + "  \\(silent for 8 intervals; last wrote MASTER\\)\n")
           .containsPattern("\n  node 2    MASTER   term \\d+ +sequence \\d+[^(\n]*\n");
+
+      nodeTwoDisk.die();
+      assertThat(twoFenced.take()).as("node 2 fences itself").isNotNull();
+      CliProcess.Result none =
+          CliProcess.run(
+              "status",
+              "--connect",
+              server.getConnectString(),
+              "--qdisk",
+              file.toString(),
+              "--json");
+      assertThat(none.out())
+          .as("%s", none)
+          .contains("\"cluster\":\"alpha\",\"master\":null,")
+          .contains(
+              "{\"node\":1,\"state\":\"DOWN\",\"lastWritten\":\"MASTER\",\"heartbeating\":false,")
+          .contains(
+              "{\"node\":2,\"state\":\"DOWN\",\"lastWritten\":\"MASTER\",\"heartbeating\":false,");
     }
   }
 
