@@ -17,6 +17,12 @@ module dev.quorate.lock {
   exports dev.quorate.quorum;
   exports dev.quorate.lock.metrics;
   exports dev.quorate.lock.spi;
+  // The one JSON codec, for the modules that write or read JSON (fence history lines, QMP, the
+  // quorate command's output); not an API: applications get it from no exported package.
+  exports dev.quorate.lock.internal.json to
+      dev.quorate.fence,
+      dev.quorate.vm,
+      dev.quorate.cli;
 
   uses dev.quorate.lock.LockManagerProvider;
 

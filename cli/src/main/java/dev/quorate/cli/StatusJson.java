@@ -1,8 +1,9 @@
 package dev.quorate.cli;
 
-import static dev.quorate.cli.Json.object;
+import static dev.quorate.lock.internal.json.Json.object;
 
 import dev.quorate.fence.FenceRecord;
+import dev.quorate.lock.internal.json.Json;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ final class StatusJson {
   private StatusJson() {}
 
   static String write(Status s) {
-    return Json.write(
+    return Json.writeForPages(
         object(
             "schema", SCHEMA,
             "connect", s.connect(),
