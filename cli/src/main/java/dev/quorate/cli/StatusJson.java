@@ -137,24 +137,17 @@ final class StatusJson {
   }
 
   /**
-   * One fence record; also the element of {@code quorate fence history --json}.
+   * One fence record, as its cluster's history holds it ({@link FenceRecord#toJson()}, the same
+   * fields in the same order) after the cluster's name; also the element of {@code quorate fence
+   * history --json}.
    *
    * @param cluster the history's cluster
    * @param r the record
    * @return the JSON object
    */
   static Map<String, Object> fence(String cluster, FenceRecord r) {
-    return object(
-        "cluster", cluster,
-        "requestedAt", r.requestedAt().toString(),
-        "finishedAt", r.finishedAt().toString(),
-        "requester", r.requester(),
-        "target", r.target(),
-        "action", r.action().protocolName(),
-        "level", r.level(),
-        "devices", List.copyOf(r.devices()),
-        "status", r.status().name(),
-        "reason", r.reason().name(),
-        "explanation", r.explanation());
+    Map<String, Object> fence = object("cluster", cluster);
+    ((Map<?, ?>) Json.parse(r.toJson())).forEach((k, v) -> fence.put((String) k, v));
+    return fence;
   }
 }

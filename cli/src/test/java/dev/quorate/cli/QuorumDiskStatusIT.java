@@ -16,6 +16,8 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -82,14 +84,7 @@ class QuorumDiskStatusIT {
       await().atMost(Duration.ofSeconds(30)).until(() -> two.status().state() == SlotState.MASTER);
       assertThat(oneFenced.take()).as("node 1 fences itself").isNotNull();
 
-      CliProcess.Result json =
-          CliProcess.run(
-              "status",
-              "--connect",
-              server.getConnectString(),
-              "--qdisk",
-              file.toString(),
-              "--json");
+      CliProcess.Result json = status(server, file, "--json");
       assertThat(json.out())
           .as("%s", json)
           .contains(
@@ -102,9 +97,7 @@ class QuorumDiskStatusIT {
           .contains(
               "{\"node\":2,\"state\":\"MASTER\",\"lastWritten\":\"MASTER\",\"heartbeating\":true,");
 
-      CliProcess.Result text =
-          CliProcess.run(
-              "status", "--connect", server.getConnectString(), "--qdisk", file.toString());
+      CliProcess.Result text = status(server, file);
       assertThat(text.out())
           .as("%s", text)
           .contains("Quorum disk " + file + " (cluster alpha): master node 2\n")
@@ -115,14 +108,7 @@ class QuorumDiskStatusIT {
 
       nodeTwoDisk.die();
       assertThat(twoFenced.take()).as("node 2 fences itself").isNotNull();
-      CliProcess.Result none =
-          CliProcess.run(
-              "status",
-              "--connect",
-              server.getConnectString(),
-              "--qdisk",
-              file.toString(),
-              "--json");
+      CliProcess.Result none = status(server, file, "--json");
       assertThat(none.out())
           .as("%s", none)
           .contains("\"cluster\":\"alpha\",\"master\":null,")
@@ -131,6 +117,16 @@ class QuorumDiskStatusIT {
           .contains(
               "{\"node\":2,\"state\":\"DOWN\",\"lastWritten\":\"MASTER\",\"heartbeating\":false,");
     }
+  }
+
+  /** {@code quorate status --connect SERVER --qdisk FILE MORE...}. */
+  private static CliProcess.Result status(TestingServer server, Path file, String... more)
+      throws IOException, InterruptedException {
+    List<String> args =
+        new ArrayList<>(
+            List.of("status", "--connect", server.getConnectString(), "--qdisk", file.toString()));
+    args.addAll(List.of(more));
+    return CliProcess.run(args.toArray(String[]::new));
   }
 
   /** Node 1's disk, until its access dies: then every read and write fails. */

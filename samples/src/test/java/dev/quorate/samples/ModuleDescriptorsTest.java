@@ -72,7 +72,8 @@ class ModuleDescriptorsTest {
       } else if (module.equals("lock-api")) {
         // The one JSON codec, for the modules that write JSON; no API package offers it.
         qualified.containsExactly(
-            "dev.quorate.lock.internal.json to [dev.quorate.cli, dev.quorate.fence, dev.quorate.vm]");
+            "dev.quorate.lock.internal.json to [dev.quorate.cli, dev.quorate.fence, dev.quorate.qdisk.daemon,"
+                + " dev.quorate.vm]");
       } else {
         qualified.isEmpty();
       }
