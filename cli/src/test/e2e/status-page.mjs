@@ -1,6 +1,8 @@
 // StatusPageIT's browser: opens `quorate serve`'s page in Debian's Chromium (headless, driven by
 // playwright-core, which never downloads a browser) and reports what the page shows, in two
-// phases separated by a line "next" on stdin, during which the IT makes a member fail.
+// phases separated by a line "next {json}" on stdin, during which the IT makes a member fail, hands
+// a lock to its waiter and has the leader resign. The json says what the page must then show:
+// {"holders": [tokens held], "leaders": ["<election>: <candidate> · epoch <token>"]}.
 // Usage: node status-page.mjs URL SCREENSHOT_DIR
 // Prints one line per phase: "PHASE <name> <json>"; on any failure "ERROR <message>" and exits 1.
 import { chromium } from 'playwright-core';
@@ -26,6 +28,13 @@ async function observe(page) {
       })),
     })),
     fences: [...document.querySelectorAll('#fences li')].map(li => li.textContent),
+    locksSummary: document.getElementById('locks-summary')?.textContent ?? null,
+    locks: [...document.querySelectorAll('.lock')].map(l => ({
+      resource: l.dataset.resource,
+      rows: [...l.querySelectorAll('tr')].slice(1)
+        .map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent)),
+    })),
+    elections: [...document.querySelectorAll('#elections li')].map(li => li.textContent),
   }));
 }
 
@@ -46,16 +55,23 @@ try {
   console.log('PHASE healthy ' + JSON.stringify(await observe(page)));
 
   const next = await lines.next();
-  if (next.done || next.value.trim() !== 'next') {
-    throw new Error('expected "next" on stdin, got ' + JSON.stringify(next.value));
+  if (next.done || !next.value.startsWith('next ')) {
+    throw new Error('expected "next {json}" on stdin, got ' + JSON.stringify(next.value));
   }
+  const expected = JSON.parse(next.value.slice('next '.length));
   // No reload: the page must pick the failover up by itself.
-  await page.waitForFunction(() => {
+  await page.waitForFunction(({ holders, leaders }) => {
     const c = document.querySelector('[data-member="shop/db-c"]');
+    const held = [...document.querySelectorAll('.lock tr')]
+      .map(tr => [...tr.querySelectorAll('td')].map(td => td.textContent))
+      .filter(cells => cells[0] === 'holder').map(cells => cells[3]);
+    const led = [...document.querySelectorAll('#elections li')].map(li => li.textContent);
     return document.getElementById('health').textContent === 'DEGRADED'
       && c && c.classList.contains('down')
-      && document.getElementById('fences').textContent.includes('off db-c');
-  }, null, WAIT);
+      && document.getElementById('fences').textContent.includes('off db-c')
+      && holders.every(token => held.includes(token))
+      && leaders.every(leader => led.some(text => text.startsWith(leader)));
+  }, expected, WAIT);
   await page.screenshot({ path: join(shots, 'status-page-failover.png') });
   console.log('PHASE failover ' + JSON.stringify(await observe(page)));
 } catch (e) {

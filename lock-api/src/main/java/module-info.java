@@ -17,6 +17,14 @@ module dev.quorate.lock {
   exports dev.quorate.quorum;
   exports dev.quorate.lock.metrics;
   exports dev.quorate.lock.spi;
+  // The one JSON codec, for the modules that write or read JSON (fence history lines, QMP, the
+  // quorate command's and the quorum-disk daemon's output); not an API: no exported package offers
+  // it.
+  exports dev.quorate.lock.internal.json to
+      dev.quorate.fence,
+      dev.quorate.vm,
+      dev.quorate.cli,
+      dev.quorate.qdisk.daemon;
 
   uses dev.quorate.lock.LockManagerProvider;
 

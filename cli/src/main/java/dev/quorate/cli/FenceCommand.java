@@ -2,6 +2,7 @@ package dev.quorate.cli;
 
 import dev.quorate.fence.FenceHistory;
 import dev.quorate.fence.FenceRecord;
+import dev.quorate.lock.internal.json.Json;
 import dev.quorate.zk.ZkFenceCoordinator;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -117,7 +118,7 @@ final class FenceCommand implements Callable<Integer> {
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(
-            Json.write(
+            Json.writeForPages(
                 shown.stream().map(e -> StatusJson.fence(e.cluster(), e.record())).toList()));
       } else if (shown.isEmpty()) {
         out.println("no fence recorded");

@@ -4,6 +4,7 @@ import dev.quorate.fence.FenceHistory;
 import dev.quorate.fence.FenceRecord;
 import dev.quorate.fence.InventoryView;
 import dev.quorate.fence.Occupant;
+import dev.quorate.lock.internal.json.Json;
 import dev.quorate.zk.ZkHostInventory;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -90,7 +91,7 @@ final class FenceConfirm implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println(
         json
-            ? Json.write(StatusJson.fence(cluster, record))
+            ? Json.writeForPages(StatusJson.fence(cluster, record))
             : "recorded: " + StatusText.fence(cluster, record));
     out.flush();
     return ExitCode.HEALTHY;

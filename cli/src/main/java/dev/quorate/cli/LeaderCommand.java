@@ -3,6 +3,7 @@ package dev.quorate.cli;
 import dev.quorate.lock.Election;
 import dev.quorate.lock.Leader;
 import dev.quorate.lock.LeaderObserver;
+import dev.quorate.lock.internal.json.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +71,7 @@ final class LeaderCommand implements Callable<Integer> {
       }
       if (json) {
         out.println(
-            Json.write(
+            Json.writeForPages(
                 Json.object("schema", SCHEMA, "lockPath", lockPath.value, "elections", shown)));
       } else if (elections.isEmpty()) {
         out.println("no election under " + lockPath.value + ".elections");
@@ -89,7 +90,9 @@ final class LeaderCommand implements Callable<Integer> {
           leader -> {
             synchronized (out) {
               out.println(
-                  json ? Json.write(LockViews.json(name, leader)) : LockViews.leader(name, leader));
+                  json
+                      ? Json.writeForPages(LockViews.json(name, leader))
+                      : LockViews.leader(name, leader));
               out.flush();
             }
           };

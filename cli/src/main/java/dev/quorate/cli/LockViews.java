@@ -1,6 +1,6 @@
 package dev.quorate.cli;
 
-import static dev.quorate.cli.Json.object;
+import static dev.quorate.lock.internal.json.Json.object;
 
 import dev.quorate.lock.Leader;
 import dev.quorate.lock.LockInspection;

@@ -1,6 +1,7 @@
 package dev.quorate.cli;
 
 import dev.quorate.lock.LockInspection;
+import dev.quorate.lock.internal.json.Json;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +56,7 @@ final class LocksCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(
-          Json.write(
+          Json.writeForPages(
               Json.object(
                   "schema",
                   SCHEMA,

@@ -1,5 +1,6 @@
 package dev.quorate.cli;
 
+import dev.quorate.lock.internal.json.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -106,7 +107,7 @@ public final class Quorate implements Callable<Integer> {
           err.println("quorate: " + failure.getMessage());
           if (wantsJson(parsed)) {
             out.println(
-                Json.write(
+                Json.writeForPages(
                     Json.object(
                         "schema", "quorate-error/1",
                         "exitCode", failure.exitCode(),

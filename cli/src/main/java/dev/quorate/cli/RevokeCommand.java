@@ -4,6 +4,7 @@ import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.FencingToken;
 import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.Revocation;
+import dev.quorate.lock.internal.json.Json;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -94,7 +95,7 @@ final class RevokeCommand implements Callable<Integer> {
       done = revoke(space, parsed, requester);
     }
     PrintWriter out = spec.commandLine().getOut();
-    out.println(json ? Json.write(LockViews.json(done)) : LockViews.revocation(done));
+    out.println(json ? Json.writeForPages(LockViews.json(done)) : LockViews.revocation(done));
     out.flush();
     return ExitCode.HEALTHY;
   }

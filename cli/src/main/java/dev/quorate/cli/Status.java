@@ -166,29 +166,39 @@ record Status(
   }
 
   /**
-   * A quorum disk, read once.
+   * A quorum disk, watched until each node is judged.
    *
    * @param path the disk
    * @param cluster the cluster named in its header
-   * @param master the node holding the master role with the highest term, or 0
-   * @param slots each valid heartbeat slot
+   * @param master the heartbeating node whose slot says MASTER with the highest term, or 0
+   * @param tko heartbeats without a change after which a node is DOWN (the disk's timing)
+   * @param slots each used heartbeat slot
    */
-  record QuorumDiskState(String path, String cluster, int master, List<DiskSlot> slots) {
+  record QuorumDiskState(String path, String cluster, int master, int tko, List<DiskSlot> slots) {
     QuorumDiskState {
       slots = List.copyOf(slots);
     }
   }
 
   /**
-   * One heartbeat slot.
+   * One heartbeat slot, as judged.
    *
    * @param node the node id
-   * @param state its state
+   * @param state what to show: the slot's state while the node heartbeats (or STOPPED), else DOWN
+   * @param lastWritten the state the slot itself says
+   * @param heartbeating whether its slot was seen to change while it was watched
    * @param host the writer's host label
    * @param term the master term it saw or holds
    * @param sequence its heartbeat sequence
    */
-  record DiskSlot(int node, String state, String host, long term, long sequence) {}
+  record DiskSlot(
+      int node,
+      String state,
+      String lastWritten,
+      boolean heartbeating,
+      String host,
+      long term,
+      long sequence) {}
 
   /**
    * The lock space under one lock root.

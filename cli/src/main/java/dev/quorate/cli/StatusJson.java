@@ -1,8 +1,9 @@
 package dev.quorate.cli;
 
-import static dev.quorate.cli.Json.object;
+import static dev.quorate.lock.internal.json.Json.object;
 
 import dev.quorate.fence.FenceRecord;
+import dev.quorate.lock.internal.json.Json;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ final class StatusJson {
   private StatusJson() {}
 
   static String write(Status s) {
-    return Json.write(
+    return Json.writeForPages(
         object(
             "schema", SCHEMA,
             "connect", s.connect(),
@@ -119,6 +120,7 @@ final class StatusJson {
         "path", d.path(),
         "cluster", d.cluster(),
         "master", d.master() == 0 ? null : d.master(),
+        "tko", d.tko(),
         "slots",
             d.slots().stream()
                 .map(
@@ -126,6 +128,8 @@ final class StatusJson {
                         object(
                             "node", s.node(),
                             "state", s.state(),
+                            "lastWritten", s.lastWritten(),
+                            "heartbeating", s.heartbeating(),
                             "host", s.host(),
                             "term", s.term(),
                             "sequence", s.sequence()))
@@ -133,24 +137,17 @@ final class StatusJson {
   }
 
   /**
-   * One fence record; also the element of {@code quorate fence history --json}.
+   * One fence record, as its cluster's history holds it ({@link FenceRecord#toJson()}, the same
+   * fields in the same order) after the cluster's name; also the element of {@code quorate fence
+   * history --json}.
    *
    * @param cluster the history's cluster
    * @param r the record
    * @return the JSON object
    */
   static Map<String, Object> fence(String cluster, FenceRecord r) {
-    return object(
-        "cluster", cluster,
-        "requestedAt", r.requestedAt().toString(),
-        "finishedAt", r.finishedAt().toString(),
-        "requester", r.requester(),
-        "target", r.target(),
-        "action", r.action().protocolName(),
-        "level", r.level(),
-        "devices", List.copyOf(r.devices()),
-        "status", r.status().name(),
-        "reason", r.reason().name(),
-        "explanation", r.explanation());
+    Map<String, Object> fence = object("cluster", cluster);
+    ((Map<?, ?>) Json.parse(r.toJson())).forEach((k, v) -> fence.put((String) k, v));
+    return fence;
   }
 }

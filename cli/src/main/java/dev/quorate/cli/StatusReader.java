@@ -28,6 +28,7 @@ final class StatusReader {
   private final Ensemble witness;
   private final ReadOptions options;
   private final Duration readTimeout;
+  private final QuorumDiskWatch quorumDisk;
 
   /**
    * Creates a reader.
@@ -42,6 +43,7 @@ final class StatusReader {
     this.witness = witness;
     this.options = options;
     this.readTimeout = readTimeout;
+    this.quorumDisk = options.quorumDisk == null ? null : new QuorumDiskWatch(options.quorumDisk);
   }
 
   /**
@@ -125,7 +127,7 @@ final class StatusReader {
         hosts(clusters),
         membership,
         arbiter(),
-        QuorumDiskReader.read(options.quorumDisk),
+        quorumDisk == null ? Optional.empty() : Optional.of(quorumDisk.read()),
         fences(client, names),
         locks.locks(),
         locks.elections(),

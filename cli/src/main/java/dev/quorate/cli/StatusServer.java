@@ -2,6 +2,7 @@ package dev.quorate.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.quorate.lock.internal.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -91,7 +92,7 @@ final class StatusServer implements AutoCloseable {
       latest.set(StatusJson.write(status.read()));
     } catch (CommandFailure e) {
       latest.set(
-          Json.write(
+          Json.writeForPages(
               Json.object(
                   "schema", "quorate-error/1",
                   "readAt", Instant.now().toString(),

@@ -147,8 +147,15 @@ final class StatusText {
         d.path(), d.cluster(), d.master() == 0 ? "no master" : "master node " + d.master());
     for (Status.DiskSlot s : d.slots()) {
       out.printf(
-          "  node %-4d %-8s term %-4d sequence %-8d %s%n",
-          s.node(), s.state(), s.term(), s.sequence(), s.host());
+          "  node %-4d %-8s term %-4d sequence %-8d %s%s%n",
+          s.node(),
+          s.state(),
+          s.term(),
+          s.sequence(),
+          s.host(),
+          s.state().equals(s.lastWritten())
+              ? ""
+              : "  (silent for " + d.tko() + " intervals; last wrote " + s.lastWritten() + ")");
     }
   }
 

@@ -3,7 +3,12 @@ package dev.quorate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.quorate.lock.Leadership;
+import dev.quorate.lock.Lease;
+import dev.quorate.lock.LockInspection;
+import dev.quorate.lock.LockMode;
 import dev.quorate.zk.ZkHostInventory;
+import dev.quorate.zk.ZkLockManager;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -14,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,9 +34,10 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The status page end to end: {@code quorate serve} (the shaded jar, as a process) against a real
  * ZooKeeper server and cluster of members, opened in headless Chromium by playwright-core. The page
- * shows the hosts with their members and the quorum; a member then crashes and is fenced, and the
- * open page (never reloaded) turns DEGRADED, marks the member DOWN and shows the fence, in a
- * screenshot under target/.
+ * shows the hosts with their members and the quorum, a held lock with its waiter and an election's
+ * leader; a member then crashes and is fenced, the lock's holder releases and the leader resigns,
+ * and the open page (never reloaded) turns DEGRADED, marks the member DOWN, shows the fence, the
+ * waiter holding the lock with a greater token and the next leader, in a screenshot under target/.
  */
 @Timeout(180)
 class StatusPageIT {
@@ -49,8 +56,21 @@ class StatusPageIT {
             CuratorFrameworkFactory.newClient(
                 server.getConnectString(), 10_000, 5_000, new RetryOneTime(100));
         MemberCluster shop =
-            new MemberCluster(server.getConnectString(), "shop", "db-a@h1", "db-b@h1", "db-c@h2")) {
+            new MemberCluster(server.getConnectString(), "shop", "db-a@h1", "db-b@h1", "db-c@h2");
+        ZkLockManager a = ZkLockManager.builder().connectString(server.getConnectString()).build();
+        ZkLockManager b =
+            ZkLockManager.builder().connectString(server.getConnectString()).build()) {
       observer.start();
+      Lease held = a.lock("volume/7").acquire(LockMode.EX);
+      CompletableFuture<Lease> waiting = b.lock("volume/7").acquireAsync(LockMode.EX);
+      Leadership leading = a.election("scheduler").campaign("node-a");
+      CompletableFuture<Leadership> second = b.election("scheduler").campaignAsync("node-b");
+      LockInspection queued =
+          await()
+              .atMost(Duration.ofSeconds(20))
+              .until(() -> a.inspect("volume/7"), s -> s.queue().size() == 1);
+      String holder = queued.holders().get(0).member();
+      String waiter = queued.queue().get(0).member();
       ZkHostInventory inventory = ZkHostInventory.builder(observer).build();
       await()
           .atMost(Duration.ofSeconds(20))
@@ -107,13 +127,44 @@ class StatusPageIT {
             .contains("\"health\":\"HEALTHY\"")
             .contains("{\"host\":\"h1\",\"members\":[{\"member\":\"shop/db-a\",\"state\":\"up\"")
             .contains("{\"host\":\"h2\",\"members\":[{\"member\":\"shop/db-c\",\"state\":\"up\"")
-            .contains("quorate: partition db-a, db-b, db-c holds 3 of 3 member votes, threshold 2");
+            .contains("quorate: partition db-a, db-b, db-c holds 3 of 3 member votes, threshold 2")
+            .contains(
+                "\"locksSummary\":\"under /quorate/locks: 1 held, 1 waiting, on 1 resources\"")
+            .contains(
+                "{\"resource\":\"volume/7\",\"rows\":[[\"holder\",\""
+                    + holder
+                    + "\",\"EX\",\""
+                    + held.token()
+                    + "\",\""
+                    + queued.holders().get(0).since()
+                    + "\"],[\"waiter\",\""
+                    + waiter
+                    + "\",\"EX\",\"\",")
+            .contains(
+                "\"elections\":[\"scheduler: node-a · epoch "
+                    + leading.token()
+                    + " · since "
+                    + leading.leader().since()
+                    + "\"]");
 
         shop.crash("db-c");
         shop.recordFence("db-a", "db-c");
+        held.release();
+        leading.resign();
+        Lease next = waiting.get(20, TimeUnit.SECONDS);
+        Leadership successor = second.get(20, TimeUnit.SECONDS);
+        assertThat(next.token()).isGreaterThan(held.token());
+        assertThat(successor.token()).isGreaterThan(leading.token());
+        LockInspection handedOver = a.inspect("volume/7");
+        String nextLeader = "scheduler: node-b · epoch " + successor.token();
         try (Writer toPage =
             new OutputStreamWriter(browser.getOutputStream(), StandardCharsets.UTF_8)) {
-          toPage.write("next\n");
+          toPage.write(
+              "next {\"holders\":[\""
+                  + next.token()
+                  + "\"],\"leaders\":[\""
+                  + nextLeader
+                  + "\"]}\n");
           toPage.flush();
           String failover = phase(page, "failover");
           assertThat(failover)
@@ -121,7 +172,20 @@ class StatusPageIT {
               .contains("{\"member\":\"shop/db-c\",\"state\":\"down\"")
               .contains("quorate but degraded: partition db-a, db-b holds 2 of 3 member votes")
               .contains("down: db-c")
-              .contains("shop: off db-c by db-a: SUCCEEDED FENCED");
+              .contains("shop: off db-c by db-a: SUCCEEDED FENCED")
+              .contains(
+                  "\"locksSummary\":\"under /quorate/locks: 1 held, 0 waiting, on 1 resources\"")
+              .contains(
+                  "{\"resource\":\"volume/7\",\"rows\":[[\"holder\",\""
+                      + waiter
+                      + "\",\"EX\",\""
+                      + next.token()
+                      + "\",\""
+                      + handedOver.holders().get(0).since()
+                      + "\"]]}")
+              .contains("\"elections\":[\"" + nextLeader + " · since ")
+              .doesNotContain("\"" + held.token() + "\"")
+              .doesNotContain("node-a");
         }
         assertThat(browser.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(browser.exitValue()).isZero();

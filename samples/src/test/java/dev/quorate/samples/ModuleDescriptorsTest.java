@@ -59,17 +59,21 @@ class ModuleDescriptorsTest {
   }
 
   @Test
-  void onlyTheQuorumDiskExportsItsInternalsAndOnlyToItsDaemon() throws IOException {
+  void internalsAreExportedOnlyToTheModulesThatShareThem() throws IOException {
     for (String module : MODULES.keySet()) {
       var qualified =
           assertThat(descriptor(module).exports())
               .filteredOn(ModuleDescriptor.Exports::isQualified)
-              .as("qualified exports of %s", module);
+              .as("qualified exports of %s", module)
+              .extracting(e -> e.source() + " to " + new java.util.TreeSet<>(e.targets()));
       if (module.equals("quorum-disk")) {
         // The daemon is the library's own operator tool: format, dump and message read the layout.
-        qualified
-            .extracting(e -> e.source() + " to " + e.targets())
-            .containsExactly("dev.quorate.qdisk.internal to [dev.quorate.qdisk.daemon]");
+        qualified.containsExactly("dev.quorate.qdisk.internal to [dev.quorate.qdisk.daemon]");
+      } else if (module.equals("lock-api")) {
+        // The one JSON codec, for the modules that write JSON; no API package offers it.
+        qualified.containsExactly(
+            "dev.quorate.lock.internal.json to [dev.quorate.cli, dev.quorate.fence, dev.quorate.qdisk.daemon,"
+                + " dev.quorate.vm]");
       } else {
         qualified.isEmpty();
       }

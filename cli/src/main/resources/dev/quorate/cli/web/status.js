@@ -77,7 +77,9 @@ function renderExtras(s) {
     const d = s.quorumDisk;
     parts.push(el('div', {id: 'qdisk'},
       el('h2', {}, 'Quorum disk ' + d.path + ': ' + (d.master ? 'master node ' + d.master : 'no master')),
-      table(['node', 'state', 'term', 'host'], d.slots.map(x => [x.node, x.state, x.term, x.host]))));
+      table(['node', 'state', 'term', 'sequence', 'host', 'heartbeat'], d.slots.map(x => [x.node,
+        x.state, x.term, x.sequence, x.host, x.heartbeating ? 'changing'
+          : x.lastWritten === 'STOPPED' ? 'stopped' : 'silent; last wrote ' + x.lastWritten]))));
   }
   document.getElementById('extras').replaceChildren(...parts);
 }
@@ -89,6 +91,30 @@ function renderFences(fences) {
       + ' ' + f.target + ' by ' + f.requester + ': ' + f.status + ' ' + f.reason + ' (' + f.explanation + ')')));
   if (fences.length === 0) {
     list.replaceChildren(el('li', {}, 'no fence recorded'));
+  }
+}
+
+function renderLocks(locks) {
+  document.getElementById('locks-summary').textContent = 'under ' + locks.path + ': '
+    + locks.held + ' held, ' + locks.waiting + ' waiting, on ' + locks.resources + ' resources'
+    + (locks.resources > locks.shown.length ? ' (first ' + locks.shown.length + ' shown)' : '');
+  document.getElementById('locks').replaceChildren(...locks.shown.map(l => el('div',
+    {class: 'lock', 'data-resource': l.resource},
+    el('h3', {}, l.resource + ': ' + l.holders.length + ' held, ' + l.queue.length + ' waiting'),
+    table(['', 'member', 'mode', 'token', 'since'], [
+      ...l.holders.map(h => ['holder', h.member, h.mode, h.token, h.since]),
+      ...l.queue.map(w => ['waiter', w.member, w.mode, '', w.since])]))));
+}
+
+function renderElections(elections) {
+  const list = document.getElementById('elections');
+  list.replaceChildren(...elections.map(e => el('li',
+    {class: 'election ' + (e.leader ? 'led' : 'leaderless'), 'data-election': e.election},
+    e.leader
+      ? e.election + ': ' + e.leader.candidate + ' · epoch ' + e.leader.epoch + ' · since ' + e.leader.since
+      : e.election + ': no leader')));
+  if (elections.length === 0) {
+    list.replaceChildren(el('li', {}, 'no election'));
   }
 }
 
@@ -111,6 +137,8 @@ function render(s) {
   renderClusters(s.clusters);
   renderHosts(s.hosts);
   renderExtras(s);
+  renderLocks(s.locks);
+  renderElections(s.elections);
   renderFences(s.fences);
   const problems = document.getElementById('problems');
   problems.replaceChildren(...s.problems.map(p => el('li', {}, p)));

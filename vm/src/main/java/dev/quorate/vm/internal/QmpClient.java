@@ -3,6 +3,7 @@ package dev.quorate.vm.internal;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.internal.json.Json;
 import dev.quorate.vm.VmException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quorate.lock.ErrorCode;
+import dev.quorate.lock.internal.json.Json;
 import dev.quorate.vm.VmException;
 import java.io.BufferedReader;
 import java.io.IOException;

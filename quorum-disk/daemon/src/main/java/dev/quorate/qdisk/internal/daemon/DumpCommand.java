@@ -1,5 +1,6 @@
 package dev.quorate.qdisk.internal.daemon;
 
+import dev.quorate.lock.internal.json.Json;
 import dev.quorate.qdisk.BlockDevice;
 import java.util.ArrayList;
 import java.util.List;

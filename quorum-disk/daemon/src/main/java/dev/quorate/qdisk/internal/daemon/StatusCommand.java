@@ -1,6 +1,7 @@
 package dev.quorate.qdisk.internal.daemon;
 
 import dev.quorate.lock.QuorateException;
+import dev.quorate.lock.internal.json.Json;
 import dev.quorate.qdisk.BlockDevice;
 import dev.quorate.qdisk.DiskSnapshot;
 import java.io.IOException;

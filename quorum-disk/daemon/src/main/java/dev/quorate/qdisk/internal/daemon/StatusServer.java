@@ -3,6 +3,7 @@ package dev.quorate.qdisk.internal.daemon;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.quorate.lock.ConfigurationException;
+import dev.quorate.lock.internal.json.Json;
 import dev.quorate.qdisk.QuorumDisk;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;

@@ -1,14 +1,23 @@
-package dev.quorate.vm.internal;
+package dev.quorate.lock.internal.json;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The JSON that QMP speaks: objects become {@code Map<String, Object>} (in order), arrays {@code
- * List<Object>}, numbers {@code Long} or {@code Double}, and {@code true}, {@code false}, {@code
- * null} themselves. No JSON library is a dependency of Quorate's modules, and QMP needs no more.
+ * The one JSON codec of Quorate's modules, which take no JSON library: objects are {@code
+ * Map<String, Object>} (written and read in order), arrays {@code List<Object>} (any {@link
+ * Collection} is written), numbers {@code Long} or {@code Double} when read (any {@link Number} is
+ * written), and {@code true}, {@code false}, {@code null} themselves. It writes the fence history's
+ * lines (fencing-spi), speaks QMP (vm) and prints the {@code quorate} command's output (cli);
+ * lock-api exports it to those modules only.
+ *
+ * <pre>{@code
+ * String line = Json.write(Json.object("execute", "stop", "id", 7)); // {"execute":"stop","id":7}
+ * Map<?, ?> reply = (Map<?, ?>) Json.parse(line);
+ * }</pre>
  */
 public final class Json {
   private final String text;
@@ -16,6 +25,59 @@ public final class Json {
 
   private Json(String text) {
     this.text = text;
+  }
+
+  /**
+   * Makes a JSON object of keys and values, in this order.
+   *
+   * @param keysAndValues key, value, key, value...
+   * @return the object, in order
+   * @throws IllegalArgumentException if a key is missing or not a string
+   */
+  public static Map<String, Object> object(Object... keysAndValues) {
+    if (keysAndValues.length % 2 != 0) {
+      throw new IllegalArgumentException(
+          "a JSON object needs a value for every key; the last key, "
+              + keysAndValues[keysAndValues.length - 1]
+              + ", has none");
+    }
+    Map<String, Object> object = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      if (!(keysAndValues[i] instanceof String key)) {
+        throw new IllegalArgumentException(
+            "JSON object key " + keysAndValues[i] + " at position " + i + " is not a string");
+      }
+      object.put(key, keysAndValues[i + 1]);
+    }
+    return object;
+  }
+
+  /**
+   * Writes a value as JSON in one line; strings escape quotes, backslashes and control characters
+   * only, so other text (non-ASCII included) stays as it is.
+   *
+   * @param value a map, collection, string, number, boolean or null, nested as deep as needed
+   * @return its JSON text
+   * @throws IllegalArgumentException if a value of another type occurs
+   */
+  public static String write(Object value) {
+    StringBuilder out = new StringBuilder();
+    write(out, value, false);
+    return out.toString();
+  }
+
+  /**
+   * Writes a value as {@link #write} does, also escaping {@code <}, {@code >}, {@code &} and the
+   * line separators U+2028 and U+2029, so the text can be embedded in a page or a script as it is.
+   *
+   * @param value a map, collection, string, number, boolean or null
+   * @return its JSON text, without those characters
+   * @throws IllegalArgumentException if a value of another type occurs
+   */
+  public static String writeForPages(Object value) {
+    StringBuilder out = new StringBuilder();
+    write(out, value, true);
+    return out.toString();
   }
 
   /**
@@ -35,23 +97,11 @@ public final class Json {
     return value;
   }
 
-  /**
-   * Writes a value of the types {@link #parse} returns (plus any {@link Number}) as JSON.
-   *
-   * @param value the value
-   * @return its JSON text
-   */
-  public static String write(Object value) {
-    StringBuilder out = new StringBuilder();
-    write(out, value);
-    return out.toString();
-  }
-
-  private static void write(StringBuilder out, Object value) {
+  private static void write(StringBuilder out, Object value, boolean forPages) {
     if (value == null) {
       out.append("null");
     } else if (value instanceof String s) {
-      quote(out, s);
+      quote(out, s, forPages);
     } else if (value instanceof Number || value instanceof Boolean) {
       out.append(value);
     } else if (value instanceof Map<?, ?> map) {
@@ -62,26 +112,28 @@ public final class Json {
           out.append(',');
         }
         first = false;
-        quote(out, String.valueOf(e.getKey()));
+        quote(out, String.valueOf(e.getKey()), forPages);
         out.append(':');
-        write(out, e.getValue());
+        write(out, e.getValue(), forPages);
       }
       out.append('}');
-    } else if (value instanceof List<?> list) {
+    } else if (value instanceof Collection<?> list) {
       out.append('[');
-      for (int i = 0; i < list.size(); i++) {
-        if (i > 0) {
+      boolean first = true;
+      for (Object item : list) {
+        if (!first) {
           out.append(',');
         }
-        write(out, list.get(i));
+        first = false;
+        write(out, item, forPages);
       }
       out.append(']');
     } else {
-      throw new IllegalArgumentException("cannot write " + value.getClass() + " as JSON");
+      throw new IllegalArgumentException("no JSON form for " + value.getClass().getName());
     }
   }
 
-  private static void quote(StringBuilder out, String s) {
+  private static void quote(StringBuilder out, String s, boolean forPages) {
     out.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -92,7 +144,8 @@ public final class Json {
         case '\r' -> out.append("\\r");
         case '\t' -> out.append("\\t");
         default -> {
-          if (c < 0x20) {
+          boolean markup = c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029;
+          if (c < 0x20 || forPages && markup) {
             out.append(String.format("\\u%04x", (int) c));
           } else {
             out.append(c);
@@ -110,8 +163,8 @@ public final class Json {
     }
     char c = text.charAt(pos);
     return switch (c) {
-      case '{' -> object();
-      case '[' -> array();
+      case '{' -> readObject();
+      case '[' -> readArray();
       case '"' -> string();
       case 't' -> literal("true", Boolean.TRUE);
       case 'f' -> literal("false", Boolean.FALSE);
@@ -120,7 +173,7 @@ public final class Json {
     };
   }
 
-  private Map<String, Object> object() {
+  private Map<String, Object> readObject() {
     Map<String, Object> map = new LinkedHashMap<>();
     pos++;
     skipSpace();
@@ -148,7 +201,7 @@ public final class Json {
     }
   }
 
-  private List<Object> array() {
+  private List<Object> readArray() {
     List<Object> list = new ArrayList<>();
     pos++;
     skipSpace();
