@@ -97,18 +97,13 @@ final class LeaseSteps {
   Optional<LeaseInput> run(LeaseEffect effect, LeaseStatus s) {
     if (effect instanceof LeaseEffect.Create c) {
       ends.requeue(c.old());
-      return Optional.of(create(s));
+      return create(s);
     } else if (effect instanceof LeaseEffect.ReadQueue r) {
       return readQueue(r.read(), s);
     } else if (effect instanceof LeaseEffect.Admit a) {
       return admit(a);
     } else if (effect instanceof LeaseEffect.WatchBlocker w) {
-      try {
-        watch.waitFor(w.nearest());
-      } catch (QuorateException e) {
-        // As a failed read: an interrupted caller running this step, or a lost connection.
-        return Optional.of(failedRead(e));
-      }
+      watch.waitFor(w.nearest()); // its answer is posted: no thread waits for it
     } else if (effect instanceof LeaseEffect.Grant) {
       grant();
     } else if (effect instanceof LeaseEffect.FailRequest f) {
@@ -154,17 +149,25 @@ final class LeaseSteps {
     return Optional.empty();
   }
 
-  private LeaseInput create(LeaseStatus s) {
+  /**
+   * Sends the create (with the listing pipelined behind it) and posts its answer when it is in, as
+   * {@link #readQueue} does: a thousand requests at once must not hold a thousand pool threads for
+   * a round trip each. A request withdrawn meanwhile hears {@code Created} after its withdrawal,
+   * and {@link LeaseMachine} has the node deleted.
+   */
+  private Optional<LeaseInput> create(LeaseStatus s) {
     if (granted.isDone()) {
-      return new LeaseInput.Withdraw(null); // timed out or interrupted before it was queued
+      return Optional.of(new LeaseInput.Withdraw(null)); // timed out or interrupted before queued
     }
-    try {
-      ZkNodes.Queued queued =
-          nodes.createQueued(container, LockNode.requestPrefix(s.mode()), watch.queueSinceCreate());
-      return new LeaseInput.Created(queued.created(), queued.read());
-    } catch (QuorateException e) {
-      return new LeaseInput.CreateFailed(e);
-    }
+    nodes
+        .createQueued(container, LockNode.requestPrefix(s.mode()), watch.queueSinceCreate(), steps)
+        .whenComplete(
+            (queued, failed) ->
+                post.accept(
+                    failed == null
+                        ? new LeaseInput.Created(queued.created(), queued.read())
+                        : new LeaseInput.CreateFailed(ZkNodes.quorate(failed))));
+    return Optional.empty();
   }
 
   /**

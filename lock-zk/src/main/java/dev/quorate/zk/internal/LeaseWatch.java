@@ -70,11 +70,16 @@ final class LeaseWatch {
     return queueSinceCreate;
   }
 
-  /** Waits for the nearest node that blocks the request; if it is gone, looks again at once. */
+  /**
+   * Watches the nearest node that blocks the request, without waiting for the answer: if it is gone
+   * already, looks again at once; if the watch could not be set, posts a failed read.
+   */
   void waitFor(LockNode nearest) {
-    if (!nodes.watch(container + "/" + nearest.name(), blocker)) {
-      events.accept(new LeaseInput.BlockerGone());
-    }
+    nodes.watchInBackground(
+        container + "/" + nearest.name(),
+        blocker,
+        () -> events.accept(new LeaseInput.BlockerGone()),
+        failure -> events.accept(new LeaseInput.ReadFailed(failure)));
   }
 
   /** Reads the queue and watches it for any change, for a pending conversion. */
@@ -95,7 +100,11 @@ final class LeaseWatch {
 
   /** Like {@link #ownNode} without waiting for the answer: the grant need not wait for it. */
   void ownNodeInBackground(String path) {
-    nodes.watchInBackground(path, ownNode, () -> events.accept(new LeaseInput.NodeDeleted(path)));
+    nodes.watchInBackground(
+        path,
+        ownNode,
+        () -> events.accept(new LeaseInput.NodeDeleted(path)),
+        e -> log.debug("cannot watch {}; the connection listener checks it", path, e));
   }
 
   /**
