@@ -40,7 +40,10 @@ final class LeaseSteps {
   private final Consumer<LeaseInput> post;
   private final RecoveryCheck recovery;
   private final LeaseWatch watch;
-  private final ZkConversion conversion;
+
+  /** Made when the holder first asks for a conversion: most leases never convert. */
+  private ZkConversion conversion;
+
   private final LeaseEnds ends;
   private final StagedValue value;
 
@@ -77,16 +80,6 @@ final class LeaseSteps {
                     new RecoveryCheck(service, container, rules.resource(), gate, service.member()))
             .orElse(null);
     this.watch = new LeaseWatch(nodes.reads(), container, post);
-    this.conversion =
-        new ZkConversion(
-            nodes,
-            container,
-            rules.resource(),
-            watch,
-            recovery,
-            steps,
-            post,
-            service.timer()::afterTimeout);
     this.ends = new LeaseEnds(service, nodes, container, recovery);
     this.value = new StagedValue(nodes, container, ends);
   }
@@ -125,16 +118,20 @@ final class LeaseSteps {
     } else if (effect instanceof LeaseEffect.CheckOwnNode) {
       return checkOwnNode(s);
     } else if (effect instanceof LeaseEffect.EvaluateConversion) {
-      return conversion.evaluate(s, service::isClosed).map(LeaseInput.class::cast);
+      ZkConversion asked = conversion(false);
+      return asked == null
+          ? Optional.empty()
+          : asked.evaluate(s, service::isClosed).map(LeaseInput.class::cast);
     } else if (effect instanceof LeaseEffect.BeginConversion b) {
-      return conversion
+      return conversion(true)
           .begin(s, b.to(), b.tryOnce(), b.outcome(), service::isClosed)
           .map(LeaseInput.class::cast);
     } else if (effect instanceof LeaseEffect.RefuseConversion r) {
       r.outcome().completeExceptionally(s.notGranted(rules.resource()));
     } else if (effect instanceof LeaseEffect.FailConversion f) {
-      if (conversion.inProgress()) {
-        conversion.fail(conversionFailure(f.code(), f.why()), s.phase().held());
+      ZkConversion asked = conversion(false);
+      if (asked != null && asked.inProgress()) {
+        asked.fail(conversionFailure(f.code(), f.why()), s.phase().held());
       }
     } else if (effect instanceof LeaseEffect.CompleteConversion c) {
       // Off the steps: a caller's continuation may call release(), which waits for them.
@@ -160,7 +157,7 @@ final class LeaseSteps {
       return Optional.of(new LeaseInput.Withdraw(null)); // timed out or interrupted before queued
     }
     nodes
-        .createQueued(container, LockNode.requestPrefix(s.mode()), watch.queueSinceCreate(), steps)
+        .createQueued(container, LockNode.requestPrefix(s.mode()), steps)
         .whenComplete(
             (queued, failed) ->
                 post.accept(
@@ -237,7 +234,7 @@ final class LeaseSteps {
         return Optional.empty();
       }
       ZkReads.Pipelined read = a.read();
-      return Optional.of(new LeaseInput.Admitted(read.valueBlock(), read.watchesQueue()));
+      return Optional.of(new LeaseInput.Admitted(read.valueBlock()));
     } catch (QuorateException e) {
       return Optional.of(failedRead(e));
     }
@@ -309,6 +306,26 @@ final class LeaseSteps {
 
   /** Starts a conversion to {@code target} within {@code timeout} (null: no bound). */
   CompletableFuture<Lease> convert(LockMode target, Duration timeout) {
-    return conversion.start(target, timeout);
+    return conversion(true).start(target, timeout);
+  }
+
+  /**
+   * The lease's conversion, made if {@code make} and not made yet; null if never asked for. The
+   * holder's thread asks first, the steps carry it out.
+   */
+  private synchronized ZkConversion conversion(boolean make) {
+    if (conversion == null && make) {
+      conversion =
+          new ZkConversion(
+              nodes,
+              container,
+              rules.resource(),
+              watch,
+              recovery,
+              steps,
+              post,
+              service.timer()::afterTimeout);
+    }
+    return conversion;
   }
 }

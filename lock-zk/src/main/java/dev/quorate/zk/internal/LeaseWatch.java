@@ -28,12 +28,12 @@ final class LeaseWatch {
   private final ZkReads nodes;
   private final String container;
   private final Consumer<LeaseInput> events;
-  private final Set<String> blockingNotified = new HashSet<>();
 
-  private final Watcher blocker;
-  private final Watcher ownNode;
-  private final Watcher queue;
-  private final Watcher queueSinceCreate;
+  // Each made when first set, then kept for the life of the lease: most leases set only one or two.
+  private Set<String> blockingNotified;
+  private Watcher blocker;
+  private Watcher ownNode;
+  private Watcher queue;
 
   /**
    * @param events posts an event to the lease's steps
@@ -42,20 +42,6 @@ final class LeaseWatch {
     this.nodes = nodes;
     this.container = container;
     this.events = events;
-    this.blocker = changed(new LeaseInput.BlockerGone());
-    this.ownNode =
-        event -> {
-          if (event.getType() == EventType.NodeDeleted) {
-            events.accept(new LeaseInput.NodeDeleted(event.getPath()));
-          } else if (event.getType() != EventType.None) {
-            events.accept(new LeaseInput.NodeChanged());
-          }
-        };
-    // Left by the listing pipelined with the create. A lease granted by that listing relies on it
-    // to hear of its node's deletion (any change of the queue fires it): on the first change it
-    // checks its node and watches it from then on, as every other holder does.
-    this.queueSinceCreate = changed(new LeaseInput.NodeChanged());
-    this.queue = changed(new LeaseInput.WaitersChanged());
   }
 
   private Watcher changed(LeaseInput posted) {
@@ -66,8 +52,25 @@ final class LeaseWatch {
     };
   }
 
-  Watcher queueSinceCreate() {
-    return queueSinceCreate;
+  private Watcher blockerWatcher() {
+    if (blocker == null) {
+      blocker = changed(new LeaseInput.BlockerGone());
+    }
+    return blocker;
+  }
+
+  private Watcher ownNodeWatcher() {
+    if (ownNode == null) {
+      ownNode =
+          event -> {
+            if (event.getType() == EventType.NodeDeleted) {
+              events.accept(new LeaseInput.NodeDeleted(event.getPath()));
+            } else if (event.getType() != EventType.None) {
+              events.accept(new LeaseInput.NodeChanged());
+            }
+          };
+    }
+    return ownNode;
   }
 
   /**
@@ -77,20 +80,20 @@ final class LeaseWatch {
   void waitFor(LockNode nearest) {
     nodes.watchInBackground(
         container + "/" + nearest.name(),
-        blocker,
+        blockerWatcher(),
         () -> events.accept(new LeaseInput.BlockerGone()),
         failure -> events.accept(new LeaseInput.ReadFailed(failure)));
   }
 
   /** Reads the queue and watches it for any change, for a pending conversion. */
   QueueSnapshot queueForConversion() {
-    return nodes.watchQueue(container, blocker);
+    return nodes.watchQueue(container, blockerWatcher());
   }
 
   /** Watches the held node at {@code path}; deleted by anyone but us means the lease is LOST. */
   void ownNode(String path) {
     try {
-      if (!nodes.watch(path, ownNode)) {
+      if (!nodes.watch(path, ownNodeWatcher())) {
         events.accept(new LeaseInput.NodeDeleted(path));
       }
     } catch (QuorateException e) {
@@ -102,7 +105,7 @@ final class LeaseWatch {
   void ownNodeInBackground(String path) {
     nodes.watchInBackground(
         path,
-        ownNode,
+        ownNodeWatcher(),
         () -> events.accept(new LeaseInput.NodeDeleted(path)),
         e -> log.debug("cannot watch {}; the connection listener checks it", path, e));
   }
@@ -116,6 +119,10 @@ final class LeaseWatch {
   List<LockMode> newWaiters(String name) {
     List<LockMode> fresh = new ArrayList<>();
     try {
+      if (queue == null) {
+        queue = changed(new LeaseInput.WaitersChanged());
+        blockingNotified = new HashSet<>();
+      }
       QueueSnapshot snapshot = nodes.watchQueue(container, queue);
       LockNode me = snapshot.find(name).orElse(null);
       if (me != null) {

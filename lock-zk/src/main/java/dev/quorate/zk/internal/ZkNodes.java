@@ -13,7 +13,6 @@ import org.apache.curator.framework.api.BackgroundPathAndBytesable;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -25,14 +24,19 @@ final class ZkNodes {
   private static final int CREATE_ATTEMPTS = 5;
 
   /**
-   * A node we created.
+   * A node we created. Its child name is not kept apart from the path: a manager keeps one of these
+   * per lease, thousands at a time.
    *
    * @param path the full path
-   * @param name the child name
    * @param czxid the zxid of its creation: the fencing token
    * @param session the session that owns it
    */
-  record Created(String path, String name, long czxid, long session) {}
+  record Created(String path, long czxid, long session) {
+    /** The child name, the last segment of the path. */
+    String name() {
+      return path.substring(path.lastIndexOf('/') + 1);
+    }
+  }
 
   private final ZkSession session;
   private final CuratorFramework client;
@@ -77,8 +81,7 @@ final class ZkNodes {
           throw new QuorateException(
               ErrorCode.CONNECTION_LOSS, "ZooKeeper session changed while creating " + path);
         }
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        return new Created(path, name, stat.getCzxid(), stat.getEphemeralOwner());
+        return new Created(path, stat.getCzxid(), stat.getEphemeralOwner());
       } catch (QuorateException e) {
         throw e;
       } catch (Exception e) {
@@ -107,8 +110,7 @@ final class ZkNodes {
    * goes the careful way of {@link #create}, which waits, on {@code answers}. A node whose answer
    * comes after the future failed (a timeout) is deleted: nobody waits on it.
    */
-  CompletableFuture<Queued> createQueued(
-      String container, String prefix, Watcher queueWatch, Executor answers) {
+  CompletableFuture<Queued> createQueued(String container, String prefix, Executor answers) {
     CompletableFuture<CuratorEvent> reply = new CompletableFuture<>();
     ZkReads.Pipelined read;
     try {
@@ -116,7 +118,7 @@ final class ZkNodes {
       lockNodeCreate(new Stat())
           .inBackground((c, event) -> reply.complete(event))
           .forPath(container + "/" + prefix, session.owner());
-      read = reads.queueAndValueInBackground(container, queueWatch);
+      read = reads.queueAndValueInBackground(container);
     } catch (Exception e) {
       deleteWhenCreated(reply); // the create may have gone out before the listing failed
       return CompletableFuture.failedFuture(failure("create a lock node under " + container, e));
@@ -203,15 +205,14 @@ final class ZkNodes {
       }
       stat = found;
     }
-    String name = path.substring(path.lastIndexOf('/') + 1);
-    Created created = new Created(path, name, stat.getCzxid(), stat.getEphemeralOwner());
+    Created created = new Created(path, stat.getCzxid(), stat.getEphemeralOwner());
     QueueSnapshot queue;
     try {
       queue = read.queue();
     } catch (QuorateException e) {
       return new Queued(created, null);
     }
-    return new Queued(created, queue.find(name).isPresent() ? read : null);
+    return new Queued(created, queue.find(created.name()).isPresent() ? read : null);
   }
 
   /** Deletes, in the background, the children of {@code container} whose names start so. */

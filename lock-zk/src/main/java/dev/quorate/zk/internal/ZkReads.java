@@ -38,15 +38,12 @@ final class ZkReads {
    * @param container the resource's container node
    * @param children the listing, once it arrives
    * @param value the value block, once it arrives
-   * @param watchesQueue whether the listing left a watch on the queue: it fires on any change,
-   *     including the deletion of our node by someone else
    */
   record Pipelined(
       ZkReads reads,
       String container,
       CompletableFuture<List<String>> children,
-      CompletableFuture<Value> value,
-      boolean watchesQueue) {
+      CompletableFuture<Value> value) {
     /** Waits for the listing. */
     QueueSnapshot queue() {
       try {
@@ -147,7 +144,7 @@ final class ZkReads {
    */
   Pipelined queueAndValue(String container) {
     try {
-      return queueAndValueInBackground(container, null);
+      return queueAndValueInBackground(container);
     } catch (Exception e) {
       throw ZkNodes.failure("list " + container, e);
     }
@@ -158,13 +155,13 @@ final class ZkReads {
    * behind it; waits for neither. Otherwise the listing's Stat answers for the value block when the
    * container has no data (the usual case), and only a container with data is read after all.
    */
-  Pipelined queueAndValueInBackground(String container, Watcher queueWatch) throws Exception {
+  Pipelined queueAndValueInBackground(String container) throws Exception {
     CompletableFuture<Value> value = new CompletableFuture<>();
     CompletableFuture<List<String>> children = new CompletableFuture<>();
     ValuedContainers valued = session.valuedContainers();
     boolean readValue = valued.contains(container);
-    var listing = client.getChildren();
-    (queueWatch == null ? listing : listing.usingWatcher(queueWatch))
+    client
+        .getChildren()
         .inBackground(
             (c, event) -> {
               int code = event.getResultCode();
@@ -199,7 +196,7 @@ final class ZkReads {
     if (readValue) {
       readValue(container, value);
     }
-    return new Pipelined(this, container, children, value, queueWatch != null);
+    return new Pipelined(this, container, children, value);
   }
 
   private void readValue(String container, CompletableFuture<Value> value) {

@@ -24,7 +24,7 @@ class LeaseMachineTest {
 
   private static ZkNodes.Created node(String prefix, long seq) {
     String name = prefix + String.format("%010d", seq);
-    return new ZkNodes.Created(CONTAINER + "/" + name, name, 100 + seq, SESSION);
+    return new ZkNodes.Created(CONTAINER + "/" + name, 100 + seq, SESSION);
   }
 
   private static final ZkNodes.Created MINE = node(LockNode.requestPrefix(LockMode.EX), 2);
@@ -41,7 +41,7 @@ class LeaseMachineTest {
   }
 
   private static LeaseStatus granted() {
-    return next(WAITS, waiting(), new LeaseInput.Admitted(VALUE, true)).state();
+    return next(WAITS, waiting(), new LeaseInput.Admitted(VALUE)).state();
   }
 
   private static QueueSnapshot queue(ZkNodes.Created... nodes) {
@@ -53,7 +53,7 @@ class LeaseMachineTest {
     Step read = next(WAITS, waiting(), new LeaseInput.QueueRead(queue(MINE), null, MINE));
     assertThat(read.effects()).singleElement().isInstanceOf(LeaseEffect.Admit.class);
 
-    Step grant = next(WAITS, waiting(), new LeaseInput.Admitted(VALUE, false));
+    Step grant = next(WAITS, waiting(), new LeaseInput.Admitted(VALUE));
     assertThat(grant.state().phase()).isEqualTo(Phase.GRANTED);
     assertThat(grant.state().token()).isEqualTo(MINE.czxid());
     assertThat(grant.effects())
