@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -63,9 +64,17 @@ final class HeapPerLock {
       long nodesBefore = cluster.nodeCount();
       for (int from = 0; from < n; from += BATCH) {
         List<String> batch = names.subList(from, Math.min(n, from + BATCH));
-        batch.forEach(name -> waiter.request(name, WAITING)); // waiting, not failing, if slow
+        List<CompletableFuture<Void>> requests = new ArrayList<>();
+        for (String name : batch) {
+          requests.add(waiter.request(name, WAITING)); // waiting, not failing, if slow
+        }
         long queued = nodesBefore + from + batch.size();
-        Waits.until(() -> cluster.nodeCount() >= queued, waitBound(BATCH), "a batch queued");
+        try {
+          Waits.until(() -> cluster.nodeCount() >= queued, waitBound(BATCH), "a batch queued");
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException(
+              e.getMessage() + " (batch from " + from + ": " + failures(requests) + ")", e);
+        }
       }
       long heapWaiting = usedHeap();
       int threadsWaiting = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -118,6 +127,28 @@ final class HeapPerLock {
    * loaded (a full collection of the servers' and both members' heaps, thousands of Curator waiter
    * threads starting); only the heap is measured, never how fast the batch came.
    */
+  /** How many requests of a batch failed, and the first failure: a batch that never queues. */
+  private static String failures(List<CompletableFuture<Void>> requests) {
+    List<Throwable> failed = new ArrayList<>();
+    for (CompletableFuture<Void> request : requests) {
+      request.whenComplete(
+          (done, e) -> {
+            if (e != null) {
+              synchronized (failed) {
+                failed.add(e);
+              }
+            }
+          });
+    }
+    synchronized (failed) {
+      return failed.size()
+          + " of "
+          + requests.size()
+          + " requests failed"
+          + (failed.isEmpty() ? "" : ", first: " + failed.get(0));
+    }
+  }
+
   private static Duration waitBound(int n) {
     return Scenarios.ACQUIRE_BOUND.plusMillis(100L * n);
   }
