@@ -26,7 +26,7 @@ sealed interface LeaseInput {
   record ReadFailed(QuorateException failure) implements LeaseInput {}
 
   /** Nothing blocks the request and, on a gated lock, the gate admitted it. */
-  record Admitted(ZkReads.Value value) implements LeaseInput {}
+  record Admitted(ZkReads.Value value, boolean queueWatched) implements LeaseInput {}
 
   /** The recovery gate withheld a request that may not wait. */
   record Refused() implements LeaseInput {}

@@ -162,12 +162,16 @@ final class LeaseMachine {
     LeaseStatus granted =
         new LeaseStatus(
             Phase.GRANTED, s.node(), s.mode(), s.node().czxid(), a.value(), s.releaseAsked());
-    return new Step(
-        granted,
-        List.of(
-            new LeaseEffect.WatchOwnNode(true),
-            new LeaseEffect.Grant(),
-            new LeaseEffect.NotifyWaiters(true)));
+    // A listing that granted us left a watch on the queue, which also fires when our node is
+    // deleted: no watch of its own is needed until the queue changes.
+    List<LeaseEffect> effects =
+        a.queueWatched()
+            ? List.of(new LeaseEffect.Grant(), new LeaseEffect.NotifyWaiters(true))
+            : List.of(
+                new LeaseEffect.WatchOwnNode(true),
+                new LeaseEffect.Grant(),
+                new LeaseEffect.NotifyWaiters(true));
+    return new Step(granted, effects);
   }
 
   private static Step whenHeld(LeaseStatus s, LeaseEffect effect) {

@@ -157,7 +157,7 @@ final class LeaseSteps {
       return Optional.of(new LeaseInput.Withdraw(null)); // timed out or interrupted before queued
     }
     nodes
-        .createQueued(container, LockNode.requestPrefix(s.mode()), steps)
+        .createQueued(container, LockNode.requestPrefix(s.mode()), watch.queueSinceCreate(), steps)
         .whenComplete(
             (queued, failed) ->
                 post.accept(
@@ -234,7 +234,7 @@ final class LeaseSteps {
         return Optional.empty();
       }
       ZkReads.Pipelined read = a.read();
-      return Optional.of(new LeaseInput.Admitted(read.valueBlock()));
+      return Optional.of(new LeaseInput.Admitted(read.valueBlock(), read.watchesQueue()));
     } catch (QuorateException e) {
       return Optional.of(failedRead(e));
     }

@@ -34,6 +34,7 @@ final class LeaseWatch {
   private Watcher blocker;
   private Watcher ownNode;
   private Watcher queue;
+  private Watcher queueSinceCreate;
 
   /**
    * @param events posts an event to the lease's steps
@@ -83,6 +84,18 @@ final class LeaseWatch {
         blockerWatcher(),
         () -> events.accept(new LeaseInput.BlockerGone()),
         failure -> events.accept(new LeaseInput.ReadFailed(failure)));
+  }
+
+  /**
+   * Left by the listing pipelined with the create. A lease granted by that listing relies on it to
+   * hear of its node's deletion (any change of the queue fires it): on the first change it checks
+   * its node and watches it from then on, as every other holder does.
+   */
+  Watcher queueSinceCreate() {
+    if (queueSinceCreate == null) {
+      queueSinceCreate = changed(new LeaseInput.NodeChanged());
+    }
+    return queueSinceCreate;
   }
 
   /** Reads the queue and watches it for any change, for a pending conversion. */

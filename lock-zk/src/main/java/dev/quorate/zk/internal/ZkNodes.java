@@ -13,6 +13,7 @@ import org.apache.curator.framework.api.BackgroundPathAndBytesable;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -110,7 +111,8 @@ final class ZkNodes {
    * goes the careful way of {@link #create}, which waits, on {@code answers}. A node whose answer
    * comes after the future failed (a timeout) is deleted: nobody waits on it.
    */
-  CompletableFuture<Queued> createQueued(String container, String prefix, Executor answers) {
+  CompletableFuture<Queued> createQueued(
+      String container, String prefix, Watcher queueWatch, Executor answers) {
     CompletableFuture<CuratorEvent> reply = new CompletableFuture<>();
     ZkReads.Pipelined read;
     try {
@@ -118,7 +120,7 @@ final class ZkNodes {
       lockNodeCreate(new Stat())
           .inBackground((c, event) -> reply.complete(event))
           .forPath(container + "/" + prefix, session.owner());
-      read = reads.queueAndValueInBackground(container);
+      read = reads.queueAndValueInBackground(container, queueWatch);
     } catch (Exception e) {
       deleteWhenCreated(reply); // the create may have gone out before the listing failed
       return CompletableFuture.failedFuture(failure("create a lock node under " + container, e));

@@ -38,12 +38,15 @@ final class ZkReads {
    * @param container the resource's container node
    * @param children the listing, once it arrives
    * @param value the value block, once it arrives
+   * @param watchesQueue whether the listing left a watch on the queue: it fires on any change,
+   *     including the deletion of our node by someone else
    */
   record Pipelined(
       ZkReads reads,
       String container,
       CompletableFuture<List<String>> children,
-      CompletableFuture<Value> value) {
+      CompletableFuture<Value> value,
+      boolean watchesQueue) {
     /** Waits for the listing. */
     QueueSnapshot queue() {
       try {
@@ -144,7 +147,7 @@ final class ZkReads {
    */
   Pipelined queueAndValue(String container) {
     try {
-      return queueAndValueInBackground(container);
+      return queueAndValueInBackground(container, null);
     } catch (Exception e) {
       throw ZkNodes.failure("list " + container, e);
     }
@@ -155,13 +158,13 @@ final class ZkReads {
    * behind it; waits for neither. Otherwise the listing's Stat answers for the value block when the
    * container has no data (the usual case), and only a container with data is read after all.
    */
-  Pipelined queueAndValueInBackground(String container) throws Exception {
+  Pipelined queueAndValueInBackground(String container, Watcher queueWatch) throws Exception {
     CompletableFuture<Value> value = new CompletableFuture<>();
     CompletableFuture<List<String>> children = new CompletableFuture<>();
     ValuedContainers valued = session.valuedContainers();
     boolean readValue = valued.contains(container);
-    client
-        .getChildren()
+    var listing = client.getChildren();
+    (queueWatch == null ? listing : listing.usingWatcher(queueWatch))
         .inBackground(
             (c, event) -> {
               int code = event.getResultCode();
@@ -196,7 +199,7 @@ final class ZkReads {
     if (readValue) {
       readValue(container, value);
     }
-    return new Pipelined(this, container, children, value);
+    return new Pipelined(this, container, children, value, queueWatch != null);
   }
 
   private void readValue(String container, CompletableFuture<Value> value) {

@@ -41,7 +41,7 @@ class LeaseMachineTest {
   }
 
   private static LeaseStatus granted() {
-    return next(WAITS, waiting(), new LeaseInput.Admitted(VALUE)).state();
+    return next(WAITS, waiting(), new LeaseInput.Admitted(VALUE, true)).state();
   }
 
   private static QueueSnapshot queue(ZkNodes.Created... nodes) {
@@ -53,7 +53,7 @@ class LeaseMachineTest {
     Step read = next(WAITS, waiting(), new LeaseInput.QueueRead(queue(MINE), null, MINE));
     assertThat(read.effects()).singleElement().isInstanceOf(LeaseEffect.Admit.class);
 
-    Step grant = next(WAITS, waiting(), new LeaseInput.Admitted(VALUE));
+    Step grant = next(WAITS, waiting(), new LeaseInput.Admitted(VALUE, false));
     assertThat(grant.state().phase()).isEqualTo(Phase.GRANTED);
     assertThat(grant.state().token()).isEqualTo(MINE.czxid());
     assertThat(grant.effects())

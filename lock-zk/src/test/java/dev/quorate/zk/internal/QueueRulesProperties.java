@@ -231,7 +231,7 @@ class QueueRulesProperties {
     m.state = step.state();
     for (LeaseEffect effect : step.effects()) {
       if (effect instanceof LeaseEffect.Admit) {
-        apply(m, new LeaseInput.Admitted(VALUE), queue); // an ungated lock admits at once
+        apply(m, new LeaseInput.Admitted(VALUE, true), queue); // an ungated lock admits at once
       } else if (effect instanceof LeaseEffect.BeginConversion b && b.to() == m.state.mode()) {
         apply(m, new LeaseInput.Converted(m.state.node(), b.to(), null, b.outcome()), queue);
       } else if (effect instanceof LeaseEffect.BeginConversion b) {
