@@ -3,10 +3,13 @@ package dev.quorate.bench;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -60,12 +63,24 @@ final class HeapPerLock {
       }
       long heapHeld = usedHeap();
       int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
-      long nodesBefore = cluster.nodeCount();
       for (int from = 0; from < n; from += BATCH) {
         List<String> batch = names.subList(from, Math.min(n, from + BATCH));
-        batch.forEach(name -> waiter.request(name, WAITING)); // waiting, not failing, if slow
-        long queued = nodesBefore + from + batch.size();
-        Waits.until(() -> cluster.nodeCount() >= queued, waitBound(BATCH), "a batch queued");
+        List<CompletableFuture<Void>> requests = new ArrayList<>();
+        for (String name : batch) {
+          requests.add(waiter.request(name, WAITING)); // waiting, not failing, if slow
+        }
+        // Counted per lock, not as the server's node count: the server reaps the empty containers
+        // of earlier runs meanwhile, which would hide a whole batch.
+        Queue<String> unqueued = new ArrayDeque<>(batch.stream().map(library::container).toList());
+        try {
+          Waits.until(
+              () -> queuedBehindHolder(holder.client(), unqueued),
+              waitBound(BATCH),
+              "a batch queued");
+        } catch (IllegalStateException e) {
+          throw new IllegalStateException(
+              e.getMessage() + " (batch from " + from + ": " + failures(requests) + ")", e);
+        }
       }
       long heapWaiting = usedHeap();
       int threadsWaiting = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -113,8 +128,52 @@ final class HeapPerLock {
     }
   }
 
+  /**
+   * How long a batch of {@code n} requests may take to be queued: generous, as the machine may be
+   * loaded (a full collection of the servers' and both members' heaps, thousands of Curator waiter
+   * threads starting); only the heap is measured, never how fast the batch came.
+   */
+  /**
+   * Drops from {@code unqueued} the containers with two nodes, holder and waiter; true if none
+   * left.
+   */
+  private static boolean queuedBehindHolder(CuratorFramework reader, Queue<String> unqueued) {
+    try {
+      for (String container; (container = unqueued.peek()) != null; unqueued.remove()) {
+        if (reader.getChildren().forPath(container).size() < 2) {
+          return false;
+        }
+      }
+      return true;
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot read the queue of " + unqueued.peek(), e);
+    }
+  }
+
+  /** How many requests of a batch failed, and the first failure: a batch that never queues. */
+  private static String failures(List<CompletableFuture<Void>> requests) {
+    List<Throwable> failed = new ArrayList<>();
+    for (CompletableFuture<Void> request : requests) {
+      request.whenComplete(
+          (done, e) -> {
+            if (e != null) {
+              synchronized (failed) {
+                failed.add(e);
+              }
+            }
+          });
+    }
+    synchronized (failed) {
+      return failed.size()
+          + " of "
+          + requests.size()
+          + " requests failed"
+          + (failed.isEmpty() ? "" : ", first: " + failed.get(0));
+    }
+  }
+
   private static Duration waitBound(int n) {
-    return Scenarios.ACQUIRE_BOUND.plusMillis(20L * n);
+    return Scenarios.ACQUIRE_BOUND.plusMillis(100L * n);
   }
 
   /** Makes the containers with up to {@link #OUTSTANDING} creates in flight. */

@@ -6,9 +6,9 @@ import dev.quorate.lock.LeaseEvent;
 import dev.quorate.lock.LeaseListener;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
 /**
@@ -18,8 +18,13 @@ import java.util.concurrent.Executor;
  */
 public final class LeaseEvents {
   private final Lease lease;
-  private final SerialExecutor queue;
-  private final List<LeaseListener> listeners = new CopyOnWriteArrayList<>();
+  private final Executor executor;
+
+  /** Made on the first delivery: most leases have no listener and never deliver anything. */
+  private SerialExecutor queue;
+
+  /** Copied on write, under {@code this}; most leases keep the shared empty list. */
+  private volatile List<LeaseListener> listeners;
 
   /**
    * Creates the channel.
@@ -40,8 +45,8 @@ public final class LeaseEvents {
    */
   public LeaseEvents(Lease lease, Executor executor, List<LeaseListener> listeners) {
     this.lease = lease;
-    this.queue = new SerialExecutor(executor);
-    this.listeners.addAll(listeners);
+    this.executor = executor;
+    this.listeners = List.copyOf(listeners);
   }
 
   /**
@@ -49,8 +54,11 @@ public final class LeaseEvents {
    *
    * @param listener the listener
    */
-  public void add(LeaseListener listener) {
-    listeners.add(Objects.requireNonNull(listener, "listener"));
+  public synchronized void add(LeaseListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    List<LeaseListener> more = new ArrayList<>(listeners);
+    more.add(listener);
+    listeners = List.copyOf(more);
   }
 
   /**
@@ -58,8 +66,10 @@ public final class LeaseEvents {
    *
    * @param listener the listener
    */
-  public void remove(LeaseListener listener) {
-    listeners.remove(listener);
+  public synchronized void remove(LeaseListener listener) {
+    List<LeaseListener> fewer = new ArrayList<>(listeners);
+    fewer.remove(listener);
+    listeners = List.copyOf(fewer);
   }
 
   /**
@@ -70,17 +80,18 @@ public final class LeaseEvents {
    * @param cause why
    */
   public void emit(LeaseState from, LeaseState to, String cause) {
-    List<LeaseListener> audience = List.copyOf(listeners);
+    List<LeaseListener> audience = listeners;
     if (audience.isEmpty()) {
       return; // spare a thread the wake-up
     }
     LeaseEvent event = new LeaseEvent(lease, from, to, cause);
-    queue.execute(
-        () -> {
-          for (LeaseListener listener : audience) {
-            listener.onTransition(event);
-          }
-        });
+    queue()
+        .execute(
+            () -> {
+              for (LeaseListener listener : audience) {
+                listener.onTransition(event);
+              }
+            });
   }
 
   /**
@@ -90,6 +101,13 @@ public final class LeaseEvents {
    * @param requested the mode that waits
    */
   public void blocking(BlockingCallback callback, LockMode requested) {
-    queue.execute(() -> callback.onBlocking(lease, requested));
+    queue().execute(() -> callback.onBlocking(lease, requested));
+  }
+
+  private synchronized SerialExecutor queue() {
+    if (queue == null) {
+      queue = new SerialExecutor(executor);
+    }
+    return queue;
   }
 }

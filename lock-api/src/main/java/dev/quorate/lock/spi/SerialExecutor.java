@@ -3,7 +3,6 @@ package dev.quorate.lock.spi;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,8 +14,9 @@ public final class SerialExecutor implements Executor {
   private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
   private final Executor delegate;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Queue<Runnable> tasks = new ArrayDeque<>();
+  // One per lease, thousands at a time: a small queue that grows when needed, and no lock object
+  // of its own (the queue is the monitor that guards itself and draining).
+  private final Queue<Runnable> tasks = new ArrayDeque<>(3);
   private boolean draining;
 
   /**
@@ -30,15 +30,12 @@ public final class SerialExecutor implements Executor {
 
   @Override
   public void execute(Runnable task) {
-    lock.lock();
-    try {
+    synchronized (tasks) {
       tasks.add(task);
       if (draining) {
         return;
       }
       draining = true;
-    } finally {
-      lock.unlock();
     }
     startDrain();
   }
@@ -52,26 +49,20 @@ public final class SerialExecutor implements Executor {
    * @param task the task
    */
   public void executeHere(Runnable task) {
-    lock.lock();
-    try {
+    synchronized (tasks) {
       if (draining) {
         tasks.add(task);
         return;
       }
       draining = true;
-    } finally {
-      lock.unlock();
     }
     try {
       task.run();
     } finally {
       boolean more;
-      lock.lock();
-      try {
+      synchronized (tasks) {
         more = !tasks.isEmpty();
         draining = more;
-      } finally {
-        lock.unlock();
       }
       if (more) {
         startDrain();
@@ -85,11 +76,8 @@ public final class SerialExecutor implements Executor {
       delegate.execute(this::drain);
     } catch (RuntimeException | Error e) {
       // Not started: let the next execute() try again instead of queueing behind nothing.
-      lock.lock();
-      try {
+      synchronized (tasks) {
         draining = false;
-      } finally {
-        lock.unlock();
       }
       throw e;
     }
@@ -98,15 +86,12 @@ public final class SerialExecutor implements Executor {
   private void drain() {
     while (true) {
       Runnable next;
-      lock.lock();
-      try {
+      synchronized (tasks) {
         next = tasks.poll();
         if (next == null) {
           draining = false;
           return;
         }
-      } finally {
-        lock.unlock();
       }
       try {
         next.run();

@@ -40,7 +40,10 @@ final class LeaseSteps {
   private final Consumer<LeaseInput> post;
   private final RecoveryCheck recovery;
   private final LeaseWatch watch;
-  private final ZkConversion conversion;
+
+  /** Made when the holder first asks for a conversion: most leases never convert. */
+  private ZkConversion conversion;
+
   private final LeaseEnds ends;
   private final StagedValue value;
 
@@ -77,16 +80,6 @@ final class LeaseSteps {
                     new RecoveryCheck(service, container, rules.resource(), gate, service.member()))
             .orElse(null);
     this.watch = new LeaseWatch(nodes.reads(), container, post);
-    this.conversion =
-        new ZkConversion(
-            nodes,
-            container,
-            rules.resource(),
-            watch,
-            recovery,
-            steps,
-            post,
-            service.timer()::afterTimeout);
     this.ends = new LeaseEnds(service, nodes, container, recovery);
     this.value = new StagedValue(nodes, container, ends);
   }
@@ -97,18 +90,13 @@ final class LeaseSteps {
   Optional<LeaseInput> run(LeaseEffect effect, LeaseStatus s) {
     if (effect instanceof LeaseEffect.Create c) {
       ends.requeue(c.old());
-      return Optional.of(create(s));
+      return create(s);
     } else if (effect instanceof LeaseEffect.ReadQueue r) {
       return readQueue(r.read(), s);
     } else if (effect instanceof LeaseEffect.Admit a) {
       return admit(a);
     } else if (effect instanceof LeaseEffect.WatchBlocker w) {
-      try {
-        watch.waitFor(w.nearest());
-      } catch (QuorateException e) {
-        // As a failed read: an interrupted caller running this step, or a lost connection.
-        return Optional.of(failedRead(e));
-      }
+      watch.waitFor(w.nearest()); // its answer is posted: no thread waits for it
     } else if (effect instanceof LeaseEffect.Grant) {
       grant();
     } else if (effect instanceof LeaseEffect.FailRequest f) {
@@ -130,16 +118,20 @@ final class LeaseSteps {
     } else if (effect instanceof LeaseEffect.CheckOwnNode) {
       return checkOwnNode(s);
     } else if (effect instanceof LeaseEffect.EvaluateConversion) {
-      return conversion.evaluate(s, service::isClosed).map(LeaseInput.class::cast);
+      ZkConversion asked = conversion(false);
+      return asked == null
+          ? Optional.empty()
+          : asked.evaluate(s, service::isClosed).map(LeaseInput.class::cast);
     } else if (effect instanceof LeaseEffect.BeginConversion b) {
-      return conversion
+      return conversion(true)
           .begin(s, b.to(), b.tryOnce(), b.outcome(), service::isClosed)
           .map(LeaseInput.class::cast);
     } else if (effect instanceof LeaseEffect.RefuseConversion r) {
       r.outcome().completeExceptionally(s.notGranted(rules.resource()));
     } else if (effect instanceof LeaseEffect.FailConversion f) {
-      if (conversion.inProgress()) {
-        conversion.fail(conversionFailure(f.code(), f.why()), s.phase().held());
+      ZkConversion asked = conversion(false);
+      if (asked != null && asked.inProgress()) {
+        asked.fail(conversionFailure(f.code(), f.why()), s.phase().held());
       }
     } else if (effect instanceof LeaseEffect.CompleteConversion c) {
       // Off the steps: a caller's continuation may call release(), which waits for them.
@@ -154,17 +146,25 @@ final class LeaseSteps {
     return Optional.empty();
   }
 
-  private LeaseInput create(LeaseStatus s) {
+  /**
+   * Sends the create (with the listing pipelined behind it) and posts its answer when it is in, as
+   * {@link #readQueue} does: a thousand requests at once must not hold a thousand pool threads for
+   * a round trip each. A request withdrawn meanwhile hears {@code Created} after its withdrawal,
+   * and {@link LeaseMachine} has the node deleted.
+   */
+  private Optional<LeaseInput> create(LeaseStatus s) {
     if (granted.isDone()) {
-      return new LeaseInput.Withdraw(null); // timed out or interrupted before it was queued
+      return Optional.of(new LeaseInput.Withdraw(null)); // timed out or interrupted before queued
     }
-    try {
-      ZkNodes.Queued queued =
-          nodes.createQueued(container, LockNode.requestPrefix(s.mode()), watch.queueSinceCreate());
-      return new LeaseInput.Created(queued.created(), queued.read());
-    } catch (QuorateException e) {
-      return new LeaseInput.CreateFailed(e);
-    }
+    nodes
+        .createQueued(container, LockNode.requestPrefix(s.mode()), watch.queueSinceCreate(), steps)
+        .whenComplete(
+            (queued, failed) ->
+                post.accept(
+                    failed == null
+                        ? new LeaseInput.Created(queued.created(), queued.read())
+                        : new LeaseInput.CreateFailed(ZkNodes.quorate(failed))));
+    return Optional.empty();
   }
 
   /**
@@ -306,6 +306,26 @@ final class LeaseSteps {
 
   /** Starts a conversion to {@code target} within {@code timeout} (null: no bound). */
   CompletableFuture<Lease> convert(LockMode target, Duration timeout) {
-    return conversion.start(target, timeout);
+    return conversion(true).start(target, timeout);
+  }
+
+  /**
+   * The lease's conversion, made if {@code make} and not made yet; null if never asked for. The
+   * holder's thread asks first, the steps carry it out.
+   */
+  private synchronized ZkConversion conversion(boolean make) {
+    if (conversion == null && make) {
+      conversion =
+          new ZkConversion(
+              nodes,
+              container,
+              rules.resource(),
+              watch,
+              recovery,
+              steps,
+              post,
+              service.timer()::afterTimeout);
+    }
+    return conversion;
   }
 }

@@ -28,12 +28,13 @@ final class LeaseWatch {
   private final ZkReads nodes;
   private final String container;
   private final Consumer<LeaseInput> events;
-  private final Set<String> blockingNotified = new HashSet<>();
 
-  private final Watcher blocker;
-  private final Watcher ownNode;
-  private final Watcher queue;
-  private final Watcher queueSinceCreate;
+  // Each made when first set, then kept for the life of the lease: most leases set only one or two.
+  private Set<String> blockingNotified;
+  private Watcher blocker;
+  private Watcher ownNode;
+  private Watcher queue;
+  private Watcher queueSinceCreate;
 
   /**
    * @param events posts an event to the lease's steps
@@ -42,20 +43,6 @@ final class LeaseWatch {
     this.nodes = nodes;
     this.container = container;
     this.events = events;
-    this.blocker = changed(new LeaseInput.BlockerGone());
-    this.ownNode =
-        event -> {
-          if (event.getType() == EventType.NodeDeleted) {
-            events.accept(new LeaseInput.NodeDeleted(event.getPath()));
-          } else if (event.getType() != EventType.None) {
-            events.accept(new LeaseInput.NodeChanged());
-          }
-        };
-    // Left by the listing pipelined with the create. A lease granted by that listing relies on it
-    // to hear of its node's deletion (any change of the queue fires it): on the first change it
-    // checks its node and watches it from then on, as every other holder does.
-    this.queueSinceCreate = changed(new LeaseInput.NodeChanged());
-    this.queue = changed(new LeaseInput.WaitersChanged());
   }
 
   private Watcher changed(LeaseInput posted) {
@@ -66,26 +53,60 @@ final class LeaseWatch {
     };
   }
 
-  Watcher queueSinceCreate() {
-    return queueSinceCreate;
+  private Watcher blockerWatcher() {
+    if (blocker == null) {
+      blocker = changed(new LeaseInput.BlockerGone());
+    }
+    return blocker;
   }
 
-  /** Waits for the nearest node that blocks the request; if it is gone, looks again at once. */
-  void waitFor(LockNode nearest) {
-    if (!nodes.watch(container + "/" + nearest.name(), blocker)) {
-      events.accept(new LeaseInput.BlockerGone());
+  private Watcher ownNodeWatcher() {
+    if (ownNode == null) {
+      ownNode =
+          event -> {
+            if (event.getType() == EventType.NodeDeleted) {
+              events.accept(new LeaseInput.NodeDeleted(event.getPath()));
+            } else if (event.getType() != EventType.None) {
+              events.accept(new LeaseInput.NodeChanged());
+            }
+          };
     }
+    return ownNode;
+  }
+
+  /**
+   * Watches the nearest node that blocks the request, without waiting for the answer: if it is gone
+   * already, looks again at once; if the watch could not be set, posts a failed read.
+   */
+  void waitFor(LockNode nearest) {
+    nodes.watchInBackground(
+        container + "/" + nearest.name(),
+        blockerWatcher(),
+        () -> events.accept(new LeaseInput.BlockerGone()),
+        failure -> events.accept(new LeaseInput.ReadFailed(failure)));
+  }
+
+  /**
+   * Left by the listing pipelined with the create. A lease granted by that listing relies on it to
+   * hear of its node's deletion (any change of the queue fires it): on the first change it checks
+   * its node and watches it from then on, as every other holder does.
+   */
+  Watcher queueSinceCreate() {
+    if (queueSinceCreate == null) {
+      queueSinceCreate = changed(new LeaseInput.NodeChanged());
+    }
+    return queueSinceCreate;
   }
 
   /** Reads the queue and watches it for any change, for a pending conversion. */
   QueueSnapshot queueForConversion() {
-    return nodes.watchQueue(container, blocker);
+    return nodes.watchQueue(container, blockerWatcher());
   }
 
   /** Watches the held node at {@code path}; deleted by anyone but us means the lease is LOST. */
   void ownNode(String path) {
     try {
-      if (!nodes.watch(path, ownNode)) {
+      if (!nodes.watch(path, ownNodeWatcher())) {
         events.accept(new LeaseInput.NodeDeleted(path));
       }
     } catch (QuorateException e) {
@@ -95,7 +116,11 @@ final class LeaseWatch {
 
   /** Like {@link #ownNode} without waiting for the answer: the grant need not wait for it. */
   void ownNodeInBackground(String path) {
-    nodes.watchInBackground(path, ownNode, () -> events.accept(new LeaseInput.NodeDeleted(path)));
+    nodes.watchInBackground(
+        path,
+        ownNodeWatcher(),
+        () -> events.accept(new LeaseInput.NodeDeleted(path)),
+        e -> log.debug("cannot watch {}; the connection listener checks it", path, e));
   }
 
   /**
@@ -107,6 +132,10 @@ final class LeaseWatch {
   List<LockMode> newWaiters(String name) {
     List<LockMode> fresh = new ArrayList<>();
     try {
+      if (queue == null) {
+        queue = changed(new LeaseInput.WaitersChanged());
+        blockingNotified = new HashSet<>();
+      }
       QueueSnapshot snapshot = nodes.watchQueue(container, queue);
       LockNode me = snapshot.find(name).orElse(null);
       if (me != null) {

@@ -231,7 +231,7 @@ final class MultiRequest {
         }
       }
       ZkNodes.Created created =
-          new ZkNodes.Created(path, name, stat.getCzxid(), stat.getEphemeralOwner());
+          new ZkNodes.Created(path, stat.getCzxid(), stat.getEphemeralOwner());
       queued.add(new ZkNodes.Queued(created, queue.find(name).isPresent() ? read : null));
     }
     return queued;

@@ -103,7 +103,8 @@ final class ZkLease implements LosableLease, CohortGrant {
 
   /**
    * Starts the request. A caller that waits for the answer anyway runs the first step itself: the
-   * create's reply then wakes the caller directly instead of a thread that wakes the caller.
+   * create goes out from its thread, without a hand-off. No thread waits for the create's answer,
+   * which is posted to the steps.
    */
   void start(boolean here) {
     Runnable create = () -> effects.run(new LeaseEffect.Create(null), state).ifPresent(this::apply);

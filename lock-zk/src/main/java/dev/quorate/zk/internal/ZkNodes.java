@@ -5,9 +5,12 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.api.ACLBackgroundPathAndBytesable;
 import org.apache.curator.framework.api.BackgroundPathAndBytesable;
+import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -22,14 +25,19 @@ final class ZkNodes {
   private static final int CREATE_ATTEMPTS = 5;
 
   /**
-   * A node we created.
+   * A node we created. Its child name is not kept apart from the path: a manager keeps one of these
+   * per lease, thousands at a time.
    *
    * @param path the full path
-   * @param name the child name
    * @param czxid the zxid of its creation: the fencing token
    * @param session the session that owns it
    */
-  record Created(String path, String name, long czxid, long session) {}
+  record Created(String path, long czxid, long session) {
+    /** The child name, the last segment of the path. */
+    String name() {
+      return path.substring(path.lastIndexOf('/') + 1);
+    }
+  }
 
   private final ZkSession session;
   private final CuratorFramework client;
@@ -84,8 +92,7 @@ final class ZkNodes {
           throw new QuorateException(
               ErrorCode.CONNECTION_LOSS, "ZooKeeper session changed while creating " + path);
         }
-        String name = path.substring(path.lastIndexOf('/') + 1);
-        return new Created(path, name, stat.getCzxid(), stat.getEphemeralOwner());
+        return new Created(path, stat.getCzxid(), stat.getEphemeralOwner());
       } catch (QuorateException e) {
         throw e;
       } catch (Exception e) {
@@ -108,12 +115,15 @@ final class ZkNodes {
    * Creates our node and, without waiting for the reply, lists the queue and reads the value block
    * behind it: one round trip for what takes three one after the other. ZooKeeper answers a
    * session's requests in the order they were sent, reads after writes, so the listing sees our
-   * node unless the create had to make the container first (then the read is made again). Any
-   * irregular answer (no Stat, another session) goes the careful way of {@link #create}.
+   * node unless the create had to make the container first (then the read is made again). Returns
+   * at once: no thread waits for the answers, which complete the returned future (on {@code
+   * answers}, after at most the operation timeout). Any irregular answer (no Stat, another session)
+   * goes the careful way of {@link #create}, which waits, on {@code answers}. A node whose answer
+   * comes after the future failed (a timeout) is deleted: nobody waits on it.
    */
-  Queued createQueued(String container, String prefix, Watcher queueWatch) {
-    CompletableFuture<org.apache.curator.framework.api.CuratorEvent> reply =
-        new CompletableFuture<>();
+  CompletableFuture<Queued> createQueued(
+      String container, String prefix, Watcher queueWatch, Executor answers) {
+    CompletableFuture<CuratorEvent> reply = new CompletableFuture<>();
     ZkReads.Pipelined read;
     try {
       seenContainers.createIfUnseen(client, container, session.acls());
@@ -122,24 +132,36 @@ final class ZkNodes {
           .forPath(container + "/" + prefix, session.owner());
       read = reads.queueAndValueInBackground(container, queueWatch);
     } catch (Exception e) {
-      throw failure("create a lock node under " + container, e);
+      deleteWhenCreated(reply); // the create may have gone out before the listing failed
+      return CompletableFuture.failedFuture(failure("create a lock node under " + container, e));
     }
-    org.apache.curator.framework.api.CuratorEvent event;
-    try {
-      // The three answers arrive together, in order: wake up once, for the last of them.
-      reads.await(
-          CompletableFuture.allOf(reply, read.children(), read.value()).handle((v, e) -> v));
-      event = reads.await(reply);
-    } catch (Exception e) {
-      // Curator may still finish the create; a node nobody waits for must not block others.
-      reply.thenAccept(
-          late -> {
-            if (late.getResultCode() == KeeperException.Code.OK.intValue()) {
-              deleteInBackground(late.getName());
-            }
-          });
-      throw failure("create a lock node under " + container, e);
+    CompletableFuture<Queued> queued = new CompletableFuture<>();
+    // The three answers arrive together, in order: look once, for the last of them.
+    CompletableFuture.allOf(reply, read.children(), read.value())
+        .orTimeout(session.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
+        .whenCompleteAsync(
+            (all, failed) -> {
+              try {
+                queued.complete(answered(container, prefix, reply, read));
+              } catch (RuntimeException e) {
+                queued.completeExceptionally(e);
+              }
+            },
+            answers);
+    return queued;
+  }
+
+  private Queued answered(
+      String container,
+      String prefix,
+      CompletableFuture<CuratorEvent> reply,
+      ZkReads.Pipelined read) {
+    if (!reply.isDone()) {
+      deleteWhenCreated(reply);
+      throw failure(
+          "create a lock node under " + container, new KeeperException.OperationTimeoutException());
     }
+    CuratorEvent event = reply.join();
     if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
       throw failure(
           "create a lock node under " + container,
@@ -154,6 +176,16 @@ final class ZkNodes {
       deleteInBackground(path);
       throw e;
     }
+  }
+
+  /** Curator may still finish a create nobody waits for: its node must not block others. */
+  private void deleteWhenCreated(CompletableFuture<CuratorEvent> reply) {
+    reply.thenAccept(
+        late -> {
+          if (late.getResultCode() == KeeperException.Code.OK.intValue()) {
+            deleteInBackground(late.getName());
+          }
+        });
   }
 
   /**
@@ -185,15 +217,14 @@ final class ZkNodes {
       }
       stat = found;
     }
-    String name = path.substring(path.lastIndexOf('/') + 1);
-    Created created = new Created(path, name, stat.getCzxid(), stat.getEphemeralOwner());
+    Created created = new Created(path, stat.getCzxid(), stat.getEphemeralOwner());
     QueueSnapshot queue;
     try {
       queue = read.queue();
     } catch (QuorateException e) {
       return new Queued(created, null);
     }
-    return new Queued(created, queue.find(name).isPresent() ? read : null);
+    return new Queued(created, queue.find(created.name()).isPresent() ? read : null);
   }
 
   /** Deletes, in the background, the children of {@code container} whose names start so. */
@@ -307,6 +338,13 @@ final class ZkNodes {
       answered.complete(null);
     }
     return answered;
+  }
+
+  /** The failure of a future of ours as a {@link QuorateException}. */
+  static QuorateException quorate(Throwable failure) {
+    return failure instanceof QuorateException q
+        ? q
+        : new QuorateException(ErrorCode.INTERNAL, "unexpected failure: " + failure, failure);
   }
 
   static QuorateException failure(String what, Exception e) {

@@ -1,11 +1,13 @@
 package dev.quorate.zk.internal;
 
+import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -234,27 +236,30 @@ final class ZkReads {
   }
 
   /**
-   * Watches our held node without waiting for the answer; {@code gone} runs if it no longer exists.
+   * Sets {@code watcher} on {@code path} without waiting for the answer; {@code gone} runs if the
+   * node no longer exists, {@code failed} if ZooKeeper could not answer.
    */
-  void watchInBackground(String path, Watcher watcher, Runnable gone) {
+  void watchInBackground(
+      String path, Watcher watcher, Runnable gone, Consumer<QuorateException> failed) {
     try {
       client
           .checkExists()
           .usingWatcher(watcher)
           .inBackground(
               (c, event) -> {
-                if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
+                int code = event.getResultCode();
+                if (code == KeeperException.Code.NONODE.intValue()) {
                   gone.run();
-                } else if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
-                  log.debug(
-                      "cannot watch {} ({}); the connection listener checks it",
-                      path,
-                      event.getResultCode());
+                } else if (code != KeeperException.Code.OK.intValue()) {
+                  failed.accept(
+                      ZkNodes.failure(
+                          "watch " + path,
+                          KeeperException.create(KeeperException.Code.get(code), path)));
                 }
               })
           .forPath(path);
     } catch (Exception e) {
-      log.debug("cannot watch {}; the connection listener checks it", path, e);
+      failed.accept(ZkNodes.failure("watch " + path, e));
     }
   }
 

@@ -14,17 +14,18 @@
  *   <li>The first step is {@code LeaseSteps}' create: {@code ZkNodes.createQueued} sends a
  *       protected ephemeral-sequential create, pipelined with {@code ZkReads}' listing of the queue
  *       (leaving {@code LeaseWatch}'s queue watch) and, when the resource has one, the value block
- *       read: one round trip. Its answer comes back as the event {@code LeaseInput.Created}.
+ *       read: one round trip, for which no thread waits. Its answer is posted to the lease's steps
+ *       as the event {@code LeaseInput.Created}.
  *   <li>{@code ZkLease.apply} gives every event to {@code LeaseMachine.next}, the lease's one
  *       transition function (pure: state and event in, state and {@code LeaseEffect}s out), and has
  *       {@code LeaseSteps} carry out the effects, whose answers are applied next: {@code Created}
  *       asks for {@code ReadQueue}; the listing comes back as {@code QueueRead}, where {@code
  *       QueueSnapshot.blockers} finds nothing in the way, so the machine asks to {@code Admit}
  *       ({@code RecoveryCheck} first on a gated lock) and {@code Admitted} makes the lease GRANTED
- *       with the node's czxid as token; the {@code Grant} effect completes the future on the
- *       caller's thread, which wakes with the lease. A request that must wait gets the effect
- *       {@code WatchBlocker}: {@code LeaseWatch} watches the nearest blocker, and its watcher only
- *       posts {@code BlockerGone} to the lease's steps.
+ *       with the node's czxid as token; the {@code Grant} effect completes the future, and the
+ *       caller wakes with the lease. A request that must wait gets the effect {@code WatchBlocker}:
+ *       {@code LeaseWatch} watches the nearest blocker, and its watcher only posts {@code
+ *       BlockerGone} to the lease's steps.
  *   <li>While held, {@code ZkLockService}'s connection listener tells each lease ({@code
  *       ZkLease.connection}), which posts {@code Suspended}, {@code Reconnected} or {@code
  *       SessionLost}; {@code LeaseWatch} posts {@code NodeDeleted}. A conversion starts in {@code

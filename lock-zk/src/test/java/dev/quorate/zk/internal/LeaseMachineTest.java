@@ -24,7 +24,7 @@ class LeaseMachineTest {
 
   private static ZkNodes.Created node(String prefix, long seq) {
     String name = prefix + String.format("%010d", seq);
-    return new ZkNodes.Created(CONTAINER + "/" + name, name, 100 + seq, SESSION);
+    return new ZkNodes.Created(CONTAINER + "/" + name, 100 + seq, SESSION);
   }
 
   private static final ZkNodes.Created MINE = node(LockNode.requestPrefix(LockMode.EX), 2);

@@ -60,7 +60,7 @@ class QueueRulesProperties {
       seq++;
       String name = prefix + String.format("%010d", seq);
       children.put(seq, name);
-      return new ZkNodes.Created("/r/" + name, name, seq, 1);
+      return new ZkNodes.Created("/r/" + name, seq, 1);
     }
 
     void delete(ZkNodes.Created node) {
