@@ -64,6 +64,7 @@ public final class LockBench {
     Instant began = Instant.now();
     String loadBefore = load();
     List<String> rows = new ArrayList<>();
+    List<String> turns = new ArrayList<>();
     try (BenchCluster cluster = new BenchCluster()) {
       cluster.start();
       Windows windows = new Windows(window, measured, cluster::requestsReceived, progress);
@@ -100,11 +101,14 @@ public final class LockBench {
                   result,
                   ours ? theirs : null,
                   ours ? workload.target : ""));
+          if (prepared.get(i).members() > 1) {
+            turns.addAll(turns(workload.title + ": " + library.name(), result));
+          }
           if (ours && floor != null) {
             rows.add(
                 String.format(
                     Locale.ROOT,
-                    "| %s / raw floor | | | | | | %.2fx | >= 0.90x | |",
+                    "| %s / raw floor | | | | | | %.2fx | >= 0.90x | | |",
                     library.name(),
                     result.opsPerSecond() / floor.opsPerSecond()));
           }
@@ -126,9 +130,16 @@ public final class LockBench {
             load()));
     out.append(
         "| workload | ops/s (median) | windows | p50 ms | p99 ms | ZK requests / cycle | ratio vs"
-            + " Curator | target | errors / violations |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|\n");
+            + " Curator | target | errors / violations | longest run |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|\n");
     rows.forEach(r -> out.append(r).append('\n'));
+    if (!turns.isEmpty()) {
+      out.append(
+          "\nTurns in each measured window where several members share a lock: grants per member,"
+              + " the longest run of consecutive grants to one member, ZooKeeper requests per"
+              + " cycle.\n\n");
+      turns.forEach(t -> out.append(t).append('\n'));
+    }
     System.out.print(out);
     if (json != null) {
       report.write(json);
@@ -162,6 +173,35 @@ public final class LockBench {
     }
   }
 
+  private static List<String> turns(String name, Result result) {
+    List<String> lines = new ArrayList<>();
+    for (int w = 0; w < result.windowShares().length; w++) {
+      Turns.Shares shares = result.windowShares()[w];
+      StringBuilder grants = new StringBuilder();
+      for (long g : shares.grants()) {
+        grants.append(grants.length() == 0 ? "" : " / ").append(g);
+      }
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "- %s, window %d: %s grants, longest run %d (member %d), %s requests/cycle",
+              name,
+              w + 1,
+              grants,
+              shares.longestRun(),
+              shares.longestRunMember(),
+              perCycle(result.windowRequestsPerCycle()[w])));
+    }
+    return lines;
+  }
+
+  /** Two decimals, or two significant digits below 0.01: a few requests must not read as none. */
+  static String perCycle(double requests) {
+    return requests > 0 && requests < 0.01
+        ? String.format(Locale.ROOT, "%.2g", requests)
+        : String.format(Locale.ROOT, "%.2f", requests);
+  }
+
   private static String row(String name, Result result, Result curator, String target) {
     StringBuilder windows = new StringBuilder();
     for (double ops : result.windowOps()) {
@@ -169,19 +209,20 @@ public final class LockBench {
     }
     return String.format(
         Locale.ROOT,
-        "| %s | %.0f | %s | %.2f | %.2f | %.2f | %s | %s | %d / %d |",
+        "| %s | %.0f | %s | %.2f | %.2f | %s | %s | %s | %d / %d | %d |",
         name,
         result.opsPerSecond(),
         windows,
         result.p50Millis(),
         result.p99Millis(),
-        result.requestsPerCycle(),
+        perCycle(result.requestsPerCycle()),
         curator == null
             ? ""
             : String.format(Locale.ROOT, "%.2fx", result.opsPerSecond() / curator.opsPerSecond()),
         target,
         result.errors(),
-        result.violations());
+        result.violations(),
+        result.longestRun());
   }
 
   static String load() {

@@ -11,6 +11,8 @@ package dev.quorate.bench;
  * @param violations times a holder found another holder inside the guard
  * @param requestsPerCycle ZooKeeper requests the clients' server received per completed cycle, over
  *     the measured windows (session pings included)
+ * @param windowRequestsPerCycle the same for each measured window, in order
+ * @param windowShares who held the lock in each measured window, in order
  */
 record Result(
     double opsPerSecond,
@@ -19,7 +21,17 @@ record Result(
     double[] windowOps,
     long errors,
     long violations,
-    double requestsPerCycle) {
+    double requestsPerCycle,
+    double[] windowRequestsPerCycle,
+    Turns.Shares[] windowShares) {
+  /** The most consecutive grants of one lock to one member in any measured window. */
+  long longestRun() {
+    return java.util.Arrays.stream(windowShares)
+        .mapToLong(Turns.Shares::longestRun)
+        .max()
+        .orElse(0);
+  }
+
   /** The numbers as the JSON report names them. */
   java.util.Map<String, Double> figures() {
     java.util.Map<String, Double> figures = new java.util.LinkedHashMap<>();
@@ -29,6 +41,7 @@ record Result(
     figures.put("requestsPerCycle", requestsPerCycle);
     figures.put("errors", (double) errors);
     figures.put("violations", (double) violations);
+    figures.put("longestRun", (double) longestRun());
     return figures;
   }
 }

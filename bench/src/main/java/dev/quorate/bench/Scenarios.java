@@ -31,18 +31,34 @@ final class Scenarios {
     final Windows.Cycle cycle;
     final LongAdder violations;
     private final List<Member> members;
+    private final Map<String, Guard> guards;
 
     Prepared(
         Library library,
         int threads,
         Windows.Cycle cycle,
         LongAdder violations,
-        List<Member> members) {
+        List<Member> members,
+        Map<String, Guard> guards) {
       this.library = library;
       this.threads = threads;
       this.cycle = cycle;
       this.violations = violations;
       this.members = members;
+      this.guards = guards;
+    }
+
+    int members() {
+      return members.size();
+    }
+
+    /** The turns of the window just run, over all its locks; call only between windows. */
+    Turns.Shares takeShares() {
+      Turns.Shares all = Turns.Shares.none(members.size());
+      for (Guard guard : guards.values()) {
+        all = all.plus(guard.takeShares());
+      }
+      return all;
     }
 
     @Override
@@ -59,25 +75,25 @@ final class Scenarios {
    */
   static Prepared cold(Library library) throws Exception {
     List<Member> members = members(library, 2);
-    return locked(library, members, 1, (thread, i) -> members.get((int) (i % 2)), i -> "cold");
+    return locked(library, members, 1, (thread, i) -> (int) (i % 2), i -> "cold");
   }
 
   /** (2) One thread of one member reacquiring the same lock, nobody else interested. */
   static Prepared cached(Library library) throws Exception {
     List<Member> members = members(library, 1);
-    return locked(library, members, 1, (thread, i) -> members.get(0), i -> "cached");
+    return locked(library, members, 1, (thread, i) -> 0, i -> "cached");
   }
 
   /** (3) Eight threads of one member on one lock. */
   static Prepared threadsOneLock(Library library) throws Exception {
     List<Member> members = members(library, 1);
-    return locked(library, members, 8, (thread, i) -> members.get(0), i -> "hot8");
+    return locked(library, members, 8, (thread, i) -> 0, i -> "hot8");
   }
 
   /** (4) Four members, one thread each, on one lock. */
   static Prepared membersOneLock(Library library) throws Exception {
     List<Member> members = members(library, 4);
-    return locked(library, members, 4, (thread, i) -> members.get(thread), i -> "hot4");
+    return locked(library, members, 4, (thread, i) -> thread, i -> "hot4");
   }
 
   /** (5) Eight threads of one member, each cycle on a random one of 100 locks. */
@@ -87,12 +103,13 @@ final class Scenarios {
         library,
         members,
         8,
-        (thread, i) -> members.get(0),
+        (thread, i) -> 0,
         i -> "many-" + ThreadLocalRandom.current().nextInt(100));
   }
 
+  /** Which member (its index) runs a thread's cycle. */
   private interface Pick {
-    Member member(int thread, long iteration);
+    int member(int thread, long iteration);
   }
 
   private interface Name {
@@ -107,15 +124,16 @@ final class Scenarios {
     Windows.Cycle cycle =
         (thread, iteration) -> {
           String lock = prefix + name.of(iteration);
-          Guard guard = guards.computeIfAbsent(lock, n -> new Guard(violations));
-          Member.Held held = pick.member(thread, iteration).acquire(lock);
+          Guard guard = guards.computeIfAbsent(lock, n -> new Guard(violations, members.size()));
+          int member = pick.member(thread, iteration);
+          Member.Held held = members.get(member).acquire(lock);
           try {
-            guard.access();
+            guard.access(member);
           } finally {
             held.release();
           }
         };
-    return new Prepared(library, threads, cycle, violations, members);
+    return new Prepared(library, threads, cycle, violations, members, guards);
   }
 
   private static List<Member> members(Library library, int count) throws Exception {

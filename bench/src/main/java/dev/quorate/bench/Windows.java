@@ -47,11 +47,14 @@ final class Windows {
     double[][] p99 = new double[n][measured];
     long[] cycles = new long[n];
     long[] requests = new long[n];
+    double[][] windowRequests = new double[n][measured];
+    Turns.Shares[][] shares = new Turns.Shares[n][measured];
     for (int i = 0; i < n; i++) {
       errors[i] = new LongAdder();
       Scenarios.Prepared workload = workloads.get(i);
       progress.step(title, "warm-up", workload.library.name());
       runWindow(workload.threads, workload.cycle, errors[i]); // warm-up: JIT, caches, containers
+      workload.takeShares();
     }
     for (int w = 0; w < measured; w++) {
       for (int i = 0; i < n; i++) {
@@ -59,7 +62,10 @@ final class Windows {
         progress.step(title, "window " + (w + 1) + "/" + measured, workload.library.name());
         long before = serverRequests.getAsLong();
         Window result = runWindow(workload.threads, workload.cycle, errors[i]);
-        requests[i] += serverRequests.getAsLong() - before;
+        long sent = serverRequests.getAsLong() - before;
+        requests[i] += sent;
+        windowRequests[i][w] = perCycle(sent, result.sorted.length);
+        shares[i][w] = workload.takeShares();
         ops[i][w] = result.ops;
         p50[i][w] = result.percentile(0.50);
         p99[i][w] = result.percentile(0.99);
@@ -76,9 +82,15 @@ final class Windows {
               ops[i],
               errors[i].sum(),
               workloads.get(i).violations.sum(),
-              cycles[i] == 0 ? Double.NaN : requests[i] / (double) cycles[i]));
+              perCycle(requests[i], cycles[i]),
+              windowRequests[i],
+              shares[i]));
     }
     return results;
+  }
+
+  private static double perCycle(long requests, long cycles) {
+    return cycles == 0 ? Double.NaN : requests / (double) cycles;
   }
 
   private Window runWindow(int threads, Cycle cycle, LongAdder errors) throws InterruptedException {
