@@ -103,12 +103,9 @@ final class LeaseSteps {
     } else if (effect instanceof LeaseEffect.Admit a) {
       return admit(a);
     } else if (effect instanceof LeaseEffect.WatchBlocker w) {
-      try {
-        watch.waitFor(w.nearest());
-      } catch (QuorateException e) {
-        // As a failed read: an interrupted caller running this step, or a lost connection.
-        return Optional.of(failedRead(e));
-      }
+      return watchBlocker(w, s);
+    } else if (effect instanceof LeaseEffect.Wake w) {
+      return Optional.of(wake(w.value()));
     } else if (effect instanceof LeaseEffect.Grant) {
       grant();
     } else if (effect instanceof LeaseEffect.FailRequest f) {
@@ -215,6 +212,45 @@ final class LeaseSteps {
     } catch (QuorateException e) {
       return failedRead(e);
     }
+  }
+
+  private Optional<LeaseInput> watchBlocker(LeaseEffect.WatchBlocker w, LeaseStatus s) {
+    ZkReads.Value value = null;
+    if (w.deletionGrants() && w.read() != null) {
+      try {
+        // The value block as the listing read it; its queue changes are unknown by the grant.
+        ZkReads.Value read = w.read().valueBlock();
+        value = new ZkReads.Value(read.block(), read.version(), -1);
+      } catch (QuorateException e) {
+        log.debug("value block of {} not read with the queue; waking up by a listing", container);
+      }
+    }
+    try {
+      if (value != null) {
+        watch.waitToBeWoken(w.nearest(), s.node(), value);
+      } else {
+        watch.waitFor(w.nearest());
+      }
+      return Optional.empty();
+    } catch (QuorateException e) {
+      // As a failed read: an interrupted caller running this step, or a lost connection.
+      return Optional.of(failedRead(e));
+    }
+  }
+
+  /**
+   * The grant of a request woken by its blocker's deletion alone. As for a listing's answer ({@link
+   * #answer}), a suspension heard meanwhile found the lease waiting and changed nothing: while the
+   * connection is down it counts as a failed read, and the reconnection lists the queue again.
+   */
+  private LeaseInput wake(ZkReads.Value value) {
+    if (!service.isConnected()) {
+      return failedRead(
+          new QuorateException(
+              ErrorCode.CONNECTION_LOSS,
+              "connection to ZooKeeper suspended before the wake-up on " + container));
+    }
+    return new LeaseInput.Admitted(value, true);
   }
 
   private LeaseInput failedRead(QuorateException e) {

@@ -30,7 +30,17 @@ final class LeaseWatch {
   private final Consumer<LeaseInput> events;
   private final Set<String> blockingNotified = new HashSet<>();
 
+  /**
+   * A wake-up armed by {@link #waitFor}: the blocker's path, the request's node, the value block to
+   * grant it with, and whether the blocker's data was untouched when the watch was set. Written on
+   * the steps, read by the watcher.
+   */
+  private record Armed(String blocker, ZkNodes.Created node, ZkReads.Value value, boolean bare) {}
+
+  private volatile Armed armed;
+
   private final Watcher blocker;
+  private final Watcher wake;
   private final Watcher ownNode;
   private final Watcher queue;
   private final Watcher queueSinceCreate;
@@ -43,6 +53,19 @@ final class LeaseWatch {
     this.container = container;
     this.events = events;
     this.blocker = changed(new LeaseInput.BlockerGone());
+    this.wake =
+        event -> {
+          Armed now = armed;
+          if (event.getType() == EventType.NodeDeleted
+              && now != null
+              && now.bare()
+              && now.blocker().equals(event.getPath())) {
+            events.accept(new LeaseInput.BlockerDeleted(now.node(), now.value()));
+          } else if (event.getType() != EventType.None) {
+            // Its data changed first (a conversion, a value block written): list the queue again.
+            events.accept(new LeaseInput.BlockerGone());
+          }
+        };
     this.ownNode =
         event -> {
           if (event.getType() == EventType.NodeDeleted) {
@@ -72,9 +95,36 @@ final class LeaseWatch {
 
   /** Waits for the nearest node that blocks the request; if it is gone, looks again at once. */
   void waitFor(LockNode nearest) {
+    armed = null;
     if (!nodes.watch(container + "/" + nearest.name(), blocker)) {
       events.accept(new LeaseInput.BlockerGone());
     }
+  }
+
+  /**
+   * Waits for {@code nearest}, whose deletion alone grants request {@code me} ({@link
+   * LeaseMachine#deletionGrants}), with the value block {@code value}; sends, waiting for neither:
+   * a watch of {@code me} (its deletion while waiting is heard before the blocker's, as events come
+   * in order; once granted, it is the holder's own-node watch), then the blocker's. Its answer
+   * comes before its events: a blocker found changed already (a conversion began) is only waited
+   * for, its deletion makes us list again; one found gone makes us list at once.
+   */
+  void waitToBeWoken(LockNode nearest, ZkNodes.Created me, ZkReads.Value value) {
+    ownNodeInBackground(me.path());
+    String path = container + "/" + nearest.name();
+    armed = null;
+    nodes.watchInBackground(
+        path,
+        wake,
+        (stat, failure) -> {
+          if (failure != null) {
+            events.accept(new LeaseInput.ReadFailed(failure));
+          } else if (stat == null) {
+            events.accept(new LeaseInput.BlockerGone()); // gone: how, only a listing tells
+          } else {
+            armed = new Armed(path, me, value, stat.getVersion() == 0);
+          }
+        });
   }
 
   /** Reads the queue and watches it for any change, for a pending conversion. */

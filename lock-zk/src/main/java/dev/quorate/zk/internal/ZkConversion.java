@@ -120,13 +120,13 @@ final class ZkConversion {
           return Optional.empty(); // withdrawn by its caller before it began
         }
         // A down-conversion never waits: the new node asks for less than the old one holds.
-        ZkNodes.Created node = from == to ? held.node() : nodes.create(container, prefix(held, to));
+        ZkNodes.Created node = from == to ? held.node() : converted(held, to);
         return Optional.of(new LeaseInput.Converted(node, to, null, result));
       }
       target = to;
       future = result;
       this.tryOnce = tryOnce;
-      pending = nodes.create(container, prefix(held, to));
+      pending = converted(held, to);
       return evaluate(held, closed);
     } catch (QuorateException e) {
       if (future == result) {
@@ -135,6 +135,16 @@ final class ZkConversion {
       result.completeExceptionally(e);
       return Optional.empty();
     }
+  }
+
+  /**
+   * Creates the lease's node in mode {@code to}, after changing the data of its held node: a
+   * request that waits on the held node then lists the queue again when it goes, and sees the new
+   * node ({@link LeaseMachine#deletionGrants}).
+   */
+  private ZkNodes.Created converted(LeaseStatus held, LockMode to) {
+    nodes.markChanging(held.node().path());
+    return nodes.create(container, prefix(held, to));
   }
 
   private static String prefix(LeaseStatus held, LockMode to) {

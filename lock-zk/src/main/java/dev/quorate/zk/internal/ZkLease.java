@@ -272,9 +272,14 @@ final class ZkLease implements LosableLease, CohortGrant {
   }
 
   /**
-   * Releases the lease: RELEASED for its holder at once. While connected, waits for ZooKeeper's
-   * answer to the delete (one round trip), so that whoever asks next finds the lock free; while the
-   * connection is suspended or lost, returns at once and leaves the delete to Curator, which
+   * Releases the lease: RELEASED for its holder at once. Returns once the delete of its node is
+   * sent, without waiting for ZooKeeper's answer: the node stays until the delete commits, which
+   * only keeps others waiting a little longer, and this session's next request (the holder's next
+   * acquire) is answered after it, so the next holder's create can share the servers' group commit
+   * with it. Waits, while connected, for what must be done before the holder goes on: the
+   * transaction that writes a staged value block (its answer says whether the value was written),
+   * and on a gated lock the transaction that deletes the holder record with the node. While the
+   * connection is suspended or lost it returns at once and leaves the delete to Curator, which
    * retries it until it succeeds or the session ends (taking the node with it).
    */
   @Override
@@ -294,6 +299,7 @@ final class ZkLease implements LosableLease, CohortGrant {
       // On this thread when no step runs: the delete goes out before the holder's next request.
       steps.executeHere(step);
     }
+    // Until the step ran (a step under way may hold it back): the delete is sent when this returns.
     service.awaitWhileConnected(answered, this);
   }
 

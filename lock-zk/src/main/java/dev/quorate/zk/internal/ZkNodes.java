@@ -256,12 +256,28 @@ final class ZkNodes {
                   .setData()
                   .withVersion(version)
                   .forPath(container, value.toBytes()),
+              // Our node's data changes first: a request that waits on it must list again.
+              client.transactionOp().setData().forPath(path, session.owner()),
               client.transactionOp().delete().forPath(path));
     } catch (Exception e) {
       log.warn("value block of {} not written; releasing {} without it", container, path, e);
       deleteInBackground(path).thenRun(() -> answered.complete(Release.VALUE_NOT_WRITTEN));
     }
     return answered;
+  }
+
+  /**
+   * Rewrites the data of our node at {@code path} (with the same bytes), so that its version moves:
+   * a request waiting on it then lists the queue again when it goes, instead of taking its deletion
+   * alone for its grant ({@link LeaseMachine#deletionGrants}). Done before a conversion creates the
+   * lease's new node.
+   */
+  void markChanging(String path) {
+    try {
+      client.setData().forPath(path, session.owner());
+    } catch (Exception e) {
+      throw failure("mark " + path, e);
+    }
   }
 
   void delete(String path) {
