@@ -64,14 +64,15 @@ class ReleaseInFlightIT {
 
   @Test
   void aCohortGivingItsNodeUpFindsTheLockFreeForItsNextRequest() throws Exception {
-    // Two members alternate, so the cohort stops caching and deletes its node at each release.
+    // Two members alternate, so the cohort stops caching and deletes its node at each release;
+    // while it still caches, the next EX request is served from the kept node.
     try (ZkLockManager member = manager(true);
         ZkLockManager other = manager(true)) {
       for (int round = 0; round < ROUNDS; round++) {
         other.lock("cohort-next").acquire(LockMode.EX).release();
         Lease lease = member.lock("cohort-next").acquire(LockMode.EX);
         lease.release();
-        Optional<Lease> next = member.lock("cohort-next").tryAcquire(LockMode.PR, Duration.ZERO);
+        Optional<Lease> next = member.lock("cohort-next").tryAcquire(LockMode.EX, Duration.ZERO);
         assertThat(next).as("round %d: the releasing member's next try", round).isPresent();
         next.get().release();
       }
