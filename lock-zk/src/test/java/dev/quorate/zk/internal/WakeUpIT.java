@@ -93,6 +93,15 @@ class WakeUpIT {
     await().atMost(PATIENCE).until(() -> watchers(path) >= sessions);
   }
 
+  /** As {@link #awaitWatched}, failing at once if {@code waiting} is granted meanwhile. */
+  private void awaitWatchedWhileWaiting(
+      String path, int sessions, CompletableFuture<Lease> waiting) {
+    await()
+        .atMost(PATIENCE)
+        .failFast("the waiter was granted by the deletion alone", waiting::isDone)
+        .until(() -> watchers(path) >= sessions);
+  }
+
   /** How many sessions watch {@code path}: {@code wchp} lists each path, then its sessions. */
   private int watchers(String path) throws Exception {
     String[] lines =
@@ -144,7 +153,7 @@ class WakeUpIT {
     String olderNode = nodeOf("two", older);
     nearest.release();
     // The waiter listed again and waits for the older holder: no grant from the deletion alone.
-    awaitWatched(olderNode, 2);
+    awaitWatchedWhileWaiting(olderNode, 2, waiting);
     assertThat(waiting).isNotDone();
     assertThat(older.state()).isEqualTo(LeaseState.GRANTED);
     older.release();
@@ -160,7 +169,7 @@ class WakeUpIT {
     // The down-conversion creates a PR node and deletes the EX one: the lease still holds PR.
     holder.convert(LockMode.PR);
     assertThat(children("conv")).doesNotContain(held.substring(held.lastIndexOf('/') + 1));
-    awaitWatched(conversionNode("conv"), 2);
+    awaitWatchedWhileWaiting(conversionNode("conv"), 2, waiting);
     assertThat(waiting).isNotDone();
     assertThat(holder.state()).isEqualTo(LeaseState.GRANTED);
     holder.release();
