@@ -270,25 +270,16 @@ final class ZkReads {
    * Watches our held node without waiting for the answer; {@code gone} runs if it no longer exists.
    */
   void watchInBackground(String path, Watcher watcher, Runnable gone) {
-    try {
-      client
-          .checkExists()
-          .usingWatcher(watcher)
-          .inBackground(
-              (c, event) -> {
-                if (event.getResultCode() == KeeperException.Code.NONODE.intValue()) {
-                  gone.run();
-                } else if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
-                  log.debug(
-                      "cannot watch {} ({}); the connection listener checks it",
-                      path,
-                      event.getResultCode());
-                }
-              })
-          .forPath(path);
-    } catch (Exception e) {
-      log.debug("cannot watch {}; the connection listener checks it", path, e);
-    }
+    watchInBackground(
+        path,
+        watcher,
+        (stat, failure) -> {
+          if (failure != null) {
+            log.debug("cannot watch {}; the connection listener checks it", path, failure);
+          } else if (stat == null) {
+            gone.run();
+          }
+        });
   }
 
   /** Waits at most the operation timeout; a timeout is ZooKeeper's OPERATIONTIMEOUT. */

@@ -126,17 +126,22 @@ class WakeUpIT {
         .orElseThrow();
   }
 
-  private CompletableFuture<Lease> waitingEx(String resource, int queued) throws Exception {
+  /**
+   * Queues the waiter's EX request (the {@code queued}th node) and waits until it watches the node
+   * of {@code nearest} (whose holder watches it too).
+   */
+  private CompletableFuture<Lease> waitingBehind(String resource, Lease nearest, int queued)
+      throws Exception {
     CompletableFuture<Lease> waiting = waiter.lock(resource).acquireAsync(LockMode.EX);
     await().atMost(PATIENCE).until(() -> children(resource).size() == queued);
+    awaitWatched(nodeOf(resource, nearest), 2);
     return waiting;
   }
 
   @Test
   void theOnlyOlderNodesReleaseGrantsTheWaiter() throws Exception {
     Lease holder = first.lock("one").acquire(LockMode.EX);
-    CompletableFuture<Lease> waiting = waitingEx("one", 2);
-    awaitWatched(nodeOf("one", holder), 2); // by its holder, and by the waiter
+    CompletableFuture<Lease> waiting = waitingBehind("one", holder, 2);
     holder.release();
     Lease granted = waiting.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     assertThat(granted.state()).isEqualTo(LeaseState.GRANTED);
@@ -148,8 +153,7 @@ class WakeUpIT {
   void aWaiterBehindTwoHoldersIsNotGrantedWhenTheNearestGoes() throws Exception {
     Lease older = first.lock("two").acquire(LockMode.PR);
     Lease nearest = second.lock("two").acquire(LockMode.PR);
-    CompletableFuture<Lease> waiting = waitingEx("two", 3);
-    awaitWatched(nodeOf("two", nearest), 2);
+    CompletableFuture<Lease> waiting = waitingBehind("two", nearest, 3);
     String olderNode = nodeOf("two", older);
     nearest.release();
     // The waiter listed again and waits for the older holder: no grant from the deletion alone.
@@ -163,9 +167,8 @@ class WakeUpIT {
   @Test
   void aConversionOfTheOnlyHolderIsNotTakenForItsRelease() throws Exception {
     Lease holder = first.lock("conv").acquire(LockMode.EX);
-    CompletableFuture<Lease> waiting = waitingEx("conv", 2);
     String held = nodeOf("conv", holder);
-    awaitWatched(held, 2);
+    CompletableFuture<Lease> waiting = waitingBehind("conv", holder, 2);
     // The down-conversion creates a PR node and deletes the EX one: the lease still holds PR.
     holder.convert(LockMode.PR);
     assertThat(children("conv")).doesNotContain(held.substring(held.lastIndexOf('/') + 1));
@@ -181,8 +184,7 @@ class WakeUpIT {
   @Test
   void theWokenWaiterSeesTheValueBlockTheReleaseWrote() throws Exception {
     Lease holder = first.lock("valued").acquire(LockMode.EX);
-    CompletableFuture<Lease> waiting = waitingEx("valued", 2);
-    awaitWatched(nodeOf("valued", holder), 2);
+    CompletableFuture<Lease> waiting = waitingBehind("valued", holder, 2);
     ValueBlock written = ValueBlock.of("after".getBytes(StandardCharsets.UTF_8));
     holder.setValueBlock(written);
     holder.release();
@@ -194,8 +196,7 @@ class WakeUpIT {
   @Test
   void aWaiterWhoseNodeIsDeletedWhileWaitingQueuesAgainBeforeItIsGranted() throws Exception {
     Lease holder = first.lock("requeue").acquire(LockMode.EX);
-    CompletableFuture<Lease> waiting = waitingEx("requeue", 2);
-    awaitWatched(nodeOf("requeue", holder), 2);
+    CompletableFuture<Lease> waiting = waitingBehind("requeue", holder, 2);
     String waiterNode =
         children("requeue").stream()
             .map(name -> container("requeue") + "/" + name)
