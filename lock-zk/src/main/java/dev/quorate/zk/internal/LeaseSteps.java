@@ -48,6 +48,7 @@ final class LeaseSteps {
    * @param lease the lease handed to its requester and to its conversions' callers
    * @param steps the lease's serial steps, where every effect runs
    * @param post posts an event to the lease's steps
+   * @param postHere applies an event on the calling thread if no step runs, else posts it
    * @param options the lock's options: blocking callback, recovery gate
    */
   LeaseSteps(
@@ -58,7 +59,8 @@ final class LeaseSteps {
       LockOptions options,
       boolean callerWaits,
       Executor steps,
-      Consumer<LeaseInput> post) {
+      Consumer<LeaseInput> post,
+      Consumer<LeaseInput> postHere) {
     this.service = service;
     this.nodes = service.nodes();
     this.container = service.container(rules.resource());
@@ -76,7 +78,7 @@ final class LeaseSteps {
                 gate ->
                     new RecoveryCheck(service, container, rules.resource(), gate, service.member()))
             .orElse(null);
-    this.watch = new LeaseWatch(nodes.reads(), container, post);
+    this.watch = new LeaseWatch(nodes.reads(), container, post, postHere);
     this.conversion =
         new ZkConversion(
             nodes,

@@ -47,8 +47,11 @@ final class LeaseWatch {
 
   /**
    * @param events posts an event to the lease's steps
+   * @param wakeUps applies a wake-up on the watcher's thread if no step runs, else posts it: its
+   *     steps never wait ({@link LeaseEffect.Wake})
    */
-  LeaseWatch(ZkReads nodes, String container, Consumer<LeaseInput> events) {
+  LeaseWatch(
+      ZkReads nodes, String container, Consumer<LeaseInput> events, Consumer<LeaseInput> wakeUps) {
     this.nodes = nodes;
     this.container = container;
     this.events = events;
@@ -60,7 +63,7 @@ final class LeaseWatch {
               && now != null
               && now.bare()
               && now.blocker().equals(event.getPath())) {
-            events.accept(new LeaseInput.BlockerDeleted(now.node(), now.value()));
+            wakeUps.accept(new LeaseInput.BlockerDeleted(now.node(), now.value()));
           } else if (event.getType() != EventType.None) {
             // Its data changed first (a conversion, a value block written): list the queue again.
             events.accept(new LeaseInput.BlockerGone());

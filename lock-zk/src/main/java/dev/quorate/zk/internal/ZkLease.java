@@ -66,7 +66,8 @@ final class ZkLease implements LosableLease, CohortGrant {
     this.rules = new LeaseMachine.Rules(resource, tryOnce, options.recoveryGate().isPresent());
     this.state = LeaseStatus.requesting(mode);
     this.effects =
-        new LeaseSteps(service, rules, this, events, options, callerWaits, steps, this::post);
+        new LeaseSteps(
+            service, rules, this, events, options, callerWaits, steps, this::post, this::postHere);
   }
 
   // ---- the state and its one transition function ----
@@ -74,6 +75,15 @@ final class ZkLease implements LosableLease, CohortGrant {
   /** Posts {@code event} to the lease's steps. */
   private void post(LeaseInput event) {
     steps.execute(() -> apply(event));
+  }
+
+  /**
+   * Applies {@code event} on this thread if no step runs or waits, else posts it: for a wake-up
+   * heard on ZooKeeper's event thread, whose steps never wait, and which a waiting caller would
+   * otherwise pay with a hand-off to a pool thread before its own wake-up.
+   */
+  private void postHere(LeaseInput event) {
+    steps.executeHere(() -> apply(event));
   }
 
   /**
