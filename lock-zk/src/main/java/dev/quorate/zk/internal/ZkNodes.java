@@ -267,14 +267,17 @@ final class ZkNodes {
   }
 
   /**
-   * Rewrites the data of our node at {@code path} (with the same bytes), so that its version moves:
-   * a request waiting on it then lists the queue again when it goes, instead of taking its deletion
-   * alone for its grant ({@link LeaseMachine#deletionGrants}). Done before a conversion creates the
-   * lease's new node.
+   * Writes the data of our node at {@code path} back unchanged (read, then written at the version
+   * read), so that only its version moves: a request waiting on it then lists the queue again when
+   * it goes, instead of taking its deletion alone for its grant ({@link
+   * LeaseMachine#deletionGrants}). Done before a conversion creates the lease's new node; the node
+   * keeps whatever it records.
    */
   void markChanging(String path) {
     try {
-      client.setData().forPath(path, session.owner());
+      Stat stat = new Stat();
+      byte[] data = client.getData().storingStatIn(stat).forPath(path);
+      client.setData().withVersion(stat.getVersion()).forPath(path, data);
     } catch (Exception e) {
       throw failure("mark " + path, e);
     }
