@@ -115,18 +115,23 @@ final class ZkConversion {
     }
     LockMode from = held.mode();
     try {
+      if (from != to) {
+        // Before the lease's new node exists: a request waiting on the held node then lists the
+        // queue again when it goes, and sees the new node (LeaseMachine.deletionGrants).
+        nodes.markChanging(held.node().path());
+      }
       if (from == to || from.covers(to)) {
         if (!result.claim()) {
           return Optional.empty(); // withdrawn by its caller before it began
         }
         // A down-conversion never waits: the new node asks for less than the old one holds.
-        ZkNodes.Created node = from == to ? held.node() : converted(held, to);
+        ZkNodes.Created node = from == to ? held.node() : nodes.create(container, prefix(held, to));
         return Optional.of(new LeaseInput.Converted(node, to, null, result));
       }
       target = to;
       future = result;
       this.tryOnce = tryOnce;
-      pending = converted(held, to);
+      pending = nodes.create(container, prefix(held, to));
       return evaluate(held, closed);
     } catch (QuorateException e) {
       if (future == result) {
@@ -135,16 +140,6 @@ final class ZkConversion {
       result.completeExceptionally(e);
       return Optional.empty();
     }
-  }
-
-  /**
-   * Creates the lease's node in mode {@code to}, after changing the data of its held node: a
-   * request that waits on the held node then lists the queue again when it goes, and sees the new
-   * node ({@link LeaseMachine#deletionGrants}).
-   */
-  private ZkNodes.Created converted(LeaseStatus held, LockMode to) {
-    nodes.markChanging(held.node().path());
-    return nodes.create(container, prefix(held, to));
   }
 
   private static String prefix(LeaseStatus held, LockMode to) {
