@@ -220,9 +220,11 @@ final class LeaseSteps {
     ZkReads.Value value = null;
     if (w.deletionGrants() && w.read() != null) {
       try {
-        // The value block as the listing read it; its queue changes are unknown by the grant.
+        // The value block as the listing read it. The queue will have changed once more at least
+        // (the blocker's deletion); a cohort that sees no other change between two of its grants
+        // caches again, and an undercount only delays that (GrantCaching).
         ZkReads.Value read = w.read().valueBlock();
-        value = new ZkReads.Value(read.block(), read.version(), -1);
+        value = new ZkReads.Value(read.block(), read.version(), read.childChanges() + 1);
       } catch (QuorateException e) {
         log.debug("value block of {} not read with the queue; waking up by a listing", container);
       }
