@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
@@ -219,6 +220,26 @@ class WakeUpIT {
     assertThat(nodeOf("requeue", granted)).isNotEqualTo(waiterNode);
     Optional<Lease> other = second.lock("requeue").tryAcquire(LockMode.EX, Duration.ZERO);
     assertThat(other).isEmpty();
+    granted.release();
+  }
+
+  @Test
+  void aWaiterArmedAcrossAServerRestartIsGrantedByTheReleaseAfterIt() throws Exception {
+    Lease holder = first.lock("restart").acquire(LockMode.EX);
+    List<LeaseState> seen = new CopyOnWriteArrayList<>();
+    holder.addListener(event -> seen.add(event.to()));
+    CompletableFuture<Lease> waiting = waitingBehind("restart", holder, 2);
+    // Every session is cut off, then back within its timeout (SUSPENDED, then RECONNECTED): the
+    // holder keeps the lock; the waiter's armed wake-up must not be lost (it lists again).
+    server.restart();
+    await()
+        .atMost(PATIENCE)
+        .until(() -> seen.contains(LeaseState.SUSPECT) && holder.state() == LeaseState.GRANTED);
+    awaitWatched(nodeOf("restart", holder), 2);
+    assertThat(waiting).isNotDone();
+    holder.release();
+    Lease granted = waiting.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    assertThat(granted.token().isNewerThan(holder.token())).isTrue();
     granted.release();
   }
 
