@@ -59,7 +59,10 @@ final class GuardedResource {
       return events.stream().anyMatch(e -> e.to() == LeaseState.LOST);
     }
 
-    Long firstNanosOf(LeaseState state) {
+    /**
+     * When the listener first heard of {@code state}; null if not (yet): it hears after state().
+     */
+    synchronized Long firstNanosOf(LeaseState state) {
       for (int i = 0; i < events.size(); i++) {
         if (events.get(i).to() == state) {
           return eventNanos.get(i);

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,17 @@ class LockFaultIT {
       guarded.write(lease);
       guarded.release(lease);
     }
+  }
+
+  /**
+   * When the lease's listener recorded {@code state}. The lease's state() changes first and its
+   * listener hears of it after, on the lease's events: waiting for state() alone and then reading
+   * the record found none under load (a NullPointerException).
+   */
+  private static long recorded(GuardedResource guarded, Lease lease, LeaseState state) {
+    return await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> guarded.holding(lease).firstNanosOf(state), Objects::nonNull);
   }
 
   @Test
@@ -123,7 +135,7 @@ class LockFaultIT {
 
     long expired = fixture.expireOnServer(holder.zooKeeper());
     await().atMost(SESSION).until(() -> lease.state() == LeaseState.LOST);
-    long detection = guarded.holding(lease).firstNanosOf(LeaseState.LOST) - expired;
+    long detection = recorded(guarded, lease, LeaseState.LOST) - expired;
     // Either the server's notice that the node was deleted arrives before it drops the
     // connection (LOST at once), or the dropped connection makes the lease SUSPECT first.
     Long suspect = guarded.holding(lease).firstNanosOf(LeaseState.SUSPECT);
@@ -162,7 +174,7 @@ class LockFaultIT {
     await().atMost(Duration.ofSeconds(1)).until(() -> lease.state() == LeaseState.LOST);
     log.info(
         "node deletion reported LOST after {} ms",
-        (guarded.holding(lease).firstNanosOf(LeaseState.LOST) - deleted) / 1_000_000);
+        (recorded(guarded, lease, LeaseState.LOST) - deleted) / 1_000_000);
     assertThat(guarded.holding(lease).events)
         .extracting(event -> event.cause())
         .anyMatch(cause -> cause.contains("deleted"));

@@ -19,8 +19,21 @@ sealed interface LeaseEffect {
   /** Ask the recovery gate if the lock has one, read the value block, then report it admitted. */
   record Admit(QueueSnapshot queue, LockNode me, ZkReads.Pipelined read) implements LeaseEffect {}
 
-  /** Watch the nearest node that blocks the request. */
-  record WatchBlocker(LockNode nearest) implements LeaseEffect {}
+  /**
+   * Watch the nearest node that blocks the request. If {@code deletionGrants} ({@link
+   * LeaseMachine#deletionGrants}), also watch the request's own node and, should the nearest node
+   * be deleted bare, report {@link LeaseInput.BlockerDeleted} with the value block of {@code read},
+   * the listing that decided the wait.
+   */
+  record WatchBlocker(LockNode nearest, boolean deletionGrants, ZkReads.Pipelined read)
+      implements LeaseEffect {}
+
+  /**
+   * Grant a request that its blocker's deletion alone granted, with the value block {@code value}
+   * of the listing that decided the wait, if the connection is still up (as for a listing's
+   * answer).
+   */
+  record Wake(ZkReads.Value value) implements LeaseEffect {}
 
   /** Complete the requester's future with the lease. */
   record Grant() implements LeaseEffect {}

@@ -25,14 +25,25 @@ sealed interface LeaseInput {
   /** Listing the queue, or checking the grant, failed. */
   record ReadFailed(QuorateException failure) implements LeaseInput {}
 
-  /** Nothing blocks the request and, on a gated lock, the gate admitted it. */
-  record Admitted(ZkReads.Value value, boolean queueWatched) implements LeaseInput {}
+  /**
+   * Nothing blocks the request and, on a gated lock, the gate admitted it; {@code nodeWatched}: a
+   * watch that fires on the deletion of its node is in place already (the queue watch of the
+   * listing that granted it, or the watch of its own node set while it waited).
+   */
+  record Admitted(ZkReads.Value value, boolean nodeWatched) implements LeaseInput {}
 
   /** The recovery gate withheld a request that may not wait. */
   record Refused() implements LeaseInput {}
 
   /** A node we waited behind changed (or the gate asks to look again): read the queue again. */
   record BlockerGone() implements LeaseInput {}
+
+  /**
+   * The node that request {@code node} waited behind was deleted, and nothing else happened to it
+   * first (conversions and value block writes change a node's data before it goes): the wake-up
+   * armed with {@code value}, the value block of the listing that decided the wait.
+   */
+  record BlockerDeleted(ZkNodes.Created node, ZkReads.Value value) implements LeaseInput {}
 
   /** The queue changed; a held lease watches its own node again. */
   record NodeChanged() implements LeaseInput {}

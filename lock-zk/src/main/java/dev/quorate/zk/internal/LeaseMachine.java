@@ -70,11 +70,20 @@ final class LeaseMachine {
       return phase == Phase.WAITING
           ? new Step(s, List.of(new LeaseEffect.ReadQueue(null)))
           : whenHeld(s, new LeaseEffect.EvaluateConversion());
+    } else if (event instanceof LeaseInput.BlockerDeleted d) {
+      // Armed for a node we queued before (requeued since), or granted meanwhile: nothing to do.
+      return phase == Phase.WAITING && d.node().equals(s.node())
+          ? new Step(s, List.of(new LeaseEffect.Wake(d.value())))
+          : Step.stay(s);
     } else if (event instanceof LeaseInput.NodeChanged) {
       return whenHeld(s, new LeaseEffect.WatchOwnNode(false));
     } else if (event instanceof LeaseInput.WaitersChanged) {
       return whenHeld(s, new LeaseEffect.NotifyWaiters(false));
     } else if (event instanceof LeaseInput.NodeDeleted d) {
+      if (phase == Phase.WAITING && s.node().path().equals(d.path())) {
+        // Watched while waiting for a wake-up: heard before the blocker's deletion, if earlier.
+        return requeue(s);
+      }
       // A conversion deletes the lease's old node itself after switching to the new one.
       return phase.held() && s.node().path().equals(d.path())
           ? lose(
@@ -143,7 +152,39 @@ final class LeaseMachine {
     if (rules.tryOnce()) {
       return withdraw(s, timedOut(rules, s));
     }
-    return new Step(s, List.of(new LeaseEffect.WatchBlocker(blockers.get(blockers.size() - 1))));
+    LockNode nearest = blockers.get(blockers.size() - 1);
+    return new Step(
+        s,
+        List.of(
+            new LeaseEffect.WatchBlocker(
+                nearest, deletionGrants(rules, r.queue(), me, nearest), r.read())));
+  }
+
+  /**
+   * Whether the deletion of {@code nearest} alone grants the waiting request {@code me}, so that
+   * its wake-up need not list the queue again (Curator's always does). A request is kept waiting
+   * only by older nodes (lower sequence) and by conversion nodes of older leases; nodes created
+   * after this listing are newer, and so are their leases. So when {@code nearest} is the only node
+   * older than {@code me}, in any mode (a compatible one could convert into a blocker), and the
+   * listing holds no conversion node, nothing can be ahead of {@code me} once {@code nearest} is
+   * gone, except a conversion of {@code nearest}'s own lease: that one changes its node's data
+   * before it creates the new node, and a value block write does so in the transaction that deletes
+   * it (which also makes this listing's value block stale), so the watch reports only a deletion
+   * with nothing before it ({@link LeaseInput.BlockerDeleted}). A gated lock asks its recovery gate
+   * from a listing: it always lists again.
+   *
+   * @param nearest the nearest of {@code me}'s blockers in {@code queue}
+   */
+  static boolean deletionGrants(Rules rules, QueueSnapshot queue, LockNode me, LockNode nearest) {
+    if (rules.gated()) {
+      return false;
+    }
+    for (LockNode node : queue.nodes()) {
+      if (node.isConversion() || (node.seq() < me.seq() && !node.equals(nearest))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -163,9 +204,9 @@ final class LeaseMachine {
         new LeaseStatus(
             Phase.GRANTED, s.node(), s.mode(), s.node().czxid(), a.value(), s.releaseAsked());
     // A listing that granted us left a watch on the queue, which also fires when our node is
-    // deleted: no watch of its own is needed until the queue changes.
+    // deleted (a wake-up watched the node itself): no watch of its own is needed until then.
     List<LeaseEffect> effects =
-        a.queueWatched()
+        a.nodeWatched()
             ? List.of(new LeaseEffect.Grant(), new LeaseEffect.NotifyWaiters(true))
             : List.of(
                 new LeaseEffect.WatchOwnNode(true),

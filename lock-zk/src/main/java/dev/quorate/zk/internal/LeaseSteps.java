@@ -51,6 +51,7 @@ final class LeaseSteps {
    * @param lease the lease handed to its requester and to its conversions' callers
    * @param steps the lease's serial steps, where every effect runs
    * @param post posts an event to the lease's steps
+   * @param postHere applies an event on the calling thread if no step runs, else posts it
    * @param options the lock's options: blocking callback, recovery gate
    */
   LeaseSteps(
@@ -61,7 +62,8 @@ final class LeaseSteps {
       LockOptions options,
       boolean callerWaits,
       Executor steps,
-      Consumer<LeaseInput> post) {
+      Consumer<LeaseInput> post,
+      Consumer<LeaseInput> postHere) {
     this.service = service;
     this.nodes = service.nodes();
     this.container = service.container(rules.resource());
@@ -79,7 +81,7 @@ final class LeaseSteps {
                 gate ->
                     new RecoveryCheck(service, container, rules.resource(), gate, service.member()))
             .orElse(null);
-    this.watch = new LeaseWatch(nodes.reads(), container, post);
+    this.watch = new LeaseWatch(nodes.reads(), container, post, postHere);
     this.ends = new LeaseEnds(service, nodes, container, recovery);
     this.value = new StagedValue(nodes, container, ends);
   }
@@ -96,7 +98,9 @@ final class LeaseSteps {
     } else if (effect instanceof LeaseEffect.Admit a) {
       return admit(a);
     } else if (effect instanceof LeaseEffect.WatchBlocker w) {
-      watch.waitFor(w.nearest()); // its answer is posted: no thread waits for it
+      return watchBlocker(w, s);
+    } else if (effect instanceof LeaseEffect.Wake w) {
+      return Optional.of(wake(w.value()));
     } else if (effect instanceof LeaseEffect.Grant) {
       grant();
     } else if (effect instanceof LeaseEffect.FailRequest f) {
@@ -215,6 +219,43 @@ final class LeaseSteps {
     } catch (QuorateException e) {
       return failedRead(e);
     }
+  }
+
+  private Optional<LeaseInput> watchBlocker(LeaseEffect.WatchBlocker w, LeaseStatus s) {
+    ZkReads.Value value = null;
+    if (w.deletionGrants() && w.read() != null) {
+      try {
+        // The value block as the listing read it. The queue will have changed once more at least
+        // (the blocker's deletion); a cohort that sees no other change between two of its grants
+        // caches again, and an undercount only delays that (GrantCaching).
+        ZkReads.Value read = w.read().valueBlock();
+        value = new ZkReads.Value(read.block(), read.version(), read.childChanges() + 1);
+      } catch (QuorateException e) {
+        log.debug("value block of {} not read with the queue; waking up by a listing", container);
+      }
+    }
+    // Either answer is posted (a failed watch as ReadFailed): no thread waits for it.
+    if (value != null) {
+      watch.waitToBeWoken(w.nearest(), s.node(), value);
+    } else {
+      watch.waitFor(w.nearest());
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The grant of a request woken by its blocker's deletion alone. As for a listing's answer ({@link
+   * #answer}), a suspension heard meanwhile found the lease waiting and changed nothing: while the
+   * connection is down it counts as a failed read, and the reconnection lists the queue again.
+   */
+  private LeaseInput wake(ZkReads.Value value) {
+    if (!service.isConnected()) {
+      return failedRead(
+          new QuorateException(
+              ErrorCode.CONNECTION_LOSS,
+              "connection to ZooKeeper suspended before the wake-up on " + container));
+    }
+    return new LeaseInput.Admitted(value, true);
   }
 
   private LeaseInput failedRead(QuorateException e) {

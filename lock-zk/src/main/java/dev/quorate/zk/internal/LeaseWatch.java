@@ -29,20 +29,36 @@ final class LeaseWatch {
   private final String container;
   private final Consumer<LeaseInput> events;
 
+  /**
+   * A wake-up armed by {@link #waitToBeWoken}: the blocker's path, the request's node, the value
+   * block to grant it with, and whether the blocker's data was untouched when the watch was set.
+   * Written on ZooKeeper's event thread (the watch's answer) or the steps, read by the watcher.
+   */
+  private record Armed(String blocker, ZkNodes.Created node, ZkReads.Value value, boolean bare) {}
+
+  private volatile Armed armed;
+
+  private final Consumer<LeaseInput> wakeUps;
+
   // Each made when first set, then kept for the life of the lease: most leases set only one or two.
   private Set<String> blockingNotified;
   private Watcher blocker;
+  private Watcher wake;
   private Watcher ownNode;
   private Watcher queue;
   private Watcher queueSinceCreate;
 
   /**
    * @param events posts an event to the lease's steps
+   * @param wakeUps applies a wake-up on the watcher's thread if no step runs, else posts it: its
+   *     steps never wait ({@link LeaseEffect.Wake})
    */
-  LeaseWatch(ZkReads nodes, String container, Consumer<LeaseInput> events) {
+  LeaseWatch(
+      ZkReads nodes, String container, Consumer<LeaseInput> events, Consumer<LeaseInput> wakeUps) {
     this.nodes = nodes;
     this.container = container;
     this.events = events;
+    this.wakeUps = wakeUps;
   }
 
   private Watcher changed(LeaseInput posted) {
@@ -79,11 +95,36 @@ final class LeaseWatch {
    * already, looks again at once; if the watch could not be set, posts a failed read.
    */
   void waitFor(LockNode nearest) {
+    armed = null;
     nodes.watchInBackground(
         container + "/" + nearest.name(),
         blockerWatcher(),
-        () -> events.accept(new LeaseInput.BlockerGone()),
-        failure -> events.accept(new LeaseInput.ReadFailed(failure)));
+        (stat, failure) -> {
+          if (failure != null) {
+            events.accept(new LeaseInput.ReadFailed(failure));
+          } else if (stat == null) {
+            events.accept(new LeaseInput.BlockerGone());
+          }
+        });
+  }
+
+  private Watcher wakeWatcher() {
+    if (wake == null) {
+      wake =
+          event -> {
+            Armed now = armed;
+            if (event.getType() == EventType.NodeDeleted
+                && now != null
+                && now.bare()
+                && now.blocker().equals(event.getPath())) {
+              wakeUps.accept(new LeaseInput.BlockerDeleted(now.node(), now.value()));
+            } else if (event.getType() != EventType.None) {
+              // Its data changed first (a conversion, a value block written): list the queue again.
+              events.accept(new LeaseInput.BlockerGone());
+            }
+          };
+    }
+    return wake;
   }
 
   /**
@@ -96,6 +137,32 @@ final class LeaseWatch {
       queueSinceCreate = changed(new LeaseInput.NodeChanged());
     }
     return queueSinceCreate;
+  }
+
+  /**
+   * Waits for {@code nearest}, whose deletion alone grants request {@code me} ({@link
+   * LeaseMachine#deletionGrants}), with the value block {@code value}; sends, waiting for neither:
+   * a watch of {@code me} (its deletion while waiting is heard before the blocker's, as events come
+   * in order; once granted, it is the holder's own-node watch), then the blocker's. Its answer
+   * comes before its events: a blocker found changed already (a conversion began) is only waited
+   * for, its deletion makes us list again; one found gone makes us list at once.
+   */
+  void waitToBeWoken(LockNode nearest, ZkNodes.Created me, ZkReads.Value value) {
+    ownNodeInBackground(me.path());
+    String path = container + "/" + nearest.name();
+    armed = null;
+    nodes.watchInBackground(
+        path,
+        wakeWatcher(),
+        (stat, failure) -> {
+          if (failure != null) {
+            events.accept(new LeaseInput.ReadFailed(failure));
+          } else if (stat == null) {
+            events.accept(new LeaseInput.BlockerGone()); // gone: how, only a listing tells
+          } else {
+            armed = new Armed(path, me, value, stat.getVersion() == 0);
+          }
+        });
   }
 
   /** Reads the queue and watches it for any change, for a pending conversion. */
@@ -119,8 +186,13 @@ final class LeaseWatch {
     nodes.watchInBackground(
         path,
         ownNodeWatcher(),
-        () -> events.accept(new LeaseInput.NodeDeleted(path)),
-        e -> log.debug("cannot watch {}; the connection listener checks it", path, e));
+        (stat, failure) -> {
+          if (failure != null) {
+            log.debug("cannot watch {}; the connection listener checks it", path, failure);
+          } else if (stat == null) {
+            events.accept(new LeaseInput.NodeDeleted(path));
+          }
+        });
   }
 
   /**

@@ -69,6 +69,9 @@ final class RecordedEnd {
     if (value != null) {
       // A stale version (another holder wrote since) drops the value, never the release.
       steps.add(new Step(container, value.toBytes(), version, IfGone.DROP));
+      // The node's data changes first, so that a request waiting on it lists the queue again
+      // (LeaseMachine.deletionGrants): the value it read with its listing is stale now.
+      steps.add(new Step(node, service.owner(), -1, IfGone.STOP));
     }
     steps.add(Step.delete(node, IfGone.STOP));
     steps.add(Step.delete(HolderRecord.sessionPath(record), IfGone.DROP));

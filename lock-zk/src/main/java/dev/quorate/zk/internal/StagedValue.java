@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  */
 final class StagedValue {
   private static final Logger log = LoggerFactory.getLogger(StagedValue.class);
+  private static final CompletableFuture<ZkNodes.Release> SENT =
+      CompletableFuture.completedFuture(ZkNodes.Release.DELETED);
 
   private final ZkNodes nodes;
   private final String container;
@@ -21,9 +23,11 @@ final class StagedValue {
 
   private volatile ValueBlock staged;
 
-  /** ZooKeeper's answer to the release, once it was sent; read and written on the steps. */
-  private CompletableFuture<ZkNodes.Release> released =
-      CompletableFuture.completedFuture(ZkNodes.Release.DELETED);
+  /**
+   * What the holder's release waits for once the release was sent: ZooKeeper's answer to a release
+   * that writes a value block, nothing more for a plain delete. Read and written on the steps.
+   */
+  private CompletableFuture<ZkNodes.Release> released = SENT;
 
   StagedValue(ZkNodes nodes, String container, LeaseEnds ends) {
     this.nodes = nodes;
@@ -63,11 +67,18 @@ final class StagedValue {
     CompletableFuture<ZkNodes.Release> answer =
         ends.end(e.end(), e.node(), write, s.value() == null ? -1 : s.value().version());
     if (e.end() == LeaseEffect.End.RELEASED) {
-      released = answer;
+      // A plain delete only has to be sent: the node stays until it commits, which delays others
+      // and never lets two hold, and the holder's next request on this session is ordered after
+      // it. A value block's transaction is awaited: its answer says whether the value was written
+      // (VALUE_NOT_WRITTEN is logged), and the holder learns it before it goes on.
+      released = write == null ? SENT : answer;
     }
   }
 
-  /** ZooKeeper's answer to the release sent by the last {@code EndHeld(RELEASED)}; on the steps. */
+  /**
+   * What the holder's release waits for, once the last {@code EndHeld(RELEASED)} was sent (on the
+   * steps): completed at once after a plain delete, ZooKeeper's answer after a value block write.
+   */
   CompletableFuture<ZkNodes.Release> released() {
     return released;
   }

@@ -115,6 +115,11 @@ final class ZkConversion {
     }
     LockMode from = held.mode();
     try {
+      if (from != to) {
+        // Before the lease's new node exists: a request waiting on the held node then lists the
+        // queue again when it goes, and sees the new node (LeaseMachine.deletionGrants).
+        nodes.markChanging(held.node().path());
+      }
       if (from == to || from.covers(to)) {
         if (!result.claim()) {
           return Optional.empty(); // withdrawn by its caller before it began

@@ -66,7 +66,8 @@ final class ZkLease implements LosableLease, CohortGrant {
     this.rules = new LeaseMachine.Rules(resource, tryOnce, options.recoveryGate().isPresent());
     this.state = LeaseStatus.requesting(mode);
     this.effects =
-        new LeaseSteps(service, rules, this, events, options, callerWaits, steps, this::post);
+        new LeaseSteps(
+            service, rules, this, events, options, callerWaits, steps, this::post, this::postHere);
   }
 
   // ---- the state and its one transition function ----
@@ -74,6 +75,15 @@ final class ZkLease implements LosableLease, CohortGrant {
   /** Posts {@code event} to the lease's steps. */
   private void post(LeaseInput event) {
     steps.execute(() -> apply(event));
+  }
+
+  /**
+   * Applies {@code event} on this thread if no step runs or waits, else posts it: for a wake-up
+   * heard on ZooKeeper's event thread, whose steps never wait, and which a waiting caller would
+   * otherwise pay with a hand-off to a pool thread before its own wake-up.
+   */
+  private void postHere(LeaseInput event) {
+    steps.executeHere(() -> apply(event));
   }
 
   /**
@@ -273,9 +283,14 @@ final class ZkLease implements LosableLease, CohortGrant {
   }
 
   /**
-   * Releases the lease: RELEASED for its holder at once. While connected, waits for ZooKeeper's
-   * answer to the delete (one round trip), so that whoever asks next finds the lock free; while the
-   * connection is suspended or lost, returns at once and leaves the delete to Curator, which
+   * Releases the lease: RELEASED for its holder at once. Returns once the delete of its node is
+   * sent, without waiting for ZooKeeper's answer: the node stays until the delete commits, which
+   * only keeps others waiting a little longer, and this session's next request (the holder's next
+   * acquire) is answered after it, so the next holder's create can share the servers' group commit
+   * with it. Waits, while connected, for what must be done before the holder goes on: the
+   * transaction that writes a staged value block (its answer says whether the value was written),
+   * and on a gated lock the transaction that deletes the holder record with the node. While the
+   * connection is suspended or lost it returns at once and leaves the delete to Curator, which
    * retries it until it succeeds or the session ends (taking the node with it).
    */
   @Override
@@ -295,6 +310,7 @@ final class ZkLease implements LosableLease, CohortGrant {
       // On this thread when no step runs: the delete goes out before the holder's next request.
       steps.executeHere(step);
     }
+    // Until the step ran (a step under way may hold it back): the delete is sent when this returns.
     service.awaitWhileConnected(answered, this);
   }
 

@@ -297,12 +297,31 @@ final class ZkNodes {
                   .setData()
                   .withVersion(version)
                   .forPath(container, value.toBytes()),
+              // Our node's data changes first: a request that waits on it must list again.
+              client.transactionOp().setData().forPath(path, session.owner()),
               client.transactionOp().delete().forPath(path));
     } catch (Exception e) {
       log.warn("value block of {} not written; releasing {} without it", container, path, e);
       deleteInBackground(path).thenRun(() -> answered.complete(Release.VALUE_NOT_WRITTEN));
     }
     return answered;
+  }
+
+  /**
+   * Writes the data of our node at {@code path} back unchanged (read, then written at the version
+   * read), so that only its version moves: a request waiting on it then lists the queue again when
+   * it goes, instead of taking its deletion alone for its grant ({@link
+   * LeaseMachine#deletionGrants}). Done before a conversion creates the lease's new node; the node
+   * keeps whatever it records.
+   */
+  void markChanging(String path) {
+    try {
+      Stat stat = new Stat();
+      byte[] data = client.getData().storingStatIn(stat).forPath(path);
+      client.setData().withVersion(stat.getVersion()).forPath(path, data);
+    } catch (Exception e) {
+      throw failure("mark " + path, e);
+    }
   }
 
   void delete(String path) {

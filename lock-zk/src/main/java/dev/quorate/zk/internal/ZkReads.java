@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
@@ -107,6 +107,37 @@ final class ZkReads {
       return stat != null;
     } catch (Exception e) {
       throw ZkNodes.failure("watch " + path, e);
+    }
+  }
+
+  /**
+   * Sets {@code watcher} on {@code path} without waiting; {@code answered} gets its Stat (null if
+   * it does not exist) or the failure, on ZooKeeper's event thread, before any event of the watch.
+   */
+  void watchInBackground(
+      String path, Watcher watcher, BiConsumer<Stat, QuorateException> answered) {
+    try {
+      client
+          .checkExists()
+          .usingWatcher(watcher)
+          .inBackground(
+              (c, event) -> {
+                int code = event.getResultCode();
+                if (code == KeeperException.Code.OK.intValue()) {
+                  answered.accept(event.getStat(), null);
+                } else if (code == KeeperException.Code.NONODE.intValue()) {
+                  answered.accept(null, null);
+                } else {
+                  answered.accept(
+                      null,
+                      ZkNodes.failure(
+                          "watch " + path,
+                          KeeperException.create(KeeperException.Code.get(code), path)));
+                }
+              })
+          .forPath(path);
+    } catch (Exception e) {
+      answered.accept(null, ZkNodes.failure("watch " + path, e));
     }
   }
 
@@ -232,34 +263,6 @@ final class ZkReads {
       return await(pending);
     } catch (Exception e) {
       throw ZkNodes.failure("read the value block of " + container, e);
-    }
-  }
-
-  /**
-   * Sets {@code watcher} on {@code path} without waiting for the answer; {@code gone} runs if the
-   * node no longer exists, {@code failed} if ZooKeeper could not answer.
-   */
-  void watchInBackground(
-      String path, Watcher watcher, Runnable gone, Consumer<QuorateException> failed) {
-    try {
-      client
-          .checkExists()
-          .usingWatcher(watcher)
-          .inBackground(
-              (c, event) -> {
-                int code = event.getResultCode();
-                if (code == KeeperException.Code.NONODE.intValue()) {
-                  gone.run();
-                } else if (code != KeeperException.Code.OK.intValue()) {
-                  failed.accept(
-                      ZkNodes.failure(
-                          "watch " + path,
-                          KeeperException.create(KeeperException.Code.get(code), path)));
-                }
-              })
-          .forPath(path);
-    } catch (Exception e) {
-      failed.accept(ZkNodes.failure("watch " + path, e));
     }
   }
 

@@ -25,7 +25,10 @@
  *       with the node's czxid as token; the {@code Grant} effect completes the future, and the
  *       caller wakes with the lease. A request that must wait gets the effect {@code WatchBlocker}:
  *       {@code LeaseWatch} watches the nearest blocker, and its watcher only posts {@code
- *       BlockerGone} to the lease's steps.
+ *       BlockerGone} to the lease's steps (list again). When that blocker was the only older node
+ *       ({@code LeaseMachine.deletionGrants}), it also watches the request's own node, and the
+ *       blocker's deletion with nothing before it posts {@code BlockerDeleted}: the effect {@code
+ *       Wake} grants the request with the listing's value block, without listing again.
  *   <li>While held, {@code ZkLockService}'s connection listener tells each lease ({@code
  *       ZkLease.connection}), which posts {@code Suspended}, {@code Reconnected} or {@code
  *       SessionLost}; {@code LeaseWatch} posts {@code NodeDeleted}. A conversion starts in {@code
@@ -34,8 +37,10 @@
  *   <li>{@code ZkLease.release} makes the lease RELEASED at once and applies {@code Release}: the
  *       effect {@code EndHeld} has {@code LeaseEnds} send the delete (with the value block that
  *       {@code StagedValue} kept, in one transaction) in the background through {@code
- *       ZkNodes.release}, whose answer says whether the value block was written; {@code release()}
- *       waits for it only while connected.
+ *       ZkNodes.release}, whose answer says whether the value block was written. {@code release()}
+ *       returns once the step has sent the delete (the holder's next request, on the same session,
+ *       is answered after it); only a release that writes a value block, or deletes a holder
+ *       record, waits for ZooKeeper's answer, and only while connected.
  * </ol>
  *
  * <p>Calls run one way: {@code ZkLockService} (and {@code Cohorts}, {@code Cohort}) call {@code

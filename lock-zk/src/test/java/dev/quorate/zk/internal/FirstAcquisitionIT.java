@@ -60,6 +60,10 @@ class FirstAcquisitionIT {
     try (ZkLockManager manager = member()) {
       // The root exists, as it does after any first lock: only the resource's container is new.
       manager.lock("warm-up").acquire(LockMode.EX).release();
+      // release() returns once its delete is sent: counted here, it would be taken for the lock's.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> observer.getChildren().forPath("/quorate/locks/warm-up").isEmpty());
       long before = received();
       Lease lease = manager.lock("vm-1").acquire(LockMode.EX);
       // Less the srvr that reads the count.

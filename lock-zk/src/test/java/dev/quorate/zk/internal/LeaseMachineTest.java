@@ -68,7 +68,8 @@ class LeaseMachineTest {
     QueueSnapshot blocked = queue(OTHER, MINE);
     Step waits = next(WAITS, waiting(), new LeaseInput.QueueRead(blocked, null, MINE));
     assertThat(waits.effects())
-        .containsExactly(new LeaseEffect.WatchBlocker(blocked.find(OTHER.name()).orElseThrow()));
+        .containsExactly(
+            new LeaseEffect.WatchBlocker(blocked.find(OTHER.name()).orElseThrow(), true, null));
 
     LeaseStatus tryOnce =
         next(TRY_ONCE, LeaseStatus.requesting(LockMode.EX), new LeaseInput.Created(MINE, null))
@@ -232,5 +233,76 @@ class LeaseMachineTest {
     Step failed = next(WAITS, waiting(), new LeaseInput.ReadFailed(refused));
     assertThat(failed.state().phase()).isEqualTo(Phase.WITHDRAWN);
     assertThat(failed.effects().get(0)).isEqualTo(new LeaseEffect.FailRequest(refused));
+  }
+
+  private static final LeaseMachine.Rules GATED = new LeaseMachine.Rules("r", false, true);
+
+  /** Whether the wait decided by listing {@code nodes} (MINE among them) ends with its blocker. */
+  private static boolean wakeArmed(LeaseMachine.Rules rules, ZkNodes.Created... nodes) {
+    Step waits = next(rules, waiting(), new LeaseInput.QueueRead(queue(nodes), null, MINE));
+    assertThat(waits.effects()).singleElement().isInstanceOf(LeaseEffect.WatchBlocker.class);
+    return ((LeaseEffect.WatchBlocker) waits.effects().get(0)).deletionGrants();
+  }
+
+  @Test
+  void theDeletionOfTheOnlyOlderNodeAloneGrantsARequest() {
+    assertThat(wakeArmed(WAITS, OTHER, MINE)).isTrue();
+    // Newer requests never go ahead of it.
+    assertThat(wakeArmed(WAITS, OTHER, MINE, node(LockNode.requestPrefix(LockMode.EX), 3)))
+        .isTrue();
+  }
+
+  @Test
+  void aRequestBehindTwoOlderNodesListsAgainWhenTheNearestGoes() {
+    ZkNodes.Created first = node(LockNode.requestPrefix(LockMode.PR), 0);
+    ZkNodes.Created second = node(LockNode.requestPrefix(LockMode.PR), 1);
+    // Both hold PR; an EX request watches the nearest: its deletion leaves the other one ahead.
+    assertThat(wakeArmed(WAITS, first, second, MINE)).isFalse();
+    // A compatible older node counts too: it may convert into a blocker.
+    ZkNodes.Created nl = node(LockNode.requestPrefix(LockMode.NL), 0);
+    assertThat(wakeArmed(WAITS, nl, OTHER, MINE)).isFalse();
+  }
+
+  @Test
+  void aListingWithAConversionOrAGatedLockNeverArmsAWakeUp() {
+    // A newer conversion node of an older lease may go ahead of the request.
+    ZkNodes.Created conversion = node(LockNode.conversionPrefix(LockMode.PR, 1), 3);
+    assertThat(wakeArmed(WAITS, OTHER, MINE, conversion)).isFalse();
+    // The recovery gate decides from a listing.
+    assertThat(wakeArmed(GATED, OTHER, MINE)).isFalse();
+  }
+
+  @Test
+  void aWakeUpGrantsWithTheListingsValueBlockAndKeepsTheOwnNodeWatch() {
+    Step woken = next(WAITS, waiting(), new LeaseInput.BlockerDeleted(MINE, VALUE));
+    assertThat(woken.state()).isEqualTo(waiting());
+    assertThat(woken.effects()).containsExactly(new LeaseEffect.Wake(VALUE));
+
+    // Its own node has been watched since the wait began: no watch is set at the grant.
+    Step grant = next(WAITS, waiting(), new LeaseInput.Admitted(VALUE, true));
+    assertThat(grant.state().phase()).isEqualTo(Phase.GRANTED);
+    assertThat(grant.state().value()).isEqualTo(VALUE);
+    assertThat(grant.effects())
+        .containsExactly(new LeaseEffect.Grant(), new LeaseEffect.NotifyWaiters(true));
+  }
+
+  @Test
+  void aWakeUpArmedForAnotherNodeOrAfterTheGrantIsIgnored() {
+    ZkNodes.Created earlier = node(LockNode.requestPrefix(LockMode.EX), 0);
+    assertThat(next(WAITS, waiting(), new LeaseInput.BlockerDeleted(earlier, VALUE)).effects())
+        .isEmpty();
+    Step late = next(WAITS, granted(), new LeaseInput.BlockerDeleted(MINE, VALUE));
+    assertThat(late.state()).isEqualTo(granted());
+    assertThat(late.effects()).isEmpty();
+  }
+
+  @Test
+  void itsOwnNodeDeletedWhileWaitingQueuesTheRequestAgain() {
+    Step vanished = next(WAITS, waiting(), new LeaseInput.NodeDeleted(MINE.path()));
+    assertThat(vanished.state().phase()).isEqualTo(Phase.CREATING);
+    assertThat(vanished.effects()).containsExactly(new LeaseEffect.Create(MINE));
+    // The blocker's deletion, heard after, was armed for the old node.
+    assertThat(next(WAITS, vanished.state(), new LeaseInput.BlockerDeleted(MINE, VALUE)).effects())
+        .isEmpty();
   }
 }

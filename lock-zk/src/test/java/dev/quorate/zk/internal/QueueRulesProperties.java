@@ -6,8 +6,10 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.zk.internal.LeaseStatus.Phase;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -23,9 +25,11 @@ import net.jqwik.api.Tuple;
  * ({@link LeaseMachine#next}) and the real conversion rule ({@link ConversionRule#of}) over one
  * in-memory queue, in random interleavings. The test plays ZooKeeper and the lease's effects: it
  * creates and deletes the nodes the effects name. Each member decides only when it reads the queue,
- * so decisions lag behind the list, as with real watches. Whatever the order, the modes that the
- * holders believe they hold are pairwise compatible, and when nobody asks for more every request
- * and conversion ends.
+ * so decisions lag behind the list, as with real watches. A request whose wait the machine says
+ * ends with its blocker's deletion ({@link LeaseMachine#deletionGrants}) is woken by that deletion
+ * alone, at any later time, unless the blocker's data changed first (a conversion marks its old
+ * node before it creates the new one). Whatever the order, the modes that the holders believe they
+ * hold are pairwise compatible, and when nobody asks for more every request and conversion ends.
  */
 class QueueRulesProperties {
   private static final LeaseMachine.Rules RULES = new LeaseMachine.Rules("r", false, false);
@@ -38,7 +42,8 @@ class QueueRulesProperties {
     DOWN,
     FINISH_SWITCH,
     RELEASE,
-    CANCEL
+    CANCEL,
+    WAKE
   }
 
   record Action(Kind kind, int lease, LockMode mode) {}
@@ -49,11 +54,15 @@ class QueueRulesProperties {
     ZkNodes.Created pending; // a conversion node not yet granted (the conversion's own)
     LockMode target;
     ZkNodes.Created retiring; // the old node, still to be deleted after a conversion
+    String wakeOn; // the blocker whose bare deletion wakes the request up
+    ZkNodes.Created wakeFor; // the request's node when the wake-up was armed
+    final List<ZkNodes.Created> woken = new ArrayList<>(); // wake-ups heard, not yet applied
   }
 
   /** The queue: ZooKeeper's children of one container, by sequence. */
   static final class Queue {
     final Map<Long, String> children = new TreeMap<>();
+    final Set<String> changed = new HashSet<>(); // nodes whose data a conversion changed
     long seq;
 
     ZkNodes.Created create(String prefix) {
@@ -85,7 +94,8 @@ class QueueRulesProperties {
             Tuple.of(2, Kind.DOWN),
             Tuple.of(2, Kind.FINISH_SWITCH),
             Tuple.of(1, Kind.RELEASE),
-            Tuple.of(1, Kind.CANCEL));
+            Tuple.of(1, Kind.CANCEL),
+            Tuple.of(3, Kind.WAKE));
     Arbitrary<Action> action =
         Combinators.combine(
                 kinds, Arbitraries.integers().between(0, 2), Arbitraries.of(LockMode.class))
@@ -146,7 +156,13 @@ class QueueRulesProperties {
             m.pending = null;
           }
         }
+        case WAKE -> {
+          if (m != null && !m.woken.isEmpty()) {
+            apply(m, new LeaseInput.BlockerDeleted(m.woken.remove(0), VALUE), queue);
+          }
+        }
       }
+      hearWatches(members, queue);
       assertCompatible(members, history);
     }
     drain(members, queue, history);
@@ -168,6 +184,11 @@ class QueueRulesProperties {
         if (m.retiring != null) {
           queue.delete(m.retiring);
           m.retiring = null;
+        }
+        hearWatches(members, queue);
+        while (!m.woken.isEmpty()) {
+          apply(m, new LeaseInput.BlockerDeleted(m.woken.remove(0), VALUE), queue);
+          assertCompatible(members, history);
         }
         evaluate(m, queue);
         assertCompatible(members, history);
@@ -197,6 +218,25 @@ class QueueRulesProperties {
             new Action(Kind.DOWN, 1, LockMode.PR),
             new Action(Kind.FINISH_SWITCH, 1, LockMode.NL),
             new Action(Kind.EVALUATE, 0, LockMode.NL)));
+  }
+
+  /**
+   * The wake-up watches fire: a blocker deleted with its data untouched wakes its waiter (heard
+   * now, applied at a later WAKE); one whose data changed first only makes it list again, as an
+   * EVALUATE does.
+   */
+  private static void hearWatches(Member[] members, Queue queue) {
+    for (Member m : members) {
+      if (m == null || m.wakeOn == null) {
+        continue;
+      }
+      if (queue.changed.contains(m.wakeOn)) {
+        m.wakeOn = null;
+      } else if (!queue.children.containsValue(m.wakeOn)) {
+        m.woken.add(m.wakeFor);
+        m.wakeOn = null;
+      }
+    }
   }
 
   /** A member reads the queue: its request, or its pending conversion, is decided from it. */
@@ -230,14 +270,19 @@ class QueueRulesProperties {
     LeaseMachine.Step step = LeaseMachine.next(RULES, m.state, event);
     m.state = step.state();
     for (LeaseEffect effect : step.effects()) {
-      if (effect instanceof LeaseEffect.Admit) {
+      if (effect instanceof LeaseEffect.Admit || effect instanceof LeaseEffect.Wake) {
         apply(m, new LeaseInput.Admitted(VALUE, true), queue); // an ungated lock admits at once
+      } else if (effect instanceof LeaseEffect.WatchBlocker w) {
+        boolean armed = w.deletionGrants() && !queue.changed.contains(w.nearest().name());
+        m.wakeOn = armed ? w.nearest().name() : null;
+        m.wakeFor = m.state.node();
       } else if (effect instanceof LeaseEffect.BeginConversion b && b.to() == m.state.mode()) {
         apply(m, new LeaseInput.Converted(m.state.node(), b.to(), null, b.outcome()), queue);
       } else if (effect instanceof LeaseEffect.BeginConversion b) {
         String prefix =
             LockNode.conversionPrefix(
                 b.to(), LockNode.parse(m.state.node().name()).orElseThrow().position());
+        queue.changed.add(m.state.node().name()); // ZkConversion: the held node's data first
         ZkNodes.Created node = queue.create(prefix);
         if (m.state.mode().covers(b.to())) {
           apply(m, new LeaseInput.Converted(node, b.to(), null, b.outcome()), queue);
