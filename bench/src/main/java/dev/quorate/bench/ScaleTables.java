@@ -112,6 +112,9 @@ final class ScaleTables {
                 List<ScalePoint> mine =
                     rows.stream().filter(row -> row.library().equals(library)).toList();
                 for (String figure : GROWTH.getOrDefault(workload, List.of())) {
+                  if (mine.stream().allMatch(row -> Double.isNaN(row.figure(figure)))) {
+                    continue; // a figure this library has none of (the raw node never waits)
+                  }
                   out.append(growthRow(workload, library, figure, mine));
                 }
               }
