@@ -2,6 +2,7 @@ package dev.quorate.lock.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.quorate.lock.Election;
 import dev.quorate.lock.FencingToken;
@@ -149,7 +150,11 @@ public abstract class ElectionTck extends RecipeTckSupport {
       assertThat(leadership.election()).isEqualTo(name);
       assertThat(leadership.isLeading()).isTrue();
     }
-    assertThat(peer().election(name).leader()).isEmpty();
+    // resign() sends the delete of the leader's node and returns; another member reads it gone
+    // once the delete commits, a round trip later (docs/elections.md).
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(() -> assertThat(peer().election(name).leader()).isEmpty());
   }
 
   @Test
