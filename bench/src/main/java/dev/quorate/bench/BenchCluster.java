@@ -18,7 +18,6 @@ import org.apache.zookeeper.client.FourLetterWordMain;
  */
 final class BenchCluster implements AutoCloseable {
   private static final Pattern RECEIVED = Pattern.compile("Received: (\\d+)");
-  private static final Pattern NODES = Pattern.compile("Node count: (\\d+)");
 
   private final TestingCluster cluster = new TestingCluster(specs());
 
@@ -86,11 +85,6 @@ final class BenchCluster implements AutoCloseable {
    */
   long requestsReceived() {
     return srvr(RECEIVED);
-  }
-
-  /** The znodes in the follower's data tree now (the {@code Node count} line of {@code srvr}). */
-  long nodeCount() {
-    return srvr(NODES);
   }
 
   private long srvr(Pattern line) {

@@ -1,11 +1,13 @@
 package dev.quorate.bench;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +54,6 @@ final class Failover {
               .creatingParentContainersIfNeeded()
               .withMode(CreateMode.EPHEMERAL)
               .forPath("/bench/canary/" + library.name() + "-" + run + "-" + n);
-      long queuedBefore = cluster.nodeCount();
       long[] grantedAt = new long[n];
       List<CompletableFuture<Void>> grants = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -62,8 +63,11 @@ final class Failover {
                 .request(names.get(i), Scenarios.ACQUIRE_BOUND.plusMillis(negotiated))
                 .thenRun(() -> grantedAt[index] = System.nanoTime()));
       }
+      Queue<String> unqueued = new ArrayDeque<>(names.stream().map(library::container).toList());
       Waits.until(
-          () -> cluster.nodeCount() >= queuedBefore + n, Scenarios.ACQUIRE_BOUND, "N requests");
+          () -> HeapPerLock.queuedBehindHolder(observer, unqueued),
+          Scenarios.ACQUIRE_BOUND,
+          "N requests");
       AtomicLong expiredAt = new AtomicLong();
       CountDownLatch expired = new CountDownLatch(1);
       Watcher onExpiry =

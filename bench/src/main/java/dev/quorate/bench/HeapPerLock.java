@@ -129,15 +129,11 @@ final class HeapPerLock {
   }
 
   /**
-   * How long a batch of {@code n} requests may take to be queued: generous, as the machine may be
-   * loaded (a full collection of the servers' and both members' heaps, thousands of Curator waiter
-   * threads starting); only the heap is measured, never how fast the batch came.
-   */
-  /**
    * Drops from {@code unqueued} the containers with two nodes, holder and waiter; true if none
-   * left.
+   * left. Counted per lock, not as the server's node count: the server reaps the empty containers
+   * of earlier runs meanwhile, which would hide requests.
    */
-  private static boolean queuedBehindHolder(CuratorFramework reader, Queue<String> unqueued) {
+  static boolean queuedBehindHolder(CuratorFramework reader, Queue<String> unqueued) {
     try {
       for (String container; (container = unqueued.peek()) != null; unqueued.remove()) {
         if (reader.getChildren().forPath(container).size() < 2) {
@@ -172,6 +168,11 @@ final class HeapPerLock {
     }
   }
 
+  /**
+   * How long a batch of {@code n} requests may take to be queued: generous, as the machine may be
+   * loaded (a full collection of the servers' and both members' heaps, thousands of Curator waiter
+   * threads starting); only the heap is measured, never how fast the batch came.
+   */
   private static Duration waitBound(int n) {
     return Scenarios.ACQUIRE_BOUND.plusMillis(100L * n);
   }
