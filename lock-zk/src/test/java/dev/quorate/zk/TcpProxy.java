@@ -15,30 +15,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * drops every open connection and refuses new ones until {@link #unblock()}, as a network partition
  * between that client and the ensemble would.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final ServerSocket listener;
   private final InetSocketAddress target;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean blocked;
 
-  TcpProxy(int targetPort) throws IOException {
+  public TcpProxy(int targetPort) throws IOException {
     this.target = new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort);
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     daemon("proxy-accept-" + listener.getLocalPort(), this::acceptLoop).start();
   }
 
-  String connectString() {
+  public String connectString() {
     return "127.0.0.1:" + listener.getLocalPort();
   }
 
-  void block() {
+  public void block() {
     blocked = true;
     for (Socket socket : open) {
       closeQuietly(socket);
     }
   }
 
-  void unblock() {
+  public void unblock() {
     blocked = false;
   }
 

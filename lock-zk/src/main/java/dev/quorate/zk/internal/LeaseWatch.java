@@ -112,13 +112,22 @@ final class LeaseWatch {
     if (wake == null) {
       wake =
           event -> {
+            if (event.getType() == EventType.None) {
+              if (event.getState() != Watcher.Event.KeeperState.SyncConnected) {
+                // Cut off: changes made meanwhile reach us, on reconnecting, as one NodeDeleted for
+                // a node that is gone, its data change (a conversion's mark, a value block) lost.
+                // This event comes first, on the same thread: such a deletion lists again.
+                armed = null;
+              }
+              return;
+            }
             Armed now = armed;
             if (event.getType() == EventType.NodeDeleted
                 && now != null
                 && now.bare()
                 && now.blocker().equals(event.getPath())) {
               wakeUps.accept(new LeaseInput.BlockerDeleted(now.node(), now.value()));
-            } else if (event.getType() != EventType.None) {
+            } else {
               // Its data changed first (a conversion, a value block written): list the queue again.
               events.accept(new LeaseInput.BlockerGone());
             }
@@ -148,7 +157,18 @@ final class LeaseWatch {
    * for, its deletion makes us list again; one found gone makes us list at once.
    */
   void waitToBeWoken(LockNode nearest, ZkNodes.Created me, ZkReads.Value value) {
-    ownNodeInBackground(me.path());
+    // The holder's own-node watch once the wake-up grants it: a failure to set it is a failed
+    // read of the waiting request, never only a log line.
+    nodes.watchInBackground(
+        me.path(),
+        ownNodeWatcher(),
+        (stat, failure) -> {
+          if (failure != null) {
+            events.accept(new LeaseInput.ReadFailed(failure));
+          } else if (stat == null) {
+            events.accept(new LeaseInput.NodeDeleted(me.path()));
+          }
+        });
     String path = container + "/" + nearest.name();
     armed = null;
     nodes.watchInBackground(

@@ -7,6 +7,7 @@ import dev.quorate.lock.Lease;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.ValueBlock;
+import dev.quorate.zk.TcpProxy;
 import dev.quorate.zk.ZkLockManager;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -64,8 +65,12 @@ class WakeUpIT {
   }
 
   private ZkLockManager manager() throws InterruptedException {
+    return manager(server.getConnectString());
+  }
+
+  private static ZkLockManager manager(String connectString) throws InterruptedException {
     return ZkLockManager.builder()
-        .connectString(server.getConnectString())
+        .connectString(connectString)
         .sessionTimeout(Duration.ofSeconds(10))
         .build();
   }
@@ -180,6 +185,29 @@ class WakeUpIT {
     Lease granted = waiting.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     assertThat(granted.token().isNewerThan(holder.token())).isTrue();
     granted.release();
+  }
+
+  @Test
+  void aConversionWhileTheWaiterIsCutOffIsNotTakenForARelease() throws Exception {
+    try (TcpProxy proxy = new TcpProxy(server.getPort());
+        ZkLockManager cutOff = manager(proxy.connectString())) {
+      Lease holder = first.lock("cut").acquire(LockMode.EX);
+      CompletableFuture<Lease> waiting = cutOff.lock("cut").acquireAsync(LockMode.EX);
+      await().atMost(PATIENCE).until(() -> children("cut").size() == 2);
+      awaitWatched(nodeOf("cut", holder), 2);
+      // The waiter's connection drops, its session lives on. Meanwhile the holder converts: it
+      // marks its EX node, creates a PR node and deletes the EX node. On reconnecting, the waiter
+      // hears of all that as one deletion of the EX node.
+      proxy.block();
+      holder.convert(LockMode.PR);
+      proxy.unblock();
+      awaitWatchedWhileWaiting(conversionNode("cut"), 2, waiting);
+      assertThat(holder.state()).isEqualTo(LeaseState.GRANTED);
+      holder.release();
+      Lease granted = waiting.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+      assertThat(granted.token().isNewerThan(holder.token())).isTrue();
+      granted.release();
+    }
   }
 
   @Test
