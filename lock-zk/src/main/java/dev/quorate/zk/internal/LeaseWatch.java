@@ -157,18 +157,7 @@ final class LeaseWatch {
    * for, its deletion makes us list again; one found gone makes us list at once.
    */
   void waitToBeWoken(LockNode nearest, ZkNodes.Created me, ZkReads.Value value) {
-    // The holder's own-node watch once the wake-up grants it: a failure to set it is a failed
-    // read of the waiting request, never only a log line.
-    nodes.watchInBackground(
-        me.path(),
-        ownNodeWatcher(),
-        (stat, failure) -> {
-          if (failure != null) {
-            events.accept(new LeaseInput.ReadFailed(failure));
-          } else if (stat == null) {
-            events.accept(new LeaseInput.NodeDeleted(me.path()));
-          }
-        });
+    ownNodeInBackground(me.path()); // the holder's own-node watch once the wake-up grants it
     String path = container + "/" + nearest.name();
     armed = null;
     nodes.watchInBackground(
@@ -208,7 +197,7 @@ final class LeaseWatch {
         ownNodeWatcher(),
         (stat, failure) -> {
           if (failure != null) {
-            log.debug("cannot watch {}; the connection listener checks it", path, failure);
+            events.accept(new LeaseInput.ReadFailed(failure)); // never only a log line
           } else if (stat == null) {
             events.accept(new LeaseInput.NodeDeleted(path));
           }
