@@ -33,6 +33,9 @@ final class SlotRequests {
   private final Map<Integer, SlotRequest> pending = new ConcurrentHashMap<>(); // this host's
   // Withdrawals (FREE blocks) that a majority of disks has not taken yet, by slot.
   private final Map<Integer, SlotRequest> owed = new ConcurrentHashMap<>();
+  // Slots whose pending request a majority of disks has not taken yet: the next ask writes it
+  // again.
+  private final Set<Integer> unwritten = ConcurrentHashMap.newKeySet();
 
   SlotRequests(LeaseDisks disks, LeaseArea area) {
     this.disks = disks;
@@ -80,11 +83,15 @@ final class SlotRequests {
     return Optional.ofNullable(first);
   }
 
-  /** Writes this host's request for {@code wanted}, keeping its ticket if it already waits. */
+  /**
+   * Writes this host's request for {@code wanted}, keeping its ticket if it already waits. A
+   * request that a majority of disks did not take is written again at the next ask: other hosts
+   * cannot see it, so they would not let this host in before them.
+   */
   void ask(int slot, Holder me, SlotMode wanted, Collection<SlotRequest> seen)
       throws InterruptedException {
     SlotRequest mine = pending.get(slot);
-    if (mine != null && mine.mode() == wanted) {
+    if (mine != null && mine.mode() == wanted && !unwritten.contains(slot)) {
       return;
     }
     long ticket =
@@ -96,7 +103,11 @@ final class SlotRequests {
     // The new request takes the block of an owed withdrawal: this host waits again, with a newer
     // ticket, which supersedes the stale request wherever it lands.
     owed.remove(slot);
-    write(slot, request);
+    if (write(slot, request)) {
+      unwritten.remove(slot);
+    } else {
+      unwritten.add(slot);
+    }
   }
 
   /**
@@ -107,6 +118,7 @@ final class SlotRequests {
    */
   boolean withdraw(int slot) throws InterruptedException {
     SlotRequest mine = pending.remove(slot);
+    unwritten.remove(slot);
     SlotRequest done =
         mine != null
             ? new SlotRequest(mine.hostId(), mine.generation(), SlotMode.FREE, mine.ticket())

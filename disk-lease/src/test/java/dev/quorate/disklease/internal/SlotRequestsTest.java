@@ -157,6 +157,31 @@ class SlotRequestsTest {
   }
 
   @Test
+  void aRequestNoDiskTookIsWrittenAgainAtTheNextAsk() throws Exception {
+    AreaFiles files = new AreaFiles(dir, 3, AreaFiles.FAST);
+    PaxosLease a = host(files, A);
+    List<CuttableDevice> disksOfB = new ArrayList<>();
+    LeaseDisks d = files.openCuttable(disksOfB);
+    opened.add(d);
+    PaxosLease b = new PaxosLease(d, files.area, B.hostId());
+    long block = SlotRequests.block(files.area, SLOT, B.hostId()) * LeaseArea.BLOCK_SIZE;
+    disksOfB.forEach(c -> c.refuseWritesAt(block));
+    a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE).orElseThrow();
+    assertThat(b.acquire(SLOT, B, SlotMode.EXCLUSIVE, ALL_LIVE)).as("B while A holds").isEmpty();
+    assertThat(a.requests(SLOT)).as("B's request, refused by every disk").isEmpty();
+
+    disksOfB.forEach(CuttableDevice::heal);
+    assertThat(b.acquire(SLOT, B, SlotMode.EXCLUSIVE, ALL_LIVE)).as("B asks again").isEmpty();
+    assertThat(a.requests(SLOT))
+        .as("B's request, written at its next ask")
+        .singleElement()
+        .satisfies(r -> assertThat(r.hostId()).isEqualTo(B.hostId()));
+    a.acquire(SLOT, A, SlotMode.FREE, ALL_LIVE).orElseThrow();
+    assertThat(a.acquire(SLOT, A, SlotMode.EXCLUSIVE, ALL_LIVE)).as("A behind B").isEmpty();
+    assertThat(b.acquire(SLOT, B, SlotMode.EXCLUSIVE, ALL_LIVE)).isPresent();
+  }
+
+  @Test
   void aSharedRequestDoesNotOvertakeAnEarlierExclusiveWaiterButAHolderConverts() throws Exception {
     AreaFiles files = new AreaFiles(dir, 1, AreaFiles.FAST);
     PaxosLease a = host(files, A);
