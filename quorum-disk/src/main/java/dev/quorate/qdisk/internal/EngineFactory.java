@@ -172,7 +172,7 @@ public final class EngineFactory {
         // Reported once here, where the node runs; validate prints it itself.
         LOG.warn("disk {} failing: {}", c.device().name(), c.health().lastError());
       }
-      timed.add(c.through(new TimedBlockDevice(c.device(), io)));
+      timed.add(c.through(new TimeoutBlockDevice(c.device(), io)));
     }
     ScoreBoard scores =
         heuristics.isEmpty()

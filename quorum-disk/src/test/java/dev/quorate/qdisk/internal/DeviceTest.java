@@ -63,10 +63,10 @@ class DeviceTest {
   @Test
   void timedDeviceGivesUpOnAStallAndRefusesNewOpsWhileStuck() throws Exception {
     FaultyBlockDevice faulty = new FaultyBlockDevice(new MemoryBlockDevice("s", 8192));
-    try (TimedBlockDevice timed = new TimedBlockDevice(faulty, Duration.ofMillis(50))) {
+    try (TimeoutBlockDevice timed = new TimeoutBlockDevice(faulty, Duration.ofMillis(50))) {
       CountDownLatch release = faulty.stallAll();
       assertThatThrownBy(() -> timed.read(0, ByteBuffer.allocate(4096)))
-          .isInstanceOf(TimedBlockDevice.IoTimeoutException.class)
+          .isInstanceOf(TimeoutBlockDevice.IoTimeoutException.class)
           .hasMessageContaining("within 50 ms");
       assertThatThrownBy(() -> timed.write(0, ByteBuffer.allocate(4096)))
           .hasMessageContaining("still outstanding");
@@ -102,18 +102,18 @@ class DeviceTest {
     Arrays.fill(ones, (byte) 1);
     disk.write(0, ByteBuffer.wrap(ones));
     FaultyBlockDevice faulty = new FaultyBlockDevice(disk);
-    try (TimedBlockDevice timed = new TimedBlockDevice(faulty, Duration.ofMillis(50))) {
+    try (TimeoutBlockDevice timed = new TimeoutBlockDevice(faulty, Duration.ofMillis(50))) {
       CountDownLatch release = faulty.stallAll();
       ByteBuffer abandoned = ByteBuffer.allocate(4096);
       assertThatThrownBy(() -> timed.read(0, abandoned))
-          .isInstanceOf(TimedBlockDevice.IoTimeoutException.class);
+          .isInstanceOf(TimeoutBlockDevice.IoTimeoutException.class);
       release.countDown();
 
       ByteBuffer next = ByteBuffer.allocate(4096);
       // Refused while the abandoned read is still outstanding; served once it ended.
       Awaitility.await()
           .atMost(Duration.ofSeconds(10))
-          .ignoreException(TimedBlockDevice.IoTimeoutException.class)
+          .ignoreException(TimeoutBlockDevice.IoTimeoutException.class)
           .untilAsserted(() -> timed.read(0, next.clear()));
 
       assertThat(next.array()).isEqualTo(ones);

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * it. No op touches its caller's buffer, because a stuck op may run long after its caller has given
  * up: a write copies first, a read lands in this device's own buffer and is copied out once done.
  */
-final class TimedBlockDevice implements BlockDevice {
+final class TimeoutBlockDevice implements BlockDevice {
   private final BlockDevice inner;
   private final long timeoutNanos;
   private final ExecutorService io;
@@ -30,7 +30,7 @@ final class TimedBlockDevice implements BlockDevice {
   private ByteBuffer landing;
 
   /** Wraps {@code inner}; every op waits at most {@code timeout}. */
-  public TimedBlockDevice(BlockDevice inner, Duration timeout) {
+  public TimeoutBlockDevice(BlockDevice inner, Duration timeout) {
     this.inner = inner;
     this.timeoutNanos = timeout.toNanos();
     this.io = Executors.newSingleThreadExecutor(DaemonThreads.named("qdisk-io-" + inner.name()));
