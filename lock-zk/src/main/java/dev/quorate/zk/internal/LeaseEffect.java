@@ -56,7 +56,10 @@ sealed interface LeaseEffect {
   /** Tell the blocking callback of new waiters, now or in a step of its own. */
   record NotifyWaiters(boolean later) implements LeaseEffect {}
 
-  /** Check, after a reconnect, that the held node still exists. */
+  /**
+   * Check, after a reconnect or a failed watch of the held node, that it still exists, and watch
+   * it.
+   */
   record CheckOwnNode() implements LeaseEffect {}
 
   /** Look at the pending conversion again. */

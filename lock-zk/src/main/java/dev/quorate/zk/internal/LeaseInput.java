@@ -22,7 +22,7 @@ sealed interface LeaseInput {
   record QueueRead(QueueSnapshot queue, ZkReads.Pipelined read, ZkNodes.Created node)
       implements LeaseInput {}
 
-  /** Listing the queue, or checking the grant, failed. */
+  /** Listing the queue, checking the grant, or watching a node failed. */
   record ReadFailed(QuorateException failure) implements LeaseInput {}
 
   /**
@@ -60,8 +60,11 @@ sealed interface LeaseInput {
   /** The connection is back, in session {@code session} (0 if none). */
   record Reconnected(long session) implements LeaseInput {}
 
-  /** Whether the held node exists, as read after a reconnect. */
+  /** Whether the held node exists, as read (and watched) after a reconnect or a failed watch. */
   record NodeChecked(boolean exists) implements LeaseInput {}
+
+  /** Checking the held node (and setting its watch) failed. */
+  record CheckFailed(QuorateException failure) implements LeaseInput {}
 
   /** The session is lost. */
   record SessionLost() implements LeaseInput {}

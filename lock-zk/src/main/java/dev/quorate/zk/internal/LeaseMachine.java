@@ -59,9 +59,7 @@ final class LeaseMachine {
     } else if (event instanceof LeaseInput.QueueRead r) {
       return queueRead(rules, s, r);
     } else if (event instanceof LeaseInput.ReadFailed f) {
-      boolean fatal = rules.tryOnce() || f.failure().code() != ErrorCode.CONNECTION_LOSS;
-      // Connection trouble: evaluated again once the client is back.
-      return phase == Phase.WAITING && fatal ? withdraw(s, f.failure()) : Step.stay(s);
+      return readFailed(rules, s, f.failure());
     } else if (event instanceof LeaseInput.Admitted a) {
       return admitted(s, a);
     } else if (event instanceof LeaseInput.Refused) {
@@ -92,15 +90,17 @@ final class LeaseMachine {
     } else if (event instanceof LeaseInput.Suspended) {
       return phase == Phase.GRANTED
           ? new Step(
-              s.phase(Phase.SUSPECT),
-              List.of(
-                  new LeaseEffect.Emit(
-                      LeaseState.GRANTED, LeaseState.SUSPECT, "connection to ZooKeeper suspended")))
+              s.phase(Phase.SUSPECT), List.of(suspected("connection to ZooKeeper suspended")))
           : Step.stay(s);
     } else if (event instanceof LeaseInput.Reconnected r) {
       return reconnected(s, r.session());
     } else if (event instanceof LeaseInput.NodeChecked c) {
       return nodeChecked(s, c.exists());
+    } else if (event instanceof LeaseInput.CheckFailed f) {
+      // Connection trouble: checked again once the client is back. Refused: it cannot be watched.
+      return phase.held() && f.failure().code() != ErrorCode.CONNECTION_LOSS
+          ? lose(s, "cannot watch lock node " + s.node().path() + ": " + f.failure().getMessage())
+          : Step.stay(s);
     } else if (event instanceof LeaseInput.SessionLost) {
       return lose(s, "ZooKeeper session lost");
     } else if (event instanceof LeaseInput.Withdraw w) {
@@ -234,6 +234,32 @@ final class LeaseMachine {
     return Step.stay(s);
   }
 
+  /**
+   * A read or a watch failed. A waiting request that may not wait, or whose read was refused (not
+   * cut off), is withdrawn. A holder's read is the watch of its own node: refused, a deletion would
+   * go unheard, so the lease may be lost and says so, then checks its node again, setting the watch
+   * ({@link LeaseEffect.CheckOwnNode}): {@link LeaseInput.NodeChecked} makes it GRANTED again, a
+   * check refused too LOST. Connection trouble is the connection listener's: it looks again once
+   * the client is back.
+   */
+  private static Step readFailed(Rules rules, LeaseStatus s, QuorateException failure) {
+    boolean cutOff = failure.code() == ErrorCode.CONNECTION_LOSS;
+    if (s.phase() == Phase.WAITING) {
+      return rules.tryOnce() || !cutOff ? withdraw(s, failure) : Step.stay(s);
+    }
+    if (s.phase() == Phase.GRANTED && !cutOff) {
+      String cause = "cannot watch lock node " + s.node().path() + ": " + failure.getMessage();
+      return new Step(
+          s.phase(Phase.SUSPECT), List.of(suspected(cause), new LeaseEffect.CheckOwnNode()));
+    }
+    return Step.stay(s);
+  }
+
+  private static LeaseEffect suspected(String cause) {
+    return new LeaseEffect.Emit(LeaseState.GRANTED, LeaseState.SUSPECT, cause);
+  }
+
+  /** The held node checked, and watched from then on if it exists. */
   private static Step nodeChecked(LeaseStatus s, boolean exists) {
     if (!s.phase().held()) {
       return Step.stay(s);
@@ -242,18 +268,14 @@ final class LeaseMachine {
       return lose(s, "lock node " + s.node().path() + " is gone");
     }
     List<LeaseEffect> rewatch =
-        List.of(
-            new LeaseEffect.WatchOwnNode(false),
-            new LeaseEffect.NotifyWaiters(false),
-            new LeaseEffect.EvaluateConversion());
+        List.of(new LeaseEffect.NotifyWaiters(false), new LeaseEffect.EvaluateConversion());
     if (s.phase() == Phase.GRANTED) {
       return new Step(s, rewatch);
     }
     LeaseEffect back =
         new LeaseEffect.Emit(
             LeaseState.SUSPECT, LeaseState.GRANTED, "reconnected within the session");
-    return new Step(
-        s.phase(Phase.GRANTED), List.of(back, rewatch.get(0), rewatch.get(1), rewatch.get(2)));
+    return new Step(s.phase(Phase.GRANTED), List.of(back, rewatch.get(0), rewatch.get(1)));
   }
 
   /** Withdraws a request that was not granted, telling its requester {@code failure} if given. */

@@ -80,7 +80,9 @@ record LeaseStatus(
       case SUSPECT ->
           new LeaseLostException(
               ErrorCode.LEASE_SUSPECT,
-              what + " is SUSPECT: connection to ZooKeeper suspended; stop using the resource");
+              what
+                  + " is SUSPECT: it may be lost (connection to ZooKeeper suspended, or its node"
+                  + " could not be watched); stop using the resource");
       case LOST -> new LeaseLostException(ErrorCode.LEASE_LOST, what + " is lost");
       default -> new LeaseLostException(ErrorCode.LEASE_RELEASED, what + " was released");
     };

@@ -317,9 +317,9 @@ final class LeaseSteps {
 
   private Optional<LeaseInput> checkOwnNode(LeaseStatus s) {
     try {
-      return Optional.of(new LeaseInput.NodeChecked(nodes.reads().exists(s.node().path())));
+      return Optional.of(new LeaseInput.NodeChecked(watch.checkOwnNode(s.node().path())));
     } catch (QuorateException e) {
-      return Optional.empty(); // still no connection; the next state change decides
+      return Optional.of(new LeaseInput.CheckFailed(e));
     }
   }
 

@@ -179,15 +179,27 @@ final class LeaseWatch {
     return nodes.watchQueue(container, blockerWatcher());
   }
 
-  /** Watches the held node at {@code path}; deleted by anyone but us means the lease is LOST. */
+  /**
+   * Watches the held node at {@code path}; deleted by anyone but us means the lease is LOST. If the
+   * watch could not be set, posts a failed read.
+   */
   void ownNode(String path) {
     try {
-      if (!nodes.watch(path, ownNodeWatcher())) {
+      if (!checkOwnNode(path)) {
         events.accept(new LeaseInput.NodeDeleted(path));
       }
     } catch (QuorateException e) {
-      log.debug("cannot watch {}; the connection listener will check it", path, e);
+      events.accept(new LeaseInput.ReadFailed(e)); // never only a log line
     }
+  }
+
+  /**
+   * Watches the held node at {@code path} and tells whether it exists.
+   *
+   * @throws QuorateException if the watch could not be set
+   */
+  boolean checkOwnNode(String path) {
+    return nodes.watch(path, ownNodeWatcher());
   }
 
   /** Like {@link #ownNode} without waiting for the answer: the grant need not wait for it. */

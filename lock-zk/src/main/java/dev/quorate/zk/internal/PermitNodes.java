@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.api.BackgroundCallback;
 import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -62,7 +61,12 @@ final class PermitNodes {
     return checkPermits()
         .thenCompose(
             checked ->
-                send(
+                // The container reaped in between: a NONODE answer makes it again, a few times.
+                BackgroundCalls.send(
+                    path,
+                    attempt < CREATE_ATTEMPTS
+                        ? KeeperException.Code.NONODE
+                        : KeeperException.Code.OK,
                     callback -> {
                       var create =
                           client
@@ -75,12 +79,8 @@ final class PermitNodes {
                     }))
         .thenCompose(
             reply -> {
-              KeeperException.Code code = code(reply);
-              if (code == KeeperException.Code.NONODE && attempt < CREATE_ATTEMPTS) {
-                return create(label, attempt + 1); // the container was reaped in between
-              }
-              if (code != KeeperException.Code.OK) {
-                return CompletableFuture.failedFuture(KeeperException.create(code, path));
+              if (BackgroundCalls.code(reply) == KeeperException.Code.NONODE) {
+                return create(label, attempt + 1);
               }
               Stat stat = reply.getStat();
               if (stat != null && stat.getCzxid() != 0) {
@@ -117,44 +117,44 @@ final class PermitNodes {
    * none. Read first: a create that finds the node costs a quorum write all the same.
    */
   private CompletableFuture<Void> checkPermits() {
-    return send(callback -> client.getData().inBackground(callback).forPath(path))
+    return BackgroundCalls.send(
+            path,
+            KeeperException.Code.NONODE,
+            callback -> client.getData().inBackground(callback).forPath(path))
         .thenCompose(
             read -> {
-              if (code(read) != KeeperException.Code.NONODE) {
+              if (BackgroundCalls.code(read) != KeeperException.Code.NONODE) {
                 return checked(read);
               }
               byte[] ours = ("permits=" + permits).getBytes(StandardCharsets.UTF_8);
-              return send(callback -> {
-                    var create =
-                        client
-                            .create()
-                            .creatingParentContainersIfNeeded()
-                            .withMode(CreateMode.CONTAINER);
-                    (acls == null ? create : create.withACL(acls, true))
-                        .inBackground(callback)
-                        .forPath(path, ours);
-                  })
+              return BackgroundCalls.send(
+                      path,
+                      KeeperException.Code.NODEEXISTS,
+                      callback -> {
+                        var create =
+                            client
+                                .create()
+                                .creatingParentContainersIfNeeded()
+                                .withMode(CreateMode.CONTAINER);
+                        (acls == null ? create : create.withACL(acls, true))
+                            .inBackground(callback)
+                            .forPath(path, ours);
+                      })
                   .thenCompose(
                       made -> {
-                        KeeperException.Code code = code(made);
-                        if (code == KeeperException.Code.OK) {
+                        if (BackgroundCalls.code(made) == KeeperException.Code.OK) {
                           return CompletableFuture.completedFuture(null);
                         }
-                        if (code != KeeperException.Code.NODEEXISTS) {
-                          return CompletableFuture.failedFuture(KeeperException.create(code, path));
-                        }
                         // Made by another member in between.
-                        return send(cb -> client.getData().inBackground(cb).forPath(path))
+                        return BackgroundCalls.send(
+                                path, cb -> client.getData().inBackground(cb).forPath(path))
                             .thenCompose(this::checked);
                       });
             });
   }
 
+  /** Checks the permits that the container's data, read OK, records. */
   private CompletableFuture<Void> checked(CuratorEvent read) {
-    KeeperException.Code code = code(read);
-    if (code != KeeperException.Code.OK) {
-      return CompletableFuture.failedFuture(KeeperException.create(code, path));
-    }
     String text = new String(read.getData(), StandardCharsets.UTF_8);
     if (!text.matches("permits=[0-9]{1,9}")) {
       return CompletableFuture.failedFuture(
@@ -171,69 +171,40 @@ final class PermitNodes {
 
   /** Lists the claims and leaves {@code watcher} on the list; empty if there is no container. */
   CompletableFuture<List<String>> list(Watcher watcher) {
-    return send(callback ->
-            client.getChildren().usingWatcher(watcher).inBackground(callback).forPath(path))
-        .thenCompose(
-            reply -> {
-              KeeperException.Code code = code(reply);
-              if (code == KeeperException.Code.OK) {
-                return CompletableFuture.completedFuture(reply.getChildren());
-              }
-              if (code == KeeperException.Code.NONODE) {
-                return CompletableFuture.completedFuture(List.of());
-              }
-              return CompletableFuture.failedFuture(KeeperException.create(code, path));
-            });
+    return BackgroundCalls.send(
+            path,
+            KeeperException.Code.NONODE,
+            callback ->
+                client.getChildren().usingWatcher(watcher).inBackground(callback).forPath(path))
+        .thenApply(
+            reply ->
+                BackgroundCalls.code(reply) == KeeperException.Code.OK
+                    ? reply.getChildren()
+                    : List.<String>of());
   }
 
   /**
    * Reads the Stat of {@code node}, leaving {@code watcher} on it if not null; null if it is gone.
    */
   CompletableFuture<Stat> stat(String node, Watcher watcher) {
-    return send(callback ->
-            (watcher == null ? client.checkExists() : client.checkExists().usingWatcher(watcher))
-                .inBackground(callback)
-                .forPath(node))
-        .thenCompose(
-            reply -> {
-              KeeperException.Code code = code(reply);
-              if (code == KeeperException.Code.OK || code == KeeperException.Code.NONODE) {
-                return CompletableFuture.completedFuture(reply.getStat());
-              }
-              return CompletableFuture.failedFuture(KeeperException.create(code, node));
-            });
+    return BackgroundCalls.send(
+            node,
+            KeeperException.Code.NONODE,
+            callback ->
+                (watcher == null
+                        ? client.checkExists()
+                        : client.checkExists().usingWatcher(watcher))
+                    .inBackground(callback)
+                    .forPath(node))
+        .thenApply(CuratorEvent::getStat);
   }
 
   /** Writes an elected candidate's announcement, if {@code node} is still at {@code version}. */
   CompletableFuture<Void> announce(String node, int version, byte[] data) {
-    return send(callback ->
-            client.setData().withVersion(version).inBackground(callback).forPath(node, data))
-        .thenCompose(
-            reply -> {
-              KeeperException.Code code = code(reply);
-              return code == KeeperException.Code.OK
-                  ? CompletableFuture.completedFuture(null)
-                  : CompletableFuture.failedFuture(KeeperException.create(code, node));
-            });
-  }
-
-  /** A call that hands its callback to Curator's {@code inBackground}. */
-  @FunctionalInterface
-  private interface Call {
-    void send(BackgroundCallback callback) throws Exception;
-  }
-
-  private static CompletableFuture<CuratorEvent> send(Call call) {
-    CompletableFuture<CuratorEvent> reply = new CompletableFuture<>();
-    try {
-      call.send((client, event) -> reply.complete(event));
-    } catch (Exception e) {
-      reply.completeExceptionally(e);
-    }
-    return reply;
-  }
-
-  private static KeeperException.Code code(CuratorEvent event) {
-    return KeeperException.Code.get(event.getResultCode());
+    return BackgroundCalls.send(
+            node,
+            callback ->
+                client.setData().withVersion(version).inBackground(callback).forPath(node, data))
+        .thenApply(reply -> null);
   }
 }

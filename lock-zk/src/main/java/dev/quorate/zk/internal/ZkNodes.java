@@ -5,6 +5,7 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -128,7 +129,7 @@ final class ZkNodes {
     try {
       seenContainers.createIfUnseen(client, container, session.acls());
       lockNodeCreate(new Stat())
-          .inBackground((c, event) -> reply.complete(event))
+          .inBackground(BackgroundCalls.completing(reply, container, KeeperException.Code.OK))
           .forPath(container + "/" + prefix, session.owner());
       read = reads.queueAndValueInBackground(container, queueWatch);
     } catch (Exception e) {
@@ -161,11 +162,11 @@ final class ZkNodes {
       throw failure(
           "create a lock node under " + container, new KeeperException.OperationTimeoutException());
     }
-    CuratorEvent event = reply.join();
-    if (event.getResultCode() != KeeperException.Code.OK.intValue()) {
-      throw failure(
-          "create a lock node under " + container,
-          KeeperException.create(KeeperException.Code.get(event.getResultCode()), container));
+    CuratorEvent event;
+    try {
+      event = reply.join();
+    } catch (CompletionException e) {
+      throw failure("create a lock node under " + container, (Exception) e.getCause());
     }
     String path = event.getName();
     seenContainers.seen(container);
@@ -180,12 +181,7 @@ final class ZkNodes {
 
   /** Curator may still finish a create nobody waits for: its node must not block others. */
   private void deleteWhenCreated(CompletableFuture<CuratorEvent> reply) {
-    reply.thenAccept(
-        late -> {
-          if (late.getResultCode() == KeeperException.Code.OK.intValue()) {
-            deleteInBackground(late.getName());
-          }
-        });
+    reply.thenAccept(late -> deleteInBackground(late.getName()));
   }
 
   /**
@@ -274,36 +270,35 @@ final class ZkNodes {
       return deleteInBackground(path).thenApply(done -> Release.DELETED);
     }
     CompletableFuture<Release> answered = new CompletableFuture<>();
-    try {
-      client
-          .transaction()
-          .inBackground(
-              (c, event) -> {
-                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
-                  answered.complete(Release.VALUE_WRITTEN);
-                  return;
-                }
-                log.warn(
-                    "value block of {} not written ({}); releasing {} without it",
-                    container,
-                    KeeperException.Code.get(event.getResultCode()),
-                    path);
-                deleteInBackground(path)
-                    .thenRun(() -> answered.complete(Release.VALUE_NOT_WRITTEN));
-              })
-          .forOperations(
-              client
-                  .transactionOp()
-                  .setData()
-                  .withVersion(version)
-                  .forPath(container, value.toBytes()),
-              // Our node's data changes first: a request that waits on it must list again.
-              client.transactionOp().setData().forPath(path, session.owner()),
-              client.transactionOp().delete().forPath(path));
-    } catch (Exception e) {
-      log.warn("value block of {} not written; releasing {} without it", container, path, e);
-      deleteInBackground(path).thenRun(() -> answered.complete(Release.VALUE_NOT_WRITTEN));
-    }
+    BackgroundCalls.send(
+            container,
+            callback ->
+                client
+                    .transaction()
+                    .inBackground(callback)
+                    .forOperations(
+                        client
+                            .transactionOp()
+                            .setData()
+                            .withVersion(version)
+                            .forPath(container, value.toBytes()),
+                        // Our node's data changes first: a request that waits on it must list
+                        // again.
+                        client.transactionOp().setData().forPath(path, session.owner()),
+                        client.transactionOp().delete().forPath(path)))
+        .whenComplete(
+            (written, failed) -> {
+              if (failed == null) {
+                answered.complete(Release.VALUE_WRITTEN);
+                return;
+              }
+              log.warn(
+                  "value block of {} not written ({}); releasing {} without it",
+                  container,
+                  failed instanceof KeeperException keeper ? keeper.code() : failed,
+                  path);
+              deleteInBackground(path).thenRun(() -> answered.complete(Release.VALUE_NOT_WRITTEN));
+            });
     return answered;
   }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.CuratorEvent;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.data.Stat;
@@ -116,29 +117,23 @@ final class ZkReads {
    */
   void watchInBackground(
       String path, Watcher watcher, BiConsumer<Stat, QuorateException> answered) {
-    try {
-      client
-          .checkExists()
-          .usingWatcher(watcher)
-          .inBackground(
-              (c, event) -> {
-                int code = event.getResultCode();
-                if (code == KeeperException.Code.OK.intValue()) {
-                  answered.accept(event.getStat(), null);
-                } else if (code == KeeperException.Code.NONODE.intValue()) {
-                  answered.accept(null, null);
-                } else {
-                  answered.accept(
-                      null,
-                      ZkNodes.failure(
-                          "watch " + path,
-                          KeeperException.create(KeeperException.Code.get(code), path)));
-                }
-              })
-          .forPath(path);
-    } catch (Exception e) {
-      answered.accept(null, ZkNodes.failure("watch " + path, e));
-    }
+    CompletableFuture<CuratorEvent> answer = new CompletableFuture<>();
+    // Attached before the call is sent: it runs on the event thread, before the watch's events.
+    answer.whenComplete(
+        (event, failed) -> {
+          if (failed != null) {
+            answered.accept(null, ZkNodes.failure("watch " + path, (Exception) failed));
+          } else {
+            boolean found = BackgroundCalls.code(event) == KeeperException.Code.OK;
+            answered.accept(found ? event.getStat() : null, null);
+          }
+        });
+    BackgroundCalls.send(
+        answer,
+        path,
+        KeeperException.Code.NONODE,
+        callback ->
+            client.checkExists().usingWatcher(watcher).inBackground(callback).forPath(path));
   }
 
   boolean exists(String path) {
@@ -194,38 +189,38 @@ final class ZkReads {
     CompletableFuture<List<String>> children = new CompletableFuture<>();
     ValuedContainers valued = session.valuedContainers();
     boolean readValue = valued.contains(container);
+    CompletableFuture<CuratorEvent> listed = new CompletableFuture<>();
+    // Attached before the listing is sent: the value read goes out as soon as it is answered.
+    listed.whenComplete(
+        (event, failed) -> {
+          if (failed != null) {
+            children.completeExceptionally(failed);
+            if (!readValue) {
+              value.completeExceptionally(failed);
+            }
+          } else if (BackgroundCalls.code(event) == KeeperException.Code.OK) {
+            children.complete(event.getChildren());
+            if (!readValue) {
+              Stat stat = event.getStat();
+              if (stat != null && stat.getDataLength() == 0) {
+                value.complete(
+                    new Value(ValueBlock.empty(), stat.getVersion(), stat.getCversion()));
+              } else {
+                valued.add(container);
+                readValue(container, value);
+              }
+            }
+          } else {
+            children.complete(List.of());
+            if (!readValue) {
+              value.completeExceptionally(
+                  KeeperException.create(KeeperException.Code.NONODE, container));
+            }
+          }
+        });
     var listing = client.getChildren();
     (queueWatch == null ? listing : listing.usingWatcher(queueWatch))
-        .inBackground(
-            (c, event) -> {
-              int code = event.getResultCode();
-              if (code == KeeperException.Code.OK.intValue()) {
-                children.complete(event.getChildren());
-                if (!readValue) {
-                  Stat stat = event.getStat();
-                  if (stat != null && stat.getDataLength() == 0) {
-                    value.complete(
-                        new Value(ValueBlock.empty(), stat.getVersion(), stat.getCversion()));
-                  } else {
-                    valued.add(container);
-                    readValue(container, value);
-                  }
-                }
-              } else if (code == KeeperException.Code.NONODE.intValue()) {
-                children.complete(List.of());
-                if (!readValue) {
-                  value.completeExceptionally(
-                      KeeperException.create(KeeperException.Code.NONODE, container));
-                }
-              } else {
-                KeeperException failure =
-                    KeeperException.create(KeeperException.Code.get(code), container);
-                children.completeExceptionally(failure);
-                if (!readValue) {
-                  value.completeExceptionally(failure);
-                }
-              }
-            })
+        .inBackground(BackgroundCalls.completing(listed, container, KeeperException.Code.NONODE))
         .forPath(container);
     if (readValue) {
       readValue(container, value);
@@ -234,27 +229,20 @@ final class ZkReads {
   }
 
   private void readValue(String container, CompletableFuture<Value> value) {
-    try {
-      client
-          .getData()
-          .inBackground(
-              (c, event) -> {
-                if (event.getResultCode() == KeeperException.Code.OK.intValue()) {
-                  Value read = value(container, event.getData(), event.getStat());
-                  if (read.block().isEmpty()) {
-                    session.valuedContainers().remove(container);
-                  }
-                  value.complete(read);
-                } else {
-                  value.completeExceptionally(
-                      KeeperException.create(
-                          KeeperException.Code.get(event.getResultCode()), container));
-                }
-              })
-          .forPath(container);
-    } catch (Exception e) {
-      value.completeExceptionally(e);
-    }
+    BackgroundCalls.send(
+            container, callback -> client.getData().inBackground(callback).forPath(container))
+        .whenComplete(
+            (event, failed) -> {
+              if (failed != null) {
+                value.completeExceptionally(failed);
+                return;
+              }
+              Value read = value(container, event.getData(), event.getStat());
+              if (read.block().isEmpty()) {
+                session.valuedContainers().remove(container);
+              }
+              value.complete(read);
+            });
   }
 
   /** Waits for the value block read pipelined behind a listing. */

@@ -235,6 +235,55 @@ class LeaseMachineTest {
     assertThat(failed.effects().get(0)).isEqualTo(new LeaseEffect.FailRequest(refused));
   }
 
+  @Test
+  void aHolderWhoseNodeCannotBeWatchedIsSuspectUntilACheckWatchesItAndLostIfThatIsRefusedToo() {
+    QuorateException refused = new QuorateException(ErrorCode.REFUSED, "NOAUTH");
+    Step suspect = next(WAITS, granted(), new LeaseInput.ReadFailed(refused));
+    assertThat(suspect.state().phase()).isEqualTo(Phase.SUSPECT);
+    assertThat(suspect.effects())
+        .containsExactly(
+            new LeaseEffect.Emit(
+                LeaseState.GRANTED,
+                LeaseState.SUSPECT,
+                "cannot watch lock node " + MINE.path() + ": NOAUTH"),
+            new LeaseEffect.CheckOwnNode());
+
+    // The check sets the watch: its node there and watched, the holder may use it again.
+    Step watched = next(WAITS, suspect.state(), new LeaseInput.NodeChecked(true));
+    assertThat(watched.state().phase()).isEqualTo(Phase.GRANTED);
+    assertThat(watched.effects())
+        .doesNotContain(new LeaseEffect.WatchOwnNode(false), new LeaseEffect.CheckOwnNode());
+    // Its node gone meanwhile: the deletion it could not hear is reported.
+    Step gone = next(WAITS, suspect.state(), new LeaseInput.NodeChecked(false));
+    assertThat(gone.state().phase()).isEqualTo(Phase.LOST);
+    // The check refused too: the holder cannot know of a deletion; it gives the lease up.
+    Step lost = next(WAITS, suspect.state(), new LeaseInput.CheckFailed(refused));
+    assertThat(lost.state().phase()).isEqualTo(Phase.LOST);
+    assertThat(lost.effects())
+        .contains(
+            new LeaseEffect.Emit(
+                LeaseState.SUSPECT,
+                LeaseState.LOST,
+                "cannot watch lock node " + MINE.path() + ": NOAUTH"),
+            new LeaseEffect.EndHeld(LeaseEffect.End.LOST, MINE));
+    // A failed watch heard while SUSPECT already changes nothing: a check is under way, or the
+    // reconnection makes one.
+    assertThat(next(WAITS, suspect.state(), new LeaseInput.ReadFailed(refused)).effects())
+        .isEmpty();
+  }
+
+  @Test
+  void aHolderCutOffWhileWatchingOrCheckingItsNodeWaitsForTheConnectionListener() {
+    QuorateException loss = new QuorateException(ErrorCode.CONNECTION_LOSS, "no connection");
+    Step failed = next(WAITS, granted(), new LeaseInput.ReadFailed(loss));
+    assertThat(failed.state()).isEqualTo(granted());
+    assertThat(failed.effects()).isEmpty();
+    LeaseStatus suspect = next(WAITS, granted(), new LeaseInput.Suspended()).state();
+    Step unchecked = next(WAITS, suspect, new LeaseInput.CheckFailed(loss));
+    assertThat(unchecked.state()).isEqualTo(suspect);
+    assertThat(unchecked.effects()).isEmpty();
+  }
+
   private static final LeaseMachine.Rules GATED = new LeaseMachine.Rules("r", false, true);
 
   /** Whether the wait decided by listing {@code nodes} (MINE among them) ends with its blocker. */

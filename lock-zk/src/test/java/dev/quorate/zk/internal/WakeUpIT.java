@@ -20,7 +20,6 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
 import org.apache.curator.test.TestingServer;
-import org.apache.zookeeper.client.FourLetterWordMain;
 import org.apache.zookeeper.data.Stat;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,19 +107,8 @@ class WakeUpIT {
         .until(() -> watchers(path) >= sessions);
   }
 
-  /** How many sessions watch {@code path}: {@code wchp} lists each path, then its sessions. */
   private int watchers(String path) throws Exception {
-    String[] lines =
-        FourLetterWordMain.send4LetterWord("localhost", server.getPort(), "wchp").split("\n");
-    int count = 0;
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].equals(path)) {
-        for (int j = i + 1; j < lines.length && lines[j].startsWith("\t"); j++) {
-          count++;
-        }
-      }
-    }
-    return count;
+    return ServerWatches.watchers(server, path);
   }
 
   /** The path of the conversion node of the lease at {@code resource}. */
