@@ -82,6 +82,10 @@ class FirstAcquisitionIT {
   void aContainerReapedAfterItWasSeenIsMadeAgain() throws Exception {
     try (ZkLockManager manager = member()) {
       manager.lock("vm-2").acquire(LockMode.EX).release();
+      // release() returns once its delete is sent: the container is empty once that delete is in.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> observer.getChildren().forPath("/quorate/locks/vm-2").isEmpty());
       // What the server's container reaper does to an empty container.
       observer.delete().forPath("/quorate/locks/vm-2");
       Lease lease = manager.lock("vm-2").acquire(LockMode.EX);
