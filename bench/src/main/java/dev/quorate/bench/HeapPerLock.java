@@ -2,6 +2,8 @@ package dev.quorate.bench;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 
@@ -24,6 +27,9 @@ import org.apache.zookeeper.CreateMode;
  */
 final class HeapPerLock {
   static final String TITLE = "heap per lease and per waiting request";
+
+  /** The system property naming a directory for class histograms of each phase. */
+  static final String HISTOGRAMS = "quorate.bench.histograms";
 
   /** Containers are made ahead, so the measured part is the locks, not the parents. */
   private static final int OUTSTANDING = 500;
@@ -58,10 +64,12 @@ final class HeapPerLock {
         BulkMember waiter =
             library.newMember(cluster, cluster.follower(), Duration.ofSeconds(10))) {
       long heapBefore = usedHeap();
+      histogram(library.name(), n, "before");
       for (String name : names) {
         holder.hold(name);
       }
       long heapHeld = usedHeap();
+      histogram(library.name(), n, "held");
       int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
       for (int from = 0; from < n; from += BATCH) {
         List<String> batch = names.subList(from, Math.min(n, from + BATCH));
@@ -83,6 +91,7 @@ final class HeapPerLock {
         }
       }
       long heapWaiting = usedHeap();
+      histogram(library.name(), n, "waiting");
       int threadsWaiting = ManagementFactory.getThreadMXBean().getThreadCount();
       // Threads that only carried a request while it was being queued end when idle.
       TimeUnit.NANOSECONDS.sleep(IDLE_THREADS_END.toNanos()); // a measurement window
@@ -110,6 +119,7 @@ final class HeapPerLock {
       }
       createContainers(client, containers);
       long heapBefore = usedHeap();
+      histogram("raw", n, "before");
       Semaphore outstanding = new Semaphore(OUTSTANDING);
       for (String container : containers) {
         outstanding.acquire();
@@ -121,6 +131,7 @@ final class HeapPerLock {
       }
       outstanding.acquire(OUTSTANDING);
       long heapHeld = usedHeap();
+      histogram("raw", n, "held");
       Map<String, Double> figures = new LinkedHashMap<>();
       figures.put("KB per held lease", (heapHeld - heapBefore) / 1024.0 / n);
       return new ScalePoint(
@@ -193,6 +204,28 @@ final class HeapPerLock {
     if (!outstanding.tryAcquire(OUTSTANDING, 60, TimeUnit.SECONDS)) {
       throw new IllegalStateException("containers not made within 60 s");
     }
+  }
+
+  /**
+   * Writes the class histogram of the live heap (as {@code jcmd <pid> GC.class_histogram} prints
+   * it) to {@code <dir>/<library>-<n>-<phase>.txt} if the system property {@value #HISTOGRAMS}
+   * names a directory: the difference of two phases tells which objects the locks cost.
+   */
+  private static void histogram(String library, int n, String phase) throws Exception {
+    String dir = System.getProperty(HISTOGRAMS);
+    if (dir == null) {
+      return;
+    }
+    Object text =
+        ManagementFactory.getPlatformMBeanServer()
+            .invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                "gcClassHistogram",
+                new Object[] {new String[0]},
+                new String[] {String[].class.getName()});
+    String file = library.replaceAll("[^A-Za-z0-9]+", "_") + "-" + n + "-" + phase + ".txt";
+    Files.createDirectories(Path.of(dir));
+    Files.writeString(Path.of(dir, file), text.toString());
   }
 
   /** The heap in use after full collections (until it stops shrinking, at most five). */
