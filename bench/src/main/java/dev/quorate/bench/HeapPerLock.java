@@ -63,12 +63,12 @@ final class HeapPerLock {
             library.newMember(cluster, cluster.follower(), Duration.ofSeconds(10));
         BulkMember waiter =
             library.newMember(cluster, cluster.follower(), Duration.ofSeconds(10))) {
-      long heapBefore = usedHeap();
+      long heapBefore = usedHeap(cluster);
       histogram(library.name(), n, "before");
       for (String name : names) {
         holder.hold(name);
       }
-      long heapHeld = usedHeap();
+      long heapHeld = usedHeap(cluster);
       histogram(library.name(), n, "held");
       int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
       for (int from = 0; from < n; from += BATCH) {
@@ -90,7 +90,7 @@ final class HeapPerLock {
               e.getMessage() + " (batch from " + from + ": " + failures(requests) + ")", e);
         }
       }
-      long heapWaiting = usedHeap();
+      long heapWaiting = usedHeap(cluster);
       histogram(library.name(), n, "waiting");
       int threadsWaiting = ManagementFactory.getThreadMXBean().getThreadCount();
       // Threads that only carried a request while it was being queued end when idle.
@@ -118,7 +118,7 @@ final class HeapPerLock {
         containers.add("/bench/heap-raw-" + run + "-" + n + "/" + i);
       }
       createContainers(client, containers);
-      long heapBefore = usedHeap();
+      long heapBefore = usedHeap(cluster);
       histogram("raw", n, "before");
       Semaphore outstanding = new Semaphore(OUTSTANDING);
       for (String container : containers) {
@@ -130,7 +130,7 @@ final class HeapPerLock {
             .forPath(container + "/n-", payload);
       }
       outstanding.acquire(OUTSTANDING);
-      long heapHeld = usedHeap();
+      long heapHeld = usedHeap(cluster);
       histogram("raw", n, "held");
       Map<String, Double> figures = new LinkedHashMap<>();
       figures.put("KB per held lease", (heapHeld - heapBefore) / 1024.0 / n);
@@ -226,6 +226,12 @@ final class HeapPerLock {
     String file = library.replaceAll("[^A-Za-z0-9]+", "_") + "-" + n + "-" + phase + ".txt";
     Files.createDirectories(Path.of(dir));
     Files.writeString(Path.of(dir, file), text.toString());
+  }
+
+  /** {@link #usedHeap()} once the three servers hold every node made so far. */
+  private static long usedHeap(BenchCluster cluster) throws InterruptedException {
+    cluster.awaitInStep(Duration.ofSeconds(60));
+    return usedHeap();
   }
 
   /** The heap in use after full collections (until it stops shrinking, at most five). */
