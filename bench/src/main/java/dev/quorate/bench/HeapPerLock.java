@@ -28,6 +28,9 @@ import org.apache.zookeeper.CreateMode;
 final class HeapPerLock {
   static final String TITLE = "heap per lease and per waiting request";
 
+  /** Threads that may outlive a measurement by a while (pool threads, not one per request). */
+  private static final int LINGERING = 50;
+
   /** The system property naming a directory for class histograms of each phase. */
   static final String HISTOGRAMS = "quorate.bench.histograms";
 
@@ -59,6 +62,7 @@ final class HeapPerLock {
       }
       createContainers(setup, names.stream().map(library::container).toList());
     }
+    int threadsAtStart = ManagementFactory.getThreadMXBean().getThreadCount();
     ScalePoint point;
     try (BulkMember holder =
             library.newMember(cluster, cluster.follower(), Duration.ofSeconds(10));
@@ -106,6 +110,12 @@ final class HeapPerLock {
       point = new ScalePoint(TITLE, library.name(), n, Double.NaN, Double.NaN, figures);
     }
     deleteContainers(cluster, names.stream().map(library::container).toList());
+    // Curator's waiters are threads that end after its members closed: thousands of threads'
+    // objects freed in the next measurement's window unless they are gone before it starts.
+    Waits.until(
+        () -> ManagementFactory.getThreadMXBean().getThreadCount() <= threadsAtStart + LINGERING,
+        Duration.ofSeconds(60),
+        "the waiters' threads ended");
     return point;
   }
 
