@@ -234,9 +234,6 @@ final class LeaseSteps {
         log.debug("value block of {} not read with the queue; waking up by a listing", container);
       }
     }
-    if (w.read() != null && w.read().watchesQueue()) {
-      watch.dropQueueSinceCreate(); // the create's listing: it waits, so nothing relies on it
-    }
     // Either answer is posted (a failed watch as ReadFailed): no thread waits for it.
     if (value != null) {
       watch.waitToBeWoken(w.nearest(), s.node(), value);

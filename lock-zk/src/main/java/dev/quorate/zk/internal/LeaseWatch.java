@@ -179,19 +179,6 @@ final class LeaseWatch {
         });
   }
 
-  /**
-   * Drops the watch that the create's listing left on the queue, once that listing showed the
-   * request waits: a waiting lease does not act on it, and a later grant watches the lease's node
-   * itself (a wake-up armed it, a listing grant without that watch sets it). On the client only:
-   * the client's share of a watch per waiting request.
-   */
-  void dropQueueSinceCreate() {
-    if (queueSinceCreate != null) {
-      nodes.unwatchQueueInBackground(container, queueSinceCreate);
-      queueSinceCreate = null;
-    }
-  }
-
   /** Reads the queue and watches it for any change, for a pending conversion. */
   QueueSnapshot queueForConversion() {
     return nodes.watchQueue(container, blockerWatcher());

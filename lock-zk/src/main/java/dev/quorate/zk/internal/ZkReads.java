@@ -141,27 +141,6 @@ final class ZkReads {
     }
   }
 
-  /**
-   * Drops {@code watcher}'s watch of {@code container}'s children from this client's watch table
-   * without waiting. ZooKeeper removes one watcher only on the client ({@code checkWatches}); the
-   * server's watch, which this session's other watchers of that queue may share, fires as before
-   * and is then dropped by the client. A watch gone already (it fired) is no error.
-   */
-  void unwatchQueueInBackground(String container, Watcher watcher) {
-    try {
-      client
-          .watchers()
-          .remove(watcher)
-          .ofType(Watcher.WatcherType.Children)
-          .locally()
-          .quietly()
-          .inBackground()
-          .forPath(container);
-    } catch (Exception e) {
-      log.debug("cannot drop a queue watch of {}; it goes when it fires", container, e);
-    }
-  }
-
   boolean exists(String path) {
     try {
       return client.checkExists().forPath(path) != null;
