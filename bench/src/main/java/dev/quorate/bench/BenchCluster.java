@@ -18,6 +18,7 @@ import org.apache.zookeeper.client.FourLetterWordMain;
  */
 final class BenchCluster implements AutoCloseable {
   private static final Pattern RECEIVED = Pattern.compile("Received: (\\d+)");
+  private static final Pattern ZXID = Pattern.compile("Zxid: (0x[0-9a-fA-F]+)");
 
   private final TestingCluster cluster = new TestingCluster(specs());
 
@@ -100,6 +101,33 @@ final class BenchCluster implements AutoCloseable {
       throw new IllegalStateException("no " + line + " in srvr of " + follower + ": " + srvr);
     }
     return Long.parseLong(found.group(1));
+  }
+
+  /**
+   * Waits until the three servers have applied the same last transaction (the {@code Zxid} of
+   * {@code srvr}): a write is acknowledged once a quorum logged it, and a server behind would keep
+   * part of the nodes out of a heap measured now (and in the next one).
+   */
+  void awaitInStep(Duration bound) throws InterruptedException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    java.util.Set<String> zxids = java.util.Set.of();
+    while (System.nanoTime() - deadline < 0) {
+      zxids = new java.util.HashSet<>();
+      for (InstanceSpec spec : cluster.getInstances()) {
+        try {
+          Matcher found =
+              ZXID.matcher(FourLetterWordMain.send4LetterWord("localhost", spec.getPort(), "srvr"));
+          zxids.add(found.find() ? found.group(1) : "none from " + spec.getPort());
+        } catch (Exception e) {
+          zxids.add("no answer from " + spec.getPort());
+        }
+      }
+      if (zxids.size() == 1) {
+        return;
+      }
+      TimeUnit.MILLISECONDS.sleep(50); // polling the servers' state, not a synchronisation
+    }
+    throw new IllegalStateException("servers not in step within " + bound + ": " + zxids);
   }
 
   /** The same client settings for both libraries (Quorate's builder defaults). */

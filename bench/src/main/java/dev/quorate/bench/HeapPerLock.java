@@ -2,6 +2,8 @@ package dev.quorate.bench;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 
@@ -24,6 +27,12 @@ import org.apache.zookeeper.CreateMode;
  */
 final class HeapPerLock {
   static final String TITLE = "heap per lease and per waiting request";
+
+  /** Threads that may outlive a measurement by a while (pool threads, not one per request). */
+  private static final int LINGERING = 50;
+
+  /** The system property naming a directory for class histograms of each phase. */
+  static final String HISTOGRAMS = "quorate.bench.histograms";
 
   /** Containers are made ahead, so the measured part is the locks, not the parents. */
   private static final int OUTSTANDING = 500;
@@ -53,15 +62,19 @@ final class HeapPerLock {
       }
       createContainers(setup, names.stream().map(library::container).toList());
     }
+    int threadsAtStart = ManagementFactory.getThreadMXBean().getThreadCount();
+    ScalePoint point;
     try (BulkMember holder =
             library.newMember(cluster, cluster.follower(), Duration.ofSeconds(10));
         BulkMember waiter =
             library.newMember(cluster, cluster.follower(), Duration.ofSeconds(10))) {
-      long heapBefore = usedHeap();
+      long heapBefore = usedHeap(cluster);
+      histogram(library.name(), n, "before");
       for (String name : names) {
         holder.hold(name);
       }
-      long heapHeld = usedHeap();
+      long heapHeld = usedHeap(cluster);
+      histogram(library.name(), n, "held");
       int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
       for (int from = 0; from < n; from += BATCH) {
         List<String> batch = names.subList(from, Math.min(n, from + BATCH));
@@ -82,7 +95,8 @@ final class HeapPerLock {
               e.getMessage() + " (batch from " + from + ": " + failures(requests) + ")", e);
         }
       }
-      long heapWaiting = usedHeap();
+      long heapWaiting = usedHeap(cluster);
+      histogram(library.name(), n, "waiting");
       int threadsWaiting = ManagementFactory.getThreadMXBean().getThreadCount();
       // Threads that only carried a request while it was being queued end when idle.
       TimeUnit.NANOSECONDS.sleep(IDLE_THREADS_END.toNanos()); // a measurement window
@@ -93,23 +107,33 @@ final class HeapPerLock {
       figures.put("threads per waiting request", (threadsWaiting - threadsBefore) / (double) n);
       figures.put(
           "threads per waiting request 11 s later", (threadsLater - threadsBefore) / (double) n);
-      return new ScalePoint(TITLE, library.name(), n, Double.NaN, Double.NaN, figures);
+      point = new ScalePoint(TITLE, library.name(), n, Double.NaN, Double.NaN, figures);
     }
+    deleteContainers(cluster, names.stream().map(library::container).toList());
+    // Curator's waiters are threads that end after its members closed: thousands of threads'
+    // objects freed in the next measurement's window unless they are gone before it starts.
+    Waits.until(
+        () -> ManagementFactory.getThreadMXBean().getThreadCount() <= threadsAtStart + LINGERING,
+        Duration.ofSeconds(60),
+        "the waiters' threads ended");
+    return point;
   }
 
   /** N bare ephemeral nodes with a payload as long as Quorate's owner id: the servers' share. */
   static ScalePoint raw(BenchCluster cluster, int n, String run) throws Exception {
     byte[] payload =
         "host.example/12345/0f0e0d0c-0b0a-0908-0706-050403020100".getBytes(StandardCharsets.UTF_8);
+    List<String> containers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      containers.add("/bench/heap-raw-" + run + "-" + n + "/" + i);
+    }
+    ScalePoint point;
     try (CuratorFramework client = cluster.newClient()) {
       client.start();
       client.blockUntilConnected();
-      List<String> containers = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        containers.add("/bench/heap-raw-" + run + "-" + n + "/" + i);
-      }
       createContainers(client, containers);
-      long heapBefore = usedHeap();
+      long heapBefore = usedHeap(cluster);
+      histogram("raw", n, "before");
       Semaphore outstanding = new Semaphore(OUTSTANDING);
       for (String container : containers) {
         outstanding.acquire();
@@ -120,11 +144,37 @@ final class HeapPerLock {
             .forPath(container + "/n-", payload);
       }
       outstanding.acquire(OUTSTANDING);
-      long heapHeld = usedHeap();
+      long heapHeld = usedHeap(cluster);
+      histogram("raw", n, "held");
       Map<String, Double> figures = new LinkedHashMap<>();
       figures.put("KB per held lease", (heapHeld - heapBefore) / 1024.0 / n);
-      return new ScalePoint(
-          TITLE, "raw ephemeral node (servers' share)", n, Double.NaN, Double.NaN, figures);
+      point =
+          new ScalePoint(
+              TITLE, "raw ephemeral node (servers' share)", n, Double.NaN, Double.NaN, figures);
+    }
+    deleteContainers(cluster, containers);
+    return point;
+  }
+
+  /**
+   * Deletes the containers a measurement made, once its clients closed (their nodes went with their
+   * sessions). Left empty, the servers would reap them on their own schedule, during the next
+   * measurement: thousands of nodes freed in its window (a held lease of Curator's measured 0.91 KB
+   * at N = 3,000, below a bare node's share, in a run that left them). One that cannot be deleted
+   * (not empty) is left to the reaper.
+   */
+  private static void deleteContainers(BenchCluster cluster, List<String> paths) throws Exception {
+    try (CuratorFramework client = cluster.newClient()) {
+      client.start();
+      client.blockUntilConnected();
+      Semaphore outstanding = new Semaphore(OUTSTANDING);
+      for (String path : paths) {
+        outstanding.acquire();
+        client.delete().inBackground((c, event) -> outstanding.release()).forPath(path);
+      }
+      if (!outstanding.tryAcquire(OUTSTANDING, 60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("containers not deleted within 60 s");
+      }
     }
   }
 
@@ -193,6 +243,34 @@ final class HeapPerLock {
     if (!outstanding.tryAcquire(OUTSTANDING, 60, TimeUnit.SECONDS)) {
       throw new IllegalStateException("containers not made within 60 s");
     }
+  }
+
+  /**
+   * Writes the class histogram of the live heap (as {@code jcmd <pid> GC.class_histogram} prints
+   * it) to {@code <dir>/<library>-<n>-<phase>.txt} if the system property {@value #HISTOGRAMS}
+   * names a directory: the difference of two phases tells which objects the locks cost.
+   */
+  private static void histogram(String library, int n, String phase) throws Exception {
+    String dir = System.getProperty(HISTOGRAMS);
+    if (dir == null) {
+      return;
+    }
+    Object text =
+        ManagementFactory.getPlatformMBeanServer()
+            .invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                "gcClassHistogram",
+                new Object[] {new String[0]},
+                new String[] {String[].class.getName()});
+    String file = library.replaceAll("[^A-Za-z0-9]+", "_") + "-" + n + "-" + phase + ".txt";
+    Files.createDirectories(Path.of(dir));
+    Files.writeString(Path.of(dir, file), text.toString());
+  }
+
+  /** {@link #usedHeap()} once the three servers hold every node made so far. */
+  private static long usedHeap(BenchCluster cluster) throws InterruptedException {
+    cluster.awaitInStep(Duration.ofSeconds(60));
+    return usedHeap();
   }
 
   /** The heap in use after full collections (until it stops shrinking, at most five). */

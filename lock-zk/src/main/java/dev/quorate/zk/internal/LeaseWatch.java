@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
 final class LeaseWatch {
   private static final Logger log = LoggerFactory.getLogger(LeaseWatch.class);
 
+  // Shared by every lease's watchers (the records have no fields): none is made per lease.
+  private static final LeaseInput BLOCKER_GONE = new LeaseInput.BlockerGone();
+  private static final LeaseInput NODE_CHANGED = new LeaseInput.NodeChanged();
+  private static final LeaseInput WAITERS_CHANGED = new LeaseInput.WaitersChanged();
+
   private final ZkReads nodes;
   private final String container;
   private final Consumer<LeaseInput> events;
@@ -71,7 +76,7 @@ final class LeaseWatch {
 
   private Watcher blockerWatcher() {
     if (blocker == null) {
-      blocker = changed(new LeaseInput.BlockerGone());
+      blocker = changed(BLOCKER_GONE);
     }
     return blocker;
   }
@@ -143,7 +148,7 @@ final class LeaseWatch {
    */
   Watcher queueSinceCreate() {
     if (queueSinceCreate == null) {
-      queueSinceCreate = changed(new LeaseInput.NodeChanged());
+      queueSinceCreate = changed(NODE_CHANGED);
     }
     return queueSinceCreate;
   }
@@ -226,7 +231,7 @@ final class LeaseWatch {
     List<LockMode> fresh = new ArrayList<>();
     try {
       if (queue == null) {
-        queue = changed(new LeaseInput.WaitersChanged());
+        queue = changed(WAITERS_CHANGED);
         blockingNotified = new HashSet<>();
       }
       QueueSnapshot snapshot = nodes.watchQueue(container, queue);

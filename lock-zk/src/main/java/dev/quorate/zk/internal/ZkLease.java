@@ -11,10 +11,11 @@ import dev.quorate.lock.spi.LeaseEvents;
 import dev.quorate.lock.spi.LosableLease;
 import dev.quorate.lock.spi.Requests;
 import dev.quorate.lock.spi.SerialExecutor;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.curator.framework.state.ConnectionState;
 
 /**
@@ -47,7 +48,19 @@ final class ZkLease implements LosableLease, CohortGrant {
    * Set by the holder's {@link #release()}: the lease is RELEASED for its holder from then on,
    * while the step that deletes its node may still wait behind others (or for the connection).
    */
-  private final AtomicBoolean releaseAsked = new AtomicBoolean();
+  private volatile boolean releaseAsked;
+
+  /** Sets {@link #releaseAsked} once: a field, not an AtomicBoolean of its own per lease. */
+  private static final VarHandle RELEASE_ASKED;
+
+  static {
+    try {
+      RELEASE_ASKED =
+          MethodHandles.lookup().findVarHandle(ZkLease.class, "releaseAsked", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   /** Written only by {@link #apply}, on the steps. */
   private volatile LeaseStatus state;
@@ -92,7 +105,7 @@ final class ZkLease implements LosableLease, CohortGrant {
    */
   private void apply(LeaseInput event) {
     LeaseStatus now = state;
-    if (releaseAsked.get() && !now.releaseAsked()) {
+    if (releaseAsked && !now.releaseAsked()) {
       now = now.withReleaseAsked(); // the holder let go: a loss found now is its release
     }
     LeaseMachine.Step step = LeaseMachine.next(rules, now, event);
@@ -223,13 +236,13 @@ final class ZkLease implements LosableLease, CohortGrant {
   @Override
   public LeaseState state() {
     LeaseStatus now = state;
-    return (releaseAsked.get() ? now.withReleaseAsked() : now).holderView();
+    return (releaseAsked ? now.withReleaseAsked() : now).holderView();
   }
 
   @Override
   public void checkValid() {
-    if (state.phase() != LeaseStatus.Phase.GRANTED || releaseAsked.get()) {
-      throw (releaseAsked.get() ? state.withReleaseAsked() : state).notGranted(resource);
+    if (state.phase() != LeaseStatus.Phase.GRANTED || releaseAsked) {
+      throw (releaseAsked ? state.withReleaseAsked() : state).notGranted(resource);
     }
   }
 
@@ -295,7 +308,7 @@ final class ZkLease implements LosableLease, CohortGrant {
    */
   @Override
   public void release() {
-    if (!releaseAsked.compareAndSet(false, true)) {
+    if (!RELEASE_ASKED.compareAndSet(this, false, true)) {
       return;
     }
     CompletableFuture<Void> answered = new CompletableFuture<>();
