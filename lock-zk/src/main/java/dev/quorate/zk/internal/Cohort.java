@@ -17,9 +17,11 @@ import java.util.concurrent.CompletableFuture;
  * member's threads, which queue here in memory and hand the lock to each other without ZooKeeper
  * traffic. After the last local release the member keeps the grant (node-level caching, the DLM
  * model) until its blocking callback says another member waits; then it makes at most {@code
- * handoffBound} more local grants and gives the node up. Local waiters left over queue again in
- * ZooKeeper, behind the member that asked. Each local grant's token is the node's czxid with a
- * local sequence as {@code minor}, so tokens stay strictly increasing.
+ * handoffBound} more local grants and gives the node up. The callback hears of other members only
+ * while the grant is kept beyond its holder (cached, or with local waiters): a grant that goes at
+ * its holder's release costs no listing for it. Local waiters left over queue again in ZooKeeper,
+ * behind the member that asked. Each local grant's token is the node's czxid with a local sequence
+ * as {@code minor}, so tokens stay strictly increasing.
  *
  * <p>State is guarded by {@code this}, with the waiters ({@link CohortWaiters}), the fairness bound
  * ({@link CohortHandoffs}) and the caching decision ({@link GrantCaching}) kept in helpers used
@@ -31,9 +33,6 @@ final class Cohort {
   private final String resource;
 
   private CohortGrant grant;
-
-  /** A grant whose blocking callback came before the grant itself reached this cohort. */
-  private Lease blockedEarly;
 
   private boolean requesting;
   private CohortLease holder;
@@ -74,6 +73,7 @@ final class Cohort {
   CohortAnswer request(boolean tryOnce, List<LeaseListener> listeners) {
     CompletableFuture<Lease> future = new CompletableFuture<>();
     boolean ask = false;
+    CohortGrant hear;
     synchronized (this) {
       if (retired) {
         return RETIRED;
@@ -99,7 +99,9 @@ final class Cohort {
         requesting = true;
         ask = true;
       }
+      hear = keptBeyondHolder();
     }
+    hearOtherMembers(hear);
     future.whenComplete(
         (lease, failure) -> {
           if (failure != null) {
@@ -134,7 +136,7 @@ final class Cohort {
     LockOptions options = LockOptions.builder().onBlocking(this::onBlocking).build();
     CompletableFuture<Lease> request;
     try {
-      request = service.requestFromZooKeeper(resource, LockMode.EX, options, null, false);
+      request = service.requestFromZooKeeper(resource, LockMode.EX, options, null, false, true);
     } catch (RuntimeException e) {
       failed(e);
       return;
@@ -164,8 +166,7 @@ final class Cohort {
       grant = lease;
       caching.granted(lease.queueChangesAtGrant());
       sequence = 0;
-      handoffs.granted(blockedEarly == lease.lease());
-      blockedEarly = null;
+      handoffs.granted(false); // its callback hears of other members once this cohort asks
       if (waiters.isEmpty()) {
         giveUp = takeGrantIfDone();
       }
@@ -215,10 +216,7 @@ final class Cohort {
     CohortGrant giveUp;
     synchronized (this) {
       if (grant == null || lease != grant.lease()) {
-        if (grant == null && requesting) {
-          blockedEarly = lease;
-        }
-        return;
+        return; // a grant given up already
       }
       handoffs.contended();
       giveUp = holder == null ? takeGrantIfDone() : null;
@@ -279,11 +277,28 @@ final class Cohort {
     cohorts.retire(resource, this, notCaching);
   }
 
+  /**
+   * Under the lock: the grant if it is kept beyond its current holder (cached, or handed to a local
+   * waiter next), or null. Such a grant must hear of other members' requests, to give way to them
+   * within the bound; a grant that goes at its holder's release has nobody to tell, and listing the
+   * queue for it would only cost a read on every cold cycle.
+   */
+  private CohortGrant keptBeyondHolder() {
+    return grant != null && (caching.on() || (holder != null && !waiters.isEmpty())) ? grant : null;
+  }
+
+  private static void hearOtherMembers(CohortGrant kept) {
+    if (kept != null) {
+      kept.hearOtherMembers();
+    }
+  }
+
   /** Grants the next local waiter, or queues the waiters in ZooKeeper again. */
   private void dispatch() {
     CohortWaiters.Waiter next = null;
     CohortLease granted = null;
     boolean ask = false;
+    CohortGrant hear;
     synchronized (this) {
       if (grant != null && !grant.held()) {
         grant = null; // lost before this cohort heard of it
@@ -295,7 +310,9 @@ final class Cohort {
         requesting = true;
         ask = true;
       }
+      hear = keptBeyondHolder();
     }
+    hearOtherMembers(hear);
     if (ask) {
       askZooKeeper();
     }

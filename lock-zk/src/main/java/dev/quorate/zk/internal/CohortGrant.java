@@ -17,6 +17,14 @@ interface CohortGrant {
   /** The lease lent to each local holder. */
   Lease lease();
 
+  /**
+   * Starts telling the cohort's blocking callback of other members' requests (a listing of the
+   * queue, and a watch for more). A grant that serves one holder and goes at its release has nobody
+   * to tell, so the cohort asks only once it keeps the grant beyond the current holder. Called
+   * again, it does nothing.
+   */
+  void hearOtherMembers();
+
   /** Hears its transitions (SUSPECT, GRANTED again, LOST). */
   void onChange(LeaseListener listener);
 

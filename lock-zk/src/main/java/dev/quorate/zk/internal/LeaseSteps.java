@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,13 @@ final class LeaseSteps {
   private final CompletableFuture<Void> ended = new CompletableFuture<>();
   private final LeaseEvents events;
   private final BlockingCallback blockingCallback;
+
+  /**
+   * Whether the blocking callback hears of waiters: from the grant on, or for a cohort's grant once
+   * the cohort asks ({@link #hearWaiters}). Set once, never cleared.
+   */
+  private final AtomicBoolean hearingWaiters;
+
   private final boolean callerWaits;
   private final Executor steps;
   private final Consumer<LeaseInput> post;
@@ -53,6 +61,8 @@ final class LeaseSteps {
    * @param post posts an event to the lease's steps
    * @param postHere applies an event on the calling thread if no step runs, else posts it
    * @param options the lock's options: blocking callback, recovery gate
+   * @param cohortGrant the grant of a {@link Cohort}: its callback hears of waiters only once the
+   *     cohort asks
    */
   LeaseSteps(
       ZkLockService service,
@@ -61,6 +71,7 @@ final class LeaseSteps {
       LeaseEvents events,
       LockOptions options,
       boolean callerWaits,
+      boolean cohortGrant,
       Executor steps,
       Consumer<LeaseInput> post,
       Consumer<LeaseInput> postHere) {
@@ -71,6 +82,7 @@ final class LeaseSteps {
     this.lease = lease;
     this.events = events;
     this.blockingCallback = options.blockingCallback().orElse(null);
+    this.hearingWaiters = new AtomicBoolean(!cohortGrant);
     this.callerWaits = callerWaits;
     this.steps = steps;
     this.post = post;
@@ -301,8 +313,17 @@ final class LeaseSteps {
     }
   }
 
+  /**
+   * Makes the blocking callback hear of waiters from now on.
+   *
+   * @return true the first time: the caller posts the listing that starts it
+   */
+  boolean hearWaiters() {
+    return hearingWaiters.compareAndSet(false, true);
+  }
+
   private void notifyWaiters(boolean later, LeaseStatus s) {
-    if (blockingCallback == null) {
+    if (blockingCallback == null || !hearingWaiters.get()) {
       return;
     }
     if (later) {

@@ -17,8 +17,9 @@ final class NotCaching {
    *
    * @param queueChanges the queue's child version at its last grant
    * @param uncachedGrants grants not cached since caching stopped
+   * @param probeInterval grants between two probes of caching ({@link GrantCaching})
    */
-  record Since(int queueChanges, int uncachedGrants) {}
+  record Since(int queueChanges, int uncachedGrants, int probeInterval) {}
 
   private final Map<String, Since> queueChangesAtLastGrant =
       new LinkedHashMap<>(16, 0.75f, true) {

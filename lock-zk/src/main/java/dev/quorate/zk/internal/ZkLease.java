@@ -72,6 +72,21 @@ final class ZkLease implements LosableLease, CohortGrant {
       LockOptions options,
       boolean tryOnce,
       boolean callerWaits) {
+    this(service, resource, mode, options, tryOnce, callerWaits, false);
+  }
+
+  /**
+   * @param cohortGrant the grant of a {@link Cohort}: its blocking callback hears of waiters only
+   *     once the cohort asks ({@link #hearOtherMembers})
+   */
+  ZkLease(
+      ZkLockService service,
+      String resource,
+      LockMode mode,
+      LockOptions options,
+      boolean tryOnce,
+      boolean callerWaits,
+      boolean cohortGrant) {
     this.service = service;
     this.resource = resource;
     this.steps = new SerialExecutor(service.pool());
@@ -80,7 +95,16 @@ final class ZkLease implements LosableLease, CohortGrant {
     this.state = LeaseStatus.requesting(mode);
     this.effects =
         new LeaseSteps(
-            service, rules, this, events, options, callerWaits, steps, this::post, this::postHere);
+            service,
+            rules,
+            this,
+            events,
+            options,
+            callerWaits,
+            cohortGrant,
+            steps,
+            this::post,
+            this::postHere);
   }
 
   // ---- the state and its one transition function ----
@@ -203,6 +227,13 @@ final class ZkLease implements LosableLease, CohortGrant {
   @Override
   public Lease lease() {
     return this;
+  }
+
+  @Override
+  public void hearOtherMembers() {
+    if (effects.hearWaiters()) {
+      post(new LeaseInput.WaitersChanged());
+    }
   }
 
   @Override

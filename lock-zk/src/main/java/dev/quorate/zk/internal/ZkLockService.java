@@ -278,10 +278,31 @@ public final class ZkLockService implements ZkLockManager {
   /** A request with a lock node of its own. */
   CompletableFuture<Lease> requestFromZooKeeper(
       String resource, LockMode mode, LockOptions options, Duration timeout, boolean callerWaits) {
+    return requestFromZooKeeper(resource, mode, options, timeout, callerWaits, false);
+  }
+
+  /**
+   * A request with a lock node of its own; {@code cohortGrant}: the node of a {@link Cohort}, whose
+   * blocking callback hears of waiters only once the cohort asks ({@link
+   * CohortGrant#hearOtherMembers}).
+   */
+  CompletableFuture<Lease> requestFromZooKeeper(
+      String resource,
+      LockMode mode,
+      LockOptions options,
+      Duration timeout,
+      boolean callerWaits,
+      boolean cohortGrant) {
     checkOpen();
     ZkLease lease =
         new ZkLease(
-            this, resource, mode, options, timeout != null && timeout.isZero(), callerWaits);
+            this,
+            resource,
+            mode,
+            options,
+            timeout != null && timeout.isZero(),
+            callerWaits,
+            cohortGrant);
     active.add(lease);
     if (closed.get()) {
       // close() may have swept the set before this lease joined it.

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -48,9 +49,13 @@ class CohortCachingIT {
   }
 
   private ZkLockManager member() throws InterruptedException {
+    return member(Duration.ofSeconds(10));
+  }
+
+  private ZkLockManager member(Duration sessionTimeout) throws InterruptedException {
     return ZkLockManager.builder()
         .connectString(server.getConnectString())
-        .sessionTimeout(Duration.ofSeconds(10))
+        .sessionTimeout(sessionTimeout)
         .cohorting(true)
         .build();
   }
@@ -113,6 +118,43 @@ class CohortCachingIT {
       assertThat(queue("alternating")).hasSize(1);
       cycle(first, "alternating"); // takes the cached grant away with a blocking callback
     }
+  }
+
+  /**
+   * The bench's cold workload, counted instead of timed: once two alternating members stopped
+   * caching, a cycle costs what it costs without cohorting, the create with its listing and the
+   * delete. A grant not kept beyond its holder has nobody to give way to, so it lists nothing to
+   * hear of other members (a listing after every grant made it 4). Counted on the server ({@code
+   * srvr}); the sessions' timeout is long enough that no ping falls into a count.
+   */
+  @Test
+  void anUncachedColdCycleCostsTheCreateItsListingAndTheDelete() throws Exception {
+    try (ZkLockManager first = member(Duration.ofSeconds(30));
+        ZkLockManager second = member(Duration.ofSeconds(30))) {
+      for (int i = 0; i < 4; i++) {
+        cycle(first, "cold");
+        cycle(second, "cold");
+      }
+      AtomicInteger polls = new AtomicInteger();
+      Awaitility.await().atMost(PATIENCE).until(() -> queueIsEmpty("cold", polls));
+      // The fourth grant of each member since caching stopped: far from a probe of caching.
+      ZkLockManager[] members = {first, second};
+      for (int i = 0; i < 4; i++) {
+        polls.set(0);
+        long before = ServerRequests.received(server);
+        cycle(members[i % 2], "cold");
+        // release() returns once the delete is sent: wait until it committed, counting the polls.
+        Awaitility.await().atMost(PATIENCE).until(() -> queueIsEmpty("cold", polls));
+        // Less the srvr that reads the count and the observer's polls.
+        long requests = ServerRequests.received(server) - before - 1 - polls.get();
+        assertThat(requests).as("requests of cold cycle %d", i).isEqualTo(3);
+      }
+    }
+  }
+
+  private boolean queueIsEmpty(String resource, AtomicInteger polls) throws Exception {
+    polls.incrementAndGet();
+    return queue(resource).isEmpty();
   }
 
   @Test
