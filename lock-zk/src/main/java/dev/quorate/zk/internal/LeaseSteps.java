@@ -46,6 +46,7 @@ final class LeaseSteps {
   private final boolean callerWaits;
   private final Executor steps;
   private final Consumer<LeaseInput> post;
+  private final Consumer<LeaseInput> postHere;
   private final RecoveryCheck recovery;
   private final LeaseWatch watch;
 
@@ -86,6 +87,7 @@ final class LeaseSteps {
     this.callerWaits = callerWaits;
     this.steps = steps;
     this.post = post;
+    this.postHere = postHere;
     this.recovery =
         options
             .recoveryGate()
@@ -175,12 +177,29 @@ final class LeaseSteps {
     nodes
         .createQueued(container, LockNode.requestPrefix(s.mode()), watch.queueSinceCreate(), steps)
         .whenComplete(
-            (queued, failed) ->
-                post.accept(
-                    failed == null
-                        ? new LeaseInput.Created(queued.created(), queued.read())
-                        : new LeaseInput.CreateFailed(ZkNodes.quorate(failed))));
+            (queued, failed) -> {
+              if (failed != null) {
+                post.accept(new LeaseInput.CreateFailed(ZkNodes.quorate(failed)));
+              } else if (createdStepsNeverWait()) {
+                // Heard on ZooKeeper's event thread: the grant wakes the caller from there.
+                postHere.accept(new LeaseInput.Created(queued.created(), queued.read()));
+              } else {
+                post.accept(new LeaseInput.Created(queued.created(), queued.read()));
+              }
+            });
     return Optional.empty();
+  }
+
+  /**
+   * Whether the steps that follow a created node never wait, so that they may run on the thread
+   * that heard the answer (ZooKeeper's event thread) instead of a pool thread: a listing that
+   * grants ends in a grant that only wakes a blocked caller, one that does not in a background
+   * watch. Not so on a gated lock (the recovery gate reads), with a blocking callback (it reads the
+   * waiters), for a try-once request (a withdrawal deletes its node and waits), nor once the
+   * requester gave up (the node is deleted).
+   */
+  private boolean createdStepsNeverWait() {
+    return recovery == null && blockingCallback == null && !rules.tryOnce() && !granted.isDone();
   }
 
   /**

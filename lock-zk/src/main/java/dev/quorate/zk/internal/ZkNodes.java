@@ -117,10 +117,11 @@ final class ZkNodes {
    * behind it: one round trip for what takes three one after the other. ZooKeeper answers a
    * session's requests in the order they were sent, reads after writes, so the listing sees our
    * node unless the create had to make the container first (then the read is made again). Returns
-   * at once: no thread waits for the answers, which complete the returned future (on {@code
-   * answers}, after at most the operation timeout). Any irregular answer (no Stat, another session)
-   * goes the careful way of {@link #create}, which waits, on {@code answers}. A node whose answer
-   * comes after the future failed (a timeout) is deleted: nobody waits on it.
+   * at once: no thread waits for the answers, which complete the returned future (on the thread
+   * that heard the last of them, after at most the operation timeout). Any irregular answer (no
+   * Stat, another session) goes the careful way of {@link #create}, which waits, on {@code
+   * answers}. A node whose answer comes after the future failed (a timeout) is deleted: nobody
+   * waits on it.
    */
   CompletableFuture<Queued> createQueued(
       String container, String prefix, Watcher queueWatch, Executor answers) {
@@ -140,16 +141,38 @@ final class ZkNodes {
     // The three answers arrive together, in order: look once, for the last of them.
     CompletableFuture.allOf(reply, read.children(), read.value())
         .orTimeout(session.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
-        .whenCompleteAsync(
+        .whenComplete(
             (all, failed) -> {
-              try {
-                queued.complete(answered(container, prefix, reply, read));
-              } catch (RuntimeException e) {
-                queued.completeExceptionally(e);
+              Runnable look =
+                  () -> {
+                    try {
+                      queued.complete(answered(container, prefix, reply, read));
+                    } catch (RuntimeException e) {
+                      queued.completeExceptionally(e);
+                    }
+                  };
+              // A regular answer is looked at where it arrived (ZooKeeper's event thread): it
+              // needs no further call, and a hand-off to a pool thread would cost every cycle a
+              // thread wake-up. Only an irregular one, which asks ZooKeeper and waits, goes there.
+              if (needsCalls(reply)) {
+                answers.execute(look);
+              } else {
+                look.run();
               }
-            },
-            answers);
+            });
     return queued;
+  }
+
+  /**
+   * Whether {@link #answered} must call ZooKeeper and wait: a created node with no regular Stat.
+   */
+  private boolean needsCalls(CompletableFuture<CuratorEvent> reply) {
+    CuratorEvent event = reply.getNow(null);
+    if (event == null || event.getResultCode() != KeeperException.Code.OK.intValue()) {
+      return false; // timed out or refused: a failure, no call
+    }
+    Stat stat = event.getStat();
+    return stat == null || stat.getCzxid() == 0 || stat.getEphemeralOwner() != session.currentId();
   }
 
   private Queued answered(
