@@ -166,7 +166,7 @@ final class Cohort {
       grant = lease;
       caching.granted(lease.queueChangesAtGrant());
       sequence = 0;
-      handoffs.granted(false); // its callback hears of other members once this cohort asks
+      handoffs.granted();
       if (waiters.isEmpty()) {
         giveUp = takeGrantIfDone();
       }

@@ -15,9 +15,9 @@ final class CohortHandoffs {
     this.bound = bound;
   }
 
-  /** A new grant; {@code contended} if another member was waiting for it already. */
-  void granted(boolean contended) {
-    this.contended = contended;
+  /** A new grant: its callback hears of other members only once the cohort asks, so uncontended. */
+  void granted() {
+    this.contended = false;
     this.whileContended = 0;
   }
 

@@ -14,7 +14,7 @@ class CohortBookkeepingTest {
   @Test
   void uncontendedGrantsAreNotBoundedNorCounted() {
     CohortHandoffs handoffs = new CohortHandoffs(2);
-    handoffs.granted(false);
+    handoffs.granted();
     for (int i = 0; i < 100; i++) {
       assertThat(handoffs.mayHandOff()).isTrue();
       assertThat(handoffs.handedOff()).isZero();
@@ -25,7 +25,7 @@ class CohortBookkeepingTest {
   @Test
   void onceAnotherMemberWaitsAtMostTheBoundMoreLocalGrantsAreMade() {
     CohortHandoffs handoffs = new CohortHandoffs(2);
-    handoffs.granted(false);
+    handoffs.granted();
     handoffs.contended();
     assertThat(handoffs.mustYield(false)).isFalse();
     assertThat(handoffs.mustYield(true)).as("nobody here waits: yield now").isTrue();
@@ -37,15 +37,14 @@ class CohortBookkeepingTest {
   }
 
   @Test
-  void aNewGrantStartsTheCountAgainAndMayBeContendedFromTheStart() {
+  void aNewGrantStartsUncontendedWithTheCountAgain() {
     CohortHandoffs handoffs = new CohortHandoffs(1);
     handoffs.contended();
     handoffs.handedOff();
-    handoffs.granted(true);
-    assertThat(handoffs.isContended()).isTrue();
-    assertThat(handoffs.mayHandOff()).isTrue();
-    handoffs.granted(false);
+    assertThat(handoffs.mayHandOff()).isFalse();
+    handoffs.granted();
     assertThat(handoffs.isContended()).isFalse();
+    assertThat(handoffs.mayHandOff()).isTrue();
   }
 
   @Test
