@@ -152,11 +152,10 @@ final class LeaseMachine {
     if (rules.tryOnce()) {
       return withdraw(s, timedOut(rules, s));
     }
-    List<LockNode> older =
-        deletionGrants(rules, r.queue())
-            ? r.queue().nodes().stream().filter(n -> n.seq() < me.seq()).toList()
-            : List.of();
-    return new Step(s, List.of(new LeaseEffect.WatchBlocker(blockers, older, r.read())));
+    List<LockNode> older = r.queue().nodes().stream().filter(n -> n.seq() < me.seq()).toList();
+    boolean wakeUp = deletionGrants(rules, r.queue(), older);
+    return new Step(
+        s, List.of(new LeaseEffect.WatchBlocker(blockers, wakeUp ? older : List.of(), r.read())));
   }
 
   /**
@@ -177,14 +176,21 @@ final class LeaseMachine {
    * did not change; no newer node can be granted a mode that writes one (PW or EX) while an
    * incompatible blocker of this request is there. A node found gone when its watch is set went in
    * an unknown way: that too lists again. A gated lock asks its recovery gate from a listing: it
-   * always lists again.
+   * always lists again. Behind more than {@link #WAKE_UP_WATCHES} older nodes, a request watches
+   * only its nearest blocker and lists again when it goes: otherwise every release would notify
+   * every waiter behind it, and a long queue would hold a watch for each pair of its requests.
+   *
+   * @param older the nodes older than the request in {@code queue}
    */
-  static boolean deletionGrants(Rules rules, QueueSnapshot queue) {
-    if (rules.gated()) {
+  static boolean deletionGrants(Rules rules, QueueSnapshot queue, List<LockNode> older) {
+    if (rules.gated() || older.size() > WAKE_UP_WATCHES) {
       return false;
     }
     return queue.nodes().stream().noneMatch(LockNode::isConversion);
   }
+
+  /** The most older nodes that a waiting request watches to be woken without a listing. */
+  static final int WAKE_UP_WATCHES = 8;
 
   /**
    * Queues the request again after its node went. A record at its old position (written by a grant

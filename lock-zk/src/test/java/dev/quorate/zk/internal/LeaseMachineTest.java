@@ -10,6 +10,7 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.zk.internal.LeaseMachine.Step;
 import dev.quorate.zk.internal.LeaseStatus.Phase;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -291,6 +292,28 @@ class LeaseMachineTest {
         .isFalse();
     // The recovery gate decides from a listing.
     assertThat(wakeArmed(GATED, OTHER, MINE)).isFalse();
+  }
+
+  @Test
+  void aRequestBehindALongQueueWatchesOnlyTheNearestBlocker() {
+    List<ZkNodes.Created> listed = new ArrayList<>();
+    for (int i = 0; i <= LeaseMachine.WAKE_UP_WATCHES; i++) {
+      listed.add(node(LockNode.requestPrefix(LockMode.PR), 10 + i));
+    }
+    ZkNodes.Created me = node(LockNode.requestPrefix(LockMode.EX), 100);
+    listed.add(me);
+    LeaseStatus waiting =
+        next(WAITS, LeaseStatus.requesting(LockMode.EX), new LeaseInput.Created(me, null)).state();
+    QueueSnapshot queue = queue(listed.toArray(ZkNodes.Created[]::new));
+    Step waits = next(WAITS, waiting, new LeaseInput.QueueRead(queue, null, me));
+    LeaseEffect.WatchBlocker watch = (LeaseEffect.WatchBlocker) waits.effects().get(0);
+    assertThat(watch.deletionGrants()).isFalse();
+    assertThat(watch.nearest().seq()).isEqualTo(10L + LeaseMachine.WAKE_UP_WATCHES);
+    // One fewer, and its blockers' deletions wake it.
+    listed.remove(0);
+    QueueSnapshot shorter = queue(listed.toArray(ZkNodes.Created[]::new));
+    Step fewer = next(WAITS, waiting, new LeaseInput.QueueRead(shorter, null, me));
+    assertThat(((LeaseEffect.WatchBlocker) fewer.effects().get(0)).deletionGrants()).isTrue();
   }
 
   @Test
