@@ -4,6 +4,7 @@ import dev.quorate.lock.ErrorCode;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.QuorateException;
+import java.util.List;
 
 /**
  * What a {@link ZkLease} must do after a transition of {@link LeaseMachine#next}, in order; {@link
@@ -20,13 +21,24 @@ sealed interface LeaseEffect {
   record Admit(QueueSnapshot queue, LockNode me, ZkReads.Pipelined read) implements LeaseEffect {}
 
   /**
-   * Watch the nearest node that blocks the request. If {@code deletionGrants} ({@link
-   * LeaseMachine#deletionGrants}), also watch the request's own node and, should the nearest node
-   * be deleted bare, report {@link LeaseInput.BlockerDeleted} with the value block of {@code read},
-   * the listing that decided the wait.
+   * Watch the nearest node that blocks the request, or if {@code older} is not empty ({@link
+   * LeaseMachine#deletionGrants}), every node in it (every node older than the request, {@code
+   * blockers} among them) and the request's own node: should every blocker be deleted bare and no
+   * other older node change, report {@link LeaseInput.BlockerDeleted} with the value block of
+   * {@code read}, the listing that decided the wait.
+   *
+   * @param blockers the nodes that keep the request waiting, nearest (highest sequence) last
    */
-  record WatchBlocker(LockNode nearest, boolean deletionGrants, ZkReads.Pipelined read)
-      implements LeaseEffect {}
+  record WatchBlocker(List<LockNode> blockers, List<LockNode> older, ZkReads.Pipelined read)
+      implements LeaseEffect {
+    LockNode nearest() {
+      return blockers.get(blockers.size() - 1);
+    }
+
+    boolean deletionGrants() {
+      return !older.isEmpty();
+    }
+  }
 
   /**
    * Grant a request that its blocker's deletion alone granted, with the value block {@code value}

@@ -152,40 +152,45 @@ final class LeaseMachine {
     if (rules.tryOnce()) {
       return withdraw(s, timedOut(rules, s));
     }
-    LockNode nearest = blockers.get(blockers.size() - 1);
+    List<LockNode> older = r.queue().nodes().stream().filter(n -> n.seq() < me.seq()).toList();
+    boolean wakeUp = deletionGrants(rules, r.queue(), older);
     return new Step(
-        s,
-        List.of(
-            new LeaseEffect.WatchBlocker(
-                nearest, deletionGrants(rules, r.queue(), me, nearest), r.read())));
+        s, List.of(new LeaseEffect.WatchBlocker(blockers, wakeUp ? older : List.of(), r.read())));
   }
 
   /**
-   * Whether the deletion of {@code nearest} alone grants the waiting request {@code me}, so that
-   * its wake-up need not list the queue again (Curator's always does). A request is kept waiting
-   * only by older nodes (lower sequence) and by conversion nodes of older leases; nodes created
-   * after this listing are newer, and so are their leases. So when {@code nearest} is the only node
-   * older than {@code me}, in any mode (a compatible one could convert into a blocker), and the
-   * listing holds no conversion node, nothing can be ahead of {@code me} once {@code nearest} is
-   * gone, except a conversion of {@code nearest}'s own lease: that one changes its node's data
-   * before it creates the new node, and a value block write does so in the transaction that deletes
-   * it (which also makes this listing's value block stale), so the watch reports only a deletion
-   * with nothing before it ({@link LeaseInput.BlockerDeleted}). A gated lock asks its recovery gate
-   * from a listing: it always lists again.
+   * Whether the deletions of its blockers alone can grant a waiting request, so that its wake-up
+   * need not list the queue again (Curator's always does): then it watches every node older than
+   * itself in {@code queue}, and is granted when the last of its blockers goes, if every blocker
+   * went bare (no data change heard first) and no other older node changed. A request is kept
+   * waiting only by older nodes (lower sequence) and by conversion nodes of older leases; the
+   * listing was made after the request's own node, so it holds every older node still there, and
+   * nodes created after it are newer, and so are their leases. Older nodes' modes never change, so
+   * once the blockers are gone the request is compatible with every older node left, unless one of
+   * them converts, or an older lease had a conversion under way. A conversion changes its held
+   * node's data before it creates the new node, so {@code queue} must hold no conversion node (a
+   * lease's first node is then its held node) and every older node's data must be untouched when
+   * its watch is set; a change seen on any watched older node lists again. A value block write
+   * changes the writer's node in the transaction that deletes it (which also makes this listing's
+   * value block stale), so a blocker deleted bare wrote none, nor did a compatible older node that
+   * did not change; no newer node can be granted a mode that writes one (PW or EX) while an
+   * incompatible blocker of this request is there. A node found gone when its watch is set went in
+   * an unknown way: that too lists again. A gated lock asks its recovery gate from a listing: it
+   * always lists again. Behind more than {@link #WAKE_UP_WATCHES} older nodes, a request watches
+   * only its nearest blocker and lists again when it goes: otherwise every release would notify
+   * every waiter behind it, and a long queue would hold a watch for each pair of its requests.
    *
-   * @param nearest the nearest of {@code me}'s blockers in {@code queue}
+   * @param older the nodes older than the request in {@code queue}
    */
-  static boolean deletionGrants(Rules rules, QueueSnapshot queue, LockNode me, LockNode nearest) {
-    if (rules.gated()) {
+  static boolean deletionGrants(Rules rules, QueueSnapshot queue, List<LockNode> older) {
+    if (rules.gated() || older.size() > WAKE_UP_WATCHES) {
       return false;
     }
-    for (LockNode node : queue.nodes()) {
-      if (node.isConversion() || (node.seq() < me.seq() && !node.equals(nearest))) {
-        return false;
-      }
-    }
-    return true;
+    return queue.nodes().stream().noneMatch(LockNode::isConversion);
   }
+
+  /** The most older nodes that a waiting request watches to be woken without a listing. */
+  static final int WAKE_UP_WATCHES = 8;
 
   /**
    * Queues the request again after its node went. A record at its old position (written by a grant

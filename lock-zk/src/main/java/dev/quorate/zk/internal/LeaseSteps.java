@@ -257,7 +257,8 @@ final class LeaseSteps {
     if (w.deletionGrants() && w.read() != null) {
       try {
         // The value block as the listing read it. The queue will have changed once more at least
-        // (the blocker's deletion); a cohort that sees no other change between two of its grants
+        // (the last blocker's deletion); a cohort that sees no other change between two of its
+        // grants
         // caches again, and an undercount only delays that (GrantCaching).
         ZkReads.Value read = w.read().valueBlock();
         value = new ZkReads.Value(read.block(), read.version(), read.childChanges() + 1);
@@ -267,7 +268,7 @@ final class LeaseSteps {
     }
     // Either answer is posted (a failed watch as ReadFailed): no thread waits for it.
     if (value != null) {
-      watch.waitToBeWoken(w.nearest(), s.node(), value);
+      watch.waitToBeWoken(w.older(), w.blockers(), s.node(), value);
     } else {
       watch.waitFor(w.nearest());
     }

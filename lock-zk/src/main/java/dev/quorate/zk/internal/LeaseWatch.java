@@ -34,14 +34,8 @@ final class LeaseWatch {
   private final String container;
   private final Consumer<LeaseInput> events;
 
-  /**
-   * A wake-up armed by {@link #waitToBeWoken}: the blocker's path, the request's node, the value
-   * block to grant it with, and whether the blocker's data was untouched when the watch was set.
-   * Written on ZooKeeper's event thread (the watch's answer) or the steps, read by the watcher.
-   */
-  private record Armed(String blocker, ZkNodes.Created node, ZkReads.Value value, boolean bare) {}
-
-  private volatile Armed armed;
+  /** The wake-up armed by {@link #waitToBeWoken}, if any; read by the watcher. */
+  private volatile ArmedWakeUp armed;
 
   private final Consumer<LeaseInput> wakeUps;
 
@@ -122,23 +116,30 @@ final class LeaseWatch {
                 // Cut off: changes made meanwhile reach us, on reconnecting, as one NodeDeleted for
                 // a node that is gone, its data change (a conversion's mark, a value block) lost.
                 // This event comes first, on the same thread: such a deletion lists again.
+                ArmedWakeUp was = armed;
                 armed = null;
+                if (was != null) {
+                  was.cutOff();
+                }
               }
               return;
             }
-            Armed now = armed;
-            if (event.getType() == EventType.NodeDeleted
-                && now != null
-                && now.bare()
-                && now.blocker().equals(event.getPath())) {
-              wakeUps.accept(new LeaseInput.BlockerDeleted(now.node(), now.value()));
-            } else {
-              // Its data changed first (a conversion, a value block written): list the queue again.
-              events.accept(new LeaseInput.BlockerGone());
-            }
+            ArmedWakeUp now = armed;
+            post(
+                now == null
+                    ? new LeaseInput.BlockerGone()
+                    : now.changed(event.getType(), event.getPath()));
           };
     }
     return wake;
+  }
+
+  private void post(LeaseInput event) {
+    if (event instanceof LeaseInput.BlockerDeleted) {
+      wakeUps.accept(event);
+    } else if (event != null) {
+      events.accept(event);
+    }
   }
 
   /**
@@ -154,29 +155,26 @@ final class LeaseWatch {
   }
 
   /**
-   * Waits for {@code nearest}, whose deletion alone grants request {@code me} ({@link
-   * LeaseMachine#deletionGrants}), with the value block {@code value}; sends, waiting for neither:
-   * a watch of {@code me} (its deletion while waiting is heard before the blocker's, as events come
-   * in order; once granted, it is the holder's own-node watch), then the blocker's. Its answer
-   * comes before its events: a blocker found changed already (a conversion began) is only waited
-   * for, its deletion makes us list again; one found gone makes us list at once.
+   * Waits for the deletion of {@code blockers}, which alone grants request {@code me} ({@link
+   * LeaseMachine#deletionGrants}), with the value block {@code value}; sends, waiting for none: a
+   * watch of {@code me} (its deletion while waiting is heard before the blockers', as events come
+   * in order; once granted, it is the holder's own-node watch), then one of each node in {@code
+   * older} (every node older than {@code me}, {@code blockers} among them), all on one watcher.
+   * {@link ArmedWakeUp} decides from their answers and events.
    */
-  void waitToBeWoken(LockNode nearest, ZkNodes.Created me, ZkReads.Value value) {
+  void waitToBeWoken(
+      List<LockNode> older, List<LockNode> blockers, ZkNodes.Created me, ZkReads.Value value) {
     ownNodeInBackground(me.path()); // the holder's own-node watch once the wake-up grants it
-    String path = container + "/" + nearest.name();
-    armed = null;
-    nodes.watchInBackground(
-        path,
-        wakeWatcher(),
-        (stat, failure) -> {
-          if (failure != null) {
-            events.accept(new LeaseInput.ReadFailed(failure));
-          } else if (stat == null) {
-            events.accept(new LeaseInput.BlockerGone()); // gone: how, only a listing tells
-          } else {
-            armed = new Armed(path, me, value, stat.getVersion() == 0);
-          }
-        });
+    ArmedWakeUp wakeUp = new ArmedWakeUp(me, value, paths(older), paths(blockers));
+    armed = wakeUp; // before the watches: their answers and events may come at once
+    for (String path : paths(older)) {
+      nodes.watchInBackground(
+          path, wakeWatcher(), (stat, failure) -> post(wakeUp.answered(stat, failure)));
+    }
+  }
+
+  private List<String> paths(List<LockNode> queued) {
+    return queued.stream().map(node -> container + "/" + node.name()).toList();
   }
 
   /** Reads the queue and watches it for any change, for a pending conversion. */

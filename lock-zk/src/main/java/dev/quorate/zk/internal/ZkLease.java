@@ -24,7 +24,8 @@ import org.apache.curator.framework.state.ConnectionState;
  * <p>Protocol: the request is an ephemeral-sequential node under the resource's container node,
  * created with Curator's protection so that a create whose reply was lost finds its node instead of
  * leaving an orphan. The {@link QueueSnapshot} rules decide from one {@code getChildren} whether it
- * is granted; if not, it watches only the nearest node that blocks it. The token is the node's
+ * is granted; if not, it watches the nearest node that blocks it (or every older node, when their
+ * deletions alone can grant it: {@link LeaseMachine#deletionGrants}). The token is the node's
  * {@code czxid}. A granted lease watches its own node: deletion by anyone else means LOST. The
  * create, the listing and the value block read go out together: one round trip decides an
  * uncontended request.

@@ -114,6 +114,9 @@ final class ZkReads {
   /**
    * Sets {@code watcher} on {@code path} without waiting; {@code answered} gets its Stat (null if
    * it does not exist) or the failure, on ZooKeeper's event thread, before any event of the watch.
+   * A data watch, as Curator's lock sets: on a node that is gone it leaves no watch, where an
+   * existence watch would stay on client and server until the session ends (a lock node never comes
+   * back), one per waiter that found its blocker gone.
    */
   void watchInBackground(
       String path, Watcher watcher, BiConsumer<Stat, QuorateException> answered) {
@@ -132,8 +135,7 @@ final class ZkReads {
         answer,
         path,
         KeeperException.Code.NONODE,
-        callback ->
-            client.checkExists().usingWatcher(watcher).inBackground(callback).forPath(path));
+        callback -> client.getData().usingWatcher(watcher).inBackground(callback).forPath(path));
   }
 
   boolean exists(String path) {

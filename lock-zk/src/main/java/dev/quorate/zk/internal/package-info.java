@@ -25,10 +25,11 @@
  *       with the node's czxid as token; the {@code Grant} effect completes the future, and the
  *       caller wakes with the lease. A request that must wait gets the effect {@code WatchBlocker}:
  *       {@code LeaseWatch} watches the nearest blocker, and its watcher only posts {@code
- *       BlockerGone} to the lease's steps (list again). When that blocker was the only older node
- *       ({@code LeaseMachine.deletionGrants}), it also watches the request's own node, and the
- *       blocker's deletion with nothing before it posts {@code BlockerDeleted}: the effect {@code
- *       Wake} grants the request with the listing's value block, without listing again.
+ *       BlockerGone} to the lease's steps (list again). When the listing holds no conversion and
+ *       few older nodes ({@code LeaseMachine.deletionGrants}), it watches every older node and the
+ *       request's own node instead, and {@code ArmedWakeUp} posts {@code BlockerDeleted} once the
+ *       last blocker is deleted with no older node changed first: the effect {@code Wake} grants
+ *       the request with the listing's value block, without listing again.
  *   <li>While held, {@code ZkLockService}'s connection listener tells each lease ({@code
  *       ZkLease.connection}), which posts {@code Suspended}, {@code Reconnected} or {@code
  *       SessionLost}; {@code LeaseWatch} posts {@code NodeDeleted}. A conversion starts in {@code

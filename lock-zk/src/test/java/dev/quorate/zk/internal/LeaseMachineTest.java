@@ -10,6 +10,7 @@ import dev.quorate.lock.QuorateException;
 import dev.quorate.lock.ValueBlock;
 import dev.quorate.zk.internal.LeaseMachine.Step;
 import dev.quorate.zk.internal.LeaseStatus.Phase;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,9 +68,9 @@ class LeaseMachineTest {
   void aBlockedRequestWatchesTheNearestBlockerOrFailsIfItMayNotWait() {
     QueueSnapshot blocked = queue(OTHER, MINE);
     Step waits = next(WAITS, waiting(), new LeaseInput.QueueRead(blocked, null, MINE));
+    LockNode other = blocked.find(OTHER.name()).orElseThrow();
     assertThat(waits.effects())
-        .containsExactly(
-            new LeaseEffect.WatchBlocker(blocked.find(OTHER.name()).orElseThrow(), true, null));
+        .containsExactly(new LeaseEffect.WatchBlocker(List.of(other), List.of(other), null));
 
     LeaseStatus tryOnce =
         next(TRY_ONCE, LeaseStatus.requesting(LockMode.EX), new LeaseInput.Created(MINE, null))
@@ -286,11 +287,21 @@ class LeaseMachineTest {
 
   private static final LeaseMachine.Rules GATED = new LeaseMachine.Rules("r", false, true);
 
-  /** Whether the wait decided by listing {@code nodes} (MINE among them) ends with its blocker. */
-  private static boolean wakeArmed(LeaseMachine.Rules rules, ZkNodes.Created... nodes) {
+  /** The watch set up by the wait decided by listing {@code nodes} (MINE among them). */
+  private static LeaseEffect.WatchBlocker watchAfter(
+      LeaseMachine.Rules rules, ZkNodes.Created... nodes) {
     Step waits = next(rules, waiting(), new LeaseInput.QueueRead(queue(nodes), null, MINE));
     assertThat(waits.effects()).singleElement().isInstanceOf(LeaseEffect.WatchBlocker.class);
-    return ((LeaseEffect.WatchBlocker) waits.effects().get(0)).deletionGrants();
+    return (LeaseEffect.WatchBlocker) waits.effects().get(0);
+  }
+
+  /** Whether the wait decided by listing {@code nodes} (MINE among them) ends with its blockers. */
+  private static boolean wakeArmed(LeaseMachine.Rules rules, ZkNodes.Created... nodes) {
+    return watchAfter(rules, nodes).deletionGrants();
+  }
+
+  private static List<String> names(List<LockNode> nodes) {
+    return nodes.stream().map(LockNode::name).toList();
   }
 
   @Test
@@ -302,14 +313,21 @@ class LeaseMachineTest {
   }
 
   @Test
-  void aRequestBehindTwoOlderNodesListsAgainWhenTheNearestGoes() {
+  void aRequestBehindSeveralOlderNodesWatchesThemAllAndWaitsForItsBlockers() {
     ZkNodes.Created first = node(LockNode.requestPrefix(LockMode.PR), 0);
     ZkNodes.Created second = node(LockNode.requestPrefix(LockMode.PR), 1);
-    // Both hold PR; an EX request watches the nearest: its deletion leaves the other one ahead.
-    assertThat(wakeArmed(WAITS, first, second, MINE)).isFalse();
-    // A compatible older node counts too: it may convert into a blocker.
+    ZkNodes.Created newer = node(LockNode.requestPrefix(LockMode.EX), 3);
+    // Both hold PR; an EX request is woken by the deletion of both, the last one whichever.
+    LeaseEffect.WatchBlocker behindTwo = watchAfter(WAITS, first, second, MINE, newer);
+    assertThat(names(behindTwo.older())).containsExactly(first.name(), second.name());
+    assertThat(names(behindTwo.blockers())).containsExactly(first.name(), second.name());
+    assertThat(behindTwo.nearest().name()).isEqualTo(second.name());
+
+    // A compatible older node is watched too (it may convert into a blocker), but not waited for.
     ZkNodes.Created nl = node(LockNode.requestPrefix(LockMode.NL), 0);
-    assertThat(wakeArmed(WAITS, nl, OTHER, MINE)).isFalse();
+    LeaseEffect.WatchBlocker besideNl = watchAfter(WAITS, nl, OTHER, MINE);
+    assertThat(names(besideNl.older())).containsExactly(nl.name(), OTHER.name());
+    assertThat(names(besideNl.blockers())).containsExactly(OTHER.name());
   }
 
   @Test
@@ -317,8 +335,34 @@ class LeaseMachineTest {
     // A newer conversion node of an older lease may go ahead of the request.
     ZkNodes.Created conversion = node(LockNode.conversionPrefix(LockMode.PR, 1), 3);
     assertThat(wakeArmed(WAITS, OTHER, MINE, conversion)).isFalse();
+    ZkNodes.Created olderConversion = node(LockNode.conversionPrefix(LockMode.PR, 0), 1);
+    assertThat(
+            wakeArmed(WAITS, node(LockNode.requestPrefix(LockMode.CR), 0), olderConversion, MINE))
+        .isFalse();
     // The recovery gate decides from a listing.
     assertThat(wakeArmed(GATED, OTHER, MINE)).isFalse();
+  }
+
+  @Test
+  void aRequestBehindALongQueueWatchesOnlyTheNearestBlocker() {
+    List<ZkNodes.Created> listed = new ArrayList<>();
+    for (int i = 0; i <= LeaseMachine.WAKE_UP_WATCHES; i++) {
+      listed.add(node(LockNode.requestPrefix(LockMode.PR), 10 + i));
+    }
+    ZkNodes.Created me = node(LockNode.requestPrefix(LockMode.EX), 100);
+    listed.add(me);
+    LeaseStatus waiting =
+        next(WAITS, LeaseStatus.requesting(LockMode.EX), new LeaseInput.Created(me, null)).state();
+    QueueSnapshot queue = queue(listed.toArray(ZkNodes.Created[]::new));
+    Step waits = next(WAITS, waiting, new LeaseInput.QueueRead(queue, null, me));
+    LeaseEffect.WatchBlocker watch = (LeaseEffect.WatchBlocker) waits.effects().get(0);
+    assertThat(watch.deletionGrants()).isFalse();
+    assertThat(watch.nearest().seq()).isEqualTo(10L + LeaseMachine.WAKE_UP_WATCHES);
+    // One fewer, and its blockers' deletions wake it.
+    listed.remove(0);
+    QueueSnapshot shorter = queue(listed.toArray(ZkNodes.Created[]::new));
+    Step fewer = next(WAITS, waiting, new LeaseInput.QueueRead(shorter, null, me));
+    assertThat(((LeaseEffect.WatchBlocker) fewer.effects().get(0)).deletionGrants()).isTrue();
   }
 
   @Test

@@ -19,6 +19,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import org.apache.zookeeper.Watcher.Event.EventType;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * Model check of the lease protocol: members' leases are driven by the real transition function
@@ -26,10 +28,12 @@ import net.jqwik.api.Tuple;
  * in-memory queue, in random interleavings. The test plays ZooKeeper and the lease's effects: it
  * creates and deletes the nodes the effects name. Each member decides only when it reads the queue,
  * so decisions lag behind the list, as with real watches. A request whose wait the machine says
- * ends with its blocker's deletion ({@link LeaseMachine#deletionGrants}) is woken by that deletion
- * alone, at any later time, unless the blocker's data changed first (a conversion marks its old
- * node before it creates the new one). Whatever the order, the modes that the holders believe they
- * hold are pairwise compatible, and when nobody asks for more every request and conversion ends.
+ * ends with its blockers' deletions ({@link LeaseMachine#deletionGrants}) sets its watches on the
+ * older nodes later (at a WAKE), and its real {@link ArmedWakeUp} hears their answers and events:
+ * the last blocker's bare deletion wakes it, at any later time, unless a node older than it was
+ * gone or changed when watched, or changed first (a conversion marks its old node before it creates
+ * the new one). Whatever the order, the modes that the holders believe they hold are pairwise
+ * compatible, and when nobody asks for more every request and conversion ends.
  */
 class QueueRulesProperties {
   private static final LeaseMachine.Rules RULES = new LeaseMachine.Rules("r", false, false);
@@ -54,8 +58,11 @@ class QueueRulesProperties {
     ZkNodes.Created pending; // a conversion node not yet granted (the conversion's own)
     LockMode target;
     ZkNodes.Created retiring; // the old node, still to be deleted after a conversion
-    String wakeOn; // the blocker whose bare deletion wakes the request up
-    ZkNodes.Created wakeFor; // the request's node when the wake-up was armed
+    LeaseEffect.WatchBlocker toArm; // a wake-up asked for, its watches not set yet
+    ZkNodes.Created wakeFor; // the request's node when the wake-up was asked for
+    ArmedWakeUp armed; // the real wake-up, fed the answers and events of its watches
+    final Set<String> watching = new HashSet<>(); // nodes whose watch has not fired yet
+    final Set<String> changedBefore = new HashSet<>(); // changed before their watch was set
     final List<ZkNodes.Created> woken = new ArrayList<>(); // wake-ups heard, not yet applied
   }
 
@@ -157,7 +164,9 @@ class QueueRulesProperties {
           }
         }
         case WAKE -> {
-          if (m != null && !m.woken.isEmpty()) {
+          if (m != null && m.toArm != null) {
+            setWatches(m, queue);
+          } else if (m != null && !m.woken.isEmpty()) {
             apply(m, new LeaseInput.BlockerDeleted(m.woken.remove(0), VALUE), queue);
           }
         }
@@ -184,6 +193,9 @@ class QueueRulesProperties {
         if (m.retiring != null) {
           queue.delete(m.retiring);
           m.retiring = null;
+        }
+        if (m.toArm != null) {
+          setWatches(m, queue);
         }
         hearWatches(members, queue);
         while (!m.woken.isEmpty()) {
@@ -221,21 +233,53 @@ class QueueRulesProperties {
   }
 
   /**
-   * The wake-up watches fire: a blocker deleted with its data untouched wakes its waiter (heard
-   * now, applied at a later WAKE); one whose data changed first only makes it list again, as an
-   * EVALUATE does.
+   * The member's wake-up watches are set now, some time after the listing that asked for them: each
+   * answers with its node's data version, or that it is gone.
+   */
+  private static void setWatches(Member m, Queue queue) {
+    LeaseEffect.WatchBlocker w = m.toArm;
+    m.toArm = null;
+    m.armed = new ArmedWakeUp(m.wakeFor, VALUE, names(w.older()), names(w.blockers()));
+    m.watching.clear();
+    m.changedBefore.clear();
+    for (String name : names(w.older())) {
+      Stat stat = null;
+      if (queue.children.containsValue(name)) {
+        stat = new Stat();
+        if (queue.changed.contains(name)) {
+          stat.setVersion(1);
+          m.changedBefore.add(name);
+        }
+        m.watching.add(name);
+      }
+      hear(m, m.armed.answered(stat, null));
+    }
+  }
+
+  /**
+   * The wake-up watches fire, each once: on its node's data change (a conversion's mark) or its
+   * deletion. The wake-up that a deletion grants is heard now and applied at a later WAKE; a
+   * listing it asks for is left to a later EVALUATE.
    */
   private static void hearWatches(Member[] members, Queue queue) {
     for (Member m : members) {
-      if (m == null || m.wakeOn == null) {
+      if (m == null || m.armed == null) {
         continue;
       }
-      if (queue.changed.contains(m.wakeOn)) {
-        m.wakeOn = null;
-      } else if (!queue.children.containsValue(m.wakeOn)) {
-        m.woken.add(m.wakeFor);
-        m.wakeOn = null;
+      for (String name : List.copyOf(m.watching)) {
+        boolean changed = queue.changed.contains(name) && !m.changedBefore.contains(name);
+        if (changed || !queue.children.containsValue(name)) {
+          m.watching.remove(name);
+          EventType type = changed ? EventType.NodeDataChanged : EventType.NodeDeleted;
+          hear(m, m.armed.changed(type, name));
+        }
       }
+    }
+  }
+
+  private static void hear(Member m, LeaseInput posted) {
+    if (posted instanceof LeaseInput.BlockerDeleted d) {
+      m.woken.add(d.node());
     }
   }
 
@@ -273,8 +317,8 @@ class QueueRulesProperties {
       if (effect instanceof LeaseEffect.Admit || effect instanceof LeaseEffect.Wake) {
         apply(m, new LeaseInput.Admitted(VALUE, true), queue); // an ungated lock admits at once
       } else if (effect instanceof LeaseEffect.WatchBlocker w) {
-        boolean armed = w.deletionGrants() && !queue.changed.contains(w.nearest().name());
-        m.wakeOn = armed ? w.nearest().name() : null;
+        m.armed = null; // a listing replaces the wake-up armed before it
+        m.toArm = w.deletionGrants() ? w : null;
         m.wakeFor = m.state.node();
       } else if (effect instanceof LeaseEffect.BeginConversion b && b.to() == m.state.mode()) {
         apply(m, new LeaseInput.Converted(m.state.node(), b.to(), null, b.outcome()), queue);
@@ -302,6 +346,10 @@ class QueueRulesProperties {
         m.pending = null;
       }
     }
+  }
+
+  private static List<String> names(List<LockNode> nodes) {
+    return nodes.stream().map(LockNode::name).toList();
   }
 
   private static void assertCompatible(Member[] members, List<Action> history) {
