@@ -38,6 +38,13 @@ final class LeaseWatch {
 
   private volatile Armed armed;
 
+  /**
+   * The node whose own-node watch ZooKeeper confirmed and has not fired since, or null: while it is
+   * set, the queue watch left by the create's listing has nothing to add ({@link
+   * #queueSinceCreate}). Set by the watch's answer, cleared by its event (either thread).
+   */
+  private volatile String ownNodeWatched;
+
   private final Consumer<LeaseInput> wakeUps;
 
   // Each made when first set, then kept for the life of the lease: most leases set only one or two.
@@ -80,6 +87,10 @@ final class LeaseWatch {
     if (ownNode == null) {
       ownNode =
           event -> {
+            if (event.getType() != EventType.None
+                || event.getState() != Watcher.Event.KeeperState.SyncConnected) {
+              ownNodeWatched = null; // fired, or cut off: the queue watch counts again
+            }
             if (event.getType() == EventType.NodeDeleted) {
               events.accept(new LeaseInput.NodeDeleted(event.getPath()));
             } else if (event.getType() != EventType.None) {
@@ -139,11 +150,20 @@ final class LeaseWatch {
   /**
    * Left by the listing pipelined with the create. A lease granted by that listing relies on it to
    * hear of its node's deletion (any change of the queue fires it): on the first change it checks
-   * its node and watches it from then on, as every other holder does.
+   * its node and watches it from then on, as every other holder does. A lease whose own node is
+   * watched already (armed for a wake-up, or checked since) hears its deletion from that watch: the
+   * change is dropped here, on ZooKeeper's event thread. It would cost a step and a blocking check
+   * per lease; when a dead host's session expires, each woken waiter hears its blocker's deletion
+   * and this change together, and a hundred such checks held up the grants behind them.
    */
   Watcher queueSinceCreate() {
     if (queueSinceCreate == null) {
-      queueSinceCreate = changed(new LeaseInput.NodeChanged());
+      queueSinceCreate =
+          event -> {
+            if (event.getType() != EventType.None && ownNodeWatched == null) {
+              events.accept(new LeaseInput.NodeChanged());
+            }
+          };
     }
     return queueSinceCreate;
   }
@@ -182,7 +202,9 @@ final class LeaseWatch {
   /** Watches the held node at {@code path}; deleted by anyone but us means the lease is LOST. */
   void ownNode(String path) {
     try {
-      if (!nodes.watch(path, ownNodeWatcher())) {
+      if (nodes.watch(path, ownNodeWatcher())) {
+        ownNodeWatched = path;
+      } else {
         events.accept(new LeaseInput.NodeDeleted(path));
       }
     } catch (QuorateException e) {
@@ -200,6 +222,8 @@ final class LeaseWatch {
             events.accept(new LeaseInput.ReadFailed(failure)); // never only a log line
           } else if (stat == null) {
             events.accept(new LeaseInput.NodeDeleted(path));
+          } else {
+            ownNodeWatched = path;
           }
         });
   }
