@@ -157,6 +157,10 @@ final class LeaseWatch {
    * and this change together, and a hundred such checks held up the grants behind them.
    */
   Watcher queueSinceCreate() {
+    // A new node (a first request, or one queued again after its node went): not watched yet. An
+    // own-node watch answered for the old node came before what showed it gone (one session's
+    // answers and events come in order) or failed with its session, so none lands after this.
+    ownNodeWatched = null;
     if (queueSinceCreate == null) {
       queueSinceCreate =
           event -> {
