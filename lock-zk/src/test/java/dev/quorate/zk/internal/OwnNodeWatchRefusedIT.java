@@ -10,6 +10,7 @@ import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
 import dev.quorate.zk.ZkLockManager;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -133,20 +134,31 @@ class OwnNodeWatchRefusedIT {
   void aHolderGrantedByAListingWhoseWatchIsRefusedIsSuspectThenLost() throws Exception {
     List<LeaseEvent> events = new CopyOnWriteArrayList<>();
     LockOptions heard = LockOptions.builder().listener(events::add).build();
-    Lease older = first.lock("listed").acquire(LockMode.EX);
-    CompletableFuture<Lease> nearest = second.lock("listed").acquireAsync(LockMode.EX);
-    await().atMost(PATIENCE).until(() -> queue("listed").size() == 2);
-    // Behind two older nodes, the request waits on the nearest only: when that goes, it lists the
-    // queue, is granted by that listing, and only then watches its own node.
+    // Behind more older nodes than a wake-up watches (LeaseMachine.WAKE_UP_WATCHES), the request
+    // waits on the nearest only: when that goes, it lists the queue, is granted by that listing,
+    // and only then watches its own node.
+    int older = LeaseMachine.WAKE_UP_WATCHES + 1;
+    Lease first = this.first.lock("listed").acquire(LockMode.EX);
+    List<CompletableFuture<Lease>> ahead = new ArrayList<>();
+    for (int i = 1; i < older; i++) {
+      ahead.add(second.lock("listed").acquireAsync(LockMode.EX));
+      int queued = i + 1;
+      await().atMost(PATIENCE).until(() -> queue("listed").size() == queued);
+    }
     CompletableFuture<Lease> waiting = holder.lock("listed", heard).acquireAsync(LockMode.EX);
-    await().atMost(PATIENCE).until(() -> queue("listed").size() == 3);
-    String nearestNode = queue("listed").get(1);
-    String node = queue("listed").get(2);
+    await().atMost(PATIENCE).until(() -> queue("listed").size() == older + 1);
+    String nearestNode = queue("listed").get(older - 1);
+    String node = queue("listed").get(older);
     await().atMost(PATIENCE).until(() -> ServerWatches.watchers(server, nearestNode) >= 2);
+    assertThat(ServerWatches.watchers(server, node))
+        .as("the waiter's own node, unwatched")
+        .isZero();
     denyReading(node);
 
-    older.release();
-    nearest.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).release();
+    first.release();
+    for (CompletableFuture<Lease> next : ahead) {
+      next.get(PATIENCE.toSeconds(), TimeUnit.SECONDS).release();
+    }
     Lease lease = waiting.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     suspectThenLostAndTheLockPassesOn("listed", lease, node, events);
   }
