@@ -37,13 +37,6 @@ final class LeaseWatch {
   /** The wake-up armed by {@link #waitToBeWoken}, if any; read by the watcher. */
   private volatile ArmedWakeUp armed;
 
-  /**
-   * The node whose own-node watch ZooKeeper confirmed and has not fired since, or null: while it is
-   * set, the queue watch left by the create's listing has nothing to add ({@link
-   * #queueSinceCreate}). Set by the watch's answer, cleared by its event (either thread).
-   */
-  private volatile String ownNodeWatched;
-
   private final Consumer<LeaseInput> wakeUps;
 
   // Each made when first set, then kept for the life of the lease: most leases set only one or two.
@@ -86,10 +79,6 @@ final class LeaseWatch {
     if (ownNode == null) {
       ownNode =
           event -> {
-            if (event.getType() != EventType.None
-                || event.getState() != Watcher.Event.KeeperState.SyncConnected) {
-              ownNodeWatched = null; // fired, or cut off: the queue watch counts again
-            }
             if (event.getType() == EventType.NodeDeleted) {
               events.accept(new LeaseInput.NodeDeleted(event.getPath()));
             } else if (event.getType() != EventType.None) {
@@ -156,24 +145,14 @@ final class LeaseWatch {
   /**
    * Left by the listing pipelined with the create. A lease granted by that listing relies on it to
    * hear of its node's deletion (any change of the queue fires it): on the first change it checks
-   * its node and watches it from then on, as every other holder does. A lease whose own node is
-   * watched already (armed for a wake-up, or checked since) hears its deletion from that watch: the
-   * change is dropped here, on ZooKeeper's event thread. It would cost a step and a blocking check
-   * per lease; when a dead host's session expires, each woken waiter hears its blocker's deletion
-   * and this change together, and a hundred such checks held up the grants behind them.
+   * its node and watches it from then on, as every other holder does, without waiting for the
+   * answer ({@link LeaseEffect.WatchOwnNode}): when a dead host's session expires, each woken
+   * waiter hears its blocker's deletion and this change together, and a hundred checks that each
+   * held a pool thread held up the grants behind them.
    */
   Watcher queueSinceCreate() {
-    // A new node (a first request, or one queued again after its node went): not watched yet. An
-    // own-node watch answered for the old node came before what showed it gone (one session's
-    // answers and events come in order) or failed with its session, so none lands after this.
-    ownNodeWatched = null;
     if (queueSinceCreate == null) {
-      queueSinceCreate =
-          event -> {
-            if (event.getType() != EventType.None && ownNodeWatched == null) {
-              events.accept(NODE_CHANGED);
-            }
-          };
+      queueSinceCreate = changed(NODE_CHANGED);
     }
     return queueSinceCreate;
   }
@@ -226,11 +205,7 @@ final class LeaseWatch {
    * @throws QuorateException if the watch could not be set
    */
   boolean checkOwnNode(String path) {
-    boolean exists = nodes.watch(path, ownNodeWatcher());
-    if (exists) {
-      ownNodeWatched = path;
-    }
-    return exists;
+    return nodes.watch(path, ownNodeWatcher());
   }
 
   /** Like {@link #ownNode} without waiting for the answer: the grant need not wait for it. */
@@ -243,8 +218,6 @@ final class LeaseWatch {
             events.accept(new LeaseInput.ReadFailed(failure)); // never only a log line
           } else if (stat == null) {
             events.accept(new LeaseInput.NodeDeleted(path));
-          } else {
-            ownNodeWatched = path;
           }
         });
   }
