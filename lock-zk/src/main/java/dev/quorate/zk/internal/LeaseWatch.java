@@ -37,7 +37,7 @@ final class LeaseWatch {
   /** The wake-up armed by {@link #waitToBeWoken}, if any; read by the watcher. */
   private volatile ArmedWakeUp armed;
 
-  private final Consumer<LeaseInput> wakeUps;
+  private final Consumer<LeaseInput> here;
 
   // Each made when first set, then kept for the life of the lease: most leases set only one or two.
   private Set<String> blockingNotified;
@@ -49,15 +49,16 @@ final class LeaseWatch {
 
   /**
    * @param events posts an event to the lease's steps
-   * @param wakeUps applies a wake-up on the watcher's thread if no step runs, else posts it: its
-   *     steps never wait ({@link LeaseEffect.Wake})
+   * @param here applies an event on the watcher's thread if no step runs, else posts it: for the
+   *     events whose steps never wait (a wake-up, {@link LeaseEffect.Wake}; a change heard by a
+   *     holder, which watches its node in the background)
    */
   LeaseWatch(
-      ZkReads nodes, String container, Consumer<LeaseInput> events, Consumer<LeaseInput> wakeUps) {
+      ZkReads nodes, String container, Consumer<LeaseInput> events, Consumer<LeaseInput> here) {
     this.nodes = nodes;
     this.container = container;
     this.events = events;
-    this.wakeUps = wakeUps;
+    this.here = here;
   }
 
   private Watcher changed(LeaseInput posted) {
@@ -136,7 +137,7 @@ final class LeaseWatch {
 
   private void post(LeaseInput event) {
     if (event instanceof LeaseInput.BlockerDeleted) {
-      wakeUps.accept(event);
+      here.accept(event);
     } else if (event != null) {
       events.accept(event);
     }
@@ -152,7 +153,12 @@ final class LeaseWatch {
    */
   Watcher queueSinceCreate() {
     if (queueSinceCreate == null) {
-      queueSinceCreate = changed(NODE_CHANGED);
+      queueSinceCreate =
+          event -> {
+            if (event.getType() != EventType.None) {
+              here.accept(NODE_CHANGED); // no pool thread per lease when a host's leases all wake
+            }
+          };
     }
     return queueSinceCreate;
   }
