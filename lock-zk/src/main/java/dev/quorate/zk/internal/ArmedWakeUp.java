@@ -1,9 +1,7 @@
 package dev.quorate.zk.internal;
 
 import dev.quorate.lock.QuorateException;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.zookeeper.Watcher.Event.EventType;
 import org.apache.zookeeper.data.Stat;
 
@@ -29,24 +27,39 @@ final class ArmedWakeUp {
 
   private final ZkNodes.Created node;
   private final ZkReads.Value value;
-  private final Set<String> watched;
-  private final Set<String> blocking;
+  private final List<String> watched;
+  // Bits by index in watched: not heard of yet; blocks the request and not deleted yet. Kept as
+  // bits, not sets: a waiting request holds this for as long as it waits (heap per waiter).
+  private int unheard;
+  private int blocking;
   private int unanswered;
   private Phase phase = Phase.ARMED;
 
   /**
    * @param node the request's node
    * @param value the value block to grant it with: the listing's
-   * @param older the paths of every node older than the request in the listing
-   * @param blockers those of them that block it
+   * @param older the paths of every node older than the request in the listing, at most 31
+   * @param blockers bit i set if {@code older.get(i)} blocks the request
    */
-  ArmedWakeUp(
-      ZkNodes.Created node, ZkReads.Value value, List<String> older, List<String> blockers) {
+  ArmedWakeUp(ZkNodes.Created node, ZkReads.Value value, List<String> older, int blockers) {
+    if (older.size() >= Integer.SIZE) {
+      throw new IllegalArgumentException(older.size() + " older nodes, at most 31 are watched");
+    }
     this.node = node;
     this.value = value;
-    this.watched = new HashSet<>(older);
-    this.blocking = new HashSet<>(blockers);
-    this.unanswered = watched.size();
+    this.watched = older;
+    this.unheard = (1 << older.size()) - 1;
+    this.blocking = blockers & unheard;
+    this.unanswered = older.size();
+  }
+
+  /** The bits of {@code older} (by index) that {@code blockers} holds. */
+  static int blockingBits(List<?> older, List<?> blockers) {
+    int bits = 0;
+    for (int i = 0; i < older.size(); i++) {
+      bits |= blockers.contains(older.get(i)) ? 1 << i : 0;
+    }
+    return bits;
   }
 
   /**
@@ -73,14 +86,16 @@ final class ArmedWakeUp {
     if (phase != Phase.ARMED) {
       return listAgain();
     }
-    if (!watched.remove(path)) {
+    int bit = 1 << watched.indexOf(path); // 1 << -1 is bit 31, never set
+    if ((unheard & bit) == 0) {
       return null; // a watch left by an earlier wait: this one watches every node that matters
     }
+    unheard &= ~bit;
     if (type != EventType.NodeDeleted) {
       // A conversion marks its held node first; a value block is written with a data change.
       return listAgain();
     }
-    blocking.remove(path);
+    blocking &= ~bit;
     return woken();
   }
 
@@ -102,7 +117,7 @@ final class ArmedWakeUp {
   }
 
   private LeaseInput woken() {
-    if (phase != Phase.ARMED || unanswered > 0 || !blocking.isEmpty()) {
+    if (phase != Phase.ARMED || unanswered > 0 || blocking != 0) {
       return null;
     }
     phase = Phase.SPENT;

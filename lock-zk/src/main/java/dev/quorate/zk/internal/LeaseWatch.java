@@ -174,9 +174,11 @@ final class LeaseWatch {
   void waitToBeWoken(
       List<LockNode> older, List<LockNode> blockers, ZkNodes.Created me, ZkReads.Value value) {
     ownNodeInBackground(me.path()); // the holder's own-node watch once the wake-up grants it
-    ArmedWakeUp wakeUp = new ArmedWakeUp(me, value, paths(older), paths(blockers));
+    List<String> paths = paths(older);
+    ArmedWakeUp wakeUp =
+        new ArmedWakeUp(me, value, paths, ArmedWakeUp.blockingBits(older, blockers));
     armed = wakeUp; // before the watches: their answers and events may come at once
-    for (String path : paths(older)) {
+    for (String path : paths) {
       nodes.watchInBackground(
           path, wakeWatcher(), (stat, failure) -> post(wakeUp.answered(stat, failure)));
     }

@@ -239,7 +239,9 @@ class QueueRulesProperties {
   private static void setWatches(Member m, Queue queue) {
     LeaseEffect.WatchBlocker w = m.toArm;
     m.toArm = null;
-    m.armed = new ArmedWakeUp(m.wakeFor, VALUE, names(w.older()), names(w.blockers()));
+    m.armed =
+        new ArmedWakeUp(
+            m.wakeFor, VALUE, names(w.older()), ArmedWakeUp.blockingBits(w.older(), w.blockers()));
     m.watching.clear();
     m.changedBefore.clear();
     for (String name : names(w.older())) {
