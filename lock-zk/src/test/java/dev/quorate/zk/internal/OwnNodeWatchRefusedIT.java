@@ -8,7 +8,6 @@ import dev.quorate.lock.LeaseEvent;
 import dev.quorate.lock.LeaseState;
 import dev.quorate.lock.LockMode;
 import dev.quorate.lock.LockOptions;
-import dev.quorate.zk.ZkLockManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,17 +16,11 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.retry.RetryOneTime;
-import org.apache.curator.test.TestingServer;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 import org.apache.zookeeper.data.Id;
 import org.apache.zookeeper.server.auth.DigestAuthenticationProvider;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,45 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * when the node is gone.
  */
 @Timeout(120)
-class OwnNodeWatchRefusedIT {
-  private static final Duration PATIENCE = Duration.ofSeconds(20);
-  private TestingServer server;
-  private CuratorFramework observer;
-  private ZkLockManager first;
-  private ZkLockManager second;
-  private ZkLockManager holder;
-
-  @BeforeEach
-  void start() throws Exception {
-    server = new TestingServer(true);
-    observer = CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100));
-    observer.start();
-    observer.blockUntilConnected(20, TimeUnit.SECONDS);
-    first = manager();
-    second = manager();
-    holder = manager();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    holder.close();
-    second.close();
-    first.close();
-    observer.close();
-    server.close();
-  }
-
-  private ZkLockManager manager() throws InterruptedException {
-    return ZkLockManager.builder()
-        .connectString(server.getConnectString())
-        .sessionTimeout(Duration.ofSeconds(10))
-        .build();
-  }
-
-  private static String container(String resource) {
-    return "/quorate/locks/" + resource;
-  }
-
+class OwnNodeWatchRefusedIT extends WakeUpFixture {
   /** The lock nodes of {@code resource}, oldest first. */
   private List<String> queue(String resource) throws Exception {
     return observer.getChildren().forPath(container(resource)).stream()
@@ -145,7 +100,7 @@ class OwnNodeWatchRefusedIT {
       int queued = i + 1;
       await().atMost(PATIENCE).until(() -> queue("listed").size() == queued);
     }
-    CompletableFuture<Lease> waiting = holder.lock("listed", heard).acquireAsync(LockMode.EX);
+    CompletableFuture<Lease> waiting = waiter.lock("listed", heard).acquireAsync(LockMode.EX);
     await().atMost(PATIENCE).until(() -> queue("listed").size() == older + 1);
     String nearestNode = queue("listed").get(older - 1);
     String node = queue("listed").get(older);
@@ -169,7 +124,7 @@ class OwnNodeWatchRefusedIT {
     LockOptions heard = LockOptions.builder().listener(events::add).build();
     // Granted by the listing sent with its create, which watches the queue: on the first change,
     // the holder watches its own node.
-    Lease lease = holder.lock("changed", heard).acquire(LockMode.EX);
+    Lease lease = waiter.lock("changed", heard).acquire(LockMode.EX);
     String node = queue("changed").get(0);
     denyReading(node);
 
