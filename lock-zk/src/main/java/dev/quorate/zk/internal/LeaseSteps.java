@@ -258,8 +258,7 @@ final class LeaseSteps {
       try {
         // The value block as the listing read it. The queue will have changed once more at least
         // (the last blocker's deletion); a cohort that sees no other change between two of its
-        // grants
-        // caches again, and an undercount only delays that (GrantCaching).
+        // grants caches again, and an undercount only delays that (GrantCaching).
         ZkReads.Value read = w.read().valueBlock();
         value = new ZkReads.Value(read.block(), read.version(), read.childChanges() + 1);
       } catch (QuorateException e) {
