@@ -167,11 +167,14 @@ final class ZkNodes {
    * Whether {@link #answered} must call ZooKeeper and wait: a created node with no regular Stat.
    */
   private boolean needsCalls(CompletableFuture<CuratorEvent> reply) {
-    CuratorEvent event = reply.getNow(null);
-    if (event == null || event.getResultCode() != KeeperException.Code.OK.intValue()) {
-      return false; // timed out or refused: a failure, no call
+    if (!reply.isDone() || reply.isCompletedExceptionally()) {
+      return false; // timed out or refused: a failure, no call (getNow would throw it here)
     }
-    Stat stat = event.getStat();
+    return irregular(reply.join().getStat());
+  }
+
+  /** A create's Stat that only a read can explain: none, or not of this session. */
+  private boolean irregular(Stat stat) {
     return stat == null || stat.getCzxid() == 0 || stat.getEphemeralOwner() != session.currentId();
   }
 
@@ -225,7 +228,7 @@ final class ZkNodes {
 
   private Queued queued(
       String container, String prefix, String path, Stat stat, ZkReads.Pipelined read) {
-    if (stat == null || stat.getCzxid() == 0 || stat.getEphemeralOwner() != session.currentId()) {
+    if (irregular(stat)) {
       // A retried create, or one of a session that is ending: let the careful path sort it out.
       Stat found = reads.stat(path);
       if (found == null || found.getEphemeralOwner() != session.currentId()) {

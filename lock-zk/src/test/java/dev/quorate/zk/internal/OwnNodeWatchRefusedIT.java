@@ -136,4 +136,21 @@ class OwnNodeWatchRefusedIT extends WakeUpFixture {
         });
     suspectThenLostAndTheLockPassesOn("changed", lease, node, events);
   }
+
+  @Test
+  void aRequestWhoseCreateIsRefusedFailsAtOnce() throws Exception {
+    // The container exists and only an identity nobody here has may create in it.
+    Id nobody = new Id("digest", DigestAuthenticationProvider.generateDigest("nobody:secret"));
+    observer
+        .create()
+        .creatingParentsIfNeeded()
+        .withACL(List.of(new ACL(ZooDefs.Perms.ALL, nobody)))
+        .forPath(container("refused"));
+    CompletableFuture<Lease> refused = waiter.lock("refused").acquireAsync(LockMode.EX);
+    assertThat(refused)
+        .failsWithin(PATIENCE)
+        .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+        .withMessageContaining(
+            "refused to create a lock node under /quorate/locks/refused: NOAUTH");
+  }
 }
