@@ -74,7 +74,7 @@ final class LeaseMachine {
           ? new Step(s, List.of(new LeaseEffect.Wake(d.value())))
           : Step.stay(s);
     } else if (event instanceof LeaseInput.NodeChanged) {
-      return whenHeld(s, new LeaseEffect.WatchOwnNode(true));
+      return whenHeld(s, new LeaseEffect.WatchOwnNode(false));
     } else if (event instanceof LeaseInput.WaitersChanged) {
       return whenHeld(s, new LeaseEffect.NotifyWaiters(false));
     } else if (event instanceof LeaseInput.NodeDeleted d) {

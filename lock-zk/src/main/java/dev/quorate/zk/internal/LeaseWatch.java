@@ -49,9 +49,8 @@ final class LeaseWatch {
 
   /**
    * @param events posts an event to the lease's steps
-   * @param here applies an event on the watcher's thread if no step runs, else posts it: for the
-   *     events whose steps never wait (a wake-up, {@link LeaseEffect.Wake}; a change heard by a
-   *     holder, which watches its node in the background)
+   * @param here applies an event on the watcher's thread if no step runs, else posts it: for a
+   *     wake-up, whose steps never wait ({@link LeaseEffect.Wake})
    */
   LeaseWatch(
       ZkReads nodes, String container, Consumer<LeaseInput> events, Consumer<LeaseInput> here) {
@@ -146,19 +145,13 @@ final class LeaseWatch {
   /**
    * Left by the listing pipelined with the create. A lease granted by that listing relies on it to
    * hear of its node's deletion (any change of the queue fires it): on the first change it checks
-   * its node and watches it from then on, as every other holder does, without waiting for the
-   * answer ({@link LeaseEffect.WatchOwnNode}): when a dead host's session expires, each woken
-   * waiter hears its blocker's deletion and this change together, and a hundred checks that each
-   * held a pool thread held up the grants behind them.
+   * its node and watches it from then on, as every other holder does. (Checking it in the
+   * background, or on ZooKeeper's event thread, broke the cohort property test's token order in CI:
+   * see docs/performance.md, "Failover".)
    */
   Watcher queueSinceCreate() {
     if (queueSinceCreate == null) {
-      queueSinceCreate =
-          event -> {
-            if (event.getType() != EventType.None) {
-              here.accept(NODE_CHANGED); // no pool thread per lease when a host's leases all wake
-            }
-          };
+      queueSinceCreate = changed(NODE_CHANGED);
     }
     return queueSinceCreate;
   }

@@ -237,15 +237,6 @@ class LeaseMachineTest {
   }
 
   @Test
-  void aChangeHeardByAHolderWatchesItsNodeWithoutHoldingTheSteps() {
-    // After a failover, every woken lease hears the queue change beside its blocker's deletion: a
-    // check that waited for its answer held a pool thread per lease, and the grants behind them.
-    Step changed = next(WAITS, granted(), new LeaseInput.NodeChanged());
-    assertThat(changed.state().phase()).isEqualTo(Phase.GRANTED);
-    assertThat(changed.effects()).containsExactly(new LeaseEffect.WatchOwnNode(true));
-  }
-
-  @Test
   void aHolderWhoseNodeCannotBeWatchedIsSuspectUntilACheckWatchesItAndLostIfThatIsRefusedToo() {
     QuorateException refused = new QuorateException(ErrorCode.REFUSED, "NOAUTH");
     Step suspect = next(WAITS, granted(), new LeaseInput.ReadFailed(refused));
